@@ -1,0 +1,24 @@
+import type { OpenDatabase } from '../../src/lib/db/open.ts';
+import { fileStore } from '../../src/lib/files/storage.ts';
+import { generateDemo } from './generate.ts';
+import { isEmpty, writeSeed } from './write.ts';
+
+/** Seeds the demo set (or `projects` generated projects) into an empty database. */
+export async function seedDatabase(open: OpenDatabase, dataDir: string, projects = 24, log: (line: string) => void = console.log) {
+  if (!(await isEmpty(open.db))) {
+    log('数据库已有项目，未写入演示数据 / the database already has projects; nothing seeded');
+    return null;
+  }
+  const started = Date.now();
+  const data = generateDemo(projects);
+  let lastShown = 0;
+  const result = await writeSeed(open.db, data, fileStore(dataDir), (done, total) => {
+    const pct = Math.floor((done * 100) / total);
+    if (pct - lastShown >= 10 || done === total) {
+      lastShown = pct;
+      log(`演示数据 / seeding: ${done}/${total} (${pct}%)`);
+    }
+  });
+  log(`已写入 ${result.projects} 个项目、${result.estates} 个小区 / seeded ${result.projects} projects and ${result.estates} estates in ${Date.now() - started} ms`);
+  return result;
+}

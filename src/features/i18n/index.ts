@@ -1,0 +1,43 @@
+import { zh, type MessageKey } from './zh.ts';
+import { en } from './en.ts';
+
+export const LANGS = ['zh', 'en'] as const;
+export type Lang = (typeof LANGS)[number];
+export type { MessageKey };
+
+const dictionaries: Record<Lang, Record<MessageKey, string>> = { zh, en };
+
+export const isLang = (v: unknown): v is Lang => v === 'zh' || v === 'en';
+export const htmlLang = (lang: Lang) => (lang === 'zh' ? 'zh-CN' : 'en');
+
+export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
+
+export function translator(lang: Lang): Translate {
+  const dict = dictionaries[lang];
+  return (key, vars) => {
+    const text = dict[key];
+    if (text === undefined) throw new Error(`missing message ${key}`);
+    return vars ? text.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`)) : text;
+  };
+}
+
+/** Dynamic keys built from domain codes (stage.3, channel.city…), checked at runtime. */
+export function hasKey(key: string): key is MessageKey {
+  return key in zh;
+}
+
+/** Shows English content where the office wrote it, Chinese otherwise. */
+export const pick = (lang: Lang, zhText: string, enText: string | null | undefined): string =>
+  lang === 'en' && enText ? enText : zhText;
+
+/** Shanghai time for display, whatever the server's zone. */
+export function formatDate(d: Date | string, lang: Lang): string {
+  const date = typeof d === 'string' ? new Date(`${d}T00:00:00+08:00`) : d;
+  return new Intl.DateTimeFormat(htmlLang(lang), { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
+}
+
+export function formatDateTime(d: Date, lang: Lang): string {
+  return new Intl.DateTimeFormat(htmlLang(lang), {
+    timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false,
+  }).format(d);
+}

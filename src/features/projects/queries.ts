@@ -1,0 +1,107 @@
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import type { Database } from '../../lib/db/schema.ts';
+import type { ProjectFilters } from './filters.ts';
+
+type DB = Kysely<Database>;
+
+/** Published projects matching the filters; drafts never leave the office. */
+function filtered(db: DB, f: ProjectFilters): SelectQueryBuilder<Database, 'projects' | 'subdistricts', {}> {
+  let q = db
+    .selectFrom('projects')
+    .innerJoin('subdistricts', 'subdistricts.id', 'projects.subdistrict_id')
+    .where('projects.published_at', 'is not', null);
+  if (f.subdistrict) q = q.where('subdistricts.code', '=', f.subdistrict);
+  if (f.stage) q = q.where('projects.stage', '=', f.stage as never);
+  if (f.year) q = q.where('projects.batch_year', '=', f.year);
+  if (f.category) {
+    const prefix = `${f.category}.%`;
+    q = q.where((eb) =>
+      eb.exists(eb.selectFrom('scope_items').select(sql`1`.as('one')).whereRef('scope_items.project_id', '=', 'projects.id').where('scope_items.code', 'like', prefix)),
+    );
+  }
+  return q as never;
+}
+
+export interface ProjectListItem {
+  id: number;
+  code: string;
+  title: string;
+  titleEn: string | null;
+  stage: number;
+  batchYear: number;
+  households: number;
+  subdistrictCode: string;
+  subdistrictName: string;
+  subdistrictNameEn: string;
+  lat: number | null;
+  lng: number | null;
+  totalFen: number;
+}
+
+export async function listProjects(db: DB, f: ProjectFilters, limit = 200, offset = 0): Promise<ProjectListItem[]> {
+  const rows = await filtered(db, f)
+    .select((eb) => [
+      'projects.id', 'projects.code', 'projects.title', 'projects.title_en', 'projects.stage', 'projects.batch_year', 'projects.households_benefiting',
+      'subdistricts.code as subdistrict_code', 'subdistricts.name as subdistrict_name', 'subdistricts.name_en as subdistrict_name_en',
+      eb.selectFrom('project_estates').innerJoin('estates', 'estates.id', 'project_estates.estate_id').whereRef('project_estates.project_id', '=', 'projects.id')
+        .select(sql<number>`avg(estates.lat)`.as('v')).as('lat'),
+      eb.selectFrom('project_estates').innerJoin('estates', 'estates.id', 'project_estates.estate_id').whereRef('project_estates.project_id', '=', 'projects.id')
+        .select(sql<number>`avg(estates.lng)`.as('v')).as('lng'),
+      eb.selectFrom('budget_lines').whereRef('budget_lines.project_id', '=', 'projects.id').select(sql<string>`coalesce(sum(amount_fen), 0)`.as('v')).as('total_fen'),
+    ])
+    .orderBy('projects.batch_year', 'desc')
+    .orderBy('projects.code')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id, code: r.code, title: r.title, titleEn: r.title_en, stage: r.stage, batchYear: r.batch_year, households: r.households_benefiting,
+    subdistrictCode: r.subdistrict_code, subdistrictName: r.subdistrict_name, subdistrictNameEn: r.subdistrict_name_en,
+    lat: r.lat === null ? null : Number(r.lat), lng: r.lng === null ? null : Number(r.lng), totalFen: Number(r.total_fen ?? 0),
+  }));
+}
+
+export async function countProjects(db: DB, f: ProjectFilters): Promise<number> {
+  const row = await filtered(db, f).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Headline figures: projects, households, investment by channel, for the same filters. */
+export async function headlineFigures(db: DB, f: ProjectFilters) {
+  const totals = await filtered(db, f)
+    .select((eb) => [eb.fn.countAll<string>().as('projects'), sql<string>`coalesce(sum(projects.households_benefiting), 0)`.as('households')])
+    .executeTakeFirstOrThrow();
+  const ids = filtered(db, f).select('projects.id');
+  const channels = await db
+    .selectFrom('budget_lines')
+    .where('budget_lines.project_id', 'in', ids)
+    .groupBy('channel')
+    .select(['channel', sql<string>`sum(amount_fen)`.as('amount')])
+    .execute();
+  return {
+    projects: Number(totals.projects),
+    households: Number(totals.households),
+    byChannel: channels.map((c) => ({ channel: c.channel, amountFen: Number(c.amount) })),
+  };
+}
+
+/** Compact rows for the map: code, title, stage and a point per project. */
+export async function mapPoints(db: DB, f: ProjectFilters) {
+  const rows = await filtered(db, f)
+    .innerJoin(
+      (eb) => eb.selectFrom('project_estates').innerJoin('estates', 'estates.id', 'project_estates.estate_id')
+        .groupBy('project_estates.project_id')
+        .select(['project_estates.project_id', sql<number>`avg(estates.lat)`.as('lat'), sql<number>`avg(estates.lng)`.as('lng')])
+        .as('pt'),
+      (join) => join.onRef('pt.project_id', '=', 'projects.id'),
+    )
+    .select(['projects.code', 'projects.title', 'projects.title_en', 'projects.stage', 'pt.lat', 'pt.lng'])
+    .orderBy('projects.code')
+    .execute();
+  return rows.map((r) => ({ code: r.code, title: r.title, titleEn: r.title_en, stage: r.stage, lat: Number(r.lat), lng: Number(r.lng) }));
+}
+
+export async function batchYears(db: DB): Promise<number[]> {
+  const rows = await db.selectFrom('projects').where('published_at', 'is not', null).select('batch_year').distinct().orderBy('batch_year', 'desc').execute();
+  return rows.map((r) => r.batch_year);
+}

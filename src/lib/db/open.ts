@@ -1,0 +1,53 @@
+import path from 'node:path';
+import { Kysely, PostgresDialect, PGliteDialect } from 'kysely';
+import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+import { typeParsers } from './type-parsers.ts';
+import { lockDataDir } from './data-dir-lock.ts';
+import type { Database } from './schema.ts';
+
+export interface OpenDatabase {
+  db: Kysely<Database>;
+  kind: 'postgres' | 'pglite';
+  close(): Promise<void>;
+}
+
+function pgTypes() {
+  return {
+    getTypeParser: (oid: number, format?: string) =>
+      typeParsers[oid] ?? pg.types.getTypeParser(oid, format as 'text'),
+  };
+}
+
+export function openPostgres(connectionString: string, max = 10): OpenDatabase {
+  const pool = new pg.Pool({ connectionString, max, types: pgTypes() as pg.CustomTypesConfig });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, kind: 'postgres', close: () => db.destroy() };
+}
+
+/** The embedded database: one process per data directory, enforced by a lock file. */
+export async function openPglite(dataDir: string): Promise<OpenDatabase> {
+  const release = lockDataDir(dataDir);
+  try {
+    const pglite = await PGlite.create({ dataDir: path.join(dataDir, 'pglite'), parsers: typeParsers });
+    const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+    return {
+      db,
+      kind: 'pglite',
+      async close() {
+        await db.destroy();
+        release();
+      },
+    };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+/** In-memory PGlite for tests: no directory, no lock. */
+export async function openPgliteInMemory(): Promise<OpenDatabase> {
+  const pglite = await PGlite.create({ parsers: typeParsers });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  return { db, kind: 'pglite', close: () => db.destroy() };
+}

@@ -1,0 +1,25 @@
+import type * as G from '../../features/geography/tables.ts';
+import type * as P from '../../features/projects/tables.ts';
+import type { NoticesTable } from '../../features/notices/tables.ts';
+
+/** Aggregates the table types that live next to their features. */
+export interface Database {
+  subdistricts: G.SubdistrictsTable;
+  communities: G.CommunitiesTable;
+  estates: G.EstatesTable;
+  buildings: G.BuildingsTable;
+  entrances: G.EntrancesTable;
+  units: G.UnitsTable;
+  projects: P.ProjectsTable;
+  project_estates: P.ProjectEstatesTable;
+  stage_events: P.StageEventsTable;
+  scope_items: P.ScopeItemsTable;
+  budget_lines: P.BudgetLinesTable;
+  parties: P.PartiesTable;
+  project_parties: P.ProjectPartiesTable;
+  documents: P.DocumentsTable;
+  fee_schedules: P.FeeSchedulesTable;
+  disclosure_history: P.DisclosureHistoryTable;
+  disclosure_version: P.DisclosureVersionTable;
+  notices: NoticesTable;
+}

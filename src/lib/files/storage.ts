@@ -1,0 +1,37 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+
+/** Content-addressed local file store under the data directory. */
+export interface StoredFile {
+  key: string;
+  sha256: string;
+  size: number;
+}
+
+export function fileStore(root: string) {
+  const dir = path.join(root, 'files');
+  const pathOf = (key: string) => {
+    if (!/^[0-9a-f]{64}$/.test(key)) throw new RangeError('invalid storage key');
+    return path.join(dir, key.slice(0, 2), key);
+  };
+  return {
+    async put(bytes: Uint8Array): Promise<StoredFile> {
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      const file = pathOf(sha256);
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      const tmp = `${file}.${process.pid}.tmp`;
+      await fs.writeFile(tmp, bytes);
+      await fs.rename(tmp, file);
+      return { key: sha256, sha256, size: bytes.byteLength };
+    },
+    async get(key: string): Promise<Buffer | null> {
+      try {
+        return await fs.readFile(pathOf(key));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw error;
+      }
+    },
+  };
+}

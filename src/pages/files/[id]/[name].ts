@@ -1,0 +1,26 @@
+import type { APIRoute } from 'astro';
+import { db } from '../../../lib/db/index.ts';
+import { config } from '../../../lib/config.ts';
+import { fileStore } from '../../../lib/files/storage.ts';
+import { documentById } from '../../../features/projects/disclosure.ts';
+import { problem } from '../../../lib/http/responses.ts';
+
+/** Published documents only; served with their recorded type, never sniffed. */
+export const GET: APIRoute = async ({ params, url, locals }) => {
+  const id = Number(params.id);
+  const doc = Number.isSafeInteger(id) && id > 0 ? await documentById(await db(), id) : null;
+  if (!doc) return problem(404, '文件不存在', 'No such file', locals.lang);
+  const bytes = await fileStore(config().dataDir).get(doc.storage_key);
+  if (!bytes) return problem(404, '文件不存在', 'No such file', locals.lang);
+  const disposition = url.searchParams.has('download') ? 'attachment' : 'inline';
+  return new Response(new Uint8Array(bytes), {
+    headers: {
+      'Content-Type': doc.mime,
+      'Content-Length': String(bytes.byteLength),
+      'Content-Disposition': `${disposition}; filename*=UTF-8''${encodeURIComponent(doc.file_name)}`,
+      'Cache-Control': 'public, max-age=31536000, immutable',
+      ETag: `"${doc.sha256}"`,
+      'Content-Security-Policy': "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+    },
+  });
+};
