@@ -19,7 +19,7 @@ export interface ProjectsTable {
   planned_end: string | null;
   households_benefiting: Generated<number>;
   published_at: Timestamp | null;
-  updated_at: Generated<Timestamp>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   is_demo: Generated<boolean>;
 }
 
@@ -101,7 +101,7 @@ export interface DisclosureHistoryTable {
   field: string;
   old_value: string | null;
   new_value: string | null;
-  changed_at: Generated<Timestamp>;
+  changed_at: ColumnType<Date, Date | string | undefined, Date | string>;
   note: string | null;
 }
 

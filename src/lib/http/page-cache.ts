@@ -7,7 +7,7 @@
 export interface CachedResponse {
   status: number;
   headers: [string, string][];
-  body: Uint8Array;
+  body: Uint8Array<ArrayBuffer>;
 }
 
 export function createPageCache(readVersion: () => Promise<number>, { maxEntries = 2000, checkEveryMs = 1000 } = {}) {

@@ -1,0 +1,45 @@
+import { defineConfig } from '@playwright/test';
+import fs from 'node:fs';
+
+const PORT = Number(process.env.E2E_PORT ?? 4517);
+export const BASE_URL = `http://127.0.0.1:${PORT}`;
+const chromium = ['/usr/bin/chromium', '/usr/lib/chromium/chromium'].find((p) => fs.existsSync(p));
+
+// The e2e suite drives the built server (npm test builds it first) on its own embedded
+// database, prepared with the demo data and a few hostile records.
+export default defineConfig({
+  testDir: 'tests/e2e',
+  testMatch: '**/*.spec.ts',
+  timeout: 60_000,
+  fullyParallel: true,
+  workers: 2,
+  retries: 0,
+  reporter: process.env.CI ? [['list']] : [['list']],
+  use: {
+    baseURL: BASE_URL,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    launchOptions: {
+      executablePath: chromium,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+    },
+  },
+  webServer: {
+    command: 'node tests/e2e/support/prepare-data.ts && node src/cli/serve.ts',
+    url: `${BASE_URL}/`,
+    timeout: 120_000,
+    reuseExistingServer: false,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: {
+      GONGZHI_DATA_DIR: '.tmp/e2e-data',
+      PORT: String(PORT),
+      HOST: '127.0.0.1',
+      GONGZHI_DEMO: '1',
+      DATABASE_URL: '',
+      TILE_URL: 'https://tiles.test.invalid/{z}/{x}/{y}.png',
+      TILE_ATTRIBUTION: '© test tiles',
+      PUBLIC_BASE_URL: BASE_URL,
+    },
+  },
+});

@@ -1,0 +1,29 @@
+import type { Locator, Page } from '@playwright/test';
+
+export class HomePage {
+  readonly map: Locator;
+  readonly list: Locator;
+  readonly items: Locator;
+  readonly count: Locator;
+  constructor(readonly page: Page) {
+    this.map = page.locator('.map');
+    this.list = page.locator('#project-list');
+    this.items = this.list.locator('li');
+    this.count = page.locator('#project-count');
+  }
+  async open(query = '') {
+    await this.page.goto(`/${query}`);
+  }
+  async markerCount(): Promise<number> {
+    await this.map.scrollIntoViewIfNeeded(); // the island hydrates when visible
+    await this.page.waitForFunction(() => Number(document.querySelector('.map')?.getAttribute('data-marker-count') ?? -1) >= 0);
+    return Number(await this.map.getAttribute('data-marker-count'));
+  }
+  async filter(label: RegExp | string, value: string) {
+    await this.page.getByLabel(label).selectOption(value);
+  }
+  async apply() {
+    await this.page.locator('form.filters button[type=submit]').click();
+    await this.page.waitForLoadState('domcontentloaded');
+  }
+}

@@ -1,0 +1,27 @@
+// Runs before the e2e server starts: a fresh embedded database with the demo set and one
+// project whose texts try to break out of the page.
+import fs from 'node:fs';
+import path from 'node:path';
+import { openPglite } from '../../../src/lib/db/open.ts';
+import { migrateToLatest } from '../../../src/lib/db/migrate.ts';
+import { seedDatabase } from '../../../db/seed/seed-database.ts';
+import { HOSTILE_CODE, HOSTILE_NOTICE, HOSTILE_TITLE } from './hostile.ts';
+
+const dir = path.resolve(process.env.GONGZHI_DATA_DIR ?? '.tmp/e2e-data');
+fs.rmSync(dir, { recursive: true, force: true });
+const open = await openPglite(dir);
+await migrateToLatest(open.db);
+await seedDatabase(open, dir, 24, () => {});
+const sub = await open.db.selectFrom('subdistricts').select('id').where('code', '=', 'mazhuang').executeTakeFirstOrThrow();
+const estate = await open.db.selectFrom('estates').select('id').orderBy('id').executeTakeFirstOrThrow();
+const p = await open.db
+  .insertInto('projects')
+  .values({ code: HOSTILE_CODE, subdistrict_id: sub.id, title: HOSTILE_TITLE, summary: HOSTILE_TITLE, batch_year: 2019, stage: 1, published_at: new Date() })
+  .returning('id')
+  .executeTakeFirstOrThrow();
+await open.db.insertInto('project_estates').values({ project_id: p.id, estate_id: estate.id }).execute();
+await open.db.insertInto('stage_events').values({ project_id: p.id, stage: 1, entered_on: '2019-05-01' }).execute();
+await open.db.insertInto('scope_items').values({ project_id: p.id, code: 'services.culture', description: HOSTILE_NOTICE, quantity_x100: 100, unit: '处', estimated_cost_fen: 100 }).execute();
+await open.db.insertInto('budget_lines').values({ project_id: p.id, channel: 'district', amount_fen: 100 }).execute();
+await open.db.insertInto('notices').values({ subdistrict_id: sub.id, project_id: p.id, kind: 'other', title: HOSTILE_TITLE, body: HOSTILE_NOTICE, published_at: new Date() }).execute();
+await open.close();
