@@ -1,0 +1,51 @@
+import zlib from 'node:zlib';
+import { chromium, type Browser } from 'playwright-core';
+import fs from 'node:fs';
+
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'];
+const PIXEL = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+
+export async function launch(): Promise<Browser> {
+  const executablePath = ['/usr/bin/chromium', '/usr/lib/chromium/chromium'].find((p) => fs.existsSync(p));
+  return chromium.launch({ executablePath, args: ARGS });
+}
+
+/**
+ * JavaScript a real browser downloads for a page (the map scrolled into view so that the
+ * island and its lazy imports load), each file gzip-compressed as a server would send it.
+ */
+export async function jsBytesGzip(browser: Browser, url: string): Promise<{ files: number; gzip: number }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.route(/tiles\.bench\.invalid/, (r) => r.fulfill({ status: 200, contentType: 'image/png', body: PIXEL }));
+  const bodies: Promise<Buffer>[] = [];
+  page.on('response', (res) => {
+    if (res.request().resourceType() === 'script' || res.url().endsWith('.js')) bodies.push(res.body());
+  });
+  await page.goto(url, { waitUntil: 'load' });
+  const map = page.locator('.map');
+  if (await map.count()) {
+    await map.scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => Number(document.querySelector('.map')?.getAttribute('data-marker-count')) >= 0, null, { timeout: 30_000 });
+  }
+  await page.waitForLoadState('networkidle');
+  const all = await Promise.all(bodies);
+  await page.close();
+  return { files: all.length, gzip: all.reduce((a, b) => a + zlib.gzipSync(b, { level: 9 }).byteLength, 0) };
+}
+
+/** Milliseconds from navigation start until the map shows its markers. */
+export async function markersVisibleMs(browser: Browser, url: string): Promise<{ ms: number; markers: number }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.route(/tiles\.bench\.invalid/, (r) => r.fulfill({ status: 200, contentType: 'image/png', body: PIXEL }));
+  await page.goto(url, { waitUntil: 'commit' });
+  await page.locator('.map').scrollIntoViewIfNeeded();
+  const handle = await page.waitForFunction(
+    () => (document.querySelector('.leaflet-marker-icon, path.leaflet-interactive') ? performance.now() : false),
+    null,
+    { polling: 'raf', timeout: 30_000 },
+  );
+  const ms = (await handle.jsonValue()) as number;
+  const markers = Number(await page.locator('.map').getAttribute('data-marker-count'));
+  await page.close();
+  return { ms, markers };
+}

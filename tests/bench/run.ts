@@ -1,0 +1,117 @@
+// npm run bench: the performance budgets of DESIGN.md, measured against 10,000 projects
+// in a real PostgreSQL and the built server. Not part of npm test.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { findPostgresBin, freePort, startTempPostgres } from '../support/temp-postgres.ts';
+import { openPostgres } from '../../src/lib/db/open.ts';
+import { migrateToLatest } from '../../src/lib/db/migrate.ts';
+import { seedDatabase } from '../../db/seed/seed-database.ts';
+import { load, percentile, sequential } from './http.ts';
+import { jsBytesGzip, launch, markersVisibleMs } from './measure-js.ts';
+import { printReport, type Row } from './report.ts';
+
+const { values } = parseArgs({ options: { projects: { type: 'string', default: '10000' }, seconds: { type: 'string', default: '10' } } });
+const PROJECTS = Number(values.projects);
+const SECONDS = Number(values.seconds);
+if (!fs.existsSync('dist/server/entry.mjs')) throw new Error('build first: npm run build');
+
+const bin = findPostgresBin();
+if (!bin && !process.env.DATABASE_URL) throw new Error('the bench needs PostgreSQL: install it or set DATABASE_URL');
+const temp = process.env.DATABASE_URL ? null : await startTempPostgres(bin!, { settings: ['-c shared_buffers=256MB', '-c max_connections=200'] });
+const adminUrl = process.env.DATABASE_URL ?? temp!.url();
+const dbName = `bench_${Date.now()}`;
+const admin = new pg.Client({ connectionString: adminUrl });
+await admin.connect();
+await admin.query(`create database ${dbName}`);
+const url = new URL(adminUrl);
+url.pathname = `/${dbName}`;
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongzhi-bench-'));
+
+const log = (s: string) => console.log(`· ${s}`);
+let server: ReturnType<typeof spawn> | undefined;
+try {
+  const open = openPostgres(url.toString());
+  await migrateToLatest(open.db);
+  const t0 = performance.now();
+  await seedDatabase(open, dataDir, PROJECTS, () => {});
+  log(`seeded ${PROJECTS} projects in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const codes = (await open.db.selectFrom('projects').select('code').orderBy('id').execute()).map((r) => r.code);
+  await open.close();
+
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  server = spawn(process.execPath, ['src/cli/serve.ts'], {
+    env: { ...process.env, DATABASE_URL: url.toString(), PORT: String(port), HOST: '127.0.0.1', GONGZHI_DEMO: '0', GONGZHI_DATA_DIR: dataDir, TILE_URL: 'https://tiles.bench.invalid/{z}/{x}/{y}.png', ASTRO_NODE_LOGGING: 'disabled' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${base}/robots.txt`)).ok) break;
+    } catch {}
+    if (i > 300) throw new Error('server did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+
+  // 1. Uncached render: every request is the first for its project, so none is cached.
+  await sequential(base, codes.slice(-20).map((c) => `/projects/${c}`)); // warm connections and JIT
+  const uncached = await sequential(base, codes.slice(0, 400).map((c) => `/projects/${c}`));
+  log(`uncached project page: ${uncached.length} distinct pages, p50 ${percentile(uncached, 50).toFixed(2)} ms`);
+
+  // 2. 32 concurrent clients over 200 project pages, next to a static file.
+  const pages = codes.slice(1000, 1200).map((c) => `/projects/${c}`);
+  await sequential(base, pages); // fill the page cache as readers would
+  const dyn = await load(base, pages, 32, SECONDS);
+  const stat = await load(base, ['/robots.txt'], 32, SECONDS);
+  log(`project pages ×32: ${dyn.rps.toFixed(0)} req/s, p50 ${dyn.p50} ms, p99 ${dyn.p99} ms, errors ${dyn.errors}, non-2xx ${dyn.non2xx}`);
+  log(`static file ×32:   ${stat.rps.toFixed(0)} req/s, p50 ${stat.p50} ms, p99 ${stat.p99} ms`);
+
+  // 3. Map data.
+  const g0 = performance.now();
+  const geoRes = await fetch(`${base}/api/projects.geojson?nocache=${Date.now()}`);
+  const geo = Buffer.from(await geoRes.arrayBuffer());
+  const geoMs = performance.now() - g0;
+  const geoGzip = zlib.gzipSync(geo, { level: 6 }).byteLength;
+  const features = JSON.parse(geo.toString()).features.length;
+  log(`GeoJSON: ${features} features, ${geo.byteLength} bytes raw, ${geoGzip} bytes gzip, first (uncached) response ${geoMs.toFixed(0)} ms`);
+
+  // 4. JavaScript shipped and markers visible, in headless Chromium.
+  const browser = await launch();
+  const jsHome = await jsBytesGzip(browser, `${base}/`);
+  const jsProject = await jsBytesGzip(browser, `${base}/projects/${codes[0]}`);
+  const jsNotices = await jsBytesGzip(browser, `${base}/notices`);
+  const markerRuns = [];
+  for (let i = 0; i < 3; i++) markerRuns.push(await markersVisibleMs(browser, `${base}/`));
+  await browser.close();
+  const markers = percentile(markerRuns.map((m) => m.ms), 50);
+  log(`markers visible: ${markerRuns.map((m) => m.ms.toFixed(0)).join(', ')} ms (${markerRuns[0]!.markers} markers)`);
+
+  const rows: Row[] = [
+    { figure: `project page, uncached render p50 (1 client, ${PROJECTS} projects)`, value: percentile(uncached, 50), unit: 'ms', budget: 25, atMost: true },
+    { figure: 'project page p50 at 32 concurrent clients', value: dyn.p50, unit: 'ms', budget: 10, atMost: true },
+    { figure: 'project page p99 at 32 concurrent clients', value: dyn.p99, unit: 'ms', budget: 50, atMost: true },
+    {
+      figure: 'project page throughput ÷ static file throughput (32 clients)', value: dyn.rps / stat.rps, unit: '', budget: 0.25, atMost: false,
+      note: `${dyn.rps.toFixed(0)} vs ${stat.rps.toFixed(0)} req/s`,
+    },
+    { figure: `map data for ${features} projects, gzip`, value: Math.round(geoGzip / 1024), unit: 'KB', budget: 400, atMost: true },
+    { figure: 'markers visible in headless Chromium (median of 3)', value: Math.round(markers), unit: 'ms', budget: 1500, atMost: true },
+    { figure: 'JS shipped, home page with the map, gzip', value: Math.round(jsHome.gzip / 102.4) / 10, unit: 'KB', budget: 70, atMost: true, note: `${jsHome.files} files` },
+    { figure: 'JS shipped, project page (no map), gzip', value: Math.round(jsProject.gzip / 102.4) / 10, unit: 'KB', budget: 20, atMost: true, note: `${jsProject.files} files` },
+    { figure: 'JS shipped, notices page (no map), gzip', value: Math.round(jsNotices.gzip / 102.4) / 10, unit: 'KB', budget: 20, atMost: true, note: `${jsNotices.files} files` },
+  ];
+  console.log('');
+  const ok = printReport(rows);
+  console.log(ok ? '\nall budgets met' : '\nSOME BUDGETS MISSED');
+  process.exitCode = ok ? 0 : 1;
+} finally {
+  server?.kill('SIGTERM');
+  await admin.query(`drop database if exists ${dbName} with (force)`).catch(() => {});
+  await admin.end();
+  temp?.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
