@@ -1,6 +1,9 @@
 import type * as G from '../../features/geography/tables.ts';
 import type * as P from '../../features/projects/tables.ts';
 import type { NoticesTable } from '../../features/notices/tables.ts';
+import type * as A from '../../features/accounts/tables.ts';
+import type * as R from '../../features/register/tables.ts';
+import type { AuditLogTable } from '../../features/audit/tables.ts';
 
 /** Aggregates the table types that live next to their features. */
 export interface Database {
@@ -22,4 +25,14 @@ export interface Database {
   disclosure_history: P.DisclosureHistoryTable;
   disclosure_version: P.DisclosureVersionTable;
   notices: NoticesTable;
+  users: A.UsersTable;
+  sessions: A.SessionsTable;
+  sms_codes: A.SmsCodesTable;
+  sms_outbox: A.SmsOutboxTable;
+  rate_limits: A.RateLimitsTable;
+  register_owners: R.RegisterOwnersTable;
+  unit_owners: R.UnitOwnersTable;
+  register_imports: R.RegisterImportsTable;
+  owner_verifications: R.OwnerVerificationsTable;
+  audit_log: AuditLogTable;
 }

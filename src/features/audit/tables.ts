@@ -1,0 +1,12 @@
+import type { ColumnType, Generated } from 'kysely';
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: ColumnType<Date, Date, never>;
+  actor_user_id: number | null;
+  action: string;
+  target: string;
+  detail: ColumnType<Record<string, unknown>, string, never>;
+  prev_hash: string;
+  hash: string;
+}

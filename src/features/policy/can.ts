@@ -1,0 +1,72 @@
+import type { Role } from '../accounts/tables.ts';
+
+// One policy table for every mutation. Each action calls can() itself, inside its
+// handler; nothing is authorised by URL prefix.
+
+export interface Actor {
+  id: number;
+  role: Role;
+  subdistrictId: number | null;
+  /** staff of one community only; null for subdistrict-wide staff */
+  communityId: number | null;
+}
+
+/** Where a thing sits: the subdistrict that owns it and, when it has one, its community. */
+export interface Resource {
+  subdistrictId?: number;
+  communityId?: number | null;
+  /** for a person's own things */
+  userId?: number;
+}
+
+/** Who may do a verb. 'office' = staff whose area covers the resource, and district admins. */
+type Rule = 'anyone_signed_in' | 'self' | 'office' | 'subdistrict_office' | 'district';
+
+export const POLICY = {
+  'account.update': 'self',
+  'session.revokeAll': 'self',
+  'verification.claim': 'anyone_signed_in',
+  'verification.decide': 'office',
+  'verification.viewProof': 'office',
+  'register.import': 'office',
+  'register.export': 'office',
+  'register.addOwner': 'office',
+  'project.create': 'subdistrict_office',
+  'project.edit': 'office',
+  'project.publish': 'office',
+  'project.transition': 'office',
+  'document.upload': 'office',
+  'notice.publish': 'office',
+  'notice.withdraw': 'office',
+  'subdistrict.manage': 'district',
+  'staff.manage': 'district',
+  'audit.read': 'district',
+} as const satisfies Record<string, Rule>;
+
+export type Verb = keyof typeof POLICY;
+export const VERBS = Object.keys(POLICY) as Verb[];
+
+function covers(actor: Actor, r: Resource, wholeSubdistrictOnly: boolean): boolean {
+  if (actor.role === 'district_admin') return true;
+  if (actor.role !== 'staff' || r.subdistrictId === undefined || actor.subdistrictId !== r.subdistrictId) return false;
+  if (actor.communityId === null) return true;
+  if (wholeSubdistrictOnly) return false;
+  return r.communityId !== undefined && r.communityId !== null && r.communityId === actor.communityId;
+}
+
+export function can(actor: Actor | null, verb: Verb, resource: Resource = {}): boolean {
+  if (!actor) return false;
+  const rule: Rule = POLICY[verb];
+  switch (rule) {
+    case 'anyone_signed_in':
+      return true;
+    case 'self':
+      return resource.userId === actor.id;
+    case 'office':
+      return covers(actor, resource, false);
+    case 'subdistrict_office':
+      return covers(actor, resource, true);
+    case 'district':
+      return actor.role === 'district_admin';
+  }
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { can, POLICY, VERBS, type Actor, type Resource } from '../../src/features/policy/can.ts';
+
+// The matrix: every verb × every kind of actor, for a resource in subdistrict 1,
+// community 10, belonging to user 5. Expectations are written out independently of
+// the implementation, per rule, and each cell is checked.
+const ACTORS: Record<string, Actor | null> = {
+  public: null,
+  resident: { id: 5, role: 'resident', subdistrictId: null, communityId: null },
+  otherResident: { id: 6, role: 'resident', subdistrictId: null, communityId: null },
+  subdistrictStaff: { id: 7, role: 'staff', subdistrictId: 1, communityId: null },
+  communityStaff: { id: 8, role: 'staff', subdistrictId: 1, communityId: 10 },
+  otherCommunityStaff: { id: 9, role: 'staff', subdistrictId: 1, communityId: 11 },
+  otherSubdistrictStaff: { id: 10, role: 'staff', subdistrictId: 2, communityId: null },
+  districtAdmin: { id: 11, role: 'district_admin', subdistrictId: null, communityId: null },
+};
+const RESOURCE: Resource = { subdistrictId: 1, communityId: 10, userId: 5 };
+
+const EXPECTED: Record<string, string[]> = {
+  anyone_signed_in: ['resident', 'otherResident', 'subdistrictStaff', 'communityStaff', 'otherCommunityStaff', 'otherSubdistrictStaff', 'districtAdmin'],
+  self: ['resident'],
+  office: ['subdistrictStaff', 'communityStaff', 'districtAdmin'],
+  subdistrict_office: ['subdistrictStaff', 'districtAdmin'],
+  district: ['districtAdmin'],
+};
+
+describe('authorization matrix', () => {
+  const cells = VERBS.flatMap((verb) => Object.keys(ACTORS).map((actor) => [verb, actor] as const));
+  it(`covers ${VERBS.length} verbs × ${Object.keys(ACTORS).length} actors = ${cells.length} cells`, () => {
+    expect(cells.length).toBe(VERBS.length * 8);
+  });
+  it.each(cells)('%s by %s', (verb, actor) => {
+    const allowed = EXPECTED[POLICY[verb]]!.includes(actor);
+    expect(can(ACTORS[actor]!, verb, RESOURCE)).toBe(allowed);
+  });
+  it('denies office verbs when the resource names no subdistrict', () => {
+    expect(can(ACTORS.subdistrictStaff!, 'project.edit', {})).toBe(false);
+    expect(can(ACTORS.districtAdmin!, 'project.edit', {})).toBe(true);
+  });
+  it('keeps community staff out of a resource without a community', () => {
+    expect(can(ACTORS.communityStaff!, 'notice.publish', { subdistrictId: 1, communityId: null })).toBe(false);
+    expect(can(ACTORS.subdistrictStaff!, 'notice.publish', { subdistrictId: 1, communityId: null })).toBe(true);
+  });
+});
