@@ -1,13 +1,17 @@
 import { defineMiddleware, sequence } from 'astro:middleware';
 import { applySecurityHeaders } from './lib/http/security-headers.ts';
 import { createPageCache } from './lib/http/page-cache.ts';
+import { isSameOriginMutation } from './lib/http/origin.ts';
+import { problem } from './lib/http/responses.ts';
 import { readPrefs } from './features/i18n/prefs.ts';
+import { SESSION_COOKIE, sessionCookieOptions, validateSessionToken } from './features/accounts/session.ts';
 import { db } from './lib/db/index.ts';
 
 const prefs = defineMiddleware((ctx, next) => {
   const p = readPrefs((name) => ctx.cookies.get(name)?.value);
   ctx.locals.lang = p.lang;
   ctx.locals.elder = p.elder;
+  ctx.locals.user = null;
   return next();
 });
 
@@ -24,13 +28,32 @@ const securityHeaders = defineMiddleware(async (_ctx, next) => {
   }
 });
 
+const originCheck = defineMiddleware((ctx, next) => {
+  if (!isSameOriginMutation(ctx.request, ctx.url)) return problem(403, '请求来源不被接受', 'Request origin not accepted', ctx.locals.lang);
+  return next();
+});
+
+const session = defineMiddleware(async (ctx, next) => {
+  const token = ctx.cookies.get(SESSION_COOKIE)?.value;
+  if (!token) return next();
+  const found = await validateSessionToken(await db(), token);
+  if (!found) {
+    ctx.cookies.delete(SESSION_COOKIE, { path: '/' });
+    return next();
+  }
+  ctx.locals.user = found.user;
+  ctx.cookies.set(SESSION_COOKIE, token, sessionCookieOptions(ctx.url.protocol === 'https:', found.expiresAt));
+  return next();
+});
+
 const cache = createPageCache(async () => {
   const row = await (await db()).selectFrom('disclosure_version').select('version').executeTakeFirst();
   return Number(row?.version ?? 0);
 });
 
+// Only anonymous GETs are cached: a signed-in page shows the person's own header.
 const pageCache = defineMiddleware(async (ctx, next) => {
-  if (ctx.request.method !== 'GET' || ctx.isPrerendered) return next();
+  if (ctx.request.method !== 'GET' || ctx.isPrerendered || ctx.cookies.has(SESSION_COOKIE)) return next();
   const key = `${ctx.locals.lang}|${ctx.locals.elder ? 1 : 0}|${ctx.url.pathname}${ctx.url.search}`;
   const hit = await cache.get(key);
   if (hit) return new Response(hit.body, { status: hit.status, headers: [...hit.headers, ['X-Cache', 'hit']] });
@@ -39,7 +62,7 @@ const pageCache = defineMiddleware(async (ctx, next) => {
   const body = new Uint8Array(await res.arrayBuffer());
   const headers = [...res.headers.entries()].filter(([k]) => k.toLowerCase() !== 'set-cookie');
   await cache.set(key, { status: res.status, headers, body });
-  return new Response(body.slice(), { status: res.status, headers: [...headers, ['X-Cache', 'miss']] });
+  return new Response(body, { status: res.status, headers: [...headers, ['X-Cache', 'miss']] });
 });
 
-export const onRequest = sequence(prefs, securityHeaders, pageCache);
+export const onRequest = sequence(prefs, securityHeaders, originCheck, pageCache, session);

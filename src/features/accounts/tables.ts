@@ -15,14 +15,14 @@ export interface UsersTable {
   community_id: number | null;
   owner_status_held_since: Timestamp | null;
   disabled_at: Timestamp | null;
-  created_at: Generated<Timestamp>;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export interface SessionsTable {
   id: string;
   user_id: number;
   expires_at: Timestamp;
-  created_at: Generated<Timestamp>;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export interface SmsCodesTable {
@@ -33,14 +33,14 @@ export interface SmsCodesTable {
   attempts: Generated<number>;
   expires_at: Timestamp;
   consumed_at: Timestamp | null;
-  created_at: Generated<Timestamp>;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export interface SmsOutboxTable {
   id: Generated<number>;
   phone: string;
   body: string;
-  created_at: Generated<Timestamp>;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export interface RateLimitsTable {

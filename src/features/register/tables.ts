@@ -13,7 +13,7 @@ export interface RegisterOwnersTable {
   phone: string | null;
   legal_basis: Generated<'register' | 'inheritance' | 'court' | 'occupation'>;
   proof_storage_key: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
   removed_at: Timestamp | null;
 }
 
@@ -30,7 +30,7 @@ export interface RegisterImportsTable {
   sha256: string;
   status: Generated<'preview' | 'confirmed' | 'discarded'>;
   summary: ColumnType<Record<string, unknown>, string | undefined, string>;
-  created_at: Generated<Timestamp>;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
   confirmed_at: Timestamp | null;
 }
 
@@ -47,5 +47,5 @@ export interface OwnerVerificationsTable {
   reason: string | null;
   decided_by: number | null;
   decided_at: Timestamp | null;
-  created_at: Generated<Timestamp>;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }

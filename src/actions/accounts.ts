@@ -1,0 +1,87 @@
+import { defineAction } from 'astro:actions';
+import { z } from 'astro/zod';
+import { db } from '../lib/db/index.ts';
+import { outboxSender } from '../features/accounts/sms.ts';
+import { SESSION_COOKIE, invalidateSession, invalidateUserSessions, sessionCookieOptions } from '../features/accounts/session.ts';
+import { signUpInput, confirmPhoneInput, signInInput, resetStartInput, resetConfirmInput } from '../features/accounts/schemas.ts';
+import * as accounts from '../features/accounts/service.ts';
+import { can } from '../features/policy/can.ts';
+
+// Form actions for accounts. Each validates with zod, authorises itself and returns either
+// data or { ok: false, error, field } with a dictionary key the page shows.
+
+const secure = (url: URL) => url.protocol === 'https:';
+
+export const accountActions = {
+  signUp: defineAction({
+    accept: 'form',
+    input: signUpInput,
+    handler: async (input, ctx) => {
+      const database = await db();
+      const res = await accounts.signUp(database, outboxSender(database), input, ctx.clientAddress);
+      return res.ok ? { ok: true as const, phone: input.phone } : res;
+    },
+  }),
+  confirmPhone: defineAction({
+    accept: 'form',
+    input: confirmPhoneInput,
+    handler: async (input, ctx) => {
+      const res = await accounts.confirmPhone(await db(), input);
+      if (!res.ok) return res;
+      ctx.cookies.set(SESSION_COOKIE, res.token, sessionCookieOptions(secure(ctx.url), res.expiresAt));
+      return { ok: true as const };
+    },
+  }),
+  signIn: defineAction({
+    accept: 'form',
+    input: signInInput,
+    handler: async (input, ctx) => {
+      const res = await accounts.signIn(await db(), input, ctx.clientAddress);
+      if (!res.ok) return res;
+      ctx.cookies.set(SESSION_COOKIE, res.token, sessionCookieOptions(secure(ctx.url), res.expiresAt));
+      return { ok: true as const };
+    },
+  }),
+  signOut: defineAction({
+    accept: 'form',
+    input: z.object({ everywhere: z.enum(['1']).optional() }),
+    handler: async (input, ctx) => {
+      const token = ctx.cookies.get(SESSION_COOKIE)?.value;
+      const user = ctx.locals.user;
+      const database = await db();
+      if (input.everywhere && user && can(user, 'session.revokeAll', { userId: user.id })) await invalidateUserSessions(database, user.id);
+      else if (token) await invalidateSession(database, token);
+      ctx.cookies.delete(SESSION_COOKIE, { path: '/' });
+      return { ok: true as const };
+    },
+  }),
+  resetStart: defineAction({
+    accept: 'form',
+    input: resetStartInput,
+    handler: async (input, ctx) => {
+      const database = await db();
+      const res = await accounts.resetStart(database, outboxSender(database), input.phone, ctx.clientAddress);
+      return res.ok ? { ok: true as const, phone: input.phone } : res;
+    },
+  }),
+  resetConfirm: defineAction({
+    accept: 'form',
+    input: resetConfirmInput,
+    handler: async (input, ctx) => {
+      const res = await accounts.resetConfirm(await db(), input);
+      if (res.ok) ctx.cookies.delete(SESSION_COOKIE, { path: '/' });
+      return res.ok ? { ok: true as const } : res;
+    },
+  }),
+  changePassword: defineAction({
+    accept: 'form',
+    input: z.object({ current: z.string().min(1, 'err.required').max(128), password: z.string().min(8, 'err.passwordShort').max(128, 'err.passwordLong') }),
+    handler: async (input, ctx) => {
+      const user = ctx.locals.user;
+      if (!user || !can(user, 'account.update', { userId: user.id })) return { ok: false as const, error: 'err.forbidden' };
+      const res = await accounts.changePassword(await db(), user.id, input.current, input.password);
+      if (res.ok) ctx.cookies.delete(SESSION_COOKIE, { path: '/' });
+      return res.ok ? { ok: true as const } : res;
+    },
+  }),
+};

@@ -1,0 +1,5 @@
+import { accountActions } from './accounts.ts';
+
+export const server = {
+  accounts: accountActions,
+};

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { normaliseMobile } from './mobile.ts';
+
+// Messages are dictionary keys; pages show them in the visitor's language.
+const mobile = z
+  .string()
+  .trim()
+  .transform((v, ctx) => {
+    const m = normaliseMobile(v);
+    if (!m) ctx.addIssue({ code: 'custom', message: 'err.phone' });
+    return m ?? '';
+  });
+const password = z.string().min(8, 'err.passwordShort').max(128, 'err.passwordLong');
+const code = z.string().trim().regex(/^\d{6}$/, 'err.code');
+
+export const signUpInput = z.object({
+  phone: mobile,
+  displayName: z.string().trim().min(1, 'err.required').max(40, 'err.tooLong'),
+  password,
+});
+export const confirmPhoneInput = z.object({ phone: mobile, code });
+export const signInInput = z.object({ phone: mobile, password: z.string().min(1, 'err.required').max(128, 'err.passwordLong') });
+export const resetStartInput = z.object({ phone: mobile });
+export const resetConfirmInput = z.object({ phone: mobile, code, password });
+export const createAdminInput = z.object({ phone: mobile, displayName: z.string().trim().min(1).max(40), password });
