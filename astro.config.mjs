@@ -12,6 +12,7 @@ export default defineConfig({
   devToolbar: { enabled: false },
   security: {
     checkOrigin: true,
+    actionBodySizeLimit: 11 * 1024 * 1024, // register files and documents up to 10 MB
     csp: {
       algorithm: 'SHA-256',
       directives: [

@@ -2,9 +2,12 @@ import type { OpenDatabase } from '../../src/lib/db/open.ts';
 import { fileStore } from '../../src/lib/files/storage.ts';
 import { generateDemo } from './generate.ts';
 import { isEmpty, writeSeed } from './write.ts';
+import { seedDemoAccounts } from './demo-accounts.ts';
+import type { IdKey } from '../../src/features/register/id-hash.ts';
 
 /** Seeds the demo set (or `projects` generated projects) into an empty database. */
-export async function seedDatabase(open: OpenDatabase, dataDir: string, projects = 24, log: (line: string) => void = console.log) {
+/** With `accounts`, also the demo accounts and a demo household register (demo mode only). */
+export async function seedDatabase(open: OpenDatabase, dataDir: string, projects = 24, log: (line: string) => void = console.log, accounts?: IdKey) {
   if (!(await isEmpty(open.db))) {
     log('数据库已有项目，未写入演示数据 / the database already has projects; nothing seeded');
     return null;
@@ -19,6 +22,10 @@ export async function seedDatabase(open: OpenDatabase, dataDir: string, projects
       log(`演示数据 / seeding: ${done}/${total} (${pct}%)`);
     }
   });
+  if (accounts) {
+    await seedDemoAccounts(open.db, accounts);
+    log('已创建演示账户（见 README）/ demo accounts created (see README)');
+  }
   log(`已写入 ${result.projects} 个项目、${result.estates} 个小区 / seeded ${result.projects} projects and ${result.estates} estates in ${Date.now() - started} ms`);
   return result;
 }

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { openForCli } from './open-for-cli.ts';
 import { seedDatabase } from '../../db/seed/seed-database.ts';
 import { config } from '../lib/config.ts';
+import { idKey } from '../lib/id-key.ts';
 
 const { values } = parseArgs({ options: { projects: { type: 'string', default: '24' } } });
 const projects = Number(values.projects);
@@ -12,7 +13,7 @@ if (!Number.isSafeInteger(projects) || projects < 1 || projects > 200_000) {
 }
 const open = await openForCli();
 try {
-  await seedDatabase(open, config().dataDir, projects);
+  await seedDatabase(open, config().dataDir, projects, console.log, config().demo ? idKey() : undefined);
 } finally {
   await open.close();
 }

@@ -6,12 +6,13 @@ import { startDatabase } from '../lib/db/index.ts';
 import { config } from '../lib/config.ts';
 import { DataDirLockedError } from '../lib/db/data-dir-lock.ts';
 import { seedDatabase } from '../../db/seed/seed-database.ts';
+import { idKey } from '../lib/id-key.ts';
 
 process.env.ASTRO_NODE_AUTOSTART = 'disabled';
 const cfg = config();
 try {
   const open = await startDatabase(async (o) => {
-    if (cfg.demo) await seedDatabase(o, cfg.dataDir);
+    if (cfg.demo) await seedDatabase(o, cfg.dataDir, 24, console.log, idKey());
   });
   console.log(`数据库 / database: ${open.kind === 'pglite' ? `PGlite ${cfg.dataDir}` : 'PostgreSQL'}${cfg.demo ? ' · 演示模式 / demo mode' : ''}`);
 } catch (error) {

@@ -5,13 +5,14 @@ import path from 'node:path';
 import { openPglite } from '../../../src/lib/db/open.ts';
 import { migrateToLatest } from '../../../src/lib/db/migrate.ts';
 import { seedDatabase } from '../../../db/seed/seed-database.ts';
+import { idKey } from '../../../src/lib/id-key.ts';
 import { HOSTILE_CODE, HOSTILE_NOTICE, HOSTILE_TITLE } from './hostile.ts';
 
 const dir = path.resolve(process.env.GONGZHI_DATA_DIR ?? '.tmp/e2e-data');
 fs.rmSync(dir, { recursive: true, force: true });
 const open = await openPglite(dir);
 await migrateToLatest(open.db);
-await seedDatabase(open, dir, 24, () => {});
+await seedDatabase(open, dir, 24, () => {}, idKey());
 const sub = await open.db.selectFrom('subdistricts').select('id').where('code', '=', 'mazhuang').executeTakeFirstOrThrow();
 const estate = await open.db.selectFrom('estates').select('id').orderBy('id').executeTakeFirstOrThrow();
 const p = await open.db

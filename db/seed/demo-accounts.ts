@@ -1,0 +1,66 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../src/lib/db/schema.ts';
+import { hashPassword } from '../../src/features/accounts/password.ts';
+import { residentIdCheckChar } from '../../src/features/register/id-numbers.ts';
+import { prepareRows } from '../../src/features/register/prepare.ts';
+import { applyImport } from '../../src/features/register/import-service.ts';
+import type { RegisterRow } from '../../src/features/register/model.ts';
+import type { IdKey } from '../../src/features/register/id-hash.ts';
+import { SUBDISTRICTS, SURNAMES, GIVEN_NAMES } from './zhanhe.ts';
+import { rng } from './random.ts';
+
+// Demo mode only: accounts a person trying the portal can sign in with (listed in the
+// README), and a household register for the first demo estate with verified owners.
+
+export const DEMO_PASSWORD = 'gongzhi-demo-2026';
+export const DEMO_ADMIN_PHONE = '13900000000';
+export const demoStaffPhone = (i: number) => `1390000000${i + 1}`; // one per subdistrict, in plan order
+export const DEMO_OWNER_PHONES = ['13900000101', '13900000102', '13900000103'];
+
+function demoRegister(): RegisterRow[] {
+  const r = rng(42);
+  const rows: RegisterRow[] = [];
+  let n = 0;
+  for (const building of ['1', '2']) {
+    for (const entrance of ['1', '2']) {
+      for (let floor = 1; floor <= 6; floor++) {
+        for (const side of [1, 2]) {
+          n++;
+          const body = `410411${1950 + (n % 45)}${String((n % 12) + 1).padStart(2, '0')}${String((n % 28) + 1).padStart(2, '0')}${String(100 + n).slice(-3)}`;
+          const developerHeld = n % 23 === 0;
+          rows.push({
+            line: n + 1, estate: null, building, entrance, floor, room: `${floor}0${side}`, areaCm2: r.int(5500, 11000), areaSource: 'registered',
+            owners: developerHeld ? [] : [{ name: `${r.pick(SURNAMES)}${r.pick(GIVEN_NAMES)}`, idType: 'resident_id', idNumber: body + residentIdCheckChar(body) }],
+            phone: null, developerHeld,
+          });
+        }
+      }
+    }
+  }
+  return rows;
+}
+
+export async function seedDemoAccounts(db: Kysely<Database>, key: IdKey): Promise<void> {
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const now = new Date();
+  const admin = await db.insertInto('users')
+    .values({ phone: DEMO_ADMIN_PHONE, display_name: '区住建局（演示）', password_hash: passwordHash, role: 'district_admin', phone_verified_at: now })
+    .returning('id').executeTakeFirstOrThrow();
+  const subs = await db.selectFrom('subdistricts').select(['id', 'code', 'name']).execute();
+  for (const [i, s] of SUBDISTRICTS.entries()) {
+    const sub = subs.find((x) => x.code === s.code)!;
+    await db.insertInto('users').values({ phone: demoStaffPhone(i), display_name: `${s.name}工作人员（演示）`, password_hash: passwordHash, role: 'staff', subdistrict_id: sub.id, phone_verified_at: now }).execute();
+  }
+  const estate = await db.selectFrom('estates').select('id').orderBy('id').executeTakeFirstOrThrow();
+  const rows = demoRegister();
+  const imp = await db.insertInto('register_imports').values({ estate_id: estate.id, user_id: admin.id, file_name: 'demo-register.xlsx', sha256: 'demo' }).returning('id').executeTakeFirstOrThrow();
+  await applyImport(db, { estateId: estate.id, importId: imp.id, actorUserId: admin.id, flats: prepareRows(rows, key) });
+  // three verified owners, each on the first flats of the register
+  const owned = await db.selectFrom('unit_owners').innerJoin('register_owners', 'register_owners.id', 'unit_owners.owner_id')
+    .select(['unit_owners.unit_id', 'unit_owners.owner_id', 'register_owners.name']).orderBy('unit_owners.unit_id').limit(DEMO_OWNER_PHONES.length).execute();
+  for (const [i, phone] of DEMO_OWNER_PHONES.entries()) {
+    const o = owned[i]!;
+    const user = await db.insertInto('users').values({ phone, display_name: `${o.name}（演示业主）`, password_hash: passwordHash, phone_verified_at: now }).returning('id').executeTakeFirstOrThrow();
+    await db.insertInto('owner_verifications').values({ user_id: user.id, unit_id: o.unit_id, register_owner_id: o.owner_id, status: 'verified', method: 'staff', claimed_name: o.name, decided_by: admin.id, decided_at: now }).execute();
+  }
+}

@@ -1,0 +1,87 @@
+import { defineAction } from 'astro:actions';
+import { z } from 'astro/zod';
+import { createHash } from 'node:crypto';
+import { db } from '../lib/db/index.ts';
+import { idKey } from '../lib/id-key.ts';
+import { can } from '../features/policy/can.ts';
+import { estateResource } from '../features/geography/scope.ts';
+import { readCsv, readXlsx } from '../features/register/read-table.ts';
+import { parseRegister } from '../features/register/parse-rows.ts';
+import { keepChosenEstate, prepareRows, storableFaults, type PreparedFlat } from '../features/register/prepare.ts';
+import { planImport, applyImport } from '../features/register/import-service.ts';
+
+const MAX_BYTES = 10 * 1024 * 1024;
+const isZip = (b: Uint8Array) => b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
+
+export const registerActions = {
+  /** Reads a register file and keeps a preview (ID numbers already hashed); writes nothing to the register. */
+  preview: defineAction({
+    accept: 'form',
+    input: z.object({ estateId: z.coerce.number().int().positive('err.required'), file: z.instanceof(File, { message: 'err.fileRequired' }) }),
+    handler: async (input, ctx) => {
+      const user = ctx.locals.user;
+      const database = await db();
+      const estate = await estateResource(database, input.estateId);
+      if (!user || !estate || !can(user, 'register.import', estate)) return { ok: false as const, error: 'err.forbidden' };
+      if (input.file.size === 0) return { ok: false as const, error: 'err.fileEmpty', field: 'file' };
+      if (input.file.size > MAX_BYTES) return { ok: false as const, error: 'err.fileTooLarge', field: 'file' };
+      const bytes = new Uint8Array(await input.file.arrayBuffer());
+      const name = input.file.name.toLowerCase();
+      let table: string[][];
+      try {
+        if (name.endsWith('.xlsx')) {
+          if (!isZip(bytes)) return { ok: false as const, error: 'err.fileType', field: 'file' };
+          table = await readXlsx(bytes);
+        } else if (name.endsWith('.csv') || name.endsWith('.txt')) {
+          if (isZip(bytes) || bytes.includes(0)) return { ok: false as const, error: 'err.fileType', field: 'file' };
+          table = readCsv(bytes);
+        } else {
+          return { ok: false as const, error: 'err.fileType', field: 'file' };
+        }
+      } catch {
+        return { ok: false as const, error: 'err.fileUnreadable', field: 'file' };
+      }
+      const parsed = parseRegister(table);
+      const chosen = keepChosenEstate(parsed.rows, estate.name);
+      const flats = prepareRows(chosen.rows, idKey());
+      const plan = await planImport(database, estate.estateId, flats);
+      const row = await database
+        .insertInto('register_imports')
+        .values({
+          estate_id: estate.estateId, user_id: user.id, file_name: input.file.name.slice(0, 200), sha256: createHash('sha256').update(bytes).digest('hex'),
+          summary: JSON.stringify({ flats, faults: storableFaults([...parsed.faults, ...chosen.faults].sort((a, b) => a.line - b.line)), plan, dataLines: parsed.dataLines }),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return { ok: true as const, importId: row.id };
+    },
+  }),
+  confirm: defineAction({
+    accept: 'form',
+    input: z.object({ importId: z.coerce.number().int().positive() }),
+    handler: async (input, ctx) => {
+      const user = ctx.locals.user;
+      const database = await db();
+      const imp = await database.selectFrom('register_imports').selectAll().where('id', '=', input.importId).executeTakeFirst();
+      const estate = imp ? await estateResource(database, imp.estate_id) : null;
+      if (!user || !imp || !estate || !can(user, 'register.import', estate)) return { ok: false as const, error: 'err.forbidden' };
+      if (imp.status !== 'preview') return { ok: false as const, error: 'err.importDone' };
+      const flats = (imp.summary as { flats: PreparedFlat[] }).flats;
+      const plan = await applyImport(database, { estateId: estate.estateId, importId: imp.id, actorUserId: user.id, flats });
+      return { ok: true as const, plan };
+    },
+  }),
+  discard: defineAction({
+    accept: 'form',
+    input: z.object({ importId: z.coerce.number().int().positive() }),
+    handler: async (input, ctx) => {
+      const user = ctx.locals.user;
+      const database = await db();
+      const imp = await database.selectFrom('register_imports').select(['id', 'estate_id']).where('id', '=', input.importId).executeTakeFirst();
+      const estate = imp ? await estateResource(database, imp.estate_id) : null;
+      if (!user || !imp || !estate || !can(user, 'register.import', estate)) return { ok: false as const, error: 'err.forbidden' };
+      await database.updateTable('register_imports').set({ status: 'discarded', summary: JSON.stringify({ discarded: true }) }).where('id', '=', imp.id).where('status', '=', 'preview').execute();
+      return { ok: true as const };
+    },
+  }),
+};

@@ -1,0 +1,22 @@
+import type { Page } from '@playwright/test';
+
+// The demo accounts of db/seed/demo-accounts.ts, as the README lists them.
+export const DEMO_PASSWORD = 'gongzhi-demo-2026';
+export const HEBIN_STAFF = '13900000001';
+export const DISTRICT_ADMIN = '13900000000';
+
+export async function signIn(page: Page, phone: string, password = DEMO_PASSWORD) {
+  await page.goto('/account/login');
+  await page.getByLabel('手机号').fill(phone);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForURL(/\/account$/);
+}
+
+/** Reads the newest code texted to a number from the demo outbox page. */
+export async function latestCode(page: Page, phone: string): Promise<string> {
+  await page.goto('/dev/sms-outbox');
+  const row = page.locator('#outbox tbody tr', { hasText: phone }).first();
+  const text = await row.innerText();
+  return /(\d{6})/.exec(text.replace(phone, ''))![1]!;
+}
