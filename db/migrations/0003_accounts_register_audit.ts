@@ -109,6 +109,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('pending', 'verified', 'rejected', 'revoked')`))
     .addColumn('method', 'text', (c) => c.notNull().check(sql`method in ('auto', 'proof', 'staff')`))
     .addColumn('claimed_name', 'text', (c) => c.notNull())
+    // what the resident entered, as a keyed hash: enough for staff to add them to the register
+    .addColumn('claimed_id_type', 'text')
+    .addColumn('claimed_id_hash', 'text')
+    .addColumn('claimed_id_key_version', 'integer')
+    .addColumn('claimed_id_last4', 'text')
     .addColumn('proof_storage_key', 'text')
     .addColumn('proof_mime', 'text')
     .addColumn('reason', 'text')

@@ -1,7 +1,9 @@
 import { accountActions } from './accounts.ts';
 import { registerActions } from './register.ts';
+import { verificationActions } from './verification.ts';
 
 export const server = {
   accounts: accountActions,
   register: registerActions,
+  verification: verificationActions,
 };

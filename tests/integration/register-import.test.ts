@@ -9,8 +9,9 @@ import { planImport, applyImport } from '../../src/features/register/import-serv
 import { parseIdKey } from '../../src/features/register/id-hash.ts';
 import { residentIdCheckChar } from '../../src/features/register/id-numbers.ts';
 import { verifyAudit } from '../../src/features/audit/service.ts';
+import { sharedFixture } from '../support/shared-fixtures.ts';
 
-const FIXTURE = new URL('../../../shared/fixtures/register-sample.csv', import.meta.url);
+const FIXTURE = sharedFixture('register-sample.csv');
 const KEY = parseIdKey(`v1:${Buffer.alloc(32, 7).toString('base64')}`);
 
 describe.each(BACKENDS)('household register import on %s', (kind) => {

@@ -2,11 +2,12 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { parseRegister } from '../../src/features/register/parse-rows.ts';
+import { sharedFixture } from '../support/shared-fixtures.ts';
 import { readCsv, readXlsx, writeXlsx } from '../../src/features/register/read-table.ts';
 import { COLUMNS } from '../../src/features/register/headers.ts';
 import type { ParseResult } from '../../src/features/register/model.ts';
 
-const fixtureBytes = fs.readFileSync(new URL('../../../shared/fixtures/register-sample.csv', import.meta.url));
+const fixtureBytes = fs.readFileSync(sharedFixture('register-sample.csv'));
 const fixtureText = fixtureBytes.toString('utf8');
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const parseCsv = (s: string) => parseRegister(readCsv(utf8(s)));

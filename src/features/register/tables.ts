@@ -42,6 +42,10 @@ export interface OwnerVerificationsTable {
   status: 'pending' | 'verified' | 'rejected' | 'revoked';
   method: 'auto' | 'proof' | 'staff';
   claimed_name: string;
+  claimed_id_type: string | null;
+  claimed_id_hash: string | null;
+  claimed_id_key_version: number | null;
+  claimed_id_last4: string | null;
   proof_storage_key: string | null;
   proof_mime: string | null;
   reason: string | null;

@@ -1,0 +1,54 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../lib/db/schema.ts';
+import type { Actor } from '../policy/can.ts';
+
+type DB = Kysely<Database>;
+
+function withFlat(db: DB) {
+  return db
+    .selectFrom('owner_verifications')
+    .innerJoin('units', 'units.id', 'owner_verifications.unit_id')
+    .innerJoin('entrances', 'entrances.id', 'units.entrance_id')
+    .innerJoin('buildings', 'buildings.id', 'entrances.building_id')
+    .innerJoin('estates', 'estates.id', 'buildings.estate_id')
+    .innerJoin('communities', 'communities.id', 'estates.community_id')
+    .innerJoin('users', 'users.id', 'owner_verifications.user_id')
+    .select([
+      'owner_verifications.id', 'owner_verifications.status', 'owner_verifications.method', 'owner_verifications.claimed_name', 'owner_verifications.reason',
+      'owner_verifications.created_at', 'owner_verifications.decided_at', 'owner_verifications.proof_mime', 'owner_verifications.register_owner_id',
+      'owner_verifications.claimed_id_last4', 'estates.name as estate', 'buildings.label as building', 'entrances.label as entrance', 'units.room',
+      'users.display_name', 'users.phone', 'users.owner_status_held_since',
+    ]);
+}
+
+export function claimsOf(db: DB, userId: number) {
+  return withFlat(db).where('owner_verifications.user_id', '=', userId).orderBy('owner_verifications.id', 'desc').execute();
+}
+
+/** What an office reviews: pending claims, recent automatic matches, and owners held after a reset. */
+export function claimsForOffice(db: DB, actor: Actor) {
+  let q = withFlat(db).where((eb) =>
+    eb.or([
+      eb('owner_verifications.status', '=', 'pending'),
+      eb.and([eb('owner_verifications.method', '=', 'auto'), eb('owner_verifications.created_at', '>', new Date(Date.now() - 30 * 86_400_000))]),
+      eb.and([eb('owner_verifications.status', '=', 'verified'), eb('users.owner_status_held_since', 'is not', null)]),
+    ]),
+  );
+  if (actor.role === 'staff') {
+    q = q.where('communities.subdistrict_id', '=', actor.subdistrictId!);
+    if (actor.communityId !== null) q = q.where('communities.id', '=', actor.communityId);
+  } else if (actor.role !== 'district_admin') {
+    return Promise.resolve([]);
+  }
+  return q.orderBy('owner_verifications.id', 'desc').limit(200).execute();
+}
+
+/** Estates that have a register, for the claim form. */
+export function estatesWithRegister(db: DB) {
+  return db
+    .selectFrom('estates')
+    .where((eb) => eb.exists(eb.selectFrom('buildings').select('buildings.id').whereRef('buildings.estate_id', '=', 'estates.id')))
+    .select(['estates.id', 'estates.name', 'estates.address'])
+    .orderBy('estates.name')
+    .execute();
+}

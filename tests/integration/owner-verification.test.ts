@@ -1,0 +1,87 @@
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS, freshDatabase } from '../support/databases.ts';
+import { sharedFixture } from '../support/shared-fixtures.ts';
+import type { OpenDatabase } from '../../src/lib/db/open.ts';
+import { readCsv } from '../../src/features/register/read-table.ts';
+import { parseRegister } from '../../src/features/register/parse-rows.ts';
+import { prepareRows } from '../../src/features/register/prepare.ts';
+import { applyImport } from '../../src/features/register/import-service.ts';
+import { parseIdKey } from '../../src/features/register/id-hash.ts';
+import { residentIdCheckChar } from '../../src/features/register/id-numbers.ts';
+import { claimFlat, decideVerification, CLAIM_LIMITS } from '../../src/features/register/verification-service.ts';
+
+const KEY = parseIdKey(`v1:${Buffer.alloc(32, 3).toString('base64')}`);
+const table = readCsv(fs.readFileSync(sharedFixture('register-sample.csv')));
+// line 2 of the fixture: building 1, entrance 1, room 101, 高涛
+const [b, e, , room, , name, idNumber] = table[1]!;
+
+describe.each(BACKENDS)('owner verification on %s', (kind) => {
+  let open: OpenDatabase;
+  let estateId: number;
+  let staffId: number;
+  const user = async (phone: string) => (await open.db.insertInto('users').values({ phone, password_hash: 'x', display_name: phone }).returning('id').executeTakeFirstOrThrow()).id;
+  const claim = (userId: number, over: Partial<Parameters<typeof claimFlat>[3]> = {}, proof: { storageKey: string; mime: string } | null = null) =>
+    claimFlat(open.db, KEY, userId, { estateId, building: b!, entrance: e!, room: room!, name: name!, idType: 'resident_id', idNumber: idNumber!, ...over }, proof);
+
+  beforeAll(async () => {
+    open = await freshDatabase(kind);
+    const sub = await open.db.insertInto('subdistricts').values({ code: 'hebin', name: '河滨街道', name_en: 'H' }).returning('id').executeTakeFirstOrThrow();
+    const com = await open.db.insertInto('communities').values({ subdistrict_id: sub.id, name: '河滨社区' }).returning('id').executeTakeFirstOrThrow();
+    estateId = (await open.db.insertInto('estates').values({ community_id: com.id, name: '建设小区', address: 'a', build_year: 1990, building_count: 3, household_count: 72, floor_area_cm2: 1, lat: 33.7, lng: 113.3, eligibility: '{}' }).returning('id').executeTakeFirstOrThrow()).id;
+    staffId = (await open.db.insertInto('users').values({ phone: '13700000001', password_hash: 'x', display_name: '街道', role: 'staff', subdistrict_id: sub.id }).returning('id').executeTakeFirstOrThrow()).id;
+    const imp = await open.db.insertInto('register_imports').values({ estate_id: estateId, user_id: staffId, file_name: 'f.csv', sha256: 'x' }).returning('id').executeTakeFirstOrThrow();
+    await applyImport(open.db, { estateId, importId: imp.id, actorUserId: staffId, flats: prepareRows(parseRegister(table).rows, KEY) });
+  });
+  afterAll(() => open.close());
+
+  it('verifies at once when name and ID number match an owner of that flat', async () => {
+    const u = await user('13600000001');
+    expect(await claim(u)).toMatchObject({ ok: true, status: 'verified' });
+    expect(await claim(u)).toMatchObject({ ok: false, error: 'err.alreadyClaimed' });
+  });
+
+  it('maps one register owner to at most one verified account', async () => {
+    const u = await user('13600000002');
+    expect(await claim(u)).toMatchObject({ ok: false, error: 'err.needProof' });
+    const pending = await claim(u, {}, { storageKey: 'a'.repeat(64), mime: 'image/png' });
+    expect(pending).toMatchObject({ ok: true, status: 'pending' });
+    if (!pending.ok) return;
+    expect(await decideVerification(open.db, staffId, pending.verificationId, 'approve', null)).toEqual({ ok: false, error: 'err.ownerTaken' });
+    await expect(open.db.updateTable('owner_verifications').set({ status: 'verified' }).where('id', '=', pending.verificationId).execute()).rejects.toThrow();
+    expect(await decideVerification(open.db, staffId, pending.verificationId, 'reject', '')).toMatchObject({ ok: false, error: 'err.reasonRequired' });
+    expect(await decideVerification(open.db, staffId, pending.verificationId, 'reject', '已由本人认证')).toEqual({ ok: true });
+    expect(await decideVerification(open.db, staffId, pending.verificationId, 'approve', null)).toMatchObject({ ok: false, error: 'err.notPending' });
+  });
+
+  it('does not match a wrong name, a wrong ID or another flat, and refuses a malformed ID', async () => {
+    const u = await user('13600000003');
+    expect(await claim(u, { name: '高滔' })).toMatchObject({ ok: false, error: 'err.needProof' });
+    const other = '41041119800101123';
+    expect(await claim(u, { idNumber: other + residentIdCheckChar(other) })).toMatchObject({ ok: false, error: 'err.needProof' });
+    expect(await claim(u, { room: '102' })).toMatchObject({ ok: false, error: 'err.needProof' });
+    expect(await claim(u, { idNumber: '410411197006145560' })).toMatchObject({ ok: false, error: 'err.idNumber' });
+    expect(await claim(u, { room: '999' })).toMatchObject({ ok: false, error: 'err.noSuchFlat' });
+  });
+
+  it('limits guessing per account and per flat', async () => {
+    const u = await user('13600000004');
+    const results = [];
+    for (let i = 0; i < CLAIM_LIMITS.perAccount.max + 1; i++) results.push(await claim(u, { room: '201', name: `猜${i}` }));
+    expect(results.at(-1)).toMatchObject({ ok: false, error: 'err.rateLimited' });
+    expect(results.slice(0, -1).every((r) => !r.ok && r.error === 'err.needProof')).toBe(true);
+  });
+
+  it('adds someone not on the register on a legal basis when staff approve with one', async () => {
+    const u = await user('13600000005');
+    const heir = await claim(u, { room: '102', name: '黄小强', idNumber: '11010519491231002X' }, { storageKey: 'b'.repeat(64), mime: 'application/pdf' });
+    if (!heir.ok) throw new Error(heir.error);
+    expect(await decideVerification(open.db, staffId, heir.verificationId, 'approve', null)).toMatchObject({ ok: false, error: 'err.basisRequired' });
+    expect(await decideVerification(open.db, staffId, heir.verificationId, 'approve', null, 'inheritance')).toEqual({ ok: true });
+    const owner = await open.db.selectFrom('owner_verifications').innerJoin('register_owners', 'register_owners.id', 'owner_verifications.register_owner_id')
+      .where('owner_verifications.id', '=', heir.verificationId).select(['register_owners.legal_basis', 'register_owners.proof_storage_key', 'register_owners.id_last4', 'owner_verifications.status']).executeTakeFirstOrThrow();
+    expect(owner).toEqual({ legal_basis: 'inheritance', proof_storage_key: 'b'.repeat(64), id_last4: '002X', status: 'verified' });
+    const audit = await open.db.selectFrom('audit_log').select(['action', 'detail']).where('action', '=', 'verification.approve').execute();
+    expect(audit.at(-1)!.detail).toMatchObject({ legalBasis: 'inheritance' });
+  });
+});
