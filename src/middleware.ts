@@ -1,6 +1,6 @@
 import { defineMiddleware, sequence } from 'astro:middleware';
 import { applySecurityHeaders } from './lib/http/security-headers.ts';
-import { createPageCache } from './lib/http/page-cache.ts';
+import { pageCache as sharedPageCache } from './lib/http/page-cache-instance.ts';
 import { isSameOriginMutation } from './lib/http/origin.ts';
 import { problem } from './lib/http/responses.ts';
 import { readPrefs } from './features/i18n/prefs.ts';
@@ -46,10 +46,7 @@ const session = defineMiddleware(async (ctx, next) => {
   return next();
 });
 
-const cache = createPageCache(async () => {
-  const row = await (await db()).selectFrom('disclosure_version').select('version').executeTakeFirst();
-  return Number(row?.version ?? 0);
-});
+const cache = sharedPageCache;
 
 // Only anonymous GETs are cached: a signed-in page shows the person's own header.
 const pageCache = defineMiddleware(async (ctx, next) => {

@@ -383,6 +383,19 @@ export const zh = {
   'err.basisRequired': "此人不在名册上，请选择业主依据",
   'register.removed': "已不在业主名册上",
   'owner.alreadyVerifiedElsewhere': "该业主已由另一个账户认证",
+  'admin.projects': "改造项目",
+  'admin.published': "已公开",
+  'admin.draft': "草稿",
+  'admin.publicPage': "查看公开页面",
+  'admin.save': "保存",
+  'admin.changeNote': "变更说明",
+  'admin.savedPublic': "已保存；公开页面的变更记录会显示这次修改。",
+  'unit.yuan': "元",
+  'err.amount': "请输入金额（元），最多两位小数",
+  'err.notFound': "找不到这条记录",
+  'err.sameStage': "项目已在这个阶段",
+  'err.stage': "阶段应为 1 到 6",
+  'err.date': "请输入有效日期",
 } as const;
 
 export type MessageKey = keyof typeof zh;

@@ -1,0 +1,49 @@
+import { defineAction } from 'astro:actions';
+import { z } from 'astro/zod';
+import { db } from '../lib/db/index.ts';
+import { pageCache } from '../lib/http/page-cache-instance.ts';
+import { can } from '../features/policy/can.ts';
+import { parseYuan } from '../features/funding/money.ts';
+import { projectResource } from '../features/projects/admin-queries.ts';
+import { transitionStage, updateBudgetLine } from '../features/projects/admin-service.ts';
+import type { Stage } from '../features/projects/stages.ts';
+
+const yuan = z.string().trim().transform((v, ctx) => {
+  const fen = parseYuan(v);
+  if (fen === null) ctx.addIssue({ code: 'custom', message: 'err.amount' });
+  return fen ?? 0;
+});
+
+export const projectActions = {
+  updateBudgetLine: defineAction({
+    accept: 'form',
+    input: z.object({ projectId: z.coerce.number().int().positive(), lineId: z.coerce.number().int().positive(), amount: yuan, note: z.string().trim().max(200, 'err.tooLong').optional() }),
+    handler: async (input, ctx) => {
+      const user = ctx.locals.user;
+      const database = await db();
+      const project = await projectResource(database, input.projectId);
+      if (!user || !project || !can(user, 'project.edit', project)) return { ok: false as const, error: 'err.forbidden' };
+      const res = await updateBudgetLine(database, user.id, project.projectId, input.lineId, input.amount, input.note || null);
+      if (res.ok) pageCache.invalidate();
+      return res;
+    },
+  }),
+  transition: defineAction({
+    accept: 'form',
+    input: z.object({
+      projectId: z.coerce.number().int().positive(),
+      stage: z.coerce.number().int().min(1, 'err.stage').max(6, 'err.stage'),
+      enteredOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'err.date').refine((d) => !Number.isNaN(Date.parse(d)), 'err.date'),
+      note: z.string().trim().max(200, 'err.tooLong').optional(),
+    }),
+    handler: async (input, ctx) => {
+      const user = ctx.locals.user;
+      const database = await db();
+      const project = await projectResource(database, input.projectId);
+      if (!user || !project || !can(user, 'project.transition', project)) return { ok: false as const, error: 'err.forbidden' };
+      const res = await transitionStage(database, user.id, project.projectId, input.stage as Stage, input.enteredOn, input.note || null);
+      if (res.ok) pageCache.invalidate();
+      return res;
+    },
+  }),
+};
