@@ -32,7 +32,7 @@ export default defineConfig({
     stdout: 'ignore',
     stderr: 'pipe',
     env: {
-      GONGZHI_DATA_DIR: '.tmp/e2e-data',
+      GONGZHI_DATA_DIR: `.tmp/e2e-data-${PORT}`,
       PORT: String(PORT),
       HOST: '127.0.0.1',
       GONGZHI_DEMO: '1',

@@ -2,10 +2,18 @@ import { accountActions } from './accounts.ts';
 import { registerActions } from './register.ts';
 import { verificationActions } from './verification.ts';
 import { projectActions } from './projects.ts';
+import { noticeActions } from './notices.ts';
+import { documentActions } from './documents.ts';
+import { projectEditingActions } from './project-editing.ts';
+import { districtActions } from './district.ts';
 
 export const server = {
   accounts: accountActions,
   register: registerActions,
   verification: verificationActions,
   projects: projectActions,
+  notices: noticeActions,
+  documents: documentActions,
+  projectEditing: projectEditingActions,
+  district: districtActions,
 };

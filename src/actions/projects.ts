@@ -3,16 +3,11 @@ import { z } from 'astro/zod';
 import { db } from '../lib/db/index.ts';
 import { pageCache } from '../lib/http/page-cache-instance.ts';
 import { can } from '../features/policy/can.ts';
-import { parseYuan } from '../features/funding/money.ts';
+import { yuan } from '../features/projects/schemas.ts';
 import { projectResource } from '../features/projects/admin-queries.ts';
 import { transitionStage, updateBudgetLine } from '../features/projects/admin-service.ts';
 import type { Stage } from '../features/projects/stages.ts';
 
-const yuan = z.string().trim().transform((v, ctx) => {
-  const fen = parseYuan(v);
-  if (fen === null) ctx.addIssue({ code: 'custom', message: 'err.amount' });
-  return fen ?? 0;
-});
 
 export const projectActions = {
   updateBudgetLine: defineAction({

@@ -64,9 +64,10 @@ export const verificationActions = {
       const user = ctx.locals.user;
       const database = await db();
       const v = await verificationResource(database, input.verificationId);
-      if (!user || !v || v.status !== 'verified' || !can(user, 'verification.decide', { subdistrictId: v.subdistrict_id, communityId: v.community_id })) {
+      if (!user || !v || !can(user, 'verification.decide', { subdistrictId: v.subdistrict_id, communityId: v.community_id })) {
         return { ok: false as const, error: 'err.forbidden' };
       }
+      if (v.status !== 'verified') return { ok: false as const, error: 'err.notVerified' };
       await confirmHeldOwner(database, user.id, v.user_id);
       return { ok: true as const };
     },

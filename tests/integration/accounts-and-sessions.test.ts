@@ -91,8 +91,14 @@ describe.each(BACKENDS)('accounts on %s', (kind) => {
     for (let i = 0; i < LIMITS.signIn.max - 0; i++) await accounts.signIn(open.db, { phone, password: 'not the password' }, `10.0.0.${i}`);
     expect(await accounts.signIn(open.db, { phone, password: 'a long enough secret' }, '10.0.1.1')).toMatchObject({ ok: false, error: 'err.rateLimited' });
     const row = await open.db.selectFrom('rate_limits').select('hits').where('bucket', '=', 'sign_in').where('key', '=', phone).executeTakeFirstOrThrow();
-    expect(row.hits).toBe(LIMITS.signIn.max + 1);
+    expect(row.hits).toBe(LIMITS.signIn.max); // the refused attempt is not even tried
     expect(await hit(open.db, LIMITS.signIn, 'someone else')).toBe(true);
+  });
+
+  it('does not use up the limit with successful sign-ins', async () => {
+    const phone = '13800000007';
+    await signedUp(phone);
+    for (let i = 0; i < LIMITS.signIn.max + 5; i++) expect((await accounts.signIn(open.db, { phone, password: 'a long enough secret' }, ip)).ok).toBe(true);
   });
 
   it('holds owner status after a password reset by SMS and ends every session', async () => {

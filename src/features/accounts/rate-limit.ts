@@ -11,7 +11,7 @@ export interface Limit {
 
 export const LIMITS = {
   signIn: { bucket: 'sign_in', max: 10, windowSeconds: 15 * 60 },
-  signInIp: { bucket: 'sign_in_ip', max: 50, windowSeconds: 15 * 60 },
+  signInIp: { bucket: 'sign_in_ip', max: 300, windowSeconds: 15 * 60 }, // offices and homes share NAT addresses
   sms: { bucket: 'sms', max: 5, windowSeconds: 60 * 60 },
   smsIp: { bucket: 'sms_ip', max: 20, windowSeconds: 60 * 60 },
   reset: { bucket: 'reset', max: 5, windowSeconds: 60 * 60 },
@@ -32,6 +32,18 @@ export async function hit(db: Kysely<Database>, limit: Limit, key: string, now =
     .returning('hits')
     .executeTakeFirstOrThrow();
   return row.hits <= limit.max;
+}
+
+/** True while the key is within its limit, without counting a hit (for limits on failures only). */
+export async function within(db: Kysely<Database>, limit: Limit, key: string, now = new Date()): Promise<boolean> {
+  const row = await db
+    .selectFrom('rate_limits')
+    .select('hits')
+    .where('bucket', '=', limit.bucket)
+    .where('key', '=', key)
+    .where('window_start', '=', windowStart(now, limit.windowSeconds))
+    .executeTakeFirst();
+  return (row?.hits ?? 0) < limit.max;
 }
 
 /** Old windows are useless; called now and then. */

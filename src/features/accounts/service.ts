@@ -3,7 +3,7 @@ import type { Database } from '../../lib/db/schema.ts';
 import { appendAudit } from '../audit/service.ts';
 import { hashPassword, passwordProblem, verifyPassword } from './password.ts';
 import { checkCode, issueCode, type SmsSender } from './sms.ts';
-import { LIMITS, hit } from './rate-limit.ts';
+import { LIMITS, hit, within } from './rate-limit.ts';
 import { createSession, generateSessionToken, invalidateUserSessions } from './session.ts';
 
 // Use cases of accounts. Each returns a result or a failure naming a dictionary key,
@@ -43,14 +43,19 @@ export async function confirmPhone(db: Kysely<Database>, input: { phone: string;
 }
 
 export async function signIn(db: Kysely<Database>, input: { phone: string; password: string }, ip: string): Promise<Result<{ token: string; expiresAt: Date; userId: number }>> {
-  if (!(await hit(db, LIMITS.signIn, input.phone)) || !(await hit(db, LIMITS.signInIp, ip))) return fail('err.rateLimited');
+  // Failed attempts count (password guessing); signing in successfully does not use up the limit.
+  if (!(await within(db, LIMITS.signIn, input.phone)) || !(await within(db, LIMITS.signInIp, ip))) return fail('err.rateLimited');
   const user = await db
     .selectFrom('users')
     .select(['id', 'password_hash', 'phone_verified_at', 'disabled_at', 'role'])
     .where('phone', '=', input.phone)
     .executeTakeFirst();
   const good = user ? await verifyPassword(user.password_hash, input.password) : await verifyPassword(await (dummyHash ??= hashPassword('not-a-password-000')), input.password);
-  if (!user || !good || !user.phone_verified_at || user.disabled_at) return fail('err.signInFailed');
+  if (!user || !good || !user.phone_verified_at || user.disabled_at) {
+    await hit(db, LIMITS.signIn, input.phone);
+    await hit(db, LIMITS.signInIp, ip);
+    return fail('err.signInFailed');
+  }
   const token = generateSessionToken();
   const session = await createSession(db, token, user.id);
   if (user.role !== 'resident') {

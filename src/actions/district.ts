@@ -1,0 +1,91 @@
+import { defineAction } from 'astro:actions';
+import { z } from 'astro/zod';
+import { db } from '../lib/db/index.ts';
+import { pageCache } from '../lib/http/page-cache-instance.ts';
+import { can } from '../features/policy/can.ts';
+import { normaliseMobile } from '../features/accounts/mobile.ts';
+import type { Failure } from '../features/accounts/service.ts';
+import * as staff from '../features/accounts/staff-service.ts';
+
+// The district administrator's forms on /admin/district. Field names are unique across the
+// page's forms (each form's errors show next to its own fields); a failure from the service
+// names its field generically and is mapped back to the form's name here.
+
+const text = (max: number) => z.string({ error: 'err.required' }).trim().min(1, 'err.required').max(max, 'err.tooLong');
+const optionalText = (max: number) => z.string().trim().max(max, 'err.tooLong').optional();
+const id = z.coerce.number({ error: 'err.required' }).int('err.required').positive('err.required');
+const mobile = z.string({ error: 'err.phone' }).trim().transform((v, ctx) => {
+  const m = normaliseMobile(v);
+  if (!m) ctx.addIssue({ code: 'custom', message: 'err.phone' });
+  return m ?? '';
+});
+
+const forbidden = { ok: false as const, error: 'err.forbidden' };
+
+function fieldsAs<T extends { ok: boolean }>(res: T | Failure, names: Record<string, string>): T | Failure {
+  if (res.ok || !('field' in res) || !res.field) return res;
+  return { ...res, field: names[res.field] ?? res.field };
+}
+
+export const districtActions = {
+  createSubdistrict: defineAction({
+    accept: 'form',
+    input: z.object({ code: z.string({ error: 'err.subdistrictCode' }).trim().regex(staff.SUBDISTRICT_CODE, 'err.subdistrictCode'), name: text(40), nameEn: text(80) }),
+    handler: async (input, ctx) => {
+      const user = ctx.locals.user;
+      if (!user || !can(user, 'subdistrict.manage')) return forbidden;
+      const res = await staff.createSubdistrict(await db(), user.id, input);
+      if (res.ok) pageCache.invalidate();
+      return res;
+    },
+  }),
+  renameSubdistrict: defineAction({
+    accept: 'form',
+    input: z.object({ renameId: id, renameName: text(40), renameNameEn: text(80) }),
+    handler: async (input, ctx) => {
+      const user = ctx.locals.user;
+      if (!user || !can(user, 'subdistrict.manage')) return forbidden;
+      const res = await staff.renameSubdistrict(await db(), user.id, { subdistrictId: input.renameId, name: input.renameName, nameEn: input.renameNameEn });
+      if (res.ok) pageCache.invalidate();
+      return fieldsAs(res, { subdistrictId: 'renameId', name: 'renameName' });
+    },
+  }),
+  createCommunity: defineAction({
+    accept: 'form',
+    input: z.object({ communitySubdistrictId: id, communityName: text(40), communityNameEn: optionalText(80) }),
+    handler: async (input, ctx) => {
+      const user = ctx.locals.user;
+      if (!user || !can(user, 'subdistrict.manage')) return forbidden;
+      const res = await staff.createCommunity(await db(), user.id, { subdistrictId: input.communitySubdistrictId, name: input.communityName, nameEn: input.communityNameEn || null });
+      if (res.ok) pageCache.invalidate();
+      return fieldsAs(res, { subdistrictId: 'communitySubdistrictId', name: 'communityName' });
+    },
+  }),
+  createStaff: defineAction({
+    accept: 'form',
+    input: z.object({
+      phone: mobile,
+      displayName: text(40),
+      password: z.string({ error: 'err.passwordShort' }).min(8, 'err.passwordShort').max(128, 'err.passwordLong'),
+      staffSubdistrictId: id,
+      staffCommunityId: z.coerce.number().int().positive().optional(),
+    }),
+    handler: async (input, ctx) => {
+      const user = ctx.locals.user;
+      if (!user || !can(user, 'staff.manage')) return forbidden;
+      const res = await staff.createStaffAccount(await db(), user.id, {
+        phone: input.phone, displayName: input.displayName, password: input.password, subdistrictId: input.staffSubdistrictId, communityId: input.staffCommunityId ?? null,
+      });
+      return fieldsAs(res, { subdistrictId: 'staffSubdistrictId', communityId: 'staffCommunityId' });
+    },
+  }),
+  setStaffDisabled: defineAction({
+    accept: 'form',
+    input: z.object({ userId: id, disabled: z.enum(['1', '0']) }),
+    handler: async (input, ctx) => {
+      const user = ctx.locals.user;
+      if (!user || !can(user, 'staff.manage')) return forbidden;
+      return staff.setStaffDisabled(await db(), user.id, input.userId, input.disabled === '1');
+    },
+  }),
+};

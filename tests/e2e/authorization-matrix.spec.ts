@@ -1,0 +1,224 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { test, expect, request, type APIRequestContext } from '@playwright/test';
+import { parse as devalueParse } from 'devalue';
+import { POLICY, type Verb } from '../../src/features/policy/can.ts';
+import { BASE_URL } from '../../playwright.config.ts';
+import { DEMO_PASSWORD, DISTRICT_ADMIN, HEBIN_STAFF } from './support/accounts.ts';
+
+// The authorization matrix, proved over HTTP: every mutating action × every kind of
+// actor, against resources of the 河滨 subdistrict. Expectations come from the policy
+// table (POLICY: verb → rule), the observed answer from the running server.
+
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+const CSV = Buffer.from('楼栋,单元,楼层,房号,专有面积,业主姓名,身份证号,电话,开发商持有\n8,1,1,101,80.00,,,,是\n');
+
+type Rule = (typeof POLICY)[Verb];
+type ActorName = 'public' | 'resident' | 'owner' | 'hebinStaff' | 'communityStaffElsewhere' | 'otherSubdistrictStaff' | 'districtAdmin';
+const ACTORS: ActorName[] = ['public', 'resident', 'owner', 'hebinStaff', 'communityStaffElsewhere', 'otherSubdistrictStaff', 'districtAdmin'];
+
+/** Who each rule lets through for a resource of 河滨 that belongs to none of the test's own communities. */
+const ALLOWED: Record<Rule, ActorName[]> = {
+  anyone_signed_in: ['resident', 'owner', 'hebinStaff', 'communityStaffElsewhere', 'otherSubdistrictStaff', 'districtAdmin'],
+  self: ['resident', 'owner', 'hebinStaff', 'communityStaffElsewhere', 'otherSubdistrictStaff', 'districtAdmin'],
+  office: ['hebinStaff', 'districtAdmin'],
+  subdistrict_office: ['hebinStaff', 'districtAdmin'],
+  district: ['districtAdmin'],
+};
+
+/** Actions anyone may call: creating and leaving a session cannot be authorised by one. */
+const PUBLIC_ACTIONS = ['accounts.signUp', 'accounts.confirmPhone', 'accounts.signIn', 'accounts.signOut', 'accounts.resetStart', 'accounts.resetConfirm'];
+
+interface Fixture {
+  hebinId: number;
+  estateId: number;
+  projectId: number;
+  lineId: number;
+  noticeId: number;
+  importId: number;
+  discardImportId: number;
+  claimId: number;
+  subdistrictToRename: number;
+}
+type Part = string | { name: string; mimeType: string; buffer: Buffer };
+interface Case {
+  action: string;
+  verb: Verb;
+  form: (fx: Fixture, actor: ActorName) => Record<string, Part>;
+}
+
+const uniq = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+
+const CASES: Case[] = [
+  { action: 'accounts.changePassword', verb: 'account.update', form: () => ({ current: 'not the password', password: 'a new long password' }) },
+  { action: 'register.preview', verb: 'register.import', form: (fx) => ({ estateId: String(fx.estateId), file: { name: 'r.csv', mimeType: 'text/csv', buffer: CSV } }) },
+  { action: 'register.confirm', verb: 'register.import', form: (fx) => ({ importId: String(fx.importId) }) },
+  { action: 'register.discard', verb: 'register.import', form: (fx) => ({ importId: String(fx.discardImportId) }) },
+  {
+    action: 'verification.claim', verb: 'verification.claim',
+    form: (fx) => ({ estateId: String(fx.estateId), building: '99', entrance: '9', room: '999', name: '测试', idType: 'resident_id', idNumber: '11010519491231002X' }),
+  },
+  { action: 'verification.decide', verb: 'verification.decide', form: (fx) => ({ verificationId: String(fx.claimId), decision: 'reject', reason: '矩阵测试' }) },
+  { action: 'verification.confirmHeld', verb: 'verification.decide', form: (fx) => ({ verificationId: String(fx.claimId) }) },
+  { action: 'projects.updateBudgetLine', verb: 'project.edit', form: (fx) => ({ projectId: String(fx.projectId), lineId: String(fx.lineId), amount: '1000' }) },
+  { action: 'projects.transition', verb: 'project.transition', form: (fx) => ({ projectId: String(fx.projectId), stage: '2', enteredOn: '2026-01-01' }) },
+  {
+    action: 'projectEditing.create', verb: 'project.create',
+    form: (fx) => ({ subdistrictId: String(fx.hebinId), estateIds: String(fx.estateId), batchYear: '2026', title: `矩阵 ${uniq()}`, households: '1' }),
+  },
+  { action: 'projectEditing.updateFields', verb: 'project.edit', form: (fx) => ({ projectId: String(fx.projectId), title: '矩阵测试项目', households: '10' }) },
+  { action: 'projectEditing.publish', verb: 'project.publish', form: (fx) => ({ projectId: String(fx.projectId) }) },
+  {
+    action: 'projectEditing.addScopeItem', verb: 'project.edit',
+    form: (fx) => ({ projectId: String(fx.projectId), code: 'infrastructure.basic.roads', quantity: '1', unit: '㎡', cost: '1' }),
+  },
+  { action: 'projectEditing.addBudgetLine', verb: 'project.edit', form: (fx) => ({ projectId: String(fx.projectId), channel: 'city', amount: '1' }) },
+  {
+    action: 'projectEditing.addFee', verb: 'project.edit',
+    form: (fx) => ({ projectId: String(fx.projectId), item: '停车费', unit: '元/月', before: '0', after: '1', subsidy: '0', subsidyMonths: '0' }),
+  },
+  { action: 'projectEditing.removeScopeItem', verb: 'project.edit', form: (fx) => ({ projectId: String(fx.projectId), id: '999999' }) },
+  { action: 'projectEditing.removeBudgetLine', verb: 'project.edit', form: (fx) => ({ projectId: String(fx.projectId), id: '999999' }) },
+  { action: 'projectEditing.removeFee', verb: 'project.edit', form: (fx) => ({ projectId: String(fx.projectId), id: '999999' }) },
+  { action: 'projectEditing.addParty', verb: 'project.edit', form: (fx) => ({ projectId: String(fx.projectId), name: `监理 ${uniq()}`, role: 'supervision' }) },
+  { action: 'projectEditing.removeParty', verb: 'project.edit', form: (fx) => ({ projectId: String(fx.projectId), partyId: '999999', role: 'design' }) },
+  { action: 'notices.create', verb: 'notice.publish', form: (fx) => ({ subdistrictId: String(fx.hebinId), kind: 'other', title: '矩阵测试公告', body: '内容' }) },
+  { action: 'notices.publish', verb: 'notice.publish', form: (fx) => ({ noticeId: String(fx.noticeId) }) },
+  { action: 'notices.withdraw', verb: 'notice.withdraw', form: (fx) => ({ noticeId: String(fx.noticeId) }) },
+  {
+    action: 'documents.upload', verb: 'document.upload',
+    form: (fx) => ({ projectId: String(fx.projectId), kind: 'other', title: '矩阵测试文件', file: { name: 'a.png', mimeType: 'image/png', buffer: PNG } }),
+  },
+  { action: 'district.createSubdistrict', verb: 'subdistrict.manage', form: () => ({ code: `m-${uniq()}`, name: '矩阵街道', nameEn: 'Matrix' }) },
+  { action: 'district.renameSubdistrict', verb: 'subdistrict.manage', form: (fx) => ({ renameId: String(fx.subdistrictToRename), renameName: '矩阵街道', renameNameEn: 'Matrix' }) },
+  { action: 'district.createCommunity', verb: 'subdistrict.manage', form: (fx) => ({ communitySubdistrictId: String(fx.hebinId), communityName: `矩阵社区${uniq()}` }) },
+  {
+    action: 'district.createStaff', verb: 'staff.manage',
+    form: (fx) => ({ phone: `135${String(Date.now() + Math.floor(Math.random() * 1e6)).slice(-8)}`, displayName: '矩阵', password: 'matrix long password', staffSubdistrictId: String(fx.hebinId) }),
+  },
+  { action: 'district.setStaffDisabled', verb: 'staff.manage', form: () => ({ userId: '999999', disabled: '1' }) },
+];
+
+/** Every action defined under src/actions, as group.name, read from the source. */
+function definedActions(): string[] {
+  const dir = path.resolve('src/actions');
+  const index = fs.readFileSync(path.join(dir, 'index.ts'), 'utf8');
+  const fileOf = new Map([...index.matchAll(/import \{ (\w+) \} from '\.\/([\w-]+)\.ts'/g)].map((m) => [m[1]!, m[2]!]));
+  const names: string[] = [];
+  for (const [, group, exported] of index.matchAll(/^\s+(\w+): (\w+),$/gm)) {
+    const source = fs.readFileSync(path.join(dir, `${fileOf.get(exported!)}.ts`), 'utf8');
+    for (const m of source.matchAll(/^ {2}(\w+): defineAction\(/gm)) names.push(`${group}.${m[1]}`);
+  }
+  return names.sort();
+}
+
+async function context(): Promise<APIRequestContext> {
+  return request.newContext({ baseURL: BASE_URL, extraHTTPHeaders: { origin: BASE_URL } });
+}
+
+async function call(ctx: APIRequestContext, action: string, form: Record<string, Part>) {
+  const res = await ctx.post(`/_actions/${action}`, { multipart: form });
+  return { status: res.status(), body: await res.text() };
+}
+
+async function signedIn(phone: string, password = DEMO_PASSWORD) {
+  const ctx = await context();
+  const res = await call(ctx, 'accounts.signIn', { phone, password });
+  expect(res.body, `sign in ${phone}`).toContain('"ok":1');
+  return ctx;
+}
+
+const firstNumber = (html: string, re: RegExp) => Number(re.exec(html)?.[1]);
+
+test.describe.configure({ mode: 'serial' });
+
+test('the matrix covers every action the server defines', () => {
+  const covered = [...CASES.map((c) => c.action), ...PUBLIC_ACTIONS].sort();
+  expect(covered).toEqual(definedActions());
+  for (const c of CASES) expect(Object.keys(POLICY)).toContain(c.verb);
+});
+
+test(`every mutating action × ${ACTORS.length} actors answers as the policy table says`, async () => {
+  test.setTimeout(180_000);
+  const admin = await signedIn(DISTRICT_ADMIN);
+  const hebinStaff = await signedIn(HEBIN_STAFF);
+
+  // Fixture: resources of 河滨 for the actions to aim at.
+  const subdistricts = await (await admin.get('/admin/district')).text();
+  const hebinId = firstNumber(subdistricts, /<option value="(\d+)"[^>]*>河滨街道/);
+  const register = await (await hebinStaff.get('/admin/register')).text();
+  const estateId = firstNumber(register, /<option value="(\d+)"/);
+  const created = await call(admin, 'projectEditing.create', { subdistrictId: String(hebinId), estateIds: String(estateId), batchYear: '2026', title: '矩阵测试项目', households: '1' });
+  const code = (devalueParse(created.body) as { code: string }).code;
+  const editPage = async () => (await admin.get(`/admin/projects/${code}`)).text();
+  const projectId = firstNumber(await editPage(), /name="projectId" value="(\d+)"/);
+  await call(admin, 'projectEditing.addBudgetLine', { projectId: String(projectId), channel: 'district', amount: '500' });
+  const lineId = firstNumber(await editPage(), /name="lineId" value="(\d+)"/);
+  // its own notice, so that publishing and withdrawing it disturbs no other spec
+  const draftNotice = await call(hebinStaff, 'notices.create', { subdistrictId: String(hebinId), kind: 'other', title: '矩阵测试通知', body: '矩阵' });
+  const noticeId = Number((devalueParse(draftNotice.body) as { noticeId: number }).noticeId);
+  const preview = async () => {
+    const res = await call(hebinStaff, 'register.preview', { estateId: String(estateId), file: { name: 'r.csv', mimeType: 'text/csv', buffer: CSV } });
+    return Number((devalueParse(res.body) as { importId: number }).importId);
+  };
+  const importIds = [await preview(), await preview()];
+  const newSub = await call(admin, 'district.createSubdistrict', { code: `mx-${uniq()}`, name: '矩阵改名街道', nameEn: 'Rename me' });
+  expect(newSub.body).not.toContain('err.forbidden');
+  const subdistrictToRename = firstNumber(await (await admin.get('/admin/district')).text(), /<option value="(\d+)"[^>]*>矩阵改名街道/);
+
+  // Actors: a new resident, a verified owner, staff of a community elsewhere in 河滨, staff of 北渡.
+  const resident = await context();
+  const phone = `134${String(Date.now()).slice(-8)}`;
+  await call(resident, 'accounts.signUp', { phone, displayName: '矩阵居民', password: 'matrix resident pass' });
+  const outbox = await (await resident.get('/dev/sms-outbox')).text();
+  const code6 = new RegExp(`${phone}</td><td>[^<]*?(\\d{6})`).exec(outbox)![1]!;
+  expect((await call(resident, 'accounts.confirmPhone', { phone, code: code6 })).body).toContain('"ok":1');
+  const claim = await call(resident, 'verification.claim', {
+    estateId: String(estateId), building: '1', entrance: '1', room: '101', name: '矩阵居民', idType: 'resident_id', idNumber: '11010519491231002X',
+    proof: { name: 'p.png', mimeType: 'image/png', buffer: PNG },
+  });
+  expect(claim.body).toContain('pending');
+  const office = await (await hebinStaff.get('/admin/verifications')).text();
+  const claimId = firstNumber(office, /data-claim="(\d+)" data-status="pending"><strong>[^<]*<\/strong> · 矩阵居民/);
+
+  const community = await call(admin, 'district.createCommunity', { communitySubdistrictId: String(hebinId), communityName: `矩阵外社区${uniq()}` });
+  expect(community.body).not.toContain('err.forbidden');
+  const districtPage = await (await admin.get('/admin/district')).text();
+  const communityId = firstNumber(districtPage, /<option value="(\d+)"[^>]*>矩阵外社区/);
+  const communityPhone = `133${String(Date.now()).slice(-8)}`;
+  const staffMade = await call(admin, 'district.createStaff', {
+    phone: communityPhone, displayName: '社区矩阵', password: 'community staff pass', staffSubdistrictId: String(hebinId), staffCommunityId: String(communityId),
+  });
+  expect(staffMade.body).not.toContain('err');
+
+  const fx: Fixture = { hebinId, estateId, projectId, lineId, noticeId, importId: importIds[0]!, discardImportId: importIds[1]!, claimId, subdistrictToRename };
+  for (const [k, v] of Object.entries(fx)) expect(Number.isInteger(v) && v > 0, `fixture ${k} = ${v}`).toBe(true);
+
+  const contexts: Record<ActorName, APIRequestContext> = {
+    public: await context(),
+    resident,
+    owner: await signedIn('13900000101'),
+    hebinStaff,
+    communityStaffElsewhere: await signedIn(communityPhone, 'community staff pass'),
+    otherSubdistrictStaff: await signedIn('13900000002'),
+    districtAdmin: admin,
+  };
+
+  const failures: string[] = [];
+  let cells = 0;
+  // Denied actors first, so that an allowed call cannot change what a denied one would see.
+  const order: ActorName[] = ['public', 'resident', 'owner', 'communityStaffElsewhere', 'otherSubdistrictStaff', 'hebinStaff', 'districtAdmin'];
+  for (const c of CASES) {
+    for (const actor of order) {
+      cells++;
+      const allowed = ALLOWED[POLICY[c.verb]].includes(actor);
+      const res = await call(contexts[actor], c.action, c.form(fx, actor));
+      const denied = /err\.forbidden|err\.signInFirst/.test(res.body) || res.status === 401 || res.status === 403;
+      if (res.status >= 500) failures.push(`${c.action} × ${actor}: HTTP ${res.status}`);
+      // an allowed call must reach its handler (200), not stop at input validation
+      else if (allowed ? denied || res.status !== 200 : !denied) failures.push(`${c.action} × ${actor}: expected ${allowed ? 'allowed' : 'denied'}, got ${res.status} ${res.body.slice(0, 120)}`);
+    }
+  }
+  expect(cells).toBe(CASES.length * ACTORS.length);
+  expect(failures).toEqual([]);
+});
