@@ -15,6 +15,12 @@ export default defineConfig({
   workers: 2,
   retries: 0,
   reporter: process.env.CI ? [['list']] : [['list']],
+  // The fuzzing run goes last, after every other spec, so that what it writes cannot
+  // disturb theirs.
+  projects: [
+    { name: 'main', testIgnore: /fuzz/ },
+    { name: 'fuzz', testMatch: /fuzz/, dependencies: ['main'] },
+  ],
   use: {
     baseURL: BASE_URL,
     locale: 'zh-CN',

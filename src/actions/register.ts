@@ -2,6 +2,7 @@ import { defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
 import { createHash } from 'node:crypto';
 import { db } from '../lib/db/index.ts';
+import { dbJson } from '../lib/db/json.ts';
 import { idKey } from '../lib/id-key.ts';
 import { can } from '../features/policy/can.ts';
 import { estateResource } from '../features/geography/scope.ts';
@@ -49,7 +50,7 @@ export const registerActions = {
         .insertInto('register_imports')
         .values({
           estate_id: estate.estateId, user_id: user.id, file_name: input.file.name.slice(0, 200), sha256: createHash('sha256').update(bytes).digest('hex'),
-          summary: JSON.stringify({ flats, faults: storableFaults([...parsed.faults, ...chosen.faults].sort((a, b) => a.line - b.line)), plan, dataLines: parsed.dataLines }),
+          summary: dbJson({ flats, faults: storableFaults([...parsed.faults, ...chosen.faults].sort((a, b) => a.line - b.line)), plan, dataLines: parsed.dataLines }),
         })
         .returning('id')
         .executeTakeFirstOrThrow();

@@ -14,6 +14,7 @@ import { seedDatabase } from '../../db/seed/seed-database.ts';
 import { load, percentile, sequential } from './http.ts';
 import { jsBytesGzip, launch, markersVisibleMs } from './measure-js.ts';
 import { printReport, type Row } from './report.ts';
+import { benchTally } from '../../src/features/ballots/bench.ts';
 
 const { values } = parseArgs({ options: { projects: { type: 'string', default: '10000' }, seconds: { type: 'string', default: '10' } } });
 const PROJECTS = Number(values.projects);
@@ -90,6 +91,9 @@ try {
   const markers = percentile(markerRuns.map((m) => m.ms), 50);
   log(`markers visible: ${markerRuns.map((m) => m.ms.toFixed(0)).join(', ')} ms (${markerRuns[0]!.markers} markers)`);
 
+  const tallyMs = benchTally(10_000, 20);
+  log(`tally of 10,000 voters × 20 matters: ${tallyMs.toFixed(1)} ms (median of 9)`);
+
   const rows: Row[] = [
     { figure: `project page, uncached render p50 (1 client, ${PROJECTS} projects)`, value: percentile(uncached, 50), unit: 'ms', budget: 25, atMost: true },
     { figure: 'project page p50 at 32 concurrent clients', value: dyn.p50, unit: 'ms', budget: 10, atMost: true },
@@ -102,6 +106,7 @@ try {
     { figure: 'markers visible in headless Chromium (median of 3)', value: Math.round(markers), unit: 'ms', budget: 1500, atMost: true },
     { figure: 'JS shipped, home page with the map, gzip', value: Math.round(jsHome.gzip / 102.4) / 10, unit: 'KB', budget: 70, atMost: true, note: `${jsHome.files} files` },
     { figure: 'JS shipped, project page (no map), gzip', value: Math.round(jsProject.gzip / 102.4) / 10, unit: 'KB', budget: 20, atMost: true, note: `${jsProject.files} files` },
+    { figure: 'tally of 10,000 voters × 20 matters (median of 9)', value: Math.round(tallyMs * 10) / 10, unit: 'ms', budget: 100, atMost: true },
     { figure: 'JS shipped, notices page (no map), gzip', value: Math.round(jsNotices.gzip / 102.4) / 10, unit: 'KB', budget: 20, atMost: true, note: `${jsNotices.files} files` },
   ];
   console.log('');

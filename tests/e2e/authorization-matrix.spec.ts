@@ -1,20 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { test, expect, request, type APIRequestContext } from '@playwright/test';
+import { test, expect, type APIRequestContext } from '@playwright/test';
 import { parse as devalueParse } from 'devalue';
 import { POLICY, type Verb } from '../../src/features/policy/can.ts';
-import { BASE_URL } from '../../playwright.config.ts';
 import { DEMO_PASSWORD, DISTRICT_ADMIN, HEBIN_STAFF } from './support/accounts.ts';
+import { CASES, CSV, PNG, PUBLIC_ACTIONS, call, context, uniq, type ActorName, type Fixture } from './support/action-cases.ts';
 
 // The authorization matrix, proved over HTTP: every mutating action × every kind of
 // actor, against resources of the 河滨 subdistrict. Expectations come from the policy
 // table (POLICY: verb → rule), the observed answer from the running server.
 
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
-const CSV = Buffer.from('楼栋,单元,楼层,房号,专有面积,业主姓名,身份证号,电话,开发商持有\n8,1,1,101,80.00,,,,是\n');
-
 type Rule = (typeof POLICY)[Verb];
-type ActorName = 'public' | 'resident' | 'owner' | 'hebinStaff' | 'communityStaffElsewhere' | 'otherSubdistrictStaff' | 'districtAdmin';
 const ACTORS: ActorName[] = ['public', 'resident', 'owner', 'hebinStaff', 'communityStaffElsewhere', 'otherSubdistrictStaff', 'districtAdmin'];
 
 /** Who each rule lets through for a resource of 河滨 that belongs to none of the test's own communities. */
@@ -25,79 +21,6 @@ const ALLOWED: Record<Rule, ActorName[]> = {
   subdistrict_office: ['hebinStaff', 'districtAdmin'],
   district: ['districtAdmin'],
 };
-
-/** Actions anyone may call: creating and leaving a session cannot be authorised by one. */
-const PUBLIC_ACTIONS = ['accounts.signUp', 'accounts.confirmPhone', 'accounts.signIn', 'accounts.signOut', 'accounts.resetStart', 'accounts.resetConfirm'];
-
-interface Fixture {
-  hebinId: number;
-  estateId: number;
-  projectId: number;
-  lineId: number;
-  noticeId: number;
-  importId: number;
-  discardImportId: number;
-  claimId: number;
-  subdistrictToRename: number;
-}
-type Part = string | { name: string; mimeType: string; buffer: Buffer };
-interface Case {
-  action: string;
-  verb: Verb;
-  form: (fx: Fixture, actor: ActorName) => Record<string, Part>;
-}
-
-const uniq = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-
-const CASES: Case[] = [
-  { action: 'accounts.changePassword', verb: 'account.update', form: () => ({ current: 'not the password', password: 'a new long password' }) },
-  { action: 'register.preview', verb: 'register.import', form: (fx) => ({ estateId: String(fx.estateId), file: { name: 'r.csv', mimeType: 'text/csv', buffer: CSV } }) },
-  { action: 'register.confirm', verb: 'register.import', form: (fx) => ({ importId: String(fx.importId) }) },
-  { action: 'register.discard', verb: 'register.import', form: (fx) => ({ importId: String(fx.discardImportId) }) },
-  {
-    action: 'verification.claim', verb: 'verification.claim',
-    form: (fx) => ({ estateId: String(fx.estateId), building: '99', entrance: '9', room: '999', name: '测试', idType: 'resident_id', idNumber: '11010519491231002X' }),
-  },
-  { action: 'verification.decide', verb: 'verification.decide', form: (fx) => ({ verificationId: String(fx.claimId), decision: 'reject', reason: '矩阵测试' }) },
-  { action: 'verification.confirmHeld', verb: 'verification.decide', form: (fx) => ({ verificationId: String(fx.claimId) }) },
-  { action: 'projects.updateBudgetLine', verb: 'project.edit', form: (fx) => ({ projectId: String(fx.projectId), lineId: String(fx.lineId), amount: '1000' }) },
-  { action: 'projects.transition', verb: 'project.transition', form: (fx) => ({ projectId: String(fx.projectId), stage: '2', enteredOn: '2026-01-01' }) },
-  {
-    action: 'projectEditing.create', verb: 'project.create',
-    form: (fx) => ({ subdistrictId: String(fx.hebinId), estateIds: String(fx.estateId), batchYear: '2026', title: `矩阵 ${uniq()}`, households: '1' }),
-  },
-  { action: 'projectEditing.updateFields', verb: 'project.edit', form: (fx) => ({ projectId: String(fx.projectId), title: '矩阵测试项目', households: '10' }) },
-  { action: 'projectEditing.publish', verb: 'project.publish', form: (fx) => ({ projectId: String(fx.projectId) }) },
-  {
-    action: 'projectEditing.addScopeItem', verb: 'project.edit',
-    form: (fx) => ({ projectId: String(fx.projectId), code: 'infrastructure.basic.roads', quantity: '1', unit: '㎡', cost: '1' }),
-  },
-  { action: 'projectEditing.addBudgetLine', verb: 'project.edit', form: (fx) => ({ projectId: String(fx.projectId), channel: 'city', amount: '1' }) },
-  {
-    action: 'projectEditing.addFee', verb: 'project.edit',
-    form: (fx) => ({ projectId: String(fx.projectId), item: '停车费', unit: '元/月', before: '0', after: '1', subsidy: '0', subsidyMonths: '0' }),
-  },
-  { action: 'projectEditing.removeScopeItem', verb: 'project.edit', form: (fx) => ({ projectId: String(fx.projectId), id: '999999' }) },
-  { action: 'projectEditing.removeBudgetLine', verb: 'project.edit', form: (fx) => ({ projectId: String(fx.projectId), id: '999999' }) },
-  { action: 'projectEditing.removeFee', verb: 'project.edit', form: (fx) => ({ projectId: String(fx.projectId), id: '999999' }) },
-  { action: 'projectEditing.addParty', verb: 'project.edit', form: (fx) => ({ projectId: String(fx.projectId), name: `监理 ${uniq()}`, role: 'supervision' }) },
-  { action: 'projectEditing.removeParty', verb: 'project.edit', form: (fx) => ({ projectId: String(fx.projectId), partyId: '999999', role: 'design' }) },
-  { action: 'notices.create', verb: 'notice.publish', form: (fx) => ({ subdistrictId: String(fx.hebinId), kind: 'other', title: '矩阵测试公告', body: '内容' }) },
-  { action: 'notices.publish', verb: 'notice.publish', form: (fx) => ({ noticeId: String(fx.noticeId) }) },
-  { action: 'notices.withdraw', verb: 'notice.withdraw', form: (fx) => ({ noticeId: String(fx.noticeId) }) },
-  {
-    action: 'documents.upload', verb: 'document.upload',
-    form: (fx) => ({ projectId: String(fx.projectId), kind: 'other', title: '矩阵测试文件', file: { name: 'a.png', mimeType: 'image/png', buffer: PNG } }),
-  },
-  { action: 'district.createSubdistrict', verb: 'subdistrict.manage', form: () => ({ code: `m-${uniq()}`, name: '矩阵街道', nameEn: 'Matrix' }) },
-  { action: 'district.renameSubdistrict', verb: 'subdistrict.manage', form: (fx) => ({ renameId: String(fx.subdistrictToRename), renameName: '矩阵街道', renameNameEn: 'Matrix' }) },
-  { action: 'district.createCommunity', verb: 'subdistrict.manage', form: (fx) => ({ communitySubdistrictId: String(fx.hebinId), communityName: `矩阵社区${uniq()}` }) },
-  {
-    action: 'district.createStaff', verb: 'staff.manage',
-    form: (fx) => ({ phone: `135${String(Date.now() + Math.floor(Math.random() * 1e6)).slice(-8)}`, displayName: '矩阵', password: 'matrix long password', staffSubdistrictId: String(fx.hebinId) }),
-  },
-  { action: 'district.setStaffDisabled', verb: 'staff.manage', form: () => ({ userId: '999999', disabled: '1' }) },
-];
 
 /** Every action defined under src/actions, as group.name, read from the source. */
 function definedActions(): string[] {
@@ -110,15 +33,6 @@ function definedActions(): string[] {
     for (const m of source.matchAll(/^ {2}(\w+): defineAction\(/gm)) names.push(`${group}.${m[1]}`);
   }
   return names.sort();
-}
-
-async function context(): Promise<APIRequestContext> {
-  return request.newContext({ baseURL: BASE_URL, extraHTTPHeaders: { origin: BASE_URL } });
-}
-
-async function call(ctx: APIRequestContext, action: string, form: Record<string, Part>) {
-  const res = await ctx.post(`/_actions/${action}`, { multipart: form });
-  return { status: res.status(), body: await res.text() };
 }
 
 async function signedIn(phone: string, password = DEMO_PASSWORD) {

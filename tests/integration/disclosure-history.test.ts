@@ -72,3 +72,23 @@ describe.each(BACKENDS)('history of published data on %s', (kind) => {
     expect((await history(published)).filter((r) => r.entity === 'fee_schedule').map((r) => r.field)).toEqual(['after_fen']);
   });
 });
+
+describe.each(BACKENDS)('text with a NUL byte on %s', (kind) => {
+  it('is stored without it instead of failing the statement', async () => {
+    const open = await freshDatabase(kind);
+    try {
+      const row = await open.db.insertInto('subdistricts').values({ code: 'nul', name: '河\u0000滨', name_en: 'H\u0000' }).returning(['name', 'name_en']).executeTakeFirstOrThrow();
+      expect(row).toEqual({ name: '河滨', name_en: 'H' });
+      const { sql } = await import('kysely');
+      const found = await sql<{ n: string }>`select name as n from subdistricts where name = ${'河\u0000滨'}`.execute(open.db);
+      expect(found.rows).toEqual([{ n: '河滨' }]);
+      const { appendAudit, verifyAudit } = await import('../../src/features/audit/service.ts');
+      await open.db.transaction().execute((trx) => appendAudit(trx, { actorUserId: null, action: 'test.nul', target: 'x\u0000', detail: { name: 'a\u0000b', list: ['\u0000'] } }));
+      expect((await verifyAudit(open.db)).ok).toBe(true);
+      const stored = await open.db.selectFrom('audit_log').select(['target', 'detail']).where('action', '=', 'test.nul').executeTakeFirstOrThrow();
+      expect(stored).toEqual({ target: 'x', detail: { name: 'ab', list: [''] } });
+    } finally {
+      await open.close();
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
 import { GENESIS, checkChain, entryHash, type ChainCheck, type StoredEntry } from './chain.ts';
+import { withoutNul } from '../../lib/db/json.ts';
 
 // An arbitrary constant: the advisory lock that serialises appends to the chain.
 const AUDIT_LOCK = 7_310_001;
@@ -17,7 +18,8 @@ export async function appendAudit(trx: Transaction<Database>, entry: AuditEntry)
   await sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(trx);
   const last = await trx.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
   const prevHash = last?.hash ?? GENESIS;
-  const content = { at: new Date(), actorUserId: entry.actorUserId, action: entry.action, target: entry.target, detail: entry.detail ?? {} };
+  // cleaned before hashing, so that what is stored is exactly what was hashed
+  const content = withoutNul({ at: new Date(), actorUserId: entry.actorUserId, action: entry.action, target: entry.target, detail: entry.detail ?? {} });
   const hash = entryHash(prevHash, content);
   await trx
     .insertInto('audit_log')

@@ -5,6 +5,9 @@ import { PGlite } from '@electric-sql/pglite';
 import { typeParsers } from './type-parsers.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import type { Database } from './schema.ts';
+import { StripNulPlugin } from './strip-nul-plugin.ts';
+
+const plugins = [new StripNulPlugin()];
 
 export interface OpenDatabase {
   db: Kysely<Database>;
@@ -21,7 +24,7 @@ function pgTypes() {
 
 export function openPostgres(connectionString: string, max = 10): OpenDatabase {
   const pool = new pg.Pool({ connectionString, max, types: pgTypes() as pg.CustomTypesConfig });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins });
   return { db, kind: 'postgres', close: () => db.destroy() };
 }
 
@@ -30,7 +33,7 @@ export async function openPglite(dataDir: string): Promise<OpenDatabase> {
   const release = lockDataDir(dataDir);
   try {
     const pglite = await PGlite.create({ dataDir: path.join(dataDir, 'pglite'), parsers: typeParsers });
-    const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+    const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), plugins });
     return {
       db,
       kind: 'pglite',
@@ -48,6 +51,6 @@ export async function openPglite(dataDir: string): Promise<OpenDatabase> {
 /** In-memory PGlite for tests: no directory, no lock. */
 export async function openPgliteInMemory(): Promise<OpenDatabase> {
   const pglite = await PGlite.create({ parsers: typeParsers });
-  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), plugins });
   return { db, kind: 'pglite', close: () => db.destroy() };
 }

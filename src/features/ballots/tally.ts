@@ -1,0 +1,125 @@
+import type { MatterKind } from './matters.ts';
+import { resolveBallots } from './cast.ts';
+import type { Ballot, ResolvedBallots } from './cast.ts';
+import { naturalCompare } from './natural-order.ts';
+import { MAX_TOTAL_AREA_CM2, quorumMet, thresholdMet } from './thresholds.ts';
+import type { Figure } from './thresholds.ts';
+
+export type TallyMatter = { id: string; kind: MatterKind };
+/** A roll voter as the tally needs it: area comes from the units, never stored twice. */
+export type TallyVoter = { id: string; units: readonly { building: string; areaCm2: number }[] };
+export type TallyRoll = { voters: readonly TallyVoter[] };
+
+export type Figures = { eligible: Figure; participating: Figure; agree: Figure; oppose: Figure; abstain: Figure };
+export type Outcome = 'passed' | 'no_valid_decision';
+export type MatterResult = { id: string; kind: MatterKind } & Figures & {
+  quorumMet: boolean;
+  /** the approval threshold is reached, whatever the quorum */
+  thresholdMet: boolean;
+  passed: boolean;
+  /** a matter that did not pass is "no valid decision" (未形成有效决定), never "rejected" */
+  outcome: Outcome;
+};
+export type Tally = { matters: MatterResult[] } & Omit<ResolvedBallots, 'codes'>;
+export type BuildingTally = { building: string; matters: ({ id: string } & Figures)[] };
+
+export type { Ballot, Choice } from './cast.ts';
+export type { Figure } from './thresholds.ts';
+
+type Entry = { voter: number; areaCm2: number };
+
+function checkMatters(matters: readonly TallyMatter[]): void {
+  const ids = new Set<string>();
+  for (const m of matters) {
+    if (ids.has(m.id)) throw new RangeError(`matter ${m.id} is listed twice`);
+    if (m.kind !== 'major' && m.kind !== 'ordinary') throw new RangeError(`matter ${m.id}: unknown kind ${String(m.kind)}`);
+    ids.add(m.id);
+  }
+}
+
+function checkRoll(roll: TallyRoll): void {
+  const ids = new Set<string>();
+  let total = 0;
+  for (const v of roll.voters) {
+    if (ids.has(v.id)) throw new RangeError(`voter ${v.id} is on the roll twice`);
+    ids.add(v.id);
+    if (v.units.length === 0) throw new RangeError(`voter ${v.id} holds no flat`);
+    for (const u of v.units) {
+      if (!Number.isSafeInteger(u.areaCm2) || u.areaCm2 <= 0) {
+        throw new RangeError(`voter ${v.id}: area must be a positive whole number of 0.01 m², got ${u.areaCm2}`);
+      }
+      total += u.areaCm2;
+    }
+  }
+  if (total > MAX_TOTAL_AREA_CM2) throw new RangeError(`total area ${total} (0.01 m²) is too large to count exactly`);
+}
+
+function count(entries: readonly Entry[], codes: Uint8Array, matterCount: number, matter: number): Figures {
+  // index 0: did not take part; 1 agree, 2 oppose, 3 abstain (CHOICE_CODE)
+  const area = [0, 0, 0, 0];
+  const owners = [0, 0, 0, 0];
+  for (const e of entries) {
+    const c = codes[e.voter * matterCount + matter]!;
+    area[c]! += e.areaCm2;
+    owners[c]!++;
+  }
+  const fig = (c: number): Figure => ({ areaCm2: area[c]!, owners: owners[c]! });
+  return {
+    eligible: { areaCm2: area[0]! + area[1]! + area[2]! + area[3]!, owners: entries.length },
+    participating: { areaCm2: area[1]! + area[2]! + area[3]!, owners: owners[1]! + owners[2]! + owners[3]! },
+    agree: fig(1),
+    oppose: fig(2),
+    abstain: fig(3),
+  };
+}
+
+function resolve(roll: TallyRoll, ballots: readonly Ballot[], matters: readonly TallyMatter[]): ResolvedBallots {
+  checkMatters(matters);
+  checkRoll(roll);
+  return resolveBallots(
+    roll.voters.map((v) => v.id),
+    matters.map((m) => m.id),
+    ballots,
+  );
+}
+
+/**
+ * Per matter of one vote: figures by area and headcount, quorum, threshold and outcome
+ * (Civil Code Art. 278). Integers only. A matter missing from a voter's counted ballot
+ * means that voter did not take part in it. Ballots are taken in the order given; see
+ * resolveBallots for which one of a voter counts.
+ */
+export function tally(roll: TallyRoll, ballots: readonly Ballot[], matters: readonly TallyMatter[]): Tally {
+  const { codes, ...report } = resolve(roll, ballots, matters);
+  const entries = roll.voters.map((v, voter) => ({ voter, areaCm2: v.units.reduce((s, u) => s + u.areaCm2, 0) }));
+  const results = matters.map((m, i): MatterResult => {
+    const f = count(entries, codes, matters.length, i);
+    const q = quorumMet(f.participating, f.eligible);
+    const t = thresholdMet(m.kind, f.agree, f.participating);
+    const passed = q && t;
+    return { id: m.id, kind: m.kind, ...f, quorumMet: q, thresholdMet: t, passed, outcome: passed ? 'passed' : 'no_valid_decision' };
+  });
+  return { matters: results, ...report };
+}
+
+/**
+ * Figures per building, in natural building order: a voter counts once in each building
+ * where they hold a flat, with the area of their flats there, so building headcounts may
+ * add up to more than the total. No quorum or outcome here on purpose: only the whole
+ * electorate decides, and a building's figures must not read like a decision.
+ */
+export function tallyByBuilding(roll: TallyRoll, ballots: readonly Ballot[], matters: readonly TallyMatter[]): BuildingTally[] {
+  const { codes } = resolve(roll, ballots, matters);
+  const buildings = new Map<string, Map<number, number>>();
+  roll.voters.forEach((v, voter) => {
+    for (const u of v.units) {
+      let areas = buildings.get(u.building);
+      if (!areas) buildings.set(u.building, (areas = new Map()));
+      areas.set(voter, (areas.get(voter) ?? 0) + u.areaCm2);
+    }
+  });
+  return [...buildings.keys()].sort(naturalCompare).map((building) => {
+    const entries = [...buildings.get(building)!].map(([voter, areaCm2]) => ({ voter, areaCm2 }));
+    return { building, matters: matters.map((m, i) => ({ id: m.id, ...count(entries, codes, matters.length, i) })) };
+  });
+}
