@@ -6,6 +6,7 @@ import { problem } from './lib/http/responses.ts';
 import { readPrefs } from './features/i18n/prefs.ts';
 import { SESSION_COOKIE, sessionCookieOptions, validateSessionToken } from './features/accounts/session.ts';
 import { db } from './lib/db/index.ts';
+import { secureCookies } from './lib/http/secure-cookies.ts';
 
 const prefs = defineMiddleware((ctx, next) => {
   const p = readPrefs((name) => ctx.cookies.get(name)?.value);
@@ -42,7 +43,7 @@ const session = defineMiddleware(async (ctx, next) => {
     return next();
   }
   ctx.locals.user = found.user;
-  ctx.cookies.set(SESSION_COOKIE, token, sessionCookieOptions(ctx.url.protocol === 'https:', found.expiresAt));
+  ctx.cookies.set(SESSION_COOKIE, token, sessionCookieOptions(secureCookies(ctx.url), found.expiresAt));
   return next();
 });
 

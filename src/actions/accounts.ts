@@ -1,6 +1,7 @@
 import { defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
 import { db } from '../lib/db/index.ts';
+import { secureCookies } from '../lib/http/secure-cookies.ts';
 import { outboxSender } from '../features/accounts/sms.ts';
 import { SESSION_COOKIE, invalidateSession, invalidateUserSessions, sessionCookieOptions } from '../features/accounts/session.ts';
 import { signUpInput, confirmPhoneInput, signInInput, resetStartInput, resetConfirmInput } from '../features/accounts/schemas.ts';
@@ -10,7 +11,7 @@ import { can } from '../features/policy/can.ts';
 // Form actions for accounts. Each validates with zod, authorises itself and returns either
 // data or { ok: false, error, field } with a dictionary key the page shows.
 
-const secure = (url: URL) => url.protocol === 'https:';
+const secure = secureCookies;
 
 export const accountActions = {
   signUp: defineAction({

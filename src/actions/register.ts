@@ -10,6 +10,9 @@ import { readCsv, readXlsx } from '../features/register/read-table.ts';
 import { parseRegister } from '../features/register/parse-rows.ts';
 import { keepChosenEstate, prepareRows, storableFaults, type PreparedFlat } from '../features/register/prepare.ts';
 import { planImport, applyImport } from '../features/register/import-service.ts';
+import { addOwnerOnBasis } from '../features/register/owner-service.ts';
+import { checkUpload, PROOF_TYPES } from '../lib/files/upload-check.ts';
+import { privateStore } from './verification.ts';
 
 const MAX_BYTES = 10 * 1024 * 1024;
 const isZip = (b: Uint8Array) => b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
@@ -70,6 +73,30 @@ export const registerActions = {
       const flats = (imp.summary as { flats: PreparedFlat[] }).flats;
       const plan = await applyImport(database, { estateId: estate.estateId, importId: imp.id, actorUserId: user.id, flats });
       return { ok: true as const, plan };
+    },
+  }),
+  addOwner: defineAction({
+    accept: 'form',
+    input: z.object({
+      estateId: z.coerce.number().int().positive('err.required'),
+      building: z.string().trim().min(1, 'err.required').max(20, 'err.tooLong'),
+      entrance: z.string().trim().min(1, 'err.required').max(20, 'err.tooLong'),
+      room: z.string().trim().min(1, 'err.required').max(20, 'err.tooLong'),
+      name: z.string().trim().min(1, 'err.required').max(60, 'err.tooLong'),
+      idType: z.enum(['resident_id', 'uscc', 'passport', 'hmt_permit']),
+      idNumber: z.string().trim().min(5, 'err.idNumber').max(30, 'err.idNumber'),
+      basis: z.enum(['inheritance', 'court', 'occupation'], { message: 'err.basisRequired' }),
+      proof: z.instanceof(File, { message: 'err.needProof' }),
+    }),
+    handler: async (input, ctx) => {
+      const user = ctx.locals.user;
+      const database = await db();
+      const estate = await estateResource(database, input.estateId);
+      if (!user || !estate || !can(user, 'register.addOwner', estate)) return { ok: false as const, error: 'err.forbidden' };
+      const checked = await checkUpload(input.proof, PROOF_TYPES, 5 * 1024 * 1024);
+      if (!checked.ok) return { ok: false as const, error: checked.error, field: 'proof' };
+      const stored = await privateStore().put(checked.bytes);
+      return addOwnerOnBasis(database, idKey(), user.id, input, stored.key);
     },
   }),
   discard: defineAction({

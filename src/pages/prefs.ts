@@ -1,5 +1,6 @@
 import type { APIRoute } from 'astro';
 import { isLang } from '../features/i18n/index.ts';
+import { secureCookies } from '../lib/http/secure-cookies.ts';
 import { ELDER_COOKIE, LANG_COOKIE, safeNext } from '../features/i18n/prefs.ts';
 
 const YEAR = 60 * 60 * 24 * 365;
@@ -8,7 +9,7 @@ const YEAR = 60 * 60 * 24 * 365;
 export const GET: APIRoute = ({ url, cookies, redirect }) => {
   const lang = url.searchParams.get('lang');
   const elder = url.searchParams.get('elder');
-  const opts = { path: '/', maxAge: YEAR, sameSite: 'lax' as const, httpOnly: true, secure: url.protocol === 'https:' };
+  const opts = { path: '/', maxAge: YEAR, sameSite: 'lax' as const, httpOnly: true, secure: secureCookies(url) };
   if (isLang(lang)) cookies.set(LANG_COOKIE, lang, opts);
   if (elder === '1' || elder === '0') cookies.set(ELDER_COOKIE, elder, opts);
   return redirect(safeNext(url.searchParams.get('next')), 303);

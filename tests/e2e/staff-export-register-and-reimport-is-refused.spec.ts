@@ -38,7 +38,7 @@ test('河滨 staff download the masked XLSX register of an estate; uploading it 
 
   // uploaded again: refused whole, nothing importable
   await page.goto('/admin/register');
-  await page.getByLabel('小区').selectOption(estateId!);
+  await page.getByLabel('小区', { exact: true }).selectOption(estateId!);
   await page.getByLabel('名册文件（最大 10 MB）').setInputFiles({ name: download.suggestedFilename(), mimeType: XLSX, buffer: bytes });
   await page.getByRole('button', { name: '上传并检查' }).click();
   await expect(page).toHaveURL(/\/admin\/register\/\d+$/);

@@ -10,6 +10,7 @@ import { applyImport } from '../../src/features/register/import-service.ts';
 import { parseIdKey } from '../../src/features/register/id-hash.ts';
 import { residentIdCheckChar } from '../../src/features/register/id-numbers.ts';
 import { claimFlat, decideVerification, CLAIM_LIMITS } from '../../src/features/register/verification-service.ts';
+import { addOwnerOnBasis } from '../../src/features/register/owner-service.ts';
 
 const KEY = parseIdKey(`v1:${Buffer.alloc(32, 3).toString('base64')}`);
 const table = readCsv(fs.readFileSync(sharedFixture('register-sample.csv')));
@@ -83,5 +84,18 @@ describe.each(BACKENDS)('owner verification on %s', (kind) => {
     expect(owner).toEqual({ legal_basis: 'inheritance', proof_storage_key: 'b'.repeat(64), id_last4: '002X', status: 'verified' });
     const audit = await open.db.selectFrom('audit_log').select(['action', 'detail']).where('action', '=', 'verification.approve').execute();
     expect(audit.at(-1)!.detail).toMatchObject({ legalBasis: 'inheritance' });
+  });
+
+  it('lets staff add an heir with a proof, whose claim then matches at once', async () => {
+    const body = '41041119900202123';
+    const heirId = body + residentIdCheckChar(body);
+    const added = await addOwnerOnBasis(open.db, KEY, staffId, { estateId, building: b!, entrance: e!, room: '202', name: '赵小敏', idType: 'resident_id', idNumber: heirId, basis: 'inheritance' }, 'c'.repeat(64));
+    expect(added).toEqual({ ok: true });
+    const owner = await open.db.selectFrom('register_owners').select(['legal_basis', 'proof_storage_key']).where('name', '=', '赵小敏').executeTakeFirstOrThrow();
+    expect(owner).toEqual({ legal_basis: 'inheritance', proof_storage_key: 'c'.repeat(64) });
+    const heir = await user('13600000006');
+    expect(await claim(heir, { room: '202', name: '赵小敏', idNumber: heirId })).toMatchObject({ ok: true, status: 'verified' });
+    expect(await addOwnerOnBasis(open.db, KEY, staffId, { estateId, building: b!, entrance: e!, room: '999', name: 'x', idType: 'resident_id', idNumber: heirId, basis: 'court' }, 'c'.repeat(64)))
+      .toMatchObject({ ok: false, error: 'err.noSuchFlat' });
   });
 });

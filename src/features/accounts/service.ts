@@ -58,9 +58,7 @@ export async function signIn(db: Kysely<Database>, input: { phone: string; passw
   }
   const token = generateSessionToken();
   const session = await createSession(db, token, user.id);
-  if (user.role !== 'resident') {
-    await db.transaction().execute((trx) => appendAudit(trx, { actorUserId: user.id, action: 'session.signIn', target: `user:${user.id}`, detail: { ip } }));
-  }
+  await db.transaction().execute((trx) => appendAudit(trx, { actorUserId: user.id, action: 'session.signIn', target: `user:${user.id}`, detail: { ip, role: user.role } }));
   return { ok: true, token, expiresAt: session.expires_at, userId: user.id };
 }
 

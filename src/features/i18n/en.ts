@@ -525,4 +525,11 @@ export const en: Record<MessageKey, string> = {
   'register.exportHelp': "The exported XLSX shows ID numbers and phones masked: it is for checking and cannot be imported again. Every export is logged.",
   'register.exportLink': "Export the register of {estate} (XLSX)",
   'err.notVerified': "This claim is not verified",
+  'register.sending': "Uploading",
+  'register.checking': "Checking every line, please wait…",
+  'register.addOwner': "Add an owner not on the register",
+  'register.addOwnerHelp': "An owner by inheritance or court judgment, or a buyer in lawful occupation not yet registered, can be added by staff with a proof document.",
+  'register.proof': "Proof (image or PDF, at most 5 MB)",
+  'register.addOwnerSubmit': "Add to the register",
+  'register.ownerEstate': "The owner's estate",
 };

@@ -524,6 +524,13 @@ export const zh = {
   'register.exportHelp': "导出的 XLSX 中证件号码和电话均已脱敏，只供核对，不能再导入；每次导出都记入审计日志。",
   'register.exportLink': "导出{estate}的名册（XLSX）",
   'err.notVerified': "这条记录尚未认证",
+  'register.sending': "正在上传",
+  'register.checking': "正在逐行检查，请稍候…",
+  'register.addOwner': "添加名册外业主",
+  'register.addOwnerHelp': "因继承、法院判决取得房屋，或购房后已合法占有但尚未登记的业主，可由工作人员凭证明材料加入名册。",
+  'register.proof': "证明材料（图片或 PDF，最大 5 MB）",
+  'register.addOwnerSubmit': "加入名册",
+  'register.ownerEstate': "业主所在小区",
 } as const;
 
 export type MessageKey = keyof typeof zh;

@@ -53,28 +53,39 @@ export async function planImport(db: DB, estateId: number, flats: readonly Prepa
   };
 }
 
-async function ensureUnit(trx: Transaction<Database>, estateId: number, f: PreparedFlat, cache: Map<string, number>): Promise<number> {
-  const bKey = `b:${f.building}`;
-  let buildingId = cache.get(bKey);
-  if (buildingId === undefined) {
-    buildingId = (await trx.insertInto('buildings').values({ estate_id: estateId, label: f.building })
-      .onConflict((oc) => oc.columns(['estate_id', 'label']).doUpdateSet({ label: f.building })).returning('id').executeTakeFirstOrThrow()).id;
-    cache.set(bKey, buildingId);
+const BATCH = 500;
+const chunks = <T>(rows: readonly T[]): T[][] => Array.from({ length: Math.ceil(rows.length / BATCH) }, (_, i) => rows.slice(i * BATCH, (i + 1) * BATCH));
+
+/** Buildings, entrances and flats of the file, created or updated set-wise; returns each flat's unit id. */
+async function upsertUnits(trx: Transaction<Database>, estateId: number, flats: readonly PreparedFlat[]): Promise<number[]> {
+  const buildingLabels = [...new Set(flats.map((f) => f.building))];
+  const buildingId = new Map<string, number>();
+  for (const part of chunks(buildingLabels)) {
+    const rows = await trx.insertInto('buildings').values(part.map((label) => ({ estate_id: estateId, label })))
+      .onConflict((oc) => oc.columns(['estate_id', 'label']).doUpdateSet((eb) => ({ label: eb.ref('excluded.label') })))
+      .returning(['id', 'label']).execute();
+    for (const r of rows) buildingId.set(r.label, r.id);
   }
-  const eKey = `e:${f.building}\u0000${f.entrance}`;
-  let entranceId = cache.get(eKey);
-  if (entranceId === undefined) {
-    entranceId = (await trx.insertInto('entrances').values({ building_id: buildingId, label: f.entrance })
-      .onConflict((oc) => oc.columns(['building_id', 'label']).doUpdateSet({ label: f.entrance })).returning('id').executeTakeFirstOrThrow()).id;
-    cache.set(eKey, entranceId);
+  const entranceKeys = [...new Map(flats.map((f) => [`${f.building}\u0000${f.entrance}`, f])).values()];
+  const entranceId = new Map<string, number>();
+  for (const part of chunks(entranceKeys)) {
+    const rows = await trx.insertInto('entrances').values(part.map((f) => ({ building_id: buildingId.get(f.building)!, label: f.entrance })))
+      .onConflict((oc) => oc.columns(['building_id', 'label']).doUpdateSet((eb) => ({ label: eb.ref('excluded.label') })))
+      .returning(['id', 'building_id', 'label']).execute();
+    for (const r of rows) entranceId.set(`${r.building_id}\u0000${r.label}`, r.id);
   }
-  const row = await trx
-    .insertInto('units')
-    .values({ entrance_id: entranceId, floor: f.floor, room: f.room, area_cm2: f.areaCm2, area_source: f.areaSource, developer_held: f.developerHeld })
-    .onConflict((oc) => oc.columns(['entrance_id', 'room']).doUpdateSet({ floor: f.floor, area_cm2: f.areaCm2, area_source: f.areaSource, developer_held: f.developerHeld }))
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
+  const entranceOf = (f: PreparedFlat) => entranceId.get(`${buildingId.get(f.building)}\u0000${f.entrance}`)!;
+  const unitId = new Map<string, number>();
+  for (const part of chunks(flats)) {
+    const rows = await trx.insertInto('units')
+      .values(part.map((f) => ({ entrance_id: entranceOf(f), floor: f.floor, room: f.room, area_cm2: f.areaCm2, area_source: f.areaSource, developer_held: f.developerHeld })))
+      .onConflict((oc) => oc.columns(['entrance_id', 'room']).doUpdateSet((eb) => ({
+        floor: eb.ref('excluded.floor'), area_cm2: eb.ref('excluded.area_cm2'), area_source: eb.ref('excluded.area_source'), developer_held: eb.ref('excluded.developer_held'),
+      })))
+      .returning(['id', 'entrance_id', 'room']).execute();
+    for (const r of rows) unitId.set(`${r.entrance_id}\u0000${r.room}`, r.id);
+  }
+  return flats.map((f) => unitId.get(`${entranceOf(f)}\u0000${f.room}`)!);
 }
 
 /**
@@ -90,28 +101,27 @@ export async function applyImport(db: DB, input: { estateId: number; importId: n
     if (Number(claimed.numUpdatedRows) !== 1) throw new Error('import already confirmed or discarded');
     const { owners } = await currentRegister(trx, input.estateId);
     const ownerIds = new Map(owners.map((o) => [ownerKey({ idType: o.id_type, idHash: o.id_hash }), o.id]));
-    const cache = new Map<string, number>();
-    const listed = new Set<number>();
-    for (const f of input.flats) {
-      const unitId = await ensureUnit(trx, input.estateId, f, cache);
-      const ids: number[] = [];
-      for (const o of f.owners) {
-        const k = ownerKey(o);
-        let id = ownerIds.get(k);
-        if (id === undefined) {
-          id = (await trx.insertInto('register_owners').values({
-            estate_id: input.estateId, name: o.name, id_type: o.idType, id_hash: o.idHash, id_key_version: o.keyVersion, id_last4: o.last4, phone: f.phone,
-          }).returning('id').executeTakeFirstOrThrow()).id;
-          ownerIds.set(k, id);
-        } else {
-          await trx.updateTable('register_owners').set({ name: o.name, ...(f.phone ? { phone: f.phone } : {}) }).where('id', '=', id).execute();
-        }
-        ids.push(id);
-        listed.add(id);
-      }
-      await trx.deleteFrom('unit_owners').where('unit_id', '=', unitId).execute();
-      if (ids.length) await trx.insertInto('unit_owners').values([...new Set(ids)].map((owner_id) => ({ unit_id: unitId, owner_id }))).execute();
+    const unitIds = await upsertUnits(trx, input.estateId, input.flats);
+    // owners: one row per person (ID type + keyed hash), created once, named as in the file
+    const firstSeen = new Map<string, { o: PreparedFlat['owners'][number]; phone: string | null }>();
+    for (const f of input.flats) for (const o of f.owners) if (!firstSeen.has(ownerKey(o))) firstSeen.set(ownerKey(o), { o, phone: f.phone });
+    const fresh = [...firstSeen.entries()].filter(([k]) => !ownerIds.has(k));
+    for (const part of chunks(fresh)) {
+      const rows = await trx.insertInto('register_owners').values(part.map(([, { o, phone }]) => ({
+        estate_id: input.estateId, name: o.name, id_type: o.idType, id_hash: o.idHash, id_key_version: o.keyVersion, id_last4: o.last4, phone,
+      }))).returning(['id', 'id_type', 'id_hash']).execute();
+      for (const r of rows) ownerIds.set(ownerKey({ idType: r.id_type, idHash: r.id_hash }), r.id);
     }
+    const storedName = new Map(owners.map((o) => [o.id, o.name]));
+    for (const [k, { o }] of firstSeen) {
+      const id = ownerIds.get(k)!;
+      if (storedName.has(id) && storedName.get(id) !== o.name) await trx.updateTable('register_owners').set({ name: o.name }).where('id', '=', id).execute();
+    }
+    // each listed flat's owners become exactly the listed ones
+    for (const part of chunks(unitIds)) await trx.deleteFrom('unit_owners').where('unit_id', 'in', part).execute();
+    const links = input.flats.flatMap((f, i) => [...new Set(f.owners.map((o) => ownerIds.get(ownerKey(o))!))].map((owner_id) => ({ unit_id: unitIds[i]!, owner_id })));
+    for (const part of chunks(links)) await trx.insertInto('unit_owners').values(part).execute();
+    const listed = new Set(links.map((l) => l.owner_id));
     const gone = owners.filter((o) => o.legal_basis === 'register' && !listed.has(o.id)).map((o) => o.id);
     if (gone.length) {
       await trx.updateTable('register_owners').set({ removed_at: new Date() }).where('id', 'in', gone).execute();

@@ -38,6 +38,13 @@ export const CASES: Case[] = [
   { action: 'accounts.changePassword', verb: 'account.update', form: () => ({ current: 'not the password', password: 'a new long password' }) },
   { action: 'register.preview', verb: 'register.import', form: (fx) => ({ estateId: String(fx.estateId), file: { name: 'r.csv', mimeType: 'text/csv', buffer: CSV } }) },
   { action: 'register.confirm', verb: 'register.import', form: (fx) => ({ importId: String(fx.importId) }) },
+  {
+    action: 'register.addOwner', verb: 'register.addOwner',
+    form: (fx) => ({
+      estateId: String(fx.estateId), building: '99', entrance: '9', room: '999', name: '矩阵继承人', idType: 'resident_id', idNumber: '11010519491231002X',
+      basis: 'inheritance', proof: { name: 'p.png', mimeType: 'image/png', buffer: PNG },
+    }),
+  },
   { action: 'register.discard', verb: 'register.import', form: (fx) => ({ importId: String(fx.discardImportId) }) },
   {
     action: 'verification.claim', verb: 'verification.claim',

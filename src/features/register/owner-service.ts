@@ -1,0 +1,37 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../lib/db/schema.ts';
+import { appendAudit } from '../audit/service.ts';
+import { hashIdNumber, type IdKey } from './id-hash.ts';
+import { last4, validateIdNumber } from './id-numbers.ts';
+import { findUnit, type LegalBasis } from './verification-service.ts';
+import type { IdType } from './model.ts';
+
+/**
+ * Staff add an owner who is not (yet) on the property register — an heir, a party to a
+ * court judgment, a buyer in lawful occupation (SPC interpretation Art. 1) — with the
+ * legal basis and a proof document. The owner's later claim then matches automatically.
+ */
+export async function addOwnerOnBasis(
+  db: Kysely<Database>,
+  key: IdKey,
+  actorUserId: number,
+  input: { estateId: number; building: string; entrance: string; room: string; name: string; idType: IdType; idNumber: string; basis: LegalBasis },
+  proofStorageKey: string,
+) {
+  const id = validateIdNumber(input.idType, input.idNumber);
+  if (!id.ok) return { ok: false as const, error: 'err.idNumber', field: 'idNumber' };
+  const unit = await findUnit(db, input.estateId, input.building, input.entrance, input.room);
+  if (!unit) return { ok: false as const, error: 'err.noSuchFlat', field: 'room' };
+  const idHash = hashIdNumber(key, input.idType, id.normalised);
+  return db.transaction().execute(async (trx) => {
+    const existing = await trx.selectFrom('register_owners').select('id').where('estate_id', '=', input.estateId).where('id_type', '=', input.idType)
+      .where('id_hash', '=', idHash).where('removed_at', 'is', null).executeTakeFirst();
+    const ownerId = existing?.id ?? (await trx.insertInto('register_owners').values({
+      estate_id: input.estateId, name: input.name.trim(), id_type: input.idType, id_hash: idHash, id_key_version: key.version, id_last4: last4(id.normalised),
+      legal_basis: input.basis, proof_storage_key: proofStorageKey,
+    }).returning('id').executeTakeFirstOrThrow()).id;
+    await trx.insertInto('unit_owners').values({ unit_id: unit.id, owner_id: ownerId }).onConflict((oc) => oc.doNothing()).execute();
+    await appendAudit(trx, { actorUserId, action: 'register.addOwner', target: `unit:${unit.id}`, detail: { ownerId, basis: input.basis } });
+    return { ok: true as const };
+  });
+}
