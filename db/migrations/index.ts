@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely/migration';
 import * as m0001 from './0001_foundation.ts';
 import * as m0002 from './0002_disclosure_history_triggers.ts';
 import * as m0003 from './0003_accounts_register_audit.ts';
+import * as m0004 from './0004_ballots.ts';
 
 // Listed by hand: a bundled server has no migrations folder to read.
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_disclosure_history_triggers': m0002,
   '0003_accounts_register_audit': m0003,
+  '0004_ballots': m0004,
 };
 
 export const migrationProvider: MigrationProvider = {

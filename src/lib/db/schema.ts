@@ -4,6 +4,7 @@ import type { NoticesTable } from '../../features/notices/tables.ts';
 import type * as A from '../../features/accounts/tables.ts';
 import type * as R from '../../features/register/tables.ts';
 import type { AuditLogTable } from '../../features/audit/tables.ts';
+import type * as B from '../../features/ballots/tables.ts';
 
 /** Aggregates the table types that live next to their features. */
 export interface Database {
@@ -35,4 +36,13 @@ export interface Database {
   register_imports: R.RegisterImportsTable;
   owner_verifications: R.OwnerVerificationsTable;
   audit_log: AuditLogTable;
+  ballots: B.BallotsTable;
+  ballot_scopes: B.BallotScopesTable;
+  ballot_matters: B.BallotMattersTable;
+  ballot_voters: B.BallotVotersTable;
+  ballot_voter_units: B.BallotVoterUnitsTable;
+  ballot_voter_owners: B.BallotVoterOwnersTable;
+  ballot_casts: B.BallotCastsTable;
+  ballot_choices: B.BallotChoicesTable;
+  ballot_bulletins: B.BallotBulletinsTable;
 }

@@ -1,0 +1,202 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { createHash } from 'node:crypto';
+import type { Database } from '../../lib/db/schema.ts';
+import { appendAudit } from '../audit/service.ts';
+import { buildRoll } from './roll.ts';
+import { kind, type Art278Item } from './matters.ts';
+import { newReceipt } from './receipt.ts';
+import type { Choice } from './cast.ts';
+import type { CastChannel, Convener } from './tables.ts';
+
+type DB = Kysely<Database>;
+type Tx = Transaction<Database>;
+const DAY = 86_400_000;
+
+export interface NewBallot {
+  subdistrictId: number;
+  projectId: number | null;
+  title: string;
+  explanation: string;
+  convener: Convener;
+  noticeDays: number;
+  opensAt: Date;
+  closesAt: Date;
+  scopes: { estateId: number; building: string | null; entrance: string | null }[];
+  matters: { title: string; item: Art278Item }[];
+}
+
+export async function createBallot(db: DB, actorUserId: number, b: NewBallot) {
+  if (b.matters.length === 0) return { ok: false as const, error: 'err.noMatters' };
+  if (b.scopes.length === 0) return { ok: false as const, error: 'err.noElectorate' };
+  if (b.closesAt <= b.opensAt) return { ok: false as const, error: 'err.dateOrder', field: 'closesAt' };
+  return db.transaction().execute(async (trx) => {
+    const row = await trx.insertInto('ballots').values({
+      subdistrict_id: b.subdistrictId, project_id: b.projectId, title: b.title, explanation: b.explanation, convener: b.convener, notice_days: Math.max(15, b.noticeDays),
+      opens_at: b.opensAt, closes_at: b.closesAt, created_by: actorUserId,
+    }).returning('id').executeTakeFirstOrThrow();
+    await trx.insertInto('ballot_scopes').values(b.scopes.map((s) => ({ ballot_id: row.id, estate_id: s.estateId, building: s.building, entrance: s.entrance }))).execute();
+    await trx.insertInto('ballot_matters').values(b.matters.map((m, i) => ({ ballot_id: row.id, code: `m${i + 1}`, title: m.title, art278_item: m.item, kind: kind(m.item) }))).execute();
+    await appendAudit(trx, { actorUserId, action: 'ballot.create', target: `ballot:${row.id}`, detail: { matters: b.matters.length } });
+    return { ok: true as const, ballotId: row.id };
+  });
+}
+
+/** The flats in the electorate with their register owners, as the roll is built from them. */
+async function electorate(db: DB | Tx, ballotId: number) {
+  const scopes = await db.selectFrom('ballot_scopes').selectAll().where('ballot_id', '=', ballotId).execute();
+  if (scopes.length === 0) return { units: [], links: [] };
+  const units = await db
+    .selectFrom('units')
+    .innerJoin('entrances', 'entrances.id', 'units.entrance_id')
+    .innerJoin('buildings', 'buildings.id', 'entrances.building_id')
+    .where((eb) => eb.or(scopes.map((s) => eb.and([
+      eb('buildings.estate_id', '=', s.estate_id),
+      ...(s.building !== null ? [eb('buildings.label', '=', s.building)] : []),
+      ...(s.entrance !== null ? [eb('entrances.label', '=', s.entrance)] : []),
+    ]))))
+    .select(['units.id', 'units.room', 'units.area_cm2', 'units.developer_held', 'buildings.label as building', 'entrances.label as entrance'])
+    .execute();
+  const links = units.length
+    ? await db.selectFrom('unit_owners').innerJoin('register_owners', 'register_owners.id', 'unit_owners.owner_id')
+      .where('unit_owners.unit_id', 'in', units.map((u) => u.id)).where('register_owners.removed_at', 'is', null)
+      .select(['unit_owners.unit_id', 'unit_owners.owner_id']).execute()
+    : [];
+  return { units, links };
+}
+
+/** The roll as it would be frozen now: public for checking before the vote opens (flats and areas, no names). */
+export async function previewRoll(db: DB | Tx, ballotId: number) {
+  const { units, links } = await electorate(db, ballotId);
+  return buildRoll(
+    units.map((u) => ({ unitId: String(u.id), building: u.building, entrance: u.entrance, room: u.room, areaCm2: u.area_cm2, developerHeld: u.developer_held })),
+    links.map((l) => ({ unitId: String(l.unit_id), ownerId: String(l.owner_id) })),
+  );
+}
+
+export async function publishNotice(db: DB, actorUserId: number, ballotId: number, now = new Date()) {
+  return db.transaction().execute(async (trx) => {
+    const res = await trx.updateTable('ballots').set({ status: 'noticed', notice_published_at: now }).where('id', '=', ballotId).where('status', '=', 'draft').executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== 1) return { ok: false as const, error: 'err.ballotState' };
+    await appendAudit(trx, { actorUserId, action: 'ballot.notice', target: `ballot:${ballotId}` });
+    return { ok: true as const };
+  });
+}
+
+/** Earliest moment a noticed ballot may open: never less than 15 days after its notice. */
+export const earliestOpening = (noticePublishedAt: Date, noticeDays: number) => new Date(noticePublishedAt.getTime() + Math.max(15, noticeDays) * DAY);
+
+/** Opens the vote: refuses before the notice period is over, and freezes the roll. */
+export async function openBallot(db: DB, actorUserId: number, ballotId: number, now = new Date()) {
+  return db.transaction().execute(async (trx) => {
+    const b = await trx.selectFrom('ballots').selectAll().where('id', '=', ballotId).forUpdate().executeTakeFirst();
+    if (!b || b.status !== 'noticed' || !b.notice_published_at) return { ok: false as const, error: 'err.ballotState' };
+    if (now < earliestOpening(b.notice_published_at, b.notice_days)) return { ok: false as const, error: 'err.noticeTooRecent' };
+    if (now >= b.closes_at) return { ok: false as const, error: 'err.ballotPast' };
+    const roll = await previewRoll(trx, ballotId);
+    for (const v of roll.voters) {
+      const row = await trx.insertInto('ballot_voters').values({ ballot_id: ballotId, code: v.id, area_cm2: v.areaCm2, developer: v.developer, receipt: newReceipt() })
+        .returning('id').executeTakeFirstOrThrow();
+      await trx.insertInto('ballot_voter_units').values(v.units.map((u) => ({
+        voter_id: row.id, unit_id: Number(u.unitId), building: u.building, entrance: u.entrance, room: u.room, area_cm2: u.areaCm2,
+      }))).execute();
+      if (v.ownerIds.length) await trx.insertInto('ballot_voter_owners').values(v.ownerIds.map((o) => ({ voter_id: row.id, register_owner_id: Number(o) }))).execute();
+    }
+    await trx.updateTable('ballots').set({ status: 'open', opened_at: now }).where('id', '=', ballotId).execute();
+    await appendAudit(trx, { actorUserId, action: 'ballot.open', target: `ballot:${ballotId}`, detail: { voters: roll.voters.length } });
+    return { ok: true as const, voters: roll.voters.length };
+  });
+}
+
+/** A ballot past its end is closed, whoever looks first. */
+export async function closeIfDue(db: DB, ballotId: number, now = new Date()) {
+  await db.updateTable('ballots').set({ status: 'closed', closed_at: sql`closes_at` as never })
+    .where('id', '=', ballotId).where('status', '=', 'open').where('closes_at', '<=', now).execute();
+}
+
+export async function closeBallot(db: DB, actorUserId: number, ballotId: number, now = new Date()) {
+  return db.transaction().execute(async (trx) => {
+    const res = await trx.updateTable('ballots').set({ status: 'closed', closed_at: now }).where('id', '=', ballotId).where('status', '=', 'open').executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== 1) return { ok: false as const, error: 'err.ballotState' };
+    await appendAudit(trx, { actorUserId, action: 'ballot.close', target: `ballot:${ballotId}` });
+    return { ok: true as const };
+  });
+}
+
+/** The voters of an open ballot this person may cast for: verified, not held, owner of one of its flats. */
+export async function votersFor(db: DB | Tx, ballotId: number, userId: number) {
+  return db
+    .selectFrom('ballot_voters')
+    .innerJoin('ballot_voter_owners', 'ballot_voter_owners.voter_id', 'ballot_voters.id')
+    .innerJoin('owner_verifications', 'owner_verifications.register_owner_id', 'ballot_voter_owners.register_owner_id')
+    .innerJoin('users', 'users.id', 'owner_verifications.user_id')
+    .where('ballot_voters.ballot_id', '=', ballotId)
+    .where('owner_verifications.user_id', '=', userId)
+    .where('owner_verifications.status', '=', 'verified')
+    .where('users.owner_status_held_since', 'is', null)
+    .select(['ballot_voters.id', 'ballot_voters.code', 'ballot_voters.receipt'])
+    .distinct()
+    .execute();
+}
+
+export interface CastInput {
+  ballotId: number;
+  voterId: number;
+  castBy: number;
+  channel: CastChannel;
+  choices: Record<string, Choice>; // matter code → choice
+  mandate?: string | null;
+  scanStorageKey?: string | null;
+}
+
+/**
+ * Records a ballot: the cast is kept as evidence and the voter's counted choices become
+ * exactly this cast's (the last ballot before the close counts). One transaction.
+ */
+export async function recordCast(db: DB, input: CastInput, now = new Date()) {
+  return db.transaction().execute(async (trx) => {
+    const b = await trx.selectFrom('ballots').select(['status', 'closes_at']).where('id', '=', input.ballotId).executeTakeFirst();
+    if (!b || b.status !== 'open' || now >= b.closes_at) return { ok: false as const, error: 'err.ballotNotOpen' };
+    const matters = await trx.selectFrom('ballot_matters').select(['id', 'code']).where('ballot_id', '=', input.ballotId).execute();
+    const known = new Map(matters.map((m) => [m.code, m.id]));
+    if (Object.keys(input.choices).some((c) => !known.has(c))) return { ok: false as const, error: 'err.unknownMatter' };
+    if (input.channel === 'online' && Object.keys(input.choices).length !== matters.length) return { ok: false as const, error: 'err.everyMatter' };
+    const cast = await trx.insertInto('ballot_casts').values({
+      ballot_id: input.ballotId, voter_id: input.voterId, cast_by: input.castBy, channel: input.channel, mandate: input.mandate ?? null,
+      scan_storage_key: input.scanStorageKey ?? null, choices: JSON.stringify(input.choices), cast_at: now,
+    }).returning('id').executeTakeFirstOrThrow();
+    await trx.deleteFrom('ballot_choices').where('voter_id', '=', input.voterId).execute();
+    const rows = Object.entries(input.choices).map(([code, choice]) => ({ ballot_id: input.ballotId, voter_id: input.voterId, matter_id: known.get(code)!, choice, cast_id: cast.id }));
+    if (rows.length) await trx.insertInto('ballot_choices').values(rows).execute();
+    if (input.channel !== 'online') {
+      await appendAudit(trx, { actorUserId: input.castBy, action: `ballot.${input.channel}`, target: `ballot:${input.ballotId}`, detail: { voterId: input.voterId, castId: cast.id } });
+    }
+    const receipt = await trx.selectFrom('ballot_voters').select('receipt').where('id', '=', input.voterId).executeTakeFirstOrThrow();
+    return { ok: true as const, castId: cast.id, receipt: receipt.receipt };
+  });
+}
+
+/** The roll and counted choices of a ballot, as the pure tally and the bulletin take them. */
+export async function countedData(db: DB, ballotId: number) {
+  const [voters, units, matters, choices] = await Promise.all([
+    db.selectFrom('ballot_voters').select(['id', 'code', 'receipt']).where('ballot_id', '=', ballotId).orderBy('code').execute(),
+    db.selectFrom('ballot_voter_units').innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_voter_units.voter_id').where('ballot_voters.ballot_id', '=', ballotId)
+      .select(['ballot_voter_units.voter_id', 'building', 'entrance', 'room', 'ballot_voter_units.area_cm2']).execute(),
+    db.selectFrom('ballot_matters').select(['id', 'code', 'title', 'kind']).where('ballot_id', '=', ballotId).orderBy('id').execute(),
+    db.selectFrom('ballot_choices').innerJoin('ballot_matters', 'ballot_matters.id', 'ballot_choices.matter_id').where('ballot_choices.ballot_id', '=', ballotId)
+      .select(['ballot_choices.voter_id', 'ballot_matters.code', 'ballot_choices.choice']).execute(),
+  ]);
+  const unitsOf = new Map<number, { building: string; entrance: string; room: string; areaCm2: number }[]>();
+  for (const u of units) {
+    const list = unitsOf.get(u.voter_id) ?? [];
+    list.push({ building: u.building, entrance: u.entrance, room: u.room, areaCm2: u.area_cm2 });
+    unitsOf.set(u.voter_id, list);
+  }
+  const choicesOf = new Map<number, Record<string, Choice>>();
+  for (const c of choices) choicesOf.set(c.voter_id, { ...(choicesOf.get(c.voter_id) ?? {}), [c.code]: c.choice });
+  return {
+    matters: matters.map((m) => ({ id: m.code, title: m.title, kind: m.kind })),
+    voters: voters.map((v) => ({ id: v.code, receipt: v.receipt, units: unitsOf.get(v.id) ?? [], choices: choicesOf.get(v.id) ?? null })),
+  };
+}
+
+export const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');

@@ -1,0 +1,97 @@
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json = ColumnType<Record<string, unknown>, string, string>;
+
+export type BallotStatus = 'draft' | 'noticed' | 'open' | 'closed';
+export type Convener = 'owners_committee' | 'subdistrict' | 'residents_committee';
+export type CastChannel = 'online' | 'paper' | 'proxy' | 'developer';
+
+export interface BallotsTable {
+  id: Generated<number>;
+  subdistrict_id: number;
+  project_id: number | null;
+  title: string;
+  explanation: Generated<string>;
+  convener: Convener;
+  status: Generated<BallotStatus>;
+  notice_days: Generated<number>;
+  objection_days: Generated<number>;
+  opens_at: Timestamp;
+  closes_at: Timestamp;
+  notice_published_at: Timestamp | null;
+  opened_at: Timestamp | null;
+  closed_at: Timestamp | null;
+  created_by: number;
+  created_at: CreatedAt;
+}
+
+export interface BallotScopesTable {
+  ballot_id: number;
+  estate_id: number;
+  building: string | null;
+  entrance: string | null;
+}
+
+export interface BallotMattersTable {
+  id: Generated<number>;
+  ballot_id: number;
+  code: string;
+  title: string;
+  art278_item: number;
+  kind: 'major' | 'ordinary';
+}
+
+export interface BallotVotersTable {
+  id: Generated<number>;
+  ballot_id: number;
+  code: string;
+  area_cm2: number;
+  developer: Generated<boolean>;
+  receipt: string;
+}
+
+export interface BallotVoterUnitsTable {
+  voter_id: number;
+  unit_id: number;
+  building: string;
+  entrance: string;
+  room: string;
+  area_cm2: number;
+}
+
+export interface BallotVoterOwnersTable {
+  voter_id: number;
+  register_owner_id: number;
+}
+
+export interface BallotCastsTable {
+  id: Generated<number>;
+  ballot_id: number;
+  voter_id: number;
+  cast_by: number;
+  channel: CastChannel;
+  mandate: string | null;
+  scan_storage_key: string | null;
+  choices: Json;
+  cast_at: CreatedAt;
+}
+
+export interface BallotChoicesTable {
+  ballot_id: number;
+  voter_id: number;
+  matter_id: number;
+  choice: 'agree' | 'oppose' | 'abstain';
+  cast_id: number;
+}
+
+export interface BallotBulletinsTable {
+  id: Generated<number>;
+  ballot_id: number;
+  version: number;
+  stage: 'preliminary' | 'final';
+  body: string;
+  sha256: string;
+  published_at: CreatedAt;
+}
