@@ -38,6 +38,10 @@ export const POLICY = {
   'document.upload': 'office',
   'notice.publish': 'office',
   'notice.withdraw': 'office',
+  'ballot.manage': 'office',
+  'ballot.enterPaper': 'office',
+  // who may cast for which voter is settled by the roll (verified owners of its flats)
+  'ballot.cast': 'anyone_signed_in',
   'subdistrict.manage': 'district',
   'staff.manage': 'district',
   'audit.read': 'district',
