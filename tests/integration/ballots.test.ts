@@ -9,6 +9,7 @@ import { prepareRows } from '../../src/features/register/prepare.ts';
 import { applyImport } from '../../src/features/register/import-service.ts';
 import { parseIdKey } from '../../src/features/register/id-hash.ts';
 import * as ballots from '../../src/features/ballots/service.ts';
+import { castOnline } from '../../src/features/ballots/fast-cast.ts';
 import { ballotResults, buildBulletin, publishBulletin } from '../../src/features/ballots/results-service.ts';
 import { recount, bulletinSchema } from '../../src/features/ballots/bulletin.ts';
 import { verifyAudit } from '../../src/features/audit/service.ts';
@@ -97,6 +98,28 @@ describe.each(BACKENDS)('owners’ ballots on %s', (kind) => {
     // the database itself refuses a second counted choice for the same voter and matter
     const m1 = await open.db.selectFrom('ballot_matters').select('id').where('ballot_id', '=', ballotId).where('code', '=', 'm1').executeTakeFirstOrThrow();
     await expect(open.db.insertInto('ballot_choices').values({ ballot_id: ballotId, voter_id: voter!.id, matter_id: m1.id, choice: 'agree', cast_id: first.ok ? first.castId : 0 }).execute()).rejects.toThrow();
+  });
+
+  it('casts through the fast path: one statement, the counted choices upserted, concurrent casts never counted twice', async () => {
+    const now = new Date(T0.getTime() + 16 * DAY);
+    const u = owners[0]!.userId;
+    expect(await castOnline(open.db, { ballotId, userId: u, choices: { m1: 'agree' } }, now)).toEqual({ ok: false, error: 'err.everyMatter' });
+    expect(await castOnline(open.db, { ballotId, userId: u, choices: { m1: 'agree', m2: 'agree', m9: 'agree' } }, now)).toEqual({ ok: false, error: 'err.everyMatter' });
+    const casts = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => castOnline(open.db, { ballotId, userId: u, choices: { m1: i % 2 ? 'agree' : 'oppose', m2: 'agree', m3: 'abstain' } }, now)),
+    );
+    expect(casts.every((c) => c.ok)).toBe(true);
+    expect(new Set(casts.map((c) => (c.ok ? c.receipt : '')))).toHaveProperty('size', 1);
+    const [voter] = await ballots.votersFor(open.db, ballotId, u);
+    const counted = await open.db.selectFrom('ballot_choices').select(['matter_id', 'cast_id']).where('voter_id', '=', voter!.id).execute();
+    expect(counted).toHaveLength(3);
+    const lastCast = await open.db.selectFrom('ballot_casts').select('id').where('voter_id', '=', voter!.id).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(counted.every((c) => Number(c.cast_id) <= Number(lastCast.id))).toBe(true);
+    const stranger = await open.db.insertInto('users').values({ phone: '13622222222', password_hash: 'x', display_name: 's' }).returning('id').executeTakeFirstOrThrow();
+    expect(await castOnline(open.db, { ballotId, userId: stranger.id, choices: { m1: 'agree', m2: 'agree', m3: 'agree' } }, now)).toEqual({ ok: false, error: 'err.notAVoter' });
+    expect(await castOnline(open.db, { ballotId, userId: u, choices: { m1: 'agree', m2: 'agree', m3: 'agree' } }, new Date(T0.getTime() + 30 * DAY))).toEqual({ ok: false, error: 'err.ballotNotOpen' });
+    // the owner's final choice for the later tests
+    expect(await castOnline(open.db, { ballotId, userId: u, choices: { m1: 'oppose', m2: 'abstain', m3: 'agree' } }, now)).toMatchObject({ ok: true });
   });
 
   it('gives no voter to someone who is not a verified owner, or whose status is held', async () => {

@@ -531,6 +531,19 @@ export const zh = {
   'register.proof': "证明材料（图片或 PDF，最大 5 MB）",
   'register.addOwnerSubmit': "加入名册",
   'register.ownerEstate': "业主所在小区",
+  'err.notAVoter': "您不是这次表决的业主，或尚未认证",
+  'err.chooseVoter': "请选择代表哪一户表决",
+  'err.everyMatter': "请对每一项表决事项作出选择",
+  'err.ballotNotOpen': "表决未开始或已结束",
+  'err.unknownMatter': "表决事项不存在",
+  'err.noticeTooRecent': "会议通知公告未满规定天数（不少于 15 日），暂不能开始表决",
+  'err.ballotState': "表决当前状态不允许这个操作",
+  'err.ballotPast': "表决期限已过",
+  'err.noMatters': "请至少添加一项表决事项",
+  'err.noElectorate': "请选择参加表决的范围",
+  'err.preliminaryFirst': "请先发布初步结果公告",
+  'err.alreadyFinal': "最终结果已发布；如需更正请依法另行处理",
+  'err.ballotNotClosed': "表决尚未结束",
 } as const;
 
 export type MessageKey = keyof typeof zh;
