@@ -9,12 +9,18 @@ export interface LoadResult {
 }
 
 /** Load from `connections` concurrent clients cycling over `paths` for `seconds`. */
-export async function load(base: string, paths: string[], connections: number, seconds: number): Promise<LoadResult> {
+export async function load(
+  base: string,
+  paths: string[],
+  connections: number,
+  seconds: number,
+  setup?: () => { method: 'POST' | 'GET'; headers: Record<string, string>; body?: string },
+): Promise<LoadResult> {
   const result = await autocannon({
     url: base,
     connections,
     duration: seconds,
-    requests: paths.map((path) => ({ method: 'GET', path })),
+    requests: paths.map((path) => (setup ? { method: 'POST' as const, path, setupRequest: (req: object) => ({ ...req, path, ...setup() }) } : { method: 'GET' as const, path })),
   });
   return {
     rps: result.requests.average,

@@ -15,6 +15,7 @@ import { load, percentile, sequential } from './http.ts';
 import { jsBytesGzip, launch, markersVisibleMs } from './measure-js.ts';
 import { printReport, type Row } from './report.ts';
 import { benchTally } from '../../src/features/ballots/bench.ts';
+import { barePgCasts, httpCasts, prepareVote } from './casts.ts';
 
 const { values } = parseArgs({ options: { projects: { type: 'string', default: '10000' }, seconds: { type: 'string', default: '10' } } });
 const PROJECTS = Number(values.projects);
@@ -47,7 +48,7 @@ try {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   server = spawn(process.execPath, ['src/cli/serve.ts'], {
-    env: { ...process.env, DATABASE_URL: url.toString(), PORT: String(port), HOST: '127.0.0.1', GONGZHI_DEMO: '0', GONGZHI_DATA_DIR: dataDir, TILE_URL: 'https://tiles.bench.invalid/{z}/{x}/{y}.png', ASTRO_NODE_LOGGING: 'disabled' },
+    env: { ...process.env, DATABASE_URL: url.toString(), PORT: String(port), HOST: '127.0.0.1', GONGZHI_DEMO: '0', GONGZHI_DATA_DIR: dataDir, DATABASE_POOL_SIZE: '20', TILE_URL: 'https://tiles.bench.invalid/{z}/{x}/{y}.png', ASTRO_NODE_LOGGING: 'disabled' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   for (let i = 0; ; i++) {
@@ -91,6 +92,15 @@ try {
   const markers = percentile(markerRuns.map((m) => m.ms), 50);
   log(`markers visible: ${markerRuns.map((m) => m.ms.toFixed(0)).join(', ')} ms (${markerRuns[0]!.markers} markers)`);
 
+  // 5. Ballot casting at 64 clients, next to bare pg writing the same rows.
+  const voteDb = openPostgres(url.toString());
+  const vote = await prepareVote(voteDb.db, 4000);
+  await voteDb.close();
+  await httpCasts(base, vote.ballotId, vote.tokens.slice(0, 200), 8, 2); // warm up
+  const casts = await httpCasts(base, vote.ballotId, vote.tokens, 64, SECONDS);
+  const bare = await barePgCasts(url.toString(), vote.ballotId, 64, SECONDS);
+  log(`casts over HTTP ×64: ${casts.rps.toFixed(0)}/s, p50 ${casts.p50} ms, p99 ${casts.p99} ms, errors ${casts.errors}, non-2xx ${casts.non2xx}; bare pg ×64: ${bare.toFixed(0)}/s`);
+
   const tallyMs = benchTally(10_000, 20);
   log(`tally of 10,000 voters × 20 matters: ${tallyMs.toFixed(1)} ms (median of 9)`);
 
@@ -106,6 +116,8 @@ try {
     { figure: 'markers visible in headless Chromium (median of 3)', value: Math.round(markers), unit: 'ms', budget: 1500, atMost: true },
     { figure: 'JS shipped, home page with the map, gzip', value: Math.round(jsHome.gzip / 102.4) / 10, unit: 'KB', budget: 70, atMost: true, note: `${jsHome.files} files` },
     { figure: 'JS shipped, project page (no map), gzip', value: Math.round(jsProject.gzip / 102.4) / 10, unit: 'KB', budget: 20, atMost: true, note: `${jsProject.files} files` },
+    { figure: 'ballot casts/s over HTTP (3 matters, 64 clients)', value: Math.round(casts.rps), unit: '/s', budget: 1000, atMost: false, note: casts.non2xx ? `${casts.non2xx} non-2xx!` : undefined },
+    { figure: 'cast rate ÷ bare pg rate (same rows, same concurrency)', value: casts.rps / bare, unit: '', budget: 0.5, atMost: false, note: `bare pg ${bare.toFixed(0)}/s` },
     { figure: 'tally of 10,000 voters × 20 matters (median of 9)', value: Math.round(tallyMs * 10) / 10, unit: 'ms', budget: 100, atMost: true },
     { figure: 'JS shipped, notices page (no map), gzip', value: Math.round(jsNotices.gzip / 102.4) / 10, unit: 'KB', budget: 20, atMost: true, note: `${jsNotices.files} files` },
   ];

@@ -22,7 +22,7 @@ function pgTypes() {
   };
 }
 
-export function openPostgres(connectionString: string, max = 10): OpenDatabase {
+export function openPostgres(connectionString: string, max = Number(process.env.DATABASE_POOL_SIZE) || 10): OpenDatabase {
   const pool = new pg.Pool({ connectionString, max, types: pgTypes() as pg.CustomTypesConfig });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins });
   return { db, kind: 'postgres', close: () => db.destroy() };

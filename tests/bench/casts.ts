@@ -1,0 +1,93 @@
+import pg from 'pg';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../src/lib/db/schema.ts';
+import { generateSessionToken, sessionIdOf } from '../../src/features/accounts/session.ts';
+import { createBallot, openBallot, publishNotice } from '../../src/features/ballots/service.ts';
+import { load } from './http.ts';
+
+// Casting benchmark: N verified owners with sessions vote on a 3-matter ballot; the HTTP
+// rate at 64 clients is compared with bare pg writing the same rows, one transaction per
+// cast, at the same concurrency, in the same run.
+
+const BATCH = 500;
+const DAY = 86_400_000;
+
+export async function prepareVote(db: Kysely<Database>, owners: number) {
+  const estate = await db.selectFrom('estates').innerJoin('communities', 'communities.id', 'estates.community_id')
+    .select(['estates.id', 'communities.subdistrict_id']).orderBy('estates.id').executeTakeFirstOrThrow();
+  const admin = await db.insertInto('users').values({ phone: '13999999999', password_hash: 'x', display_name: 'bench', role: 'district_admin', phone_verified_at: new Date() }).returning('id').executeTakeFirstOrThrow();
+  const building = await db.insertInto('buildings').values({ estate_id: estate.id, label: 'B' }).returning('id').executeTakeFirstOrThrow();
+  const entrance = await db.insertInto('entrances').values({ building_id: building.id, label: '1' }).returning('id').executeTakeFirstOrThrow();
+  const tokens: string[] = [];
+  for (let start = 0; start < owners; start += BATCH) {
+    const n = Math.min(BATCH, owners - start);
+    const idx = Array.from({ length: n }, (_, i) => start + i);
+    const units = await db.insertInto('units').values(idx.map((i) => ({ entrance_id: entrance.id, floor: 1 + (i % 30), room: `R${i}`, area_cm2: 6000 + (i % 5000) }))).returning('id').execute();
+    const regs = await db.insertInto('register_owners').values(idx.map((i) => ({ estate_id: estate.id, name: `业主${i}`, id_type: 'resident_id' as const, id_hash: `bench${i}`, id_key_version: 1, id_last4: '0000' }))).returning('id').execute();
+    await db.insertInto('unit_owners').values(idx.map((_, k) => ({ unit_id: units[k]!.id, owner_id: regs[k]!.id }))).execute();
+    const users = await db.insertInto('users').values(idx.map((i) => ({ phone: `158${String(i).padStart(8, '0')}`, password_hash: 'x', display_name: `u${i}`, phone_verified_at: new Date() }))).returning('id').execute();
+    await db.insertInto('owner_verifications').values(idx.map((_, k) => ({ user_id: users[k]!.id, unit_id: units[k]!.id, register_owner_id: regs[k]!.id, status: 'verified' as const, method: 'staff' as const, claimed_name: 'x' }))).execute();
+    const batchTokens = idx.map(() => generateSessionToken());
+    await db.insertInto('sessions').values(batchTokens.map((t, k) => ({ id: sessionIdOf(t), user_id: users[k]!.id, expires_at: new Date(Date.now() + 30 * DAY) }))).execute();
+    tokens.push(...batchTokens);
+  }
+  const now = new Date();
+  const ballot = await createBallot(db, admin.id, {
+    subdistrictId: estate.subdistrict_id, projectId: null, title: 'bench', explanation: '', convener: 'subdistrict', noticeDays: 15,
+    opensAt: now, closesAt: new Date(now.getTime() + DAY), scopes: [{ estateId: estate.id, building: 'B', entrance: null }],
+    matters: [{ title: 'a', item: 7 }, { title: 'b', item: 4 }, { title: 'c', item: 5 }],
+  });
+  if (!ballot.ok) throw new Error(ballot.error);
+  await publishNotice(db, admin.id, ballot.ballotId, new Date(now.getTime() - 20 * DAY));
+  const opened = await openBallot(db, admin.id, ballot.ballotId, now);
+  if (!opened.ok) throw new Error(opened.error);
+  return { ballotId: ballot.ballotId, tokens };
+}
+
+const CHOICES = ['agree', 'oppose', 'abstain'] as const;
+
+export async function httpCasts(base: string, ballotId: number, tokens: string[], connections: number, seconds: number) {
+  let next = 0;
+  return load(base, [`/api/ballots/${ballotId}/cast`], connections, seconds, () => {
+    const i = next++;
+    const body = JSON.stringify({ choices: { m1: CHOICES[i % 3], m2: CHOICES[(i + 1) % 3], m3: CHOICES[(i + 2) % 3] } });
+    return { method: 'POST', headers: { 'content-type': 'application/json', origin: base, cookie: `gz_session=${tokens[i % tokens.length]}` }, body };
+  });
+}
+
+/** The same rows written by bare pg: one transaction per cast, `connections` at a time. */
+export async function barePgCasts(url: string, ballotId: number, connections: number, seconds: number): Promise<number> {
+  const pool = new pg.Pool({ connectionString: url, max: connections });
+  const voters = (await pool.query<{ id: number }>('select id from ballot_voters where ballot_id = $1', [ballotId])).rows.map((r) => r.id);
+  const matters = (await pool.query<{ id: number }>('select id from ballot_matters where ballot_id = $1 order by id', [ballotId])).rows.map((r) => r.id);
+  const caster = (await pool.query<{ id: number }>('select id from users limit 1')).rows[0]!.id;
+  const end = Date.now() + seconds * 1000;
+  let done = 0;
+  let i = 0;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      const client = await pool.connect();
+      try {
+        while (Date.now() < end) {
+          const v = voters[i++ % voters.length]!;
+          await client.query('begin');
+          const cast = await client.query<{ id: string }>(
+            `insert into ballot_casts (ballot_id, voter_id, cast_by, channel, choices) values ($1, $2, $3, 'online', $4) returning id`,
+            [ballotId, v, caster, JSON.stringify({ m1: 'agree', m2: 'oppose', m3: 'abstain' })],
+          );
+          await client.query(
+            `insert into ballot_choices (ballot_id, voter_id, matter_id, choice, cast_id) values ($1, $2, $3, 'agree', $6), ($1, $2, $4, 'oppose', $6), ($1, $2, $5, 'abstain', $6)
+             on conflict (voter_id, matter_id) do update set choice = excluded.choice, cast_id = excluded.cast_id`,
+            [ballotId, v, matters[0], matters[1], matters[2], cast.rows[0]!.id],
+          );
+          await client.query('commit');
+          done++;
+        }
+      } finally {
+        client.release();
+      }
+    }),
+  );
+  await pool.end();
+  return done / seconds;
+}
