@@ -6,6 +6,7 @@ import { noticeActions } from './notices.ts';
 import { documentActions } from './documents.ts';
 import { projectEditingActions } from './project-editing.ts';
 import { districtActions } from './district.ts';
+import { ballotActions } from './ballots.ts';
 
 export const server = {
   accounts: accountActions,
@@ -16,4 +17,5 @@ export const server = {
   documents: documentActions,
   projectEditing: projectEditingActions,
   district: districtActions,
+  ballots: ballotActions,
 };

@@ -15,6 +15,7 @@ export const LIMITS = {
   sms: { bucket: 'sms', max: 5, windowSeconds: 60 * 60 },
   smsIp: { bucket: 'sms_ip', max: 20, windowSeconds: 60 * 60 },
   reset: { bucket: 'reset', max: 5, windowSeconds: 60 * 60 },
+  // casting counts inside its own statement (src/features/ballots/fast-cast.ts: CAST_LIMIT)
   cast: { bucket: 'cast', max: 30, windowSeconds: 60 },
 } satisfies Record<string, Limit>;
 

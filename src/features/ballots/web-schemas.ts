@@ -9,7 +9,7 @@ import { parseLocalDateTime, validDate } from './notice-period.ts';
 export const MAX_MATTERS = 20;
 export const MATTER_CODES = Array.from({ length: MAX_MATTERS }, (_, i) => `m${i + 1}`);
 
-const id = z.coerce.number().int().positive();
+const id = z.coerce.number().int().positive().max(2_147_483_647);
 const text = (max: number) => z.string({ message: 'err.required' }).trim().min(1, 'err.required').max(max, 'err.tooLong');
 /** Optional free text: Astro hands an empty field over as null. */
 const optionalText = (max: number) => z.string().max(max, 'err.tooLong').nullish().transform((v) => (v ?? '').trim());

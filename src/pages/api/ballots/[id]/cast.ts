@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { db } from '../../../../lib/db/index.ts';
 import { json, problem } from '../../../../lib/http/responses.ts';
 import { can } from '../../../../features/policy/can.ts';
-import { hit, LIMITS } from '../../../../features/accounts/rate-limit.ts';
 import { castOnline } from '../../../../features/ballots/fast-cast.ts';
 import { hasKey, translator } from '../../../../features/i18n/index.ts';
 
@@ -27,8 +26,7 @@ export const POST: APIRoute = async ({ params, request, locals }) => {
   const parsed = body.safeParse(await request.json().catch(() => null));
   if (!parsed.success) return fail(400, 'err.form', locals.lang);
   const database = await db();
-  if (!(await hit(database, LIMITS.cast, String(user.id)))) return fail(429, 'err.rateLimited', locals.lang);
   const res = await castOnline(database, { ballotId, userId: user.id, voterCode: parsed.data.voter, choices: parsed.data.choices });
-  if (!res.ok) return fail(res.error === 'err.notAVoter' ? 403 : 409, res.error, locals.lang);
+  if (!res.ok) return fail(res.error === 'err.notAVoter' ? 403 : res.error === 'err.rateLimited' ? 429 : 409, res.error, locals.lang);
   return json({ receipt: res.receipt, voter: res.voter });
 };

@@ -1,0 +1,186 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../lib/db/schema.ts';
+import type { Actor, Resource } from '../policy/can.ts';
+import { closeIfDue, previewRoll, votersFor } from './service.ts';
+import { compareUnitKeys } from './natural-order.ts';
+import type { BallotStatus } from './tables.ts';
+
+// Reads for the ballot pages: who may act on a ballot, what an office and the public
+// see, the roll (as it would be frozen, or frozen), a voter's own state.
+
+type DB = Kysely<Database>;
+
+export type BallotResource = Resource & { ballotId: number; subdistrictId: number; communityId: number | null; status: BallotStatus };
+
+/** Where a ballot sits for the policy: its subdistrict, and its community when all its estates share one. */
+export async function ballotResource(db: DB, ballotId: number): Promise<BallotResource | null> {
+  if (!Number.isSafeInteger(ballotId) || ballotId <= 0 || ballotId > 2_147_483_647) return null;
+  const b = await db.selectFrom('ballots').select(['id', 'subdistrict_id', 'status']).where('id', '=', ballotId).executeTakeFirst();
+  if (!b) return null;
+  const communities = await db.selectFrom('ballot_scopes').innerJoin('estates', 'estates.id', 'ballot_scopes.estate_id')
+    .where('ballot_scopes.ballot_id', '=', b.id).select('estates.community_id').distinct().execute();
+  return { ballotId: b.id, subdistrictId: b.subdistrict_id, communityId: communities.length === 1 ? communities[0]!.community_id : null, status: b.status };
+}
+
+/** Ballots an office works on, newest first; community staff see those of their community. */
+export async function ballotsForOffice(db: DB, actor: Actor) {
+  if (actor.role !== 'staff' && actor.role !== 'district_admin') return [];
+  let q = db.selectFrom('ballots').innerJoin('subdistricts', 'subdistricts.id', 'ballots.subdistrict_id')
+    .select(['ballots.id', 'ballots.title', 'ballots.status', 'ballots.opens_at', 'ballots.closes_at', 'ballots.convener', 'subdistricts.name as subdistrict', 'subdistricts.name_en as subdistrict_en'])
+    .orderBy('ballots.id', 'desc').limit(300);
+  if (actor.role === 'staff') q = q.where('ballots.subdistrict_id', '=', actor.subdistrictId!);
+  const rows = await q.execute();
+  if (actor.role === 'staff' && actor.communityId !== null) {
+    const scoped = rows.length
+      ? await db.selectFrom('ballot_scopes').innerJoin('estates', 'estates.id', 'ballot_scopes.estate_id')
+        .where('ballot_scopes.ballot_id', 'in', rows.map((r) => r.id)).select(['ballot_scopes.ballot_id', 'estates.community_id']).execute()
+      : [];
+    return rows.filter((r) => {
+      const cs = new Set(scoped.filter((s) => s.ballot_id === r.id).map((s) => s.community_id));
+      return cs.size === 1 && cs.has(actor.communityId!);
+    });
+  }
+  return rows;
+}
+
+/** Ballots the public may see: from the meeting notice on. Ballots past their end are closed first. */
+export async function publicBallots(db: DB, now = new Date()) {
+  const due = await db.selectFrom('ballots').select('id').where('status', '=', 'open').where('closes_at', '<=', now).execute();
+  for (const b of due) await closeIfDue(db, b.id, now);
+  return db.selectFrom('ballots').innerJoin('subdistricts', 'subdistricts.id', 'ballots.subdistrict_id')
+    .where('ballots.status', 'in', ['noticed', 'open', 'closed'])
+    .select(['ballots.id', 'ballots.title', 'ballots.status', 'ballots.opens_at', 'ballots.closes_at', 'ballots.convener', 'subdistricts.name as subdistrict', 'subdistricts.name_en as subdistrict_en'])
+    .orderBy('ballots.id', 'desc').limit(200).execute();
+}
+
+/** Everything shown about one ballot, or null. */
+export async function ballotDetail(db: DB, ballotId: number) {
+  if (!Number.isSafeInteger(ballotId) || ballotId <= 0 || ballotId > 2_147_483_647) return null;
+  await closeIfDue(db, ballotId);
+  const b = await db.selectFrom('ballots').innerJoin('subdistricts', 'subdistricts.id', 'ballots.subdistrict_id')
+    .leftJoin('projects', 'projects.id', 'ballots.project_id')
+    .where('ballots.id', '=', ballotId)
+    .selectAll('ballots')
+    .select(['subdistricts.name as subdistrict', 'subdistricts.name_en as subdistrict_en', 'projects.code as project_code', 'projects.title as project_title', 'projects.published_at as project_published_at'])
+    .executeTakeFirst();
+  if (!b) return null;
+  const [matters, scopes] = await Promise.all([
+    db.selectFrom('ballot_matters').select(['id', 'code', 'title', 'art278_item', 'kind']).where('ballot_id', '=', ballotId).orderBy('id').execute(),
+    db.selectFrom('ballot_scopes').innerJoin('estates', 'estates.id', 'ballot_scopes.estate_id').innerJoin('communities', 'communities.id', 'estates.community_id')
+      .where('ballot_scopes.ballot_id', '=', ballotId)
+      .select(['ballot_scopes.estate_id', 'ballot_scopes.building', 'ballot_scopes.entrance', 'estates.name as estate', 'communities.name as community'])
+      .orderBy('ballot_scopes.estate_id').execute(),
+  ]);
+  return { ...b, matters, scopes };
+}
+export type BallotDetail = NonNullable<Awaited<ReturnType<typeof ballotDetail>>>;
+
+/** The electorate in words: "建设家属院（1 号楼、2 号楼 1 单元）". */
+export function electorateText(scopes: BallotDetail['scopes'], lang: 'zh' | 'en'): string {
+  const byEstate = new Map<number, { estate: string; parts: string[] }>();
+  for (const s of scopes) {
+    const e = byEstate.get(s.estate_id) ?? { estate: s.estate, parts: [] };
+    if (s.building !== null) {
+      e.parts.push(lang === 'zh'
+        ? `${s.building} 号楼${s.entrance !== null ? ` ${s.entrance} 单元` : ''}`
+        : `building ${s.building}${s.entrance !== null ? ` entrance ${s.entrance}` : ''}`);
+    }
+    byEstate.set(s.estate_id, e);
+  }
+  return [...byEstate.values()]
+    .map((e) => (e.parts.length ? `${e.estate}（${e.parts.join(lang === 'zh' ? '、' : ', ')}）` : `${e.estate}${lang === 'zh' ? '（全体业主）' : ' (all owners)'}`))
+    .join(lang === 'zh' ? '；' : '; ');
+}
+
+export type RollVoter = { id: string; developer: boolean; areaCm2: number; units: { building: string; entrance: string; room: string; areaCm2: number }[] };
+
+/** The roll: frozen once the vote opened, otherwise as it would be frozen now. No names. */
+export async function rollOf(db: DB, ballotId: number, status: BallotStatus): Promise<{ frozen: boolean; voters: RollVoter[] }> {
+  if (status === 'open' || status === 'closed') {
+    const [voters, units] = await Promise.all([
+      db.selectFrom('ballot_voters').select(['id', 'code', 'developer', 'area_cm2']).where('ballot_id', '=', ballotId).orderBy('code').execute(),
+      db.selectFrom('ballot_voter_units').innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_voter_units.voter_id')
+        .where('ballot_voters.ballot_id', '=', ballotId).select(['ballot_voter_units.voter_id', 'building', 'entrance', 'room', 'ballot_voter_units.area_cm2']).execute(),
+    ]);
+    const of = new Map<number, RollVoter['units']>();
+    for (const u of units) of.set(u.voter_id, [...(of.get(u.voter_id) ?? []), { building: u.building, entrance: u.entrance, room: u.room, areaCm2: u.area_cm2 }]);
+    return {
+      frozen: true,
+      voters: voters.map((v) => ({ id: v.code, developer: v.developer, areaCm2: v.area_cm2, units: (of.get(v.id) ?? []).sort(compareUnitKeys) })),
+    };
+  }
+  const roll = await previewRoll(db, ballotId);
+  return { frozen: false, voters: roll.voters.map((v) => ({ id: v.id, developer: v.developer, areaCm2: v.areaCm2, units: v.units })) };
+}
+
+export const flatLabel = (u: { building: string; entrance: string; room: string }) => `${u.building}-${u.entrance}-${u.room}`;
+
+/**
+ * The voters this person may cast for, with their flats and the ballot that counts now
+ * (co-owners share one ballot, so each sees the last one cast, by whom and when).
+ */
+export async function myVoters(db: DB, ballotId: number, userId: number) {
+  const voters = await votersFor(db, ballotId, userId);
+  if (voters.length === 0) return [];
+  const ids = voters.map((v) => v.id);
+  const [units, casts, choices] = await Promise.all([
+    db.selectFrom('ballot_voter_units').where('voter_id', 'in', ids).select(['voter_id', 'building', 'entrance', 'room', 'area_cm2']).execute(),
+    db.selectFrom('ballot_casts').where('ballot_id', '=', ballotId).where('voter_id', 'in', ids)
+      .select(['voter_id', 'cast_by', 'channel', 'cast_at', 'id']).orderBy('id', 'desc').execute(),
+    db.selectFrom('ballot_choices').innerJoin('ballot_matters', 'ballot_matters.id', 'ballot_choices.matter_id')
+      .where('ballot_choices.voter_id', 'in', ids).select(['ballot_choices.voter_id', 'ballot_matters.code', 'ballot_choices.choice']).execute(),
+  ]);
+  return voters.map((v) => {
+    const last = casts.find((c) => c.voter_id === v.id);
+    return {
+      id: v.id,
+      code: v.code,
+      receipt: v.receipt,
+      units: units.filter((u) => u.voter_id === v.id).map((u) => ({ building: u.building, entrance: u.entrance, room: u.room, areaCm2: u.area_cm2 })).sort(compareUnitKeys),
+      last: last ? { at: last.cast_at, channel: last.channel, byMe: last.cast_by === userId, casts: casts.filter((c) => c.voter_id === v.id).length } : null,
+      counted: Object.fromEntries(choices.filter((c) => c.voter_id === v.id).map((c) => [c.code, c.choice])) as Record<string, 'agree' | 'oppose' | 'abstain'>,
+    };
+  });
+}
+export type MyVoter = Awaited<ReturnType<typeof myVoters>>[number];
+
+/** Ballots entered by staff (paper, proxy, developer), kept as evidence, newest first. */
+export function staffEntries(db: DB, ballotId: number) {
+  return db.selectFrom('ballot_casts').innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_casts.voter_id').innerJoin('users', 'users.id', 'ballot_casts.cast_by')
+    .where('ballot_casts.ballot_id', '=', ballotId).where('ballot_casts.channel', '<>', 'online')
+    .select(['ballot_casts.id', 'ballot_voters.code', 'ballot_casts.channel', 'ballot_casts.mandate', 'ballot_casts.scan_storage_key', 'ballot_casts.cast_at', 'users.display_name as entered_by'])
+    .orderBy('ballot_casts.id', 'desc').limit(500).execute();
+}
+
+/** How many ballots were cast through each channel (every cast, changes included). */
+export async function castCounts(db: DB, ballotId: number) {
+  const rows = await db.selectFrom('ballot_casts').where('ballot_id', '=', ballotId).select(['channel', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('channel').execute();
+  return Object.fromEntries(rows.map((r) => [r.channel, Number(r.n)])) as Partial<Record<'online' | 'paper' | 'proxy' | 'developer', number>>;
+}
+
+/** The published bulletin versions, without their bodies. */
+export function bulletinsOf(db: DB, ballotId: number) {
+  return db.selectFrom('ballot_bulletins').select(['version', 'stage', 'sha256', 'published_at']).where('ballot_id', '=', ballotId).orderBy('version').execute();
+}
+
+/** One bulletin's stored body (the latest when no version is given). */
+export function bulletinBody(db: DB, ballotId: number, version: number | null) {
+  let q = db.selectFrom('ballot_bulletins').select(['version', 'stage', 'sha256', 'body']).where('ballot_id', '=', ballotId);
+  q = version === null ? q.orderBy('version', 'desc').limit(1) : q.where('version', '=', version);
+  return q.executeTakeFirst();
+}
+
+/** The public notices posted for a ballot (meeting notice, result notices), oldest first. */
+export async function noticesOfBallot(db: DB, ballotId: number) {
+  const entries = await db.selectFrom('audit_log').select(['detail']).where('target', '=', `ballot:${ballotId}`)
+    .where('action', 'in', ['ballot.notice', 'ballot.resultNotice']).orderBy('id').execute();
+  const ids = entries.map((e) => Number((e.detail as { noticeId?: unknown }).noticeId)).filter((n) => Number.isSafeInteger(n) && n > 0);
+  if (ids.length === 0) return [];
+  return db.selectFrom('notices').select(['id', 'title', 'published_at']).where('id', 'in', ids).where('published_at', 'is not', null).orderBy('id').execute();
+}
+
+/** Where a receipt appears on a published bulletin version: the voter, flats and votes. */
+export function findReceipt(body: string, receipt: string) {
+  const b = JSON.parse(body) as { voters: { id: string; receipt: string | null; units: { building: string; entrance: string; room: string; areaM2: string }[]; votes: Record<string, string> }[] };
+  return b.voters.find((v) => v.receipt === receipt) ?? null;
+}
