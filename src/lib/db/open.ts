@@ -24,6 +24,9 @@ function pgTypes() {
 
 export function openPostgres(connectionString: string, max = Number(process.env.DATABASE_POOL_SIZE) || 10): OpenDatabase {
   const pool = new pg.Pool({ connectionString, max, types: pgTypes() as pg.CustomTypesConfig });
+  // An idle connection dropped by the server (restart, failover) must not crash the process;
+  // the pool replaces it on the next query.
+  pool.on('error', (error) => console.error(`[数据库 / database] idle connection lost: ${error.message}`));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins });
   return { db, kind: 'postgres', close: () => db.destroy() };
 }

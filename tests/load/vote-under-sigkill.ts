@@ -1,0 +1,159 @@
+// Load and fault test of voting on real PostgreSQL: N voters cast and change their ballots
+// at once, the server is killed with SIGKILL mid-run and restarted, and afterwards every
+// acknowledged ballot is present, none is counted twice, and the results equal a recount
+// of the bulletin. `node tests/load/vote-under-sigkill.ts --voters 500` runs it by hand
+// (DATABASE_URL or local PostgreSQL binaries); the integration suite runs it small.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { freePort, findPostgresBin, startTempPostgres } from '../support/temp-postgres.ts';
+import { openPostgres } from '../../src/lib/db/open.ts';
+import { migrateToLatest } from '../../src/lib/db/migrate.ts';
+import { prepareVote } from '../bench/casts.ts';
+import { closeBallot } from '../../src/features/ballots/service.ts';
+import { ballotResults, buildBulletin } from '../../src/features/ballots/results-service.ts';
+import { recount } from '../../src/features/ballots/bulletin.ts';
+
+const CHOICES = ['agree', 'oppose', 'abstain'] as const;
+type Choices = Record<'m1' | 'm2' | 'm3', (typeof CHOICES)[number]>;
+
+export interface KillTestReport {
+  voters: number;
+  acknowledged: number;
+  failedWhileDown: number;
+  castsStored: number;
+  countedRows: number;
+  recountMatches: boolean;
+  problems: string[];
+}
+
+function startServer(url: string, port: number, dataDir: string): ChildProcess {
+  return spawn(process.execPath, ['src/cli/serve.ts'], {
+    env: { ...process.env, DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', GONGZHI_DEMO: '0', GONGZHI_DATA_DIR: dataDir, ASTRO_NODE_LOGGING: 'disabled' },
+    stdio: 'ignore',
+  });
+}
+
+async function waitUp(base: string) {
+  for (let i = 0; i < 600; i++) {
+    try {
+      if ((await fetch(`${base}/robots.txt`)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('server did not start');
+}
+
+export async function runKillTest(adminUrl: string, voters: number, castsPerVoter = 6): Promise<KillTestReport> {
+  const name = `killtest_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  const url = u.toString();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongzhi-kill-'));
+  const open = openPostgres(url);
+  let server: ChildProcess | undefined;
+  try {
+    await migrateToLatest(open.db);
+    const sub = await open.db.insertInto('subdistricts').values({ code: 'hebin', name: '河滨街道', name_en: 'H' }).returning('id').executeTakeFirstOrThrow();
+    const com = await open.db.insertInto('communities').values({ subdistrict_id: sub.id, name: '社区' }).returning('id').executeTakeFirstOrThrow();
+    await open.db.insertInto('estates').values({ community_id: com.id, name: '小区', address: 'a', build_year: 1990, building_count: 1, household_count: voters, floor_area_cm2: 1, lat: 33.7, lng: 113.3, eligibility: '{}' }).execute();
+    const vote = await prepareVote(open.db, voters);
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    server = startServer(url, port, dataDir);
+    await waitUp(base);
+
+    const acked = new Map<number, { choices: Choices; count: number }>();
+    let failedWhileDown = 0;
+    const cast = async (i: number, choices: Choices) => {
+      const res = await fetch(`${base}/api/ballots/${vote.ballotId}/cast`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: base, cookie: `gz_session=${vote.tokens[i]}` },
+        body: JSON.stringify({ choices }),
+      });
+      if (res.status !== 200) throw new Error(`HTTP ${res.status} ${await res.text()}`);
+      const prev = acked.get(i);
+      acked.set(i, { choices, count: (prev?.count ?? 0) + 1 });
+    };
+    const pick = (n: number): Choices => ({ m1: CHOICES[n % 3]!, m2: CHOICES[(n + 1) % 3]!, m3: CHOICES[(n + 2) % 3]! });
+
+    // every voter casts and changes their ballot; the server dies in the middle of it
+    let killed = false;
+    const killer = (async () => {
+      await new Promise((r) => setTimeout(r, 400));
+      server!.kill('SIGKILL');
+      killed = true;
+      await new Promise((r) => setTimeout(r, 300));
+      server = startServer(url, port, dataDir);
+      await waitUp(base);
+    })();
+    await Promise.all(
+      Array.from({ length: voters }, async (_, i) => {
+        for (let k = 0; k < castsPerVoter; k++) {
+          try {
+            await cast(i, pick(i + k));
+          } catch {
+            failedWhileDown++;
+            await new Promise((r) => setTimeout(r, 100));
+          }
+        }
+      }),
+    );
+    await killer;
+    // after the restart each voter casts once more, and that one must be what counts
+    await Promise.all(Array.from({ length: voters }, (_, i) => cast(i, pick(i * 7 + 1))));
+
+    const problems: string[] = [];
+    if (!killed) problems.push('the server was never killed');
+    const stored = await open.db.selectFrom('ballot_casts').innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_casts.voter_id')
+      .where('ballot_casts.ballot_id', '=', vote.ballotId).select(['ballot_voters.code']).execute();
+    const storedPerVoter = new Map<string, number>();
+    for (const s of stored) storedPerVoter.set(s.code, (storedPerVoter.get(s.code) ?? 0) + 1);
+    const counted = await open.db.selectFrom('ballot_choices').innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_choices.voter_id')
+      .innerJoin('ballot_matters', 'ballot_matters.id', 'ballot_choices.matter_id')
+      .where('ballot_choices.ballot_id', '=', vote.ballotId).select(['ballot_voters.code', 'ballot_matters.code as matter', 'ballot_choices.choice']).execute();
+    // voter codes follow the roll's order, which is the order the owners were created in
+    const codeOf = (i: number) => `V${String(i + 1).padStart(4, '0')}`;
+    for (let i = 0; i < voters; i++) {
+      const a = acked.get(i)!;
+      const code = codeOf(i);
+      if ((storedPerVoter.get(code) ?? 0) < a.count) problems.push(`${code}: ${a.count} acknowledged, ${storedPerVoter.get(code) ?? 0} stored`);
+      const mine = counted.filter((c) => c.code === code);
+      if (mine.length !== 3) problems.push(`${code}: ${mine.length} counted choices`);
+      for (const c of mine) if (a.choices[c.matter as keyof Choices] !== c.choice) problems.push(`${code} ${c.matter}: counted ${c.choice}, last acknowledged ${a.choices[c.matter as keyof Choices]}`);
+    }
+    await closeBallot(open.db, 1, vote.ballotId);
+    const results = await ballotResults(open.db, vote.ballotId);
+    const bulletin = await buildBulletin(open.db, vote.ballotId, 1);
+    const recountMatches = results?.status === 'closed' && bulletin !== null && JSON.stringify(recount(bulletin).matters) === JSON.stringify(results.results.matters);
+    if (!recountMatches) problems.push('results differ from the recount of the bulletin');
+    return {
+      voters, acknowledged: [...acked.values()].reduce((a, v) => a + v.count, 0), failedWhileDown, castsStored: stored.length, countedRows: counted.length, recountMatches,
+      problems: problems.slice(0, 20),
+    };
+  } finally {
+    server?.kill('SIGKILL');
+    await open.close();
+    await admin.query(`drop database if exists ${name} with (force)`).catch(() => {});
+    await admin.end();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({ options: { voters: { type: 'string', default: '500' } } });
+  const temp = process.env.DATABASE_URL ? null : await startTempPostgres(findPostgresBin()!, { settings: ['-c max_connections=200'] });
+  try {
+    const report = await runKillTest(process.env.DATABASE_URL ?? temp!.url(), Number(values.voters));
+    console.log(JSON.stringify(report, null, 2));
+    process.exitCode = report.problems.length ? 1 : 0;
+  } finally {
+    temp?.stop();
+  }
+}
