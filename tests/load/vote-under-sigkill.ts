@@ -93,14 +93,20 @@ export async function runKillTest(adminUrl: string, voters: number, castsPerVote
       server = startServer(url, port, dataDir);
       await waitUp(base);
     })();
+    // each voter gets castsPerVoter ballots through, retrying (as a person would) while the server is down
+    const deadline = Date.now() + 60_000;
     await Promise.all(
       Array.from({ length: voters }, async (_, i) => {
         for (let k = 0; k < castsPerVoter; k++) {
-          try {
-            await cast(i, pick(i + k));
-          } catch {
-            failedWhileDown++;
-            await new Promise((r) => setTimeout(r, 100));
+          for (;;) {
+            try {
+              await cast(i, pick(i + k));
+              break;
+            } catch {
+              failedWhileDown++;
+              if (Date.now() > deadline) throw new Error('server did not come back');
+              await new Promise((r) => setTimeout(r, 100));
+            }
           }
         }
       }),
