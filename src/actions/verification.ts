@@ -1,5 +1,6 @@
 import { defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
+import { flatPersonFields } from '../features/register/schemas.ts';
 import path from 'node:path';
 import { db } from '../lib/db/index.ts';
 import { config } from '../lib/config.ts';
@@ -17,13 +18,7 @@ export const verificationActions = {
   claim: defineAction({
     accept: 'form',
     input: z.object({
-      estateId: z.coerce.number().int().positive('err.required'),
-      building: z.string().trim().min(1, 'err.required').max(20, 'err.tooLong'),
-      entrance: z.string().trim().min(1, 'err.required').max(20, 'err.tooLong'),
-      room: z.string().trim().min(1, 'err.required').max(20, 'err.tooLong'),
-      name: z.string().trim().min(1, 'err.required').max(60, 'err.tooLong'),
-      idType: z.enum(['resident_id', 'uscc', 'passport', 'hmt_permit']),
-      idNumber: z.string().trim().min(5, 'err.idNumber').max(30, 'err.idNumber'),
+      ...flatPersonFields,
       proof: z.instanceof(File).optional(),
     }),
     handler: async (input, ctx) => {
