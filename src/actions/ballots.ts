@@ -7,6 +7,7 @@ import { can, type Verb } from '../features/policy/can.ts';
 import { estateResource } from '../features/geography/scope.ts';
 import { projectResource } from '../features/projects/admin-queries.ts';
 import type { SessionUser } from '../features/accounts/session.ts';
+import { hit, LIMITS, within } from '../features/accounts/rate-limit.ts';
 import { closeBallot, createBallot, openBallot, recordCast } from '../features/ballots/service.ts';
 import { ballotResults, publishBulletin } from '../features/ballots/results-service.ts';
 import { castOnline } from '../features/ballots/fast-cast.ts';
@@ -14,7 +15,7 @@ import { ballotDetail, ballotResource } from '../features/ballots/web-queries.ts
 import { postMeetingNotice, postResultNotice } from '../features/ballots/meeting-notice.ts';
 import { addDays, cstDate, cstMidnight, legalEarliestOpening } from '../features/ballots/notice-period.ts';
 import {
-  MATTER_CODES, ballotIdInput, bulletinInput, castInput, choicesOf, createBallotInput, electorateTokens, noticeInput, paperInput, resolveElectorate,
+  MATTER_CODES, ballotIdInput, bulletinInput, closeInput, castInput, choicesOf, createBallotInput, electorateTokens, noticeInput, paperInput, resolveElectorate,
 } from '../features/ballots/web-schemas.ts';
 import { privateStore } from './verification.ts';
 
@@ -116,13 +117,17 @@ export const ballotActions = {
     },
   }),
 
+  /** Closes the vote now; before its announced end only with the box ticked. */
   close: defineAction({
     accept: 'form',
-    input: ballotIdInput,
+    input: closeInput,
     handler: async (input, ctx) => {
       const a = await authorised(ctx.locals.user, 'ballot.manage', input.ballotId);
       if (!a) return forbidden;
-      return closeBallot(a.database, a.user.id, a.ballot.ballotId);
+      const b = await a.database.selectFrom('ballots').select(['closes_at']).where('id', '=', a.ballot.ballotId).executeTakeFirstOrThrow();
+      const now = new Date();
+      if (now < b.closes_at && input.confirm !== 'early') return { ok: false as const, error: 'err.confirmClose', field: 'confirm' };
+      return closeBallot(a.database, a.user.id, a.ballot.ballotId, now);
     },
   }),
 
@@ -174,8 +179,8 @@ export const ballotActions = {
 
   /**
    * An owner's online ballot: every matter, for the voter whose flats they own; the last
-   * one before the close counts. castOnline counts the cast against LIMITS.cast (bucket
-   * "cast", per user) inside its own statement, so it is not counted here a second time.
+   * one before the close counts. Rate-limited per user (LIMITS.cast): castOnline counts an
+   * accepted cast inside its own statement, so only refused attempts are counted here.
    */
   cast: defineAction({
     accept: 'form',
@@ -192,7 +197,12 @@ export const ballotActions = {
       const missing = codes.find((c) => !(c in choices));
       if (missing) return { ok: false as const, error: 'err.everyMatter', field: missing };
       if (MATTER_CODES.some((c) => !codes.includes(c) && (input as Record<string, unknown>)[c] !== undefined)) return { ok: false as const, error: 'err.unknownMatter' };
-      return castOnline(database, { ballotId: input.ballotId, userId: user.id, voterCode: input.voter, choices });
+      const key = String(user.id);
+      if (!(await within(database, LIMITS.cast, key))) return { ok: false as const, error: 'err.rateLimited' };
+      const res = await castOnline(database, { ballotId: input.ballotId, userId: user.id, voterCode: input.voter, choices });
+      // refused attempts count too (an accepted cast was already counted by castOnline)
+      if (!res.ok && (res.error === 'err.notAVoter' || res.error === 'err.chooseVoter')) await hit(database, LIMITS.cast, key);
+      return res;
     },
   }),
 };

@@ -40,7 +40,7 @@ test('every action answers fuzzed input without a server error and leaves the da
   test.setTimeout(600_000);
   const admin = await context();
   expect((await call(admin, 'accounts.signIn', { phone: DISTRICT_ADMIN, password: DEMO_PASSWORD })).body).toContain('"ok":1');
-  const fixture = { hebinId: 1, estateId: 1, projectId: 1, lineId: 1, noticeId: 1, importId: 1, discardImportId: 1, claimId: 1, subdistrictToRename: 1 };
+  const fixture = { hebinId: 1, estateId: 1, importEstateId: 1, projectId: 1, lineId: 1, noticeId: 1, importId: 1, discardImportId: 1, claimId: 1, subdistrictToRename: 1 };
   let requests = 0;
   const failures: string[] = [];
   for (const c of CASES) {

@@ -4,7 +4,7 @@ import { test, expect, type APIRequestContext } from '@playwright/test';
 import { parse as devalueParse } from 'devalue';
 import { POLICY, type Verb } from '../../src/features/policy/can.ts';
 import { DEMO_PASSWORD, DISTRICT_ADMIN, HEBIN_STAFF } from './support/accounts.ts';
-import { CASES, CSV, PNG, PUBLIC_ACTIONS, call, context, uniq, type ActorName, type Fixture } from './support/action-cases.ts';
+import { CASES, CSV, PNG, PUBLIC_ACTIONS, call, context, matrixBallot, uniq, type ActorName, type Fixture } from './support/action-cases.ts';
 
 // The authorization matrix, proved over HTTP: every mutating action × every kind of
 // actor, against resources of the 河滨 subdistrict. Expectations come from the policy
@@ -62,6 +62,8 @@ test(`every mutating action × ${ACTORS.length} actors answers as the policy tab
   const hebinId = firstNumber(subdistricts, /<option value="(\d+)"[^>]*>河滨街道/);
   const register = await (await hebinStaff.get('/admin/register')).text();
   const estateId = firstNumber(register, /<option value="(\d+)"/);
+  const estateOptions = [...register.matchAll(/<option value="(\d+)"/g)].map((m) => Number(m[1]));
+  const importEstateId = estateOptions.at(-1)!; // imports replace a register: keep them off the demo owners' estate
   const created = await call(admin, 'projectEditing.create', { subdistrictId: String(hebinId), estateIds: String(estateId), batchYear: '2026', title: '矩阵测试项目', households: '1' });
   const code = (devalueParse(created.body) as { code: string }).code;
   const editPage = async () => (await admin.get(`/admin/projects/${code}`)).text();
@@ -71,8 +73,9 @@ test(`every mutating action × ${ACTORS.length} actors answers as the policy tab
   // its own notice, so that publishing and withdrawing it disturbs no other spec
   const draftNotice = await call(hebinStaff, 'notices.create', { subdistrictId: String(hebinId), kind: 'other', title: '矩阵测试通知', body: '矩阵' });
   const noticeId = Number((devalueParse(draftNotice.body) as { noticeId: number }).noticeId);
+  const ballotId = await matrixBallot(hebinStaff, estateId);
   const preview = async () => {
-    const res = await call(hebinStaff, 'register.preview', { estateId: String(estateId), file: { name: 'r.csv', mimeType: 'text/csv', buffer: CSV } });
+    const res = await call(hebinStaff, 'register.preview', { estateId: String(importEstateId), file: { name: 'r.csv', mimeType: 'text/csv', buffer: CSV } });
     return Number((devalueParse(res.body) as { importId: number }).importId);
   };
   const importIds = [await preview(), await preview()];
@@ -105,7 +108,7 @@ test(`every mutating action × ${ACTORS.length} actors answers as the policy tab
   });
   expect(staffMade.body).not.toContain('err');
 
-  const fx: Fixture = { hebinId, estateId, projectId, lineId, noticeId, importId: importIds[0]!, discardImportId: importIds[1]!, claimId, subdistrictToRename };
+  const fx: Fixture = { hebinId, estateId, importEstateId, projectId, lineId, noticeId, importId: importIds[0]!, discardImportId: importIds[1]!, claimId, subdistrictToRename, ballotId };
   for (const [k, v] of Object.entries(fx)) expect(Number.isInteger(v) && v > 0, `fixture ${k} = ${v}`).toBe(true);
 
   const contexts: Record<ActorName, APIRequestContext> = {

@@ -85,6 +85,9 @@ export function resolveElectorate(tokens: readonly string[], known: readonly { b
 
 export const ballotIdInput = z.object({ ballotId: id });
 
+/** Closing before the announced end cannot be undone, so the form asks to tick a box. */
+export const closeInput = z.object({ ballotId: id, confirm: z.string().max(10).nullish() });
+
 export const noticeInput = z.object({
   ballotId: id,
   postedOn: z.string({ message: 'err.date' }).trim().refine(validDate, 'err.date'),

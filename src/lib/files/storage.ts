@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 /** Content-addressed local file store under the data directory. */
 export interface StoredFile {
@@ -20,7 +20,8 @@ export function fileStore(root: string) {
       const sha256 = createHash('sha256').update(bytes).digest('hex');
       const file = pathOf(sha256);
       await fs.mkdir(path.dirname(file), { recursive: true });
-      const tmp = `${file}.${process.pid}.tmp`;
+      // unique per write: two uploads of the same bytes at once must not share a temporary file
+      const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
       await fs.writeFile(tmp, bytes);
       await fs.rename(tmp, file);
       return { key: sha256, sha256, size: bytes.byteLength };

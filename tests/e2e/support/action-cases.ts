@@ -1,4 +1,5 @@
 import { request, type APIRequestContext } from '@playwright/test';
+import { parse as devalueParse } from 'devalue';
 import type { Verb } from '../../../src/features/policy/can.ts';
 import { BASE_URL } from '../../../playwright.config.ts';
 
@@ -17,6 +18,8 @@ export const PUBLIC_ACTIONS = ['accounts.signUp', 'accounts.confirmPhone', 'acco
 export interface Fixture {
   hebinId: number;
   estateId: number;
+  /** an estate whose register the matrix may overwrite: not the one with the demo owners */
+  importEstateId: number;
   projectId: number;
   lineId: number;
   noticeId: number;
@@ -24,6 +27,8 @@ export interface Fixture {
   discardImportId: number;
   claimId: number;
   subdistrictToRename: number;
+  /** a draft owners' vote of 河滨 (matrixBallot) */
+  ballotId?: number;
 }
 export type Part = string | { name: string; mimeType: string; buffer: Buffer };
 export interface Case {
@@ -36,7 +41,7 @@ export const uniq = () => `${Date.now().toString(36)}${Math.random().toString(36
 
 export const CASES: Case[] = [
   { action: 'accounts.changePassword', verb: 'account.update', form: () => ({ current: 'not the password', password: 'a new long password' }) },
-  { action: 'register.preview', verb: 'register.import', form: (fx) => ({ estateId: String(fx.estateId), file: { name: 'r.csv', mimeType: 'text/csv', buffer: CSV } }) },
+  { action: 'register.preview', verb: 'register.import', form: (fx) => ({ estateId: String(fx.importEstateId), file: { name: 'r.csv', mimeType: 'text/csv', buffer: CSV } }) },
   { action: 'register.confirm', verb: 'register.import', form: (fx) => ({ importId: String(fx.importId) }) },
   {
     action: 'register.addOwner', verb: 'register.addOwner',
@@ -89,7 +94,31 @@ export const CASES: Case[] = [
     form: (fx) => ({ phone: `135${String(Date.now() + Math.floor(Math.random() * 1e6)).slice(-8)}`, displayName: '矩阵', password: 'matrix long password', staffSubdistrictId: String(fx.hebinId) }),
   },
   { action: 'district.setStaffDisabled', verb: 'staff.manage', form: () => ({ userId: '999999', disabled: '1' }) },
+  { action: 'ballots.create', verb: 'ballot.manage', form: (fx) => ballotForm(fx.estateId) },
+  { action: 'ballots.publishNotice', verb: 'ballot.manage', form: (fx) => ({ ballotId: String(fx.ballotId ?? 1), postedOn: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10) }) },
+  { action: 'ballots.open', verb: 'ballot.manage', form: (fx) => ({ ballotId: String(fx.ballotId ?? 1) }) },
+  { action: 'ballots.close', verb: 'ballot.manage', form: (fx) => ({ ballotId: String(fx.ballotId ?? 1), confirm: 'early' }) },
+  {
+    action: 'ballots.enterPaper', verb: 'ballot.enterPaper',
+    form: (fx) => ({ ballotId: String(fx.ballotId ?? 1), voter: 'V0001', channel: 'paper', mandate: '矩阵纸质票', m1: 'agree', scan: { name: 's.png', mimeType: 'image/png', buffer: PNG } }),
+  },
+  { action: 'ballots.publishBulletin', verb: 'ballot.manage', form: (fx) => ({ ballotId: String(fx.ballotId ?? 1), stage: 'preliminary' }) },
+  { action: 'ballots.cast', verb: 'ballot.cast', form: (fx) => ({ ballotId: String(fx.ballotId ?? 1), m1: 'agree' }) },
 ];
+
+/** A valid form for a new owners' vote of one estate, opening in 30 days. */
+function ballotForm(estateId: number): Record<string, Part> {
+  const local = (days: number) => new Date(Date.now() + 8 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 16);
+  return { convener: 'subdistrict', title: `矩阵表决 ${uniq()}`, noticeDays: '15', opensAt: local(30), closesAt: local(40), estateIds: String(estateId), matterTitle: '矩阵事项', matterItem: '7' };
+}
+
+/** A draft owners' vote of the estate, for the matrix to aim ballot actions at. */
+export async function matrixBallot(ctx: APIRequestContext, estateId: number): Promise<number> {
+  const res = await call(ctx, 'ballots.create', ballotForm(estateId));
+  const id = Number((devalueParse(res.body) as { ballotId?: number }).ballotId);
+  if (!Number.isInteger(id) || id <= 0) throw new Error(`matrix ballot not created: ${res.status} ${res.body.slice(0, 200)}`);
+  return id;
+}
 
 
 export async function context(): Promise<APIRequestContext> {

@@ -1,0 +1,83 @@
+import { expect, type Browser, type Page } from '@playwright/test';
+import { residentIdCheckChar } from '../../../src/features/register/id-numbers.ts';
+
+// The owners' vote as people use it: the public ballot page with its voting form, the
+// confirmation view, and the setup of owners who can sign in (residents verified against
+// owners staff added to the register on a legal basis, which later register imports of
+// other specs leave in place).
+
+export type Choice = 'agree' | 'oppose' | 'abstain';
+const LABEL: Record<Choice, string> = { agree: '同意', oppose: '反对', abstain: '弃权' };
+export const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+
+/** A valid resident ID number that no demo register holds. */
+export function residentId(seq: number): string {
+  const body = `410402195803${String(10 + (seq % 18)).padStart(2, '0')}${String(100 + (Date.now() % 800) + seq).slice(-3)}`;
+  return body + residentIdCheckChar(body);
+}
+
+const origin = (page: Page) => new URL(page.url() === 'about:blank' ? 'http://x.invalid' : page.url()).origin;
+
+/** Staff add an owner to a flat on a legal basis (with a proof), as /admin/register does. */
+export async function addOwner(staff: Page, estateId: string, flat: { building: string; entrance: string; room: string }, name: string, idNumber: string) {
+  const res = await staff.request.post('/_actions/register.addOwner', {
+    headers: { origin: origin(staff) },
+    multipart: {
+      estateId, ...flat, name, idType: 'resident_id', idNumber, basis: 'occupation',
+      proof: { name: 'contract.png', mimeType: 'image/png', buffer: PNG },
+    },
+  });
+  expect(await res.text(), `add owner ${name}`).toContain('"ok":1');
+}
+
+/** A new resident account in its own browser context, signed in; verified as owner of the flat when given. */
+export async function resident(browser: Browser, phone: string, name: string, claim?: { estateId: string; building: string; entrance: string; room: string; idNumber: string }, javaScriptEnabled = true) {
+  const context = await browser.newContext({ javaScriptEnabled });
+  const page = await context.newPage();
+  await page.goto('/');
+  const post = (action: string, multipart: Record<string, string>) => page.request.post(`/_actions/${action}`, { headers: { origin: origin(page) }, multipart });
+  expect(await (await post('accounts.signUp', { phone, displayName: name, password: 'owner long password' })).text()).toContain('"ok":1');
+  const outbox = await (await page.request.get('/dev/sms-outbox')).text();
+  const code = new RegExp(`${phone}</td><td>[^<]*?(\\d{6})`).exec(outbox)![1]!;
+  expect(await (await post('accounts.confirmPhone', { phone, code })).text()).toContain('"ok":1');
+  if (claim) {
+    const res = await post('verification.claim', {
+      estateId: claim.estateId, building: claim.building, entrance: claim.entrance, room: claim.room, name, idType: 'resident_id', idNumber: claim.idNumber,
+    });
+    expect(await res.text(), `claim of ${name}`).toContain('verified');
+  }
+  return page;
+}
+
+export class BallotPage {
+  constructor(readonly page: Page, readonly id: string) {}
+
+  goto() {
+    return this.page.goto(`/ballots/${this.id}`);
+  }
+
+  matter(n: number) {
+    return this.page.locator(`#vote-form fieldset.choice[data-matter="m${n}"]`);
+  }
+
+  /** Chooses with the mouse, goes to the confirmation view and confirms; returns the receipt. */
+  async vote(choices: Choice[]): Promise<string> {
+    await this.goto();
+    for (const [i, c] of choices.entries()) await this.matter(i + 1).getByLabel(LABEL[c], { exact: true }).check();
+    await this.page.getByRole('button', { name: '下一步：确认' }).click();
+    await expect(this.page.getByRole('heading', { level: 1 })).toHaveText('请确认您的表决');
+    for (const [i, c] of choices.entries()) await expect(this.page.locator(`#confirm-choices tr[data-matter="m${i + 1}"]`)).toHaveAttribute('data-choice', c);
+    await this.page.getByRole('button', { name: '确认提交' }).click();
+    await expect(this.page.locator('#cast-done')).toContainText('您的表决已提交');
+    return (await this.page.locator('#receipt').innerText()).trim();
+  }
+
+  /** Presses Tab until the element with this id has the focus. */
+  async tabTo(id: string, max = 120) {
+    for (let i = 0; i < max; i++) {
+      await this.page.keyboard.press('Tab');
+      if (await this.page.evaluate((want) => document.activeElement?.id === want, id)) return;
+    }
+    throw new Error(`Tab never reached #${id}`);
+  }
+}
