@@ -8,6 +8,7 @@ import zlib from 'node:zlib';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { findPostgresBin, freePort, startTempPostgres } from '../support/temp-postgres.ts';
+import { waitForServer } from '../support/wait-for-server.ts';
 import { openPostgres } from '../../src/lib/db/open.ts';
 import { migrateToLatest } from '../../src/lib/db/migrate.ts';
 import { seedDatabase } from '../../db/seed/seed-database.ts';
@@ -51,13 +52,7 @@ try {
     env: { ...process.env, DATABASE_URL: url.toString(), PORT: String(port), HOST: '127.0.0.1', GONGZHI_DEMO: '0', GONGZHI_DATA_DIR: dataDir, DATABASE_POOL_SIZE: '20', TILE_URL: 'https://tiles.bench.invalid/{z}/{x}/{y}.png', ASTRO_NODE_LOGGING: 'disabled' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${base}/robots.txt`)).ok) break;
-    } catch {}
-    if (i > 300) throw new Error('server did not start');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitForServer(base);
 
   // 1. Uncached render: every request is the first for its project, so none is cached.
   await sequential(base, codes.slice(-20).map((c) => `/projects/${c}`)); // warm connections and JIT

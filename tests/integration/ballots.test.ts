@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, freshDatabase } from '../support/databases.ts';
 import { sharedFixture } from '../support/shared-fixtures.ts';
+import { hebinEstate } from '../support/estate-fixture.ts';
 import type { OpenDatabase } from '../../src/lib/db/open.ts';
 import { readCsv } from '../../src/features/register/read-table.ts';
 import { parseRegister } from '../../src/features/register/parse-rows.ts';
@@ -28,10 +29,7 @@ describe.each(BACKENDS)('owners’ ballots on %s', (kind) => {
 
   beforeAll(async () => {
     open = await freshDatabase(kind);
-    subId = (await open.db.insertInto('subdistricts').values({ code: 'hebin', name: '河滨街道', name_en: 'H' }).returning('id').executeTakeFirstOrThrow()).id;
-    const com = await open.db.insertInto('communities').values({ subdistrict_id: subId, name: '河滨社区' }).returning('id').executeTakeFirstOrThrow();
-    estateId = (await open.db.insertInto('estates').values({ community_id: com.id, name: '建设小区', address: 'a', build_year: 1990, building_count: 3, household_count: 72, floor_area_cm2: 1, lat: 33.7, lng: 113.3, eligibility: '{}' }).returning('id').executeTakeFirstOrThrow()).id;
-    staffId = (await open.db.insertInto('users').values({ phone: '13700000001', password_hash: 'x', display_name: '街道', role: 'staff', subdistrict_id: subId }).returning('id').executeTakeFirstOrThrow()).id;
+    ({ subId, estateId, staffId } = await hebinEstate(open.db));
     const table = readCsv(fs.readFileSync(sharedFixture('register-sample.csv')));
     const imp = await open.db.insertInto('register_imports').values({ estate_id: estateId, user_id: staffId, file_name: 'f', sha256: 'x' }).returning('id').executeTakeFirstOrThrow();
     await applyImport(open.db, { estateId, importId: imp.id, actorUserId: staffId, flats: prepareRows(parseRegister(table).rows, KEY) });

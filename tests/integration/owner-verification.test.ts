@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, freshDatabase } from '../support/databases.ts';
 import { sharedFixture } from '../support/shared-fixtures.ts';
+import { hebinEstate } from '../support/estate-fixture.ts';
 import type { OpenDatabase } from '../../src/lib/db/open.ts';
 import { readCsv } from '../../src/features/register/read-table.ts';
 import { parseRegister } from '../../src/features/register/parse-rows.ts';
@@ -27,10 +28,7 @@ describe.each(BACKENDS)('owner verification on %s', (kind) => {
 
   beforeAll(async () => {
     open = await freshDatabase(kind);
-    const sub = await open.db.insertInto('subdistricts').values({ code: 'hebin', name: '河滨街道', name_en: 'H' }).returning('id').executeTakeFirstOrThrow();
-    const com = await open.db.insertInto('communities').values({ subdistrict_id: sub.id, name: '河滨社区' }).returning('id').executeTakeFirstOrThrow();
-    estateId = (await open.db.insertInto('estates').values({ community_id: com.id, name: '建设小区', address: 'a', build_year: 1990, building_count: 3, household_count: 72, floor_area_cm2: 1, lat: 33.7, lng: 113.3, eligibility: '{}' }).returning('id').executeTakeFirstOrThrow()).id;
-    staffId = (await open.db.insertInto('users').values({ phone: '13700000001', password_hash: 'x', display_name: '街道', role: 'staff', subdistrict_id: sub.id }).returning('id').executeTakeFirstOrThrow()).id;
+    ({ estateId, staffId } = await hebinEstate(open.db));
     const imp = await open.db.insertInto('register_imports').values({ estate_id: estateId, user_id: staffId, file_name: 'f.csv', sha256: 'x' }).returning('id').executeTakeFirstOrThrow();
     await applyImport(open.db, { estateId, importId: imp.id, actorUserId: staffId, flats: prepareRows(parseRegister(table).rows, KEY) });
   });

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/temp-postgres.ts';
+import { waitForServer } from '../support/wait-for-server.ts';
 
 // The built server in production mode (GONGZHI_DEMO=0) on the embedded database: no demo
 // data, no demo accounts, no SMS outbox page; and a second server on the same data
@@ -22,13 +23,7 @@ describe.skipIf(!built)('the built server in production mode', () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     server = spawn(process.execPath, ['src/cli/serve.ts'], { env: env(port), stdio: 'ignore' });
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`${base}/robots.txt`)).ok) break;
-      } catch {}
-      if (i > 300) throw new Error('server did not start');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitForServer(base);
   });
   afterAll(() => {
     server?.kill('SIGTERM');

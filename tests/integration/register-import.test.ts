@@ -10,6 +10,7 @@ import { parseIdKey } from '../../src/features/register/id-hash.ts';
 import { residentIdCheckChar } from '../../src/features/register/id-numbers.ts';
 import { verifyAudit } from '../../src/features/audit/service.ts';
 import { sharedFixture } from '../support/shared-fixtures.ts';
+import { hebinEstate } from '../support/estate-fixture.ts';
 
 const FIXTURE = sharedFixture('register-sample.csv');
 const KEY = parseIdKey(`v1:${Buffer.alloc(32, 7).toString('base64')}`);
@@ -21,10 +22,7 @@ describe.each(BACKENDS)('household register import on %s', (kind) => {
 
   beforeAll(async () => {
     open = await freshDatabase(kind);
-    const sub = await open.db.insertInto('subdistricts').values({ code: 'hebin', name: '河滨街道', name_en: 'H' }).returning('id').executeTakeFirstOrThrow();
-    const com = await open.db.insertInto('communities').values({ subdistrict_id: sub.id, name: '河滨社区' }).returning('id').executeTakeFirstOrThrow();
-    estateId = (await open.db.insertInto('estates').values({ community_id: com.id, name: '建设小区', address: 'a', build_year: 1990, building_count: 3, household_count: 72, floor_area_cm2: 1, lat: 33.7, lng: 113.3, eligibility: '{}' }).returning('id').executeTakeFirstOrThrow()).id;
-    staffId = (await open.db.insertInto('users').values({ phone: '13700000001', password_hash: 'x', display_name: '街道', role: 'staff', subdistrict_id: sub.id }).returning('id').executeTakeFirstOrThrow()).id;
+    ({ estateId, staffId } = await hebinEstate(open.db));
   });
   afterAll(() => open.close());
 

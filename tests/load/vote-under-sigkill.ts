@@ -10,6 +10,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { freePort, findPostgresBin, startTempPostgres } from '../support/temp-postgres.ts';
+import { waitForServer } from '../support/wait-for-server.ts';
 import { openPostgres } from '../../src/lib/db/open.ts';
 import { migrateToLatest } from '../../src/lib/db/migrate.ts';
 import { prepareVote } from '../bench/casts.ts';
@@ -37,15 +38,6 @@ function startServer(url: string, port: number, dataDir: string): ChildProcess {
   });
 }
 
-async function waitUp(base: string) {
-  for (let i = 0; i < 600; i++) {
-    try {
-      if ((await fetch(`${base}/robots.txt`)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('server did not start');
-}
 
 export async function runKillTest(adminUrl: string, voters: number, castsPerVoter = 6): Promise<KillTestReport> {
   const name = `killtest_${Date.now()}`;
@@ -67,7 +59,7 @@ export async function runKillTest(adminUrl: string, voters: number, castsPerVote
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     server = startServer(url, port, dataDir);
-    await waitUp(base);
+    await waitForServer(base);
 
     const acked = new Map<number, { choices: Choices; count: number }>();
     let failedWhileDown = 0;
@@ -91,7 +83,7 @@ export async function runKillTest(adminUrl: string, voters: number, castsPerVote
       killed = true;
       await new Promise((r) => setTimeout(r, 300));
       server = startServer(url, port, dataDir);
-      await waitUp(base);
+      await waitForServer(base);
     })();
     // each voter gets castsPerVoter ballots through, retrying (as a person would) while the server is down
     const deadline = Date.now() + 60_000;
