@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
+import { estateUnits } from './estate-units.ts';
 import type { RegisterOwner, RegisterRow } from './model.ts';
 
 type DB = Kysely<Database>;
@@ -21,13 +22,7 @@ const byLabel = (a: string, b: string) => a.localeCompare(b, 'zh-CN', { numeric:
 export async function registerRowsOfEstate(db: DB, estateId: number): Promise<RegisterRow[]> {
   const estate = await db.selectFrom('estates').select('name').where('id', '=', estateId).executeTakeFirst();
   if (!estate) return [];
-  const units = await db
-    .selectFrom('units')
-    .innerJoin('entrances', 'entrances.id', 'units.entrance_id')
-    .innerJoin('buildings', 'buildings.id', 'entrances.building_id')
-    .where('buildings.estate_id', '=', estateId)
-    .select(['units.id', 'units.floor', 'units.room', 'units.area_cm2', 'units.area_source', 'units.developer_held', 'entrances.label as entrance', 'buildings.label as building'])
-    .execute();
+  const units = await estateUnits(db, estateId);
   const owners = await db
     .selectFrom('unit_owners')
     .innerJoin('register_owners', 'register_owners.id', 'unit_owners.owner_id')

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
+import { estateUnits } from './estate-units.ts';
 import { appendAudit } from '../audit/service.ts';
 import { flatKey, ownerKey, type PreparedFlat } from './prepare.ts';
 
@@ -12,13 +13,7 @@ export interface ImportPlan {
 }
 
 async function currentRegister(db: DB | Transaction<Database>, estateId: number) {
-  const units = await db
-    .selectFrom('units')
-    .innerJoin('entrances', 'entrances.id', 'units.entrance_id')
-    .innerJoin('buildings', 'buildings.id', 'entrances.building_id')
-    .where('buildings.estate_id', '=', estateId)
-    .select(['units.id', 'units.floor', 'units.room', 'units.area_cm2', 'units.area_source', 'units.developer_held', 'entrances.label as entrance', 'buildings.label as building'])
-    .execute();
+  const units = await estateUnits(db, estateId);
   const owners = await db
     .selectFrom('register_owners')
     .where('estate_id', '=', estateId)
