@@ -195,6 +195,14 @@ test('staff run an owners’ vote: notice, opening after 15 days, online, change
   expect(notYet.status()).toBe(404);
   expect((await notYet.json()).error_en).toMatch(/not published/);
 
+  // Staff print the paper slips: the slip of 2-1-202 carries that household's receipt code.
+  await page.goto(`/admin/ballots/${id}`);
+  await page.locator('#slips-link').click();
+  const slip = page.locator('article.slip', { hasText: '2-1-202' });
+  await expect(slip).toHaveCount(1);
+  const slipReceipt = (await slip.locator('.receipt code').innerText()).trim();
+  expect(slipReceipt).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{2}$/);
+
   // Staff enter the signed paper ballot of 2-1-202, with the slip's scan.
   await page.goto(`/admin/ballots/${id}`);
   const paper = page.locator('#paper-form');
@@ -208,6 +216,7 @@ test('staff run an owners’ vote: notice, opening after 15 days, online, change
   await paper.locator('fieldset.choice[data-matter="m3"]').getByLabel('未填写（不计入该事项）').check();
   await paper.getByRole('button', { name: '录入表决票' }).click();
   await expect(page.getByRole('status')).toContainText('的表决票，回执码');
+  await expect(page.getByRole('status')).toContainText(slipReceipt);
   const entry = page.locator('#staff-entries tr[data-channel="paper"]').first();
   await expect(entry).toContainText('纸质表决票第 7 号');
   const scan = await page.request.get((await entry.getByRole('link').getAttribute('href'))!);

@@ -750,4 +750,11 @@ export const en: Record<MessageKey, string> = {
   'ballotsAdmin.closeConfirm': "I confirm closing the vote before its announced end ({time}); this cannot be undone",
   'err.confirmClose': "Closing early cannot be undone: tick the box to confirm",
   'err.art278Item': "Choose the Civil Code Art. 278 item of each matter",
+  'slips.title': "Paper ballot slips",
+  'slips.help': "One slip per household with its receipt code (the same as online). Staff enter returned slips and upload their scans.",
+  'slips.voter': "Voter",
+  'slips.matter': "Matter",
+  'slips.sign': "Owner's signature: ____________  Date: __________",
+  'slips.receipt': "Receipt code",
+  'slips.link': "Print paper ballot slips",
 };

@@ -749,6 +749,13 @@ export const zh = {
   'ballotsAdmin.closeConfirm': "我确认在公告的截止时间（{time}）之前结束表决，结束后不能恢复",
   'err.confirmClose': "提前结束表决不能撤销，请勾选确认",
   'err.art278Item': "请为每项选择民法典第二百七十八条对应项",
+  'slips.title': "纸质表决票",
+  'slips.help': "每户一张，印有该户的回执码（与网上表决相同）。收回后由工作人员录入并上传扫描件。",
+  'slips.voter': "表决户",
+  'slips.matter': "表决事项",
+  'slips.sign': "业主签名：＿＿＿＿＿＿＿＿　日期：＿＿＿＿＿＿",
+  'slips.receipt': "回执码",
+  'slips.link': "打印纸质表决票",
 } as const;
 
 export type MessageKey = keyof typeof zh;
