@@ -3,6 +3,7 @@ import * as m0001 from './0001_foundation.ts';
 import * as m0002 from './0002_disclosure_history_triggers.ts';
 import * as m0003 from './0003_accounts_register_audit.ts';
 import * as m0004 from './0004_ballots.ts';
+import * as m0005 from './0005_cast_function.ts';
 
 // Listed by hand: a bundled server has no migrations folder to read.
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '0002_disclosure_history_triggers': m0002,
   '0003_accounts_register_audit': m0003,
   '0004_ballots': m0004,
+  '0005_cast_function': m0005,
 };
 
 export const migrationProvider: MigrationProvider = {
