@@ -148,10 +148,12 @@ describe.each(BACKENDS)('owners’ ballots on %s', (kind) => {
     expect(closed.results.matters.every((m) => m.quorumMet === false && m.passed === false)).toBe(true); // 2 voters of many
     expect(bulletin.voters.filter((v) => v.receipt !== null)).toHaveLength(2);
     const v1 = await publishBulletin(open.db, staffId, ballotId, 'preliminary');
-    const v2 = await publishBulletin(open.db, staffId, ballotId, 'final');
+    expect(await publishBulletin(open.db, staffId, ballotId, 'final')).toMatchObject({ ok: false, error: 'err.objectionPeriod' });
+    const afterObjections = new Date(Date.now() + 8 * DAY); // objection period: 7 days by default
+    const v2 = await publishBulletin(open.db, staffId, ballotId, 'final', afterObjections);
     expect(v1).toMatchObject({ ok: true, version: 1 });
     expect(v2).toMatchObject({ ok: true, version: 2 });
-    expect(await publishBulletin(open.db, staffId, ballotId, 'final')).toMatchObject({ ok: false, error: 'err.alreadyFinal' });
+    expect(await publishBulletin(open.db, staffId, ballotId, 'final', afterObjections)).toMatchObject({ ok: false, error: 'err.alreadyFinal' });
     const audit = await open.db.selectFrom('audit_log').select(['action', 'detail']).where('action', 'like', 'ballot.%').execute();
     expect(audit.map((a) => a.action)).toEqual(['ballot.create', 'ballot.notice', 'ballot.open', 'ballot.paper', 'ballot.bulletin.preliminary', 'ballot.bulletin.final']);
     expect(audit.at(-1)!.detail).toMatchObject({ version: 2, sha256: (v2 as { sha256: string }).sha256 });

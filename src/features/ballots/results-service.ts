@@ -56,13 +56,20 @@ export async function buildBulletin(db: DB, ballotId: number, version: number) {
 }
 
 /**
- * Publishes a new bulletin version (preliminary first; a correction is a new version,
- * never an edit), with its sha256 in the audit chain.
+ * Publishes a new bulletin version (preliminary first; a correction during the objection
+ * period is a new version, never an edit; the final announcement only once the objection
+ * period after the first preliminary notice is over), with its sha256 in the audit chain.
  */
-export async function publishBulletin(db: DB, actorUserId: number, ballotId: number, stage: 'preliminary' | 'final') {
+export async function publishBulletin(db: DB, actorUserId: number, ballotId: number, stage: 'preliminary' | 'final', now = new Date()) {
   const last = await db.selectFrom('ballot_bulletins').select(['version', 'stage']).where('ballot_id', '=', ballotId).orderBy('version', 'desc').executeTakeFirst();
   if (stage === 'final' && !last) return { ok: false as const, error: 'err.preliminaryFirst' };
   if (last?.stage === 'final') return { ok: false as const, error: 'err.alreadyFinal' };
+  if (stage === 'final') {
+    const first = await db.selectFrom('ballot_bulletins').innerJoin('ballots', 'ballots.id', 'ballot_bulletins.ballot_id')
+      .select(['ballot_bulletins.published_at', 'ballots.objection_days']).where('ballot_id', '=', ballotId).orderBy('version').executeTakeFirstOrThrow();
+    const objectionsEnd = new Date(first.published_at.getTime() + first.objection_days * 86_400_000);
+    if (now < objectionsEnd) return { ok: false as const, error: 'err.objectionPeriod', objectionsEnd: objectionsEnd.toISOString() };
+  }
   const version = (last?.version ?? 0) + 1;
   const bulletin = await buildBulletin(db, ballotId, version);
   if (!bulletin) return { ok: false as const, error: 'err.ballotNotClosed' };

@@ -757,4 +757,5 @@ export const en: Record<MessageKey, string> = {
   'slips.sign': "Owner's signature: ____________  Date: __________",
   'slips.receipt': "Receipt code",
   'slips.link': "Print paper ballot slips",
+  'err.objectionPeriod': "The objection period is not over: the final announcement cannot be published yet",
 };

@@ -756,6 +756,7 @@ export const zh = {
   'slips.sign': "业主签名：＿＿＿＿＿＿＿＿　日期：＿＿＿＿＿＿",
   'slips.receipt': "回执码",
   'slips.link': "打印纸质表决票",
+  'err.objectionPeriod': "异议期尚未结束，暂不能发布最终结果公告",
 } as const;
 
 export type MessageKey = keyof typeof zh;
