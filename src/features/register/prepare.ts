@@ -13,24 +13,11 @@ export interface PreparedOwner {
   last4: string;
 }
 
-export interface PreparedFlat {
-  line: number;
-  estate: string | null;
-  building: string;
-  entrance: string;
-  floor: number;
-  room: string;
-  areaCm2: number;
-  areaSource: RegisterRow['areaSource'];
-  developerHeld: boolean;
-  phone: string | null;
-  owners: PreparedOwner[];
-}
+export type PreparedFlat = Omit<RegisterRow, 'owners'> & { owners: PreparedOwner[] };
 
 export function prepareRows(rows: readonly RegisterRow[], key: IdKey): PreparedFlat[] {
   return rows.map((r) => ({
-    line: r.line, estate: r.estate, building: r.building, entrance: r.entrance, floor: r.floor, room: r.room, areaCm2: r.areaCm2,
-    areaSource: r.areaSource, developerHeld: r.developerHeld, phone: r.phone,
+    ...r,
     owners: r.owners.map((o) => ({ name: o.name, idType: o.idType, idHash: hashIdNumber(key, o.idType, o.idNumber), keyVersion: key.version, last4: last4(o.idNumber) })),
   }));
 }

@@ -4,14 +4,19 @@ import type { Actor } from '../policy/can.ts';
 
 type DB = Kysely<Database>;
 
-function withFlat(db: DB) {
+/** A verification joined to its flat, estate and community: where it sits. */
+export function verificationsWithFlat(db: DB) {
   return db
     .selectFrom('owner_verifications')
     .innerJoin('units', 'units.id', 'owner_verifications.unit_id')
     .innerJoin('entrances', 'entrances.id', 'units.entrance_id')
     .innerJoin('buildings', 'buildings.id', 'entrances.building_id')
     .innerJoin('estates', 'estates.id', 'buildings.estate_id')
-    .innerJoin('communities', 'communities.id', 'estates.community_id')
+    .innerJoin('communities', 'communities.id', 'estates.community_id');
+}
+
+function withFlat(db: DB) {
+  return verificationsWithFlat(db)
     .innerJoin('users', 'users.id', 'owner_verifications.user_id')
     .select([
       'owner_verifications.id', 'owner_verifications.status', 'owner_verifications.method', 'owner_verifications.claimed_name', 'owner_verifications.reason',

@@ -5,6 +5,7 @@ import { hit } from '../accounts/rate-limit.ts';
 import { hashIdNumber, type IdKey } from './id-hash.ts';
 import { last4, validateIdNumber } from './id-numbers.ts';
 import type { IdType } from './model.ts';
+import { verificationsWithFlat } from './verification-queries.ts';
 
 type DB = Kysely<Database>;
 
@@ -86,13 +87,7 @@ export async function claimFlat(db: DB, key: IdKey, userId: number, input: Claim
 
 /** Where a verification's flat sits, for the policy. */
 export async function verificationResource(db: DB, verificationId: number) {
-  return db
-    .selectFrom('owner_verifications')
-    .innerJoin('units', 'units.id', 'owner_verifications.unit_id')
-    .innerJoin('entrances', 'entrances.id', 'units.entrance_id')
-    .innerJoin('buildings', 'buildings.id', 'entrances.building_id')
-    .innerJoin('estates', 'estates.id', 'buildings.estate_id')
-    .innerJoin('communities', 'communities.id', 'estates.community_id')
+  return verificationsWithFlat(db)
     .where('owner_verifications.id', '=', verificationId)
     .select(['owner_verifications.id', 'owner_verifications.status', 'owner_verifications.user_id', 'owner_verifications.unit_id', 'owner_verifications.register_owner_id',
       'owner_verifications.proof_storage_key', 'owner_verifications.proof_mime', 'communities.subdistrict_id', 'communities.id as community_id'])
