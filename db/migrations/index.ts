@@ -4,6 +4,7 @@ import * as m0002 from './0002_disclosure_history_triggers.ts';
 import * as m0003 from './0003_accounts_register_audit.ts';
 import * as m0004 from './0004_ballots.ts';
 import * as m0005 from './0005_cast_function.ts';
+import * as m0006 from './0006_ballot_objections_cosign.ts';
 
 // Listed by hand: a bundled server has no migrations folder to read.
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0003_accounts_register_audit': m0003,
   '0004_ballots': m0004,
   '0005_cast_function': m0005,
+  '0006_ballot_objections_cosign': m0006,
 };
 
 export const migrationProvider: MigrationProvider = {

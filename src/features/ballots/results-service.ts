@@ -6,6 +6,7 @@ import { publicResults } from './bulletin.ts';
 import { toBulletin } from './bulletin-build.ts';
 import { closeIfDue, countedData, sha256Hex } from './service.ts';
 import { formatAreaM2 } from './area.ts';
+import { objectionWindow } from './objection-period.ts';
 
 type DB = Kysely<Database>;
 
@@ -67,7 +68,7 @@ export async function publishBulletin(db: DB, actorUserId: number, ballotId: num
   if (stage === 'final') {
     const first = await db.selectFrom('ballot_bulletins').innerJoin('ballots', 'ballots.id', 'ballot_bulletins.ballot_id')
       .select(['ballot_bulletins.published_at', 'ballots.objection_days']).where('ballot_id', '=', ballotId).orderBy('version').executeTakeFirstOrThrow();
-    const objectionsEnd = new Date(first.published_at.getTime() + first.objection_days * 86_400_000);
+    const objectionsEnd = objectionWindow(first.published_at, first.objection_days)!.end;
     if (now < objectionsEnd) return { ok: false as const, error: 'err.objectionPeriod', objectionsEnd: objectionsEnd.toISOString() };
   }
   const version = (last?.version ?? 0) + 1;

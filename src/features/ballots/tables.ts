@@ -95,3 +95,41 @@ export interface BallotBulletinsTable {
   sha256: string;
   published_at: CreatedAt;
 }
+
+export type ObjectionChannel = 'online' | 'written';
+export type CommitteeRole = 'chair' | 'vice_chair' | 'member';
+
+/** An objection to a published result version: public but for who lodged or recorded it. */
+export interface BallotObjectionsTable {
+  id: Generated<number>;
+  ballot_id: number;
+  version: number;
+  /** YYYY-MM-DD (China Standard Time) */
+  received_on: string;
+  channel: ObjectionChannel;
+  unit_id: number;
+  building: string;
+  entrance: string;
+  room: string;
+  body: string;
+  lodged_by: number | null;
+  recorded_by: number | null;
+  response: string | null;
+  responded_at: Timestamp | null;
+  responded_by: number | null;
+  created_at: CreatedAt;
+}
+
+/** An owners' committee member's signature of a result version, recorded by staff. */
+export interface BallotCosignaturesTable {
+  id: Generated<number>;
+  ballot_id: number;
+  version: number;
+  member_name: string;
+  role: CommitteeRole;
+  /** YYYY-MM-DD */
+  signed_on: string;
+  recorded_by: number;
+  scan_storage_key: string | null;
+  created_at: CreatedAt;
+}

@@ -45,4 +45,6 @@ export interface Database {
   ballot_casts: B.BallotCastsTable;
   ballot_choices: B.BallotChoicesTable;
   ballot_bulletins: B.BallotBulletinsTable;
+  ballot_objections: B.BallotObjectionsTable;
+  ballot_cosignatures: B.BallotCosignaturesTable;
 }
