@@ -13,6 +13,7 @@ import { ballotResults, publishBulletin } from '../features/ballots/results-serv
 import { castOnline } from '../features/ballots/fast-cast.ts';
 import { ballotDetail, ballotResource } from '../features/ballots/web-queries.ts';
 import { postMeetingNotice, postResultNotice } from '../features/ballots/meeting-notice.ts';
+import { objectionCount } from '../features/ballots/objections-service.ts';
 import { addDays, cstDate, cstMidnight, legalEarliestOpening } from '../features/ballots/notice-period.ts';
 import {
   MATTER_CODES, ballotIdInput, bulletinInput, closeInput, castInput, choicesOf, createBallotInput, electorateTokens, noticeInput, paperInput, resolveElectorate,
@@ -168,9 +169,11 @@ export const ballotActions = {
       if (!a) return forbidden;
       const res = await publishBulletin(a.database, a.user.id, a.ballot.ballotId, input.stage);
       if (!res.ok) return res;
-      const [b, results] = await Promise.all([ballotDetail(a.database, a.ballot.ballotId), ballotResults(a.database, a.ballot.ballotId)]);
+      const [b, results, objections] = await Promise.all([
+        ballotDetail(a.database, a.ballot.ballotId), ballotResults(a.database, a.ballot.ballotId), input.stage === 'final' ? objectionCount(a.database, a.ballot.ballotId) : undefined,
+      ]);
       if (b && results?.status === 'closed') {
-        await postResultNotice(a.database, a.user.id, b, results.results, { version: res.version, stage: input.stage, sha256: res.sha256 }, config().publicBaseUrl);
+        await postResultNotice(a.database, a.user.id, b, results.results, { version: res.version, stage: input.stage, sha256: res.sha256, objections }, config().publicBaseUrl);
         pageCache.invalidate();
       }
       return res;

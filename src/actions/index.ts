@@ -7,6 +7,7 @@ import { documentActions } from './documents.ts';
 import { projectEditingActions } from './project-editing.ts';
 import { districtActions } from './district.ts';
 import { ballotActions } from './ballots.ts';
+import { ballotObjectionActions } from './ballot-objections.ts';
 
 export const server = {
   accounts: accountActions,
@@ -18,4 +19,5 @@ export const server = {
   projectEditing: projectEditingActions,
   district: districtActions,
   ballots: ballotActions,
+  ballotObjections: ballotObjectionActions,
 };

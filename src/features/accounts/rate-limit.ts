@@ -17,6 +17,7 @@ export const LIMITS = {
   reset: { bucket: 'reset', max: 5, windowSeconds: 60 * 60 },
   // casting counts inside its own statement (src/features/ballots/fast-cast.ts: CAST_LIMIT)
   cast: { bucket: 'cast', max: 30, windowSeconds: 60 },
+  objection: { bucket: 'objection', max: 10, windowSeconds: 60 * 60 },
 } satisfies Record<string, Limit>;
 
 export function windowStart(now: Date, windowSeconds: number): Date {

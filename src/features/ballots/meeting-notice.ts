@@ -68,7 +68,15 @@ export function percent(part: number, whole: number): string {
 }
 const area = (s: string) => parseAreaM2(s) ?? 0;
 
-export function resultNoticeText(b: BallotDetail, results: RecountResult, bulletin: { version: number; stage: 'preliminary' | 'final'; sha256: string }, baseUrl: string) {
+/** What a result notice announces: the bulletin version and, for the final one, how many objections the period brought. */
+export interface NoticedBulletin {
+  version: number;
+  stage: 'preliminary' | 'final';
+  sha256: string;
+  objections?: number;
+}
+
+export function resultNoticeText(b: BallotDetail, results: RecountResult, bulletin: NoticedBulletin, baseUrl: string) {
   const stage = bulletin.stage === 'preliminary' ? '初步公告' : '最终公告';
   const title = `业主大会表决结果${stage}（第 ${bulletin.version} 版）：${b.title}`.slice(0, 200);
   const lines = [
@@ -86,13 +94,20 @@ export function resultNoticeText(b: BallotDetail, results: RecountResult, bullet
     `每位投票人可在 ${baseUrl}/ballots/${b.id} 用回执码查询自己的表决票是否计入。`,
     ...(bulletin.stage === 'preliminary'
       ? [`如有异议，请于本公告发布之日起 ${b.objection_days} 日内向${convenerZh(b.convener, b.subdistrict)}书面提出；异议期满后发布最终公告，更正将发布新版本。`]
-      : ['本公告为最终公告。']),
+      : [
+        ...(bulletin.objections !== undefined
+          ? [bulletin.objections === 0
+            ? '异议期内未收到异议。'
+            : `异议期内共收到异议 ${bulletin.objections} 件，每件异议及召集人的答复均已公开：${baseUrl}/ballots/${b.id}#objections`]
+          : []),
+        '本公告为最终公告。',
+      ]),
   ];
   return { title, body: lines.join('\n') };
 }
 
 /** Publishes the result notice of a bulletin version, with its audit entries. */
-export async function postResultNotice(db: DB, actorUserId: number, b: BallotDetail, results: RecountResult, bulletin: { version: number; stage: 'preliminary' | 'final'; sha256: string }, baseUrl: string, now = new Date()) {
+export async function postResultNotice(db: DB, actorUserId: number, b: BallotDetail, results: RecountResult, bulletin: NoticedBulletin, baseUrl: string, now = new Date()) {
   const sheet = resultNoticeText(b, results, bulletin, baseUrl);
   return db.transaction().execute(async (trx) => {
     const notice = await trx.insertInto('notices')

@@ -42,6 +42,8 @@ export const POLICY = {
   'ballot.enterPaper': 'office',
   // who may cast for which voter is settled by the roll (verified owners of its flats)
   'ballot.cast': 'anyone_signed_in',
+  // likewise who may object for which flat during the objection period
+  'ballot.object': 'anyone_signed_in',
   'subdistrict.manage': 'district',
   'staff.manage': 'district',
   'audit.read': 'district',

@@ -104,6 +104,22 @@ export const CASES: Case[] = [
   },
   { action: 'ballots.publishBulletin', verb: 'ballot.manage', form: (fx) => ({ ballotId: String(fx.ballotId ?? 1), stage: 'preliminary' }) },
   { action: 'ballots.cast', verb: 'ballot.cast', form: (fx) => ({ ballotId: String(fx.ballotId ?? 1), m1: 'agree' }) },
+  { action: 'ballotObjections.lodge', verb: 'ballot.object', form: (fx) => ({ ballotId: String(fx.ballotId ?? 1), version: '1', body: '矩阵异议' }) },
+  {
+    action: 'ballotObjections.recordWritten', verb: 'ballot.manage',
+    form: (fx) => ({
+      ballotId: String(fx.ballotId ?? 1), version: '1', estateId: String(fx.estateId), building: '1', entrance: '1', room: '101',
+      receivedOn: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10), body: '矩阵书面异议',
+    }),
+  },
+  { action: 'ballotObjections.respond', verb: 'ballot.manage', form: (fx) => ({ ballotId: String(fx.ballotId ?? 1), objectionId: '999999', response: '矩阵答复' }) },
+  {
+    action: 'ballotObjections.cosign', verb: 'ballot.manage',
+    form: (fx) => ({
+      ballotId: String(fx.ballotId ?? 1), version: '1', memberName: '矩阵委员', role: 'member', signedOn: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10),
+      scan: { name: 's.png', mimeType: 'image/png', buffer: PNG },
+    }),
+  },
 ];
 
 /** A valid form for a new owners' vote of one estate, opening in 30 days. */
