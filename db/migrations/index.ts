@@ -5,6 +5,7 @@ import * as m0003 from './0003_accounts_register_audit.ts';
 import * as m0004 from './0004_ballots.ts';
 import * as m0005 from './0005_cast_function.ts';
 import * as m0006 from './0006_ballot_objections_cosign.ts';
+import * as m0007 from './0007_cast_rights.ts';
 
 // Listed by hand: a bundled server has no migrations folder to read.
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0004_ballots': m0004,
   '0005_cast_function': m0005,
   '0006_ballot_objections_cosign': m0006,
+  '0007_cast_rights': m0007,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -3,6 +3,9 @@
 // On PostgreSQL the server is stateless and may run several workers (GONGZHI_WORKERS, default 1:
 // measured on 2 cores, a second worker halved page throughput, each keeping its own cache).
 import cluster from 'node:cluster';
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,6 +14,7 @@ import { config } from '../lib/config.ts';
 import { DataDirLockedError } from '../lib/db/data-dir-lock.ts';
 import { seedDatabase } from '../../db/seed/seed-database.ts';
 import { idKey } from '../lib/id-key.ts';
+import { castNodeRoute } from '../features/ballots/cast-node-route.ts';
 
 process.env.ASTRO_NODE_AUTOSTART = 'disabled';
 const cfg = config();
@@ -32,9 +36,27 @@ async function prepareDatabase() {
   }
 }
 
+type NodeEntry = { handler: http.RequestListener; options: { host?: string | boolean; port?: number } };
+
+// Astro's standalone server, with the casting endpoint answered by Node first (see
+// src/features/ballots/cast-node-route.ts). HOST, PORT and SERVER_CERT_PATH/SERVER_KEY_PATH
+// mean what they mean to @astrojs/node.
 async function listen() {
-  const server = await import(pathToFileURL(path.resolve('dist/server/entry.mjs')).href);
-  server.startServer();
+  const entry = (await import(pathToFileURL(path.resolve('dist/server/entry.mjs')).href)) as NodeEntry;
+  const configured = entry.options.host;
+  const host = process.env.HOST ?? (typeof configured === 'string' ? configured : configured ? '0.0.0.0' : 'localhost');
+  const port = process.env.PORT ? Number(process.env.PORT) : (entry.options.port ?? 8080);
+  const secure = cfg.publicBaseUrl.startsWith('https:');
+  const listener: http.RequestListener = (req, res) => {
+    if (!castNodeRoute(req, res, secure)) entry.handler(req, res);
+  };
+  const tls = process.env.SERVER_CERT_PATH && process.env.SERVER_KEY_PATH
+    ? { key: fs.readFileSync(process.env.SERVER_KEY_PATH), cert: fs.readFileSync(process.env.SERVER_CERT_PATH) }
+    : null;
+  const server = tls ? https.createServer(tls, listener) : http.createServer(listener);
+  server.listen(port, host, () => {
+    if (cluster.isPrimary) console.log(`服务已启动 / listening on ${tls ? 'https' : 'http'}://${host}:${port}`);
+  });
 }
 
 await prepareDatabase();
@@ -44,7 +66,6 @@ if (workers > 1 && cluster.isPrimary) {
     if (code !== 0) console.error(`worker ${worker.process.pid} exited with ${code}`);
   });
 } else {
-  if (!cluster.isPrimary) process.env.ASTRO_NODE_LOGGING = 'disabled';
   await listen();
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

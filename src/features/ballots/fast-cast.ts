@@ -2,9 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
 import type { Choice } from './cast.ts';
 
-// The hot path of a vote: an owner casts every matter in one request. Two round trips:
-// who may cast (one query), and one statement that checks the ballot is open, keeps the
-// cast as evidence and makes it the counted one (upsert on the one-per-voter-and-matter key).
+// The hot path of a vote: an owner casts every matter in one request, one round trip to
+// the database (after the first cast of a ballot, whose matter ids are then cached).
 
 type DB = Kysely<Database>;
 
@@ -21,28 +20,42 @@ async function mattersOf(db: DB, ballotId: number): Promise<Map<string, number>>
   return map;
 }
 
-export type CastResult = { ok: true; receipt: string; voter: string } | { ok: false; error: string };
+export type CastResult = { ok: true; receipt: string; voter: string; sessionExpires: Date | null } | { ok: false; error: string; sessionExpires?: Date };
 
 export const CAST_LIMIT = { bucket: 'cast', max: 30, windowSeconds: 60 };
 
+const ERRORS: Record<string, string> = {
+  no_session: 'err.signInFirst',
+  not_voter: 'err.notAVoter',
+  choose_voter: 'err.chooseVoter',
+  rate_limited: 'err.rateLimited',
+  ballot_stands: 'err.ballotStands',
+  not_open: 'err.ballotNotOpen',
+};
+
+/** Who casts: a signed-in user, or a session id (its validation then happens in the same call). */
+export type Caster = { userId: number } | { sessionId: string };
+
 /**
- * One call of the gz_cast database function (migration 0005): finds the voter this person may cast for (verified, not held, owner of
- * one of its flats), counts the cast against the rate limit, checks the ballot is open,
- * keeps the cast as evidence and upserts the counted choices.
+ * One call of the gz_cast database function (migration 0007): validates the session when
+ * given one, finds the voter this person may cast for and by what right (owner still
+ * holding a flat, new owner of a whole holding, recorded proxy), counts the cast against
+ * the rate limit, checks the ballot is open, keeps the cast as evidence and upserts the
+ * counted choices.
  */
-export async function castOnline(db: DB, input: { ballotId: number; userId: number; voterCode?: string; choices: Record<string, Choice> }, now = new Date()): Promise<CastResult> {
+export async function castOnline(db: DB, input: Caster & { ballotId: number; voterCode?: string; choices: Record<string, Choice> }, now = new Date()): Promise<CastResult> {
   const matters = await mattersOf(db, input.ballotId);
   const entries = Object.entries(input.choices);
   if (entries.length !== matters.size || entries.some(([code]) => !matters.has(code))) return { ok: false, error: 'err.everyMatter' };
   const windowStart = new Date(Math.floor(now.getTime() / (CAST_LIMIT.windowSeconds * 1000)) * CAST_LIMIT.windowSeconds * 1000);
-  const res = await sql<{ voters: number; hits: number | null; cast_id: string | null; code: string | null; receipt: string | null }>`
-    select * from gz_cast(${input.ballotId}::integer, ${input.userId}::integer, ${input.voterCode ?? null}::text, ${JSON.stringify(input.choices)}::jsonb,
+  const sessionId = 'sessionId' in input ? input.sessionId : null;
+  const userId = 'userId' in input ? input.userId : null;
+  const res = await sql<{ status: string; user_id: number | null; session_expires: Date | null; code: string | null; receipt: string | null }>`
+    select * from gz_cast(${input.ballotId}::integer, ${sessionId}::text, ${userId}::integer, ${input.voterCode ?? null}::text, ${JSON.stringify(input.choices)}::jsonb,
       ${entries.map(([code]) => matters.get(code)!)}::integer[], ${entries.map(([, choice]) => choice)}::text[],
       ${now}::timestamptz, ${windowStart}::timestamptz, ${CAST_LIMIT.max}::integer, ${CAST_LIMIT.bucket}::text)`.execute(db);
   const r = res.rows[0]!;
-  if (Number(r.voters) === 0) return { ok: false, error: 'err.notAVoter' };
-  if (Number(r.voters) > 1) return { ok: false, error: 'err.chooseVoter' };
-  if (r.hits !== null && Number(r.hits) > CAST_LIMIT.max) return { ok: false, error: 'err.rateLimited' };
-  if (r.cast_id === null) return { ok: false, error: 'err.ballotNotOpen' };
-  return { ok: true, receipt: r.receipt!, voter: r.code! };
+  if (r.status === 'ok') return { ok: true, receipt: r.receipt!, voter: r.code!, sessionExpires: r.session_expires };
+  const error = ERRORS[r.status] ?? 'err.ballotNotOpen';
+  return r.session_expires ? { ok: false, error, sessionExpires: r.session_expires } : { ok: false, error };
 }

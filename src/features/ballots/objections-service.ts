@@ -32,9 +32,9 @@ export type ObjectionFacts = NonNullable<Awaited<ReturnType<typeof objectionFact
 
 const stageOf = (facts: ObjectionFacts, version: number) => facts.bulletins.find((x) => x.version === version)?.stage;
 
-/** The flats of the roll this person may object for: those of the voters they may cast for. */
+/** The flats of the roll this person may object for: those of the voters they may cast for as an owner (a voting mandate is not one to object). */
 export async function objectionFlatsFor(db: DB, ballotId: number, userId: number) {
-  const voters = await votersFor(db, ballotId, userId);
+  const voters = (await votersFor(db, ballotId, userId)).filter((v) => v.cast_right !== 'proxy');
   if (voters.length === 0) return [];
   return db.selectFrom('ballot_voter_units').where('voter_id', 'in', voters.map((v) => v.id))
     .select(['unit_id', 'building', 'entrance', 'room']).orderBy('unit_id').execute();

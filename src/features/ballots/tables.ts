@@ -72,10 +72,29 @@ export interface BallotCastsTable {
   voter_id: number;
   cast_by: number;
   channel: CastChannel;
+  /** by what right: a voter's owner, the new owner of a whole holding, a recorded proxy, or staff entering paper */
+  cast_right: Generated<CastRight>;
   mandate: string | null;
   scan_storage_key: string | null;
   choices: Json;
   cast_at: CreatedAt;
+}
+
+export type CastRight = 'owner' | 'new_owner' | 'proxy' | 'staff';
+
+/** A written mandate (授权委托书) recorded by staff: the named account may cast the voter's ballot online. */
+export interface BallotProxiesTable {
+  id: Generated<number>;
+  ballot_id: number;
+  voter_id: number;
+  proxy_user_id: number;
+  granted_by_owner_id: number;
+  mandate: string;
+  scan_storage_key: string;
+  recorded_by: number;
+  recorded_at: CreatedAt;
+  revoked_at: Date | null;
+  revoked_by: number | null;
 }
 
 export interface BallotChoicesTable {

@@ -835,4 +835,10 @@ export const en: Record<MessageKey, string> = {
   'slips.receipt': "Receipt code",
   'slips.link': "Print paper ballot slips",
   'err.objectionPeriod': "The objection period is not over: the final announcement cannot be published yet",
+  'err.ballotStands': "This household’s ballot was cast before the flat changed hands: it stands and cannot be changed",
+  'err.bodyTooLarge': "Request body too large",
+  'err.proxyDeveloper': "The developer’s ballot is entered by staff; it cannot be given to an online proxy",
+  'err.grantorNotOwner': "The person granting the mandate must be an owner of this household on the roll who still holds a flat",
+  'err.noSuchAccount': "No account uses this phone number (the proxy must sign up first)",
+  'err.proxyExists': "This proxy already holds a valid mandate for this household",
 };

@@ -834,6 +834,12 @@ export const zh = {
   'slips.receipt': "回执码",
   'slips.link': "打印纸质表决票",
   'err.objectionPeriod': "异议期尚未结束，暂不能发布最终结果公告",
+  'err.ballotStands': "这户的选票在房屋转让前已投出，依规保持有效，不能更改",
+  'err.bodyTooLarge': "请求内容过大",
+  'err.proxyDeveloper': "开发建设单位的表决由工作人员录入，不能委托网上代理",
+  'err.grantorNotOwner': "委托人须是这户在表决名册上、目前仍持有房屋的业主",
+  'err.noSuchAccount': "没有使用这个手机号的账户（受托人须先注册）",
+  'err.proxyExists': "这位受托人已有这户的有效委托",
 } as const;
 
 export type MessageKey = keyof typeof zh;

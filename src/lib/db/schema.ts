@@ -43,6 +43,7 @@ export interface Database {
   ballot_voter_units: B.BallotVoterUnitsTable;
   ballot_voter_owners: B.BallotVoterOwnersTable;
   ballot_casts: B.BallotCastsTable;
+  ballot_proxies: B.BallotProxiesTable;
   ballot_choices: B.BallotChoicesTable;
   ballot_bulletins: B.BallotBulletinsTable;
   ballot_objections: B.BallotObjectionsTable;
