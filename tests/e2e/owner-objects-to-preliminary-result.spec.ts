@@ -152,6 +152,12 @@ test('an owner objects to a preliminary result, staff answer it and record a let
   const main = await visitor.locator('main').innerText();
   for (const name of ['戊业主', '己业主', '名册外居民']) expect(main).not.toContain(name);
   await expect(visitor.locator('#lodge-form')).toHaveCount(0);
+  const data = await (await visitor.request.get(`/api/ballots/${id}/objections.json`)).json();
+  expect(data.versions[0].objections.map((o: { flat: { room: string }; channel: string; receivedOn: string }) => [o.flat.room, o.channel, o.receivedOn]))
+    .toEqual([['501', 'online', cstDay()], ['502', 'written', cstDay()]]);
+  expect(data.versions[0].objections[0].response).toContain('与结果公告一致');
+  expect(data.versions[0].cosignatures).toEqual([{ name: '王主任', role: 'chair', signedOn: cstDay() }]);
+  expect(JSON.stringify(data)).not.toMatch(/戊业主|己业主|lodged|recorded/);
   await axe(visitor, 'the public objections and signatures');
   await setPrefs(visitor, { lang: 'en', elder: true });
   await visitor.goto(`/ballots/${id}`);

@@ -10,7 +10,9 @@ import { prepareRows } from '../../src/features/register/prepare.ts';
 import { applyImport } from '../../src/features/register/import-service.ts';
 import { parseIdKey } from '../../src/features/register/id-hash.ts';
 import * as ballots from '../../src/features/ballots/service.ts';
-import { publishBulletin } from '../../src/features/ballots/results-service.ts';
+import { ballotResults, publishBulletin } from '../../src/features/ballots/results-service.ts';
+import { ballotDetail } from '../../src/features/ballots/web-queries.ts';
+import { postResultNotice } from '../../src/features/ballots/meeting-notice.ts';
 import {
   cosignaturesOf, lodgeObjection, objectionCount, objectionFlatsFor, objectionsOf, recordCosignature, recordWrittenObjection, respondToObjection,
 } from '../../src/features/ballots/objections-service.ts';
@@ -148,6 +150,23 @@ describe.each(BACKENDS)('objections and co-signatures of a ballot’s result on 
     const signed = await cosignaturesOf(open.db, committeeBallot);
     expect(signed.map((s) => [s.member_name, s.role, s.signed_on, s.hasScan])).toEqual([['王主任', 'chair', today, false], ['李委员', 'member', today, true]]);
     expect(await cosignaturesOf(open.db, officeBallot)).toEqual([]);
+  });
+
+  it('states in the final result notice how many objections the period brought', async () => {
+    const after = new Date(Date.now() + 8 * DAY);
+    const final = await publishBulletin(open.db, staffId, committeeBallot, 'final', after);
+    if (!final.ok) throw new Error(final.error);
+    const [b, results] = await Promise.all([ballotDetail(open.db, committeeBallot), ballotResults(open.db, committeeBallot, after)]);
+    if (!b || results?.status !== 'closed') throw new Error('not closed');
+    const bulletin = { version: final.version, sha256: final.sha256 };
+    const posted = await postResultNotice(open.db, staffId, b, results.results, { ...bulletin, stage: 'final', objections: await objectionCount(open.db, committeeBallot) }, 'https://gz.test');
+    const notice = await open.db.selectFrom('notices').select('body').where('id', '=', posted.noticeId).executeTakeFirstOrThrow();
+    expect(notice.body).toContain(`异议期内共收到异议 2 件，每件异议及召集人的答复均已公开：https://gz.test/ballots/${committeeBallot}#objections`);
+    const none = await postResultNotice(open.db, staffId, b, results.results, { ...bulletin, stage: 'final', objections: 0 }, 'https://gz.test');
+    expect((await open.db.selectFrom('notices').select('body').where('id', '=', none.noticeId).executeTakeFirstOrThrow()).body).toContain('异议期内未收到异议。');
+    // an objection to the final announcement is refused, online or on paper
+    expect(await lodgeObjection(open.db, { ballotId: committeeBallot, userId: owners[0]!.userId, version: final.version, unitId: null, body: '对最终公告' }))
+      .toEqual({ ok: false, error: 'err.objectFinal', field: 'version' });
   });
 
   it('writes every step into the intact audit chain', async () => {

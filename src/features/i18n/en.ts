@@ -772,6 +772,7 @@ export const en: Record<MessageKey, string> = {
   'objections.received': "Objections received ({n})",
   'objections.none': "No objection was received during the objection period.",
   'objections.noneYet': "No objection received so far.",
+  'objections.json': "Objections and signatures (JSON)",
   'objections.tableOf': "Objections to version {n} of the result",
   'objections.col.flat': "Flat (building-entrance-room)",
   'objections.col.received': "Received",

@@ -771,6 +771,7 @@ export const zh = {
   'objections.received': "收到的异议（{n} 件）",
   'objections.none': "异议期内未收到异议。",
   'objections.noneYet': "暂未收到异议。",
+  'objections.json': "异议与签署数据（JSON）",
   'objections.tableOf': "对第 {n} 版结果公告的异议",
   'objections.col.flat': "房屋（楼栋-单元-房号）",
   'objections.col.received': "收到日期",
