@@ -16,9 +16,10 @@ import { postMeetingNotice, postResultNotice } from '../features/ballots/meeting
 import { objectionCount } from '../features/ballots/objections-service.ts';
 import { addDays, cstDate, cstMidnight, legalEarliestOpening } from '../features/ballots/notice-period.ts';
 import {
-  MATTER_CODES, ballotIdInput, bulletinInput, closeInput, castInput, choicesOf, createBallotInput, electorateTokens, noticeInput, paperInput, resolveElectorate,
+  MATTER_CODES, proxyInput, revokeProxyInput, ballotIdInput, bulletinInput, closeInput, castInput, choicesOf, createBallotInput, electorateTokens, noticeInput, paperInput, resolveElectorate,
 } from '../features/ballots/web-schemas.ts';
 import { privateStore } from './verification.ts';
+import { recordProxy, revokeProxy } from '../features/ballots/proxies-service.ts';
 
 // Owners' votes. Staff act for the convener (create, post the meeting notice, open,
 // close, enter paper/proxy/developer ballots, publish bulletins): each action finds the
@@ -157,6 +158,32 @@ export const ballotActions = {
         ballotId: a.ballot.ballotId, voterId: voter.id, castBy: a.user.id, channel: input.channel, choices, mandate: input.mandate, scanStorageKey: stored.key,
       });
       return res.ok ? { ok: true as const, receipt: res.receipt, voter: input.voter } : res;
+    },
+  }),
+
+  /** Records a written mandate checked by staff: the named account may then cast that voter's ballot online. */
+  recordProxy: defineAction({
+    accept: 'form',
+    input: proxyInput,
+    handler: async (input, ctx) => {
+      const a = await authorised(ctx.locals.user, 'ballot.enterPaper', input.ballotId);
+      if (!a) return forbidden;
+      const checked = await checkUpload(input.scan, PROOF_TYPES, SCAN_MAX);
+      if (!checked.ok) return { ok: false as const, error: checked.error, field: 'scan' };
+      const stored = await privateStore().put(checked.bytes);
+      return recordProxy(a.database, a.user.id, {
+        ballotId: a.ballot.ballotId, voterCode: input.grantor.voter, proxyPhone: input.proxyPhone, grantedByOwnerId: input.grantor.ownerId, mandate: input.mandate, scanStorageKey: stored.key,
+      });
+    },
+  }),
+
+  revokeProxy: defineAction({
+    accept: 'form',
+    input: revokeProxyInput,
+    handler: async (input, ctx) => {
+      const a = await authorised(ctx.locals.user, 'ballot.enterPaper', input.ballotId);
+      if (!a) return forbidden;
+      return revokeProxy(a.database, a.user.id, a.ballot.ballotId, input.proxyId);
     },
   }),
 

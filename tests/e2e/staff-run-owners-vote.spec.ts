@@ -7,7 +7,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { test, expect, setPrefs } from './support/fixtures.ts';
 import { HEBIN_STAFF, signIn } from './support/accounts.ts';
-import { BallotPage, PNG, addOwner, resident, residentId } from './pages/ballot-page.ts';
+import { BallotPage, PNG, addOwner, createBallot, resident, residentId } from './pages/ballot-page.ts';
 
 // Issue 4, part 7: staff run an owners' vote from the meeting notice to the published
 // bulletin, owners vote (one changes their ballot, one uses only the keyboard), staff
@@ -26,24 +26,6 @@ const cstDay = (offsetDays = 0) => new Date(Date.now() + 8 * 3_600_000 + offsetD
 async function axe(page: Page, what: string) {
   const res = await new AxeBuilder({ page }).withTags(TAGS).analyze();
   expect(res.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`), `axe on ${what}`).toEqual([]);
-}
-
-async function createBallot(page: Page, estateId: string, v: { title: string; opensAt?: string; closesAt?: string; matters: [string, string][] }) {
-  await page.goto('/admin/ballots/new');
-  await page.getByLabel('召集人').selectOption('subdistrict');
-  await page.getByLabel('表决名称').fill(v.title);
-  await page.getByLabel('说明').fill('改造方案详见项目公示。\n表决以最后一次提交为准。');
-  await page.locator(`#estate-${estateId}`).check();
-  await page.locator(`#buildings-${estateId}`).fill('2');
-  for (const [i, [title, item]] of v.matters.entries()) {
-    await page.getByLabel(`事项 ${i + 1}：标题`).fill(title);
-    await page.getByLabel(`事项 ${i + 1}：民法典第二百七十八条`).selectOption(item);
-  }
-  if (v.opensAt) await page.getByLabel('表决开始时间').fill(v.opensAt);
-  if (v.closesAt) await page.getByLabel('表决截止时间').fill(v.closesAt);
-  await page.getByRole('button', { name: '保存为草稿' }).click();
-  await expect(page).toHaveURL(/\/admin\/ballots\/\d+$/);
-  return page.url().split('/').pop()!;
 }
 
 test('staff run an owners’ vote: notice, opening after 15 days, online, changed, keyboard and paper ballots, close, bulletin that recounts to the results', async ({ page, browser }) => {

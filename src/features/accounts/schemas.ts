@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { normaliseMobile } from './mobile.ts';
 
 // Messages are dictionary keys; pages show them in the visitor's language.
-const mobile = z
+export const mobile = z
   .string()
   .trim()
   .transform((v, ctx) => {

@@ -23,13 +23,13 @@ export async function recordProxy(db: DB, actorUserId: number, input: ProxyInput
     const ballot = await trx.selectFrom('ballots').select(['status', 'closes_at']).where('id', '=', input.ballotId).executeTakeFirst();
     if (!ballot || ballot.status !== 'open' || now >= ballot.closes_at) return { ok: false as const, error: 'err.ballotNotOpen' };
     const voter = await trx.selectFrom('ballot_voters').select(['id', 'developer']).where('ballot_id', '=', input.ballotId).where('code', '=', input.voterCode).executeTakeFirst();
-    if (!voter) return { ok: false as const, error: 'err.noSuchVoter', field: 'voter' };
-    if (voter.developer) return { ok: false as const, error: 'err.proxyDeveloper', field: 'voter' };
+    if (!voter) return { ok: false as const, error: 'err.noSuchVoter', field: 'grantor' };
+    if (voter.developer) return { ok: false as const, error: 'err.proxyDeveloper', field: 'grantor' };
     const grantor = await sql<{ holds: boolean }>`
       select exists (select 1 from ballot_voter_units bvu join unit_owners uo on uo.unit_id = bvu.unit_id and uo.owner_id = bvo.register_owner_id
                      where bvu.voter_id = bvo.voter_id) as holds
       from ballot_voter_owners bvo where bvo.voter_id = ${voter.id} and bvo.register_owner_id = ${input.grantedByOwnerId}`.execute(trx);
-    if (!grantor.rows[0]?.holds) return { ok: false as const, error: 'err.grantorNotOwner', field: 'grantedBy' };
+    if (!grantor.rows[0]?.holds) return { ok: false as const, error: 'err.grantorNotOwner', field: 'grantor' };
     const proxy = await trx.selectFrom('users').select(['id', 'disabled_at']).where('phone', '=', input.proxyPhone).executeTakeFirst();
     if (!proxy || proxy.disabled_at) return { ok: false as const, error: 'err.noSuchAccount', field: 'proxyPhone' };
     const active = await trx.selectFrom('ballot_proxies').select('id').where('voter_id', '=', voter.id).where('proxy_user_id', '=', proxy.id)

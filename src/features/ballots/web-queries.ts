@@ -126,7 +126,7 @@ export async function myVoters(db: DB, ballotId: number, userId: number) {
   const [units, casts, choices] = await Promise.all([
     db.selectFrom('ballot_voter_units').where('voter_id', 'in', ids).select(['voter_id', 'building', 'entrance', 'room', 'area_cm2']).execute(),
     db.selectFrom('ballot_casts').where('ballot_id', '=', ballotId).where('voter_id', 'in', ids)
-      .select(['voter_id', 'cast_by', 'channel', 'cast_at', 'id']).orderBy('id', 'desc').execute(),
+      .select(['voter_id', 'cast_by', 'channel', 'cast_right', 'cast_at', 'id']).orderBy('id', 'desc').execute(),
     db.selectFrom('ballot_choices').innerJoin('ballot_matters', 'ballot_matters.id', 'ballot_choices.matter_id')
       .where('ballot_choices.voter_id', 'in', ids).select(['ballot_choices.voter_id', 'ballot_matters.code', 'ballot_choices.choice']).execute(),
   ]);
@@ -136,8 +136,9 @@ export async function myVoters(db: DB, ballotId: number, userId: number) {
       id: v.id,
       code: v.code,
       receipt: v.receipt,
+      right: v.cast_right,
       units: units.filter((u) => u.voter_id === v.id).map((u) => ({ building: u.building, entrance: u.entrance, room: u.room, areaCm2: u.area_cm2 })).sort(compareUnitKeys),
-      last: last ? { at: last.cast_at, channel: last.channel, byMe: last.cast_by === userId, casts: casts.filter((c) => c.voter_id === v.id).length } : null,
+      last: last ? { at: last.cast_at, channel: last.channel, right: last.cast_right, byMe: last.cast_by === userId, casts: casts.filter((c) => c.voter_id === v.id).length } : null,
       counted: Object.fromEntries(choices.filter((c) => c.voter_id === v.id).map((c) => [c.code, c.choice])) as Record<string, 'agree' | 'oppose' | 'abstain'>,
     };
   });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isArt278Item, type Art278Item } from './matters.ts';
 import { parseLocalDateTime, validDate } from './notice-period.ts';
+import { mobile } from '../accounts/schemas.ts';
 
 // Staff and owner inputs of the ballot forms; messages are dictionary keys. Every form
 // works without JavaScript: matters are rows of parallel fields (blank rows are
@@ -124,3 +125,18 @@ export function choicesOf(input: Record<string, unknown>, codes: readonly string
   }
   return out;
 }
+
+/** A written mandate (授权委托书) that lets an account cast a voter's ballot online. */
+export const proxyInput = z.object({
+  ballotId: id,
+  // the voter and the owner on the roll who signed, chosen together: "V0001:123"
+  grantor: z.string().trim().regex(/^V\d{4,6}:\d{1,10}$/, 'err.grantorNotOwner').transform((v) => {
+    const [voter, owner] = v.split(':');
+    return { voter: voter!, ownerId: Number(owner) };
+  }),
+  proxyPhone: mobile,
+  mandate: text(2000),
+  scan: z.instanceof(File, { message: 'err.scanRequired' }),
+});
+
+export const revokeProxyInput = z.object({ ballotId: id, proxyId: id });

@@ -49,6 +49,25 @@ export async function resident(browser: Browser, phone: string, name: string, cl
   return page;
 }
 
+/** Staff create a draft vote of building 2 of an estate; returns its id. */
+export async function createBallot(page: Page, estateId: string, v: { title: string; opensAt?: string; closesAt?: string; matters: [string, string][] }) {
+  await page.goto('/admin/ballots/new');
+  await page.getByLabel('召集人').selectOption('subdistrict');
+  await page.getByLabel('表决名称').fill(v.title);
+  await page.getByLabel('说明').fill('改造方案详见项目公示。\n表决以最后一次提交为准。');
+  await page.locator(`#estate-${estateId}`).check();
+  await page.locator(`#buildings-${estateId}`).fill('2');
+  for (const [i, [title, item]] of v.matters.entries()) {
+    await page.getByLabel(`事项 ${i + 1}：标题`).fill(title);
+    await page.getByLabel(`事项 ${i + 1}：民法典第二百七十八条`).selectOption(item);
+  }
+  if (v.opensAt) await page.getByLabel('表决开始时间').fill(v.opensAt);
+  if (v.closesAt) await page.getByLabel('表决截止时间').fill(v.closesAt);
+  await page.getByRole('button', { name: '保存为草稿' }).click();
+  await expect(page).toHaveURL(/\/admin\/ballots\/\d+$/);
+  return page.url().split('/').pop()!;
+}
+
 export class BallotPage {
   constructor(readonly page: Page, readonly id: string) {}
 

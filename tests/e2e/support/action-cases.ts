@@ -102,6 +102,13 @@ export const CASES: Case[] = [
     action: 'ballots.enterPaper', verb: 'ballot.enterPaper',
     form: (fx) => ({ ballotId: String(fx.ballotId ?? 1), voter: 'V0001', channel: 'paper', mandate: '矩阵纸质票', m1: 'agree', scan: { name: 's.png', mimeType: 'image/png', buffer: PNG } }),
   },
+  {
+    action: 'ballots.recordProxy', verb: 'ballot.enterPaper',
+    form: (fx) => ({
+      ballotId: String(fx.ballotId ?? 1), grantor: 'V0001:1', proxyPhone: '13900000103', mandate: '矩阵授权委托书', scan: { name: 's.png', mimeType: 'image/png', buffer: PNG },
+    }),
+  },
+  { action: 'ballots.revokeProxy', verb: 'ballot.enterPaper', form: (fx) => ({ ballotId: String(fx.ballotId ?? 1), proxyId: '999999' }) },
   { action: 'ballots.publishBulletin', verb: 'ballot.manage', form: (fx) => ({ ballotId: String(fx.ballotId ?? 1), stage: 'preliminary' }) },
   { action: 'ballots.cast', verb: 'ballot.cast', form: (fx) => ({ ballotId: String(fx.ballotId ?? 1), m1: 'agree' }) },
   { action: 'ballotObjections.lodge', verb: 'ballot.object', form: (fx) => ({ ballotId: String(fx.ballotId ?? 1), version: '1', body: '矩阵异议' }) },
