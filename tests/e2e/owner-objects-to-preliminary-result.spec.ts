@@ -93,8 +93,8 @@ test('an owner objects to a preliminary result, staff answer it and record a let
   await owner.getByLabel('异议内容').fill(objection);
   await owner.getByRole('button', { name: '提交异议' }).click();
   await expect(owner.getByRole('status')).toHaveText('您的异议已提交，已在下面公开列出。');
-  const row = owner.locator('#objections-v1 tr[data-channel="online"]');
-  await expect(row.locator('th')).toHaveText('1-2-501');
+  const row = owner.locator('#objections-v1 li[data-channel="online"]');
+  await expect(row.locator('.flat')).toHaveText('1-2-501');
   await expect(row.locator('.objection-text')).toHaveText(objection); // shown as text, never as markup
   await expect(row).toContainText(slashed(cstDay()));
   await expect(row).toContainText('尚未答复');
@@ -106,7 +106,7 @@ test('an owner objects to a preliminary result, staff answer it and record a let
 
   // Staff answer it, record a paper letter received today and the chair's signature.
   await page.goto(`/admin/ballots/${id}`);
-  const onlineId = (await page.locator('#objections-v1 tr[data-channel="online"]').getAttribute('data-objection'))!;
+  const onlineId = (await page.locator('#objections-v1 li[data-channel="online"]').getAttribute('data-objection'))!;
   await page.locator(`#respond-${onlineId}`).fill('经核对不动产登记，1-2-501 面积为 85.23 平方米，与结果公告一致。');
   await page.locator(`form.respond-form[data-objection="${onlineId}"]`).getByRole('button', { name: '发布答复' }).click();
   await expect(page.getByRole('status')).toHaveText('答复已发布。');
@@ -138,14 +138,14 @@ test('an owner objects to a preliminary result, staff answer it and record a let
 
   // The public page shows both objections, dated, the answer and the signature; never a name.
   await visitor.goto(`/ballots/${id}`);
-  const rows = visitor.locator('#objections-v1 tbody tr');
+  const rows = visitor.locator('#objections-v1 > li');
   await expect(rows).toHaveCount(2);
-  const online = visitor.locator('#objections-v1 tr[data-channel="online"]');
+  const online = visitor.locator('#objections-v1 li[data-channel="online"]');
   await expect(online).toHaveAttribute('data-answered', 'true');
   await expect(online.locator('.objection-response')).toContainText('与结果公告一致');
   await expect(online.locator('.objection-response')).toContainText(`答复时间 ${slashed(cstDay())}`);
-  const letter = visitor.locator('#objections-v1 tr[data-channel="written"]');
-  await expect(letter.locator('th')).toHaveText('1-2-502');
+  const letter = visitor.locator('#objections-v1 li[data-channel="written"]');
+  await expect(letter.locator('.flat')).toHaveText('1-2-502');
   await expect(letter).toContainText('书面送交');
   await expect(letter).toContainText(slashed(cstDay()));
   await expect(visitor.locator('#cosignatures-v1 li')).toHaveText(`王主任 · 主任 · 签署日期 ${slashed(cstDay())}`);
@@ -162,6 +162,6 @@ test('an owner objects to a preliminary result, staff answer it and record a let
   await setPrefs(visitor, { lang: 'en', elder: true });
   await visitor.goto(`/ballots/${id}`);
   await expect(visitor.locator('#objections-heading')).toHaveText('Objections and signatures');
-  await expect(visitor.locator('#objections-v1 tr[data-channel="written"]')).toContainText('In writing');
+  await expect(visitor.locator('#objections-v1 li[data-channel="written"]')).toContainText('In writing');
   await axe(visitor, 'the public objections (en, elder mode)');
 });
