@@ -9,12 +9,14 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startDatabase } from '../lib/db/index.ts';
+import { db, startDatabase } from '../lib/db/index.ts';
 import { config } from '../lib/config.ts';
 import { DataDirLockedError } from '../lib/db/data-dir-lock.ts';
 import { seedDatabase } from '../../db/seed/seed-database.ts';
 import { idKey } from '../lib/id-key.ts';
 import { castNodeRoute } from '../features/ballots/cast-node-route.ts';
+import { startCastNotices } from '../features/ballots/cast-notices.ts';
+import { outboxSender } from '../features/accounts/sms.ts';
 
 process.env.ASTRO_NODE_AUTOSTART = 'disabled';
 const cfg = config();
@@ -66,6 +68,8 @@ if (workers > 1 && cluster.isPrimary) {
     if (code !== 0) console.error(`worker ${worker.process.pid} exited with ${code}`);
   });
 } else {
+  const database = await db();
+  startCastNotices(database, outboxSender(database));
   await listen();
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -64,6 +64,12 @@ test('an owner’s written mandate lets a proxy vote online until staff revoke i
   await expect(page.locator('#proxy-list')).toContainText('庚业主之子');
   await expect(page.locator('#proxy-list')).not.toContainText(proxyPhone); // masked
   await axe(page, 'the staff ballot page with a mandate');
+  // the scan is evidence for the office only
+  const scanHref = (await page.locator('#proxy-list a', { hasText: '委托书扫描件' }).getAttribute('href'))!;
+  const scan = await page.request.get(scanHref);
+  expect(scan.status()).toBe(200);
+  expect(scan.headers()['content-type']).toBe('image/png');
+  expect((await proxy.request.get(scanHref)).status()).toBe(403);
 
   // The proxy votes on the owner's behalf; the owner sees the ballot and who cast it.
   const proxyBallot = new BallotPage(proxy, id);

@@ -80,6 +80,13 @@ export interface BallotCastsTable {
   cast_at: CreatedAt;
 }
 
+/** The high-water mark of the sweep that tells a household's other owners about a cast. */
+export interface BallotCastNoticesTable {
+  singleton: Generated<boolean>;
+  last_cast_id: number;
+  swept_at: Generated<Date>;
+}
+
 export type CastRight = 'owner' | 'new_owner' | 'proxy' | 'staff';
 
 /** A written mandate (授权委托书) recorded by staff: the named account may cast the voter's ballot online. */

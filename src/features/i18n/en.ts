@@ -862,4 +862,10 @@ export const en: Record<MessageKey, string> = {
   'proxies.revokedAt': "Revoked on {time}",
   'proxies.done': "Mandate recorded: the proxy can now cast this household’s ballot online.",
   'proxies.revoked': "Mandate revoked.",
+  'err.noSuchFile': "No such file",
+  'proxies.viewScan': "View the signed mandate of {voter}",
+  'castNotice.sms': "[Gongzhi] “{title}”: the ballot of your household ({flats}) was cast on {time} by {by}; the last ballot before the close counts. Receipt {receipt}. Questions: contact the subdistrict office.",
+  'castNotice.byOwner': "another owner",
+  'castNotice.byProxy': "the proxy (under a written mandate)",
+  'castNotice.byStaff': "staff (a paper or proxy ballot entered)",
 };

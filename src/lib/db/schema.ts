@@ -44,6 +44,7 @@ export interface Database {
   ballot_voter_owners: B.BallotVoterOwnersTable;
   ballot_casts: B.BallotCastsTable;
   ballot_proxies: B.BallotProxiesTable;
+  ballot_cast_notices: B.BallotCastNoticesTable;
   ballot_choices: B.BallotChoicesTable;
   ballot_bulletins: B.BallotBulletinsTable;
   ballot_objections: B.BallotObjectionsTable;
