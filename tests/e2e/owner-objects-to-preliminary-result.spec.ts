@@ -68,6 +68,10 @@ test('an owner objects to a preliminary result, staff answer it and record a let
   await page.getByRole('button', { name: '发布初步结果公告' }).click();
   await expect(page.getByRole('status')).toHaveText('已发布第 1 版结果公告。');
   await expect(page.locator('#objection-period')).toHaveAttribute('data-state', 'open');
+  // the preliminary result notice tells owners where and how long they may object
+  await page.locator('#ballot-notices a', { hasText: '初步公告' }).click();
+  await expect(page.locator('.notice-body')).toContainText(`/ballots/${id}#lodge 网上提出`);
+  await expect(page.locator('.notice-body')).toContainText('7 日内');
 
   const visitor = await (await browser.newContext()).newPage();
   await visitor.goto(`/ballots/${id}`);

@@ -93,7 +93,7 @@ export function resultNoticeText(b: BallotDetail, results: RecountResult, bullet
     `文件 SHA-256：${bulletin.sha256}`,
     `每位投票人可在 ${baseUrl}/ballots/${b.id} 用回执码查询自己的表决票是否计入。`,
     ...(bulletin.stage === 'preliminary'
-      ? [`如有异议，请于本公告发布之日起 ${b.objection_days} 日内向${convenerZh(b.convener, b.subdistrict)}书面提出；异议期满后发布最终公告，更正将发布新版本。`]
+      ? [`如有异议，请于本公告发布之日起 ${b.objection_days} 日内向${convenerZh(b.convener, b.subdistrict)}书面提出，已认证业主也可在 ${baseUrl}/ballots/${b.id}#lodge 网上提出；收到的异议（只列房号）和答复都在该页公开。异议期满后发布最终公告，更正将发布新版本。`]
       : [
         ...(bulletin.objections !== undefined
           ? [bulletin.objections === 0
