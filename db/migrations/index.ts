@@ -7,6 +7,7 @@ import * as m0005 from './0005_cast_function.ts';
 import * as m0006 from './0006_ballot_objections_cosign.ts';
 import * as m0007 from './0007_cast_rights.ts';
 import * as m0008 from './0008_cast_notifications.ts';
+import * as m0009 from './0009_cast_hot_path.ts';
 
 // Listed by hand: a bundled server has no migrations folder to read.
 const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0006_ballot_objections_cosign': m0006,
   '0007_cast_rights': m0007,
   '0008_cast_notifications': m0008,
+  '0009_cast_hot_path': m0009,
 };
 
 export const migrationProvider: MigrationProvider = {

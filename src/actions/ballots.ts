@@ -209,8 +209,8 @@ export const ballotActions = {
 
   /**
    * An owner's online ballot: every matter, for the voter whose flats they own; the last
-   * one before the close counts. Rate-limited per user (LIMITS.cast): castOnline counts an
-   * accepted cast inside its own statement, so only refused attempts are counted here.
+   * one before the close counts. Accepted casts are limited per household inside castOnline;
+   * refused attempts (not a voter here) are limited per account (LIMITS.castRefused).
    */
   cast: defineAction({
     accept: 'form',
@@ -228,10 +228,10 @@ export const ballotActions = {
       if (missing) return { ok: false as const, error: 'err.everyMatter', field: missing };
       if (MATTER_CODES.some((c) => !codes.includes(c) && (input as Record<string, unknown>)[c] !== undefined)) return { ok: false as const, error: 'err.unknownMatter' };
       const key = String(user.id);
-      if (!(await within(database, LIMITS.cast, key))) return { ok: false as const, error: 'err.rateLimited' };
+      if (!(await within(database, LIMITS.castRefused, key))) return { ok: false as const, error: 'err.rateLimited' };
       const res = await castOnline(database, { ballotId: input.ballotId, userId: user.id, voterCode: input.voter, choices });
       // refused attempts count too (an accepted cast was already counted by castOnline)
-      if (!res.ok && (res.error === 'err.notAVoter' || res.error === 'err.chooseVoter')) await hit(database, LIMITS.cast, key);
+      if (!res.ok && (res.error === 'err.notAVoter' || res.error === 'err.chooseVoter')) await hit(database, LIMITS.castRefused, key);
       return res;
     },
   }),

@@ -15,8 +15,9 @@ export const LIMITS = {
   sms: { bucket: 'sms', max: 5, windowSeconds: 60 * 60 },
   smsIp: { bucket: 'sms_ip', max: 20, windowSeconds: 60 * 60 },
   reset: { bucket: 'reset', max: 5, windowSeconds: 60 * 60 },
-  // casting counts inside its own statement (src/features/ballots/fast-cast.ts: CAST_LIMIT)
-  cast: { bucket: 'cast', max: 30, windowSeconds: 60 },
+  // refused ballot forms per account; accepted casts are limited per household inside the
+  // cast's own database call (src/features/ballots/fast-cast.ts: CAST_LIMIT)
+  castRefused: { bucket: 'cast', max: 30, windowSeconds: 60 },
   objection: { bucket: 'objection', max: 10, windowSeconds: 60 * 60 },
 } satisfies Record<string, Limit>;
 
