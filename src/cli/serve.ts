@@ -69,7 +69,7 @@ if (workers > 1 && cluster.isPrimary) {
   });
 } else {
   const database = await db();
-  startCastNotices(database, outboxSender(database));
+  startCastNotices(database, (trx) => outboxSender(trx));
   await listen();
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -11,6 +11,12 @@ import { compareUnitKeys } from './natural-order.ts';
 // household's flats except the person who cast it.
 
 type DB = Kysely<Database>;
+/**
+ * The sender, given the sweep's transaction: the outbox then writes its messages in that
+ * transaction (exactly once with the mark; and on PGlite, whose one connection the
+ * transaction holds, any other query would wait for it forever).
+ */
+export type SenderFor = (trx: DB) => SmsSender;
 
 /** A cast statement commits within milliseconds; a cast younger than this may still be in flight. */
 export const SETTLE_MS = 30_000;
@@ -35,8 +41,9 @@ interface Text {
 }
 
 /** One batch: texts for the settled casts after the mark; returns how many casts it passed. */
-async function sweepBatch(db: DB, sms: SmsSender, now: Date): Promise<{ casts: number; texts: number } | null> {
+async function sweepBatch(db: DB, smsVia: SenderFor, now: Date): Promise<{ casts: number; texts: number } | null> {
   return db.transaction().execute(async (trx) => {
+    const sms = smsVia(trx);
     const mark = await trx.selectFrom('ballot_cast_notices').select('last_cast_id').forUpdate().skipLocked().executeTakeFirst();
     if (!mark) return null; // another instance is sweeping
     const due = await sql<Due>`
@@ -72,10 +79,10 @@ async function sweepBatch(db: DB, sms: SmsSender, now: Date): Promise<{ casts: n
 }
 
 /** Sweeps until every settled cast has been passed (or another instance holds the mark). */
-export async function sweepCastNotices(db: DB, sms: SmsSender, now = new Date()): Promise<{ casts: number; texts: number }> {
+export async function sweepCastNotices(db: DB, smsVia: SenderFor, now = new Date()): Promise<{ casts: number; texts: number }> {
   const total = { casts: 0, texts: 0 };
   for (;;) {
-    const batch = await sweepBatch(db, sms, now);
+    const batch = await sweepBatch(db, smsVia, now);
     if (!batch || batch.casts === 0) return total;
     total.casts += batch.casts;
     total.texts += batch.texts;
@@ -83,12 +90,12 @@ export async function sweepCastNotices(db: DB, sms: SmsSender, now = new Date())
 }
 
 /** Sweeps every `everyMs` in this process; returns a stop function. */
-export function startCastNotices(db: DB, sms: SmsSender, everyMs = 15_000): () => void {
+export function startCastNotices(db: DB, smsVia: SenderFor, everyMs = 15_000): () => void {
   let running = false;
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    sweepCastNotices(db, sms)
+    sweepCastNotices(db, smsVia)
       .catch((error: unknown) => console.error(`[表决通知 / ballot notices] ${error instanceof Error ? error.message : String(error)}`))
       .finally(() => (running = false));
   }, everyMs);
