@@ -1,5 +1,4 @@
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
+import { expectAxeClean } from './support/axe.ts';
 import { test, expect } from './support/fixtures.ts';
 import { HEBIN_STAFF, signIn } from './support/accounts.ts';
 import { BallotPage, PNG, addOwner, createBallot, resident, residentId } from './pages/ballot-page.ts';
@@ -11,14 +10,9 @@ import { BallotPage, PNG, addOwner, createBallot, resident, residentId } from '.
 //
 // The owner is one this spec adds to flat 2-2-601 of the first demo estate on a legal basis.
 
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const DAY = 86_400_000;
 const cstDay = (offsetDays = 0) => new Date(Date.now() + 8 * 3_600_000 + offsetDays * DAY).toISOString().slice(0, 10);
 
-async function axe(page: Page, what: string) {
-  const res = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-  expect(res.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`), `axe on ${what}`).toEqual([]);
-}
 
 test('an owner’s written mandate lets a proxy vote online until staff revoke it', async ({ page, browser }) => {
   test.setTimeout(180_000);
@@ -63,7 +57,7 @@ test('an owner’s written mandate lets a proxy vote online until staff revoke i
   await expect(page.locator('#proxy-list tbody tr')).toHaveCount(1);
   await expect(page.locator('#proxy-list')).toContainText('庚业主之子');
   await expect(page.locator('#proxy-list')).not.toContainText(proxyPhone); // masked
-  await axe(page, 'the staff ballot page with a mandate');
+  await expectAxeClean(page, 'the staff ballot page with a mandate');
   // the scan is evidence for the office only
   const scanHref = (await page.locator('#proxy-list a', { hasText: '委托书扫描件' }).getAttribute('href'))!;
   const scan = await page.request.get(scanHref);
@@ -76,7 +70,7 @@ test('an owner’s written mandate lets a proxy vote online until staff revoke i
   await proxyBallot.goto();
   await expect(proxy.locator('.my-voter')).toContainText('2-2-601');
   await expect(proxy.locator('[id^="right-"]')).toContainText('授权委托书');
-  await axe(proxy, 'the ballot page of a proxy');
+  await expectAxeClean(proxy, 'the ballot page of a proxy');
   const receipt = await proxyBallot.vote(['agree', 'oppose']);
   await owner.goto(`/ballots/${id}`);
   await expect(owner.locator('.my-voter')).toContainText('由受托人依授权委托书投出');

@@ -1,5 +1,4 @@
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
+import { expectAxeClean } from './support/axe.ts';
 import { test, expect, setPrefs } from './support/fixtures.ts';
 import { HEBIN_STAFF, signIn } from './support/accounts.ts';
 import { addOwner, resident, residentId } from './pages/ballot-page.ts';
@@ -13,15 +12,10 @@ import { addOwner, resident, residentId } from './pages/ballot-page.ts';
 // The voters are owners this spec adds to building 1, entrance 2 of the first demo
 // estate on a legal basis, out of the way of the other ballot specs.
 
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const DAY = 86_400_000;
 const cstDay = (offsetDays = 0) => new Date(Date.now() + 8 * 3_600_000 + offsetDays * DAY).toISOString().slice(0, 10);
 const slashed = (d: string) => d.replaceAll('-', '/');
 
-async function axe(page: Page, what: string) {
-  const res = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-  expect(res.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`), `axe on ${what}`).toEqual([]);
-}
 
 test('an owner objects to a preliminary result, staff answer it and record a letter and the committee’s signature, and the public page shows them dated', async ({ page, browser }) => {
   test.setTimeout(240_000);
@@ -78,7 +72,7 @@ test('an owner objects to a preliminary result, staff answer it and record a let
   await expect(visitor.locator('#objection-period')).toContainText(slashed(cstDay(7)));
   await expect(visitor.locator('.bulletin-records[data-version="1"] .no-objections')).toHaveText('暂未收到异议。');
   await expect(visitor.getByRole('link', { name: '已认证的业主请登录后提出异议' })).toBeVisible();
-  await axe(visitor, 'the public page during the objection period');
+  await expectAxeClean(visitor, 'the public page during the objection period');
 
   // Someone not on the roll gets no form, and a forged objection is refused.
   await stranger.goto(`/ballots/${id}`);
@@ -106,7 +100,7 @@ test('an owner objects to a preliminary result, staff answer it and record a let
   await neighbour.goto(`/ballots/${id}`);
   await neighbour.getByRole('button', { name: '提交异议' }).click();
   await expect(neighbour.locator('#lodge-body-err')).toHaveText('请填写异议内容');
-  await axe(neighbour, 'the objection form, refused');
+  await expectAxeClean(neighbour, 'the objection form, refused');
 
   // Staff answer it, record a paper letter received today and the chair's signature.
   await page.goto(`/admin/ballots/${id}`);
@@ -135,7 +129,7 @@ test('an owner objects to a preliminary result, staff answer it and record a let
   await page.locator('#cosign-form').getByLabel('委员姓名').fill('王主任');
   await page.locator('#cosign-form').getByRole('button', { name: '登记签署' }).click();
   await expect(page.locator('#c-memberName-err')).toHaveText('这位委员已经签署过这一版结果公告');
-  await axe(page, 'the staff ballot page with objections');
+  await expectAxeClean(page, 'the staff ballot page with objections');
   // the final announcement waits for the end of the objection period
   await page.getByRole('button', { name: '发布最终公告' }).click();
   await expect(page.getByRole('alert')).toHaveText('异议期尚未结束，暂不能发布最终结果公告');
@@ -162,10 +156,10 @@ test('an owner objects to a preliminary result, staff answer it and record a let
   expect(data.versions[0].objections[0].response).toContain('与结果公告一致');
   expect(data.versions[0].cosignatures).toEqual([{ name: '王主任', role: 'chair', signedOn: cstDay() }]);
   expect(JSON.stringify(data)).not.toMatch(/戊业主|己业主|lodged|recorded/);
-  await axe(visitor, 'the public objections and signatures');
+  await expectAxeClean(visitor, 'the public objections and signatures');
   await setPrefs(visitor, { lang: 'en', elder: true });
   await visitor.goto(`/ballots/${id}`);
   await expect(visitor.locator('#objections-heading')).toHaveText('Objections and signatures');
   await expect(visitor.locator('#objections-v1 li[data-channel="written"]')).toContainText('In writing');
-  await axe(visitor, 'the public objections (en, elder mode)');
+  await expectAxeClean(visitor, 'the public objections (en, elder mode)');
 });

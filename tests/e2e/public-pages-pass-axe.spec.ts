@@ -1,7 +1,6 @@
-import AxeBuilder from '@axe-core/playwright';
+import { axeViolations } from './support/axe.ts';
 import { test, expect, setPrefs } from './support/fixtures.ts';
 
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const MAP_LAYERS = '.leaflet-marker-pane, .leaflet-overlay-pane';
 
 const MODES = [
@@ -28,11 +27,10 @@ for (const mode of MODES) {
       // Map markers sit as close as their estates do, so they cannot all meet the 24 px
       // target spacing; WCAG 2.5.8's "equivalent" exception applies because the project list
       // on the same page links to every project. Every other rule still runs on the map.
-      const page_ = await new AxeBuilder({ page }).withTags(TAGS).exclude(MAP_LAYERS).analyze();
-      const map = (await page.locator(MAP_LAYERS).count())
-        ? await new AxeBuilder({ page }).withTags(TAGS).include(MAP_LAYERS).disableRules(['target-size']).analyze()
-        : { violations: [] };
-      const summary = [...page_.violations, ...map.violations].map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
+      const summary = [
+        ...(await axeViolations(page, { exclude: MAP_LAYERS })),
+        ...((await page.locator(MAP_LAYERS).count()) ? await axeViolations(page, { include: MAP_LAYERS, disableRules: ['target-size'] }) : []),
+      ];
       expect(summary, `axe on ${url}`).toEqual([]);
     }
   });

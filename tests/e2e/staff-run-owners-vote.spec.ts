@@ -3,8 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
+import { expectAxeClean } from './support/axe.ts';
 import { test, expect, setPrefs } from './support/fixtures.ts';
 import { HEBIN_STAFF, signIn } from './support/accounts.ts';
 import { BallotPage, PNG, addOwner, createBallot, resident, residentId } from './pages/ballot-page.ts';
@@ -18,15 +17,10 @@ import { BallotPage, PNG, addOwner, createBallot, resident, residentId } from '.
 // them: register imports by other specs replace the register-based demo owners of that
 // estate, but leave owners on another legal basis in place.
 
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const BEIDU_STAFF = '13900000002';
 const DAY = 86_400_000;
 const cstDay = (offsetDays = 0) => new Date(Date.now() + 8 * 3_600_000 + offsetDays * DAY).toISOString().slice(0, 10);
 
-async function axe(page: Page, what: string) {
-  const res = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-  expect(res.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`), `axe on ${what}`).toEqual([]);
-}
 
 test('staff run an owners’ vote: notice, opening after 15 days, online, changed, keyboard and paper ballots, close, bulletin that recounts to the results', async ({ page, browser }) => {
   test.setTimeout(300_000);
@@ -59,7 +53,7 @@ test('staff run an owners’ vote: notice, opening after 15 days, online, change
 
   // A vote whose notice goes up today cannot open before 15 full days have passed.
   const early = await createBallot(page, estateId, { title: `提前开始的表决 ${stamp}`, matters: [['加装电梯', '7']] });
-  await axe(page, 'the staff ballot page (draft)');
+  await expectAxeClean(page, 'the staff ballot page (draft)');
   await expect(page.getByLabel('张贴日期')).toHaveValue(cstDay());
   await page.getByRole('button', { name: '发布会议通知' }).click();
   await expect(page.getByRole('status')).toHaveText('会议通知已发布，名册已公开供核对。');
@@ -88,10 +82,10 @@ test('staff run an owners’ vote: notice, opening after 15 days, online, change
   await expect(rollPage.locator('#roll-state')).toContainText('名册预览');
   await expect(rollPage.locator('#roll')).toContainText('2-1-101');
   await expect(rollPage.locator('#roll')).not.toContainText('甲业主');
-  await axe(rollPage, 'the roll');
+  await expectAxeClean(rollPage, 'the roll');
   await page.getByRole('button', { name: '开始表决' }).click();
   await expect(page.getByRole('status')).toContainText('表决已开始，名册已冻结');
-  await axe(page, 'the staff ballot page (open)');
+  await expectAxeClean(page, 'the staff ballot page (open)');
 
   // Staff of another subdistrict neither see nor manage it.
   const beidu = await (await browser.newContext()).newPage();
@@ -113,14 +107,14 @@ test('staff run an owners’ vote: notice, opening after 15 days, online, change
   const a = new BallotPage(ownerA, id);
   await a.goto();
   await expect(ownerA.locator('#turnout')).toBeVisible();
-  await axe(ownerA, 'the ballot page of an owner');
+  await expectAxeClean(ownerA, 'the ballot page of an owner');
   // leaving a matter out is refused next to it
   await a.matter(1).getByLabel('同意', { exact: true }).check();
   await ownerA.getByRole('button', { name: '下一步：确认' }).click();
   await expect(ownerA.locator('fieldset.choice[data-matter="m2"] .field-error')).toHaveText('请对每一项表决事项作出选择');
-  await axe(ownerA, 'the refused confirmation');
+  await expectAxeClean(ownerA, 'the refused confirmation');
   const receiptA = await a.vote(['oppose', 'agree', 'abstain']);
-  await axe(ownerA, 'the receipt');
+  await expectAxeClean(ownerA, 'the receipt');
   const receiptB = await new BallotPage(ownerB, id).vote(['agree', 'agree', 'agree']);
   expect(receiptB).not.toBe(receiptA);
   expect(await a.vote(['agree', 'oppose', 'abstain'])).toBe(receiptA);
@@ -149,7 +143,7 @@ test('staff run an owners’ vote: notice, opening after 15 days, online, change
   await ownerC.keyboard.press('Enter');
   await expect(ownerC.getByRole('heading', { level: 1 })).toHaveText('请确认您的表决');
   await expect(ownerC.locator('#confirm-choices tr[data-matter="m2"]')).toHaveAttribute('data-choice', 'oppose');
-  await axe(ownerC, 'the confirmation view');
+  await expectAxeClean(ownerC, 'the confirmation view');
   await c.tabTo('confirm-submit');
   await ownerC.keyboard.press('Enter');
   await expect(ownerC.locator('#cast-done')).toContainText('您的表决已提交');
@@ -217,7 +211,7 @@ test('staff run an owners’ vote: notice, opening after 15 days, online, change
   await page.getByRole('button', { name: '发布初步结果公告' }).click();
   await expect(page.getByRole('status')).toHaveText('已发布第 1 版结果公告。');
   const sha = (await page.locator('#bulletins li[data-version="1"] [data-sha256]').innerText()).trim();
-  await axe(page, 'the staff ballot page (closed)');
+  await expectAxeClean(page, 'the staff ballot page (closed)');
 
   const visitor = await (await browser.newContext()).newPage();
   await visitor.goto(`/ballots/${id}`);
@@ -227,7 +221,7 @@ test('staff run an owners’ vote: notice, opening after 15 days, online, change
   const main = await visitor.locator('main').innerText();
   expect(main).not.toMatch(/否决|rejected/i);
   await expect(visitor.locator('#by-building tr[data-building="2"]').first()).toBeVisible();
-  await axe(visitor, 'the public results');
+  await expectAxeClean(visitor, 'the public results');
 
   // The downloaded bulletin: byte-exact with its sha256, and its recount equals results.json.
   const bulletin = await visitor.request.get(`/api/ballots/${id}/bulletin.json?version=1`);
@@ -255,18 +249,18 @@ test('staff run an owners’ vote: notice, opening after 15 days, online, change
   await visitor.locator('#receipt-input').fill('2222-2222-22');
   await visitor.getByRole('button', { name: '查询' }).click();
   await expect(visitor.locator('#receipt-result')).toHaveAttribute('data-state', 'notFound');
-  await axe(visitor, 'the receipt lookup');
+  await expectAxeClean(visitor, 'the receipt lookup');
 
   await visitor.goto('/ballots');
   await expect(visitor.locator(`#ballot-list-closed li[data-ballot="${id}"]`)).toBeVisible();
   await expect(visitor.locator(`#ballot-list-noticed li[data-ballot="${early}"]`)).toBeVisible();
-  await axe(visitor, 'the list of votes');
+  await expectAxeClean(visitor, 'the list of votes');
 
   // in English and in elder mode too; a matter that did not pass is never "rejected"
   await setPrefs(visitor, { lang: 'en', elder: true });
   for (const url of [`/ballots/${id}`, `/ballots/${id}/roll`, `/ballots/${early}`, '/ballots']) {
     await visitor.goto(url);
-    await axe(visitor, `${url} (en, elder mode)`);
+    await expectAxeClean(visitor, `${url} (en, elder mode)`);
   }
   await visitor.goto(`/ballots/${id}`);
   expect(await visitor.locator('main').innerText()).not.toMatch(/rejected|否决/i);

@@ -868,4 +868,6 @@ export const en: Record<MessageKey, string> = {
   'castNotice.byOwner': "another owner",
   'castNotice.byProxy': "the proxy (under a written mandate)",
   'castNotice.byStaff': "staff (a paper or proxy ballot entered)",
+  'outbox.only': "Only this number",
+  'outbox.filter': "Filter",
 };

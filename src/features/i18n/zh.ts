@@ -867,6 +867,8 @@ export const zh = {
   'castNotice.byOwner': "另一位业主",
   'castNotice.byProxy': "受托人（依授权委托书）",
   'castNotice.byStaff': "工作人员录入（纸质票或委托票）",
+  'outbox.only': "只看这个号码",
+  'outbox.filter': "筛选",
 } as const;
 
 export type MessageKey = keyof typeof zh;

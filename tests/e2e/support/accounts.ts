@@ -15,7 +15,7 @@ export async function signIn(page: Page, phone: string, password = DEMO_PASSWORD
 
 /** Reads the newest code texted to a number from the demo outbox page. */
 export async function latestCode(page: Page, phone: string): Promise<string> {
-  await page.goto('/dev/sms-outbox');
+  await page.goto(`/dev/sms-outbox?phone=${phone}`);
   const row = page.locator('#outbox tbody tr', { hasText: phone }).first();
   const text = await row.innerText();
   return /(\d{6})/.exec(text.replace(phone, ''))![1]!;
