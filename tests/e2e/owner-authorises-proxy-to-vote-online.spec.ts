@@ -1,7 +1,7 @@
 import { expectAxeClean } from './support/axe.ts';
 import { test, expect } from './support/fixtures.ts';
 import { HEBIN_STAFF, signIn } from './support/accounts.ts';
-import { BallotPage, PNG, addOwner, createBallot, resident, residentId } from './pages/ballot-page.ts';
+import { BallotPage, PNG, addOwner, createBallot, cstDay, resident, residentId } from './pages/ballot-page.ts';
 
 // An owner authorises someone in writing (授权委托书): staff check the signed mandate,
 // record it with its scan, and the named account casts that household's ballot online;
@@ -10,8 +10,6 @@ import { BallotPage, PNG, addOwner, createBallot, resident, residentId } from '.
 //
 // The owner is one this spec adds to flat 2-2-601 of the first demo estate on a legal basis.
 
-const DAY = 86_400_000;
-const cstDay = (offsetDays = 0) => new Date(Date.now() + 8 * 3_600_000 + offsetDays * DAY).toISOString().slice(0, 10);
 
 
 test('an owner’s written mandate lets a proxy vote online until staff revoke it', async ({ page, browser }) => {

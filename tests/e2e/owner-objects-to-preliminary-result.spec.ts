@@ -1,7 +1,7 @@
 import { expectAxeClean } from './support/axe.ts';
 import { test, expect, setPrefs } from './support/fixtures.ts';
 import { HEBIN_STAFF, signIn } from './support/accounts.ts';
-import { addOwner, resident, residentId } from './pages/ballot-page.ts';
+import { addOwner, cstDay, resident, residentId } from './pages/ballot-page.ts';
 
 // The objection period (公示期) of a vote convened by the owners' committee: the
 // preliminary result is published, a verified owner on the roll objects online (in a
@@ -12,8 +12,6 @@ import { addOwner, resident, residentId } from './pages/ballot-page.ts';
 // The voters are owners this spec adds to building 1, entrance 2 of the first demo
 // estate on a legal basis, out of the way of the other ballot specs.
 
-const DAY = 86_400_000;
-const cstDay = (offsetDays = 0) => new Date(Date.now() + 8 * 3_600_000 + offsetDays * DAY).toISOString().slice(0, 10);
 const slashed = (d: string) => d.replaceAll('-', '/');
 
 

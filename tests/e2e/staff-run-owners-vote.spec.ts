@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { expectAxeClean } from './support/axe.ts';
 import { test, expect, setPrefs } from './support/fixtures.ts';
 import { HEBIN_STAFF, signIn } from './support/accounts.ts';
-import { BallotPage, PNG, addOwner, createBallot, resident, residentId } from './pages/ballot-page.ts';
+import { BallotPage, PNG, addOwner, createBallot, cstDay, resident, residentId } from './pages/ballot-page.ts';
 
 // Issue 4, part 7: staff run an owners' vote from the meeting notice to the published
 // bulletin, owners vote (one changes their ballot, one uses only the keyboard), staff
@@ -18,8 +18,6 @@ import { BallotPage, PNG, addOwner, createBallot, resident, residentId } from '.
 // estate, but leave owners on another legal basis in place.
 
 const BEIDU_STAFF = '13900000002';
-const DAY = 86_400_000;
-const cstDay = (offsetDays = 0) => new Date(Date.now() + 8 * 3_600_000 + offsetDays * DAY).toISOString().slice(0, 10);
 
 
 test('staff run an owners’ vote: notice, opening after 15 days, online, changed, keyboard and paper ballots, close, bulletin that recounts to the results', async ({ page, browser }) => {

@@ -1,13 +1,8 @@
-import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, freshDatabase } from '../support/databases.ts';
-import { sharedFixture } from '../support/shared-fixtures.ts';
 import { hebinEstate } from '../support/estate-fixture.ts';
+import { importSampleRegister, verifiedOwners } from '../support/register-fixture.ts';
 import type { OpenDatabase } from '../../src/lib/db/open.ts';
-import { readCsv } from '../../src/features/register/read-table.ts';
-import { parseRegister } from '../../src/features/register/parse-rows.ts';
-import { prepareRows } from '../../src/features/register/prepare.ts';
-import { applyImport } from '../../src/features/register/import-service.ts';
 import { parseIdKey } from '../../src/features/register/id-hash.ts';
 import * as ballots from '../../src/features/ballots/service.ts';
 import { ballotResults, publishBulletin } from '../../src/features/ballots/results-service.ts';
@@ -51,19 +46,8 @@ describe.each(BACKENDS)('objections and co-signatures of a ballot’s result on 
   beforeAll(async () => {
     open = await freshDatabase(kind);
     ({ subId, estateId, staffId } = await hebinEstate(open.db));
-    const table = readCsv(fs.readFileSync(sharedFixture('register-sample.csv')));
-    const imp = await open.db.insertInto('register_imports').values({ estate_id: estateId, user_id: staffId, file_name: 'f', sha256: 'x' }).returning('id').executeTakeFirstOrThrow();
-    await applyImport(open.db, { estateId, importId: imp.id, actorUserId: staffId, flats: prepareRows(parseRegister(table).rows, KEY) });
-    const links = await open.db.selectFrom('unit_owners').select(['unit_id', 'owner_id']).orderBy('unit_id').execute();
-    const seen = new Set<number>();
-    for (const l of links) {
-      if (owners.length === 2) break;
-      if (seen.has(l.owner_id)) continue;
-      seen.add(l.owner_id);
-      const u = await open.db.insertInto('users').values({ phone: `1360000010${owners.length}`, password_hash: 'x', display_name: 'o' }).returning('id').executeTakeFirstOrThrow();
-      await open.db.insertInto('owner_verifications').values({ user_id: u.id, unit_id: l.unit_id, register_owner_id: l.owner_id, status: 'verified', method: 'auto', claimed_name: 'o' }).execute();
-      owners.push({ userId: u.id, unitId: l.unit_id });
-    }
+    await importSampleRegister(open.db, estateId, staffId, KEY);
+    owners.push(...(await verifiedOwners(open.db, 2, '1360000010')));
     strangerId = (await open.db.insertInto('users').values({ phone: '13600000199', password_hash: 'x', display_name: 's' }).returning('id').executeTakeFirstOrThrow()).id;
     committeeBallot = await closedWithPreliminary('owners_committee');
     officeBallot = await closedWithPreliminary('subdistrict');

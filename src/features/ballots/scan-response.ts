@@ -1,7 +1,7 @@
 import { fileTypeFromBuffer } from 'file-type';
 import { db, type DB } from '../../lib/db/index.ts';
 import { problem } from '../../lib/http/responses.ts';
-import { can } from '../policy/can.ts';
+import { can, type Verb } from '../policy/can.ts';
 import { ballotResource } from './web-queries.ts';
 import { privateStore } from '../../actions/verification.ts';
 import { appendAudit } from '../audit/service.ts';
@@ -13,12 +13,14 @@ const zh = translator('zh');
 const en = translator('en');
 const refuse = (status: number, key: MessageKey, lang: Lang) => problem(status, zh(key), en(key), lang);
 
-/** A stored scan of a ballot's evidence (a signed paper ballot, a mandate): only for the office, each view in the audit log. */
+/** A stored scan of a ballot's evidence (a signed paper ballot, a mandate, a committee signature): only for the office, each view in the audit log. */
 export async function ballotScanResponse(input: {
   user: SessionUser | null;
   lang: Lang;
   ballotParam: string | undefined;
   itemParam: string | undefined;
+  /** who may read it: staff who enter paper ballots (the default), or those who manage the ballot */
+  verb?: Verb;
   /** the scan's storage key, if the item belongs to the ballot */
   find: (database: DB, ballotId: number, itemId: number) => Promise<string | null | undefined>;
   audit: (itemId: number) => { action: string; detail: Record<string, unknown> };
@@ -29,7 +31,7 @@ export async function ballotScanResponse(input: {
   const ballot = await ballotResource(database, Number(input.ballotParam));
   const itemId = Number(input.itemParam);
   if (!ballot || !Number.isSafeInteger(itemId) || itemId <= 0 || itemId > 2 ** 53) return refuse(404, 'err.noSuchFile', lang);
-  if (!can(user, 'ballot.enterPaper', ballot)) return refuse(403, 'err.forbidden', lang);
+  if (!can(user, input.verb ?? 'ballot.enterPaper', ballot)) return refuse(403, 'err.forbidden', lang);
   const key = await input.find(database, ballot.ballotId, itemId);
   const bytes = key ? await privateStore().get(key) : null;
   if (!bytes) return refuse(404, 'err.noSuchFile', lang);

@@ -6,6 +6,10 @@ import { residentIdCheckChar } from '../../../src/features/register/id-numbers.t
 // owners staff added to the register on a legal basis, which later register imports of
 // other specs leave in place).
 
+const DAY = 86_400_000;
+/** A day in Asia/Shanghai as YYYY-MM-DD, offset by whole days from today. */
+export const cstDay = (offsetDays = 0) => new Date(Date.now() + 8 * 3_600_000 + offsetDays * DAY).toISOString().slice(0, 10);
+
 export type Choice = 'agree' | 'oppose' | 'abstain';
 const LABEL: Record<Choice, string> = { agree: '同意', oppose: '反对', abstain: '弃权' };
 export const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
