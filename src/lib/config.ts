@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseDateList, type WorkCalendar } from '../features/ballots/result-deadline.ts';
 
 /** Settings from the environment; README lists each with its default. */
 export interface Config {
@@ -8,6 +9,8 @@ export interface Config {
   publicBaseUrl: string;
   tileUrl: string;
   tileAttribution: string;
+  /** public holidays and make-up working days (调休), for deadlines counted in working days */
+  workCalendar: WorkCalendar;
 }
 
 const TIANDITU = (key: string) =>
@@ -29,6 +32,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     tileAttribution:
       env.TILE_ATTRIBUTION ||
       (tiandituKey ? '© 天地图 Tianditu' : '© OpenStreetMap contributors'),
+    workCalendar: { holidays: new Set(parseDateList(env.GONGZHI_HOLIDAYS)), makeUpWorkdays: new Set(parseDateList(env.GONGZHI_WORKDAYS)) },
   };
 }
 

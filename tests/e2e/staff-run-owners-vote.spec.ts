@@ -204,16 +204,21 @@ test('staff run an owners’ vote: notice, opening after 15 days, online, change
   await page.getByLabel(/我确认在公告的截止时间/).check();
   await page.getByRole('button', { name: '结束表决' }).click();
   await expect(page.getByRole('status')).toHaveText('表决已结束。');
+  // the preliminary result is due within one working day of the close
+  await expect(page.locator('#result-deadline')).toHaveAttribute('data-deadline', 'pending');
+  await expect(page.locator('#result-deadline')).toContainText('表决结束后一个工作日内');
   const late = await ownerA.request.post('/_actions/ballots.cast', { headers: { origin: new URL(ownerA.url()).origin }, multipart: { ballotId: id, m1: 'agree', m2: 'agree', m3: 'agree' } });
   expect(await late.text()).toContain('err.ballotNotOpen');
   await page.getByRole('button', { name: '发布初步结果公告' }).click();
   await expect(page.getByRole('status')).toHaveText('已发布第 1 版结果公告。');
+  await expect(page.locator('#result-deadline')).toHaveAttribute('data-deadline', 'metOnTime');
   const sha = (await page.locator('#bulletins li[data-version="1"] [data-sha256]').innerText()).trim();
   await expectAxeClean(page, 'the staff ballot page (closed)');
 
   const visitor = await (await browser.newContext()).newPage();
   await visitor.goto(`/ballots/${id}`);
   await expect(visitor.locator('#ballot-status')).toHaveAttribute('data-status', 'closed');
+  await expect(visitor.locator('#result-deadline')).toContainText('初步结果公告已在期限');
   await expect(visitor.locator('#ballot-notices')).toContainText('初步公告');
   await expect(visitor.locator('#bulletins li[data-stage="preliminary"]')).toContainText(sha);
   const main = await visitor.locator('main').innerText();

@@ -24,6 +24,13 @@ describe('settings', () => {
     expect(c.dataDir.endsWith('/data')).toBe(true);
     expect(c.tileUrl).toContain('{z}');
   });
+  it('reads the working-day calendar (holidays, make-up working days) and refuses a bad date', () => {
+    expect(readConfig({}).workCalendar.holidays.size).toBe(0);
+    const c = readConfig({ GONGZHI_HOLIDAYS: '2026-10-01,2026-10-02', GONGZHI_WORKDAYS: '2026-10-10' });
+    expect([...c.workCalendar.holidays]).toEqual(['2026-10-01', '2026-10-02']);
+    expect(c.workCalendar.makeUpWorkdays.has('2026-10-10')).toBe(true);
+    expect(() => readConfig({ GONGZHI_HOLIDAYS: '2026-13-01' })).toThrow(/YYYY-MM-DD/);
+  });
   it('turns demo mode off by default with PostgreSQL, and lets it be forced', () => {
     expect(readConfig({ DATABASE_URL: 'postgres://x/y' }).demo).toBe(false);
     expect(readConfig({ DATABASE_URL: 'postgres://x/y', GONGZHI_DEMO: '1' }).demo).toBe(true);

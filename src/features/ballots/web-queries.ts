@@ -26,7 +26,8 @@ export async function ballotResource(db: DB, ballotId: number): Promise<BallotRe
 export async function ballotsForOffice(db: DB, actor: Actor) {
   if (actor.role !== 'staff' && actor.role !== 'district_admin') return [];
   let q = db.selectFrom('ballots').innerJoin('subdistricts', 'subdistricts.id', 'ballots.subdistrict_id')
-    .select(['ballots.id', 'ballots.title', 'ballots.status', 'ballots.opens_at', 'ballots.closes_at', 'ballots.convener', 'subdistricts.name as subdistrict', 'subdistricts.name_en as subdistrict_en'])
+    .select(['ballots.id', 'ballots.title', 'ballots.status', 'ballots.opens_at', 'ballots.closes_at', 'ballots.closed_at', 'ballots.convener', 'subdistricts.name as subdistrict', 'subdistricts.name_en as subdistrict_en'])
+    .select((eb) => eb.selectFrom('ballot_bulletins').whereRef('ballot_bulletins.ballot_id', '=', 'ballots.id').select((b) => b.fn.min('published_at').as('at')).as('first_bulletin_at'))
     .orderBy('ballots.id', 'desc').limit(300);
   if (actor.role === 'staff') q = q.where('ballots.subdistrict_id', '=', actor.subdistrictId!);
   const rows = await q.execute();

@@ -870,4 +870,8 @@ export const en: Record<MessageKey, string> = {
   'castNotice.byStaff': "staff (a paper or proxy ballot entered)",
   'outbox.only': "Only this number",
   'outbox.filter': "Filter",
+  'results.due': "The preliminary result is due by {time} (within one working day of the close).",
+  'results.overdue': "The preliminary result was due by {time} and has not been published yet.",
+  'results.metOnTime': "The preliminary result was published within its deadline ({time}).",
+  'results.metLate': "The preliminary result was published after its deadline ({time}).",
 };

@@ -869,6 +869,10 @@ export const zh = {
   'castNotice.byStaff': "工作人员录入（纸质票或委托票）",
   'outbox.only': "只看这个号码",
   'outbox.filter': "筛选",
+  'results.due': "初步结果公告应在 {time} 前发布（表决结束后一个工作日内）。",
+  'results.overdue': "初步结果公告的发布期限（{time}）已过，尚未发布。",
+  'results.metOnTime': "初步结果公告已在期限（{time}）内发布。",
+  'results.metLate': "初步结果公告晚于期限（{time}）发布。",
 } as const;
 
 export type MessageKey = keyof typeof zh;
