@@ -1,4 +1,4 @@
-import { addDays, cstDate, cstMidnight } from './notice-period.ts';
+import { addDays, cstDate, cstMidnight, validDate } from './notice-period.ts';
 
 // Results of an owners' vote are due within one working day of the close (Beijing): by the
 // end of the next working day, China Standard Time. Working days are Monday to Friday,
@@ -30,7 +30,7 @@ export function preliminaryDue(closedAt: Date, calendar: WorkCalendar = NO_ADJUS
 /** A list of dates as settings give it ("2026-10-01,2026-10-02"); refuses anything but real YYYY-MM-DD dates. */
 export function parseDateList(text: string | undefined): string[] {
   const items = (text ?? '').split(/[,\s]+/).filter(Boolean);
-  for (const d of items) if (!/^\d{4}-\d{2}-\d{2}$/.test(d) || cstDate(cstMidnight(d)) !== d) throw new Error(`not a date (YYYY-MM-DD): ${d}`);
+  for (const d of items) if (!validDate(d)) throw new Error(`not a date (YYYY-MM-DD): ${d}`);
   return items;
 }
 
