@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresUrl } from '../support/databases.ts';
 import { freePort } from '../support/temp-postgres.ts';
@@ -144,6 +145,21 @@ describe.skipIf(!built || !postgresUrl)('the casting endpoint over HTTP', () => 
     expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(60);
     expect(statuses).toContain(429);
   });
+
+  it('answers any body, cookie and ballot id without a server error', async () => {
+    const json = fc.oneof(
+      fc.jsonValue().map((v) => JSON.stringify(v)),
+      fc.record({ choices: fc.dictionary(fc.string({ maxLength: 4 }), fc.oneof(fc.constantFrom('agree', 'oppose', 'abstain'), fc.string())), voter: fc.option(fc.string(), { nil: undefined }) }).map((v) => JSON.stringify(v)),
+      fc.string({ maxLength: 300 }),
+    );
+    const cookie = fc.oneof(fc.constant(`gz_session=${vote.tokens[6]}`), fc.string({ maxLength: 60 }).map((v) => `gz_session=${encodeURIComponent(v)}`), fc.string({ maxLength: 40 }).filter((v) => !/[\r\n\u0000-\u001f\u007f-\uffff]/.test(v)));
+    const ballot = fc.oneof(fc.constant(String(vote.ballotId)), fc.integer({ min: -5, max: 3_000_000_000 }).map(String), fc.constant('99999999999'));
+    await fc.assert(fc.asyncProperty(json, cookie, ballot, async (body, c, b) => {
+      const res = await fetch(`${base}/api/ballots/${b}/cast`, { method: 'POST', headers: { 'content-type': 'application/json', origin: base, cookie: c }, body });
+      await res.arrayBuffer();
+      return res.status < 500;
+    }), { numRuns: 300 });
+  }, 60_000);
 
   it('leaves every other request to Astro', async () => {
     const get = await fetch(`${base}/api/ballots/${vote.ballotId}/cast`);
