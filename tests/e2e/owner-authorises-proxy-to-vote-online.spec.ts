@@ -52,7 +52,7 @@ test('an owner’s written mandate lets a proxy vote online until staff revoke i
   await page.locator('#proxy-form').getByLabel('签字委托书扫描件（PDF 或图片，5 MB 以内）').setInputFiles({ name: 'mandate.png', mimeType: 'image/png', buffer: PNG });
   await page.locator('#proxy-form').getByRole('button', { name: '登记委托' }).click();
   await expect(page.getByRole('status')).toHaveText('委托已登记：受托人现在可以在网上为这户投票。');
-  await expect(page.locator('#proxy-list tbody tr')).toHaveCount(1);
+  await expect(page.locator('#proxy-list > li')).toHaveCount(1);
   await expect(page.locator('#proxy-list')).toContainText('庚业主之子');
   await expect(page.locator('#proxy-list')).not.toContainText(proxyPhone); // masked
   await expectAxeClean(page, 'the staff ballot page with a mandate');
