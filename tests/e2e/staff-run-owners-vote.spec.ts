@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { expectAxeClean } from './support/axe.ts';
 import { test, expect, setPrefs } from './support/fixtures.ts';
 import { HEBIN_STAFF, signIn } from './support/accounts.ts';
-import { BallotPage, PNG, addOwner, createBallot, cstDay, resident, residentId } from './pages/ballot-page.ts';
+import { BallotPage, PNG, addOwner, createBallot, cstDay, importOneFlat, resident, residentId } from './pages/ballot-page.ts';
 
 // Issue 4, part 7: staff run an owners' vote from the meeting notice to the published
 // bulletin, owners vote (one changes their ballot, one uses only the keyboard), staff
@@ -48,6 +48,11 @@ test('staff run an owners’ vote: notice, opening after 15 days, online, change
     resident(browser, `137${stamp}${k}`, people[i]!.name, { estateId, ...people[i]!.flat, idNumber: people[i]!.id }, k !== 1)));
   const [ownerA, ownerB, ownerC, coOwnerA] = [owners[0]!, owners[1]!, owners[2]!, owners[3]!];
   const unverified = await resident(browser, `137${stamp}9`, '未认证居民');
+  // and an owner verified in another estate of the same subdistrict
+  const otherEstateId = (await page.locator('#f-estate option').nth(1).getAttribute('value'))!;
+  const otherId = residentId(6);
+  await importOneFlat(page, otherEstateId, { building: '5', entrance: '1', room: '101' }, '外小区业主', otherId);
+  const elsewhere = await resident(browser, `137${stamp}8`, '外小区业主', { estateId: otherEstateId, building: '5', entrance: '1', room: '101', idNumber: otherId });
 
   // A vote whose notice goes up today cannot open before 15 full days have passed.
   const early = await createBallot(page, estateId, { title: `提前开始的表决 ${stamp}`, matters: [['加装电梯', '7']] });
@@ -147,8 +152,8 @@ test('staff run an owners’ vote: notice, opening after 15 days, online, change
   await expect(ownerC.locator('#cast-done')).toContainText('您的表决已提交');
   await expect(ownerC.locator('.my-voter')).toContainText('由您提交');
 
-  // An unverified resident and an owner outside the electorate get no ballot, and a forged one is refused.
-  for (const [who, p] of [['unverified', unverified], ['outside', null]] as const) {
+  // An unverified resident, an owner of another estate and an owner of the same estate outside the electorate get no ballot, and a forged one is refused.
+  for (const [who, p] of [['unverified', unverified], ['another estate', elsewhere], ['outside', null]] as const) {
     const other = p ?? (await (await browser.newContext()).newPage());
     if (!p) await signIn(other, '13900000101'); // a demo owner of building 1
     await other.goto(`/ballots/${id}`);
@@ -156,6 +161,8 @@ test('staff run an owners’ vote: notice, opening after 15 days, online, change
     await expect(other.locator('#vote-form')).toHaveCount(0);
     const forged = await other.request.post(`/ballots/${id}?_action=ballots.cast`, { headers: { origin: new URL(other.url()).origin }, form: { ballotId: id, m1: 'agree', m2: 'agree', m3: 'agree' } });
     expect(await forged.text(), who).toContain('您不是这次表决的业主，或尚未认证');
+    const api = await other.request.post(`/api/ballots/${id}/cast`, { headers: { origin: new URL(other.url()).origin }, data: { choices: { m1: 'agree', m2: 'agree', m3: 'agree' } } });
+    expect(api.status(), who).toBe(403);
   }
   const anonymous = await (await browser.newContext()).newPage();
   await anonymous.goto(`/ballots/${id}`);

@@ -1,4 +1,5 @@
 import { expect, type Browser, type Page } from '@playwright/test';
+import { parse as devalueParse } from 'devalue';
 import { residentIdCheckChar } from '../../../src/features/register/id-numbers.ts';
 
 // The owners' vote as people use it: the public ballot page with its voting form, the
@@ -32,6 +33,18 @@ export async function addOwner(staff: Page, estateId: string, flat: { building: 
     },
   });
   expect(await res.text(), `add owner ${name}`).toContain('"ok":1');
+}
+
+/** Staff import a one-flat household register into an estate (preview, then confirm), as /admin/register does. */
+export async function importOneFlat(staff: Page, estateId: string, flat: { building: string; entrance: string; room: string }, name: string, idNumber: string) {
+  const csv = Buffer.from(`楼栋,单元,楼层,房号,专有面积,业主姓名,身份证号,电话,开发商持有\n${flat.building},${flat.entrance},1,${flat.room},80.00,${name},${idNumber},,否\n`);
+  const preview = await staff.request.post('/_actions/register.preview', {
+    headers: { origin: origin(staff) }, multipart: { estateId, file: { name: 'one-flat.csv', mimeType: 'text/csv', buffer: csv } },
+  });
+  const { importId } = devalueParse(await preview.text()) as { importId?: number };
+  expect(importId, 'register preview').toBeGreaterThan(0);
+  const confirm = await staff.request.post('/_actions/register.confirm', { headers: { origin: origin(staff) }, multipart: { importId: String(importId) } });
+  expect(await confirm.text(), 'register confirm').toContain('"ok":1');
 }
 
 /** A new resident account in its own browser context, signed in; verified as owner of the flat when given. */
