@@ -8,6 +8,7 @@ import { readCsv } from '../../src/features/register/read-table.ts';
 import { parseRegister } from '../../src/features/register/parse-rows.ts';
 import { prepareRows, ownerKey, type PreparedFlat, type PreparedOwner } from '../../src/features/register/prepare.ts';
 import { applyImport } from '../../src/features/register/import-service.ts';
+import { addOwnerOnBasis } from '../../src/features/register/owner-service.ts';
 import { parseIdKey } from '../../src/features/register/id-hash.ts';
 import * as ballots from '../../src/features/ballots/service.ts';
 import { castOnline } from '../../src/features/ballots/fast-cast.ts';
@@ -79,9 +80,15 @@ describe.each(BACKENDS)('cast rights on %s', (kind) => {
     }
     const sole = [...byOwner.values()].filter((e) => !e.shared);
     multi = sole.find((e) => e.n >= 2)!.o;
-    singles = sole.filter((e) => e.n === 1).slice(0, 6).map((e) => e.o);
+    singles = sole.filter((e) => e.n === 1).slice(0, 8).map((e) => e.o);
     expect(multi).toBeDefined();
-    expect(singles).toHaveLength(6);
+    expect(singles).toHaveLength(8);
+    // an heir staff added on a legal basis to the flat of singles[6]
+    const heirFlat = flatsOf(ownerKey(singles[6]!))[0]!;
+    const added = await addOwnerOnBasis(open.db, KEY, staffId, {
+      estateId, building: heirFlat.building, entrance: heirFlat.entrance, room: heirFlat.room, name: '继承人', idType: 'resident_id', idNumber: '11010519491231002X', basis: 'inheritance',
+    }, 'e'.repeat(64));
+    expect(added).toMatchObject({ ok: true });
 
     const created = await ballots.createBallot(open.db, staffId, {
       subdistrictId: subId, projectId: null, title: '改造方案表决', explanation: '', convener: 'subdistrict', noticeDays: 15,
@@ -177,6 +184,32 @@ describe.each(BACKENDS)('cast rights on %s', (kind) => {
     expect((await verifyAudit(open.db)).ok).toBe(true);
     const actions = await open.db.selectFrom('audit_log').select('action').where('action', 'like', 'ballot.proxy.%').execute();
     expect(actions.map((a) => a.action).sort()).toEqual(['ballot.proxy.record', 'ballot.proxy.record', 'ballot.proxy.revoke']);
+  });
+
+  it('keeps the vote of an owner added on a legal basis when the register is imported again', async () => {
+    const heirOwner = await open.db.selectFrom('register_owners').select(['id', 'id_hash']).where('name', '=', '继承人').executeTakeFirstOrThrow();
+    const heir = await verifiedAccount({ name: '继承人', idType: 'resident_id', idHash: heirOwner.id_hash, keyVersion: 1, last4: '002X' });
+    const [before] = await voterCode(heir.id);
+    expect(before).toMatch(/:owner$/);
+    await reimport();
+    expect(await voterCode(heir.id)).toEqual([before]);
+    expect(await castOnline(open.db, { ballotId, userId: heir.id, choices: ALL }, DURING)).toMatchObject({ ok: true });
+  });
+
+  it('keeps a person’s place on the roll when an import leaves them out and a later one lists them again', async () => {
+    const person = singles[7]!;
+    const rowBefore = await ownerId(person);
+    const first = await verifiedAccount(person);
+    const [code] = await voterCode(first.id);
+    const flat = flatsOf(ownerKey(person))[0]!;
+    flats = flats.map((f) => (f === flat ? { ...f, owners: [] } : f));
+    await reimport(); // a mistaken file: the owner is removed and their verification revoked
+    expect(await voterCode(first.id)).toEqual([]);
+    flats = flats.map((f) => (f.building === flat.building && f.entrance === flat.entrance && f.room === flat.room ? flat : f));
+    await reimport(); // the corrected file
+    expect(await ownerId(person)).toBe(rowBefore);
+    const again = await verifiedAccount(person); // verified anew
+    expect(await voterCode(again.id)).toEqual([code]);
   });
 
   it('never lets a buyer of a developer-held flat cast the developer’s ballot', async () => {

@@ -105,6 +105,13 @@ describe.skipIf(!built || !postgresUrl)('the casting endpoint over HTTP', () => 
     }
   });
 
+  it('ignores another application’s malformed cookie and reads the first of a repeated session cookie', async () => {
+    for (const jar of [`gz_session=${vote.tokens[7]}; utm=%E4%B8`, `a=%; gz_session=${vote.tokens[7]}`, `gz_session=${vote.tokens[7]}; gz_session=${generateSessionToken()}`]) {
+      const res = await cast(null, { choices: CHOICES }, { cookie: jar });
+      expect(res.status, jar).toBe(200);
+    }
+  });
+
   it('slides a session in its last 15 days and sends the new expiry', async () => {
     const token = generateSessionToken();
     const user = await open.db.selectFrom('sessions').select('user_id').where('id', '=', sessionIdOf(vote.tokens[2]!)).executeTakeFirstOrThrow();
@@ -152,7 +159,14 @@ describe.skipIf(!built || !postgresUrl)('the casting endpoint over HTTP', () => 
       fc.record({ choices: fc.dictionary(fc.string({ maxLength: 4 }), fc.oneof(fc.constantFrom('agree', 'oppose', 'abstain'), fc.string())), voter: fc.option(fc.string(), { nil: undefined }) }).map((v) => JSON.stringify(v)),
       fc.string({ maxLength: 300 }),
     );
-    const cookie = fc.oneof(fc.constant(`gz_session=${vote.tokens[6]}`), fc.string({ maxLength: 60 }).map((v) => `gz_session=${encodeURIComponent(v)}`), fc.string({ maxLength: 40 }).filter((v) => !/[\r\n\u0000-\u001f\u007f-\uffff]/.test(v)));
+    const printable = fc.string({ maxLength: 40 }).filter((v) => !/[\r\n\u0000-\u001f\u007f-\uffff]/.test(v));
+    const cookie = fc.oneof(
+      fc.constant(`gz_session=${vote.tokens[6]}`),
+      fc.string({ maxLength: 60 }).map((v) => `gz_session=${encodeURIComponent(v)}`),
+      printable,
+      // percent signs that are not valid encoding, next to a valid session
+      printable.map((v) => `x=%${v.replaceAll(';', '')}; gz_session=${vote.tokens[6]}`),
+    );
     const ballot = fc.oneof(fc.constant(String(vote.ballotId)), fc.integer({ min: -5, max: 3_000_000_000 }).map(String), fc.constant('99999999999'));
     await fc.assert(fc.asyncProperty(json, cookie, ballot, async (body, c, b) => {
       const res = await fetch(`${base}/api/ballots/${b}/cast`, { method: 'POST', headers: { 'content-type': 'application/json', origin: base, cookie: c }, body });

@@ -21,11 +21,22 @@ const en = translator('en');
 const refused = (key: MessageKey, lang: Lang) => problemBody(zh(key), en(key), lang);
 const CLEAR = `${SESSION_COOKIE}=deleted; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT`;
 
+/** Cookies as Astro reads them: the first of a repeated name wins; a value that is not valid percent-encoding stays as sent. */
 function cookies(header: string | undefined): Map<string, string> {
   const out = new Map<string, string>();
   for (const part of (header ?? '').split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0) out.set(part.slice(0, eq).trim(), decodeURIComponent(part.slice(eq + 1).trim()));
+    if (eq <= 0) continue;
+    const name = part.slice(0, eq).trim();
+    if (out.has(name)) continue;
+    const raw = part.slice(eq + 1).trim();
+    let value = raw;
+    try {
+      value = decodeURIComponent(raw);
+    } catch {
+      // a stray cookie of another application must not stop a vote
+    }
+    out.set(name, value);
   }
   return out;
 }

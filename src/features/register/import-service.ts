@@ -100,6 +100,21 @@ export async function applyImport(db: DB, input: { estateId: number; importId: n
     // owners: one row per person (ID type + keyed hash), created once, named as in the file
     const firstSeen = new Map<string, { o: PreparedFlat['owners'][number]; phone: string | null }>();
     for (const f of input.flats) for (const o of f.owners) if (!firstSeen.has(ownerKey(o))) firstSeen.set(ownerKey(o), { o, phone: f.phone });
+    // a person the register lists again keeps their row (and with it their place on any
+    // frozen roll of a vote): the last removed row of that identity comes back
+    const returning = [...firstSeen.values()].filter(({ o }) => !ownerIds.has(ownerKey(o)));
+    for (const part of chunks(returning)) {
+      const rows = await trx.selectFrom('register_owners').select(['id', 'id_type', 'id_hash'])
+        .where('estate_id', '=', input.estateId).where('removed_at', 'is not', null)
+        .where('id_hash', 'in', part.map(({ o }) => o.idHash)).orderBy('id').execute();
+      const last = new Map<string, number>();
+      for (const r of rows) if (part.some(({ o }) => ownerKey(o) === ownerKey({ idType: r.id_type, idHash: r.id_hash }))) last.set(ownerKey({ idType: r.id_type, idHash: r.id_hash }), r.id);
+      for (const [k, id] of last) {
+        const { o, phone } = firstSeen.get(k)!;
+        await trx.updateTable('register_owners').set({ removed_at: null, legal_basis: 'register', name: o.name, id_key_version: o.keyVersion, id_last4: o.last4, phone }).where('id', '=', id).execute();
+        ownerIds.set(k, id);
+      }
+    }
     const fresh = [...firstSeen.entries()].filter(([k]) => !ownerIds.has(k));
     for (const part of chunks(fresh)) {
       const rows = await trx.insertInto('register_owners').values(part.map(([, { o, phone }]) => ({
@@ -112,10 +127,16 @@ export async function applyImport(db: DB, input: { estateId: number; importId: n
       const id = ownerIds.get(k)!;
       if (storedName.has(id) && storedName.get(id) !== o.name) await trx.updateTable('register_owners').set({ name: o.name }).where('id', '=', id).execute();
     }
-    // each listed flat's owners become exactly the listed ones
-    for (const part of chunks(unitIds)) await trx.deleteFrom('unit_owners').where('unit_id', 'in', part).execute();
+    // each listed flat's register owners become exactly the listed ones; owners staff added
+    // on another legal basis (inheritance, a judgment, lawful occupation) keep their flats
+    const otherBasis = owners.filter((o) => o.legal_basis !== 'register').map((o) => o.id);
+    for (const part of chunks(unitIds)) {
+      let del = trx.deleteFrom('unit_owners').where('unit_id', 'in', part);
+      if (otherBasis.length) del = del.where('owner_id', 'not in', otherBasis);
+      await del.execute();
+    }
     const links = input.flats.flatMap((f, i) => [...new Set(f.owners.map((o) => ownerIds.get(ownerKey(o))!))].map((owner_id) => ({ unit_id: unitIds[i]!, owner_id })));
-    for (const part of chunks(links)) await trx.insertInto('unit_owners').values(part).execute();
+    for (const part of chunks(links)) await trx.insertInto('unit_owners').values(part).onConflict((oc) => oc.doNothing()).execute();
     const listed = new Set(links.map((l) => l.owner_id));
     const gone = owners.filter((o) => o.legal_basis === 'register' && !listed.has(o.id)).map((o) => o.id);
     if (gone.length) {
