@@ -8,6 +8,7 @@ import * as m0006 from './0006_ballot_objections_cosign.ts';
 import * as m0007 from './0007_cast_rights.ts';
 import * as m0008 from './0008_cast_notifications.ts';
 import * as m0009 from './0009_cast_hot_path.ts';
+import * as m0010 from './0010_cast_review_fixes.ts';
 
 // Listed by hand: a bundled server has no migrations folder to read.
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0007_cast_rights': m0007,
   '0008_cast_notifications': m0008,
   '0009_cast_hot_path': m0009,
+  '0010_cast_review_fixes': m0010,
 };
 
 export const migrationProvider: MigrationProvider = {

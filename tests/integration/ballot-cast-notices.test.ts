@@ -12,7 +12,7 @@ import { parseIdKey } from '../../src/features/register/id-hash.ts';
 import * as ballots from '../../src/features/ballots/service.ts';
 import { castOnline } from '../../src/features/ballots/fast-cast.ts';
 import { recordProxy } from '../../src/features/ballots/proxies-service.ts';
-import { SETTLE_MS, sweepCastNotices } from '../../src/features/ballots/cast-notices.ts';
+import { QUIET_MINUTES, SETTLE_MS, sweepCastNotices } from '../../src/features/ballots/cast-notices.ts';
 import { outboxSender } from '../../src/features/accounts/sms.ts';
 
 // The other owners of a household are told when a ballot is cast for it: by text, from a
@@ -103,8 +103,29 @@ describe.each(BACKENDS)('telling co-owners about a cast on %s', (kind) => {
     expect(await outbox()).toEqual([{ phone: single.phone, body: expect.stringContaining('受托人') }]);
 
     const voter = await open.db.selectFrom('ballot_voters').select('id').where('ballot_id', '=', ballotId).where('code', '=', single.voter).executeTakeFirstOrThrow();
-    await ballots.recordCast(open.db, { ballotId, voterId: voter.id, castBy: staffId, channel: 'paper', choices: { m1: 'oppose' }, mandate: '纸质票', scanStorageKey: 'c'.repeat(64) }, later(3_000));
-    await sweepCastNotices(open.db, via, later(SETTLE_MS + 4_000));
+    // a paper ballot entered a minute later: the household was texted less than QUIET_MINUTES ago
+    await ballots.recordCast(open.db, { ballotId, voterId: voter.id, castBy: staffId, channel: 'paper', choices: { m1: 'oppose' }, mandate: '纸质票', scanStorageKey: 'c'.repeat(64) }, later(60_000));
+    expect(await sweepCastNotices(open.db, via, later(SETTLE_MS + 61_000))).toEqual({ casts: 1, texts: 0 });
+    await ballots.recordCast(open.db, { ballotId, voterId: voter.id, castBy: staffId, channel: 'paper', choices: { m1: 'agree' }, mandate: '纸质票', scanStorageKey: 'c'.repeat(64) }, later(QUIET_MINUTES * 60_000 + 60_000));
+    expect(await sweepCastNotices(open.db, via, later(QUIET_MINUTES * 60_000 + SETTLE_MS + 61_000))).toEqual({ casts: 1, texts: 1 });
     expect((await outbox()).at(-1)).toEqual({ phone: single.phone, body: expect.stringContaining('工作人员录入') });
+  });
+
+  it('does not text an account whose owner status is held', async () => {
+    await open.db.updateTable('users').set({ owner_status_held_since: DURING }).where('id', '=', coOwners[1]!.id).execute();
+    const before = (await outbox()).length;
+    expect(await castOnline(open.db, { ballotId, userId: coOwners[0]!.id, choices: { m1: 'agree' } }, later(2 * 3_600_000))).toMatchObject({ ok: true });
+    expect(await sweepCastNotices(open.db, via, later(2 * 3_600_000 + SETTLE_MS + 1_000))).toEqual({ casts: 1, texts: 0 });
+    expect(await outbox()).toHaveLength(before);
+    await open.db.updateTable('users').set({ owner_status_held_since: null }).where('id', '=', coOwners[1]!.id).execute();
+  });
+
+  it('limits casts per person and household: one co-owner’s 30 casts a minute do not lock the other out, and none exceeds 30 even at once', async () => {
+    const t = later(3 * 3_600_000);
+    const results = await Promise.all(Array.from({ length: 45 }, (_, i) => castOnline(open.db, { ballotId, userId: coOwners[0]!.id, choices: { m1: i % 2 ? 'agree' : 'oppose' } }, t)));
+    expect(results.filter((r) => r.ok)).toHaveLength(30);
+    expect(results.filter((r) => !r.ok).every((r) => !r.ok && r.error === 'err.rateLimited')).toBe(true);
+    expect(await castOnline(open.db, { ballotId, userId: coOwners[1]!.id, choices: { m1: 'abstain' } }, t)).toMatchObject({ ok: true });
+    expect(await castOnline(open.db, { ballotId, userId: coOwners[0]!.id, choices: { m1: 'agree' } }, later(3 * 3_600_000 + 61_000))).toMatchObject({ ok: true });
   });
 });

@@ -80,9 +80,9 @@ describe.each(BACKENDS)('cast rights on %s', (kind) => {
     }
     const sole = [...byOwner.values()].filter((e) => !e.shared);
     multi = sole.find((e) => e.n >= 2)!.o;
-    singles = sole.filter((e) => e.n === 1).slice(0, 8).map((e) => e.o);
+    singles = sole.filter((e) => e.n === 1).slice(0, 9).map((e) => e.o);
     expect(multi).toBeDefined();
-    expect(singles).toHaveLength(8);
+    expect(singles).toHaveLength(9);
     // an heir staff added on a legal basis to the flat of singles[6]
     const heirFlat = flatsOf(ownerKey(singles[6]!))[0]!;
     const added = await addOwnerOnBasis(open.db, KEY, staffId, {
@@ -133,6 +133,19 @@ describe.each(BACKENDS)('cast rights on %s', (kind) => {
     expect(casts).toEqual([{ cast_by: newOwner.id, cast_right: 'new_owner', channel: 'online' }, { cast_by: newOwner.id, cast_right: 'new_owner', channel: 'online' }]);
   });
 
+  it('counts a paper ballot staff enter after the whole holding moved as the new owner’s, who may still change it', async () => {
+    const seller = await verifiedAccount(singles[8]!);
+    const [code] = (await voterCode(seller.id)).map((c) => c.split(':')[0]!);
+    sell(flatsOf(ownerKey(singles[8]!))[0]!, buyer(6));
+    await reimport();
+    const newOwner = await verifiedAccount(buyer(6));
+    const voter = await open.db.selectFrom('ballot_voters').select('id').where('ballot_id', '=', ballotId).where('code', '=', code!).executeTakeFirstOrThrow();
+    expect(await ballots.recordCast(open.db, { ballotId, voterId: voter.id, castBy: staffId, channel: 'paper', choices: ALL, mandate: '新业主的纸质票', scanStorageKey: 'f'.repeat(64) }, DURING)).toMatchObject({ ok: true });
+    const entry = await open.db.selectFrom('ballot_casts').select('cast_right').where('voter_id', '=', voter.id).executeTakeFirstOrThrow();
+    expect(entry.cast_right).toBe('new_owner');
+    expect(await castOnline(open.db, { ballotId, userId: newOwner.id, choices: { m1: 'abstain', m2: 'abstain' } }, DURING)).toMatchObject({ ok: true, voter: code });
+  });
+
   it('lets a ballot cast before the sale stand: the buyer cannot replace it, the seller can no longer cast', async () => {
     const seller = await verifiedAccount(singles[1]!);
     const cast = await castOnline(open.db, { ballotId, userId: seller.id, choices: { m1: 'agree', m2: 'agree' } }, DURING);
@@ -141,6 +154,9 @@ describe.each(BACKENDS)('cast rights on %s', (kind) => {
     await reimport();
     const newOwner = await verifiedAccount(buyer(3));
     expect(await castOnline(open.db, { ballotId, userId: newOwner.id, choices: { m1: 'oppose', m2: 'oppose' } }, DURING)).toEqual({ ok: false, error: 'err.ballotStands' });
+    const standing = await open.db.selectFrom('ballot_voters').select('id').where('ballot_id', '=', ballotId).where('receipt', '=', cast.ok ? cast.receipt : '').executeTakeFirstOrThrow();
+    expect(await ballots.recordCast(open.db, { ballotId, voterId: standing.id, castBy: staffId, channel: 'paper', choices: { m1: 'oppose', m2: 'oppose' }, mandate: '买受人的纸质票', scanStorageKey: 'f'.repeat(64) }, DURING))
+      .toEqual({ ok: false, error: 'err.ballotStands' });
     expect(await castOnline(open.db, { ballotId, userId: seller.id, choices: { m1: 'oppose', m2: 'oppose' } }, DURING)).toEqual({ ok: false, error: 'err.notAVoter' });
     const voter = await open.db.selectFrom('ballot_voters').select('id').where('ballot_id', '=', ballotId).where('receipt', '=', cast.ok ? cast.receipt : '').executeTakeFirstOrThrow();
     const counted = await open.db.selectFrom('ballot_choices').select('choice').where('voter_id', '=', voter.id).execute();

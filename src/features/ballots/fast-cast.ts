@@ -22,7 +22,7 @@ async function mattersOf(db: DB, ballotId: number): Promise<Map<string, number>>
 
 export type CastResult = { ok: true; receipt: string; voter: string; sessionExpires: Date | null } | { ok: false; error: string; sessionExpires?: Date };
 
-/** At most 30 casts per household in any 60 seconds (counted from the casts themselves). */
+/** At most 30 casts by one person for one household in any 60 seconds (counted from the casts themselves). */
 export const CAST_LIMIT = { max: 30, windowSeconds: 60 };
 
 const ERRORS: Record<string, string> = {
@@ -38,22 +38,24 @@ const ERRORS: Record<string, string> = {
 export type Caster = { userId: number } | { sessionId: string };
 
 /**
- * One call of the gz_cast database function (migrations 0007, 0009): validates the session when
+ * One call of the gz_cast database function (migrations 0007, 0009, 0010): validates the session when
  * given one, finds the voter this person may cast for and by what right (owner still
- * holding a flat, new owner of a whole holding, recorded proxy), checks the household's
- * rate limit, checks the ballot is open, keeps the cast as evidence and upserts the
+ * holding a flat, new owner of a whole holding, recorded proxy), checks the
+ * person's rate limit for that household, checks the ballot is open, keeps the cast as evidence and upserts the
  * counted choices.
  */
-export async function castOnline(db: DB, input: Caster & { ballotId: number; voterCode?: string; choices: Record<string, Choice> }, now = new Date()): Promise<CastResult> {
+/** `now` is for tests that travel in time; otherwise the database's clock decides (cast time, open check). */
+export async function castOnline(db: DB, input: Caster & { ballotId: number; voterCode?: string; choices: Record<string, Choice> }, now?: Date): Promise<CastResult> {
   const matters = await mattersOf(db, input.ballotId);
   const entries = Object.entries(input.choices);
   if (entries.length !== matters.size || entries.some(([code]) => !matters.has(code))) return { ok: false, error: 'err.everyMatter' };
+  entries.sort(([a], [b]) => matters.get(a)! - matters.get(b)!); // rows in one order, whatever order the client sent
   const sessionId = 'sessionId' in input ? input.sessionId : null;
   const userId = 'userId' in input ? input.userId : null;
   const res = await sql<{ status: string; user_id: number | null; session_expires: Date | null; code: string | null; receipt: string | null }>`
     select * from gz_cast(${input.ballotId}::integer, ${sessionId}::text, ${userId}::integer, ${input.voterCode ?? null}::text, ${JSON.stringify(input.choices)}::jsonb,
       ${entries.map(([code]) => matters.get(code)!)}::integer[], ${entries.map(([, choice]) => choice)}::text[],
-      ${now}::timestamptz, ${CAST_LIMIT.max}::integer, ${CAST_LIMIT.windowSeconds}::integer)`.execute(db);
+      ${now ?? null}::timestamptz, ${CAST_LIMIT.max}::integer, ${CAST_LIMIT.windowSeconds}::integer)`.execute(db);
   const r = res.rows[0]!;
   if (r.status === 'ok') return { ok: true, receipt: r.receipt!, voter: r.code!, sessionExpires: r.session_expires };
   const error = ERRORS[r.status] ?? 'err.ballotNotOpen';

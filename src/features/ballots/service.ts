@@ -160,8 +160,11 @@ export async function recordCast(db: DB, input: CastInput, now = new Date()) {
     const known = new Map(matters.map((m) => [m.code, m.id]));
     if (Object.keys(input.choices).some((c) => !known.has(c))) return { ok: false as const, error: 'err.unknownMatter' };
     if (input.channel === 'online' && Object.keys(input.choices).length !== matters.length) return { ok: false as const, error: 'err.everyMatter' };
+    await sql`select pg_advisory_xact_lock(7501, ${input.voterId}::integer)`.execute(trx); // one household's casts one at a time, as gz_cast does
+    const right = input.channel === 'online' ? 'owner' : await staffEntryRight(trx, input.ballotId, input.voterId);
+    if (right === 'stands') return { ok: false as const, error: 'err.ballotStands' };
     const cast = await trx.insertInto('ballot_casts').values({
-      ballot_id: input.ballotId, voter_id: input.voterId, cast_by: input.castBy, channel: input.channel, cast_right: input.channel === 'online' ? 'owner' : 'staff', mandate: input.mandate ?? null,
+      ballot_id: input.ballotId, voter_id: input.voterId, cast_by: input.castBy, channel: input.channel, cast_right: right, mandate: input.mandate ?? null,
       scan_storage_key: input.scanStorageKey ?? null, choices: JSON.stringify(input.choices), cast_at: now,
     }).returning('id').executeTakeFirstOrThrow();
     await trx.deleteFrom('ballot_choices').where('voter_id', '=', input.voterId).execute();
@@ -173,6 +176,22 @@ export async function recordCast(db: DB, input: CastInput, now = new Date()) {
     const receipt = await trx.selectFrom('ballot_voters').select('receipt').where('id', '=', input.voterId).executeTakeFirstOrThrow();
     return { ok: true as const, castId: cast.id, receipt: receipt.receipt };
   });
+}
+
+/**
+ * By what right a ballot staff enter (paper, written proxy) counts: before the household's
+ * whole holding changed hands it is the owners' ('staff'); after it, it can only be the new
+ * owner's ('new_owner') — unless a ballot cast before the sale stands.
+ */
+async function staffEntryRight(trx: Tx, ballotId: number, voterId: number): Promise<'staff' | 'new_owner' | 'stands'> {
+  const res = await sql<{ has_owners: boolean; seller_holds: boolean; cast_before: boolean }>`
+    select exists (select 1 from ballot_voter_owners f where f.voter_id = ${voterId}) as has_owners,
+      exists (select 1 from ballot_voter_owners f join ballot_voter_units fu on fu.voter_id = f.voter_id
+              join unit_owners fo on fo.unit_id = fu.unit_id and fo.owner_id = f.register_owner_id where f.voter_id = ${voterId}) as seller_holds,
+      exists (select 1 from ballot_casts c where c.ballot_id = ${ballotId} and c.voter_id = ${voterId} and c.cast_right <> 'new_owner') as cast_before`.execute(trx);
+  const r = res.rows[0]!;
+  if (!r.has_owners || r.seller_holds) return 'staff';
+  return r.cast_before ? 'stands' : 'new_owner';
 }
 
 /** The roll and counted choices of a ballot, as the pure tally and the bulletin take them. */

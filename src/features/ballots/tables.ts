@@ -87,6 +87,12 @@ export interface BallotCastNoticesTable {
   swept_at: Generated<Date>;
 }
 
+/** When a household's other owners were last texted about a cast (see cast-notices.ts). */
+export interface BallotVoterNoticesTable {
+  voter_id: number;
+  last_sent_at: Date;
+}
+
 export type CastRight = 'owner' | 'new_owner' | 'proxy' | 'staff';
 
 /** A written mandate (授权委托书) recorded by staff: the named account may cast the voter's ballot online. */

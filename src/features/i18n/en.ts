@@ -864,7 +864,7 @@ export const en: Record<MessageKey, string> = {
   'proxies.revoked': "Mandate revoked.",
   'err.noSuchFile': "No such file",
   'proxies.viewScan': "View the signed mandate of {voter}",
-  'castNotice.sms': "[Gongzhi] “{title}”: the ballot of your household ({flats}) was cast on {time} by {by}; the last ballot before the close counts. Receipt {receipt}. Questions: contact the subdistrict office.",
+  'castNotice.sms': "[Gongzhi] “{title}”: the ballot of your household ({flats}) was cast on {time} by {by}; the last ballot before the close counts. Receipt {receipt}. Further changes within {minutes} minutes are not texted: see the ballot page. Questions: contact the subdistrict office.",
   'castNotice.byOwner': "another owner",
   'castNotice.byProxy': "the proxy (under a written mandate)",
   'castNotice.byStaff': "staff (a paper or proxy ballot entered)",

@@ -863,7 +863,7 @@ export const zh = {
   'proxies.revoked': "委托已撤销。",
   'err.noSuchFile': "文件不存在",
   'proxies.viewScan': "查看 {voter} 的委托书扫描件",
-  'castNotice.sms': "【共治】“{title}”：您家（{flats}）的表决票已于 {time} 由{by}提交，以截止前最后一次提交为准。回执码 {receipt}。如有疑问请联系街道办。",
+  'castNotice.sms': "【共治】“{title}”：您家（{flats}）的表决票已于 {time} 由{by}提交，以截止前最后一次提交为准。回执码 {receipt}。{minutes} 分钟内的再次更改不另行通知，请以网页为准；如有疑问请联系街道办。",
   'castNotice.byOwner': "另一位业主",
   'castNotice.byProxy': "受托人（依授权委托书）",
   'castNotice.byStaff': "工作人员录入（纸质票或委托票）",

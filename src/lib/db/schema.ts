@@ -45,6 +45,7 @@ export interface Database {
   ballot_casts: B.BallotCastsTable;
   ballot_proxies: B.BallotProxiesTable;
   ballot_cast_notices: B.BallotCastNoticesTable;
+  ballot_voter_notices: B.BallotVoterNoticesTable;
   ballot_choices: B.BallotChoicesTable;
   ballot_bulletins: B.BallotBulletinsTable;
   ballot_objections: B.BallotObjectionsTable;
