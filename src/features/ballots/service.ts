@@ -59,7 +59,7 @@ async function electorate(db: DB | Tx, ballotId: number) {
   const links = units.length
     ? await db.selectFrom('unit_owners').innerJoin('register_owners', 'register_owners.id', 'unit_owners.owner_id')
       .where('unit_owners.unit_id', 'in', units.map((u) => u.id)).where('register_owners.removed_at', 'is', null)
-      .select(['unit_owners.unit_id', 'unit_owners.owner_id']).execute()
+      .select(['unit_owners.unit_id', 'unit_owners.owner_id', 'register_owners.id_type', 'register_owners.id_hash']).execute()
     : [];
   return { units, links };
 }
@@ -67,10 +67,18 @@ async function electorate(db: DB | Tx, ballotId: number) {
 /** The roll as it would be frozen now: public for checking before the vote opens (flats and areas, no names). */
 export async function previewRoll(db: DB | Tx, ballotId: number) {
   const { units, links } = await electorate(db, ballotId);
-  return buildRoll(
+  // Owners are grouped as persons (ID type + keyed hash), not register rows: the register
+  // keeps one row per person and estate, and in a vote over several estates (a merged
+  // project) someone owning flats in two of them is still one owner with all their area.
+  const person = (l: (typeof links)[number]) => `${l.id_type}:${l.id_hash}`;
+  const rowsOf = new Map<string, Set<string>>();
+  for (const l of links) rowsOf.set(person(l), (rowsOf.get(person(l)) ?? new Set()).add(String(l.owner_id)));
+  const roll = buildRoll(
     units.map((u) => ({ unitId: String(u.id), building: u.building, entrance: u.entrance, room: u.room, areaCm2: u.area_cm2, developerHeld: u.developer_held })),
-    links.map((l) => ({ unitId: String(l.unit_id), ownerId: String(l.owner_id) })),
+    links.map((l) => ({ unitId: String(l.unit_id), ownerId: person(l) })),
   );
+  // the frozen roll keeps every register row of each person, so a verification against any of them casts
+  return { ...roll, voters: roll.voters.map((v) => ({ ...v, ownerIds: v.ownerIds.flatMap((k) => [...(rowsOf.get(k) ?? [])]).sort((a, b) => Number(a) - Number(b)) })) };
 }
 
 export async function publishNotice(db: DB, actorUserId: number, ballotId: number, now = new Date()) {
