@@ -84,6 +84,8 @@ export function castNodeRoute(req: IncomingMessage, res: ServerResponse, secureC
     const jar = cookies(req.headers.cookie);
     const { lang } = readPrefs((name) => jar.get(name));
     const encrypted = 'encrypted' in req.socket && Boolean(req.socket.encrypted);
+    // the site's origin as Astro derives it without security.allowedDomains (which this
+    // project does not set): the socket's protocol and the Host header
     const site = `${encrypted ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
     if (!sameOriginMutation('POST', req.headers.origin, req.headers['sec-fetch-site'] as string | undefined, site)) {
       send(res, 403, refused('err.origin', lang), null);
