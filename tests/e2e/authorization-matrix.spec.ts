@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { test, expect, type APIRequestContext } from '@playwright/test';
+import { expectActionOk } from './support/action-result.ts';
 import { parse as devalueParse } from 'devalue';
 import { POLICY, type Verb } from '../../src/features/policy/can.ts';
 import { DEMO_PASSWORD, DISTRICT_ADMIN, HEBIN_STAFF } from './support/accounts.ts';
@@ -38,7 +39,7 @@ function definedActions(): string[] {
 async function signedIn(phone: string, password = DEMO_PASSWORD) {
   const ctx = await context();
   const res = await call(ctx, 'accounts.signIn', { phone, password });
-  expect(res.body, `sign in ${phone}`).toContain('"ok":1');
+  expectActionOk(res.body, `sign in ${phone}`);
   return ctx;
 }
 
@@ -89,7 +90,7 @@ test(`every mutating action × ${ACTORS.length} actors answers as the policy tab
   await call(resident, 'accounts.signUp', { phone, displayName: '矩阵居民', password: 'matrix resident pass' });
   const outbox = await (await resident.get(`/dev/sms-outbox?phone=${phone}`)).text();
   const code6 = new RegExp(`${phone}</td><td>[^<]*?(\\d{6})`).exec(outbox)![1]!;
-  expect((await call(resident, 'accounts.confirmPhone', { phone, code: code6 })).body).toContain('"ok":1');
+  expectActionOk((await call(resident, 'accounts.confirmPhone', { phone, code: code6 })).body, 'confirm the resident');
   const claim = await call(resident, 'verification.claim', {
     estateId: String(estateId), building: '1', entrance: '1', room: '101', name: '矩阵居民', idType: 'resident_id', idNumber: '11010519491231002X',
     proof: { name: 'p.png', mimeType: 'image/png', buffer: PNG },

@@ -1,5 +1,6 @@
 import { expect, type Browser, type Page } from '@playwright/test';
 import { parse as devalueParse } from 'devalue';
+import { expectActionOk } from '../support/action-result.ts';
 import { residentIdCheckChar } from '../../../src/features/register/id-numbers.ts';
 
 // The owners' vote as people use it: the public ballot page with its voting form, the
@@ -32,7 +33,7 @@ export async function addOwner(staff: Page, estateId: string, flat: { building: 
       proof: { name: 'contract.png', mimeType: 'image/png', buffer: PNG },
     },
   });
-  expect(await res.text(), `add owner ${name}`).toContain('"ok":1');
+  expectActionOk(await res.text(), `add owner ${name}`);
 }
 
 /** Staff import a one-flat household register into an estate (preview, then confirm), as /admin/register does. */
@@ -44,7 +45,7 @@ export async function importOneFlat(staff: Page, estateId: string, flat: { build
   const { importId } = devalueParse(await preview.text()) as { importId?: number };
   expect(importId, 'register preview').toBeGreaterThan(0);
   const confirm = await staff.request.post('/_actions/register.confirm', { headers: { origin: origin(staff) }, multipart: { importId: String(importId) } });
-  expect(await confirm.text(), 'register confirm').toContain('"ok":1');
+  expectActionOk(await confirm.text(), 'register confirm');
 }
 
 /** A new resident account in its own browser context, signed in; verified as owner of the flat when given. */
@@ -53,10 +54,10 @@ export async function resident(browser: Browser, phone: string, name: string, cl
   const page = await context.newPage();
   await page.goto('/');
   const post = (action: string, multipart: Record<string, string>) => page.request.post(`/_actions/${action}`, { headers: { origin: origin(page) }, multipart });
-  expect(await (await post('accounts.signUp', { phone, displayName: name, password: 'owner long password' })).text()).toContain('"ok":1');
+  expectActionOk(await (await post('accounts.signUp', { phone, displayName: name, password: 'owner long password' })).text(), `sign up ${phone}`);
   const outbox = await (await page.request.get(`/dev/sms-outbox?phone=${phone}`)).text();
   const code = new RegExp(`${phone}</td><td>[^<]*?(\\d{6})`).exec(outbox)![1]!;
-  expect(await (await post('accounts.confirmPhone', { phone, code })).text()).toContain('"ok":1');
+  expectActionOk(await (await post('accounts.confirmPhone', { phone, code })).text(), `confirm ${phone}`);
   if (claim) {
     const res = await post('verification.claim', {
       estateId: claim.estateId, building: claim.building, entrance: claim.entrance, room: claim.room, name, idType: 'resident_id', idNumber: claim.idNumber,
