@@ -175,6 +175,17 @@ describe.skipIf(!built || !postgresUrl)('the casting endpoint over HTTP', () => 
     }), { numRuns: 300 });
   }, 60_000);
 
+  it('limits refused attempts of someone who is not a voter', async () => {
+    const u = await open.db.insertInto('users').values({ phone: '13740000001', password_hash: 'x', display_name: 'n' }).returning('id').executeTakeFirstOrThrow();
+    const token = generateSessionToken();
+    await open.db.insertInto('sessions').values({ id: sessionIdOf(token), user_id: u.id, expires_at: new Date(Date.now() + 20 * DAY) }).execute();
+    const statuses: number[] = [];
+    for (let i = 0; i < 61; i++) statuses.push((await cast(token, { choices: CHOICES })).status);
+    expect(statuses[0]).toBe(403);
+    expect(statuses.filter((s) => s === 403).length).toBeLessThanOrEqual(60);
+    expect(statuses).toContain(429);
+  });
+
   it('leaves every other request to Astro', async () => {
     const get = await fetch(`${base}/api/ballots/${vote.ballotId}/cast`);
     expect(get.status).not.toBe(200);

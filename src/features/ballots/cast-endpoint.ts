@@ -4,6 +4,7 @@ import type { Database } from '../../lib/db/schema.ts';
 import { problemBody } from '../../lib/http/responses.ts';
 import { hasKey, translator, type Lang } from '../i18n/index.ts';
 import { castOnline, type Caster } from './fast-cast.ts';
+import { hit, LIMITS } from '../accounts/rate-limit.ts';
 
 // POST /api/ballots/{id}/cast, { choices: { m1: "agree", … }, voter?: "V0001" }: the one
 // definition of what the endpoint answers, shared by the Astro route and the lean Node
@@ -37,6 +38,13 @@ export async function castReply(db: Kysely<Database>, caster: Caster | null, bal
   if (!parsed.success) return refusal('err.form', lang);
   const res = await castOnline(db, { ...caster, ballotId, voterCode: parsed.data.voter, choices: parsed.data.choices });
   const session = !res.ok && res.error === 'err.signInFirst' ? 'clear' : (res.sessionExpires ?? 'keep');
-  if (!res.ok) return refusal(res.error, lang, session);
+  if (!res.ok) {
+    // refused attempts (not a voter here) are counted per person, as the ballot form does
+    const refusedAs = res.userId ?? ('userId' in caster ? caster.userId : undefined);
+    if ((res.error === 'err.notAVoter' || res.error === 'err.chooseVoter') && refusedAs !== undefined && !(await hit(db, LIMITS.castRefused, String(refusedAs)))) {
+      return refusal('err.rateLimited', lang, session);
+    }
+    return refusal(res.error, lang, session);
+  }
   return { status: 200, body: { receipt: res.receipt, voter: res.voter }, session };
 }

@@ -20,7 +20,7 @@ async function mattersOf(db: DB, ballotId: number): Promise<Map<string, number>>
   return map;
 }
 
-export type CastResult = { ok: true; receipt: string; voter: string; sessionExpires: Date | null } | { ok: false; error: string; sessionExpires?: Date };
+export type CastResult = { ok: true; receipt: string; voter: string; sessionExpires: Date | null } | { ok: false; error: string; sessionExpires?: Date; userId?: number };
 
 /** At most 30 casts by one person for one household in any 60 seconds (counted from the casts themselves). */
 export const CAST_LIMIT = { max: 30, windowSeconds: 60 };
@@ -59,5 +59,10 @@ export async function castOnline(db: DB, input: Caster & { ballotId: number; vot
   const r = res.rows[0]!;
   if (r.status === 'ok') return { ok: true, receipt: r.receipt!, voter: r.code!, sessionExpires: r.session_expires };
   const error = ERRORS[r.status] ?? 'err.ballotNotOpen';
-  return r.session_expires ? { ok: false, error, sessionExpires: r.session_expires } : { ok: false, error };
+  return {
+    ok: false, error,
+    ...(r.session_expires ? { sessionExpires: r.session_expires } : {}),
+    // who was refused, when a session named them (the caller may count refusals per person)
+    ...('sessionId' in input && r.user_id !== null ? { userId: r.user_id } : {}),
+  };
 }
