@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
 import { appendAudit } from '../audit/service.ts';
+import { holdsFlatOf } from './holdings.ts';
 
 // Online proxy voting (授权委托书): an owner authorises someone in writing; staff check the
 // signed mandate, keep its scan and name the account that may then cast that voter's
@@ -26,8 +27,7 @@ export async function recordProxy(db: DB, actorUserId: number, input: ProxyInput
     if (!voter) return { ok: false as const, error: 'err.noSuchVoter', field: 'grantor' };
     if (voter.developer) return { ok: false as const, error: 'err.proxyDeveloper', field: 'grantor' };
     const grantor = await sql<{ holds: boolean }>`
-      select exists (select 1 from ballot_voter_units bvu join unit_owners uo on uo.unit_id = bvu.unit_id and uo.owner_id = bvo.register_owner_id
-                     where bvu.voter_id = bvo.voter_id) as holds
+      select ${holdsFlatOf(voter.id, input.grantedByOwnerId)} as holds
       from ballot_voter_owners bvo where bvo.voter_id = ${voter.id} and bvo.register_owner_id = ${input.grantedByOwnerId}`.execute(trx);
     if (!grantor.rows[0]?.holds) return { ok: false as const, error: 'err.grantorNotOwner', field: 'grantor' };
     const proxy = await trx.selectFrom('users').select(['id', 'disabled_at']).where('phone', '=', input.proxyPhone).executeTakeFirst();
@@ -77,8 +77,7 @@ export async function grantorsOf(db: DB, ballotId: number) {
   const res = await sql<{ code: string; owner_id: number; name: string }>`
     select bv.code, ro.id as owner_id, ro.name
     from ballot_voters bv join ballot_voter_owners bvo on bvo.voter_id = bv.id join register_owners ro on ro.id = bvo.register_owner_id
-    where bv.ballot_id = ${ballotId} and not bv.developer
-      and exists (select 1 from ballot_voter_units bvu join unit_owners uo on uo.unit_id = bvu.unit_id and uo.owner_id = bvo.register_owner_id where bvu.voter_id = bv.id)
+    where bv.ballot_id = ${ballotId} and not bv.developer and ${holdsFlatOf(sql.ref('bv.id'), sql.ref('bvo.register_owner_id'))}
     order by bv.code, ro.id`.execute(db);
   return res.rows;
 }

@@ -5,6 +5,7 @@ import { appendAudit } from '../audit/service.ts';
 import { buildRoll } from './roll.ts';
 import { kind, type Art278Item } from './matters.ts';
 import { newReceipt } from './receipt.ts';
+import { holdsFlatOf } from './holdings.ts';
 import type { Choice } from './cast.ts';
 import type { CastChannel, CastRight, Convener } from './tables.ts';
 
@@ -194,8 +195,7 @@ export async function recordCast(db: DB, input: CastInput, now = new Date()) {
 async function staffEntryRight(trx: Tx, ballotId: number, voterId: number): Promise<'staff' | 'new_owner' | 'stands'> {
   const res = await sql<{ has_owners: boolean; seller_holds: boolean; cast_before: boolean }>`
     select exists (select 1 from ballot_voter_owners f where f.voter_id = ${voterId}) as has_owners,
-      exists (select 1 from ballot_voter_owners f join ballot_voter_units fu on fu.voter_id = f.voter_id
-              join unit_owners fo on fo.unit_id = fu.unit_id and fo.owner_id = f.register_owner_id where f.voter_id = ${voterId}) as seller_holds,
+      exists (select 1 from ballot_voter_owners f where f.voter_id = ${voterId} and ${holdsFlatOf(voterId, sql.ref('f.register_owner_id'))}) as seller_holds,
       exists (select 1 from ballot_casts c where c.ballot_id = ${ballotId} and c.voter_id = ${voterId} and c.cast_right <> 'new_owner') as cast_before`.execute(trx);
   const r = res.rows[0]!;
   if (!r.has_owners || r.seller_holds) return 'staff';
