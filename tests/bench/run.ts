@@ -1,13 +1,14 @@
 // npm run bench: the performance budgets of DESIGN.md, measured against 10,000 projects
 // in a real PostgreSQL and the built server. Not part of npm test.
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { findPostgresBin, freePort, startTempPostgres } from '../support/temp-postgres.ts';
+import { scratchDatabase } from '../support/scratch-database.ts';
+import { spawnBuiltServer } from '../support/built-server.ts';
 import { waitForServer } from '../support/wait-for-server.ts';
 import { openPostgres } from '../../src/lib/db/open.ts';
 import { migrateToLatest } from '../../src/lib/db/migrate.ts';
@@ -16,7 +17,8 @@ import { load, percentile, sequential } from './http.ts';
 import { jsBytesGzip, launch, markersVisibleMs } from './measure-js.ts';
 import { printReport, type Row } from './report.ts';
 import { benchTally } from '../../src/features/ballots/bench.ts';
-import { barePgCasts, httpCasts, prepareVote } from './casts.ts';
+import { barePgCasts, httpCasts } from './casts.ts';
+import { prepareVote } from '../support/vote-fixture.ts';
 
 const { values } = parseArgs({ options: {
   projects: { type: 'string', default: '10000' }, seconds: { type: 'string', default: '10' },
@@ -33,18 +35,14 @@ const bin = findPostgresBin();
 if (!bin && !process.env.DATABASE_URL) throw new Error('the bench needs PostgreSQL: install it or set DATABASE_URL');
 const temp = process.env.DATABASE_URL ? null : await startTempPostgres(bin!, { settings: ['-c shared_buffers=256MB', '-c max_connections=200'] });
 const adminUrl = process.env.DATABASE_URL ?? temp!.url();
-const dbName = `bench_${Date.now()}`;
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`create database ${dbName}`);
-const url = new URL(adminUrl);
-url.pathname = `/${dbName}`;
+const scratch = await scratchDatabase(adminUrl, 'bench');
+const url = scratch.url;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongzhi-bench-'));
 
 const log = (s: string) => console.log(`· ${s}`);
-let server: ReturnType<typeof spawn> | undefined;
+let server: ChildProcess | undefined;
 try {
-  const open = openPostgres(url.toString());
+  const open = openPostgres(url);
   await migrateToLatest(open.db);
   const t0 = performance.now();
   await seedDatabase(open, dataDir, PROJECTS, () => {});
@@ -54,21 +52,21 @@ try {
 
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  server = spawn(process.execPath, ['src/cli/serve.ts'], {
-    env: { ...process.env, DATABASE_URL: url.toString(), PORT: String(port), HOST: '127.0.0.1', GONGZHI_DEMO: '0', GONGZHI_DATA_DIR: dataDir, DATABASE_POOL_SIZE: '20', TILE_URL: 'https://tiles.bench.invalid/{z}/{x}/{y}.png', ASTRO_NODE_LOGGING: 'disabled' },
-    stdio: ['ignore', 'ignore', 'inherit'],
+  server = spawnBuiltServer(url, port, dataDir, {
+    env: { DATABASE_POOL_SIZE: '20', TILE_URL: 'https://tiles.bench.invalid/{z}/{x}/{y}.png' },
+    showErrors: true,
   });
   await waitForServer(base);
 
   const pageRows = CASTS_ONLY ? [] : await pageFigures(base, codes);
 
   // 5. Ballot casting at 64 clients, next to bare pg writing the same rows.
-  const voteDb = openPostgres(url.toString());
+  const voteDb = openPostgres(url);
   const vote = await prepareVote(voteDb.db, 4000);
   await voteDb.close();
   await httpCasts(base, vote.ballotId, vote.tokens.slice(0, 200), 8, 2); // warm up
   const casts = await httpCasts(base, vote.ballotId, vote.tokens, 64, SECONDS);
-  const bare = await barePgCasts(url.toString(), vote.ballotId, 64, SECONDS);
+  const bare = await barePgCasts(url, vote.ballotId, 64, SECONDS);
   log(`casts over HTTP ×64: ${casts.rps.toFixed(0)}/s, p50 ${casts.p50} ms, p99 ${casts.p99} ms, errors ${casts.errors}, non-2xx ${casts.non2xx}; bare pg ×64: ${bare.toFixed(0)}/s`);
 
   const tallyMs = benchTally(10_000, 20);
@@ -86,8 +84,7 @@ try {
   process.exitCode = ok ? 0 : 1;
 } finally {
   server?.kill('SIGTERM');
-  await admin.query(`drop database if exists ${dbName} with (force)`).catch(() => {});
-  await admin.end();
+  await scratch.drop().catch(() => {});
   temp?.stop();
   fs.rmSync(dataDir, { recursive: true, force: true });
 }

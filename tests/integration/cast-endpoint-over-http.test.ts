@@ -1,17 +1,19 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresUrl } from '../support/databases.ts';
 import { freePort } from '../support/temp-postgres.ts';
 import { waitForServer } from '../support/wait-for-server.ts';
+import { scratchDatabase, type ScratchDatabase } from '../support/scratch-database.ts';
+import { spawnBuiltServer } from '../support/built-server.ts';
+import { hebinEstate } from '../support/estate-fixture.ts';
 import { openPostgres, type OpenDatabase } from '../../src/lib/db/open.ts';
 import { migrateToLatest } from '../../src/lib/db/migrate.ts';
 import { generateSessionToken, sessionIdOf } from '../../src/features/accounts/session.ts';
-import { prepareVote } from '../bench/casts.ts';
+import { prepareVote } from '../support/vote-fixture.ts';
 
 // POST /api/ballots/{id}/cast on the built server and a real PostgreSQL: Node answers it
 // before Astro (src/features/ballots/cast-node-route.ts), so this proves that lean route
@@ -27,7 +29,7 @@ describe.skipIf(!built || !postgresUrl)('the casting endpoint over HTTP', () => 
   let open: OpenDatabase;
   let dataDir: string;
   let vote: { ballotId: number; tokens: string[] };
-  let dbName: string;
+  let scratch: ScratchDatabase;
 
   const cast = (token: string | null, body: unknown, headers: Record<string, string> = {}) =>
     fetch(`${base}/api/ballots/${vote.ballotId}/cast`, {
@@ -37,36 +39,22 @@ describe.skipIf(!built || !postgresUrl)('the casting endpoint over HTTP', () => 
     });
 
   beforeAll(async () => {
-    dbName = `cast_http_${Date.now()}`;
-    const admin = new pg.Client({ connectionString: postgresUrl! });
-    await admin.connect();
-    await admin.query(`create database ${dbName}`);
-    await admin.end();
-    const url = new URL(postgresUrl!);
-    url.pathname = `/${dbName}`;
-    open = openPostgres(url.toString(), 2);
+    scratch = await scratchDatabase(postgresUrl!, 'cast_http');
+    open = openPostgres(scratch.url, 2);
     await migrateToLatest(open.db);
-    const sub = await open.db.insertInto('subdistricts').values({ code: 'hebin', name: '河滨街道', name_en: 'H' }).returning('id').executeTakeFirstOrThrow();
-    const com = await open.db.insertInto('communities').values({ subdistrict_id: sub.id, name: '社区' }).returning('id').executeTakeFirstOrThrow();
-    await open.db.insertInto('estates').values({ community_id: com.id, name: '小区', address: 'a', build_year: 1990, building_count: 1, household_count: 10, floor_area_cm2: 1, lat: 33.7, lng: 113.3, eligibility: '{}' }).execute();
+    await hebinEstate(open.db);
     vote = await prepareVote(open.db, 10);
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongzhi-cast-http-'));
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    server = spawn(process.execPath, ['src/cli/serve.ts'], {
-      env: { ...process.env, DATABASE_URL: url.toString(), PORT: String(port), HOST: '127.0.0.1', GONGZHI_DEMO: '0', GONGZHI_DATA_DIR: dataDir },
-      stdio: 'ignore',
-    });
+    server = spawnBuiltServer(scratch.url, port, dataDir);
     await waitForServer(base);
   }, 60_000);
   afterAll(async () => {
     server?.kill('SIGTERM');
     await open?.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
-    const admin = new pg.Client({ connectionString: postgresUrl! });
-    await admin.connect();
-    await admin.query(`drop database if exists ${dbName} with (force)`);
-    await admin.end();
+    await scratch?.drop();
   });
 
   it('casts for the signed-in owner and answers with the receipt, uncacheable, with the security headers', async () => {

@@ -3,17 +3,19 @@
 // acknowledged ballot is present, none is counted twice, and the results equal a recount
 // of the bulletin. `node tests/load/vote-under-sigkill.ts --voters 500` runs it by hand
 // (DATABASE_URL or local PostgreSQL binaries); the integration suite runs it small.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { freePort, findPostgresBin, startTempPostgres } from '../support/temp-postgres.ts';
 import { waitForServer } from '../support/wait-for-server.ts';
+import { scratchDatabase } from '../support/scratch-database.ts';
+import { hebinEstate } from '../support/estate-fixture.ts';
+import { spawnBuiltServer } from '../support/built-server.ts';
 import { openPostgres } from '../../src/lib/db/open.ts';
 import { migrateToLatest } from '../../src/lib/db/migrate.ts';
-import { prepareVote } from '../bench/casts.ts';
+import { prepareVote } from '../support/vote-fixture.ts';
 import { closeBallot } from '../../src/features/ballots/service.ts';
 import { ballotResults, buildBulletin } from '../../src/features/ballots/results-service.ts';
 import { recount } from '../../src/features/ballots/bulletin.ts';
@@ -31,34 +33,19 @@ export interface KillTestReport {
   problems: string[];
 }
 
-function startServer(url: string, port: number, dataDir: string): ChildProcess {
-  return spawn(process.execPath, ['src/cli/serve.ts'], {
-    env: { ...process.env, DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', GONGZHI_DEMO: '0', GONGZHI_DATA_DIR: dataDir, ASTRO_NODE_LOGGING: 'disabled' },
-    stdio: 'ignore',
-  });
-}
-
-
 export async function runKillTest(adminUrl: string, voters: number, castsPerVoter = 6): Promise<KillTestReport> {
-  const name = `killtest_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
-  const url = u.toString();
+  const scratch = await scratchDatabase(adminUrl, 'killtest');
+  const url = scratch.url;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongzhi-kill-'));
   const open = openPostgres(url);
   let server: ChildProcess | undefined;
   try {
     await migrateToLatest(open.db);
-    const sub = await open.db.insertInto('subdistricts').values({ code: 'hebin', name: '河滨街道', name_en: 'H' }).returning('id').executeTakeFirstOrThrow();
-    const com = await open.db.insertInto('communities').values({ subdistrict_id: sub.id, name: '社区' }).returning('id').executeTakeFirstOrThrow();
-    await open.db.insertInto('estates').values({ community_id: com.id, name: '小区', address: 'a', build_year: 1990, building_count: 1, household_count: voters, floor_area_cm2: 1, lat: 33.7, lng: 113.3, eligibility: '{}' }).execute();
+    await hebinEstate(open.db); // the estate prepareVote fills with owners
     const vote = await prepareVote(open.db, voters);
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    server = startServer(url, port, dataDir);
+    server = spawnBuiltServer(url, port, dataDir);
     await waitForServer(base);
 
     const acked = new Map<number, { choices: Choices; count: number }>();
@@ -82,7 +69,7 @@ export async function runKillTest(adminUrl: string, voters: number, castsPerVote
       server!.kill('SIGKILL');
       killed = true;
       await new Promise((r) => setTimeout(r, 300));
-      server = startServer(url, port, dataDir);
+      server = spawnBuiltServer(url, port, dataDir);
       await waitForServer(base);
     })();
     // each voter gets castsPerVoter ballots through, retrying (as a person would) while the server is down
@@ -138,8 +125,7 @@ export async function runKillTest(adminUrl: string, voters: number, castsPerVote
   } finally {
     server?.kill('SIGKILL');
     await open.close();
-    await admin.query(`drop database if exists ${name} with (force)`).catch(() => {});
-    await admin.end();
+    await scratch.drop().catch(() => {});
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { inject } from 'vitest';
+import { scratchDatabase } from './scratch-database.ts';
 import { openPgliteInMemory, openPostgres, type OpenDatabase } from '../../src/lib/db/open.ts';
 import { migrateToLatest } from '../../src/lib/db/migrate.ts';
 
@@ -13,14 +12,7 @@ export async function freshDatabase(kind: 'pglite' | 'postgres'): Promise<OpenDa
     open = await openPgliteInMemory();
   } else {
     if (!postgresUrl) throw new Error('no PostgreSQL available');
-    const name = `t_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: postgresUrl });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(postgresUrl);
-    url.pathname = `/${name}`;
-    open = openPostgres(url.toString(), 4);
+    open = openPostgres((await scratchDatabase(postgresUrl, 't')).url, 4);
   }
   await migrateToLatest(open.db);
   return open;
