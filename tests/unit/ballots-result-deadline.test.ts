@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { isWorkingDay, parseDateList, preliminaryDeadline, preliminaryDue } from '../../src/features/ballots/result-deadline.ts';
+import { isWorkingDay, parseDateList, preliminaryDeadline, preliminaryDue, voteDeadline } from '../../src/features/ballots/result-deadline.ts';
 
 const cst = (s: string) => new Date(`${s}+08:00`);
 // A National Day week as the State Council arranges it: 1–7 October off, two weekend days worked.
@@ -52,5 +52,14 @@ describe('where a closed vote stands against that deadline', () => {
     expect(preliminaryDeadline(closed, null, due)).toEqual({ due, state: 'overdue' });
     expect(preliminaryDeadline(closed, cst('2026-11-30T09:00:00'), cst('2026-12-05T00:00:00'))).toEqual({ due, state: 'metOnTime' });
     expect(preliminaryDeadline(closed, cst('2026-12-01T00:00:00'), cst('2026-12-05T00:00:00'))).toEqual({ due, state: 'metLate' });
+  });
+});
+
+describe('a vote’s deadline', () => {
+  it('is none while open, and counts from the manual close or else from the end', () => {
+    const closesAt = cst('2026-11-27T17:00:00');
+    expect(voteDeadline({ closed_at: null, closes_at: closesAt }, null, cst('2026-11-27T16:00:00'))).toBeNull();
+    expect(voteDeadline({ closed_at: null, closes_at: closesAt }, null, cst('2026-11-27T18:00:00'))).toEqual({ due: cst('2026-12-01T00:00:00'), state: 'pending' });
+    expect(voteDeadline({ closed_at: cst('2026-11-26T10:00:00'), closes_at: closesAt }, null, cst('2026-11-27T16:00:00'))).toEqual({ due: cst('2026-11-28T00:00:00'), state: 'pending' });
   });
 });

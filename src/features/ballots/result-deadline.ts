@@ -42,3 +42,9 @@ export function preliminaryDeadline(closedAt: Date, firstPublishedAt: Date | nul
   if (firstPublishedAt) return { due, state: firstPublishedAt < due ? 'metOnTime' : 'metLate' };
   return { due, state: now < due ? 'pending' : 'overdue' };
 }
+
+/** A vote's deadline for its preliminary result, or null while it is open (it closed when closed by staff, or at its end). */
+export function voteDeadline(b: { closed_at: Date | null; closes_at: Date }, firstPublishedAt: Date | null, now: Date, calendar: WorkCalendar = NO_ADJUSTMENTS) {
+  const closedAt = b.closed_at ?? (b.closes_at <= now ? b.closes_at : null);
+  return closedAt ? preliminaryDeadline(closedAt, firstPublishedAt, now, calendar) : null;
+}
