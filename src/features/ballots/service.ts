@@ -11,6 +11,7 @@ import type { CastChannel, CastRight, Convener } from './tables.ts';
 
 type DB = Kysely<Database>;
 type Tx = Transaction<Database>;
+const ROLL_BATCH = 500;
 const DAY = 86_400_000;
 
 export interface NewBallot {
@@ -102,13 +103,19 @@ export async function openBallot(db: DB, actorUserId: number, ballotId: number, 
     if (now < earliestOpening(b.notice_published_at, b.notice_days)) return { ok: false as const, error: 'err.noticeTooRecent' };
     if (now >= b.closes_at) return { ok: false as const, error: 'err.ballotPast' };
     const roll = await previewRoll(trx, ballotId);
-    for (const v of roll.voters) {
-      const row = await trx.insertInto('ballot_voters').values({ ballot_id: ballotId, code: v.id, area_cm2: v.areaCm2, developer: v.developer, receipt: newReceipt() })
-        .returning('id').executeTakeFirstOrThrow();
-      await trx.insertInto('ballot_voter_units').values(v.units.map((u) => ({
-        voter_id: row.id, unit_id: Number(u.unitId), building: u.building, entrance: u.entrance, room: u.room, area_cm2: u.areaCm2,
-      }))).execute();
-      if (v.ownerIds.length) await trx.insertInto('ballot_voter_owners').values(v.ownerIds.map((o) => ({ voter_id: row.id, register_owner_id: Number(o) }))).execute();
+    // the roll is written set-wise, ROLL_BATCH voters at a time (an estate has thousands)
+    for (let start = 0; start < roll.voters.length; start += ROLL_BATCH) {
+      const part = roll.voters.slice(start, start + ROLL_BATCH);
+      const rows = await trx.insertInto('ballot_voters')
+        .values(part.map((v) => ({ ballot_id: ballotId, code: v.id, area_cm2: v.areaCm2, developer: v.developer, receipt: newReceipt() })))
+        .returning(['id', 'code']).execute();
+      const idOf = new Map(rows.map((r) => [r.code, r.id]));
+      const units = part.flatMap((v) => v.units.map((u) => ({
+        voter_id: idOf.get(v.id)!, unit_id: Number(u.unitId), building: u.building, entrance: u.entrance, room: u.room, area_cm2: u.areaCm2,
+      })));
+      const owners = part.flatMap((v) => v.ownerIds.map((o) => ({ voter_id: idOf.get(v.id)!, register_owner_id: Number(o) })));
+      if (units.length) await trx.insertInto('ballot_voter_units').values(units).execute();
+      if (owners.length) await trx.insertInto('ballot_voter_owners').values(owners).execute();
     }
     await trx.updateTable('ballots').set({ status: 'open', opened_at: now }).where('id', '=', ballotId).execute();
     await appendAudit(trx, { actorUserId, action: 'ballot.open', target: `ballot:${ballotId}`, detail: { voters: roll.voters.length } });
