@@ -1,9 +1,9 @@
 import ExcelJS from 'exceljs';
 import { test, expect } from './support/fixtures.ts';
 import { HEBIN_STAFF, signIn } from './support/accounts.ts';
-import { sharedFixture } from '../support/shared-fixtures.ts';
+import { fixture } from '../support/fixtures.ts';
 
-const FIXTURE = sharedFixture('register-sample.csv');
+const FIXTURE = fixture('register-sample.csv');
 const TRAPS = [74, 75, 76, 77, 78, 79, 80, 81, 82, 83];
 
 test('staff import the sample register: every trap reported with its line, nothing written until confirmed', async ({ page }) => {

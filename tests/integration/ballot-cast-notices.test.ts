@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, freshDatabase } from '../support/databases.ts';
-import { sharedFixture } from '../support/shared-fixtures.ts';
+import { fixture } from '../support/fixtures.ts';
 import { hebinEstate } from '../support/estate-fixture.ts';
 import type { OpenDatabase } from '../../src/lib/db/open.ts';
 import { readCsv } from '../../src/features/register/read-table.ts';
@@ -53,7 +53,7 @@ describe.each(BACKENDS)('telling co-owners about a cast on %s', (kind) => {
     let subId: number, estateId: number;
     ({ subId, estateId, staffId } = await hebinEstate(open.db));
     const imp = await open.db.insertInto('register_imports').values({ estate_id: estateId, user_id: staffId, file_name: 'f', sha256: 'x' }).returning('id').executeTakeFirstOrThrow();
-    await applyImport(open.db, { estateId, importId: imp.id, actorUserId: staffId, flats: prepareRows(parseRegister(readCsv(fs.readFileSync(sharedFixture('register-sample.csv')))).rows, KEY) });
+    await applyImport(open.db, { estateId, importId: imp.id, actorUserId: staffId, flats: prepareRows(parseRegister(readCsv(fs.readFileSync(fixture('register-sample.csv')))).rows, KEY) });
     const links = await open.db.selectFrom('unit_owners').select(['unit_id', 'owner_id']).orderBy('unit_id').orderBy('owner_id').execute();
     const byUnit = new Map<number, number[]>();
     for (const l of links) byUnit.set(l.unit_id, [...(byUnit.get(l.unit_id) ?? []), l.owner_id]);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, freshDatabase } from '../support/databases.ts';
-import { sharedFixture } from '../support/shared-fixtures.ts';
+import { fixture } from '../support/fixtures.ts';
 import { hebinEstate } from '../support/estate-fixture.ts';
 import type { OpenDatabase } from '../../src/lib/db/open.ts';
 import { readCsv } from '../../src/features/register/read-table.ts';
@@ -66,7 +66,7 @@ describe.each(BACKENDS)('cast rights on %s', (kind) => {
     open = await freshDatabase(kind);
     let subId: number;
     ({ subId, estateId, staffId } = await hebinEstate(open.db));
-    flats = prepareRows(parseRegister(readCsv(fs.readFileSync(sharedFixture('register-sample.csv')))).rows, KEY);
+    flats = prepareRows(parseRegister(readCsv(fs.readFileSync(fixture('register-sample.csv')))).rows, KEY);
     await reimport();
     const byOwner = new Map<string, { o: PreparedOwner; n: number; shared: boolean }>();
     for (const f of flats) {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, freshDatabase } from '../support/databases.ts';
-import { sharedFixture } from '../support/shared-fixtures.ts';
+import { fixture } from '../support/fixtures.ts';
 import { hebinEstate } from '../support/estate-fixture.ts';
 import type { OpenDatabase } from '../../src/lib/db/open.ts';
 import { readCsv } from '../../src/features/register/read-table.ts';
@@ -14,7 +14,7 @@ import { claimFlat, decideVerification, CLAIM_LIMITS } from '../../src/features/
 import { addOwnerOnBasis } from '../../src/features/register/owner-service.ts';
 
 const KEY = parseIdKey(`v1:${Buffer.alloc(32, 3).toString('base64')}`);
-const table = readCsv(fs.readFileSync(sharedFixture('register-sample.csv')));
+const table = readCsv(fs.readFileSync(fixture('register-sample.csv')));
 // line 2 of the fixture: building 1, entrance 1, room 101, 高涛
 const [b, e, , room, , name, idNumber] = table[1]!;
 

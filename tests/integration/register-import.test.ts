@@ -9,10 +9,10 @@ import { planImport, applyImport } from '../../src/features/register/import-serv
 import { parseIdKey } from '../../src/features/register/id-hash.ts';
 import { residentIdCheckChar } from '../../src/features/register/id-numbers.ts';
 import { verifyAudit } from '../../src/features/audit/service.ts';
-import { sharedFixture } from '../support/shared-fixtures.ts';
+import { fixture } from '../support/fixtures.ts';
 import { hebinEstate } from '../support/estate-fixture.ts';
 
-const FIXTURE = sharedFixture('register-sample.csv');
+const FIXTURE = fixture('register-sample.csv');
 const KEY = parseIdKey(`v1:${Buffer.alloc(32, 7).toString('base64')}`);
 
 describe.each(BACKENDS)('household register import on %s', (kind) => {

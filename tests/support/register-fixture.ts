@@ -6,11 +6,11 @@ import { parseRegister } from '../../src/features/register/parse-rows.ts';
 import { prepareRows, type PreparedFlat } from '../../src/features/register/prepare.ts';
 import { applyImport } from '../../src/features/register/import-service.ts';
 import type { IdKey } from '../../src/features/register/id-hash.ts';
-import { sharedFixture } from './shared-fixtures.ts';
+import { fixture } from './fixtures.ts';
 
 /** The shared synthetic household register (72 flats, co-owners, developer flats), imported into an estate. */
 export async function importSampleRegister(db: Kysely<Database>, estateId: number, staffId: number, key: IdKey): Promise<PreparedFlat[]> {
-  const flats = prepareRows(parseRegister(readCsv(fs.readFileSync(sharedFixture('register-sample.csv')))).rows, key);
+  const flats = prepareRows(parseRegister(readCsv(fs.readFileSync(fixture('register-sample.csv')))).rows, key);
   const imp = await db.insertInto('register_imports').values({ estate_id: estateId, user_id: staffId, file_name: 'register-sample.csv', sha256: 'x' }).returning('id').executeTakeFirstOrThrow();
   await applyImport(db, { estateId, importId: imp.id, actorUserId: staffId, flats });
   return flats;

@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { parseRegister } from '../../src/features/register/parse-rows.ts';
-import { sharedFixture } from '../support/shared-fixtures.ts';
+import { fixture } from '../support/fixtures.ts';
 import { readCsv, readXlsx, writeXlsx } from '../../src/features/register/read-table.ts';
 import { COLUMNS } from '../../src/features/register/headers.ts';
 import type { ParseResult } from '../../src/features/register/model.ts';
 
-const fixtureBytes = fs.readFileSync(sharedFixture('register-sample.csv'));
+const fixtureBytes = fs.readFileSync(fixture('register-sample.csv'));
 const fixtureText = fixtureBytes.toString('utf8');
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const parseCsv = (s: string) => parseRegister(readCsv(utf8(s)));
@@ -44,7 +44,7 @@ function gbkEncoder(): (text: string) => Uint8Array {
   };
 }
 
-describe('the fixture register (shared/fixtures/register-sample.csv)', () => {
+describe('the fixture register (tests/fixtures/register-sample.csv)', () => {
   const result = parseRegister(readCsv(fixtureBytes));
 
   it('imports exactly the 72 good flats out of 82 data lines', () => {
