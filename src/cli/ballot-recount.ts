@@ -1,7 +1,9 @@
-// npm run ballot:recount -- FILE — recounts a published ballot bulletin; no database needed.
-// stdout carries one JSON object and nothing else, so it can be piped and compared.
+// npm run ballot:recount -- FILE — recounts a published ballot bulletin, in its public form
+// (voters by receipt code) or its full form (voter ids and flats); both give the same
+// figures. No database needed. stdout carries one JSON object and nothing else, so it can
+// be piped and compared.
 import { readFile } from 'node:fs/promises';
-import { bulletinSchema, recount } from '../features/ballots/bulletin.ts';
+import { parseAnyBulletin, recount } from '../features/ballots/bulletin.ts';
 
 function fail(zh: string, en: string, details: string[] = []): void {
   process.stderr.write([`错误：${zh}`, `error: ${en}`, ...details].join('\n') + '\n');
@@ -28,7 +30,7 @@ async function main(): Promise<void> {
     fail(`${file} 不是有效的 JSON`, `${file} is not valid JSON`, [String((e as Error).message)]);
     return;
   }
-  const parsed = bulletinSchema.safeParse(data);
+  const parsed = parseAnyBulletin(data);
   if (!parsed.success) {
     const issues = parsed.error.issues;
     const lines = issues.slice(0, 20).map((i) => `  ${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`);

@@ -6,6 +6,11 @@ import { applyImport } from '../../src/features/register/import-service.ts';
 import type { PreparedFlat, PreparedOwner } from '../../src/features/register/prepare.ts';
 import * as ballots from '../../src/features/ballots/service.ts';
 import { castOnline } from '../../src/features/ballots/fast-cast.ts';
+import { ballotResults, publishBulletin } from '../../src/features/ballots/results-service.ts';
+import { bulletinSchema, parseAnyBulletin, recount } from '../../src/features/ballots/bulletin.ts';
+import { auditInspection, findReceipt, mayInspect, publicBulletinBody, rollOf } from '../../src/features/ballots/web-queries.ts';
+import type { SessionUser } from '../../src/features/accounts/session.ts';
+import { verifyAudit } from '../../src/features/audit/service.ts';
 
 // A vote over two estates (a merged project): someone who owns a flat in each is one owner
 // with all their area (SPC interpretation Art. 9), although the register keeps a row per
@@ -21,10 +26,13 @@ describe.each(BACKENDS)('a roll across estates on %s', (kind) => {
   let open: OpenDatabase;
   let ballotId: number;
   let rows: { estateA: number; estateB: number };
+  let staffUser: SessionUser;
+  let ownerUser: SessionUser;
 
   beforeAll(async () => {
     open = await freshDatabase(kind);
     const { subId, communityId, estateId, staffId } = await hebinEstate(open.db);
+    staffUser = { id: staffId, displayName: '街道', phone: '13700000001', role: 'staff', subdistrictId: subId, communityId: null, ownerStatusHeld: false };
     const second = await open.db.insertInto('estates').values({
       community_id: communityId, name: '建设小区二期', address: 'b', build_year: 1992, building_count: 1, household_count: 2, floor_area_cm2: 1, lat: 33.7, lng: 113.3, eligibility: '{}',
     }).returning('id').executeTakeFirstOrThrow();
@@ -64,5 +72,77 @@ describe.each(BACKENDS)('a roll across estates on %s', (kind) => {
     const [mine] = await ballots.votersFor(open.db, ballotId, u.id);
     expect(mine).toMatchObject({ cast_right: 'owner' });
     expect(await castOnline(open.db, { ballotId, userId: u.id, choices: { m1: 'agree' } }, new Date(T0.getTime() + 16 * DAY))).toMatchObject({ ok: true, voter: mine!.code });
+    ownerUser = { id: u.id, displayName: '两处业主', phone: '13730000001', role: 'resident', subdistrictId: null, communityId: null, ownerStatusHeld: false };
+  });
+
+  it('closes and publishes although both estates have a 1-1-101: each flat carries its estate, and the public form recounts the same', async () => {
+    const closed = await ballotResults(open.db, ballotId, new Date(T0.getTime() + 26 * DAY));
+    if (!closed || closed.status !== 'closed') throw new Error('not closed');
+    const published = await publishBulletin(open.db, staffUser.id, ballotId, 'preliminary');
+    expect(published).toMatchObject({ ok: true, version: 1 });
+
+    // the stored full form: the owner of both flats is one voter with 1-1-101 of each estate
+    const stored = await open.db.selectFrom('ballot_bulletins').select(['body', 'sha256']).where('ballot_id', '=', ballotId).executeTakeFirstOrThrow();
+    const full = bulletinSchema.parse(JSON.parse(stored.body));
+    const flats = full.voters.flatMap((v) => v.units.map((u) => `${u.estate} ${u.building}-${u.entrance}-${u.room} ${u.areaM2}`)).sort();
+    expect(flats).toEqual(['建设小区 1-1-101 80.00', '建设小区 1-1-102 90.00', '建设小区二期 1-1-101 60.00']);
+
+    // worked out by hand: eligible 80 + 60 + 90 = 230.00 m², 2 voters; the owner of both
+    // (140.00 m²) agreed, so 1 of 2 voters and 140.00 of 230.00 m² took part: under 2/3, no quorum
+    const expected = {
+      id: 'm1', quorumMet: false, passed: false,
+      eligible: { areaM2: '230.00', owners: 2 },
+      participating: { areaM2: '140.00', owners: 1 },
+      agree: { areaM2: '140.00', owners: 1 },
+      oppose: { areaM2: '0.00', owners: 0 },
+      abstain: { areaM2: '0.00', owners: 0 },
+    };
+    expect(closed.results.matters).toEqual([expected]);
+    expect(recount(full).matters).toEqual([expected]);
+
+    // the public form: by receipt, area and choices only; its own sha256, recorded when published
+    const pub = await publicBulletinBody(open.db, ballotId, 1);
+    const receipt = (await open.db.selectFrom('ballot_voters').select('receipt').where('ballot_id', '=', ballotId).where('area_cm2', '=', 14000).executeTakeFirstOrThrow()).receipt;
+    expect(JSON.parse(pub!.body).voters).toEqual([
+      { receipt, areaM2: '140.00', votes: { m1: 'agree' } },
+      { receipt: null, areaM2: '90.00', votes: {} },
+    ]);
+    expect(pub!.body).not.toMatch(/101|102|V000|建设小区/);
+    expect(pub!.fullSha256).toBe(stored.sha256);
+    expect(pub!.sha256).not.toBe(stored.sha256);
+    const parsed = parseAnyBulletin(JSON.parse(pub!.body));
+    if (!parsed.success) throw parsed.error;
+    expect(recount(parsed.data).matters).toEqual([expected]);
+    const entry = await open.db.selectFrom('audit_log').select('detail').where('action', '=', 'ballot.bulletin.preliminary').executeTakeFirstOrThrow();
+    expect(entry.detail).toMatchObject({ version: 1, sha256: stored.sha256, publicSha256: pub!.sha256 });
+    expect(findReceipt(pub!.body, receipt)).toEqual({ receipt, areaM2: '140.00', votes: { m1: 'agree' } });
+
+    // per-building figures key on estate + building, and groups under 5 voters are not shown
+    expect(closed.byBuilding).toEqual([]);
+    expect(closed.hiddenBuildings).toBe(2);
+
+    // the flat-labelled roll carries the estate of each flat
+    const roll = await rollOf(open.db, ballotId, 'closed');
+    expect(roll.voters.flatMap((v) => v.units.map((u) => `${u.estate} ${u.building}-${u.entrance}-${u.room}`)).sort())
+      .toEqual(['建设小区 1-1-101', '建设小区 1-1-102', '建设小区二期 1-1-101']);
+  });
+
+  it('opens the full bulletin and the flat-labelled roll to staff and verified owners of the electorate only, each look recorded', async () => {
+    expect(await mayInspect(open.db, ballotId, staffUser)).toBe(true);
+    expect(await mayInspect(open.db, ballotId, ownerUser)).toBe(true);
+    expect(await mayInspect(open.db, ballotId, { ...ownerUser, ownerStatusHeld: true })).toBe(false);
+    expect(await mayInspect(open.db, ballotId, null)).toBe(false);
+    const stranger = await open.db.insertInto('users').values({ phone: '13730000002', password_hash: 'x', display_name: '路人' }).returning('id').executeTakeFirstOrThrow();
+    expect(await mayInspect(open.db, ballotId, { ...ownerUser, id: stranger.id, phone: '13730000002' })).toBe(false);
+    const otherSub = await open.db.insertInto('subdistricts').values({ code: 'beidu', name: '北渡街道', name_en: 'B' }).returning('id').executeTakeFirstOrThrow();
+    expect(await mayInspect(open.db, ballotId, { ...staffUser, subdistrictId: otherSub.id })).toBe(false);
+    await auditInspection(open.db, ownerUser.id, ballotId, 'bulletin', { version: 1 });
+    await auditInspection(open.db, staffUser.id, ballotId, 'roll');
+    const looks = await open.db.selectFrom('audit_log').select(['actor_user_id', 'action', 'target']).where('action', 'in', ['ballot.bulletin.download', 'ballot.roll.view']).orderBy('id').execute();
+    expect(looks).toEqual([
+      { actor_user_id: ownerUser.id, action: 'ballot.bulletin.download', target: `ballot:${ballotId}` },
+      { actor_user_id: staffUser.id, action: 'ballot.roll.view', target: `ballot:${ballotId}` },
+    ]);
+    expect((await verifyAudit(open.db)).ok).toBe(true);
   });
 });

@@ -6,21 +6,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatAreaM2, parseAreaM2 } from '../../src/features/ballots/area.ts';
+import { createHash } from 'node:crypto';
 import {
   ballotsFromBulletin,
   bulletinSchema,
+  bulletinText,
   newReceipt,
+  parseAnyBulletin,
+  publicBulletinSchema,
+  publicBulletinText,
   publicResults,
   receiptValid,
   recount,
   rollFromBulletin,
+  toPublicBulletin,
 } from '../../src/features/ballots/bulletin.ts';
 import type { Bulletin } from '../../src/features/ballots/bulletin.ts';
 import { toBulletin } from '../../src/features/ballots/bulletin-build.ts';
 import { normaliseReceipt, RECEIPT_ALPHABET } from '../../src/features/ballots/receipt.ts';
 import { buildRoll } from '../../src/features/ballots/roll.ts';
 import type { RollUnit } from '../../src/features/ballots/roll.ts';
-import { tally } from '../../src/features/ballots/tally.ts';
+import { tally, tallyByBuilding } from '../../src/features/ballots/tally.ts';
 import type { Ballot, Choice, TallyMatter } from '../../src/features/ballots/tally.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -143,9 +149,35 @@ describe('bulletin schema', () => {
   });
 });
 
+// The sample's figures, worked out by hand (Civil Code Art. 278):
+// eligible 85.23 + 100.50 + 70.07 + 55.10 = 310.90 m², 4 voters;
+// m1 (major): 3 of 4 took part (255.80 m², over 2/3), agree 185.73 of 255.80 m² is under 3/4;
+// m2 (ordinary): 2 of 4 took part (185.73 of 310.90 m², under 2/3): no quorum.
+const SAMPLE_RECOUNT = {
+  matters: [
+    {
+      id: 'm1', quorumMet: true, passed: false,
+      eligible: { areaM2: '310.90', owners: 4 },
+      participating: { areaM2: '255.80', owners: 3 },
+      agree: { areaM2: '185.73', owners: 2 },
+      oppose: { areaM2: '70.07', owners: 1 },
+      abstain: { areaM2: '0.00', owners: 0 },
+    },
+    {
+      id: 'm2', quorumMet: false, passed: false,
+      eligible: { areaM2: '310.90', owners: 4 },
+      participating: { areaM2: '185.73', owners: 2 },
+      agree: { areaM2: '85.23', owners: 1 },
+      oppose: { areaM2: '0.00', owners: 0 },
+      abstain: { areaM2: '100.50', owners: 1 },
+    },
+  ],
+};
+
 describe('recount', () => {
   it('gives exactly the published figures', () => {
     const out = recount(bulletinSchema.parse(sample()));
+    expect(JSON.stringify(out)).toBe(JSON.stringify(SAMPLE_RECOUNT));
     // eligible 85.23 + 100.50 + 70.07 + 55.10 = 310.90 m², 4 voters
     expect(JSON.stringify(out)).toBe(
       JSON.stringify({
@@ -235,6 +267,137 @@ describe('recount', () => {
   });
 });
 
+describe('the public form of a bulletin', () => {
+  // written out by hand from sample(): voters who voted by receipt code in code-point order
+  // ('2' < 'A' < 'M'), each with the sum of their flats; then the one who did not vote
+  const EXPECTED_PUBLIC_VOTERS = [
+    { receipt: '2345-6789-XY', areaM2: '70.07', votes: { m1: 'oppose' } },
+    { receipt: 'ABCD-EFGH-JK', areaM2: '85.23', votes: { m1: 'agree', m2: 'agree' } },
+    { receipt: 'MNPQ-RSTU-VW', areaM2: '100.50', votes: { m1: 'agree', m2: 'abstain' } },
+    { receipt: null, areaM2: '55.10', votes: {} },
+  ];
+
+  it('lists voters by receipt with their area and choices, without voter ids or flats', () => {
+    const pub = toPublicBulletin(bulletinSchema.parse(sample()));
+    expect(pub.voters).toEqual(EXPECTED_PUBLIC_VOTERS);
+    expect(pub.ballot).toEqual(sample().ballot);
+    expect(pub.matters).toEqual(sample().matters);
+    const text = JSON.stringify(pub);
+    expect(text).not.toMatch(/V000|"units"|"room"|"building"|"entrance"|"estate"|"id":"V/);
+    expect(publicBulletinSchema.parse(JSON.parse(text))).toEqual(pub);
+  });
+
+  it('recounts to exactly the same figures as the full form', () => {
+    const pub = JSON.parse(bulletinText(toPublicBulletin(bulletinSchema.parse(sample()))).body);
+    const parsed = parseAnyBulletin(pub);
+    expect(parsed.success).toBe(true);
+    expect(JSON.stringify(recount(parsed.data!))).toBe(JSON.stringify(SAMPLE_RECOUNT));
+  });
+
+  it('is derived reproducibly: the same bytes and sha256 whatever order the full form lists voters in', () => {
+    const full = sample();
+    const body = bulletinText(bulletinSchema.parse(full)).body;
+    const a = publicBulletinText(body);
+    const reordered = { ...full, voters: [...full.voters].reverse() };
+    const b = publicBulletinText(`${JSON.stringify(reordered, null, 2)}\n`);
+    expect(b.body).toBe(a.body);
+    expect(a.sha256).toBe(createHash('sha256').update(a.body).digest('hex'));
+    expect(a.body.endsWith('}\n')).toBe(true);
+    expect(JSON.parse(a.body).voters).toEqual(EXPECTED_PUBLIC_VOTERS);
+  });
+
+  it('orders those who did not vote by area, so their order says nothing either', () => {
+    const full = clone(sample());
+    full.voters.push({ id: 'V0005', receipt: null, units: [{ building: '1', entrance: '1', room: '101', areaM2: '9.99' }], votes: {} });
+    full.voters.push({ id: 'V0006', receipt: null, units: [{ building: '9', entrance: '1', room: '101', areaM2: '120.00' }], votes: {} });
+    const pub = toPublicBulletin(bulletinSchema.parse(full));
+    expect(pub.voters.slice(3)).toEqual([
+      { receipt: null, areaM2: '9.99', votes: {} },
+      { receipt: null, areaM2: '55.10', votes: {} },
+      { receipt: null, areaM2: '120.00', votes: {} },
+    ]);
+  });
+
+  const rejects: [string, (b: any) => void][] = [
+    ['votes without a receipt', (b) => (b.voters[3].votes = { m1: 'agree' })],
+    ['a duplicate receipt', (b) => (b.voters[1].receipt = b.voters[0].receipt)],
+    ['a zero area', (b) => (b.voters[0].areaM2 = '0.00')],
+    ['an area as a number', (b) => (b.voters[0].areaM2 = 70.07)],
+    ['a vote on an unknown matter', (b) => (b.voters[0].votes.m9 = 'agree')],
+    ['an extra field on a voter', (b) => (b.voters[0].flat = '3-1-201')],
+  ];
+  for (const [what, mutate] of rejects) {
+    it(`rejects ${what}`, () => {
+      const b = clone(toPublicBulletin(bulletinSchema.parse(sample())));
+      mutate(b);
+      expect(parseAnyBulletin(b).success).toBe(false);
+    });
+  }
+
+  it('recounts like the full form for any vote (same figures as the tally)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({
+        areaCm2: fc.integer({ min: 1, max: 40_000 }),
+        m1: fc.option(fc.constantFrom<Choice>('agree', 'oppose', 'abstain'), { nil: undefined }),
+        m2: fc.option(fc.constantFrom<Choice>('agree', 'oppose', 'abstain'), { nil: undefined }),
+        voted: fc.boolean(),
+      }), { maxLength: 30 }), (rows) => {
+        const full = bulletinSchema.parse({
+          ballot: sample().ballot,
+          matters: sample().matters,
+          voters: rows.map((r, i) => ({
+            id: `V${String(i + 1).padStart(4, '0')}`,
+            receipt: r.voted ? newReceipt() : null,
+            units: [{ building: String(1 + (i % 3)), entrance: '1', room: String(101 + i), areaM2: formatAreaM2(r.areaCm2) }],
+            votes: r.voted ? Object.fromEntries((['m1', 'm2'] as const).flatMap((m) => (r[m] ? [[m, r[m]]] : []))) : {},
+          })),
+        });
+        const pub = JSON.parse(publicBulletinText(bulletinText(full).body).body);
+        expect(recount(publicBulletinSchema.parse(pub))).toEqual(recount(full));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('a bulletin over several estates', () => {
+  const twoEstates = (): Bulletin => ({
+    ballot: { id: 'b7', title: '合并项目改造方案表决', closedAt: '2026-07-30T09:00:00Z', version: 1 },
+    matters: [{ id: 'm1', title: '改造方案', kind: 'major' }],
+    voters: [
+      { id: 'V0001', receipt: 'ABCD-EFGH-JK', units: [{ estate: '建设小区', building: '1', entrance: '1', room: '101', areaM2: '80.00' }], votes: { m1: 'agree' } },
+      { id: 'V0002', receipt: null, units: [{ estate: '建设小区二期', building: '1', entrance: '1', room: '101', areaM2: '60.00' }], votes: {} },
+    ],
+  });
+  it('accepts 1-1-101 in two estates, and refuses it twice in one', () => {
+    expect(bulletinSchema.safeParse(twoEstates()).success).toBe(true);
+    const same = clone(twoEstates());
+    same.voters[1]!.units[0]!.estate = '建设小区';
+    expect(bulletinSchema.safeParse(same).success).toBe(false);
+    const older = clone(twoEstates());
+    for (const v of older.voters) for (const u of v.units) delete u.estate;
+    expect(bulletinSchema.safeParse(older).success).toBe(false); // without estates they are one flat
+  });
+  it('recounts (eligible 140.00 m², 2 voters; 80.00 m² and 1 voter agree: no quorum by count)', () => {
+    expect(recount(bulletinSchema.parse(twoEstates())).matters[0]).toEqual({
+      id: 'm1', quorumMet: false, passed: false,
+      eligible: { areaM2: '140.00', owners: 2 },
+      participating: { areaM2: '80.00', owners: 1 },
+      agree: { areaM2: '80.00', owners: 1 },
+      oppose: { areaM2: '0.00', owners: 0 },
+      abstain: { areaM2: '0.00', owners: 0 },
+    });
+  });
+  it('keys the per-building figures on estate and building', () => {
+    const b = bulletinSchema.parse(twoEstates());
+    const byBuilding = tallyByBuilding(rollFromBulletin(b), ballotsFromBulletin(b), b.matters);
+    expect(byBuilding.map((x) => [x.estate, x.building, x.matters[0]!.eligible.owners, x.matters[0]!.agree.areaCm2])).toEqual([
+      ['建设小区', '1', 1, 8000],
+      ['建设小区二期', '1', 1, 0],
+    ]);
+  });
+});
+
 function run(args: string[]) {
   return spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
 }
@@ -253,6 +416,13 @@ describe('ballot-recount CLI', () => {
     expect(r.stdout.trimEnd().split('\n')).toHaveLength(1);
     expect(JSON.parse(r.stdout)).toEqual(recount(bulletinSchema.parse(sample())));
     expect(r.stdout).toBe(JSON.stringify(recount(bulletinSchema.parse(sample()))) + '\n');
+  });
+  it('recounts the public form to the same output as the full form', () => {
+    const pub = publicBulletinText(bulletinText(bulletinSchema.parse(sample())).body).body;
+    const r = run([tmpFile('public.json', pub)]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(JSON.stringify(SAMPLE_RECOUNT) + '\n');
   });
   it('accepts a file saved with a byte-order mark', () => {
     const r = run([tmpFile('bom.json', '\uFEFF' + JSON.stringify(sample()))]);

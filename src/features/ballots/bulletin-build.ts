@@ -7,8 +7,8 @@ import type { MatterKind } from './matters.ts';
 export type BulletinInput = {
   ballot: { id: string; title: string; closedAt: Date | string; version: number };
   matters: readonly { id: string; title: string; kind: MatterKind }[];
-  /** the frozen roll, in roll order */
-  voters: readonly { id: string; units: readonly { building: string; entrance: string; room: string; areaCm2: number }[] }[];
+  /** the frozen roll, in roll order; each flat with its estate's name (votes may span estates) */
+  voters: readonly { id: string; units: readonly { estate?: string; building: string; entrance: string; room: string; areaCm2: number }[] }[];
   /** in casting order; as in the tally, a voter's last ballot counts */
   ballots: readonly (Ballot & { receipt: string })[];
 };
@@ -38,7 +38,10 @@ export function toBulletin(input: BulletinInput): Bulletin {
       return {
         id: v.id,
         receipt: b ? b.receipt : null,
-        units: v.units.map((u) => ({ building: u.building, entrance: u.entrance, room: u.room, areaM2: formatAreaM2(u.areaCm2) })),
+        units: v.units.map((u) => ({
+          ...(u.estate !== undefined ? { estate: u.estate } : {}),
+          building: u.building, entrance: u.entrance, room: u.room, areaM2: formatAreaM2(u.areaCm2),
+        })),
         votes,
       };
     }),

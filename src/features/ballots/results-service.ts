@@ -2,13 +2,43 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
 import { appendAudit } from '../audit/service.ts';
 import { tally, tallyByBuilding } from './tally.ts';
-import { publicResults } from './bulletin.ts';
+import { bulletinText, publicResults, toPublicBulletin } from './bulletin.ts';
 import { toBulletin } from './bulletin-build.ts';
-import { closeIfDue, countedData, sha256Hex } from './service.ts';
+import { closeIfDue, countedData } from './service.ts';
+import { compareUnitKeys, naturalCompare } from './natural-order.ts';
 import { formatAreaM2 } from './area.ts';
 import { objectionWindow } from './objection-period.ts';
 
 type DB = Kysely<Database>;
+
+/** A per-building figure is shown only for a group this large, so that it reveals no household's vote. */
+export const MIN_BUILDING_VOTERS = 5;
+
+export type FrozenUnit = { estate: string; building: string; entrance: string; room: string; areaCm2: number };
+
+/**
+ * The flats of a frozen roll with their estate (a vote may span estates, and two estates
+ * may both have a 1-1-101), by voter code, each voter's flats in natural order.
+ */
+export async function frozenUnits(db: DB, ballotId: number): Promise<Map<string, FrozenUnit[]>> {
+  const rows = await db.selectFrom('ballot_voter_units')
+    .innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_voter_units.voter_id')
+    .innerJoin('units', 'units.id', 'ballot_voter_units.unit_id')
+    .innerJoin('entrances', 'entrances.id', 'units.entrance_id')
+    .innerJoin('buildings', 'buildings.id', 'entrances.building_id')
+    .innerJoin('estates', 'estates.id', 'buildings.estate_id')
+    .where('ballot_voters.ballot_id', '=', ballotId)
+    .select(['ballot_voters.code', 'estates.name as estate', 'ballot_voter_units.building', 'ballot_voter_units.entrance', 'ballot_voter_units.room', 'ballot_voter_units.area_cm2'])
+    .execute();
+  const of = new Map<string, FrozenUnit[]>();
+  for (const r of rows) {
+    const list = of.get(r.code) ?? [];
+    list.push({ estate: r.estate, building: r.building, entrance: r.entrance, room: r.room, areaCm2: Number(r.area_cm2) });
+    of.set(r.code, list);
+  }
+  for (const list of of.values()) list.sort((a, b) => compareUnitKeys(a, b) || naturalCompare(a.estate, b.estate));
+  return of;
+}
 
 /**
  * What the public may know of a ballot: while open only turnout (never choices); once
@@ -20,7 +50,6 @@ export async function ballotResults(db: DB, ballotId: number, now = new Date()) 
   const b = await db.selectFrom('ballots').select(['id', 'status', 'title', 'closed_at']).where('id', '=', ballotId).executeTakeFirst();
   if (!b || (b.status !== 'open' && b.status !== 'closed')) return null;
   const data = await countedData(db, ballotId);
-  const roll = { voters: data.voters.map((v) => ({ id: v.id, units: v.units })) };
   if (b.status === 'open') {
     const voted = data.voters.filter((v) => v.choices !== null);
     return {
@@ -33,12 +62,19 @@ export async function ballotResults(db: DB, ballotId: number, now = new Date()) 
       },
     };
   }
+  const units = await frozenUnits(db, ballotId);
+  const roll = { voters: data.voters.map((v) => ({ id: v.id, units: units.get(v.id) ?? [] })) };
   const ballots = data.voters.filter((v) => v.choices !== null).map((v) => ({ voterId: v.id, choices: v.choices! }));
   const matters = data.matters.map((m) => ({ id: m.id, kind: m.kind }));
+  const buildings = tallyByBuilding(roll, ballots, matters);
+  const shown = buildings.filter((x) => (x.matters[0]?.eligible.owners ?? 0) >= MIN_BUILDING_VOTERS);
   return {
     status: 'closed' as const,
     results: publicResults(tally(roll, ballots, matters)),
-    byBuilding: tallyByBuilding(roll, ballots, matters),
+    /** buildings of MIN_BUILDING_VOTERS voters or more only */
+    byBuilding: shown,
+    /** how many buildings were left out for having fewer voters */
+    hiddenBuildings: buildings.length - shown.length,
   };
 }
 
@@ -47,11 +83,11 @@ export async function buildBulletin(db: DB, ballotId: number, version: number) {
   await closeIfDue(db, ballotId);
   const b = await db.selectFrom('ballots').select(['id', 'status', 'title', 'closed_at']).where('id', '=', ballotId).executeTakeFirst();
   if (!b || b.status !== 'closed' || !b.closed_at) return null;
-  const data = await countedData(db, ballotId);
+  const [data, units] = await Promise.all([countedData(db, ballotId), frozenUnits(db, ballotId)]);
   return toBulletin({
     ballot: { id: String(b.id), title: b.title, closedAt: b.closed_at, version },
     matters: data.matters,
-    voters: data.voters.map((v) => ({ id: v.id, units: v.units })),
+    voters: data.voters.map((v) => ({ id: v.id, units: units.get(v.id) ?? [] })),
     ballots: data.voters.filter((v) => v.choices !== null).map((v) => ({ voterId: v.id, choices: v.choices!, receipt: v.receipt })),
   });
 }
@@ -59,7 +95,8 @@ export async function buildBulletin(db: DB, ballotId: number, version: number) {
 /**
  * Publishes a new bulletin version (preliminary first; a correction during the objection
  * period is a new version, never an edit; the final announcement only once the objection
- * period after the first preliminary notice is over), with its sha256 in the audit chain.
+ * period after the first preliminary notice is over). The full form is stored; the public
+ * form is derived from it (toPublicBulletin), and both sha256 go into the audit chain.
  */
 export async function publishBulletin(db: DB, actorUserId: number, ballotId: number, stage: 'preliminary' | 'final', now = new Date()) {
   const last = await db.selectFrom('ballot_bulletins').select(['version', 'stage']).where('ballot_id', '=', ballotId).orderBy('version', 'desc').executeTakeFirst();
@@ -74,11 +111,11 @@ export async function publishBulletin(db: DB, actorUserId: number, ballotId: num
   const version = (last?.version ?? 0) + 1;
   const bulletin = await buildBulletin(db, ballotId, version);
   if (!bulletin) return { ok: false as const, error: 'err.ballotNotClosed' };
-  const body = `${JSON.stringify(bulletin, null, 2)}\n`;
-  const sha256 = sha256Hex(body);
+  const { body, sha256 } = bulletinText(bulletin);
+  const publicSha256 = bulletinText(toPublicBulletin(bulletin)).sha256;
   await db.transaction().execute(async (trx) => {
     await trx.insertInto('ballot_bulletins').values({ ballot_id: ballotId, version, stage, body, sha256 }).execute();
-    await appendAudit(trx, { actorUserId, action: `ballot.bulletin.${stage}`, target: `ballot:${ballotId}`, detail: { version, sha256 } });
+    await appendAudit(trx, { actorUserId, action: `ballot.bulletin.${stage}`, target: `ballot:${ballotId}`, detail: { version, sha256, publicSha256 } });
   });
-  return { ok: true as const, version, sha256 };
+  return { ok: true as const, version, sha256, publicSha256 };
 }

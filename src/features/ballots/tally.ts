@@ -7,7 +7,7 @@ import type { Figure } from './thresholds.ts';
 
 export type TallyMatter = { id: string; kind: MatterKind };
 /** A roll voter as the tally needs it: area comes from the units, never stored twice. */
-export type TallyVoter = { id: string; units: readonly { building: string; areaCm2: number }[] };
+export type TallyVoter = { id: string; units: readonly { estate?: string; building: string; areaCm2: number }[] };
 export type TallyRoll = { voters: readonly TallyVoter[] };
 
 export type Figures = { eligible: Figure; participating: Figure; agree: Figure; oppose: Figure; abstain: Figure };
@@ -21,7 +21,8 @@ export type MatterResult = { id: string; kind: MatterKind } & Figures & {
   outcome: Outcome;
 };
 export type Tally = { matters: MatterResult[] } & Omit<ResolvedBallots, 'codes'>;
-export type BuildingTally = { building: string; matters: ({ id: string } & Figures)[] };
+/** `estate` is there when the roll's flats carry their estate (a vote may span estates). */
+export type BuildingTally = { estate?: string; building: string; matters: ({ id: string } & Figures)[] };
 
 export type { Ballot, Choice } from './cast.ts';
 export type { Figure } from './thresholds.ts';
@@ -103,23 +104,31 @@ export function tally(roll: TallyRoll, ballots: readonly Ballot[], matters: read
 }
 
 /**
- * Figures per building, in natural building order: a voter counts once in each building
+ * Figures per building (estate + building: a vote may span estates that both have a
+ * building 1), in natural estate then building order: a voter counts once in each building
  * where they hold a flat, with the area of their flats there, so building headcounts may
  * add up to more than the total. No quorum or outcome here on purpose: only the whole
  * electorate decides, and a building's figures must not read like a decision.
  */
 export function tallyByBuilding(roll: TallyRoll, ballots: readonly Ballot[], matters: readonly TallyMatter[]): BuildingTally[] {
   const { codes } = resolve(roll, ballots, matters);
-  const buildings = new Map<string, Map<number, number>>();
+  const buildings = new Map<string, { estate: string | undefined; building: string; areas: Map<number, number> }>();
   roll.voters.forEach((v, voter) => {
     for (const u of v.units) {
-      let areas = buildings.get(u.building);
-      if (!areas) buildings.set(u.building, (areas = new Map()));
-      areas.set(voter, (areas.get(voter) ?? 0) + u.areaCm2);
+      const key = JSON.stringify([u.estate ?? null, u.building]);
+      let b = buildings.get(key);
+      if (!b) buildings.set(key, (b = { estate: u.estate, building: u.building, areas: new Map() }));
+      b.areas.set(voter, (b.areas.get(voter) ?? 0) + u.areaCm2);
     }
   });
-  return [...buildings.keys()].sort(naturalCompare).map((building) => {
-    const entries = [...buildings.get(building)!].map(([voter, areaCm2]) => ({ voter, areaCm2 }));
-    return { building, matters: matters.map((m, i) => ({ id: m.id, ...count(entries, codes, matters.length, i) })) };
-  });
+  return [...buildings.values()]
+    .sort((a, b) => naturalCompare(a.estate ?? '', b.estate ?? '') || naturalCompare(a.building, b.building))
+    .map(({ estate, building, areas }) => {
+      const entries = [...areas].map(([voter, areaCm2]) => ({ voter, areaCm2 }));
+      return {
+        ...(estate !== undefined ? { estate } : {}),
+        building,
+        matters: matters.map((m, i) => ({ id: m.id, ...count(entries, codes, matters.length, i) })),
+      };
+    });
 }

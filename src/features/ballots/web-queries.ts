@@ -1,8 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
+import { can } from '../policy/can.ts';
 import type { Actor, Resource } from '../policy/can.ts';
+import type { SessionUser } from '../accounts/session.ts';
+import { appendAudit } from '../audit/service.ts';
 import { closeIfDue, previewRoll, votersFor } from './service.ts';
-import { compareUnitKeys } from './natural-order.ts';
+import { compareUnitKeys, naturalCompare } from './natural-order.ts';
+import { publicBulletinText } from './bulletin.ts';
+import { frozenUnits } from './results-service.ts';
 import type { BallotStatus } from './tables.ts';
 
 // Reads for the ballot pages: who may act on a ballot, what an office and the public
@@ -93,25 +98,95 @@ export function electorateText(scopes: BallotDetail['scopes'], lang: 'zh' | 'en'
     .join(lang === 'zh' ? '；' : '; ');
 }
 
-export type RollVoter = { id: string; developer: boolean; areaCm2: number; units: { building: string; entrance: string; room: string; areaCm2: number }[] };
+export type RollUnitView = { estate: string; building: string; entrance: string; room: string; areaCm2: number };
+export type RollVoter = { id: string; developer: boolean; areaCm2: number; units: RollUnitView[] };
 
-/** The roll: frozen once the vote opened, otherwise as it would be frozen now. No names. */
+/**
+ * The roll: frozen once the vote opened, otherwise as it would be frozen now. No names;
+ * each flat with its estate. Flat-labelled: only for those who may inspect (mayInspect);
+ * the public sees the totals.
+ */
 export async function rollOf(db: DB, ballotId: number, status: BallotStatus): Promise<{ frozen: boolean; voters: RollVoter[] }> {
   if (status === 'open' || status === 'closed') {
     const [voters, units] = await Promise.all([
       db.selectFrom('ballot_voters').select(['id', 'code', 'developer', 'area_cm2']).where('ballot_id', '=', ballotId).orderBy('code').execute(),
-      db.selectFrom('ballot_voter_units').innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_voter_units.voter_id')
-        .where('ballot_voters.ballot_id', '=', ballotId).select(['ballot_voter_units.voter_id', 'building', 'entrance', 'room', 'ballot_voter_units.area_cm2']).execute(),
+      frozenUnits(db, ballotId),
     ]);
-    const of = new Map<number, RollVoter['units']>();
-    for (const u of units) of.set(u.voter_id, [...(of.get(u.voter_id) ?? []), { building: u.building, entrance: u.entrance, room: u.room, areaCm2: u.area_cm2 }]);
     return {
       frozen: true,
-      voters: voters.map((v) => ({ id: v.code, developer: v.developer, areaCm2: v.area_cm2, units: (of.get(v.id) ?? []).sort(compareUnitKeys) })),
+      voters: voters.map((v) => ({ id: v.code, developer: v.developer, areaCm2: Number(v.area_cm2), units: units.get(v.code) ?? [] })),
     };
   }
   const roll = await previewRoll(db, ballotId);
-  return { frozen: false, voters: roll.voters.map((v) => ({ id: v.id, developer: v.developer, areaCm2: v.areaCm2, units: v.units })) };
+  const ids = roll.voters.flatMap((v) => v.units.map((u) => Number(u.unitId)));
+  const estates = new Map<number, string>();
+  for (let i = 0; i < ids.length; i += 5000) {
+    const rows = await db.selectFrom('units').innerJoin('entrances', 'entrances.id', 'units.entrance_id').innerJoin('buildings', 'buildings.id', 'entrances.building_id')
+      .innerJoin('estates', 'estates.id', 'buildings.estate_id').where('units.id', 'in', ids.slice(i, i + 5000)).select(['units.id', 'estates.name']).execute();
+    for (const r of rows) estates.set(r.id, r.name);
+  }
+  return {
+    frozen: false,
+    voters: roll.voters.map((v) => ({
+      id: v.id,
+      developer: v.developer,
+      areaCm2: v.areaCm2,
+      units: v.units
+        .map((u) => ({ estate: estates.get(Number(u.unitId)) ?? '', building: u.building, entrance: u.entrance, room: u.room, areaCm2: u.areaCm2 }))
+        .sort((a, b) => compareUnitKeys(a, b) || naturalCompare(a.estate, b.estate)),
+    })),
+  };
+}
+
+/** The roll's totals, which everyone may see. */
+export function rollTotals(roll: { voters: RollVoter[] }) {
+  return {
+    voters: roll.voters.length,
+    flats: roll.voters.reduce((n, v) => n + v.units.length, 0),
+    areaCm2: roll.voters.reduce((a, v) => a + v.areaCm2, 0),
+    estates: new Set(roll.voters.flatMap((v) => v.units.map((u) => u.estate))).size,
+  };
+}
+
+/**
+ * Who may see the flat-labelled roll and the full bulletin (owners' right to inspect the
+ * ballots of their own meeting, DOMAIN.md "Who sees what"): staff whose office covers the
+ * ballot, and verified owners of its electorate — an owner verified on a flat the vote
+ * covers (the current register), or one who may cast for a voter of the frozen roll as an
+ * owner (gz_cast_voters, as for objections; a voting mandate does not count). An account
+ * whose owner status is held after a password reset may not until staff review it.
+ */
+export async function mayInspect(db: DB, ballotId: number, user: SessionUser | null): Promise<boolean> {
+  if (!user) return false;
+  if (user.role === 'staff' || user.role === 'district_admin') {
+    const r = await ballotResource(db, ballotId);
+    return r !== null && r.status !== 'draft' && can(user, 'ballot.manage', r);
+  }
+  if (user.ownerStatusHeld) return false;
+  const scopes = await db.selectFrom('ballot_scopes').select(['estate_id', 'building', 'entrance']).where('ballot_id', '=', ballotId).execute();
+  if (scopes.length === 0) return false;
+  const inScope = await db.selectFrom('owner_verifications')
+    .innerJoin('units', 'units.id', 'owner_verifications.unit_id')
+    .innerJoin('entrances', 'entrances.id', 'units.entrance_id')
+    .innerJoin('buildings', 'buildings.id', 'entrances.building_id')
+    .innerJoin('unit_owners', (j) => j.onRef('unit_owners.unit_id', '=', 'owner_verifications.unit_id').onRef('unit_owners.owner_id', '=', 'owner_verifications.register_owner_id'))
+    .where('owner_verifications.user_id', '=', user.id)
+    .where('owner_verifications.status', '=', 'verified')
+    .where((eb) => eb.or(scopes.map((sc) => eb.and([
+      eb('buildings.estate_id', '=', sc.estate_id),
+      ...(sc.building !== null ? [eb('buildings.label', '=', sc.building)] : []),
+      ...(sc.entrance !== null ? [eb('entrances.label', '=', sc.entrance)] : []),
+    ]))))
+    .select('owner_verifications.id').limit(1).executeTakeFirst();
+  if (inScope) return true;
+  const b = await db.selectFrom('ballots').select('status').where('id', '=', ballotId).executeTakeFirst();
+  if (b?.status !== 'open' && b?.status !== 'closed') return false;
+  return (await votersFor(db, ballotId, user.id)).some((v) => v.cast_right !== 'proxy');
+}
+
+/** Records that someone saw the flat-labelled roll or downloaded a full bulletin. */
+export function auditInspection(db: DB, userId: number, ballotId: number, what: 'roll' | 'bulletin', detail: Record<string, unknown> = {}) {
+  return db.transaction().execute((trx) => appendAudit(trx, { actorUserId: userId, action: what === 'roll' ? 'ballot.roll.view' : 'ballot.bulletin.download', target: `ballot:${ballotId}`, detail }));
 }
 
 export const flatLabel = (u: { building: string; entrance: string; room: string }) => `${u.building}-${u.entrance}-${u.room}`;
@@ -160,16 +235,46 @@ export async function castCounts(db: DB, ballotId: number) {
   return Object.fromEntries(rows.map((r) => [r.channel, Number(r.n)])) as Partial<Record<'online' | 'paper' | 'proxy' | 'developer', number>>;
 }
 
-/** The published bulletin versions, without their bodies. */
-export function bulletinsOf(db: DB, ballotId: number) {
-  return db.selectFrom('ballot_bulletins').select(['version', 'stage', 'sha256', 'published_at']).where('ballot_id', '=', ballotId).orderBy('version').execute();
+/** The published bulletin versions, without their bodies: the stored full form's sha256 and the public form's. */
+export async function bulletinsOf(db: DB, ballotId: number) {
+  const rows = await db.selectFrom('ballot_bulletins').select(['version', 'stage', 'sha256', 'published_at']).where('ballot_id', '=', ballotId).orderBy('version').execute();
+  const out = [];
+  for (const r of rows) {
+    const pub = publicTextCache.get(r.sha256) ?? (await publicFormOf(db, ballotId, r.version, r.sha256));
+    out.push({ ...r, publicSha256: pub?.sha256 ?? '' });
+  }
+  return out;
 }
 
-/** One bulletin's stored body (the latest when no version is given). */
+/** One bulletin's stored (full) body, the latest when no version is given. */
 export function bulletinBody(db: DB, ballotId: number, version: number | null) {
   let q = db.selectFrom('ballot_bulletins').select(['version', 'stage', 'sha256', 'body']).where('ballot_id', '=', ballotId);
   q = version === null ? q.orderBy('version', 'desc').limit(1) : q.where('version', '=', version);
   return q.executeTakeFirst();
+}
+
+// Public forms derived from stored bodies, by the stored sha256 (a body never changes).
+const publicTextCache = new Map<string, { body: string; sha256: string }>();
+function publicTextOf(fullBody: string, fullSha256: string) {
+  let t = publicTextCache.get(fullSha256);
+  if (!t) {
+    t = publicBulletinText(fullBody);
+    if (publicTextCache.size >= 32) publicTextCache.delete(publicTextCache.keys().next().value!);
+    publicTextCache.set(fullSha256, t);
+  }
+  return t;
+}
+async function publicFormOf(db: DB, ballotId: number, version: number, fullSha256: string) {
+  const row = await bulletinBody(db, ballotId, version);
+  return row ? publicTextOf(row.body, fullSha256) : null;
+}
+
+/** One bulletin's public form (the latest when no version is given), derived from the stored one. */
+export async function publicBulletinBody(db: DB, ballotId: number, version: number | null) {
+  const row = await bulletinBody(db, ballotId, version);
+  if (!row) return undefined;
+  const pub = publicTextOf(row.body, row.sha256);
+  return { version: row.version, stage: row.stage, body: pub.body, sha256: pub.sha256, fullSha256: row.sha256 };
 }
 
 /** The public notices posted for a ballot (meeting notice, result notices), oldest first. */
@@ -181,8 +286,8 @@ export async function noticesOfBallot(db: DB, ballotId: number) {
   return db.selectFrom('notices').select(['id', 'title', 'published_at']).where('id', 'in', ids).where('published_at', 'is not', null).orderBy('id').execute();
 }
 
-/** Where a receipt appears on a published bulletin version: the voter, flats and votes. */
-export function findReceipt(body: string, receipt: string) {
-  const b = JSON.parse(body) as { voters: { id: string; receipt: string | null; units: { building: string; entrance: string; room: string; areaM2: string }[]; votes: Record<string, string> }[] };
+/** Where a receipt appears on a published bulletin's public form: the area and votes, never the flats. */
+export function findReceipt(publicBody: string, receipt: string) {
+  const b = JSON.parse(publicBody) as { voters: { receipt: string | null; areaM2: string; votes: Record<string, string> }[] };
   return b.voters.find((v) => v.receipt === receipt) ?? null;
 }

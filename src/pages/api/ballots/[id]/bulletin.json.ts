@@ -1,18 +1,20 @@
 import type { APIRoute } from 'astro';
 import { db } from '../../../../lib/db/index.ts';
 import { problem } from '../../../../lib/http/responses.ts';
-import { bulletinBody } from '../../../../features/ballots/web-queries.ts';
+import { publicBulletinBody } from '../../../../features/ballots/web-queries.ts';
 
 /**
- * A published ballot bulletin, byte for byte as stored (its sha256 is in the audit chain
- * and on the ballot page): the latest version, or ?version=N.
+ * A published ballot bulletin in its public form (voters by receipt code with area and
+ * choices; no voter ids, no flats), derived byte for byte reproducibly from the stored full
+ * form: the latest version, or ?version=N. Its sha256 is on the ballot page and in the
+ * audit chain; the full form is /api/ballots/{id}/bulletin-full.json.
  */
 export const GET: APIRoute = async ({ params, url, locals }) => {
   const id = Number(params.id);
   const v = url.searchParams.get('version');
   const version = v === null ? null : /^[1-9]\d{0,5}$/.test(v) ? Number(v) : NaN;
   if (Number.isNaN(version)) return problem(400, '版本号应为正整数', 'version must be a positive whole number', locals.lang);
-  const row = Number.isSafeInteger(id) && id > 0 && id <= 2_147_483_647 ? await bulletinBody(await db(), id, version) : undefined;
+  const row = Number.isSafeInteger(id) && id > 0 && id <= 2_147_483_647 ? await publicBulletinBody(await db(), id, version) : undefined;
   if (!row) return problem(404, '表决结果公告尚未发布（或没有这个版本）', 'The result bulletin is not published yet (or there is no such version)', locals.lang);
   return new Response(row.body, {
     headers: {
@@ -20,6 +22,7 @@ export const GET: APIRoute = async ({ params, url, locals }) => {
       'ETag': `"${row.sha256}"`,
       'X-Bulletin-Version': String(row.version),
       'X-Bulletin-Stage': row.stage,
+      'X-Bulletin-Form': 'public',
       'X-Content-SHA256': row.sha256,
       'Cache-Control': version === null ? 'no-cache' : 'public, max-age=3600',
     },

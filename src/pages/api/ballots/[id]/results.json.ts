@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
 import { db } from '../../../../lib/db/index.ts';
 import { json, problem } from '../../../../lib/http/responses.ts';
-import { ballotResults } from '../../../../features/ballots/results-service.ts';
+import { ballotResults, MIN_BUILDING_VOTERS } from '../../../../features/ballots/results-service.ts';
 import { formatAreaM2 } from '../../../../features/ballots/area.ts';
 import type { Figure } from '../../../../features/ballots/thresholds.ts';
 
@@ -9,7 +9,8 @@ const fig = (f: Figure) => ({ areaM2: formatAreaM2(f.areaCm2), owners: f.owners 
 
 /**
  * Results of a vote. While it is open only turnout; after the close, per matter, the
- * figures of `npm run ballot:recount` (same module, same shape) and a per-building breakdown.
+ * figures of `npm run ballot:recount` (same module, same shape) and a per-building breakdown
+ * (estate + building) for buildings of MIN_BUILDING_VOTERS voters or more only.
  */
 export const GET: APIRoute = async ({ params, locals }) => {
   const id = Number(params.id);
@@ -22,7 +23,10 @@ export const GET: APIRoute = async ({ params, locals }) => {
   return json({
     ballot: head,
     matters: res.results.matters,
+    byBuildingMinVoters: MIN_BUILDING_VOTERS,
+    byBuildingHidden: res.hiddenBuildings,
     byBuilding: res.byBuilding.map((b) => ({
+      estate: b.estate ?? null,
       building: b.building,
       matters: b.matters.map((m) => ({ id: m.id, eligible: fig(m.eligible), participating: fig(m.participating), agree: fig(m.agree), oppose: fig(m.oppose), abstain: fig(m.abstain) })),
     })),
