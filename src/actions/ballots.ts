@@ -200,7 +200,7 @@ export const ballotActions = {
         ballotDetail(a.database, a.ballot.ballotId), ballotResults(a.database, a.ballot.ballotId), input.stage === 'final' ? objectionCount(a.database, a.ballot.ballotId) : undefined,
       ]);
       if (b && results?.status === 'closed') {
-        await postResultNotice(a.database, a.user.id, b, results.results, { version: res.version, stage: input.stage, sha256: res.sha256, objections }, config().publicBaseUrl);
+        await postResultNotice(a.database, a.user.id, b, results.results, { version: res.version, stage: input.stage, sha256: res.publicSha256, objections }, config().publicBaseUrl);
         pageCache.invalidate();
       }
       return res;

@@ -80,12 +80,22 @@ test('staff run an owners’ vote: notice, opening after 15 days, online, change
   await page.getByLabel('张贴日期').fill(cstDay(-20));
   await page.getByRole('button', { name: '发布会议通知' }).click();
   await expect(page.getByRole('status')).toHaveText('会议通知已发布，名册已公开供核对。');
+  // the public sees the roll's totals; staff and verified owners of the electorate its flats
   const rollPage = await (await browser.newContext()).newPage();
   await rollPage.goto(`/ballots/${id}/roll`);
   await expect(rollPage.locator('#roll-state')).toContainText('名册预览');
-  await expect(rollPage.locator('#roll')).toContainText('2-1-101');
-  await expect(rollPage.locator('#roll')).not.toContainText('甲业主');
-  await expectAxeClean(rollPage, 'the roll');
+  await expect(rollPage.locator('#roll-voters')).toHaveText(/^[1-9]\d*$/);
+  await expect(rollPage.locator('#roll-restricted')).toBeVisible();
+  await expect(rollPage.locator('#roll')).toHaveCount(0);
+  expect(await rollPage.locator('main').innerText()).not.toMatch(/2-1-10[12]/);
+  await expectAxeClean(rollPage, 'the roll (public totals)');
+  await ownerA.goto(`/ballots/${id}/roll`);
+  await expect(ownerA.locator('#roll')).toContainText('2-1-101');
+  await expect(ownerA.locator('#roll')).not.toContainText('甲业主');
+  await expectAxeClean(ownerA, 'the roll (a verified owner)');
+  await unverified.goto(`/ballots/${id}/roll`);
+  await expect(unverified.locator('#roll-restricted')).toBeVisible();
+  await expect(unverified.locator('#roll')).toHaveCount(0);
   await page.getByRole('button', { name: '开始表决' }).click();
   await expect(page.getByRole('status')).toContainText('表决已开始，名册已冻结');
   await expectAxeClean(page, 'the staff ballot page (open)');
@@ -230,24 +240,48 @@ test('staff run an owners’ vote: notice, opening after 15 days, online, change
   await expect(visitor.locator('#bulletins li[data-stage="preliminary"]')).toContainText(sha);
   const main = await visitor.locator('main').innerText();
   expect(main).not.toMatch(/否决|rejected/i);
-  await expect(visitor.locator('#by-building tr[data-building="2"]').first()).toBeVisible();
+  const results = await (await visitor.request.get(`/api/ballots/${id}/results.json`)).json();
+  // per-building figures only for groups of 5 voters or more
+  expect(results.byBuildingMinVoters).toBe(5);
+  for (const b of results.byBuilding) expect(b.matters[0].eligible.owners).toBeGreaterThanOrEqual(5);
+  await expect(visitor.locator('#by-building tbody tr')).toHaveCount(results.byBuilding.length * results.matters.length);
+  if (results.byBuilding.length === 0) await expect(visitor.locator('#by-building-none')).toBeVisible();
+  await expect(visitor.locator('#bulletins .full-bulletin')).toHaveCount(0);
   await expectAxeClean(visitor, 'the public results');
 
-  // The downloaded bulletin: byte-exact with its sha256, and its recount equals results.json.
+  // The downloaded public bulletin: byte-exact with its sha256, no voter ids or flats, and
+  // its recount equals results.json.
+  const recountFile = (name: string, bytes: Buffer) => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gz-bulletin-')), name);
+    fs.writeFileSync(file, bytes);
+    const r = spawnSync(process.execPath, ['src/cli/ballot-recount.ts', file], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    return JSON.parse(r.stdout);
+  };
   const bulletin = await visitor.request.get(`/api/ballots/${id}/bulletin.json?version=1`);
   const body = await bulletin.body();
   expect(createHash('sha256').update(body).digest('hex')).toBe(sha);
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gz-bulletin-')), 'bulletin.json');
-  fs.writeFileSync(file, body);
-  const recount = spawnSync(process.execPath, ['src/cli/ballot-recount.ts', file], { encoding: 'utf8' });
-  expect(recount.status, recount.stderr).toBe(0);
-  const results = await (await visitor.request.get(`/api/ballots/${id}/results.json`)).json();
-  expect(JSON.parse(recount.stdout).matters).toEqual(results.matters);
+  expect(recountFile('bulletin.json', body).matters).toEqual(results.matters);
   const published = JSON.parse(body.toString('utf8'));
   const voterA = published.voters.find((v: { receipt: string | null }) => v.receipt === receiptA);
-  expect(voterA.votes).toEqual({ m1: 'agree', m2: 'oppose', m3: 'abstain' });
-  expect(voterA.units.map((u: { room: string }) => u.room)).toEqual(['101']);
-  expect(JSON.stringify(published)).not.toContain('甲业主');
+  expect(voterA).toEqual({ receipt: receiptA, areaM2: expect.stringMatching(/^\d+\.\d\d$/), votes: { m1: 'agree', m2: 'oppose', m3: 'abstain' } });
+  expect(body.toString('utf8')).not.toMatch(/甲业主|"units"|"room"|"id": "V/);
+
+  // The full bulletin (the stored record, with flats): staff and verified owners of the
+  // electorate only, each download audited; it recounts to the same figures.
+  expect((await visitor.request.get(`/api/ballots/${id}/bulletin-full.json?version=1`)).status()).toBe(401);
+  expect((await unverified.request.get(`/api/ballots/${id}/bulletin-full.json?version=1`)).status()).toBe(403);
+  const fullSha = (await page.locator('#bulletins li[data-version="1"] [data-full-sha256]').innerText()).trim();
+  const fullRes = await page.request.get(`/api/ballots/${id}/bulletin-full.json?version=1`);
+  expect(fullRes.status()).toBe(200);
+  const fullBody = await fullRes.body();
+  expect(createHash('sha256').update(fullBody).digest('hex')).toBe(fullSha);
+  expect(recountFile('full.json', fullBody).matters).toEqual(results.matters);
+  const full = JSON.parse(fullBody.toString('utf8'));
+  const fullA = full.voters.find((v: { receipt: string | null }) => v.receipt === receiptA);
+  expect(fullA.units.map((u: { estate: string; room: string }) => [typeof u.estate, u.room])).toEqual([['string', '101']]);
+  expect(JSON.stringify(full)).not.toContain('甲业主');
+  expect((await ownerA.request.get(`/api/ballots/${id}/bulletin-full.json?version=1`)).status()).toBe(200);
   for (const m of results.matters) {
     await expect(visitor.locator(`section.result[data-matter="${m.id}"] .outcome`)).toHaveText(m.passed ? '通过' : '未形成有效决定');
   }

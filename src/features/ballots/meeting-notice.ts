@@ -35,7 +35,7 @@ export function meetingNoticeText(b: BallotDetail, postedOn: string, baseUrl: st
     '',
     ...(b.explanation ? [`说明：${b.explanation}`, ''] : []),
     '表决规则：专有部分面积占比三分之二以上且人数占比三分之二以上的业主参与表决（弃权也计为参与）；重大事项须经参与表决专有部分面积四分之三以上且参与表决人数四分之三以上的业主同意，其他事项须经参与表决专有部分面积过半数且参与表决人数过半数的业主同意。未达到的，为“未形成有效决定”。',
-    `投票人名册（只列房号和面积，不含姓名）请在表决开始前核对：${baseUrl}/ballots/${b.id}/roll`,
+    `投票人名册（房号和面积，不含姓名；本次表决范围内的已认证业主登录后可查阅）请在表决开始前核对：${baseUrl}/ballots/${b.id}/roll`,
     `已认证业主可登录网上表决：${baseUrl}/ballots/${b.id}；也可领取纸质表决票，或书面委托他人（授权委托书）代为表决。表决截止前可以更改，以最后一次为准。`,
     `本通知于 ${postedOn} 在小区公告栏张贴，表决最早于 ${when(legalEarliestOpening(new Date(`${postedOn}T00:00:00+08:00`), b.notice_days))} 开始。`,
   ];
@@ -89,7 +89,7 @@ export function resultNoticeText(b: BallotDetail, results: RecountResult, bullet
       return `${i + 1}. ${m.title}（${m.kind === 'major' ? '重大事项' : '一般事项'}）：参与表决 ${r.participating.owners}/${r.eligible.owners} 人、面积 ${r.participating.areaM2}/${r.eligible.areaM2} 平方米；同意 ${r.agree.owners} 人（${percent(r.agree.owners, r.participating.owners)}）、面积 ${r.agree.areaM2} 平方米（${percent(area(r.agree.areaM2), area(r.participating.areaM2))}）；反对 ${r.oppose.owners} 人；弃权 ${r.abstain.owners} 人。${r.quorumMet ? '' : '参与表决的专有部分面积或人数未达三分之二。'}结果：${r.passed ? '通过' : '未形成有效决定'}。`;
     }),
     '',
-    `全部表决票（只列房号、面积、回执码和表决意见，不含姓名）可下载核对、自行重新计票：${baseUrl}/api/ballots/${b.id}/bulletin.json?version=${bulletin.version}`,
+    `全部表决票（按回执码列出面积和表决意见，不含房号和姓名）可下载核对、自行重新计票：${baseUrl}/api/ballots/${b.id}/bulletin.json?version=${bulletin.version}`,
     `文件 SHA-256：${bulletin.sha256}`,
     `每位投票人可在 ${baseUrl}/ballots/${b.id} 用回执码查询自己的表决票是否计入。`,
     ...(bulletin.stage === 'preliminary'
