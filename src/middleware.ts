@@ -1,6 +1,7 @@
 import { defineMiddleware, sequence } from 'astro:middleware';
 import { applySecurityHeaders } from './lib/http/security-headers.ts';
 import { pageCache as sharedPageCache } from './lib/http/page-cache-instance.ts';
+import { cacheKey } from './lib/http/page-cache.ts';
 import { isSameOriginMutation } from './lib/http/origin.ts';
 import { problem } from './lib/http/responses.ts';
 import { readPrefs } from './features/i18n/prefs.ts';
@@ -52,7 +53,7 @@ const cache = sharedPageCache;
 // Only anonymous GETs are cached: a signed-in page shows the person's own header.
 const pageCache = defineMiddleware(async (ctx, next) => {
   if (ctx.request.method !== 'GET' || ctx.isPrerendered || ctx.cookies.has(SESSION_COOKIE)) return next();
-  const key = `${ctx.locals.lang}|${ctx.locals.elder ? 1 : 0}|${ctx.url.pathname}${ctx.url.search}`;
+  const key = cacheKey(ctx.locals.lang, ctx.locals.elder, ctx.url);
   const hit = await cache.get(key);
   if (hit) return new Response(hit.body, { status: hit.status, headers: [...hit.headers, ['X-Cache', 'hit']] });
   const res = await next();
