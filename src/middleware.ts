@@ -1,8 +1,9 @@
 import { defineMiddleware, sequence } from 'astro:middleware';
 import { applySecurityHeaders } from './lib/http/security-headers.ts';
 import { pageCache as sharedPageCache } from './lib/http/page-cache-instance.ts';
+import { cacheKey } from './lib/http/page-cache.ts';
 import { isSameOriginMutation } from './lib/http/origin.ts';
-import { problem } from './lib/http/responses.ts';
+import { json, problem } from './lib/http/responses.ts';
 import { readPrefs } from './features/i18n/prefs.ts';
 import { SESSION_COOKIE, sessionCookieOptions, validateSessionToken } from './features/accounts/session.ts';
 import { db } from './lib/db/index.ts';
@@ -29,6 +30,16 @@ const securityHeaders = defineMiddleware(async (_ctx, next) => {
   }
 });
 
+// No internal error text (a database message, a stack) leaves the server: an action that
+// failed unexpectedly answers with Astro's error shape and a generic message; the error
+// itself is in the server log. Pages and API routes already answer with the 500 page.
+const hideServerErrors = defineMiddleware(async (ctx, next) => {
+  const res = await next();
+  if (res.status < 500 || !ctx.url.pathname.startsWith('/_actions/')) return res;
+  const message = ctx.locals.lang === 'en' ? 'Internal server error: please try again later' : '服务器内部错误，请稍后再试';
+  return json({ type: 'AstroActionError', code: 'INTERNAL_SERVER_ERROR', status: res.status, message }, { status: res.status });
+});
+
 const originCheck = defineMiddleware((ctx, next) => {
   if (!isSameOriginMutation(ctx.request, ctx.url)) return problem(403, '请求来源不被接受', 'Request origin not accepted', ctx.locals.lang);
   return next();
@@ -52,7 +63,7 @@ const cache = sharedPageCache;
 // Only anonymous GETs are cached: a signed-in page shows the person's own header.
 const pageCache = defineMiddleware(async (ctx, next) => {
   if (ctx.request.method !== 'GET' || ctx.isPrerendered || ctx.cookies.has(SESSION_COOKIE)) return next();
-  const key = `${ctx.locals.lang}|${ctx.locals.elder ? 1 : 0}|${ctx.url.pathname}${ctx.url.search}`;
+  const key = cacheKey(ctx.locals.lang, ctx.locals.elder, ctx.url);
   const hit = await cache.get(key);
   if (hit) return new Response(hit.body, { status: hit.status, headers: [...hit.headers, ['X-Cache', 'hit']] });
   const res = await next();
@@ -63,4 +74,4 @@ const pageCache = defineMiddleware(async (ctx, next) => {
   return new Response(body, { status: res.status, headers: [...headers, ['X-Cache', 'miss']] });
 });
 
-export const onRequest = sequence(prefs, securityHeaders, originCheck, pageCache, session);
+export const onRequest = sequence(prefs, securityHeaders, hideServerErrors, originCheck, pageCache, session);

@@ -9,6 +9,8 @@ import * as m0007 from './0007_cast_rights.ts';
 import * as m0008 from './0008_cast_notifications.ts';
 import * as m0009 from './0009_cast_hot_path.ts';
 import * as m0010 from './0010_cast_review_fixes.ts';
+import * as m0011 from './0011_audit_append_only_heads.ts';
+import * as m0012 from './0012_estate_floor_area_unit.ts';
 
 // Listed by hand: a bundled server has no migrations folder to read.
 const migrations: Record<string, Migration> = {
@@ -22,6 +24,8 @@ const migrations: Record<string, Migration> = {
   '0008_cast_notifications': m0008,
   '0009_cast_hot_path': m0009,
   '0010_cast_review_fixes': m0010,
+  '0011_audit_append_only_heads': m0011,
+  '0012_estate_floor_area_unit': m0012,
 };
 
 export const migrationProvider: MigrationProvider = {

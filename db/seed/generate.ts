@@ -98,7 +98,7 @@ function estate(r: Rng, key: number, subIndex: number): SeedEstate {
     buildYear: r.int(1978, 1999),
     buildingCount,
     householdCount,
-    floorAreaCm2: householdCount * r.int(55, 95) * 100 * 100,
+    floorAreaCm2: householdCount * r.int(55, 95) * 100, // 0.01 m², like every _cm2 value
     lat: Number(clamp(sub.lat + (r.next() - 0.5) * 0.018, BOX.latMin + 0.002, BOX.latMax - 0.002).toFixed(6)),
     lng: Number(clamp(sub.lng + (r.next() - 0.5) * 0.022, BOX.lngMin + 0.002, BOX.lngMax - 0.002).toFixed(6)),
     eligibility: {

@@ -6,6 +6,7 @@ import { can } from '../features/policy/can.ts';
 import { normaliseMobile } from '../features/accounts/mobile.ts';
 import type { Failure } from '../features/accounts/service.ts';
 import * as staff from '../features/accounts/staff-service.ts';
+import { zId } from '../lib/input.ts';
 
 // The district administrator's forms on /admin/district. Field names are unique across the
 // page's forms (each form's errors show next to its own fields); a failure from the service
@@ -13,7 +14,7 @@ import * as staff from '../features/accounts/staff-service.ts';
 
 const text = (max: number) => z.string({ error: 'err.required' }).trim().min(1, 'err.required').max(max, 'err.tooLong');
 const optionalText = (max: number) => z.string().trim().max(max, 'err.tooLong').optional();
-const id = z.coerce.number({ error: 'err.required' }).int('err.required').positive('err.required');
+const id = zId('err.required');
 const mobile = z.string({ error: 'err.phone' }).trim().transform((v, ctx) => {
   const m = normaliseMobile(v);
   if (!m) ctx.addIssue({ code: 'custom', message: 'err.phone' });
@@ -68,7 +69,7 @@ export const districtActions = {
       displayName: text(40),
       password: z.string({ error: 'err.passwordShort' }).min(8, 'err.passwordShort').max(128, 'err.passwordLong'),
       staffSubdistrictId: id,
-      staffCommunityId: z.coerce.number().int().positive().optional(),
+      staffCommunityId: zId().optional(),
     }),
     handler: async (input, ctx) => {
       const user = ctx.locals.user;

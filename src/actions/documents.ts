@@ -9,6 +9,7 @@ import { can } from '../features/policy/can.ts';
 import { projectResource } from '../features/projects/admin-queries.ts';
 import { DOCUMENT_KINDS } from '../features/projects/documents.ts';
 import { addDocument } from '../features/projects/documents-service.ts';
+import { zId } from '../lib/input.ts';
 
 /** 10 MB: the server refuses action bodies over 11 MB (astro.config.mjs), form fields included. */
 export const DOCUMENT_MAX_BYTES = 10 * 1024 * 1024;
@@ -20,7 +21,7 @@ export const documentActions = {
   upload: defineAction({
     accept: 'form',
     input: z.object({
-      projectId: z.coerce.number().int().positive(),
+      projectId: zId(),
       kind: z.enum(DOCUMENT_KINDS, { message: 'err.documentKind' }),
       title: z.string().trim().min(1, 'err.required').max(200, 'err.tooLong'),
       file: z.instanceof(File, { message: 'err.fileRequired' }),

@@ -7,8 +7,9 @@ import { projectResource } from '../features/projects/admin-queries.ts';
 import { NOTICE_KINDS } from '../features/notices/queries.ts';
 import { noticeResource } from '../features/notices/admin-queries.ts';
 import { createNotice, publishNotice, withdrawNotice } from '../features/notices/admin-service.ts';
+import { zId } from '../lib/input.ts';
 
-const id = z.coerce.number().int().positive();
+const id = zId();
 
 export const noticeActions = {
   /** Writes a draft; nothing is public until it is published. */
@@ -36,6 +37,8 @@ export const noticeActions = {
       } else {
         const subdistrictId = input.subdistrictId ?? user.subdistrictId;
         if (subdistrictId === null) return { ok: false as const, error: 'err.required', field: 'subdistrictId' };
+        const known = await database.selectFrom('subdistricts').select('id').where('id', '=', subdistrictId).executeTakeFirst();
+        if (!known) return { ok: false as const, error: 'err.notFound', field: 'subdistrictId' };
         resource = { subdistrictId, communityId: null };
       }
       if (!can(user, 'notice.publish', resource)) return { ok: false as const, error: 'err.forbidden' };

@@ -7,6 +7,7 @@ import { projectResource } from '../features/projects/admin-queries.ts';
 import * as service from '../features/projects/admin-service.ts';
 import * as s from '../features/projects/schemas.ts';
 import type { SessionUser } from '../features/accounts/session.ts';
+import { zId } from '../lib/input.ts';
 
 // Staff editing of a project's disclosure. Each action finds the project, authorises the
 // caller for it, and writes through admin-service (one transaction with an audit entry).
@@ -54,7 +55,7 @@ export const projectEditingActions = {
   }),
   publish: defineAction({
     accept: 'form',
-    input: z.object({ projectId: z.coerce.number().int().positive() }),
+    input: z.object({ projectId: zId() }),
     handler: async (input, ctx) => {
       const a = await authorised(ctx.locals.user, 'project.publish', input.projectId);
       if (!a) return forbidden;

@@ -7,12 +7,13 @@ import { yuan } from '../features/projects/schemas.ts';
 import { projectResource } from '../features/projects/admin-queries.ts';
 import { transitionStage, updateBudgetLine } from '../features/projects/admin-service.ts';
 import type { Stage } from '../features/projects/stages.ts';
+import { zDate, zId } from '../lib/input.ts';
 
 
 export const projectActions = {
   updateBudgetLine: defineAction({
     accept: 'form',
-    input: z.object({ projectId: z.coerce.number().int().positive(), lineId: z.coerce.number().int().positive(), amount: yuan, note: z.string().trim().max(200, 'err.tooLong').optional() }),
+    input: z.object({ projectId: zId(), lineId: zId(), amount: yuan, note: z.string().trim().max(200, 'err.tooLong').optional() }),
     handler: async (input, ctx) => {
       const user = ctx.locals.user;
       const database = await db();
@@ -26,9 +27,9 @@ export const projectActions = {
   transition: defineAction({
     accept: 'form',
     input: z.object({
-      projectId: z.coerce.number().int().positive(),
+      projectId: zId(),
       stage: z.coerce.number().int().min(1, 'err.stage').max(6, 'err.stage'),
-      enteredOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'err.date').refine((d) => !Number.isNaN(Date.parse(d)), 'err.date'),
+      enteredOn: zDate(),
       note: z.string().trim().max(200, 'err.tooLong').optional(),
     }),
     handler: async (input, ctx) => {

@@ -10,10 +10,11 @@ import { estateResource } from '../features/geography/scope.ts';
 import { readCsv, readXlsx } from '../features/register/read-table.ts';
 import { parseRegister } from '../features/register/parse-rows.ts';
 import { keepChosenEstate, prepareRows, storableFaults, type PreparedFlat } from '../features/register/prepare.ts';
-import { planImport, applyImport } from '../features/register/import-service.ts';
+import { planImport, applyImport, discardStalePreviews } from '../features/register/import-service.ts';
 import { addOwnerOnBasis } from '../features/register/owner-service.ts';
 import { checkUpload, PROOF_TYPES } from '../lib/files/upload-check.ts';
 import { privateStore } from './verification.ts';
+import { zId } from '../lib/input.ts';
 
 const MAX_BYTES = 10 * 1024 * 1024;
 const isZip = (b: Uint8Array) => b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
@@ -22,7 +23,7 @@ export const registerActions = {
   /** Reads a register file and keeps a preview (ID numbers already hashed); writes nothing to the register. */
   preview: defineAction({
     accept: 'form',
-    input: z.object({ estateId: z.coerce.number().int().positive('err.required'), file: z.instanceof(File, { message: 'err.fileRequired' }) }),
+    input: z.object({ estateId: zId('err.required'), file: z.instanceof(File, { message: 'err.fileRequired' }) }),
     handler: async (input, ctx) => {
       const user = ctx.locals.user;
       const database = await db();
@@ -46,6 +47,7 @@ export const registerActions = {
       } catch {
         return { ok: false as const, error: 'err.fileUnreadable', field: 'file' };
       }
+      await discardStalePreviews(database);
       const parsed = parseRegister(table);
       const chosen = keepChosenEstate(parsed.rows, estate.name);
       const flats = prepareRows(chosen.rows, idKey());
@@ -63,10 +65,11 @@ export const registerActions = {
   }),
   confirm: defineAction({
     accept: 'form',
-    input: z.object({ importId: z.coerce.number().int().positive() }),
+    input: z.object({ importId: zId() }),
     handler: async (input, ctx) => {
       const user = ctx.locals.user;
       const database = await db();
+      await discardStalePreviews(database); // a preview older than a day is gone, not confirmable
       const imp = await database.selectFrom('register_imports').selectAll().where('id', '=', input.importId).executeTakeFirst();
       const estate = imp ? await estateResource(database, imp.estate_id) : null;
       if (!user || !imp || !estate || !can(user, 'register.import', estate)) return { ok: false as const, error: 'err.forbidden' };
@@ -96,7 +99,7 @@ export const registerActions = {
   }),
   discard: defineAction({
     accept: 'form',
-    input: z.object({ importId: z.coerce.number().int().positive() }),
+    input: z.object({ importId: zId() }),
     handler: async (input, ctx) => {
       const user = ctx.locals.user;
       const database = await db();

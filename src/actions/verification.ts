@@ -9,6 +9,7 @@ import { fileStore } from '../lib/files/storage.ts';
 import { checkUpload, PROOF_TYPES } from '../lib/files/upload-check.ts';
 import { can } from '../features/policy/can.ts';
 import { claimFlat, decideVerification, verificationResource, confirmHeldOwner } from '../features/register/verification-service.ts';
+import { zId } from '../lib/input.ts';
 
 const PROOF_MAX = 5 * 1024 * 1024;
 /** Proofs live apart from public documents; only staff of the subdistrict can read them. */
@@ -39,7 +40,7 @@ export const verificationActions = {
   decide: defineAction({
     accept: 'form',
     input: z.object({
-      verificationId: z.coerce.number().int().positive(),
+      verificationId: zId(),
       decision: z.enum(['approve', 'reject']),
       reason: z.string().trim().max(500, 'err.tooLong').optional(),
       basis: z.enum(['inheritance', 'court', 'occupation']).optional(),
@@ -54,7 +55,7 @@ export const verificationActions = {
   }),
   confirmHeld: defineAction({
     accept: 'form',
-    input: z.object({ verificationId: z.coerce.number().int().positive() }),
+    input: z.object({ verificationId: zId() }),
     handler: async (input, ctx) => {
       const user = ctx.locals.user;
       const database = await db();

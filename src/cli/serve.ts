@@ -17,6 +17,8 @@ import { idKey } from '../lib/id-key.ts';
 import { castNodeRoute } from '../features/ballots/cast-node-route.ts';
 import { startCastNotices } from '../features/ballots/cast-notices.ts';
 import { outboxSender } from '../features/accounts/sms.ts';
+import { recordAuditHead } from '../features/audit/service.ts';
+import { discardStalePreviews } from '../features/register/import-service.ts';
 
 process.env.ASTRO_NODE_AUTOSTART = 'disabled';
 const cfg = config();
@@ -27,6 +29,11 @@ async function prepareDatabase() {
   try {
     const open = await startDatabase(async (o) => {
       if (cfg.demo && cluster.isPrimary) await seedDatabase(o, cfg.dataDir, 24, console.log, idKey());
+      // no job runner: today's audit head and the 24-hour limit of register previews at start-up
+      if (cluster.isPrimary) {
+        await recordAuditHead(o.db);
+        await discardStalePreviews(o.db);
+      }
     });
     if (cluster.isPrimary) console.log(`数据库 / database: ${open.kind === 'pglite' ? `PGlite ${cfg.dataDir}` : 'PostgreSQL'}${cfg.demo ? ' · 演示模式 / demo mode' : ''}`);
   } catch (error) {

@@ -238,6 +238,11 @@ test('staff run an owners’ vote: notice, opening after 15 days, online, change
   await expect(visitor.locator('#result-deadline')).toContainText('初步结果公告已在期限');
   await expect(visitor.locator('#ballot-notices')).toContainText('初步公告');
   await expect(visitor.locator('#bulletins li[data-stage="preliminary"]')).toContainText(sha);
+  // the result notice prints the audit chain's latest daily head, as /api/audit/heads.json publishes it
+  const heads = (await (await visitor.request.get('/api/audit/heads.json')).json()).heads as { entryId: number; hash: string }[];
+  expect(heads.length).toBeGreaterThan(0);
+  await expect(visitor.locator('#audit-head')).toHaveAttribute('data-entry', String(heads.at(-1)!.entryId));
+  await expect(visitor.locator('#audit-head code')).toHaveText(heads.at(-1)!.hash);
   const main = await visitor.locator('main').innerText();
   expect(main).not.toMatch(/否决|rejected/i);
   const results = await (await visitor.request.get(`/api/ballots/${id}/results.json`)).json();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { canonicalJson, checkChain, entryHash, GENESIS, type StoredEntry } from '../../src/features/audit/chain.ts';
+import { canonicalJson, checkChain, checkHeads, entryHash, GENESIS, type StoredEntry } from '../../src/features/audit/chain.ts';
+import { headsDocument, publishedHeads } from '../../src/features/audit/heads-json.ts';
 
 function chain(n: number): StoredEntry[] {
   const out: StoredEntry[] = [];
@@ -40,5 +41,25 @@ describe('audit chain', () => {
         return !res.ok && res.brokenId === c[i]!.id && res.checked === i;
       }),
     );
+  });
+  it('checks published heads against the stored hashes', () => {
+    const c = chain(10);
+    const stored = new Map(c.map((e) => [e.id, e.hash]));
+    const heads = [{ day: '2026-01-01', entryId: 3, hash: c[2]!.hash }, { day: '2026-01-02', entryId: 7, hash: c[6]!.hash }];
+    expect(checkHeads(heads, stored)).toEqual({ ok: true, checked: 2 });
+    // a rewritten and re-hashed history carries other hashes
+    const rewritten = new Map(stored).set(7, 'e'.repeat(64));
+    expect(checkHeads(heads, rewritten)).toEqual({ ok: false, checked: 1, day: '2026-01-02', entryId: 7, reason: 'hash' });
+    const dropped = new Map(stored);
+    dropped.delete(3);
+    expect(checkHeads(heads, dropped)).toMatchObject({ ok: false, entryId: 3, reason: 'missing' });
+    expect(checkHeads([heads[1]!, { ...heads[0]!, day: '2026-01-03' }], stored)).toMatchObject({ ok: false, reason: 'order' });
+  });
+  it('reads back a kept copy of the published heads', () => {
+    const heads = [{ day: '2026-01-01', entryId: 3, hash: 'a'.repeat(64) }];
+    expect(publishedHeads(JSON.parse(JSON.stringify(headsDocument(heads))))).toEqual({ ok: true, heads });
+    expect(publishedHeads(heads)).toEqual({ ok: true, heads });
+    expect(publishedHeads({ heads: [{ day: '2026-01-01', entryId: 3, hash: 'xyz' }] }).ok).toBe(false);
+    expect(publishedHeads(null).ok).toBe(false);
   });
 });

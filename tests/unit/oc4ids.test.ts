@@ -28,7 +28,7 @@ const base = (over: Partial<Disclosure>): Disclosure => ({
 
 const estate = (id: number, name: string, lat: number, lng: number) => ({
   id, name, nameEn: null, community: '河滨社区', address: `建设路${id}号`, buildYear: 1995, buildingCount: 6, householdCount: 120,
-  floorAreaCm2: 80_000_000, lat, lng, eligibility: {},
+  floorAreaCm2: 800_000, lat, lng, eligibility: {},
 });
 
 const doc = (id: number, kind: Disclosure['documents'][number]['kind'], fileName: string, mime = 'application/pdf') => ({

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createPageCache } from '../../src/lib/http/page-cache.ts';
+import fs from 'node:fs';
+import path from 'node:path';
+import { cacheKey, CACHE_QUERY_PARAMS, createPageCache } from '../../src/lib/http/page-cache.ts';
 
 const entry = (text: string) => ({ status: 200, headers: [] as [string, string][], body: new TextEncoder().encode(text) });
 
@@ -31,5 +33,51 @@ describe('page cache', () => {
     expect(await cache.get('/b')).toBeNull();
     expect(await cache.get('/a')).not.toBeNull();
     expect(cache.size).toBe(2);
+  });
+  it('stays within its byte budget, evicting the least recently used entries', async () => {
+    const cache = createPageCache(async () => 1, { maxBytes: 10_000, checkEveryMs: 60_000 });
+    const page = (n: number) => ({ status: 200, headers: [['content-type', 'text/html']] as [string, string][], body: new Uint8Array(n) });
+    for (let i = 0; i < 20; i++) {
+      await cache.set(`/p${i}`, page(2_000));
+      expect(cache.bytes).toBeLessThanOrEqual(10_000);
+    }
+    expect(cache.size).toBeLessThan(5); // 2,000 bytes each and their overhead: at most four fit
+    expect(await cache.get('/p19')).not.toBeNull();
+    expect(await cache.get('/p0')).toBeNull();
+    await cache.set('/huge', page(6_000)); // more than half the budget: served, never kept
+    expect(await cache.get('/huge')).toBeNull();
+    expect(cache.bytes).toBeLessThanOrEqual(10_000);
+    await cache.set('/p19', page(100)); // replacing an entry releases its bytes
+    const before = cache.bytes;
+    await cache.set('/p19', page(100));
+    expect(cache.bytes).toBe(before);
+    cache.invalidate();
+    expect(cache.bytes).toBe(0);
+  });
+  it('keys a page by its known query parameters only, in a fixed order', () => {
+    const key = (u: string) => cacheKey('zh', false, new URL(u, 'http://x.test'));
+    expect(key('/?utm_source=a&x=1')).toBe(key('/'));
+    expect(key('/?year=2020&stage=3&junk=9')).toBe(key('/?stage=3&year=2020'));
+    expect(key('/?stage=3')).not.toBe(key('/?stage=4'));
+    expect(key('/notices?kind=plan')).not.toBe(key('/notices'));
+    expect(cacheKey('en', true, new URL('http://x.test/'))).not.toBe(key('/'));
+  });
+  it('knows every query parameter a cacheable page reads', () => {
+    // a cacheable page reading a parameter the key leaves out would serve one answer for all values
+    const root = path.resolve('src/pages');
+    const files: string[] = [];
+    const walk = (d: string) => fs.readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : files.push(path.join(d, e.name))));
+    walk(root);
+    const filterKeys = /parseFilters/;
+    let cacheable = 0;
+    for (const f of files) {
+      const src = fs.readFileSync(f, 'utf8');
+      if (!/cacheable = true/.test(src)) continue;
+      cacheable++;
+      const read = [...src.matchAll(/(?:searchParams|params)\.(?:get|has|getAll)\('([^']+)'\)/g)].map((m) => m[1]!);
+      if (filterKeys.test(src)) read.push('subdistrict', 'stage', 'year', 'category');
+      for (const name of read) expect(CACHE_QUERY_PARAMS, `${path.relative(root, f)} reads ?${name}`).toContain(name);
+    }
+    expect(cacheable).toBeGreaterThan(5);
   });
 });

@@ -50,3 +50,28 @@ export function checkChain(entries: Iterable<StoredEntry>, prev = GENESIS, check
   }
   return { ok: true, checked, head: prev };
 }
+
+/** A chain head as recorded for a day and published: the entry id and its hash. */
+export interface RecordedHead {
+  day: string;
+  entryId: number;
+  hash: string;
+}
+
+export type HeadCheck = { ok: true; checked: number } | { ok: false; checked: number; day: string; entryId: number; reason: 'missing' | 'hash' | 'order' };
+
+/** Each head must name an entry still stored with exactly its hash; heads move forward with the days. */
+export function checkHeads(heads: readonly RecordedHead[], storedHash: ReadonlyMap<number, string>): HeadCheck {
+  const sorted = [...heads].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  let checked = 0;
+  let last: RecordedHead | null = null;
+  for (const h of sorted) {
+    const stored = storedHash.get(h.entryId);
+    if (stored === undefined) return { ok: false, checked, day: h.day, entryId: h.entryId, reason: 'missing' };
+    if (stored !== h.hash) return { ok: false, checked, day: h.day, entryId: h.entryId, reason: 'hash' };
+    if (last && h.entryId < last.entryId) return { ok: false, checked, day: h.day, entryId: h.entryId, reason: 'order' };
+    last = h;
+    checked++;
+  }
+  return { ok: true, checked };
+}

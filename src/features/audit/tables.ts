@@ -10,3 +10,11 @@ export interface AuditLogTable {
   prev_hash: string;
   hash: string;
 }
+
+export interface AuditHeadsTable {
+  /** the Asia/Shanghai day the head was recorded on, YYYY-MM-DD */
+  day: string;
+  entry_id: number;
+  hash: string;
+  recorded_at: ColumnType<Date, Date | undefined, never>;
+}

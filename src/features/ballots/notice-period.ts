@@ -7,6 +7,8 @@
  * 00:00 of day D + noticeDays + 1. This is never earlier than the service's own floor
  * (earliestOpening: notice time + noticeDays), which stays the last line of defence.
  */
+import { isCalendarDate } from '../../lib/input.ts';
+
 const DAY = 86_400_000;
 const CST = 8 * 3_600_000;
 
@@ -25,7 +27,7 @@ export function legalEarliestOpening(postedAt: Date, noticeDays: number): Date {
 
 /** "YYYY-MM-DDTHH:mm" typed into a datetime-local field, read as China Standard Time. */
 export function parseLocalDateTime(text: string): Date | null {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(text)) return null;
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(text) || !isCalendarDate(text.slice(0, 10))) return null;
   const d = new Date(`${text}:00+08:00`);
   if (Number.isNaN(d.getTime())) return null;
   // refuse dates that do not exist (2026-02-30 rolls over to March)
@@ -37,7 +39,7 @@ export const toLocalDateTime = (d: Date): string => new Date(d.getTime() + CST).
 
 /** A real calendar date YYYY-MM-DD. */
 export function validDate(text: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  if (!isCalendarDate(text)) return false; // year 0000 too: PostgreSQL has no year 0
   const d = cstMidnight(text);
   return !Number.isNaN(d.getTime()) && cstDate(d) === text;
 }

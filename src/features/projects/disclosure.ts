@@ -3,6 +3,7 @@ import type { Database } from '../../lib/db/schema.ts';
 import type { Stage } from './stages.ts';
 import type { PartyRole } from './parties.ts';
 import type { DocumentKind } from './documents.ts';
+import { servedFileName } from '../../lib/files/names.ts';
 
 type DB = Kysely<Database>;
 
@@ -109,7 +110,7 @@ export async function loadDisclosures(db: DB, where: { code: string } | { all: t
         .map((x) => ({ role: x.role, name: x.name, uscc: x.uscc, contactName: x.contact_name }))
         .sort((a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role)),
       documents: (by.documents.get(id) ?? []).map((d) => ({
-        id: d.id, kind: d.kind, title: d.title, fileName: d.file_name, mime: d.mime, sizeBytes: d.size_bytes, sha256: d.sha256, version: d.version, publishedAt: d.published_at!,
+        id: d.id, kind: d.kind, title: d.title, fileName: servedFileName(d.file_name, d.mime), mime: d.mime, sizeBytes: d.size_bytes, sha256: d.sha256, version: d.version, publishedAt: d.published_at!,
       })),
       fees: (by.fees.get(id) ?? []).map((f) => ({
         id: f.id, item: f.item, unit: f.unit, beforeFen: f.before_fen, afterFen: f.after_fen, subsidyFenPerM2Month: f.subsidy_fen_per_m2_month, subsidyMonths: f.subsidy_months,

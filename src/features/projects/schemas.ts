@@ -3,6 +3,7 @@ import { parseYuan } from '../funding/money.ts';
 import { FUNDING_CHANNELS } from '../funding/channels.ts';
 import { SCOPE_CODES } from './taxonomy.ts';
 import { PARTY_ROLES, isValidUscc } from './parties.ts';
+import { zDate, zId } from '../../lib/input.ts';
 
 // One schema per staff input; messages are dictionary keys.
 
@@ -11,10 +12,10 @@ export const yuan = z.string().trim().transform((v, ctx) => {
   if (fen === null) ctx.addIssue({ code: 'custom', message: 'err.amount' });
   return fen ?? 0;
 });
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'err.date').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'err.date');
+const isoDate = zDate();
 // Astro hands an empty optional form field over as null; a blank date means "not set".
 const optionalDate = z.union([z.literal(''), z.null(), z.undefined(), isoDate]).transform((v) => v || null);
-const id = z.coerce.number().int().positive();
+const id = zId();
 /** Optional free text: Astro hands an empty field over as null. */
 const optionalText = (max: number) => z.string().max(max, 'err.tooLong').nullish().transform((v) => (v ?? '').trim());
 const text = (max: number) => z.string().trim().min(1, 'err.required').max(max, 'err.tooLong');

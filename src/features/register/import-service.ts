@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
 import { estateUnits } from './estate-units.ts';
 import { appendAudit } from '../audit/service.ts';
@@ -21,6 +21,24 @@ async function currentRegister(db: DB | Transaction<Database>, estateId: number)
     .select(['id', 'id_type', 'id_hash', 'name', 'legal_basis'])
     .execute();
   return { units, owners };
+}
+
+/** How long an unconfirmed preview (names, phones, keyed ID hashes of a whole register) is kept. */
+export const PREVIEW_TTL_HOURS = 24;
+
+/**
+ * Deletes the contents of previews left unconfirmed for more than PREVIEW_TTL_HOURS: the row
+ * stays as a trace (who uploaded which file, when: its sha256) but is discarded and its
+ * summary — every owner's name and phone — is gone. Run at each import (preview and
+ * confirm) and at start-up; there is no job runner. Returns how many were deleted.
+ */
+export async function discardStalePreviews(db: DB): Promise<number> {
+  const res = await db.updateTable('register_imports')
+    .set({ status: 'discarded', summary: JSON.stringify({ discarded: true, expired: true }) })
+    .where('status', '=', 'preview')
+    .where('created_at', '<', sql<Date>`now() - make_interval(hours => ${PREVIEW_TTL_HOURS})`)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
 }
 
 /** What confirming would change; nothing is written. */

@@ -7,6 +7,7 @@ import { AREA_SOURCE_LABELS, ID_TYPE_LABELS } from './labels.ts';
 import type { RegisterRow } from './model.ts';
 import { maskPhone } from './phone.ts';
 import { cellText } from './xlsx-cell.ts';
+import { neutraliseCell } from '../../lib/files/spreadsheet-cell.ts';
 
 /** UTF-8 (BOM optional) when the bytes are valid UTF-8, else GB18030 (Excel's "CSV" on Chinese Windows). */
 export function decodeText(bytes: Uint8Array): string {
@@ -92,14 +93,18 @@ function exportValue(row: RegisterRow, key: ColumnKey): string | number {
 
 /**
  * The register as an .xlsx sheet with the Chinese headers, for offices to check. ID numbers
- * and phones are masked, so the file cannot be imported again (masked_id / masked_phone).
+ * and phones are masked, so the file cannot be imported again (masked_id / masked_phone);
+ * text that could start a formula (= + - @) gets a leading apostrophe (formula injection).
  * Areas are written as text ("85.20") so Excel shows them exactly.
  */
 export async function writeXlsx(rows: readonly RegisterRow[]): Promise<Uint8Array> {
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('业主名册（已脱敏）');
   sheet.addRow(COLUMNS.map((c) => c.zh));
-  for (const row of rows) sheet.addRow(COLUMNS.map((c) => exportValue(row, c.key)));
+  for (const row of rows) sheet.addRow(COLUMNS.map((c) => {
+    const value = exportValue(row, c.key);
+    return typeof value === 'string' ? neutraliseCell(value) : value; // names and labels never start a formula
+  }));
   sheet.getRow(1).font = { bold: true };
   sheet.columns.forEach((col) => {
     col.width = 14;

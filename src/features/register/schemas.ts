@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { zId } from '../../lib/input.ts';
 
 /** A flat and a person as a resident claims it or staff add it: the fields both forms share. */
 export const flatPersonFields = {
-  estateId: z.coerce.number().int().positive('err.required'),
+  estateId: zId('err.required'),
   building: z.string().trim().min(1, 'err.required').max(20, 'err.tooLong'),
   entrance: z.string().trim().min(1, 'err.required').max(20, 'err.tooLong'),
   room: z.string().trim().min(1, 'err.required').max(20, 'err.tooLong'),

@@ -3,7 +3,7 @@ import type * as P from '../../features/projects/tables.ts';
 import type { NoticesTable } from '../../features/notices/tables.ts';
 import type * as A from '../../features/accounts/tables.ts';
 import type * as R from '../../features/register/tables.ts';
-import type { AuditLogTable } from '../../features/audit/tables.ts';
+import type { AuditHeadsTable, AuditLogTable } from '../../features/audit/tables.ts';
 import type * as B from '../../features/ballots/tables.ts';
 
 /** Aggregates the table types that live next to their features. */
@@ -36,6 +36,7 @@ export interface Database {
   register_imports: R.RegisterImportsTable;
   owner_verifications: R.OwnerVerificationsTable;
   audit_log: AuditLogTable;
+  audit_heads: AuditHeadsTable;
   ballots: B.BallotsTable;
   ballot_scopes: B.BallotScopesTable;
   ballot_matters: B.BallotMattersTable;

@@ -1,4 +1,7 @@
 import { fileTypeFromBuffer } from 'file-type';
+import { servedFileName } from './names.ts';
+
+export { safeFileName, servedFileName } from './names.ts';
 
 // What a file is comes from its bytes, never from its name or the browser's claim.
 
@@ -7,18 +10,11 @@ export const DOCUMENT_TYPES = PROOF_TYPES;
 
 export type UploadCheck = { ok: true; bytes: Uint8Array; mime: string; safeName: string } | { ok: false; error: string };
 
-/** A display name without directories, control characters or path tricks. */
-export function safeFileName(name: string): string {
-  const base = name.split(/[\\/]/).pop() ?? '';
-  const cleaned = base.replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '').replace(/^\.+/, '').trim().slice(0, 120);
-  return cleaned || 'file';
-}
-
 export async function checkUpload(file: File, allowed: ReadonlySet<string>, maxBytes: number): Promise<UploadCheck> {
   if (file.size === 0) return { ok: false, error: 'err.fileEmpty' };
   if (file.size > maxBytes) return { ok: false, error: 'err.fileTooLargeProof' };
   const bytes = new Uint8Array(await file.arrayBuffer());
   const type = await fileTypeFromBuffer(bytes);
   if (!type || !allowed.has(type.mime)) return { ok: false, error: 'err.proofType' };
-  return { ok: true, bytes, mime: type.mime, safeName: safeFileName(file.name) };
+  return { ok: true, bytes, mime: type.mime, safeName: servedFileName(file.name, type.mime) };
 }

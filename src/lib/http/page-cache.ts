@@ -10,8 +10,32 @@ export interface CachedResponse {
   body: Uint8Array<ArrayBuffer>;
 }
 
-export function createPageCache(readVersion: () => Promise<number>, { maxEntries = 2000, checkEveryMs = 1000 } = {}) {
-  const entries = new Map<string, CachedResponse & { version: number }>();
+/**
+ * The query parameters any cacheable page or feed reads (project filters, notice filters).
+ * A cache key keeps only these, in this order: `?utm=1`, `?x=<random>` or a reordered query
+ * is the same page, so neither fills the cache nor passes it by. A page that reads another
+ * parameter must be added here (tests/unit/page-cache.test.ts checks the cacheable pages).
+ */
+export const CACHE_QUERY_PARAMS = ['subdistrict', 'stage', 'year', 'category', 'kind'] as const;
+
+/** The cache key of a request: language, elder mode, path and the known query parameters only. */
+export function cacheKey(lang: string, elder: boolean, url: URL): string {
+  const kept = new URLSearchParams();
+  for (const name of CACHE_QUERY_PARAMS) {
+    const v = url.searchParams.get(name); // pages read the first value only
+    if (v !== null) kept.set(name, v);
+  }
+  const query = kept.toString();
+  return `${lang}|${elder ? 1 : 0}|${url.pathname}${query ? `?${query}` : ''}`;
+}
+
+/** What an entry costs: its body, headers and key (a fixed overhead per entry for the rest). */
+const sizeOf = (key: string, value: CachedResponse): number =>
+  value.body.byteLength + key.length * 2 + value.headers.reduce((n, [k, v]) => n + (k.length + v.length) * 2, 0) + 200;
+
+export function createPageCache(readVersion: () => Promise<number>, { maxEntries = 2000, maxBytes = 64 * 1024 * 1024, checkEveryMs = 1000 } = {}) {
+  const entries = new Map<string, CachedResponse & { version: number; bytes: number }>();
+  let bytes = 0;
   let version = -1;
   let checkedAt = 0;
   let pending: Promise<number> | null = null;
@@ -21,7 +45,7 @@ export function createPageCache(readVersion: () => Promise<number>, { maxEntries
     if (now - checkedAt < checkEveryMs && version >= 0) return version;
     pending ??= readVersion()
       .then((v) => {
-        if (v !== version) entries.clear();
+        if (v !== version) clear();
         version = v;
         checkedAt = Date.now();
         return v;
@@ -30,6 +54,17 @@ export function createPageCache(readVersion: () => Promise<number>, { maxEntries
         pending = null;
       });
     return pending;
+  }
+
+  function clear() {
+    entries.clear();
+    bytes = 0;
+  }
+  function remove(key: string) {
+    const old = entries.get(key);
+    if (!old) return;
+    entries.delete(key);
+    bytes -= old.bytes;
   }
 
   return {
@@ -41,18 +76,27 @@ export function createPageCache(readVersion: () => Promise<number>, { maxEntries
       entries.set(key, hit);
       return hit;
     },
+    /** Keeps a response, evicting the least recently used ones beyond maxEntries or maxBytes; one larger than half the budget is not kept. */
     async set(key: string, value: CachedResponse): Promise<void> {
       const v = await currentVersion();
-      if (entries.size >= maxEntries) entries.delete(entries.keys().next().value!);
-      entries.set(key, { ...value, version: v });
+      const size = sizeOf(key, value);
+      remove(key);
+      if (size > maxBytes / 2) return;
+      while (entries.size > 0 && (entries.size >= maxEntries || bytes + size > maxBytes)) remove(entries.keys().next().value!);
+      entries.set(key, { ...value, version: v, bytes: size });
+      bytes += size;
     },
     /** Called by this instance after it publishes: no wait for the next check. */
     invalidate(): void {
-      entries.clear();
+      clear();
       checkedAt = 0;
     },
     get size() {
       return entries.size;
+    },
+    /** Bytes held (bodies, headers, keys), never above maxBytes. */
+    get bytes() {
+      return bytes;
     },
   };
 }

@@ -4,11 +4,13 @@ import { config } from '../../../lib/config.ts';
 import { fileStore } from '../../../lib/files/storage.ts';
 import { documentById } from '../../../features/projects/disclosure.ts';
 import { problem } from '../../../lib/http/responses.ts';
+import { parseId } from '../../../lib/input.ts';
+import { servedFileName } from '../../../lib/files/names.ts';
 
-/** Published documents only; served with their recorded type, never sniffed. */
+/** Published documents only; served with their recorded type (sniffed at upload), under a name with its extension. */
 export const GET: APIRoute = async ({ params, url, locals }) => {
-  const id = Number(params.id);
-  const doc = Number.isSafeInteger(id) && id > 0 ? await documentById(await db(), id) : null;
+  const id = parseId(params.id);
+  const doc = id !== null ? await documentById(await db(), id) : null;
   if (!doc) return problem(404, '文件不存在', 'No such file', locals.lang);
   const bytes = await fileStore(config().dataDir).get(doc.storage_key);
   if (!bytes) return problem(404, '文件不存在', 'No such file', locals.lang);
@@ -17,7 +19,7 @@ export const GET: APIRoute = async ({ params, url, locals }) => {
     headers: {
       'Content-Type': doc.mime,
       'Content-Length': String(bytes.byteLength),
-      'Content-Disposition': `${disposition}; filename*=UTF-8''${encodeURIComponent(doc.file_name)}`,
+      'Content-Disposition': `${disposition}; filename*=UTF-8''${encodeURIComponent(servedFileName(doc.file_name, doc.mime))}`,
       'Cache-Control': 'public, max-age=31536000, immutable',
       ETag: `"${doc.sha256}"`,
       'Content-Security-Policy': "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",

@@ -5,13 +5,14 @@ import { can } from '../../../../features/policy/can.ts';
 import { verificationResource } from '../../../../features/register/verification-service.ts';
 import { privateStore } from '../../../../actions/verification.ts';
 import { appendAudit } from '../../../../features/audit/service.ts';
+import { parseId } from '../../../../lib/input.ts';
 
 /** A verification proof, readable only by staff of the flat's subdistrict (and logged). */
 export const GET: APIRoute = async ({ params, locals }) => {
   const user = locals.user;
-  const id = Number(params.id);
+  const id = parseId(params.id);
   const database = await db();
-  const v = Number.isSafeInteger(id) && id > 0 ? await verificationResource(database, id) : undefined;
+  const v = id !== null ? await verificationResource(database, id) : undefined;
   if (!user) return problem(401, '请先登录', 'Sign in first', locals.lang);
   if (!v || !v.proof_storage_key || !v.proof_mime) return problem(404, '文件不存在', 'No such file', locals.lang);
   if (!can(user, 'verification.viewProof', { subdistrictId: v.subdistrict_id, communityId: v.community_id })) return problem(403, '您没有权限进行此操作', 'You are not allowed to do this', locals.lang);
