@@ -8,7 +8,7 @@ import { idKey } from '../lib/id-key.ts';
 import { fileStore } from '../lib/files/storage.ts';
 import { checkUpload, PROOF_TYPES } from '../lib/files/upload-check.ts';
 import { can } from '../features/policy/can.ts';
-import { claimFlat, decideVerification, verificationResource, confirmHeldOwner } from '../features/register/verification-service.ts';
+import { claimFlat, decideVerification, verificationResource, confirmHeldOwner, GROUNDS } from '../features/register/verification-service.ts';
 
 const PROOF_MAX = 5 * 1024 * 1024;
 /** Proofs live apart from public documents; only staff of the subdistrict can read them. */
@@ -42,14 +42,14 @@ export const verificationActions = {
       verificationId: z.coerce.number().int().positive(),
       decision: z.enum(['approve', 'reject']),
       reason: z.string().trim().max(500, 'err.tooLong').optional(),
-      basis: z.enum(['inheritance', 'court', 'occupation']).optional(),
+      ground: z.enum(GROUNDS).optional(),
     }),
     handler: async (input, ctx) => {
       const user = ctx.locals.user;
       const database = await db();
       const v = await verificationResource(database, input.verificationId);
       if (!user || !v || !can(user, 'verification.decide', { subdistrictId: v.subdistrict_id, communityId: v.community_id })) return { ok: false as const, error: 'err.forbidden' };
-      return decideVerification(database, user.id, v.id, input.decision, input.reason || null, input.basis ?? null);
+      return decideVerification(database, user.id, v.id, input.decision, input.reason || null, input.ground ?? null);
     },
   }),
   confirmHeld: defineAction({

@@ -86,7 +86,7 @@ describe('the fixture register (tests/fixtures/register-sample.csv)', () => {
       room: '101',
       areaCm2: 10276,
       areaSource: 'registered',
-      owners: [{ name: '高涛', idType: 'resident_id', idNumber: ID_A }],
+      owners: [{ name: '高涛', idType: 'resident_id', idNumber: ID_A, phone: '14662995603' }],
       phone: '14662995603',
       developerHeld: false,
     });
@@ -199,6 +199,25 @@ describe('line rules', () => {
         { name: 'Jones', idType: 'passport', idNumber: 'E7654321' },
         { name: 'Smith', idType: 'passport', idNumber: 'G7654321' },
       ],
+    ]);
+  });
+
+  it('gives each owner their own phone from a ;-separated list, and one phone to the first owner', () => {
+    const r = parseCsv(
+      `${HEADER}\n1,1,1,101,80,张三;李四,${ID_A};${ID_B},138 1234 5678；13912345678,否\n` +
+        `1,1,1,102,80,张三;李四,${ID_A};${ID_B},;13912345678,否\n` +
+        `1,1,1,103,80,张三;李四,${ID_A};${ID_B},13812345678,否\n` +
+        `1,1,1,104,80,张三;李四,${ID_A};${ID_B},13812345678;13912345678;13712345678,否\n` +
+        `1,1,1,105,80,张三;李四,${ID_A};${ID_B},13812345678;123,否\n`,
+    );
+    expect(r.rows.map((x) => [x.room, x.owners.map((o) => o.phone ?? null), x.phone])).toEqual([
+      ['101', ['13812345678', '13912345678'], '13812345678'],
+      ['102', [null, '13912345678'], '13912345678'],
+      ['103', ['13812345678', null], '13812345678'],
+    ]);
+    expect(pairs(r)).toEqual([
+      [5, 'phone_count_mismatch'],
+      [6, 'phone_invalid'],
     ]);
   });
 

@@ -39,7 +39,7 @@ export interface OwnerVerificationsTable {
   user_id: number;
   unit_id: number;
   register_owner_id: number | null;
-  status: 'pending' | 'verified' | 'rejected' | 'revoked';
+  status: 'pending' | 'review' | 'verified' | 'rejected' | 'revoked';
   method: 'auto' | 'proof' | 'staff';
   claimed_name: string;
   claimed_id_type: string | null;
@@ -49,6 +49,7 @@ export interface OwnerVerificationsTable {
   proof_storage_key: string | null;
   proof_mime: string | null;
   reason: string | null;
+  ground: 'certificate' | 'proof' | 'register_corrected' | 'inheritance' | 'court' | 'occupation' | null;
   decided_by: number | null;
   decided_at: Timestamp | null;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;

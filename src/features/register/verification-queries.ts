@@ -30,11 +30,15 @@ export function claimsOf(db: DB, userId: number) {
   return withFlat(db).where('owner_verifications.user_id', '=', userId).orderBy('owner_verifications.id', 'desc').execute();
 }
 
-/** What an office reviews: pending claims, recent automatic matches, and owners held after a reset. */
+/**
+ * What an office reviews: pending claims, automatic verifications held for review (made on
+ * name and ID number alone before migration 0014), recent automatic matches, and owners held
+ * after a reset.
+ */
 export function claimsForOffice(db: DB, actor: Actor) {
   let q = withFlat(db).where((eb) =>
     eb.or([
-      eb('owner_verifications.status', '=', 'pending'),
+      eb('owner_verifications.status', 'in', ['pending', 'review']),
       eb.and([eb('owner_verifications.method', '=', 'auto'), eb('owner_verifications.created_at', '>', new Date(Date.now() - 30 * 86_400_000))]),
       eb.and([eb('owner_verifications.status', '=', 'verified'), eb('users.owner_status_held_since', 'is not', null)]),
     ]),
