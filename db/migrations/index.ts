@@ -10,6 +10,7 @@ import * as m0008 from './0008_cast_notifications.ts';
 import * as m0009 from './0009_cast_hot_path.ts';
 import * as m0010 from './0010_cast_review_fixes.ts';
 import * as m0014 from './0014_verification_by_phone.ts';
+import * as m0015 from './0015_privacy.ts';
 
 // Listed by hand: a bundled server has no migrations folder to read.
 const migrations: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '0009_cast_hot_path': m0009,
   '0010_cast_review_fixes': m0010,
   '0014_verification_by_phone': m0014,
+  '0015_privacy': m0015,
 };
 
 export const migrationProvider: MigrationProvider = {

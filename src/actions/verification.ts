@@ -9,6 +9,8 @@ import { fileStore } from '../lib/files/storage.ts';
 import { checkUpload, PROOF_TYPES } from '../lib/files/upload-check.ts';
 import { can } from '../features/policy/can.ts';
 import { claimFlat, decideVerification, verificationResource, confirmHeldOwner, GROUNDS } from '../features/register/verification-service.ts';
+import { recordConsents, setProofDispute } from '../features/privacy/service.ts';
+import type { ConsentPurpose } from '../features/privacy/tables.ts';
 
 const PROOF_MAX = 5 * 1024 * 1024;
 /** Proofs live apart from public documents; only staff of the subdistrict can read them. */
@@ -20,12 +22,20 @@ export const verificationActions = {
     input: z.object({
       ...flatPersonFields,
       proof: z.instanceof(File).optional(),
+      // separate consents, given on this form before anything is processed (PIPL Arts. 14, 29)
+      consentIdNumber: z.string().max(10).optional(),
+      consentProof: z.string().max(10).optional(),
     }),
     handler: async (input, ctx) => {
       const user = ctx.locals.user;
       if (!user || !can(user, 'verification.claim', {})) return { ok: false as const, error: 'err.signInFirst' };
+      const withProof = Boolean(input.proof && input.proof.size > 0);
+      if (input.consentIdNumber !== 'yes') return { ok: false as const, error: 'err.consentIdNumber', field: 'consentIdNumber' };
+      if (withProof && input.consentProof !== 'yes') return { ok: false as const, error: 'err.consentProof', field: 'consentProof' };
+      const consents: ConsentPurpose[] = withProof ? ['id_number', 'proof'] : ['id_number'];
+      await recordConsents(await db(), user.id, consents);
       let proof: { storageKey: string; mime: string } | null = null;
-      if (input.proof && input.proof.size > 0) {
+      if (input.proof && withProof) {
         const checked = await checkUpload(input.proof, PROOF_TYPES, PROOF_MAX);
         if (!checked.ok) return { ok: false as const, error: checked.error, field: 'proof' };
         const stored = await privateStore().put(checked.bytes);
@@ -50,6 +60,18 @@ export const verificationActions = {
       const v = await verificationResource(database, input.verificationId);
       if (!user || !v || !can(user, 'verification.decide', { subdistrictId: v.subdistrict_id, communityId: v.community_id })) return { ok: false as const, error: 'err.forbidden' };
       return decideVerification(database, user.id, v.id, input.decision, input.reason || null, input.ground ?? null);
+    },
+  }),
+  /** Staff keep a proof past the 180 days while its decision is disputed, or let it go again. */
+  holdProof: defineAction({
+    accept: 'form',
+    input: z.object({ verificationId: z.coerce.number().int().positive(), disputed: z.enum(['yes', 'no']) }),
+    handler: async (input, ctx) => {
+      const user = ctx.locals.user;
+      const database = await db();
+      const v = await verificationResource(database, input.verificationId);
+      if (!user || !v || !can(user, 'verification.decide', { subdistrictId: v.subdistrict_id, communityId: v.community_id })) return { ok: false as const, error: 'err.forbidden' };
+      return setProofDispute(database, user.id, v.id, input.disputed === 'yes');
     },
   }),
   confirmHeld: defineAction({

@@ -325,6 +325,18 @@ describe('xlsx', () => {
     expect(again.faults.filter((f) => f.code === 'masked_phone')).toHaveLength(good.filter((r) => r.phone).length);
   });
 
+  it('shows phones in full, one per owner, only when asked for an unmasked export; ID numbers stay masked', async () => {
+    const rows = parseCsv(`${HEADER}\n1,1,1,101,80,张三;李四,${ID_A};${ID_B},;13912345678,否\n`).rows;
+    const masked = await readXlsx(await writeXlsx(rows));
+    const full = await readXlsx(await writeXlsx(rows, { unmasked: true }));
+    const phone = COLUMNS.findIndex((c) => c.key === 'phone');
+    const ids = COLUMNS.findIndex((c) => c.key === 'id_numbers');
+    expect([masked[1]![phone], full[1]![phone]]).toEqual([';139****5678', ';13912345678']);
+    expect(full[1]![ids]).toBe(masked[1]![ids]);
+    expect(full[1]![ids]).toMatch(/^4\*+5569;4\*+619X$/);
+    expect(full.flat().join(',')).not.toContain(ID_A);
+  });
+
   it('reads numbers, rich text, formulas and dates in cells as text', async () => {
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet('名册');

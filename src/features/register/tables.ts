@@ -53,4 +53,8 @@ export interface OwnerVerificationsTable {
   decided_by: number | null;
   decided_at: Timestamp | null;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** the proof file was deleted (180 days after the decision) */
+  proof_deleted_at: Timestamp | null;
+  /** staff keep the proof past 180 days: the decision is disputed */
+  proof_disputed_at: Timestamp | null;
 }
