@@ -68,6 +68,8 @@ describe.each(BACKENDS)('automatic verifications under review on %s', (kind) => 
     const row = listed.find((c) => c.status === 'review');
     expect(row).toBeDefined();
     expect(await decideVerification(open.db, staffId, row!.id, 'approve', null, null)).toMatchObject({ ok: false, error: 'err.groundRequired' });
+    // an automatic verification has no uploaded proof to have checked
+    expect(await decideVerification(open.db, staffId, row!.id, 'approve', null, 'proof')).toMatchObject({ ok: false, error: 'err.noProof' });
     expect(await decideVerification(open.db, staffId, row!.id, 'approve', null, 'certificate')).toEqual({ ok: true });
     expect(await statusOf(users[0]!)).toBe('verified');
     const choices = { m1: 'oppose', m2: 'agree', m3: 'abstain' } as const;

@@ -124,6 +124,7 @@ export async function decideVerification(db: DB, actorUserId: number, verificati
     if (!v || (v.status !== 'pending' && v.status !== 'review')) return { ok: false as const, error: 'err.notPending' };
     if (decision === 'reject' && !reason?.trim()) return { ok: false as const, error: 'err.reasonRequired', field: 'reason' };
     if (decision === 'approve' && !ground) return { ok: false as const, error: 'err.groundRequired', field: 'ground' };
+    if (decision === 'approve' && ground === 'proof' && !v.proof_storage_key) return { ok: false as const, error: 'err.noProof', field: 'ground' };
     let registerOwnerId = v.register_owner_id;
     if (decision === 'approve' && registerOwnerId !== null) {
       const taken = await trx.selectFrom('owner_verifications').select('id').where('register_owner_id', '=', registerOwnerId).where('status', '=', 'verified').executeTakeFirst();
