@@ -100,10 +100,13 @@ export async function applyImport(db: DB, input: { estateId: number; importId: n
     // owners: one row per person (ID type + keyed hash), created once, named as in the file
     // and with their own phone (the first the file gives them): it decides automatic verification
     const firstSeen = new Map<string, { o: PreparedFlat['owners'][number]; phone: string | null }>();
-    for (const f of input.flats) for (const o of f.owners) {
+    // (a flat with only a row phone — a preview stored before phones were per owner — gives it
+    // to its first owner, as the parser does with a single phone)
+    for (const f of input.flats) for (const [j, o] of f.owners.entries()) {
+      const own = o.phone ?? (j === 0 && !f.owners.some((x) => x.phone) ? f.phone : null);
       const seen = firstSeen.get(ownerKey(o));
-      if (!seen) firstSeen.set(ownerKey(o), { o, phone: o.phone ?? null });
-      else if (seen.phone === null && o.phone) seen.phone = o.phone;
+      if (!seen) firstSeen.set(ownerKey(o), { o, phone: own });
+      else if (seen.phone === null && own) seen.phone = own;
     }
     // a person the register lists again keeps their row (and with it their place on any
     // frozen roll of a vote): the last removed row of that identity comes back
