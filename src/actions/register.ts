@@ -15,6 +15,7 @@ import { addOwnerOnBasis } from '../features/register/owner-service.ts';
 import { checkUpload, PROOF_TYPES } from '../lib/files/upload-check.ts';
 import { privateStore } from './verification.ts';
 import { zId } from '../lib/input.ts';
+import { normaliseMobile } from '../features/accounts/mobile.ts';
 
 const MAX_BYTES = 10 * 1024 * 1024;
 const isZip = (b: Uint8Array) => b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
@@ -85,16 +86,20 @@ export const registerActions = {
       ...flatPersonFields,
       basis: z.enum(['inheritance', 'court', 'occupation'], { message: 'err.basisRequired' }),
       proof: z.instanceof(File, { message: 'err.needProof' }),
+      // the owner's mobile, if they give it: their claim from an account with it then verifies at once
+      phone: z.string().trim().max(20, 'err.phone').optional(),
     }),
     handler: async (input, ctx) => {
       const user = ctx.locals.user;
       const database = await db();
       const estate = await estateResource(database, input.estateId);
       if (!user || !estate || !can(user, 'register.addOwner', estate)) return { ok: false as const, error: 'err.forbidden' };
+      const phone = input.phone ? normaliseMobile(input.phone) : null;
+      if (input.phone && !phone) return { ok: false as const, error: 'err.phone', field: 'phone' };
       const checked = await checkUpload(input.proof, PROOF_TYPES, 5 * 1024 * 1024);
       if (!checked.ok) return { ok: false as const, error: checked.error, field: 'proof' };
       const stored = await privateStore().put(checked.bytes);
-      return addOwnerOnBasis(database, idKey(), user.id, input, stored.key);
+      return addOwnerOnBasis(database, idKey(), user.id, { ...input, phone }, stored.key);
     },
   }),
   discard: defineAction({

@@ -16,6 +16,7 @@ import { seedDatabase } from '../../db/seed/seed-database.ts';
 import { idKey } from '../lib/id-key.ts';
 import { castNodeRoute } from '../features/ballots/cast-node-route.ts';
 import { startCastNotices } from '../features/ballots/cast-notices.ts';
+import { startPrivacySweep } from '../features/privacy/sweep.ts';
 import { outboxSender } from '../features/accounts/sms.ts';
 import { recordAuditHead } from '../features/audit/service.ts';
 import { discardStalePreviews } from '../features/register/import-service.ts';
@@ -77,6 +78,7 @@ if (workers > 1 && cluster.isPrimary) {
 } else {
   const database = await db();
   startCastNotices(database, (trx) => outboxSender(trx));
+  startPrivacySweep(database);
   await listen();
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -93,7 +93,7 @@ test(`every mutating action × ${ACTORS.length} actors answers as the policy tab
   expectActionOk((await call(resident, 'accounts.confirmPhone', { phone, code: code6 })).body, 'confirm the resident');
   const claim = await call(resident, 'verification.claim', {
     estateId: String(estateId), building: '1', entrance: '1', room: '101', name: '矩阵居民', idType: 'resident_id', idNumber: '11010519491231002X',
-    proof: { name: 'p.png', mimeType: 'image/png', buffer: PNG },
+    proof: { name: 'p.png', mimeType: 'image/png', buffer: PNG }, consentIdNumber: 'yes', consentProof: 'yes',
   });
   expect(claim.body).toContain('pending');
   const office = await (await hebinStaff.get('/admin/verifications')).text();

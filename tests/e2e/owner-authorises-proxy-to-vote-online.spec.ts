@@ -20,7 +20,7 @@ test('an owner’s written mandate lets a proxy vote online until staff revoke i
   const stamp = String(Date.now()).slice(-7);
   const flat = { building: '2', entrance: '2', room: '601' };
   const idNumber = residentId(21);
-  await addOwner(page, estateId, flat, '庚业主', idNumber);
+  await addOwner(page, estateId, flat, '庚业主', idNumber, `135${stamp}1`);
   const owner = await resident(browser, `135${stamp}1`, '庚业主', { estateId, ...flat, idNumber });
   const proxyPhone = `135${stamp}2`;
   const proxy = await resident(browser, proxyPhone, '庚业主之子');

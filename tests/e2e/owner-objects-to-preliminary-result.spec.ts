@@ -24,7 +24,7 @@ test('an owner objects to a preliminary result, staff answer it and record a let
   const stamp = String(Date.now()).slice(-7);
   const flats = [{ building: '1', entrance: '2', room: '501' }, { building: '1', entrance: '2', room: '502' }];
   const people = [{ name: '戊业主', flat: flats[0]!, id: residentId(11) }, { name: '己业主', flat: flats[1]!, id: residentId(12) }];
-  for (const p of people) await addOwner(page, estateId, p.flat, p.name, p.id);
+  for (const [i, p] of people.entries()) await addOwner(page, estateId, p.flat, p.name, p.id, `136${stamp}${i + 1}`);
   // the objecting owner's browser runs no JavaScript: every step is a plain form
   const owner = await resident(browser, `136${stamp}1`, people[0]!.name, { estateId, ...people[0]!.flat, idNumber: people[0]!.id }, false);
   const neighbour = await resident(browser, `136${stamp}2`, people[1]!.name, { estateId, ...people[1]!.flat, idNumber: people[1]!.id });

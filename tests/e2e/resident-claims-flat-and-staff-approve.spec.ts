@@ -26,13 +26,25 @@ test('a resident signs up, claims a flat with a proof, staff approve, and the re
   await resident.getByLabel('房号').fill('601');
   await resident.getByLabel('业主姓名').fill('周建国');
   await resident.getByLabel('证件号码').fill('11010519491231002X');
+  // before anything is collected: what is kept, why, how long, who sees it; consent to each sensitive item apart
+  await expect(resident.locator('#privacy-claim')).toContainText('只保存密钥哈希和末四位');
+  await expect(resident.locator('#privacy-claim')).toContainText('180天后删除');
+  await resident.getByRole('button', { name: '提交认证' }).click();
+  await expect(resident.locator('#f-consentIdNumber-err')).toHaveText('请先同意处理您的证件号码');
+  await resident.getByLabel(/我同意为核对业主名册处理上面填写的证件信息/).check();
+  await resident.getByLabel('证件号码').fill('11010519491231002X');
   await resident.getByRole('button', { name: '提交认证' }).click();
   await expect(resident.getByRole('alert')).toContainText('请上传证明材料');
-  await resident.getByLabel(/证明材料/).setInputFiles({ name: 'cert.png', mimeType: 'image/png', buffer: SVG });
+  await resident.getByLabel(/证明材料（图片/).setInputFiles({ name: 'cert.png', mimeType: 'image/png', buffer: PNG });
+  await resident.getByLabel('证件号码').fill('11010519491231002X');
+  await resident.getByRole('button', { name: '提交认证' }).click();
+  await expect(resident.locator('#f-consentProof-err')).toHaveText('上传证明材料前请先同意工作人员查看');
+  await resident.getByLabel(/我同意街道工作人员为审核认证查看我上传的材料/).check();
+  await resident.getByLabel(/证明材料（图片/).setInputFiles({ name: 'cert.png', mimeType: 'image/png', buffer: SVG });
   await resident.getByLabel('证件号码').fill('11010519491231002X');
   await resident.getByRole('button', { name: '提交认证' }).click();
   await expect(resident.locator('#f-proof-err')).toHaveText('只接受 PNG、JPEG、WebP 图片或 PDF 文件');
-  await resident.getByLabel(/证明材料/).setInputFiles({ name: '../../etc/passwd.png', mimeType: 'image/png', buffer: PNG });
+  await resident.getByLabel(/证明材料（图片/).setInputFiles({ name: '../../etc/passwd.png', mimeType: 'image/png', buffer: PNG });
   await resident.getByLabel('证件号码').fill('11010519491231002X');
   await resident.getByRole('button', { name: '提交认证' }).click();
   await expect(resident.getByRole('status')).toHaveText('已提交，等待社区工作人员审核。');
@@ -58,16 +70,20 @@ test('a resident signs up, claims a flat with a proof, staff approve, and the re
   await expect(other.locator(`#office-claims li[data-claim="${claimId}"]`)).toHaveCount(0);
   const forged = await other.request.post('/admin/verifications?_action=verification.decide', {
     headers: { origin: new URL(other.url()).origin },
-    form: { verificationId: claimId!, decision: 'approve', basis: 'occupation' },
+    form: { verificationId: claimId!, decision: 'approve', ground: 'occupation' },
   });
   expect(await forged.text()).toContain('您没有权限进行此操作');
 
   await claim.getByRole('button', { name: '通过', exact: true }).click();
-  await expect(staff.getByRole('alert')).toHaveText('此人不在名册上，请选择业主依据');
-  await staff.locator('#office-claims li[data-status=pending]', { hasText: '2-2-601' }).getByLabel('业主依据').selectOption('occupation');
+  await expect(staff.getByRole('alert')).toHaveText('请选择通过依据');
+  // the uploaded proof alone does not put someone on the register: a ground names why
+  await expect(staff.locator('#office-claims li[data-status=pending]', { hasText: '2-2-601' }).getByLabel('通过依据').locator('option'))
+    .toHaveText(['—', '已在办公室查验不动产权证书', '名册有误，已更正', '继承（补录进名册）', '法院判决（补录进名册）', '购房已合法占有（补录进名册）']);
+  await staff.locator('#office-claims li[data-status=pending]', { hasText: '2-2-601' }).getByLabel('通过依据').selectOption('occupation');
   await staff.locator('#office-claims li[data-status=pending]', { hasText: '2-2-601' }).getByRole('button', { name: '通过', exact: true }).click();
   await expect(staff.getByRole('status')).toHaveText('已保存。');
 
   await resident.goto('/account');
   await expect(resident.locator('#my-claims li[data-status=verified]')).toContainText('已认证业主');
+  await expect(resident.locator('#account-role')).toHaveText('业主（已认证）');
 });

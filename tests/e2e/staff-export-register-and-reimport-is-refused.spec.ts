@@ -45,6 +45,16 @@ test('河滨 staff download the masked XLSX register of an estate; uploading it 
   await expect(page.locator('#good-flats')).toHaveText('0');
   await expect(page.locator('#faults tr[data-code="masked_export"]')).toContainText('脱敏');
 
+  // phones in full only with a reason, which the audit log keeps
+  const origin = new URL(page.url()).origin;
+  const noReason = await page.request.post('/admin/register/export', { headers: { origin }, form: { estate: estateId!, reason: '' } });
+  expect(noReason.status()).toBe(400);
+  await page.goto('/admin/register');
+  await page.locator('#register-export-full').getByLabel('导出的小区').selectOption(estateId!);
+  await page.locator('#register-export-full').getByLabel('导出理由').fill('逐户电话通知加装电梯意见征询');
+  const [full] = await Promise.all([page.waitForEvent('download'), page.locator('#register-export-full').getByRole('button', { name: '说明理由后导出' }).click()]);
+  expect(full.suggestedFilename()).toBe(`register-${estateId}-phones.xlsx`);
+
   // staff of another subdistrict may not export this estate; the district office sees the export in the log
   const other = await (await browser.newContext()).newPage();
   await signIn(other, '13900000002');
@@ -54,4 +64,6 @@ test('河滨 staff download the masked XLSX register of an estate; uploading it 
   await signIn(admin, DISTRICT_ADMIN);
   await admin.goto('/admin/audit');
   await expect(admin.locator('#audit-log tr[data-action="register.export"]').filter({ has: admin.locator('td', { hasText: new RegExp(`^estate:${estateId}$`) }) }).first()).toContainText('河滨街道工作人员');
+  await expect(admin.locator('#audit-log tr[data-action="register.export"]', { hasText: '逐户电话通知加装电梯意见征询' }).first()).toContainText('"unmasked":true');
+  expect((await other.request.post('/admin/register/export', { headers: { origin: new URL(other.url()).origin }, form: { estate: estateId!, reason: '试图导出别处的名册' } })).status()).toBe(403);
 });

@@ -86,7 +86,7 @@ describe('the fixture register (tests/fixtures/register-sample.csv)', () => {
       room: '101',
       areaCm2: 10276,
       areaSource: 'registered',
-      owners: [{ name: '高涛', idType: 'resident_id', idNumber: ID_A }],
+      owners: [{ name: '高涛', idType: 'resident_id', idNumber: ID_A, phone: '14662995603' }],
       phone: '14662995603',
       developerHeld: false,
     });
@@ -202,6 +202,25 @@ describe('line rules', () => {
     ]);
   });
 
+  it('gives each owner their own phone from a ;-separated list, and one phone to the first owner', () => {
+    const r = parseCsv(
+      `${HEADER}\n1,1,1,101,80,张三;李四,${ID_A};${ID_B},138 1234 5678；13912345678,否\n` +
+        `1,1,1,102,80,张三;李四,${ID_A};${ID_B},;13912345678,否\n` +
+        `1,1,1,103,80,张三;李四,${ID_A};${ID_B},13812345678,否\n` +
+        `1,1,1,104,80,张三;李四,${ID_A};${ID_B},13812345678;13912345678;13712345678,否\n` +
+        `1,1,1,105,80,张三;李四,${ID_A};${ID_B},13812345678;123,否\n`,
+    );
+    expect(r.rows.map((x) => [x.room, x.owners.map((o) => o.phone ?? null), x.phone])).toEqual([
+      ['101', ['13812345678', '13912345678'], '13812345678'],
+      ['102', [null, '13912345678'], '13912345678'],
+      ['103', ['13812345678', null], '13812345678'],
+    ]);
+    expect(pairs(r)).toEqual([
+      [5, 'phone_count_mismatch'],
+      [6, 'phone_invalid'],
+    ]);
+  });
+
   it('checks ID types and their count', () => {
     const head = '楼栋,单元,楼层,房号,专有面积,业主姓名,证件类型,证件号码';
     const r = parseCsv(
@@ -304,6 +323,18 @@ describe('xlsx', () => {
     const masked = again.faults.filter((f) => f.code === 'masked_id');
     expect(masked).toHaveLength(good.reduce((n, r) => n + r.owners.length, 0));
     expect(again.faults.filter((f) => f.code === 'masked_phone')).toHaveLength(good.filter((r) => r.phone).length);
+  });
+
+  it('shows phones in full, one per owner, only when asked for an unmasked export; ID numbers stay masked', async () => {
+    const rows = parseCsv(`${HEADER}\n1,1,1,101,80,张三;李四,${ID_A};${ID_B},;13912345678,否\n`).rows;
+    const masked = await readXlsx(await writeXlsx(rows));
+    const full = await readXlsx(await writeXlsx(rows, { unmasked: true }));
+    const phone = COLUMNS.findIndex((c) => c.key === 'phone');
+    const ids = COLUMNS.findIndex((c) => c.key === 'id_numbers');
+    expect([masked[1]![phone], full[1]![phone]]).toEqual([';139****5678', ';13912345678']);
+    expect(full[1]![ids]).toBe(masked[1]![ids]);
+    expect(full[1]![ids]).toMatch(/^4\*+5569;4\*+619X$/);
+    expect(full.flat().join(',')).not.toContain(ID_A);
   });
 
   it('reads numbers, rich text, formulas and dates in cells as text', async () => {

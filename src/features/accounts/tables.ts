@@ -15,6 +15,8 @@ export interface UsersTable {
   community_id: number | null;
   owner_status_held_since: Timestamp | null;
   disabled_at: Timestamp | null;
+  /** the person closed the account: its personal data is erased (migration 0015) */
+  closed_at: Timestamp | null;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 

@@ -16,8 +16,8 @@ const byLabel = (a: string, b: string) => a.localeCompare(b, 'zh-CN', { numeric:
 
 /**
  * The current register of an estate as RegisterRow[] for writeXlsx: every flat in building /
- * entrance / floor / room order, its current owners (removed ones left out), the first phone
- * on record; developer-held flats with no owners.
+ * entrance / floor / room order, its current owners (removed ones left out) with their own
+ * phones, the first phone on record; developer-held flats with no owners.
  */
 export async function registerRowsOfEstate(db: DB, estateId: number): Promise<RegisterRow[]> {
   const estate = await db.selectFrom('estates').select('name').where('id', '=', estateId).executeTakeFirst();
@@ -43,7 +43,7 @@ export async function registerRowsOfEstate(db: DB, estateId: number): Promise<Re
   units.sort((a, b) => byLabel(a.building, b.building) || byLabel(a.entrance, b.entrance) || a.floor - b.floor || byLabel(a.room, b.room));
   return units.map((u, i): RegisterRow => {
     const list = ownersOf.get(u.id) ?? [];
-    const registerOwners: RegisterOwner[] = list.map((o) => ({ name: o.name, idType: o.id_type, idNumber: maskedIdFromLast4(o.id_last4) }));
+    const registerOwners: RegisterOwner[] = list.map((o) => ({ name: o.name, idType: o.id_type, idNumber: maskedIdFromLast4(o.id_last4), ...(o.phone ? { phone: o.phone } : {}) }));
     return {
       line: i + 2, estate: estate.name, building: u.building, entrance: u.entrance, floor: u.floor, room: u.room,
       areaCm2: u.area_cm2, areaSource: u.area_source, owners: registerOwners, phone: list.find((o) => o.phone)?.phone ?? null, developerHeld: u.developer_held,

@@ -18,7 +18,7 @@ async function currentRegister(db: DB | Transaction<Database>, estateId: number)
     .selectFrom('register_owners')
     .where('estate_id', '=', estateId)
     .where('removed_at', 'is', null)
-    .select(['id', 'id_type', 'id_hash', 'name', 'legal_basis'])
+    .select(['id', 'id_type', 'id_hash', 'name', 'legal_basis', 'phone'])
     .execute();
   return { units, owners };
 }
@@ -116,8 +116,16 @@ export async function applyImport(db: DB, input: { estateId: number; importId: n
     const ownerIds = new Map(owners.map((o) => [ownerKey({ idType: o.id_type, idHash: o.id_hash }), o.id]));
     const unitIds = await upsertUnits(trx, input.estateId, input.flats);
     // owners: one row per person (ID type + keyed hash), created once, named as in the file
+    // and with their own phone (the first the file gives them): it decides automatic verification
     const firstSeen = new Map<string, { o: PreparedFlat['owners'][number]; phone: string | null }>();
-    for (const f of input.flats) for (const o of f.owners) if (!firstSeen.has(ownerKey(o))) firstSeen.set(ownerKey(o), { o, phone: f.phone });
+    // (a flat with only a row phone — a preview stored before phones were per owner — gives it
+    // to its first owner, as the parser does with a single phone)
+    for (const f of input.flats) for (const [j, o] of f.owners.entries()) {
+      const own = o.phone ?? (j === 0 && !f.owners.some((x) => x.phone) ? f.phone : null);
+      const seen = firstSeen.get(ownerKey(o));
+      if (!seen) firstSeen.set(ownerKey(o), { o, phone: own });
+      else if (seen.phone === null && own) seen.phone = own;
+    }
     // a person the register lists again keeps their row (and with it their place on any
     // frozen roll of a vote): the last removed row of that identity comes back
     const returning = [...firstSeen.values()].filter(({ o }) => !ownerIds.has(ownerKey(o)));
@@ -140,10 +148,10 @@ export async function applyImport(db: DB, input: { estateId: number; importId: n
       }))).returning(['id', 'id_type', 'id_hash']).execute();
       for (const r of rows) ownerIds.set(ownerKey({ idType: r.id_type, idHash: r.id_hash }), r.id);
     }
-    const storedName = new Map(owners.map((o) => [o.id, o.name]));
-    for (const [k, { o }] of firstSeen) {
-      const id = ownerIds.get(k)!;
-      if (storedName.has(id) && storedName.get(id) !== o.name) await trx.updateTable('register_owners').set({ name: o.name }).where('id', '=', id).execute();
+    const stored = new Map(owners.map((o) => [o.id, o]));
+    for (const [k, { o, phone }] of firstSeen) {
+      const before = stored.get(ownerIds.get(k)!);
+      if (before && (before.name !== o.name || before.phone !== phone)) await trx.updateTable('register_owners').set({ name: o.name, phone }).where('id', '=', before.id).execute();
     }
     // each listed flat's register owners become exactly the listed ones; owners staff added
     // on another legal basis (inheritance, a judgment, lawful occupation) keep their flats
@@ -161,7 +169,7 @@ export async function applyImport(db: DB, input: { estateId: number; importId: n
       await trx.updateTable('register_owners').set({ removed_at: new Date() }).where('id', 'in', gone).execute();
       await trx.deleteFrom('unit_owners').where('owner_id', 'in', gone).execute();
       await trx.updateTable('owner_verifications').set({ status: 'revoked', reason: 'register.removed', decided_at: new Date() })
-        .where('register_owner_id', 'in', gone).where('status', 'in', ['verified', 'pending']).execute();
+        .where('register_owner_id', 'in', gone).where('status', 'in', ['verified', 'review', 'pending']).execute();
     }
     await appendAudit(trx, {
       actorUserId: input.actorUserId, action: 'register.import', target: `estate:${input.estateId}`,

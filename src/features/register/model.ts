@@ -14,6 +14,12 @@ export interface RegisterOwner {
   idType: IdType;
   /** Normalised: trimmed, upper-case. */
   idNumber: string;
+  /**
+   * This owner's phone on the register, normalised (see phone.ts); absent when none. The 电话
+   * cell lists one phone per owner like the names (`;`-separated, a position may be empty);
+   * a single phone on a co-owned flat is the first owner's.
+   */
+  phone?: string;
 }
 
 export interface RegisterRow {
@@ -29,6 +35,7 @@ export interface RegisterRow {
   areaSource: AreaSource;
   /** Empty only for a developer-held flat. */
   owners: RegisterOwner[];
+  /** The first phone of the 电话 cell (each owner's own is on the owner). */
   phone: string | null;
   developerHeld: boolean;
 }

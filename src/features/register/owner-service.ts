@@ -9,13 +9,14 @@ import type { IdType } from './model.ts';
 /**
  * Staff add an owner who is not (yet) on the property register — an heir, a party to a
  * court judgment, a buyer in lawful occupation (SPC interpretation Art. 1) — with the
- * legal basis and a proof document. The owner's later claim then matches automatically.
+ * legal basis and a proof document, and their mobile number if they give it: the owner's later
+ * claim from an account with that mobile, confirmed, then matches automatically.
  */
 export async function addOwnerOnBasis(
   db: Kysely<Database>,
   key: IdKey,
   actorUserId: number,
-  input: { estateId: number; building: string; entrance: string; room: string; name: string; idType: IdType; idNumber: string; basis: LegalBasis },
+  input: { estateId: number; building: string; entrance: string; room: string; name: string; idType: IdType; idNumber: string; basis: LegalBasis; phone?: string | null },
   proofStorageKey: string,
 ) {
   const id = validateIdNumber(input.idType, input.idNumber);
@@ -28,7 +29,7 @@ export async function addOwnerOnBasis(
       .where('id_hash', '=', idHash).where('removed_at', 'is', null).executeTakeFirst();
     const ownerId = existing?.id ?? (await trx.insertInto('register_owners').values({
       estate_id: input.estateId, name: input.name.trim(), id_type: input.idType, id_hash: idHash, id_key_version: key.version, id_last4: last4(id.normalised),
-      legal_basis: input.basis, proof_storage_key: proofStorageKey,
+      legal_basis: input.basis, proof_storage_key: proofStorageKey, phone: input.phone ?? null,
     }).returning('id').executeTakeFirstOrThrow()).id;
     await trx.insertInto('unit_owners').values({ unit_id: unit.id, owner_id: ownerId }).onConflict((oc) => oc.doNothing()).execute();
     await appendAudit(trx, { actorUserId, action: 'register.addOwner', target: `unit:${unit.id}`, detail: { ownerId, basis: input.basis } });

@@ -71,16 +71,12 @@ export function parseLine(cells: readonly string[], columns: ColumnMap, line: nu
 
   const owners = parseOwners(raw('owner_names'), raw('id_types'), raw('id_numbers'), developerHeld, err);
 
-  const phoneText = raw('phone');
-  let phone: string | null = null;
-  if (phoneText !== '') {
-    const p = validatePhone(phoneText);
-    if (p.ok) phone = p.normalised;
-    else faults.push(rowError(line, 'phone', p.code, p.message));
-  }
+  const phones = parsePhones(raw('phone'), owners?.length ?? 0, (code, message) => faults.push(rowError(line, 'phone', code, message)));
+  const phone = phones?.find((p) => p !== null) ?? null;
+  if (owners && phones) owners.forEach((o, j) => { const p = phones[j]; if (p) o.phone = p; });
 
   const flatKey = building && entrance && room ? JSON.stringify([estate, building, entrance, room]) : null;
-  if (faults.length > 0 || !area.ok || developerHeld === null || owners === null) return { row: null, faults, flatKey };
+  if (faults.length > 0 || !area.ok || developerHeld === null || owners === null || phones === null) return { row: null, faults, flatKey };
   return {
     row: { line, estate, building, entrance, floor, room, areaCm2: area.cm2, areaSource, owners, phone, developerHeld },
     faults,
@@ -89,6 +85,33 @@ export function parseLine(cells: readonly string[], columns: ColumnMap, line: nu
 }
 
 type Report = (column: ColumnKey, code: string, zh: string, en: string) => void;
+
+/**
+ * The 电话 cell: one phone per owner, in the order of the names (`;` or `；`, a position may
+ * be empty). A single phone on a co-owned flat is the first owner's: a phone proves who holds
+ * an account (verification), so it is never shared out to every co-owner. Returns one entry
+ * per position (null where empty), or null when the cell has a fault.
+ */
+function parsePhones(text: string, ownerCount: number, report: (code: string, message: { zh: string; en: string }) => void): (string | null)[] | null {
+  const parts = text.split(/[;；]/).map((s) => s.trim());
+  if (parts.every((p) => p === '')) return [];
+  if (parts.length > 1 && ownerCount > 0 && parts.length !== ownerCount) {
+    report('phone_count_mismatch', { zh: `业主姓名${ownerCount}个，电话${parts.length}个`, en: `${ownerCount} owner name(s) but ${parts.length} phone(s)` });
+    return null;
+  }
+  const out: (string | null)[] = [];
+  for (const [j, part] of parts.entries()) {
+    if (part === '') { out.push(null); continue; }
+    const p = validatePhone(part);
+    if (!p.ok) {
+      const prefix = parts.length > 1 ? { zh: `第${j + 1}个电话：`, en: `Phone ${j + 1}: ` } : { zh: '', en: '' };
+      report(p.code, { zh: prefix.zh + p.message.zh, en: prefix.en + p.message.en });
+      return null;
+    }
+    out.push(p.normalised);
+  }
+  return out;
+}
 
 function parseOwners(
   namesText: string,

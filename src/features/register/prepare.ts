@@ -11,6 +11,8 @@ export interface PreparedOwner {
   idHash: string;
   keyVersion: number;
   last4: string;
+  /** This owner's own phone on the register (see RegisterOwner.phone). */
+  phone?: string;
 }
 
 export type PreparedFlat = Omit<RegisterRow, 'owners'> & { owners: PreparedOwner[] };
@@ -18,7 +20,7 @@ export type PreparedFlat = Omit<RegisterRow, 'owners'> & { owners: PreparedOwner
 export function prepareRows(rows: readonly RegisterRow[], key: IdKey): PreparedFlat[] {
   return rows.map((r) => ({
     ...r,
-    owners: r.owners.map((o) => ({ name: o.name, idType: o.idType, idHash: hashIdNumber(key, o.idType, o.idNumber), keyVersion: key.version, last4: last4(o.idNumber) })),
+    owners: r.owners.map((o) => ({ name: o.name, idType: o.idType, idHash: hashIdNumber(key, o.idType, o.idNumber), keyVersion: key.version, last4: last4(o.idNumber), ...(o.phone ? { phone: o.phone } : {}) })),
   }));
 }
 

@@ -62,7 +62,7 @@ export async function readXlsx(bytes: Uint8Array): Promise<string[][]> {
   return table;
 }
 
-function exportValue(row: RegisterRow, key: ColumnKey): string | number {
+function exportValue(row: RegisterRow, key: ColumnKey, unmasked: boolean): string | number {
   switch (key) {
     case 'estate':
       return row.estate ?? '';
@@ -84,8 +84,12 @@ function exportValue(row: RegisterRow, key: ColumnKey): string | number {
       return row.owners.map((o) => ID_TYPE_LABELS[o.idType]).join(';');
     case 'id_numbers':
       return row.owners.map((o) => maskId(o.idNumber)).join(';');
-    case 'phone':
-      return row.phone === null ? '' : maskPhone(row.phone);
+    case 'phone': {
+      // one phone per owner, like the names; masked unless staff gave a reason
+      const show = (p: string) => (unmasked ? p : maskPhone(p));
+      if (row.owners.some((o) => o.phone)) return row.owners.map((o) => (o.phone ? show(o.phone) : '')).join(';');
+      return row.phone === null ? '' : show(row.phone);
+    }
     case 'developer_held':
       return row.developerHeld ? '是' : '否';
   }
@@ -93,16 +97,18 @@ function exportValue(row: RegisterRow, key: ColumnKey): string | number {
 
 /**
  * The register as an .xlsx sheet with the Chinese headers, for offices to check. ID numbers
- * and phones are masked, so the file cannot be imported again (masked_id / masked_phone);
- * text that could start a formula (= + - @) gets a leading apostrophe (formula injection).
+ * and phones are masked, so the file cannot be imported again (masked_id / masked_phone).
+ * `unmasked` (staff gave a reason, which is audited) shows phones in full; ID numbers are
+ * never stored in clear, so they stay masked and the file still cannot be imported again.
+ * Text that could start a formula (= + - @) gets a leading apostrophe (formula injection).
  * Areas are written as text ("85.20") so Excel shows them exactly.
  */
-export async function writeXlsx(rows: readonly RegisterRow[]): Promise<Uint8Array> {
+export async function writeXlsx(rows: readonly RegisterRow[], { unmasked = false }: { unmasked?: boolean } = {}): Promise<Uint8Array> {
   const workbook = new ExcelJS.Workbook();
-  const sheet = workbook.addWorksheet('业主名册（已脱敏）');
+  const sheet = workbook.addWorksheet(unmasked ? '业主名册（含电话）' : '业主名册（已脱敏）');
   sheet.addRow(COLUMNS.map((c) => c.zh));
   for (const row of rows) sheet.addRow(COLUMNS.map((c) => {
-    const value = exportValue(row, c.key);
+    const value = exportValue(row, c.key, unmasked);
     return typeof value === 'string' ? neutraliseCell(value) : value; // names and labels never start a formula
   }));
   sheet.getRow(1).font = { bold: true };

@@ -39,7 +39,7 @@ export interface OwnerVerificationsTable {
   user_id: number;
   unit_id: number;
   register_owner_id: number | null;
-  status: 'pending' | 'verified' | 'rejected' | 'revoked';
+  status: 'pending' | 'review' | 'verified' | 'rejected' | 'revoked';
   method: 'auto' | 'proof' | 'staff';
   claimed_name: string;
   claimed_id_type: string | null;
@@ -49,7 +49,12 @@ export interface OwnerVerificationsTable {
   proof_storage_key: string | null;
   proof_mime: string | null;
   reason: string | null;
+  ground: 'certificate' | 'proof' | 'register_corrected' | 'inheritance' | 'court' | 'occupation' | null;
   decided_by: number | null;
   decided_at: Timestamp | null;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** the proof file was deleted (180 days after the decision) */
+  proof_deleted_at: Timestamp | null;
+  /** staff keep the proof past 180 days: the decision is disputed */
+  proof_disputed_at: Timestamp | null;
 }

@@ -21,6 +21,7 @@ function withFlat(db: DB) {
     .select([
       'owner_verifications.id', 'owner_verifications.status', 'owner_verifications.method', 'owner_verifications.claimed_name', 'owner_verifications.reason',
       'owner_verifications.created_at', 'owner_verifications.decided_at', 'owner_verifications.proof_mime', 'owner_verifications.register_owner_id',
+      'owner_verifications.proof_disputed_at', 'owner_verifications.proof_deleted_at',
       'owner_verifications.claimed_id_last4', 'estates.name as estate', 'buildings.label as building', 'entrances.label as entrance', 'units.room',
       'users.display_name', 'users.phone', 'users.owner_status_held_since',
     ]);
@@ -30,13 +31,19 @@ export function claimsOf(db: DB, userId: number) {
   return withFlat(db).where('owner_verifications.user_id', '=', userId).orderBy('owner_verifications.id', 'desc').execute();
 }
 
-/** What an office reviews: pending claims, recent automatic matches, and owners held after a reset. */
+/**
+ * What an office reviews: pending claims, automatic verifications held for review (made on
+ * name and ID number alone before migration 0014), recent automatic matches, and owners held
+ * after a reset, and decided claims whose proof is still kept (staff may keep it if disputed).
+ */
 export function claimsForOffice(db: DB, actor: Actor) {
   let q = withFlat(db).where((eb) =>
     eb.or([
-      eb('owner_verifications.status', '=', 'pending'),
+      eb('owner_verifications.status', 'in', ['pending', 'review']),
       eb.and([eb('owner_verifications.method', '=', 'auto'), eb('owner_verifications.created_at', '>', new Date(Date.now() - 30 * 86_400_000))]),
       eb.and([eb('owner_verifications.status', '=', 'verified'), eb('users.owner_status_held_since', 'is not', null)]),
+      // decided claims whose proof is still kept (deleted 180 days after the decision unless disputed)
+      eb.and([eb('owner_verifications.proof_storage_key', 'is not', null), eb('owner_verifications.decided_at', 'is not', null)]),
     ]),
   );
   if (actor.role === 'staff') {

@@ -44,9 +44,11 @@ export async function findUnit(db: DB, estateId: number, building: string, entra
 }
 
 /**
- * A resident claims a flat. When name and ID number match an owner of that flat on the
- * register (and no other account holds that owner) the claim is verified at once;
- * otherwise it waits for staff, with the proof the resident attached.
+ * A resident claims a flat. A name and an ID number prove nothing (ID numbers are not secret
+ * in China): the claim is verified at once only when they match an owner of that flat on the
+ * register, the register holds a phone for that owner, and it is this account's mobile,
+ * confirmed by a code (and no other account holds that owner). Otherwise it waits for staff,
+ * with the proof the resident attached; the answer does not tell which part did not match.
  */
 export async function claimFlat(db: DB, key: IdKey, userId: number, input: ClaimInput, proof: { storageKey: string; mime: string } | null): Promise<ClaimResult> {
   const id = validateIdNumber(input.idType, input.idNumber);
@@ -54,7 +56,7 @@ export async function claimFlat(db: DB, key: IdKey, userId: number, input: Claim
   const unit = await findUnit(db, input.estateId, input.building, input.entrance, input.room);
   if (!unit) return { ok: false, error: 'err.noSuchFlat', field: 'room' };
   if (!(await hit(db, CLAIM_LIMITS.perAccount, String(userId))) || !(await hit(db, CLAIM_LIMITS.perFlat, String(unit.id)))) return { ok: false, error: 'err.rateLimited' };
-  const already = await db.selectFrom('owner_verifications').select('id').where('user_id', '=', userId).where('unit_id', '=', unit.id).where('status', 'in', ['verified', 'pending']).executeTakeFirst();
+  const already = await db.selectFrom('owner_verifications').select('id').where('user_id', '=', userId).where('unit_id', '=', unit.id).where('status', 'in', ['verified', 'review', 'pending']).executeTakeFirst();
   if (already) return { ok: false, error: 'err.alreadyClaimed' };
   const idHash = hashIdNumber(key, input.idType, id.normalised);
   const match = await db
@@ -65,22 +67,26 @@ export async function claimFlat(db: DB, key: IdKey, userId: number, input: Claim
     .where('register_owners.id_type', '=', input.idType)
     .where('register_owners.id_hash', '=', idHash)
     .where('register_owners.name', '=', input.name.trim())
-    .select('register_owners.id')
+    .select(['register_owners.id', 'register_owners.phone'])
     .executeTakeFirst();
   const taken = match
     ? await db.selectFrom('owner_verifications').select('id').where('register_owner_id', '=', match.id).where('status', '=', 'verified').executeTakeFirst()
     : undefined;
-  if (match && !taken) {
+  const account = await db.selectFrom('users').select(['phone', 'phone_verified_at']).where('id', '=', userId).executeTakeFirstOrThrow();
+  const phoneMatches = match?.phone != null && account.phone_verified_at !== null && match.phone === account.phone;
+  if (match && !taken && phoneMatches) {
     const row = await db.insertInto('owner_verifications').values({
       user_id: userId, unit_id: unit.id, register_owner_id: match.id, status: 'verified', method: 'auto', claimed_name: input.name.trim(), decided_at: new Date(),
     }).returning('id').executeTakeFirstOrThrow();
     return { ok: true, status: 'verified', verificationId: row.id };
   }
   if (!proof) return { ok: false, error: 'err.needProof', field: 'proof' };
+  // what staff see: why the register did not settle it
+  const why = taken ? 'owner.alreadyVerifiedElsewhere' : match ? (match.phone ? 'owner.phoneNotRegisters' : 'owner.noPhoneOnRegister') : null;
   const row = await db.insertInto('owner_verifications').values({
     user_id: userId, unit_id: unit.id, register_owner_id: match?.id ?? null, status: 'pending', method: 'proof', claimed_name: input.name.trim(),
     claimed_id_type: input.idType, claimed_id_hash: idHash, claimed_id_key_version: key.version, claimed_id_last4: last4(id.normalised),
-    proof_storage_key: proof.storageKey, proof_mime: proof.mime, reason: taken ? 'owner.alreadyVerifiedElsewhere' : null,
+    proof_storage_key: proof.storageKey, proof_mime: proof.mime, reason: why,
   }).returning('id').executeTakeFirstOrThrow();
   return { ok: true, status: 'pending', verificationId: row.id };
 }
@@ -94,26 +100,38 @@ export async function verificationResource(db: DB, verificationId: number) {
     .executeTakeFirst();
 }
 
-/** Staff approve or reject a pending claim (a reason is required to reject), in one transaction with its audit entry. */
 export type LegalBasis = 'inheritance' | 'court' | 'occupation';
 
 /**
- * Staff approve or reject a pending claim, in one transaction with its audit entry. A
- * rejection needs a reason the resident sees. Approving someone who is not on the register
- * adds them to it on a legal basis (SPC interpretation Art. 1), with their proof.
+ * Why staff approve a claim: the property certificate seen at the office, the uploaded proof
+ * checked, the register corrected (the office's register was out of date), or a legal basis
+ * for an owner not on the property register (SPC interpretation Art. 1).
  */
-export async function decideVerification(db: DB, actorUserId: number, verificationId: number, decision: 'approve' | 'reject', reason: string | null, basis: LegalBasis | null = null) {
+export const GROUNDS = ['certificate', 'proof', 'register_corrected', 'inheritance', 'court', 'occupation'] as const;
+export type Ground = (typeof GROUNDS)[number];
+const isLegalBasis = (g: Ground): g is LegalBasis => g === 'inheritance' || g === 'court' || g === 'occupation';
+
+/**
+ * Staff decide a pending claim, or an automatic verification held for review (made before
+ * migration 0014 on a name and an ID number alone), in one transaction with its audit entry.
+ * Approving needs a ground; a rejection needs a reason the resident sees. Approving someone
+ * who is not on the register adds them to it: on the property register when the certificate
+ * was seen or the register corrected, otherwise on the legal basis chosen, with their proof.
+ */
+export async function decideVerification(db: DB, actorUserId: number, verificationId: number, decision: 'approve' | 'reject', reason: string | null, ground: Ground | null = null) {
   return db.transaction().execute(async (trx) => {
     const v = await trx.selectFrom('owner_verifications').selectAll().where('id', '=', verificationId).forUpdate().executeTakeFirst();
-    if (!v || v.status !== 'pending') return { ok: false as const, error: 'err.notPending' };
+    if (!v || (v.status !== 'pending' && v.status !== 'review')) return { ok: false as const, error: 'err.notPending' };
     if (decision === 'reject' && !reason?.trim()) return { ok: false as const, error: 'err.reasonRequired', field: 'reason' };
+    if (decision === 'approve' && !ground) return { ok: false as const, error: 'err.groundRequired', field: 'ground' };
+    if (decision === 'approve' && ground === 'proof' && !v.proof_storage_key) return { ok: false as const, error: 'err.noProof', field: 'ground' };
     let registerOwnerId = v.register_owner_id;
     if (decision === 'approve' && registerOwnerId !== null) {
       const taken = await trx.selectFrom('owner_verifications').select('id').where('register_owner_id', '=', registerOwnerId).where('status', '=', 'verified').executeTakeFirst();
       if (taken) return { ok: false as const, error: 'err.ownerTaken' };
     }
     if (decision === 'approve' && registerOwnerId === null) {
-      if (!basis) return { ok: false as const, error: 'err.basisRequired', field: 'basis' };
+      if (ground === 'proof') return { ok: false as const, error: 'err.basisRequired', field: 'ground' };
       if (!v.claimed_id_hash || !v.claimed_id_type) return { ok: false as const, error: 'err.notPending' };
       const estate = await trx.selectFrom('units').innerJoin('entrances', 'entrances.id', 'units.entrance_id').innerJoin('buildings', 'buildings.id', 'entrances.building_id')
         .where('units.id', '=', v.unit_id).select('buildings.estate_id').executeTakeFirstOrThrow();
@@ -121,18 +139,22 @@ export async function decideVerification(db: DB, actorUserId: number, verificati
         .where('id_hash', '=', v.claimed_id_hash).where('removed_at', 'is', null).executeTakeFirst();
       registerOwnerId = existing?.id ?? (await trx.insertInto('register_owners').values({
         estate_id: estate.estate_id, name: v.claimed_name, id_type: v.claimed_id_type as IdType, id_hash: v.claimed_id_hash, id_key_version: v.claimed_id_key_version ?? 1,
-        id_last4: v.claimed_id_last4 ?? '', legal_basis: basis, proof_storage_key: v.proof_storage_key,
+        id_last4: v.claimed_id_last4 ?? '', legal_basis: isLegalBasis(ground!) ? ground : 'register', proof_storage_key: v.proof_storage_key,
       }).returning('id').executeTakeFirstOrThrow()).id;
       await trx.insertInto('unit_owners').values({ unit_id: v.unit_id, owner_id: registerOwnerId }).onConflict((oc) => oc.doNothing()).execute();
     }
     await trx.updateTable('owner_verifications').set({
       register_owner_id: registerOwnerId,
-      status: decision === 'approve' ? 'verified' : 'rejected', reason: decision === 'reject' ? reason : v.reason, decided_by: actorUserId, decided_at: new Date(),
+      status: decision === 'approve' ? 'verified' : v.status === 'review' ? 'revoked' : 'rejected',
+      reason: decision === 'reject' ? reason : v.reason, ground: decision === 'approve' ? ground : null, decided_by: actorUserId, decided_at: new Date(),
     }).where('id', '=', v.id).execute();
     if (decision === 'approve') await trx.updateTable('users').set({ owner_status_held_since: null }).where('id', '=', v.user_id).execute();
     await appendAudit(trx, {
       actorUserId, action: `verification.${decision}`, target: `verification:${v.id}`,
-      detail: { userId: v.user_id, unitId: v.unit_id, ...(reason ? { reason } : {}), ...(basis && decision === 'approve' ? { legalBasis: basis } : {}) },
+      detail: {
+        userId: v.user_id, unitId: v.unit_id, ...(v.status === 'review' ? { review: true } : {}), ...(reason ? { reason } : {}),
+        ...(decision === 'approve' ? { ground } : {}), ...(decision === 'approve' && v.register_owner_id === null ? { legalBasis: isLegalBasis(ground!) ? ground : 'register' } : {}),
+      },
     });
     return { ok: true as const };
   });

@@ -3,6 +3,7 @@ import type * as P from '../../features/projects/tables.ts';
 import type { NoticesTable } from '../../features/notices/tables.ts';
 import type * as A from '../../features/accounts/tables.ts';
 import type * as R from '../../features/register/tables.ts';
+import type * as V from '../../features/privacy/tables.ts';
 import type { AuditHeadsTable, AuditLogTable } from '../../features/audit/tables.ts';
 import type * as B from '../../features/ballots/tables.ts';
 
@@ -35,6 +36,8 @@ export interface Database {
   unit_owners: R.UnitOwnersTable;
   register_imports: R.RegisterImportsTable;
   owner_verifications: R.OwnerVerificationsTable;
+  privacy_consents: V.PrivacyConsentsTable;
+  closed_account_evidence: V.ClosedAccountEvidenceTable;
   audit_log: AuditLogTable;
   audit_heads: AuditHeadsTable;
   ballots: B.BallotsTable;

@@ -26,6 +26,10 @@ export function fileStore(root: string) {
       await fs.rename(tmp, file);
       return { key: sha256, sha256, size: bytes.byteLength };
     },
+    /** Deletes a file; a missing file is not an error. */
+    async remove(key: string): Promise<void> {
+      await fs.rm(pathOf(key), { force: true });
+    },
     async get(key: string): Promise<Buffer | null> {
       try {
         return await fs.readFile(pathOf(key));

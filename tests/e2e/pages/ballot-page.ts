@@ -25,11 +25,11 @@ export function residentId(seq: number): string {
 const origin = (page: Page) => new URL(page.url() === 'about:blank' ? 'http://x.invalid' : page.url()).origin;
 
 /** Staff add an owner to a flat on a legal basis (with a proof), as /admin/register does. */
-export async function addOwner(staff: Page, estateId: string, flat: { building: string; entrance: string; room: string }, name: string, idNumber: string) {
+export async function addOwner(staff: Page, estateId: string, flat: { building: string; entrance: string; room: string }, name: string, idNumber: string, phone = '') {
   const res = await staff.request.post('/_actions/register.addOwner', {
     headers: { origin: origin(staff) },
     multipart: {
-      estateId, ...flat, name, idType: 'resident_id', idNumber, basis: 'occupation',
+      estateId, ...flat, name, idType: 'resident_id', idNumber, basis: 'occupation', phone,
       proof: { name: 'contract.png', mimeType: 'image/png', buffer: PNG },
     },
   });
@@ -37,8 +37,8 @@ export async function addOwner(staff: Page, estateId: string, flat: { building: 
 }
 
 /** Staff import a one-flat household register into an estate (preview, then confirm), as /admin/register does. */
-export async function importOneFlat(staff: Page, estateId: string, flat: { building: string; entrance: string; room: string }, name: string, idNumber: string) {
-  const csv = Buffer.from(`楼栋,单元,楼层,房号,专有面积,业主姓名,身份证号,电话,开发商持有\n${flat.building},${flat.entrance},1,${flat.room},80.00,${name},${idNumber},,否\n`);
+export async function importOneFlat(staff: Page, estateId: string, flat: { building: string; entrance: string; room: string }, name: string, idNumber: string, phone = '') {
+  const csv = Buffer.from(`楼栋,单元,楼层,房号,专有面积,业主姓名,身份证号,电话,开发商持有\n${flat.building},${flat.entrance},1,${flat.room},80.00,${name},${idNumber},${phone},否\n`);
   const preview = await staff.request.post('/_actions/register.preview', {
     headers: { origin: origin(staff) }, multipart: { estateId, file: { name: 'one-flat.csv', mimeType: 'text/csv', buffer: csv } },
   });
@@ -48,7 +48,10 @@ export async function importOneFlat(staff: Page, estateId: string, flat: { build
   expectActionOk(await confirm.text(), 'register confirm');
 }
 
-/** A new resident account in its own browser context, signed in; verified as owner of the flat when given. */
+/**
+ * A new resident account in its own browser context, signed in; verified as owner of the flat
+ * when given (the register must hold this phone for that owner: see addOwner, importOneFlat).
+ */
 export async function resident(browser: Browser, phone: string, name: string, claim?: { estateId: string; building: string; entrance: string; room: string; idNumber: string }, javaScriptEnabled = true) {
   const context = await browser.newContext({ javaScriptEnabled });
   const page = await context.newPage();
@@ -60,7 +63,7 @@ export async function resident(browser: Browser, phone: string, name: string, cl
   expectActionOk(await (await post('accounts.confirmPhone', { phone, code })).text(), `confirm ${phone}`);
   if (claim) {
     const res = await post('verification.claim', {
-      estateId: claim.estateId, building: claim.building, entrance: claim.entrance, room: claim.room, name, idType: 'resident_id', idNumber: claim.idNumber,
+      estateId: claim.estateId, building: claim.building, entrance: claim.entrance, room: claim.room, name, idType: 'resident_id', idNumber: claim.idNumber, consentIdNumber: 'yes',
     });
     expect(await res.text(), `claim of ${name}`).toContain('verified');
   }

@@ -53,8 +53,11 @@ export const CASES: Case[] = [
   { action: 'register.discard', verb: 'register.import', form: (fx) => ({ importId: String(fx.discardImportId) }) },
   {
     action: 'verification.claim', verb: 'verification.claim',
-    form: (fx) => ({ estateId: String(fx.estateId), building: '99', entrance: '9', room: '999', name: '测试', idType: 'resident_id', idNumber: '11010519491231002X' }),
+    form: (fx) => ({ estateId: String(fx.estateId), building: '99', entrance: '9', room: '999', name: '测试', idType: 'resident_id', idNumber: '11010519491231002X', consentIdNumber: 'yes' }),
   },
+  { action: 'verification.holdProof', verb: 'verification.decide', form: (fx) => ({ verificationId: String(fx.claimId), disputed: 'no' }) },
+  // a wrong password: authorised, refused after the policy check, nobody's account closed
+  { action: 'privacy.closeAccount', verb: 'account.update', form: () => ({ password: 'not the password', confirm: 'yes' }) },
   { action: 'verification.decide', verb: 'verification.decide', form: (fx) => ({ verificationId: String(fx.claimId), decision: 'reject', reason: '矩阵测试' }) },
   { action: 'verification.confirmHeld', verb: 'verification.decide', form: (fx) => ({ verificationId: String(fx.claimId) }) },
   { action: 'projects.updateBudgetLine', verb: 'project.edit', form: (fx) => ({ projectId: String(fx.projectId), lineId: String(fx.lineId), amount: '1000' }) },

@@ -1,0 +1,28 @@
+import path from 'node:path';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../lib/db/schema.ts';
+import { config } from '../../lib/config.ts';
+import { fileStore } from '../../lib/files/storage.ts';
+import { privacySweep } from './service.ts';
+
+/**
+ * Runs the privacy sweep (proofs 180 days after the decision, closed accounts' ballot
+ * evidence after the challenge period) at start-up and then daily, beside the server.
+ * Logs counts only, never personal data.
+ */
+export function startPrivacySweep(db: Kysely<Database>, everyMs = 86_400_000): () => void {
+  const store = fileStore(path.join(config().dataDir, 'private'));
+  let running = false;
+  const run = () => {
+    if (running) return;
+    running = true;
+    privacySweep(db, store)
+      .then((r) => { if (r.proofs || r.evidence) console.log(`[个人信息 / privacy] proofs ${r.proofs}, files ${r.files}, evidence ${r.evidence}`); })
+      .catch((error: unknown) => console.error(`[个人信息 / privacy] ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => (running = false));
+  };
+  run();
+  const timer = setInterval(run, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
