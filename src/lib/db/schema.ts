@@ -5,6 +5,7 @@ import type * as A from '../../features/accounts/tables.ts';
 import type * as R from '../../features/register/tables.ts';
 import type { AuditLogTable } from '../../features/audit/tables.ts';
 import type * as B from '../../features/ballots/tables.ts';
+import type * as V from '../../features/volunteering/tables.ts';
 
 /** Aggregates the table types that live next to their features. */
 export interface Database {
@@ -50,4 +51,6 @@ export interface Database {
   ballot_bulletins: B.BallotBulletinsTable;
   ballot_objections: B.BallotObjectionsTable;
   ballot_cosignatures: B.BallotCosignaturesTable;
+  volunteer_tasks: V.VolunteerTasksTable;
+  volunteer_signups: V.VolunteerSignupsTable;
 }
