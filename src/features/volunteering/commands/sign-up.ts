@@ -15,8 +15,11 @@ export async function signUp(db: DB, userId: number, taskId: number): Promise<Si
     return await db.transaction().execute(async (trx) => {
       const task = await trx
         .selectFrom('volunteer_tasks')
-        .select(['id', sql<boolean>`starts_at > now()`.as('open')])
-        .where('id', '=', taskId)
+        .innerJoin('projects', 'projects.id', 'volunteer_tasks.project_id')
+        .select(['volunteer_tasks.id', sql<boolean>`volunteer_tasks.starts_at > now()`.as('open')])
+        .where('volunteer_tasks.id', '=', taskId)
+        // a task of a project not yet public is not there for residents
+        .where('projects.published_at', 'is not', null)
         .executeTakeFirst();
       if (!task) return { ok: false as const, error: 'err.notFound' };
       if (!task.open) return { ok: false as const, error: 'err.volunteerClosed' };
