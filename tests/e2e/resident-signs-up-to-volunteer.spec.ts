@@ -129,4 +129,13 @@ test('the last place is taken, the next resident waits and moves up on a cancell
   expect(xlsx.headers()['content-type']).toContain('spreadsheetml');
   expect((await xlsx.body()).subarray(0, 2).toString()).toBe('PK');
   expect((await second.request.get(`/admin/volunteering/export?task=${taskPath.split('/').pop()}`)).status()).toBe(403);
+
+  // Every volunteering action refuses a foreign Origin, whoever is signed in.
+  const taskId = taskPath.split('/').pop()!;
+  for (const [who, action] of [[second, 'volunteering.signUp'], [second, 'volunteering.cancel'], [page, 'volunteering.createTask'], [page, 'volunteering.markAttendance']] as const) {
+    const res = await who.request.post(`/_actions/${action}`, { headers: { origin: 'https://evil.example' }, multipart: { taskId, projectId: '1', signupId: '1', attended: '0' } });
+    expect(res.status(), action).toBe(403);
+  }
+  await second.goto('/account');
+  await expect(second.locator('#my-signups li', { hasText: title })).toHaveAttribute('data-status', 'attended');
 });

@@ -105,6 +105,18 @@ describe.each(BACKENDS)('volunteering on %s', (kind) => {
     expect(task).toEqual({ taken: 1, places: 1 });
   });
 
+  it('takes no sign-up for a task of a project not yet public', async () => {
+    const taskId = await newTask(open.db, staffId, projectId, 3, '草稿项目的任务');
+    const [a] = await residents(open.db, 1, 1500);
+    await open.db.updateTable('projects').set({ published_at: null }).where('id', '=', projectId).execute();
+    try {
+      expect(await signUp(open.db, a!.id, taskId)).toEqual({ ok: false, error: 'err.notFound' });
+    } finally {
+      await open.db.updateTable('projects').set({ published_at: new Date() }).where('id', '=', projectId).execute();
+    }
+    expect(await signUp(open.db, a!.id, taskId)).toMatchObject({ ok: true, status: 'confirmed' });
+  });
+
   it('closes sign-ups and cancellations once the task has started (the database clock)', async () => {
     const taskId = await newTask(open.db, staffId, projectId, 3, '已开始的任务');
     const [a, b] = await residents(open.db, 2, 2000);
