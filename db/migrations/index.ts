@@ -13,6 +13,7 @@ import * as m0011 from './0011_audit_append_only_heads.ts';
 import * as m0012 from './0012_estate_floor_area_unit.ts';
 import * as m0014 from './0014_verification_by_phone.ts';
 import * as m0015 from './0015_privacy.ts';
+import * as m0021 from './0021_volunteering.ts';
 
 // Listed by hand: a bundled server has no migrations folder to read.
 const migrations: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '0012_estate_floor_area_unit': m0012,
   '0014_verification_by_phone': m0014,
   '0015_privacy': m0015,
+  '0021_volunteering': m0021,
 };
 
 export const migrationProvider: MigrationProvider = {

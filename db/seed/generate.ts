@@ -46,6 +46,20 @@ export interface SeedData {
   estates: SeedEstate[];
   projects: SeedProject[];
   subdistrictNotices: { subdistrictCode: string; kind: string; title: string; body: string; publishedOn: string }[];
+  /** volunteering tasks, dated from the day of seeding (always ahead, so residents can try signing up) */
+  volunteerTasks: SeedVolunteerTask[];
+}
+
+export interface SeedVolunteerTask {
+  projectCode: string;
+  title: string;
+  place: string;
+  details: string;
+  /** days after the seeding day, starting at `startTime` Beijing time */
+  startsInDays: number;
+  startTime: string;
+  durationMinutes: number;
+  places: number;
 }
 
 const SCOPE_UNITS: [RegExp, string, number, number][] = [
@@ -253,5 +267,17 @@ export function generateDemo(projectCount = 24, seed = 20200601): SeedData {
     body: `${s.name}老旧小区改造工作专班已成立。居民对改造工作有意见建议的，可到街道办事处或所在社区居委会反映。\n\n联系电话：0375-${3000000 + i * 1111}`,
     publishedOn: '2020-06-01',
   }));
-  return { estates, projects, subdistrictNotices };
+  // one volunteering task, on the project of the first estate (where the demo owners live)
+  const first = projects.find((p) => p.estateKeys.includes(estates[0]!.key))!;
+  const volunteerTasks: SeedVolunteerTask[] = [{
+    projectCode: first.code,
+    title: '协助入户征集改造意见',
+    place: `${estates[0]!.name}活动室`,
+    details: '与社区工作人员一起入户发放、回收改造意见征集表，每组两人。',
+    startsInDays: 10,
+    startTime: '09:00',
+    durationMinutes: 150,
+    places: 6,
+  }];
+  return { estates, projects, subdistrictNotices, volunteerTasks };
 }

@@ -125,6 +125,15 @@ export async function writeSeed(
     await insertManyNoId(trx, 'notices', data.subdistrictNotices.map((x) => ({
       subdistrict_id: subIds.get(x.subdistrictCode)!, project_id: null, kind: x.kind, title: x.title, body: x.body, published_at: at(x.publishedOn),
     })));
+    for (const v of data.volunteerTasks) {
+      const project = await trx.selectFrom('projects').select('id').where('code', '=', v.projectCode).executeTakeFirstOrThrow();
+      const day = new Date(Date.now() + 8 * 3_600_000 + v.startsInDays * 86_400_000).toISOString().slice(0, 10);
+      const startsAt = new Date(`${day}T${v.startTime}:00+08:00`);
+      await trx.insertInto('volunteer_tasks').values({
+        project_id: project.id, title: v.title, place: v.place, details: v.details, starts_at: startsAt,
+        ends_at: new Date(startsAt.getTime() + v.durationMinutes * 60_000), places: v.places, created_by: null, is_demo: true,
+      }).execute();
+    }
     return { projects: total, estates: data.estates.length };
   });
 }

@@ -9,6 +9,7 @@ import { districtActions } from './district.ts';
 import { ballotActions } from './ballots.ts';
 import { ballotObjectionActions } from './ballot-objections.ts';
 import { privacyActions } from './privacy.ts';
+import { volunteeringActions } from './volunteering.ts';
 
 export const server = {
   accounts: accountActions,
@@ -22,4 +23,5 @@ export const server = {
   ballots: ballotActions,
   ballotObjections: ballotObjectionActions,
   privacy: privacyActions,
+  volunteering: volunteeringActions,
 };

@@ -5,7 +5,7 @@ import { expectActionOk } from './support/action-result.ts';
 import { parse as devalueParse } from 'devalue';
 import { POLICY, type Verb } from '../../src/features/policy/can.ts';
 import { DEMO_PASSWORD, DISTRICT_ADMIN, HEBIN_STAFF } from './support/accounts.ts';
-import { CASES, CSV, PNG, PUBLIC_ACTIONS, call, context, matrixBallot, uniq, type ActorName, type Fixture } from './support/action-cases.ts';
+import { CASES, CSV, PNG, PUBLIC_ACTIONS, call, context, matrixBallot, uniq, volunteerTaskForm, type ActorName, type Fixture } from './support/action-cases.ts';
 
 // The authorization matrix, proved over HTTP: every mutating action × every kind of
 // actor, against resources of the 河滨 subdistrict. Expectations come from the policy
@@ -75,6 +75,8 @@ test(`every mutating action × ${ACTORS.length} actors answers as the policy tab
   const draftNotice = await call(hebinStaff, 'notices.create', { subdistrictId: String(hebinId), kind: 'other', title: '矩阵测试通知', body: '矩阵' });
   const noticeId = Number((devalueParse(draftNotice.body) as { noticeId: number }).noticeId);
   const ballotId = await matrixBallot(hebinStaff, estateId);
+  const taskMade = await call(hebinStaff, 'volunteering.createTask', volunteerTaskForm(projectId));
+  const taskId = Number((devalueParse(taskMade.body) as { taskId: number }).taskId);
   const preview = async () => {
     const res = await call(hebinStaff, 'register.preview', { estateId: String(importEstateId), file: { name: 'r.csv', mimeType: 'text/csv', buffer: CSV } });
     return Number((devalueParse(res.body) as { importId: number }).importId);
@@ -109,7 +111,7 @@ test(`every mutating action × ${ACTORS.length} actors answers as the policy tab
   });
   expect(staffMade.body).not.toContain('err');
 
-  const fx: Fixture = { hebinId, estateId, importEstateId, projectId, lineId, noticeId, importId: importIds[0]!, discardImportId: importIds[1]!, claimId, subdistrictToRename, ballotId };
+  const fx: Fixture = { hebinId, estateId, importEstateId, projectId, lineId, noticeId, importId: importIds[0]!, discardImportId: importIds[1]!, claimId, subdistrictToRename, ballotId, taskId };
   for (const [k, v] of Object.entries(fx)) expect(Number.isInteger(v) && v > 0, `fixture ${k} = ${v}`).toBe(true);
 
   const contexts: Record<ActorName, APIRequestContext> = {

@@ -29,6 +29,17 @@ describe('demo data', () => {
       expect(p.notices.length).toBeGreaterThan(0);
     }
   });
+  it('has one volunteering task, ahead of the seeding day, on the project of the demo owners’ estate', () => {
+    expect(data.volunteerTasks).toHaveLength(1);
+    const v = data.volunteerTasks[0]!;
+    const project = data.projects.find((p) => p.code === v.projectCode)!;
+    expect(project.estateKeys).toContain(data.estates[0]!.key);
+    expect(v.startsInDays).toBeGreaterThan(0);
+    expect(v.places).toBeGreaterThan(0);
+    expect(v.durationMinutes).toBeGreaterThan(0);
+    expect(v.durationMinutes).toBeLessThanOrEqual(24 * 60);
+    expect(v.startTime).toMatch(/^\d{2}:\d{2}$/);
+  });
   it('is the same every time and scales to many projects', () => {
     expect(generateDemo().projects[5]).toEqual(data.projects[5]);
     const big = generateDemo(2000);

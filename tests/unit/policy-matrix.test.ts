@@ -37,6 +37,14 @@ describe('authorization matrix', () => {
     expect(can(ACTORS.subdistrictStaff!, 'project.edit', {})).toBe(false);
     expect(can(ACTORS.districtAdmin!, 'project.edit', {})).toBe(true);
   });
+  it('lets the project’s office manage volunteering and any signed-in resident sign up', () => {
+    expect(POLICY['volunteer.manage']).toBe('office');
+    expect(POLICY['volunteer.signUp']).toBe('anyone_signed_in');
+    expect(can(ACTORS.otherSubdistrictStaff!, 'volunteer.manage', RESOURCE)).toBe(false);
+    expect(can(ACTORS.resident!, 'volunteer.manage', RESOURCE)).toBe(false);
+    expect(can(ACTORS.otherResident!, 'volunteer.signUp', { userId: 6 })).toBe(true);
+    expect(can(null, 'volunteer.signUp', { userId: 6 })).toBe(false);
+  });
   it('keeps community staff out of a resource without a community', () => {
     expect(can(ACTORS.communityStaff!, 'notice.publish', { subdistrictId: 1, communityId: null })).toBe(false);
     expect(can(ACTORS.subdistrictStaff!, 'notice.publish', { subdistrictId: 1, communityId: null })).toBe(true);

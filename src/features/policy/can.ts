@@ -44,6 +44,10 @@ export const POLICY = {
   'ballot.cast': 'anyone_signed_in',
   // likewise who may object for which flat during the objection period
   'ballot.object': 'anyone_signed_in',
+  // tasks, attendance and the hours sheet: the office of the task's project
+  'volunteer.manage': 'office',
+  // residents sign up and cancel for themselves only (the action takes no user id)
+  'volunteer.signUp': 'anyone_signed_in',
   'subdistrict.manage': 'district',
   'staff.manage': 'district',
   'audit.read': 'district',

@@ -6,6 +6,7 @@ import type * as R from '../../features/register/tables.ts';
 import type * as V from '../../features/privacy/tables.ts';
 import type { AuditHeadsTable, AuditLogTable } from '../../features/audit/tables.ts';
 import type * as B from '../../features/ballots/tables.ts';
+import type * as V from '../../features/volunteering/tables.ts';
 
 /** Aggregates the table types that live next to their features. */
 export interface Database {
@@ -54,4 +55,6 @@ export interface Database {
   ballot_bulletins: B.BallotBulletinsTable;
   ballot_objections: B.BallotObjectionsTable;
   ballot_cosignatures: B.BallotCosignaturesTable;
+  volunteer_tasks: V.VolunteerTasksTable;
+  volunteer_signups: V.VolunteerSignupsTable;
 }

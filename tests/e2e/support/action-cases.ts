@@ -29,6 +29,8 @@ export interface Fixture {
   subdistrictToRename: number;
   /** a draft owners' vote of 河滨 (matrixBallot) */
   ballotId?: number;
+  /** a volunteering task on projectId (volunteerTaskForm) */
+  taskId?: number;
 }
 export type Part = string | { name: string; mimeType: string; buffer: Buffer };
 export interface Case {
@@ -130,7 +132,17 @@ export const CASES: Case[] = [
       scan: { name: 's.png', mimeType: 'image/png', buffer: PNG },
     }),
   },
+  { action: 'volunteering.createTask', verb: 'volunteer.manage', form: (fx) => volunteerTaskForm(fx.projectId) },
+  { action: 'volunteering.signUp', verb: 'volunteer.signUp', form: (fx) => ({ taskId: String(fx.taskId ?? 1) }) },
+  { action: 'volunteering.cancel', verb: 'volunteer.signUp', form: (fx) => ({ taskId: String(fx.taskId ?? 1) }) },
+  { action: 'volunteering.markAttendance', verb: 'volunteer.manage', form: (fx) => ({ taskId: String(fx.taskId ?? 1), signupId: '999999', attended: '1', hours: '2' }) },
 ];
+
+/** A valid form for a volunteering task on a project, two days ahead (Beijing time). */
+export function volunteerTaskForm(projectId: number): Record<string, Part> {
+  const local = (hours: number) => new Date(Date.now() + 8 * 3_600_000 + hours * 3_600_000).toISOString().slice(0, 16);
+  return { projectId: String(projectId), title: `矩阵志愿任务 ${uniq()}`, place: '矩阵楼前', startsAt: local(48), endsAt: local(50), places: '3' };
+}
 
 /** A valid form for a new owners' vote of one estate, opening in 30 days. */
 function ballotForm(estateId: number): Record<string, Part> {

@@ -1,0 +1,52 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../../lib/db/schema.ts';
+import type { SmsSender } from '../../accounts/sms.ts';
+import { dbErrorCode } from './errors.ts';
+import { formatDateTime, translator } from '../../i18n/index.ts';
+
+const zh = translator('zh');
+
+type DB = Kysely<Database>;
+export type CancelResult = { ok: true; promotedUserIds: number[] } | { ok: false; error: string };
+/** The text sender, given the cancellation's transaction (the outbox writes in it). */
+export type SenderFor = (trx: DB) => SmsSender;
+
+/**
+ * A resident cancels their own live sign-up on a task. When it held a place, the database
+ * confirms the first of the waiting list in the same statement; that person is texted.
+ */
+export async function cancelSignUp(db: DB, userId: number, taskId: number, smsVia?: SenderFor): Promise<CancelResult> {
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const mine = await trx
+        .selectFrom('volunteer_signups')
+        .select(['id'])
+        .where('task_id', '=', taskId)
+        .where('user_id', '=', userId)
+        .where('status', 'in', ['confirmed', 'waiting'])
+        .forUpdate()
+        .executeTakeFirst();
+      if (!mine) return { ok: false as const, error: 'err.volunteerNotSignedUp' };
+      const open = await trx.selectFrom('volunteer_tasks').select(sql<boolean>`starts_at > now()`.as('open')).where('id', '=', taskId).executeTakeFirstOrThrow();
+      if (!open.open) return { ok: false as const, error: 'err.volunteerClosed' };
+      await trx.updateTable('volunteer_signups').set({ status: 'cancelled', cancelled_at: sql`now()` }).where('id', '=', mine.id).execute();
+      // promoted in this transaction: promoted_at is its now()
+      const promoted = await trx
+        .selectFrom('volunteer_signups')
+        .innerJoin('users', 'users.id', 'volunteer_signups.user_id')
+        .innerJoin('volunteer_tasks', 'volunteer_tasks.id', 'volunteer_signups.task_id')
+        .select(['volunteer_signups.user_id', 'users.phone', 'volunteer_tasks.title', 'volunteer_tasks.starts_at'])
+        .where('volunteer_signups.task_id', '=', taskId)
+        .where('volunteer_signups.promoted_at', '=', sql<Date>`now()`)
+        .execute();
+      if (smsVia) {
+        const sms = smsVia(trx);
+        for (const p of promoted) await sms.send(p.phone, zh('volunteer.sms.promoted', { title: p.title.slice(0, 40), when: formatDateTime(p.starts_at, 'zh') }));
+      }
+      return { ok: true as const, promotedUserIds: promoted.map((p) => p.user_id) };
+    });
+  } catch (e) {
+    if (dbErrorCode(e) === 'P0001') return { ok: false, error: 'err.volunteerClosed' };
+    throw e;
+  }
+}
