@@ -10,6 +10,7 @@ export type UploadCheck = { ok: true; bytes: Uint8Array; mime: string; safeName:
 /** A display name without directories, control characters or path tricks. */
 export function safeFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
+  // eslint-disable-next-line no-control-regex -- control characters are what this strips
   const cleaned = base.replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '').replace(/^\.+/, '').trim().slice(0, 120);
   return cleaned || 'file';
 }
