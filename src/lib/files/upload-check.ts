@@ -7,11 +7,13 @@ export const DOCUMENT_TYPES = PROOF_TYPES;
 
 export type UploadCheck = { ok: true; bytes: Uint8Array; mime: string; safeName: string } | { ok: false; error: string };
 
+// eslint-disable-next-line no-control-regex -- control characters are among what it strips
+const UNSAFE_IN_NAMES = /[\u0000-\u001f\u007f<>:"|?*]/g;
+
 /** A display name without directories, control characters or path tricks. */
 export function safeFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex -- control characters are what this strips
-  const cleaned = base.replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '').replace(/^\.+/, '').trim().slice(0, 120);
+  const cleaned = base.replace(UNSAFE_IN_NAMES, '').replace(/^\.+/, '').trim().slice(0, 120);
   return cleaned || 'file';
 }
 
