@@ -2,7 +2,7 @@ import pg from 'pg';
 import { load } from './http.ts';
 
 // Casting benchmark: verified owners with sessions (tests/support/vote-fixture.ts) vote on a 3-matter ballot; the HTTP
-// rate at 64 clients is compared with bare pg writing the same rows, one transaction per
+// rate at 64 clients is compared with bare pg writing the same rows, one statement per
 // cast, at the same concurrency, in the same run.
 
 const CHOICES = ['agree', 'oppose', 'abstain'] as const;
@@ -16,12 +16,18 @@ export async function httpCasts(base: string, ballotId: number, tokens: string[]
   });
 }
 
-/** The same rows written by bare pg: one transaction per cast, `connections` at a time. */
+/**
+ * The same rows written by bare pg as fast as it can: one statement per cast (the evidence
+ * row and the three counted choices through a data-modifying CTE), `connections` at a
+ * time. The portal takes one function call per cast, so this, not a begin / insert /
+ * insert / commit transaction of four round trips, is the fair baseline.
+ */
 export async function barePgCasts(url: string, ballotId: number, connections: number, seconds: number): Promise<number> {
   const pool = new pg.Pool({ connectionString: url, max: connections });
   const voters = (await pool.query<{ id: number }>('select id from ballot_voters where ballot_id = $1', [ballotId])).rows.map((r) => r.id);
   const matters = (await pool.query<{ id: number }>('select id from ballot_matters where ballot_id = $1 order by id', [ballotId])).rows.map((r) => r.id);
   const caster = (await pool.query<{ id: number }>('select id from users limit 1')).rows[0]!.id;
+  const choices = JSON.stringify({ m1: 'agree', m2: 'oppose', m3: 'abstain' });
   const end = Date.now() + seconds * 1000;
   let done = 0;
   let i = 0;
@@ -31,17 +37,17 @@ export async function barePgCasts(url: string, ballotId: number, connections: nu
       try {
         while (Date.now() < end) {
           const v = voters[i++ % voters.length]!;
-          await client.query('begin');
-          const cast = await client.query<{ id: string }>(
-            `insert into ballot_casts (ballot_id, voter_id, cast_by, channel, choices) values ($1, $2, $3, 'online', $4) returning id`,
-            [ballotId, v, caster, JSON.stringify({ m1: 'agree', m2: 'oppose', m3: 'abstain' })],
-          );
-          await client.query(
-            `insert into ballot_choices (ballot_id, voter_id, matter_id, choice, cast_id) values ($1, $2, $3, 'agree', $6), ($1, $2, $4, 'oppose', $6), ($1, $2, $5, 'abstain', $6)
-             on conflict (voter_id, matter_id) do update set choice = excluded.choice, cast_id = excluded.cast_id`,
-            [ballotId, v, matters[0], matters[1], matters[2], cast.rows[0]!.id],
-          );
-          await client.query('commit');
+          await client.query({
+            name: 'bare-cast',
+            text: `with cast_row as (
+                     insert into ballot_casts (ballot_id, voter_id, cast_by, channel, cast_right, choices, cast_at)
+                     values ($1, $2, $3, 'online', 'owner', $4, now()) returning id
+                   )
+                   insert into ballot_choices (ballot_id, voter_id, matter_id, choice, cast_id)
+                   select $1, $2, t.m, t.c, cast_row.id from cast_row, unnest($5::integer[], $6::text[]) as t(m, c)
+                   on conflict (voter_id, matter_id) do update set choice = excluded.choice, cast_id = excluded.cast_id`,
+            values: [ballotId, v, caster, choices, matters.slice(0, 3), ['agree', 'oppose', 'abstain']],
+          });
           done++;
         }
       } finally {

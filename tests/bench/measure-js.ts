@@ -33,10 +33,15 @@ export async function jsBytesGzip(browser: Browser, url: string): Promise<{ file
   return { files: all.length, gzip: all.reduce((a, b) => a + zlib.gzipSync(b, { level: 9 }).byteLength, 0) };
 }
 
-/** Milliseconds from navigation start until the map shows its markers. */
-export async function markersVisibleMs(browser: Browser, url: string): Promise<{ ms: number; markers: number }> {
+/**
+ * Milliseconds from navigation start until the map shows its markers, with where the time
+ * went (navigation timing, the island's own performance marks, the map data's fetch) and,
+ * given `tracePath`, a Chromium trace of the load.
+ */
+export async function markersVisibleMs(browser: Browser, url: string, tracePath?: string): Promise<{ ms: number; markers: number; timeline: string }> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await page.route(/tiles\.bench\.invalid/, (r) => r.fulfill({ status: 200, contentType: 'image/png', body: PIXEL }));
+  if (tracePath) await browser.startTracing(page, { path: tracePath, screenshots: false });
   await page.goto(url, { waitUntil: 'commit' });
   await page.locator('.map').scrollIntoViewIfNeeded();
   const handle = await page.waitForFunction(
@@ -45,7 +50,23 @@ export async function markersVisibleMs(browser: Browser, url: string): Promise<{
     { polling: 'raf', timeout: 30_000 },
   );
   const ms = (await handle.jsonValue()) as number;
+  if (tracePath) await browser.stopTracing();
   const markers = Number(await page.locator('.map').getAttribute('data-marker-count'));
+  const timeline = await page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+    const paint = performance.getEntriesByName('first-contentful-paint')[0];
+    const geo = performance.getEntriesByType('resource').find((r) => r.name.includes('projects.geojson')) as PerformanceResourceTiming | undefined;
+    const parts = [
+      `html ${nav.responseEnd.toFixed(0)}`,
+      `domInteractive ${nav.domInteractive.toFixed(0)}`,
+      `DCL ${nav.domContentLoadedEventEnd.toFixed(0)}`,
+      `load ${nav.loadEventEnd.toFixed(0)}`,
+      paint ? `FCP ${paint.startTime.toFixed(0)}` : '',
+      geo ? `geojson ${geo.startTime.toFixed(0)}–${geo.responseEnd.toFixed(0)}` : '',
+      ...performance.getEntriesByType('mark').filter((m) => m.name.startsWith('map:')).map((m) => `${m.name} ${m.startTime.toFixed(0)}`),
+    ];
+    return parts.filter(Boolean).join(', ');
+  });
   await page.close();
-  return { ms, markers };
+  return { ms, markers, timeline };
 }

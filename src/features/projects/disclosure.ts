@@ -66,7 +66,7 @@ export async function loadDisclosures(db: DB, where: { code: string } | { all: t
   const projects = await q.execute();
   if (projects.length === 0) return [];
   const ids = 'code' in where ? projects.map((p) => p.id) : null;
-  const scoped = <QB extends { where: Function }>(qb: QB, column: string): QB => (ids ? (qb.where as any)(column, 'in', ids) : qb);
+  const scoped = <QB extends { where: (...args: any[]) => any }>(qb: QB, column: string): QB => (ids ? (qb.where as any)(column, 'in', ids) : qb);
   const [estates, stageEvents, scope, budget, parties, documents, fees, notices, history] = await Promise.all([
     scoped(db.selectFrom('project_estates').innerJoin('estates', 'estates.id', 'project_estates.estate_id').innerJoin('communities', 'communities.id', 'estates.community_id')
       .selectAll('estates').select(['communities.name as community', 'project_estates.project_id']).orderBy('estates.id'), 'project_estates.project_id').execute(),
