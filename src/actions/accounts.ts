@@ -3,15 +3,17 @@ import { z } from 'astro/zod';
 import { db } from '../lib/db/index.ts';
 import { secureCookies } from '../lib/http/secure-cookies.ts';
 import { outboxSender } from '../features/accounts/sms.ts';
-import { SESSION_COOKIE, invalidateSession, invalidateUserSessions, sessionCookieOptions } from '../features/accounts/session.ts';
-import { signUpInput, confirmPhoneInput, signInInput, resetStartInput, resetConfirmInput } from '../features/accounts/schemas.ts';
+import { DEVICE_COOKIE, SESSION_COOKIE, deviceCookieOptions, invalidateSession, invalidateUserSessions, sessionCookieOptions } from '../features/accounts/session.ts';
+import { signUpInput, confirmPhoneInput, signInInput, resetStartInput, resetConfirmInput, resendCodeInput } from '../features/accounts/schemas.ts';
 import * as accounts from '../features/accounts/service.ts';
 import { can } from '../features/policy/can.ts';
 
 // Form actions for accounts. Each validates with zod, authorises itself and returns either
 // data or { ok: false, error, field } with a dictionary key the page shows.
 
-const secure = secureCookies;
+type Ctx = { url: URL; clientAddress: string };
+const secure = (ctx: Ctx) => secureCookies(ctx.url);
+const ip = (ctx: Ctx) => ctx.clientAddress;
 
 export const accountActions = {
   signUp: defineAction({
@@ -19,8 +21,19 @@ export const accountActions = {
     input: signUpInput,
     handler: async (input, ctx) => {
       const database = await db();
-      const res = await accounts.signUp(database, outboxSender(database), input, ctx.clientAddress);
-      return res.ok ? { ok: true as const, phone: input.phone } : res;
+      const sender = outboxSender(database);
+      const res = await accounts.signUp(database, sender, input, ip(ctx));
+      return res.ok ? { ok: true as const, request: res.request } : res;
+    },
+  }),
+  resendCode: defineAction({
+    accept: 'form',
+    input: resendCodeInput,
+    handler: async (input, ctx) => {
+      const database = await db();
+      const sender = outboxSender(database);
+      const res = await accounts.resendSignupCode(database, sender, input.request, ip(ctx));
+      return res.ok ? { ok: true as const, request: input.request } : res;
     },
   }),
   confirmPhone: defineAction({
@@ -29,7 +42,7 @@ export const accountActions = {
     handler: async (input, ctx) => {
       const res = await accounts.confirmPhone(await db(), input);
       if (!res.ok) return res;
-      ctx.cookies.set(SESSION_COOKIE, res.token, sessionCookieOptions(secure(ctx.url), res.expiresAt));
+      ctx.cookies.set(SESSION_COOKIE, res.token, sessionCookieOptions(secure(ctx), res.expiresAt));
       return { ok: true as const };
     },
   }),
@@ -37,9 +50,10 @@ export const accountActions = {
     accept: 'form',
     input: signInInput,
     handler: async (input, ctx) => {
-      const res = await accounts.signIn(await db(), input, ctx.clientAddress);
+      const res = await accounts.signIn(await db(), input, ip(ctx), ctx.cookies.get(DEVICE_COOKIE)?.value ?? null);
       if (!res.ok) return res;
-      ctx.cookies.set(SESSION_COOKIE, res.token, sessionCookieOptions(secure(ctx.url), res.expiresAt));
+      ctx.cookies.set(SESSION_COOKIE, res.token, sessionCookieOptions(secure(ctx), res.expiresAt));
+      if (res.device) ctx.cookies.set(DEVICE_COOKIE, res.device, deviceCookieOptions(secure(ctx)));
       return { ok: true as const };
     },
   }),
@@ -61,7 +75,8 @@ export const accountActions = {
     input: resetStartInput,
     handler: async (input, ctx) => {
       const database = await db();
-      const res = await accounts.resetStart(database, outboxSender(database), input.phone, ctx.clientAddress);
+      const sender = outboxSender(database);
+      const res = await accounts.resetStart(database, sender, input.phone, ip(ctx));
       return res.ok ? { ok: true as const, phone: input.phone } : res;
     },
   }),
