@@ -1,8 +1,12 @@
 import { defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
+import type { Kysely } from 'kysely';
+import type { Database } from '../lib/db/schema.ts';
 import { db } from '../lib/db/index.ts';
+import { config } from '../lib/config.ts';
 import { secureCookies } from '../lib/http/secure-cookies.ts';
-import { outboxSender } from '../features/accounts/sms.ts';
+import { clientAddress } from '../lib/http/origin.ts';
+import { senderFor } from '../features/accounts/sms.ts';
 import { DEVICE_COOKIE, SESSION_COOKIE, deviceCookieOptions, invalidateSession, invalidateUserSessions, sessionCookieOptions } from '../features/accounts/session.ts';
 import { signUpInput, confirmPhoneInput, signInInput, resetStartInput, resetConfirmInput, resendCodeInput } from '../features/accounts/schemas.ts';
 import * as accounts from '../features/accounts/service.ts';
@@ -11,9 +15,13 @@ import { can } from '../features/policy/can.ts';
 // Form actions for accounts. Each validates with zod, authorises itself and returns either
 // data or { ok: false, error, field } with a dictionary key the page shows.
 
-type Ctx = { url: URL; clientAddress: string };
-const secure = (ctx: Ctx) => secureCookies(ctx.url);
-const ip = (ctx: Ctx) => ctx.clientAddress;
+type Ctx = { request: Request; url: URL; clientAddress: string };
+const secure = (ctx: Ctx) => secureCookies(ctx.request, ctx.url, ctx.clientAddress);
+/** The client's address (behind a TRUST_PROXY proxy, from X-Forwarded-For): rate limits key on it. */
+const ip = (ctx: Ctx) => clientAddress(ctx.request, ctx.url, ctx.clientAddress);
+/** The configured SMS provider; null when none is (texting refuses with err.smsUnavailable). */
+const sms = (database: Kysely<Database>) => senderFor(config().sms, database, config().demo);
+const smsUnavailable = { ok: false as const, error: 'err.smsUnavailable' };
 
 export const accountActions = {
   signUp: defineAction({
@@ -21,7 +29,8 @@ export const accountActions = {
     input: signUpInput,
     handler: async (input, ctx) => {
       const database = await db();
-      const sender = outboxSender(database);
+      const sender = sms(database);
+      if (!sender) return smsUnavailable;
       const res = await accounts.signUp(database, sender, input, ip(ctx));
       return res.ok ? { ok: true as const, request: res.request } : res;
     },
@@ -31,7 +40,8 @@ export const accountActions = {
     input: resendCodeInput,
     handler: async (input, ctx) => {
       const database = await db();
-      const sender = outboxSender(database);
+      const sender = sms(database);
+      if (!sender) return smsUnavailable;
       const res = await accounts.resendSignupCode(database, sender, input.request, ip(ctx));
       return res.ok ? { ok: true as const, request: input.request } : res;
     },
@@ -75,7 +85,8 @@ export const accountActions = {
     input: resetStartInput,
     handler: async (input, ctx) => {
       const database = await db();
-      const sender = outboxSender(database);
+      const sender = sms(database);
+      if (!sender) return smsUnavailable;
       const res = await accounts.resetStart(database, sender, input.phone, ip(ctx));
       return res.ok ? { ok: true as const, phone: input.phone } : res;
     },

@@ -10,13 +10,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { db, startDatabase } from '../lib/db/index.ts';
-import { config } from '../lib/config.ts';
+import { config, startupNotes } from '../lib/config.ts';
 import { DataDirLockedError } from '../lib/db/data-dir-lock.ts';
 import { seedDatabase } from '../../db/seed/seed-database.ts';
 import { idKey } from '../lib/id-key.ts';
 import { castNodeRoute } from '../features/ballots/cast-node-route.ts';
 import { startCastNotices } from '../features/ballots/cast-notices.ts';
-import { outboxSender } from '../features/accounts/sms.ts';
+import { senderFor } from '../features/accounts/sms.ts';
 
 process.env.ASTRO_NODE_AUTOSTART = 'disabled';
 const cfg = config();
@@ -28,7 +28,11 @@ async function prepareDatabase() {
     const open = await startDatabase(async (o) => {
       if (cfg.demo && cluster.isPrimary) await seedDatabase(o, cfg.dataDir, 24, console.log, idKey());
     });
-    if (cluster.isPrimary) console.log(`数据库 / database: ${open.kind === 'pglite' ? `PGlite ${cfg.dataDir}` : 'PostgreSQL'}${cfg.demo ? ' · 演示模式 / demo mode' : ''}`);
+    if (cluster.isPrimary) {
+      console.log(`数据库 / database: ${open.kind === 'pglite' ? `PGlite ${cfg.dataDir}` : 'PostgreSQL'}${cfg.demo ? ' · 演示模式 / demo mode' : ''}`);
+      // demo mode and what is missing, in both languages: every public page is served anyway
+      for (const line of startupNotes(cfg)) console.log(line);
+    }
   } catch (error) {
     if (error instanceof DataDirLockedError) {
       console.error(error.message);
@@ -48,9 +52,8 @@ async function listen() {
   const configured = entry.options.host;
   const host = process.env.HOST ?? (typeof configured === 'string' ? configured : configured ? '0.0.0.0' : 'localhost');
   const port = process.env.PORT ? Number(process.env.PORT) : (entry.options.port ?? 8080);
-  const secure = cfg.publicBaseUrl.startsWith('https:');
   const listener: http.RequestListener = (req, res) => {
-    if (!castNodeRoute(req, res, secure)) entry.handler(req, res);
+    if (!castNodeRoute(req, res)) entry.handler(req, res);
   };
   const tls = process.env.SERVER_CERT_PATH && process.env.SERVER_KEY_PATH
     ? { key: fs.readFileSync(process.env.SERVER_KEY_PATH), cert: fs.readFileSync(process.env.SERVER_CERT_PATH) }
@@ -69,7 +72,9 @@ if (workers > 1 && cluster.isPrimary) {
   });
 } else {
   const database = await db();
-  startCastNotices(database, (trx) => outboxSender(trx));
+  // texts to co-owners about casts go through the configured provider; without one they wait
+  // in their table until a provider is configured
+  if (cfg.sms.kind !== 'none') startCastNotices(database, (trx) => senderFor(cfg.sms, trx, cfg.demo)!);
   await listen();
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -2,6 +2,7 @@ import { createHash, randomInt } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
 import { maskMobile } from './mobile.ts';
+import type { SmsSetting } from '../../lib/config.ts';
 
 /** Where text messages go: the provider chosen by configuration (GONGZHI_SMS). */
 export interface SmsSender {
@@ -35,6 +36,19 @@ export function webhookSender(url: string, token: string | null, fetchImpl: type
       if (!res.ok) throw new Error(`短信网关拒绝 / SMS gateway refused: HTTP ${res.status}`);
     },
   };
+}
+
+/**
+ * The sender of the configured provider (GONGZHI_SMS), or null when none is configured:
+ * texting features then refuse (err.smsUnavailable). `outbox` is the demo and test sender
+ * (the sms_outbox table, read on /dev/sms-outbox in demo mode); `webhook` posts JSON
+ * { to, body } to the operator's own gateway (a relay to a carrier's or a cloud SMS API)
+ * with a bearer token.
+ */
+export function senderFor(provider: SmsSetting, db: Kysely<Database>, demo: boolean): SmsSender | null {
+  if (provider.kind === 'outbox') return outboxSender(db, console.log, demo);
+  if (provider.kind === 'webhook') return webhookSender(provider.url, provider.token);
+  return null;
 }
 
 const CODE_MINUTES = 10;
