@@ -67,6 +67,13 @@ describe.each(BACKENDS)('accounts on %s', (kind) => {
     expect((await accounts.signIn(open.db, { phone, password: 'the owner secret 1' }, '1.1.1.1')).ok).toBe(true);
   });
 
+  it('forgets sign-up requests (names, password hashes) a day old', async () => {
+    const old = await accounts.signUp(open.db, capture(), { phone: '13800000014', displayName: '旧', password: 'a long enough secret' }, ip, new Date(Date.now() - 25 * 3600_000));
+    expect(old.ok).toBe(true);
+    await started('13800000015');
+    expect(await open.db.selectFrom('signup_requests').select('id').where('phone', '=', '13800000014').execute()).toEqual([]);
+  });
+
   it('tells an unconfirmed sign-up to confirm (with a new code on asking), and nobody else', async () => {
     const phone = '13800000012';
     const first = await started(phone, 'my pending secret');
@@ -163,6 +170,9 @@ describe.each(BACKENDS)('accounts on %s', (kind) => {
     if (fresh.ok) return;
     expect(Number(fresh.params!.seconds)).toBeLessThanOrEqual(THROTTLES.account.maxSeconds);
     expect((await accounts.signIn(open.db, { phone, password: 'staff long secret' }, '198.51.100.7', null, at(clock + THROTTLES.account.maxSeconds))).ok).toBe(true);
+    // a new password forgets the known devices: the office browser is a stranger again
+    expect((await accounts.changePassword(open.db, office.userId, 'staff long secret', 'staff new long secret')).ok).toBe(true);
+    expect(await open.db.selectFrom('sign_in_devices').select('id').where('user_id', '=', office.userId).execute()).toEqual([]);
   });
 
   it('slows an address that fails across many accounts', async () => {

@@ -32,6 +32,8 @@ export async function signUp(db: Kysely<Database>, sms: SmsSender, input: { phon
   const taken = await db.selectFrom('users').select('id').where('phone', '=', input.phone).where('phone_verified_at', 'is not', null).executeTakeFirst();
   if (taken) return fail('err.phoneTaken', 'phone');
   if (!(await hit(db, LIMITS.sms, input.phone, now)) || !(await hit(db, LIMITS.smsIp, ip, now))) return fail('err.rateLimited');
+  // requests older than a day are dead: their password hashes and names go
+  await db.deleteFrom('signup_requests').where('created_at', '<', new Date(now.getTime() - REQUEST_HOURS * 3600_000)).execute();
   const request = newToken();
   const code = newCode();
   const row = await db
@@ -131,12 +133,14 @@ export async function signIn(
     .select(['id', 'password_hash', 'phone_verified_at', 'disabled_at', 'role', 'display_name'])
     .where('phone', '=', input.phone)
     .executeTakeFirst();
+  let tried = false; // one password hash compared per attempt, whichever it is (timing)
   if (!user?.phone_verified_at) {
     const pending = await db
       .selectFrom('signup_requests').select(['id', 'password_hash'])
       .where('phone', '=', input.phone).where('consumed_at', 'is', null).where('created_at', '>', new Date(now.getTime() - REQUEST_HOURS * 3600_000))
       .orderBy('id', 'desc').executeTakeFirst();
     const hashed = pending?.password_hash ?? user?.password_hash;
+    tried = Boolean(hashed);
     if (hashed && (await verifyPassword(hashed, input.password))) {
       // the person who chose this password: a fresh link to their request (a code is sent on asking)
       const request = newToken();
@@ -148,7 +152,9 @@ export async function signIn(
       return { ok: false, error: 'err.notConfirmed', request };
     }
   }
-  const good = user?.phone_verified_at ? await verifyPassword(user.password_hash, input.password) : user ? false : await verifyPassword(await (dummyHash ??= hashPassword('not-a-password-000')), input.password);
+  let good = false;
+  if (user?.phone_verified_at) good = await verifyPassword(user.password_hash, input.password);
+  else if (!tried) await verifyPassword(await (dummyHash ??= hashPassword('not-a-password-000')), input.password); // the same work as a real check
   if (!user || !good || !user.phone_verified_at || user.disabled_at) {
     await recordFailure(db, keys, now);
     return fail('err.signInFailed');
@@ -193,6 +199,8 @@ export async function resetConfirm(db: Kysely<Database>, input: { phone: string;
       .where('id', '=', user.id)
       .execute();
     await trx.deleteFrom('sessions').where('user_id', '=', user.id).execute();
+    // browsers that knew the old password are no longer known devices (sign-in throttling)
+    await trx.deleteFrom('sign_in_devices').where('user_id', '=', user.id).execute();
     await appendAudit(trx, { actorUserId: user.id, action: 'account.passwordReset', target: `user:${user.id}`, detail: { ownerStatusHeld: Boolean(owns) } });
   });
   return { ok: true };
@@ -205,6 +213,7 @@ export async function changePassword(db: Kysely<Database>, userId: number, curre
   if (weak) return fail(`err.password_${weak}`, 'password');
   await db.updateTable('users').set({ password_hash: await hashPassword(next) }).where('id', '=', userId).execute();
   await invalidateUserSessions(db, userId);
+  await db.deleteFrom('sign_in_devices').where('user_id', '=', userId).execute();
   return { ok: true };
 }
 
