@@ -1,4 +1,5 @@
-import { test, expect } from './support/fixtures.ts';
+import { test, expect, setPrefs } from './support/fixtures.ts';
+import { expectAxeClean } from './support/axe.ts';
 import { DEMO_PASSWORD, HEBIN_STAFF, latestCode } from './support/accounts.ts';
 
 test('a resident signs up with a mobile number, confirms it by SMS code, signs out and back in', async ({ page }) => {
@@ -95,5 +96,35 @@ test('sign-in keeps ?next= through the form, and only follows same-site paths', 
     expect(res.headers().location, next).toBe('/');
     expect(res.headers()['set-cookie'] ?? '', next).not.toContain('x=1');
     expect((await page.request.get(`/account/login?next=${next}`, { maxRedirects: 0 })).status(), next).toBe(200);
+  }
+});
+
+test('the finish-signing-up pages read well on a phone, in English and elder mode, with zero axe violations', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const phone = `135${String(Date.now()).slice(-8)}`;
+  for (const prefs of [{ lang: 'zh', elder: false }, { lang: 'en', elder: true }] as const) {
+    await setPrefs(page, prefs);
+    if (prefs.lang === 'zh') {
+      await page.goto('/account/signup');
+      await page.getByLabel('手机号').fill(phone);
+      await page.getByLabel('姓名或称呼').fill('赵阿姨');
+      await page.getByLabel('新密码（至少 8 位）').fill('楼下的花坛要修了');
+      await page.getByRole('button', { name: '获取验证码' }).click();
+      await expect(page).toHaveURL(/\/account\/verify\?request=/);
+    }
+    await page.goto('/account/login');
+    await page.locator('#f-phone').fill(phone);
+    await page.locator('#f-password').fill('楼下的花坛要修了');
+    await page.locator('form.stack button[type=submit]').click();
+    await expect(page.locator('#finish-sign-up')).toBeVisible();
+    if (prefs.lang === 'en') await expect(page.getByRole('alert')).toHaveText('Signing up with this number is not finished yet: enter the code from the text message to finish.');
+    await expectAxeClean(page, `login, unconfirmed, ${prefs.lang}`);
+    await page.locator('#finish-sign-up').click();
+    await expect(page.locator('#resend-code')).toBeVisible();
+    await expectAxeClean(page, `verify, ${prefs.lang}`);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.goto('/account/verify?request=nosuchrequest');
+    await expect(page.getByRole('alert')).toHaveText(prefs.lang === 'en' ? 'This sign-up has expired; please sign up again' : '注册申请已失效，请重新注册');
+    await expectAxeClean(page, `verify, expired, ${prefs.lang}`);
   }
 });
