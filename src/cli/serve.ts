@@ -17,6 +17,7 @@ import { idKey } from '../lib/id-key.ts';
 import { castNodeRoute } from '../features/ballots/cast-node-route.ts';
 import { startCastNotices } from '../features/ballots/cast-notices.ts';
 import { senderFor } from '../features/accounts/sms.ts';
+import { pruneRateLimits } from '../features/accounts/rate-limit.ts';
 
 process.env.ASTRO_NODE_AUTOSTART = 'disabled';
 const cfg = config();
@@ -72,8 +73,12 @@ if (workers > 1 && cluster.isPrimary) {
   });
 } else {
   const database = await db();
-  // texts to co-owners about casts go through the configured provider; without one they wait
-  // in their table until a provider is configured
+  // old rate-limit windows and sign-in failures a day old: at start and hourly
+  const prune = () => pruneRateLimits(database).catch((error: unknown) => console.error(`[限流清理 / rate-limit pruning] ${error instanceof Error ? error.message : String(error)}`));
+  await prune();
+  setInterval(prune, 3600_000).unref();
+  // texts to co-owners about casts go through the configured provider; without one nobody is
+  // texted, and the sweep takes up from its mark once a provider is configured
   if (cfg.sms.kind !== 'none') startCastNotices(database, (trx) => senderFor(cfg.sms, trx, cfg.demo)!);
   await listen();
 }

@@ -5,7 +5,7 @@ import type { OpenDatabase } from '../../src/lib/db/open.ts';
 import * as accounts from '../../src/features/accounts/service.ts';
 import type { SmsSender } from '../../src/features/accounts/sms.ts';
 import { createSession, generateSessionToken, validateSessionToken, invalidateSession, invalidateUserSessions, sessionIdOf } from '../../src/features/accounts/session.ts';
-import { THROTTLES, waitAfter } from '../../src/features/accounts/rate-limit.ts';
+import { THROTTLES, pruneRateLimits, waitAfter } from '../../src/features/accounts/rate-limit.ts';
 import { appendAudit, verifyAudit } from '../../src/features/audit/service.ts';
 
 /** Captures texts instead of sending them: the tests read the code like a person would. */
@@ -180,6 +180,17 @@ describe.each(BACKENDS)('accounts on %s', (kind) => {
     for (let i = 0; i < THROTTLES.address.free + 1; i++) await accounts.signIn(open.db, { phone: `1370000${String(i).padStart(4, '0')}`, password: 'guess guess' }, '198.18.0.1', null, new Date(t0));
     expect(await accounts.signIn(open.db, { phone: '13700009999', password: 'guess guess' }, '198.18.0.1', null, new Date(t0))).toMatchObject({ ok: false, error: 'err.signInWait' });
     expect(await accounts.signIn(open.db, { phone: '13700009999', password: 'guess guess' }, '198.18.0.2', null, new Date(t0))).toMatchObject({ ok: false, error: 'err.signInFailed' });
+  });
+
+  it('forgets failures a day old: a new failure counts from one, and pruning removes them', async () => {
+    const phone = '13800000016';
+    const t0 = Date.now() + 14_400_000;
+    for (let i = 0; i < THROTTLES.account.free + 1; i++) await accounts.signIn(open.db, { phone, password: 'guess guess' }, `198.19.0.${i}`, null, new Date(t0));
+    const dayLater = new Date(t0 + 25 * 3600_000);
+    expect(await accounts.signIn(open.db, { phone, password: 'guess guess' }, '198.19.1.1', null, dayLater)).toMatchObject({ error: 'err.signInFailed' });
+    expect(await open.db.selectFrom('sign_in_throttle').select('failures').where('key', '=', phone).execute()).toEqual([{ failures: 1 }]);
+    await pruneRateLimits(open.db, new Date(dayLater.getTime() + 25 * 3600_000));
+    expect(await open.db.selectFrom('sign_in_throttle').select('failures').where('key', '=', phone).execute()).toEqual([]);
   });
 
   it('does not slow successful sign-ins', async () => {
