@@ -11,7 +11,11 @@ export default defineConfig({
   server: { host: '127.0.0.1', port: 4321 },
   devToolbar: { enabled: false },
   security: {
-    checkOrigin: true,
+    // Every mutation's origin is checked in src/middleware.ts (src/lib/http/origin.ts), by a
+    // rule that also holds behind an HTTPS reverse proxy (PUBLIC_BASE_URL, or TRUST_PROXY's
+    // X-Forwarded-*); Astro's own check compares with the connection's http:// origin and
+    // would refuse every form there. Astro runs actions after that middleware.
+    checkOrigin: false,
     actionBodySizeLimit: 11 * 1024 * 1024, // register files and documents up to 10 MB
     csp: {
       algorithm: 'SHA-256',

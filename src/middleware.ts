@@ -9,6 +9,15 @@ import { SESSION_COOKIE, sessionCookieOptions, validateSessionToken } from './fe
 import { db } from './lib/db/index.ts';
 import { secureCookies } from './lib/http/secure-cookies.ts';
 
+/** The connection's peer (a proxy's address behind one); prerendered pages have none. */
+const peerOf = (ctx: { clientAddress: string }): string | undefined => {
+  try {
+    return ctx.clientAddress;
+  } catch {
+    return undefined;
+  }
+};
+
 const prefs = defineMiddleware((ctx, next) => {
   const p = readPrefs((name) => ctx.cookies.get(name)?.value);
   ctx.locals.lang = p.lang;
@@ -41,7 +50,7 @@ const hideServerErrors = defineMiddleware(async (ctx, next) => {
 });
 
 const originCheck = defineMiddleware((ctx, next) => {
-  if (!isSameOriginMutation(ctx.request, ctx.url)) return problem(403, '请求来源不被接受', 'Request origin not accepted', ctx.locals.lang);
+  if (!isSameOriginMutation(ctx.request, ctx.url, peerOf(ctx))) return problem(403, '请求来源不被接受', 'Request origin not accepted', ctx.locals.lang);
   return next();
 });
 
@@ -54,7 +63,7 @@ const session = defineMiddleware(async (ctx, next) => {
     return next();
   }
   ctx.locals.user = found.user;
-  ctx.cookies.set(SESSION_COOKIE, token, sessionCookieOptions(secureCookies(ctx.url), found.expiresAt));
+  ctx.cookies.set(SESSION_COOKIE, token, sessionCookieOptions(secureCookies(ctx.request, ctx.url, peerOf(ctx)), found.expiresAt));
   return next();
 });
 

@@ -11,6 +11,7 @@ import * as m0009 from './0009_cast_hot_path.ts';
 import * as m0010 from './0010_cast_review_fixes.ts';
 import * as m0011 from './0011_audit_append_only_heads.ts';
 import * as m0012 from './0012_estate_floor_area_unit.ts';
+import * as m0013 from './0013_signup_requests_sign_in_throttle.ts';
 import * as m0014 from './0014_verification_by_phone.ts';
 import * as m0015 from './0015_privacy.ts';
 import * as m0021 from './0021_volunteering.ts';
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '0010_cast_review_fixes': m0010,
   '0011_audit_append_only_heads': m0011,
   '0012_estate_floor_area_unit': m0012,
+  '0013_signup_requests_sign_in_throttle': m0013,
   '0014_verification_by_phone': m0014,
   '0015_privacy': m0015,
   '0021_volunteering': m0021,

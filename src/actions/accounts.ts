@@ -1,17 +1,27 @@
 import { defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
+import type { Kysely } from 'kysely';
+import type { Database } from '../lib/db/schema.ts';
 import { db } from '../lib/db/index.ts';
+import { config } from '../lib/config.ts';
 import { secureCookies } from '../lib/http/secure-cookies.ts';
-import { outboxSender } from '../features/accounts/sms.ts';
-import { SESSION_COOKIE, invalidateSession, invalidateUserSessions, sessionCookieOptions } from '../features/accounts/session.ts';
-import { signUpInput, confirmPhoneInput, signInInput, resetStartInput, resetConfirmInput } from '../features/accounts/schemas.ts';
+import { clientAddress } from '../lib/http/origin.ts';
+import { senderFor } from '../features/accounts/sms.ts';
+import { DEVICE_COOKIE, SESSION_COOKIE, deviceCookieOptions, invalidateSession, invalidateUserSessions, sessionCookieOptions } from '../features/accounts/session.ts';
+import { signUpInput, confirmPhoneInput, signInInput, resetStartInput, resetConfirmInput, resendCodeInput } from '../features/accounts/schemas.ts';
 import * as accounts from '../features/accounts/service.ts';
 import { can } from '../features/policy/can.ts';
 
 // Form actions for accounts. Each validates with zod, authorises itself and returns either
 // data or { ok: false, error, field } with a dictionary key the page shows.
 
-const secure = secureCookies;
+type Ctx = { request: Request; url: URL; clientAddress: string };
+const secure = (ctx: Ctx) => secureCookies(ctx.request, ctx.url, ctx.clientAddress);
+/** The client's address (behind a TRUST_PROXY proxy, from X-Forwarded-For): rate limits key on it. */
+const ip = (ctx: Ctx) => clientAddress(ctx.request, ctx.url, ctx.clientAddress);
+/** The configured SMS provider; null when none is (texting refuses with err.smsUnavailable). */
+const sms = (database: Kysely<Database>) => senderFor(config().sms, database, config().demo);
+const smsUnavailable = { ok: false as const, error: 'err.smsUnavailable' };
 
 export const accountActions = {
   signUp: defineAction({
@@ -19,8 +29,21 @@ export const accountActions = {
     input: signUpInput,
     handler: async (input, ctx) => {
       const database = await db();
-      const res = await accounts.signUp(database, outboxSender(database), input, ctx.clientAddress);
-      return res.ok ? { ok: true as const, phone: input.phone } : res;
+      const sender = sms(database);
+      if (!sender) return smsUnavailable;
+      const res = await accounts.signUp(database, sender, input, ip(ctx));
+      return res.ok ? { ok: true as const, request: res.request } : res;
+    },
+  }),
+  resendCode: defineAction({
+    accept: 'form',
+    input: resendCodeInput,
+    handler: async (input, ctx) => {
+      const database = await db();
+      const sender = sms(database);
+      if (!sender) return smsUnavailable;
+      const res = await accounts.resendSignupCode(database, sender, input.request, ip(ctx));
+      return res.ok ? { ok: true as const, request: input.request } : res;
     },
   }),
   confirmPhone: defineAction({
@@ -29,7 +52,7 @@ export const accountActions = {
     handler: async (input, ctx) => {
       const res = await accounts.confirmPhone(await db(), input);
       if (!res.ok) return res;
-      ctx.cookies.set(SESSION_COOKIE, res.token, sessionCookieOptions(secure(ctx.url), res.expiresAt));
+      ctx.cookies.set(SESSION_COOKIE, res.token, sessionCookieOptions(secure(ctx), res.expiresAt));
       return { ok: true as const };
     },
   }),
@@ -37,9 +60,10 @@ export const accountActions = {
     accept: 'form',
     input: signInInput,
     handler: async (input, ctx) => {
-      const res = await accounts.signIn(await db(), input, ctx.clientAddress);
+      const res = await accounts.signIn(await db(), input, ip(ctx), ctx.cookies.get(DEVICE_COOKIE)?.value ?? null);
       if (!res.ok) return res;
-      ctx.cookies.set(SESSION_COOKIE, res.token, sessionCookieOptions(secure(ctx.url), res.expiresAt));
+      ctx.cookies.set(SESSION_COOKIE, res.token, sessionCookieOptions(secure(ctx), res.expiresAt));
+      if (res.device) ctx.cookies.set(DEVICE_COOKIE, res.device, deviceCookieOptions(secure(ctx)));
       return { ok: true as const };
     },
   }),
@@ -61,7 +85,9 @@ export const accountActions = {
     input: resetStartInput,
     handler: async (input, ctx) => {
       const database = await db();
-      const res = await accounts.resetStart(database, outboxSender(database), input.phone, ctx.clientAddress);
+      const sender = sms(database);
+      if (!sender) return smsUnavailable;
+      const res = await accounts.resetStart(database, sender, input.phone, ip(ctx));
       return res.ok ? { ok: true as const, phone: input.phone } : res;
     },
   }),

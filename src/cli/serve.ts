@@ -10,16 +10,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { db, startDatabase } from '../lib/db/index.ts';
-import { config } from '../lib/config.ts';
+import { config, startupNotes } from '../lib/config.ts';
 import { DataDirLockedError } from '../lib/db/data-dir-lock.ts';
 import { seedDatabase } from '../../db/seed/seed-database.ts';
 import { idKey } from '../lib/id-key.ts';
 import { castNodeRoute } from '../features/ballots/cast-node-route.ts';
 import { startCastNotices } from '../features/ballots/cast-notices.ts';
 import { startPrivacySweep } from '../features/privacy/sweep.ts';
-import { outboxSender } from '../features/accounts/sms.ts';
 import { recordAuditHead } from '../features/audit/service.ts';
 import { discardStalePreviews } from '../features/register/import-service.ts';
+import { senderFor } from '../features/accounts/sms.ts';
+import { pruneRateLimits } from '../features/accounts/rate-limit.ts';
 
 process.env.ASTRO_NODE_AUTOSTART = 'disabled';
 const cfg = config();
@@ -36,7 +37,11 @@ async function prepareDatabase() {
         await discardStalePreviews(o.db);
       }
     });
-    if (cluster.isPrimary) console.log(`数据库 / database: ${open.kind === 'pglite' ? `PGlite ${cfg.dataDir}` : 'PostgreSQL'}${cfg.demo ? ' · 演示模式 / demo mode' : ''}`);
+    if (cluster.isPrimary) {
+      console.log(`数据库 / database: ${open.kind === 'pglite' ? `PGlite ${cfg.dataDir}` : 'PostgreSQL'}${cfg.demo ? ' · 演示模式 / demo mode' : ''}`);
+      // demo mode and what is missing, in both languages: every public page is served anyway
+      for (const line of startupNotes(cfg)) console.log(line);
+    }
   } catch (error) {
     if (error instanceof DataDirLockedError) {
       console.error(error.message);
@@ -56,9 +61,8 @@ async function listen() {
   const configured = entry.options.host;
   const host = process.env.HOST ?? (typeof configured === 'string' ? configured : configured ? '0.0.0.0' : 'localhost');
   const port = process.env.PORT ? Number(process.env.PORT) : (entry.options.port ?? 8080);
-  const secure = cfg.publicBaseUrl.startsWith('https:');
   const listener: http.RequestListener = (req, res) => {
-    if (!castNodeRoute(req, res, secure)) entry.handler(req, res);
+    if (!castNodeRoute(req, res)) entry.handler(req, res);
   };
   const tls = process.env.SERVER_CERT_PATH && process.env.SERVER_KEY_PATH
     ? { key: fs.readFileSync(process.env.SERVER_KEY_PATH), cert: fs.readFileSync(process.env.SERVER_CERT_PATH) }
@@ -77,8 +81,14 @@ if (workers > 1 && cluster.isPrimary) {
   });
 } else {
   const database = await db();
-  startCastNotices(database, (trx) => outboxSender(trx));
   startPrivacySweep(database);
+  // old rate-limit windows and sign-in failures a day old: at start and hourly
+  const prune = () => pruneRateLimits(database).catch((error: unknown) => console.error(`[限流清理 / rate-limit pruning] ${error instanceof Error ? error.message : String(error)}`));
+  await prune();
+  setInterval(prune, 3600_000).unref();
+  // texts to co-owners about casts go through the configured provider; without one nobody is
+  // texted, and the sweep takes up from its mark once a provider is configured
+  if (cfg.sms.kind !== 'none') startCastNotices(database, (trx) => senderFor(cfg.sms, trx, cfg.demo)!);
   await listen();
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -7,15 +7,30 @@ import { parseIdKey, type IdKey } from '../features/register/id-hash.ts';
 let cached: IdKey | undefined;
 
 /**
+ * Thrown when ID numbers must be hashed and no key is set outside demo mode. Its message is
+ * the dictionary key the form shows (src/lib/http/form-errors.ts translates an action's
+ * error message that is one), so a claim or a register import refuses with a clear message.
+ */
+export class MissingIdKeyError extends Error {
+  constructor() {
+    super('err.idKeyMissing');
+    this.name = 'MissingIdKeyError';
+  }
+}
+
+/** False outside demo mode without GONGZHI_ID_KEY: pages that collect ID numbers say so first. */
+export const idKeyAvailable = (): boolean => Boolean(cached || process.env.GONGZHI_ID_KEY?.trim() || config().demo);
+
+/**
  * The key for hashing ID numbers: GONGZHI_ID_KEY, or in demo mode one generated once in
  * the data directory. Production without a key refuses to hash rather than use a weak one.
  */
 export function idKey(): IdKey {
   if (cached) return cached;
-  const fromEnv = process.env.GONGZHI_ID_KEY;
+  const fromEnv = process.env.GONGZHI_ID_KEY?.trim();
   if (fromEnv) return (cached = parseIdKey(fromEnv));
   const cfg = config();
-  if (!cfg.demo) throw new Error('未设置 GONGZHI_ID_KEY，无法处理证件号码 / GONGZHI_ID_KEY is not set: ID numbers cannot be processed');
+  if (!cfg.demo) throw new MissingIdKeyError();
   const file = path.join(cfg.dataDir, 'id-key');
   if (!fs.existsSync(file)) {
     fs.mkdirSync(cfg.dataDir, { recursive: true });

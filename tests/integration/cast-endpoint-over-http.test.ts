@@ -83,6 +83,12 @@ describe.skipIf(!built || !postgresUrl)('the casting endpoint over HTTP', () => 
     expect((await noOrigin('same-origin')).status).toBe(200);
   });
 
+  it('believes X-Forwarded-Proto and X-Forwarded-Host only from a TRUST_PROXY address (none here), like every other mutation', async () => {
+    const https = base.replace('http:', 'https:');
+    expect((await cast(vote.tokens[2]!, { choices: CHOICES }, { origin: https, 'x-forwarded-proto': 'https' })).status).toBe(403);
+    expect((await cast(vote.tokens[2]!, { choices: CHOICES }, { origin: 'https://evil.example', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'evil.example' })).status).toBe(403);
+  });
+
   it('asks to sign in without a valid session, and clears a cookie that is not one', async () => {
     expect((await cast(null, { choices: CHOICES })).status).toBe(401);
     for (const bad of ['not-a-token', generateSessionToken()]) {

@@ -18,7 +18,10 @@ export const signUpInput = z.object({
   displayName: z.string().trim().min(1, 'err.required').max(40, 'err.tooLong'),
   password,
 });
-export const confirmPhoneInput = z.object({ phone: mobile, code });
+/** A sign-up request's token (src/features/accounts/service.ts: signUp), carried by the verify page. */
+const request = z.string().trim().regex(/^[a-z2-7]{32}$/, 'err.signupExpired');
+export const confirmPhoneInput = z.object({ request, code });
+export const resendCodeInput = z.object({ request });
 export const signInInput = z.object({ phone: mobile, password: z.string().min(1, 'err.required').max(128, 'err.passwordLong') });
 export const resetStartInput = z.object({ phone: mobile });
 export const resetConfirmInput = z.object({ phone: mobile, code, password });

@@ -9,6 +9,8 @@ import type { Role } from './tables.ts';
 // extended to 30 days from now.
 
 export const SESSION_COOKIE = 'gz_session';
+/** A browser that signed in to an account before (src/features/accounts/rate-limit.ts: THROTTLES.device). */
+export const DEVICE_COOKIE = 'gz_device';
 const DAY = 24 * 60 * 60 * 1000;
 export const SESSION_DAYS = 30;
 
@@ -75,4 +77,8 @@ export async function invalidateUserSessions(db: Kysely<Database>, userId: numbe
 
 export function sessionCookieOptions(secure: boolean, expiresAt: Date) {
   return { httpOnly: true, sameSite: 'lax' as const, secure, path: '/', expires: expiresAt };
+}
+
+export function deviceCookieOptions(secure: boolean) {
+  return { httpOnly: true, sameSite: 'lax' as const, secure, path: '/', maxAge: 365 * 24 * 3600 };
 }

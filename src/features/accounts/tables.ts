@@ -51,3 +51,34 @@ export interface RateLimitsTable {
   window_start: Timestamp;
   hits: number;
 }
+
+/** A sign-up waiting for its SMS code: the account is created from it once the code is confirmed. */
+export interface SignupRequestsTable {
+  id: Generated<number>;
+  token_hash: string;
+  phone: string;
+  display_name: string;
+  password_hash: string;
+  code_hash: string;
+  attempts: Generated<number>;
+  code_expires_at: Timestamp;
+  consumed_at: Timestamp | null;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** Failed sign-ins per account, address or known device, and the wait they impose. */
+export interface SignInThrottleTable {
+  bucket: string;
+  key: string;
+  failures: number;
+  last_failure_at: Timestamp;
+  blocked_until: Timestamp;
+}
+
+/** Browsers that signed in to an account before (the cookie holds a token, this its SHA-256). */
+export interface SignInDevicesTable {
+  id: string;
+  user_id: number;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  last_used_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}

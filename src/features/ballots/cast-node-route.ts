@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { db } from '../../lib/db/index.ts';
-import { sameOriginMutation } from '../../lib/http/origin.ts';
+import { sameOriginMutation, siteOrigin, type RequestFacts } from '../../lib/http/origin.ts';
+import { secureFor } from '../../lib/http/secure-cookies.ts';
 import { FALLBACK_CSP, SECURITY_HEADERS } from '../../lib/http/security-headers.ts';
 import { problemBody } from '../../lib/http/responses.ts';
 import { readPrefs } from '../i18n/prefs.ts';
@@ -76,18 +77,24 @@ function readBody(req: IncomingMessage): Promise<string | null> {
 }
 
 /** Answers POST /api/ballots/{id}/cast and returns true; returns false for every other request. */
-export function castNodeRoute(req: IncomingMessage, res: ServerResponse, secureCookiesWanted: boolean): boolean {
+export function castNodeRoute(req: IncomingMessage, res: ServerResponse): boolean {
   if (req.method !== 'POST') return false;
   const match = PATH.exec(req.url ?? '');
   if (!match) return false;
   void (async () => {
     const jar = cookies(req.headers.cookie);
     const { lang } = readPrefs((name) => jar.get(name));
-    const encrypted = 'encrypted' in req.socket && Boolean(req.socket.encrypted);
-    // the site's origin as Astro derives it without security.allowedDomains (which this
-    // project does not set): the socket's protocol and the Host header
-    const site = `${encrypted ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
-    if (!sameOriginMutation('POST', req.headers.origin, req.headers['sec-fetch-site'] as string | undefined, site)) {
+    // the site's origin by the rule of every other mutation (src/lib/http/origin.ts):
+    // PUBLIC_BASE_URL, else a TRUST_PROXY proxy's X-Forwarded-*, else the connection and Host
+    const header = (name: string) => {
+      const v = req.headers[name];
+      return Array.isArray(v) ? v.join(',') : v;
+    };
+    const facts: RequestFacts = {
+      encrypted: 'encrypted' in req.socket && Boolean(req.socket.encrypted), host: req.headers.host,
+      forwardedProto: header('x-forwarded-proto'), forwardedHost: header('x-forwarded-host'), forwardedFor: header('x-forwarded-for'), peer: req.socket.remoteAddress,
+    };
+    if (!sameOriginMutation('POST', req.headers.origin, req.headers['sec-fetch-site'] as string | undefined, siteOrigin(facts))) {
       send(res, 403, refused('err.origin', lang), null);
       return;
     }
@@ -106,7 +113,7 @@ export function castNodeRoute(req: IncomingMessage, res: ServerResponse, secureC
     const caster = token && /^[a-z2-7]{32}$/.test(token) ? { sessionId: sessionIdOf(token) } : null;
     const reply = await castReply(await db(), caster, match[1], payload, lang);
     // a cookie that is not a session token is cleared, as the Astro middleware does
-    send(res, reply.status, reply.body, !token ? null : caster ? sessionCookie(reply, token, encrypted || secureCookiesWanted) : CLEAR);
+    send(res, reply.status, reply.body, !token ? null : caster ? sessionCookie(reply, token, secureFor(facts)) : CLEAR);
   })().catch((error: unknown) => {
     console.error(error);
     if (!res.headersSent) send(res, 500, refused('error.500.title', 'zh'), null);

@@ -11,6 +11,17 @@ export function readPrefs(cookie: (name: string) => string | undefined): { lang:
 
 /** Only same-site paths are followed after a preference change. */
 export function safeNext(next: string | null): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.includes('\\')) return '/';
-  return next;
+  // A path on this site only. Control characters (a tab or CR/LF, %09 or %0D%0A once
+  // decoded) and backslashes are refused outright: browsers drop or read them in ways that
+  // turn "/\t/evil.example" into "//evil.example", and CR/LF cannot go into a header.
+  if (!next || next.length > 2048 || /[\u0000-\u001f\u007f\\]/.test(next) || !next.startsWith('/') || next.startsWith('//')) return '/';
+  const base = 'http://site.invalid';
+  let url: URL;
+  try {
+    url = new URL(next, base);
+  } catch {
+    return '/';
+  }
+  // re-serialised: whatever is not ASCII is percent-encoded, so the Location header is valid
+  return url.origin === base ? `${url.pathname}${url.search}${url.hash}` : '/';
 }

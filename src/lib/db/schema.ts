@@ -33,6 +33,9 @@ export interface Database {
   sms_codes: A.SmsCodesTable;
   sms_outbox: A.SmsOutboxTable;
   rate_limits: A.RateLimitsTable;
+  signup_requests: A.SignupRequestsTable;
+  sign_in_throttle: A.SignInThrottleTable;
+  sign_in_devices: A.SignInDevicesTable;
   register_owners: R.RegisterOwnersTable;
   unit_owners: R.UnitOwnersTable;
   register_imports: R.RegisterImportsTable;

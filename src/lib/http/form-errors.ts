@@ -6,7 +6,7 @@ type ActionOutcome = { data?: unknown; error?: unknown } | undefined;
 /** Field and form errors of a form action, translated, for rendering next to the fields. */
 export function formErrors(result: ActionOutcome, t: Translate): { form: string | null; fields: Record<string, string> } {
   const fields: Record<string, string> = {};
-  const tr = (key: string) => (hasKey(key) ? t(key) : t('err.form'));
+  const tr = (key: string, params?: Record<string, string | number>) => (hasKey(key) ? t(key, params) : t('err.form'));
   if (!result) return { form: null, fields };
   if (result.error) {
     if (isInputError(result.error)) {
@@ -18,10 +18,10 @@ export function formErrors(result: ActionOutcome, t: Translate): { form: string 
     }
     return { form: tr((result.error as Error).message ?? ''), fields };
   }
-  const data = result.data as { ok?: boolean; error?: string; field?: string } | undefined;
+  const data = result.data as { ok?: boolean; error?: string; field?: string; params?: Record<string, string | number> } | undefined;
   if (data && data.ok === false && data.error) {
-    if (data.field) fields[data.field] = tr(data.error);
-    return { form: tr(data.error), fields };
+    if (data.field) fields[data.field] = tr(data.error, data.params);
+    return { form: tr(data.error, data.params), fields };
   }
   return { form: null, fields };
 }

@@ -57,10 +57,10 @@ export async function resident(browser: Browser, phone: string, name: string, cl
   const page = await context.newPage();
   await page.goto('/');
   const post = (action: string, multipart: Record<string, string>) => page.request.post(`/_actions/${action}`, { headers: { origin: origin(page) }, multipart });
-  expectActionOk(await (await post('accounts.signUp', { phone, displayName: name, password: 'owner long password' })).text(), `sign up ${phone}`);
+  const { request } = expectActionOk(await (await post('accounts.signUp', { phone, displayName: name, password: 'owner long password' })).text(), `sign up ${phone}`);
   const outbox = await (await page.request.get(`/dev/sms-outbox?phone=${phone}`)).text();
   const code = new RegExp(`${phone}</td><td>[^<]*?(\\d{6})`).exec(outbox)![1]!;
-  expectActionOk(await (await post('accounts.confirmPhone', { phone, code })).text(), `confirm ${phone}`);
+  expectActionOk(await (await post('accounts.confirmPhone', { request: String(request), code })).text(), `confirm ${phone}`);
   if (claim) {
     const res = await post('verification.claim', {
       estateId: claim.estateId, building: claim.building, entrance: claim.entrance, room: claim.room, name, idType: 'resident_id', idNumber: claim.idNumber, consentIdNumber: 'yes',

@@ -13,7 +13,7 @@ export type ActorName = 'public' | 'resident' | 'owner' | 'hebinStaff' | 'commun
 
 
 /** Actions anyone may call: creating and leaving a session cannot be authorised by one. */
-export const PUBLIC_ACTIONS = ['accounts.signUp', 'accounts.confirmPhone', 'accounts.signIn', 'accounts.signOut', 'accounts.resetStart', 'accounts.resetConfirm'];
+export const PUBLIC_ACTIONS = ['accounts.signUp', 'accounts.resendCode', 'accounts.confirmPhone', 'accounts.signIn', 'accounts.signOut', 'accounts.resetStart', 'accounts.resetConfirm'];
 
 export interface Fixture {
   hebinId: number;
