@@ -9,6 +9,7 @@ import * as m0007 from './0007_cast_rights.ts';
 import * as m0008 from './0008_cast_notifications.ts';
 import * as m0009 from './0009_cast_hot_path.ts';
 import * as m0010 from './0010_cast_review_fixes.ts';
+import * as m0017 from './0017_ballot_lifecycle.ts';
 
 // Listed by hand: a bundled server has no migrations folder to read.
 const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '0008_cast_notifications': m0008,
   '0009_cast_hot_path': m0009,
   '0010_cast_review_fixes': m0010,
+  '0017_ballot_lifecycle': m0017,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
 import type { Actor, Resource } from '../policy/can.ts';
 import { closeIfDue, previewRoll, votersFor } from './service.ts';
@@ -45,12 +45,13 @@ export async function ballotsForOffice(db: DB, actor: Actor) {
 }
 
 /** Ballots the public may see: from the meeting notice on. Ballots past their end are closed first. */
-export async function publicBallots(db: DB, now = new Date()) {
-  const due = await db.selectFrom('ballots').select('id').where('status', '=', 'open').where('closes_at', '<=', now).execute();
+export async function publicBallots(db: DB, now?: Date) {
+  const due = await db.selectFrom('ballots').select('id').where('status', '=', 'open').where('closes_at', '<=', now ?? sql<Date>`now()`).execute();
   for (const b of due) await closeIfDue(db, b.id, now);
+  // a cancelled ballot stays listed, with its reason, once its meeting notice was public
   return db.selectFrom('ballots').innerJoin('subdistricts', 'subdistricts.id', 'ballots.subdistrict_id')
-    .where('ballots.status', 'in', ['noticed', 'open', 'closed'])
-    .select(['ballots.id', 'ballots.title', 'ballots.status', 'ballots.opens_at', 'ballots.closes_at', 'ballots.convener', 'subdistricts.name as subdistrict', 'subdistricts.name_en as subdistrict_en'])
+    .where((eb) => eb.or([eb('ballots.status', 'in', ['noticed', 'open', 'closed']), eb.and([eb('ballots.status', '=', 'cancelled'), eb('ballots.notice_published_at', 'is not', null)])]))
+    .select(['ballots.id', 'ballots.title', 'ballots.status', 'ballots.cancel_reason', 'ballots.opens_at', 'ballots.closes_at', 'ballots.convener', 'subdistricts.name as subdistrict', 'subdistricts.name_en as subdistrict_en'])
     .orderBy('ballots.id', 'desc').limit(200).execute();
 }
 
@@ -175,7 +176,7 @@ export function bulletinBody(db: DB, ballotId: number, version: number | null) {
 /** The public notices posted for a ballot (meeting notice, result notices), oldest first. */
 export async function noticesOfBallot(db: DB, ballotId: number) {
   const entries = await db.selectFrom('audit_log').select(['detail']).where('target', '=', `ballot:${ballotId}`)
-    .where('action', 'in', ['ballot.notice', 'ballot.resultNotice']).orderBy('id').execute();
+    .where('action', 'in', ['ballot.notice', 'ballot.resultNotice', 'ballot.cancel']).orderBy('id').execute();
   const ids = entries.map((e) => Number((e.detail as { noticeId?: unknown }).noticeId)).filter((n) => Number.isSafeInteger(n) && n > 0);
   if (ids.length === 0) return [];
   return db.selectFrom('notices').select(['id', 'title', 'published_at']).where('id', 'in', ids).where('published_at', 'is not', null).orderBy('id').execute();
