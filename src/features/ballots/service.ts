@@ -173,7 +173,7 @@ export async function closeBallot(db: DB, actorUserId: number, ballotId: number,
  */
 export async function cancelBallot(db: DB, actorUserId: number, ballotId: number, reason: string) {
   const why = reason.trim();
-  if (!why) return { ok: false as const, error: 'err.reasonRequired', field: 'reason' };
+  if (!why) return { ok: false as const, error: 'err.cancelReason', field: 'reason' };
   return db.transaction().execute(async (trx) => {
     const b = await trx.selectFrom('ballots').select(['id', 'status', 'title', 'subdistrict_id', 'project_id', 'notice_published_at']).where('id', '=', ballotId).forUpdate().executeTakeFirst();
     if (!b || (b.status !== 'draft' && b.status !== 'noticed')) return { ok: false as const, error: 'err.ballotState' };

@@ -97,7 +97,12 @@ export function electorateText(scopes: BallotDetail['scopes'], lang: 'zh' | 'en'
 export type RollVoter = { id: string; developer: boolean; areaCm2: number; units: { building: string; entrance: string; room: string; areaCm2: number }[] };
 
 /** The roll: frozen once the vote opened, otherwise as it would be frozen now. No names. */
-export async function rollOf(db: DB, ballotId: number, status: BallotStatus): Promise<{ frozen: boolean; voters: RollVoter[] }> {
+/**
+ * The roll: frozen once the vote opened, else as it would be frozen now, with the flats of
+ * the electorate that no owner on the register holds (left off the roll: listed so that no
+ * flat silently leaves the electorate).
+ */
+export async function rollOf(db: DB, ballotId: number, status: BallotStatus): Promise<{ frozen: boolean; voters: RollVoter[]; unowned: { building: string; entrance: string; room: string }[] }> {
   if (status === 'open' || status === 'closed') {
     const [voters, units] = await Promise.all([
       db.selectFrom('ballot_voters').select(['id', 'code', 'developer', 'area_cm2']).where('ballot_id', '=', ballotId).orderBy('code').execute(),
@@ -109,10 +114,51 @@ export async function rollOf(db: DB, ballotId: number, status: BallotStatus): Pr
     return {
       frozen: true,
       voters: voters.map((v) => ({ id: v.code, developer: v.developer, areaCm2: v.area_cm2, units: (of.get(v.id) ?? []).sort(compareUnitKeys) })),
+      unowned: [],
     };
   }
   const roll = await previewRoll(db, ballotId);
-  return { frozen: false, voters: roll.voters.map((v) => ({ id: v.id, developer: v.developer, areaCm2: v.areaCm2, units: v.units })) };
+  return {
+    frozen: false,
+    voters: roll.voters.map((v) => ({ id: v.id, developer: v.developer, areaCm2: v.areaCm2, units: v.units })),
+    unowned: roll.unownedUnits.map((u) => ({ building: u.building, entrance: u.entrance, room: u.room })).sort(compareUnitKeys),
+  };
+}
+
+export type NotVoterReason = 'held' | 'pending' | 'notOnRoll' | 'sellerHolds' | 'unverified';
+
+/**
+ * Why this signed-in person may not cast on an open vote, exactly (gz_cast_voters said no):
+ * their owner status is held for review; a claim still waits for staff; their verified
+ * flats are not on this vote's frozen roll; the flat is on the roll but the previous owners
+ * still hold part of that household (the vote passes only with the whole holding); or they
+ * are not verified as an owner at all.
+ */
+export async function whyNotVoter(db: DB, ballotId: number, userId: number): Promise<{ reason: NotVoterReason; flats: string[] }> {
+  const u = await db.selectFrom('users').select('owner_status_held_since').where('id', '=', userId).executeTakeFirst();
+  if (u?.owner_status_held_since) return { reason: 'held', flats: [] };
+  const claims = await db.selectFrom('owner_verifications').innerJoin('units', 'units.id', 'owner_verifications.unit_id')
+    .innerJoin('entrances', 'entrances.id', 'units.entrance_id').innerJoin('buildings', 'buildings.id', 'entrances.building_id')
+    .where('owner_verifications.user_id', '=', userId)
+    .select(['owner_verifications.status', 'owner_verifications.unit_id', 'buildings.label as building', 'entrances.label as entrance', 'units.room'])
+    .execute();
+  const verified = claims.filter((c) => c.status === 'verified');
+  if (verified.length === 0) return { reason: claims.some((c) => c.status !== 'rejected' && c.status !== 'revoked') ? 'pending' : 'unverified', flats: [] };
+  const onRoll = await db.selectFrom('ballot_voter_units').innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_voter_units.voter_id')
+    .where('ballot_voters.ballot_id', '=', ballotId).where('ballot_voter_units.unit_id', 'in', verified.map((v) => v.unit_id)).select('ballot_voter_units.unit_id').execute();
+  const rolled = new Set(onRoll.map((r) => r.unit_id));
+  const flats = verified.map((v) => `${v.building}-${v.entrance}-${v.room}`);
+  return { reason: rolled.size > 0 ? 'sellerHolds' : 'notOnRoll', flats };
+}
+
+/** The ballot that counts now for each voter who has one: its channel and time (the staff form shows who already voted online). */
+export async function lastCasts(db: DB, ballotId: number) {
+  const rows = await db.selectFrom('ballot_casts').innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_casts.voter_id')
+    .where('ballot_casts.ballot_id', '=', ballotId)
+    .distinctOn('ballot_casts.voter_id')
+    .select(['ballot_casts.voter_id', 'ballot_voters.code', 'ballot_casts.channel', 'ballot_casts.cast_right', 'ballot_casts.cast_at'])
+    .orderBy('ballot_casts.voter_id').orderBy('ballot_casts.id', 'desc').execute();
+  return new Map(rows.map((r) => [r.code, { channel: r.channel, right: r.cast_right, at: r.cast_at }]));
 }
 
 export const flatLabel = (u: { building: string; entrance: string; room: string }) => `${u.building}-${u.entrance}-${u.room}`;
