@@ -139,7 +139,7 @@ describe.each(BACKENDS)('the life of a ballot on %s', (kind) => {
   it('cancels a noticed ballot with a public reason and a cancellation notice, never an open one', async () => {
     const mistaken = await create('建错的表决');
     await ballots.publishNotice(open.db, staffId, mistaken, T0);
-    expect(await ballots.cancelBallot(open.db, staffId, mistaken, '  ')).toMatchObject({ ok: false, error: 'err.reasonRequired' });
+    expect(await ballots.cancelBallot(open.db, staffId, mistaken, '  ')).toMatchObject({ ok: false, error: 'err.cancelReason' });
     const res = await ballots.cancelBallot(open.db, staffId, mistaken, '表决事项填错，重新发起');
     expect(res).toMatchObject({ ok: true });
     expect(await statusOf(mistaken)).toBe('cancelled');
