@@ -90,7 +90,7 @@ export const ballotIdInput = z.object({ ballotId: id });
 export const openInput = z.object({ ballotId: id, confirmUnowned: z.string().max(10).nullish() });
 
 /** Cancelling a ballot before it opens: the reason is public. */
-export const cancelInput = z.object({ ballotId: id, reason: text(2000) });
+export const cancelInput = z.object({ ballotId: id, reason: z.string({ message: 'err.cancelReason' }).trim().min(1, 'err.cancelReason').max(2000, 'err.tooLong') });
 
 /** Closing before the announced end cannot be undone, so the form asks to tick a box. */
 export const closeInput = z.object({ ballotId: id, confirm: z.string().max(10).nullish() });
