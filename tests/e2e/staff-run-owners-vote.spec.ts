@@ -231,6 +231,9 @@ test('staff run an owners’ vote: notice, opening after 15 days, online, change
   await expect(slip).toHaveCount(1);
   const slipReceipt = (await slip.locator('.receipt code').innerText()).trim();
   expect(slipReceipt).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{2}$/);
+  // matters numbered as on the notice, and by when and to whom the slip goes back
+  await expect(slip.locator('tbody tr').first()).toContainText('1. 加装电梯及外立面改造方案');
+  await expect(slip.locator('.return-by')).toContainText(`请于 ${cstDay(10).replaceAll('-', '/')} 17:00（北京时间）前签字后交回`);
 
   // Staff enter the signed paper ballot of 2-1-202, with the slip's scan.
   await page.goto(`/admin/ballots/${id}`);
