@@ -8,7 +8,8 @@ import { parseIdKey } from '../../src/features/register/id-hash.ts';
 import { addOwnerOnBasis } from '../../src/features/register/owner-service.ts';
 import * as ballots from '../../src/features/ballots/service.ts';
 import { castOnline } from '../../src/features/ballots/fast-cast.ts';
-import { publicBallots } from '../../src/features/ballots/web-queries.ts';
+import { ballotDetail, publicBallots } from '../../src/features/ballots/web-queries.ts';
+import { postMeetingNotice } from '../../src/features/ballots/meeting-notice.ts';
 import { verifyAudit } from '../../src/features/audit/service.ts';
 
 // The life of a ballot as the database enforces it, whatever code path writes (migration
@@ -176,5 +177,37 @@ describe.each(BACKENDS)('the life of a ballot on %s', (kind) => {
     expect(first).toBe('waiting');
     expect(await cast).toMatchObject({ ok: false, error: 'err.ballotNotOpen' });
     expect(await open.db.selectFrom('ballot_casts').select('id').where('ballot_id', '=', id).execute()).toEqual([]);
+  });
+
+  it('keeps both dates of a meeting notice, posted on the board and published here, with the photo of the posted sheet', async () => {
+    const id = await create('补登的会议通知');
+    const b = (await ballotDetail(open.db, id))!;
+    const postedAt = new Date('2026-04-01T00:00:00+08:00');
+    const now = new Date('2026-04-03T10:00:00+08:00');
+    expect(await postMeetingNotice(open.db, staffId, b, postedAt, 'https://gz.test', now, 'photo-key')).toMatchObject({ ok: true });
+    const row = await open.db.selectFrom('ballots').select(['notice_published_at', 'notice_online_at', 'notice_photo_key']).where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ notice_published_at: postedAt, notice_online_at: now, notice_photo_key: 'photo-key' });
+    const entry = await open.db.selectFrom('audit_log').select('detail').where('action', '=', 'ballot.notice').where('target', '=', `ballot:${id}`).executeTakeFirstOrThrow();
+    expect(entry.detail).toMatchObject({ postedOn: '2026-04-01', publishedOn: '2026-04-03', photo: true });
+    const notice = await open.db.selectFrom('notices').select('body').where('id', '=', (entry.detail as { noticeId: number }).noticeId).executeTakeFirstOrThrow();
+    expect(notice.body).toContain('本通知于 2026-04-01 在小区公告栏张贴，2026-04-03 在本网站发布');
+  });
+
+  it('opens only with an explicit confirmation while a flat of the electorate has no owner, and records which', async () => {
+    const id = await create('无业主房屋');
+    await ballots.publishNotice(open.db, staffId, id, T0);
+    // a flat of nobody in this suite loses its owners on the register
+    const mine = new Set(owners.map((o) => o.unitId));
+    const flat = await open.db.selectFrom('units').innerJoin('entrances', 'entrances.id', 'units.entrance_id').innerJoin('buildings', 'buildings.id', 'entrances.building_id')
+      .where('units.developer_held', '=', false).where('buildings.estate_id', '=', estateId)
+      .select(['units.id', 'buildings.label as building', 'entrances.label as entrance', 'units.room']).orderBy('units.id', 'desc').execute();
+    const lost = flat.find((f) => !mine.has(f.id))!;
+    await open.db.deleteFrom('unit_owners').where('unit_id', '=', lost.id).execute();
+    const at = new Date(T0.getTime() + 16 * DAY);
+    expect(await ballots.openBallot(open.db, staffId, id, at)).toEqual({ ok: false, error: 'err.confirmUnowned', field: 'confirmUnowned', unowned: 1 });
+    expect(await statusOf(id)).toBe('noticed');
+    expect(await ballots.openBallot(open.db, staffId, id, at, { confirmUnowned: true })).toMatchObject({ ok: true });
+    const entry = await open.db.selectFrom('audit_log').select('detail').where('action', '=', 'ballot.open').where('target', '=', `ballot:${id}`).executeTakeFirstOrThrow();
+    expect(entry.detail).toMatchObject({ unownedFlats: 1, unowned: [`${lost.building}-${lost.entrance}-${lost.room}`] });
   });
 });
