@@ -14,6 +14,7 @@ import * as m0012 from './0012_estate_floor_area_unit.ts';
 import * as m0013 from './0013_signup_requests_sign_in_throttle.ts';
 import * as m0014 from './0014_verification_by_phone.ts';
 import * as m0015 from './0015_privacy.ts';
+import * as m0017 from './0017_ballot_lifecycle.ts';
 import * as m0021 from './0021_volunteering.ts';
 
 // Listed by hand: a bundled server has no migrations folder to read.
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '0013_signup_requests_sign_in_throttle': m0013,
   '0014_verification_by_phone': m0014,
   '0015_privacy': m0015,
+  '0017_ballot_lifecycle': m0017,
   '0021_volunteering': m0021,
 };
 

@@ -8,7 +8,7 @@ import { estateResource } from '../features/geography/scope.ts';
 import { projectResource } from '../features/projects/admin-queries.ts';
 import type { SessionUser } from '../features/accounts/session.ts';
 import { hit, LIMITS, within } from '../features/accounts/rate-limit.ts';
-import { closeBallot, createBallot, openBallot, recordCast } from '../features/ballots/service.ts';
+import { cancelBallot, closeBallot, countedOnlineCast, createBallot, databaseNow, openBallot, recordCast } from '../features/ballots/service.ts';
 import { ballotResults, publishBulletin } from '../features/ballots/results-service.ts';
 import { castOnline } from '../features/ballots/fast-cast.ts';
 import { ballotDetail, ballotResource } from '../features/ballots/web-queries.ts';
@@ -16,7 +16,7 @@ import { postMeetingNotice, postResultNotice } from '../features/ballots/meeting
 import { objectionCount } from '../features/ballots/objections-service.ts';
 import { addDays, cstDate, cstMidnight, legalEarliestOpening } from '../features/ballots/notice-period.ts';
 import {
-  MATTER_CODES, proxyInput, revokeProxyInput, ballotIdInput, bulletinInput, closeInput, castInput, choicesOf, createBallotInput, electorateTokens, noticeInput, paperInput, resolveElectorate,
+  MATTER_CODES, proxyInput, revokeProxyInput, bulletinInput, cancelInput, closeInput, castInput, choicesOf, createBallotInput, electorateTokens, noticeInput, openInput, paperInput, resolveElectorate,
 } from '../features/ballots/web-schemas.ts';
 import { privateStore } from './verification.ts';
 import { recordProxy, revokeProxy } from '../features/ballots/proxies-service.ts';
@@ -25,7 +25,8 @@ import { recordProxy, revokeProxy } from '../features/ballots/proxies-service.ts
 // close, enter paper/proxy/developer ballots, publish bulletins): each action finds the
 // ballot, authorises the caller for it with can(), then calls the ballot services, which
 // write in one transaction with their audit entry. Owners cast online; who may cast for
-// which voter is settled by the frozen roll.
+// which voter is settled by the frozen roll. Every open/close decision and every cast time
+// is taken from the database's clock, never this server's.
 
 const forbidden = { ok: false as const, error: 'err.forbidden' };
 const SCAN_MAX = 5 * 1024 * 1024;
@@ -57,7 +58,7 @@ export const ballotActions = {
         const project = await projectResource(database, input.projectId);
         if (!project || project.subdistrictId !== subdistrictId) return { ok: false as const, error: 'err.projectElsewhere', field: 'projectId' };
       }
-      if (input.closesAt <= new Date()) return { ok: false as const, error: 'err.ballotPast', field: 'closesAt' };
+      if (input.closesAt <= (await databaseNow(database))) return { ok: false as const, error: 'err.ballotPast', field: 'closesAt' };
       // the electorate: each ticked estate whole, or the buildings/entrances typed for it
       const scopes: { estateId: number; building: string | null; entrance: string | null }[] = [];
       for (const estateId of estateIds) {
@@ -81,14 +82,18 @@ export const ballotActions = {
     },
   }),
 
-  /** Posts the meeting notice: the date it went up on the estate's board (today or earlier, never later). */
+  /**
+   * Posts the meeting notice: the date it went up on the estate's board (today or earlier,
+   * never later). A posting dated earlier than today needs a photo or scan of the posted
+   * notice: the 15 days cannot be backdated on a word. Both dates are kept and shown.
+   */
   publishNotice: defineAction({
     accept: 'form',
     input: noticeInput,
     handler: async (input, ctx) => {
       const a = await authorised(ctx.locals.user, 'ballot.manage', input.ballotId);
       if (!a) return forbidden;
-      const now = new Date();
+      const now = await databaseNow(a.database);
       const today = cstDate(now);
       if (input.postedOn > today || input.postedOn < addDays(today, -MAX_BACKDATE_DAYS)) return { ok: false as const, error: 'err.noticeDate', field: 'postedOn' };
       const b = await ballotDetail(a.database, a.ballot.ballotId);
@@ -96,26 +101,40 @@ export const ballotActions = {
       const postedAt = input.postedOn === today ? now : cstMidnight(input.postedOn);
       // the announced voting period must start no sooner than the notice period allows
       if (legalEarliestOpening(postedAt, b.notice_days) > b.opens_at) return { ok: false as const, error: 'err.noticeTooLate', field: 'postedOn' };
-      const res = await postMeetingNotice(a.database, a.user.id, b, postedAt, config().publicBaseUrl, now);
+      const photo = input.photo && input.photo.size > 0 ? input.photo : null;
+      if (input.postedOn < today && !photo) return { ok: false as const, error: 'err.noticePhotoRequired', field: 'photo' };
+      let photoKey: string | null = null;
+      if (photo) {
+        const checked = await checkUpload(photo, PROOF_TYPES, SCAN_MAX);
+        if (!checked.ok) return { ok: false as const, error: checked.error, field: 'photo' };
+        photoKey = (await privateStore().put(checked.bytes)).key;
+      }
+      const res = await postMeetingNotice(a.database, a.user.id, b, postedAt, config().publicBaseUrl, now, photoKey);
       if (res.ok) pageCache.invalidate();
       return res;
     },
   }),
 
-  /** Opens the vote and freezes the roll: not before the notice period is over, nor before the announced start. */
+  /**
+   * Opens the vote and freezes the roll: not before the notice period is over, nor before the
+   * announced start; while flats of the electorate have no owner on the register, only with
+   * the box ticked (they are listed in the audit entry).
+   */
   open: defineAction({
     accept: 'form',
-    input: ballotIdInput,
+    input: openInput,
     handler: async (input, ctx) => {
       const a = await authorised(ctx.locals.user, 'ballot.manage', input.ballotId);
       if (!a) return forbidden;
       const b = await a.database.selectFrom('ballots').select(['status', 'notice_published_at', 'notice_days', 'opens_at']).where('id', '=', a.ballot.ballotId).executeTakeFirstOrThrow();
       if (b.status !== 'noticed' || !b.notice_published_at) return { ok: false as const, error: 'err.ballotState' };
-      const now = new Date();
+      const now = await databaseNow(a.database);
       const earliest = legalEarliestOpening(b.notice_published_at, b.notice_days);
       if (now < earliest) return { ok: false as const, error: 'err.noticeTooRecent', earliest: earliest.toISOString() };
       if (now < b.opens_at) return { ok: false as const, error: 'err.beforeOpening', earliest: b.opens_at.toISOString() };
-      return openBallot(a.database, a.user.id, a.ballot.ballotId, now);
+      const res = await openBallot(a.database, a.user.id, a.ballot.ballotId, now, { confirmUnowned: input.confirmUnowned === 'yes' });
+      if (res.ok) pageCache.invalidate();
+      return res;
     },
   }),
 
@@ -127,9 +146,24 @@ export const ballotActions = {
       const a = await authorised(ctx.locals.user, 'ballot.manage', input.ballotId);
       if (!a) return forbidden;
       const b = await a.database.selectFrom('ballots').select(['closes_at']).where('id', '=', a.ballot.ballotId).executeTakeFirstOrThrow();
-      const now = new Date();
-      if (now < b.closes_at && input.confirm !== 'early') return { ok: false as const, error: 'err.confirmClose', field: 'confirm' };
-      return closeBallot(a.database, a.user.id, a.ballot.ballotId, now);
+      if ((await databaseNow(a.database)) < b.closes_at && input.confirm !== 'early') return { ok: false as const, error: 'err.confirmClose', field: 'confirm' };
+      // the closing moment is the database's, taken once the casts in flight are done
+      const res = await closeBallot(a.database, a.user.id, a.ballot.ballotId);
+      if (res.ok) pageCache.invalidate();
+      return res;
+    },
+  }),
+
+  /** Cancels a vote created or noticed by mistake, before it opens; the reason is public. */
+  cancel: defineAction({
+    accept: 'form',
+    input: cancelInput,
+    handler: async (input, ctx) => {
+      const a = await authorised(ctx.locals.user, 'ballot.manage', input.ballotId);
+      if (!a) return forbidden;
+      const res = await cancelBallot(a.database, a.user.id, a.ballot.ballotId, input.reason);
+      if (res.ok) pageCache.invalidate();
+      return res;
     },
   }),
 
@@ -151,11 +185,19 @@ export const ballotActions = {
       }
       const choices = choicesOf(input, codes);
       if (Object.keys(choices).length === 0) return { ok: false as const, error: 'err.noChoice', field: codes[0] ?? 'm1' };
+      // an empty file field is no scan at all
+      if (input.scan.size === 0) return { ok: false as const, error: 'err.scanRequired', field: 'scan' };
+      // over a ballot the household cast online: a deliberate act, confirmed with a reason
+      const online = await countedOnlineCast(a.database, a.ballot.ballotId, voter.id);
+      const votedOnline = online ? { at: online.at.toISOString(), right: online.right } : undefined;
+      if (online && input.confirmOverride !== 'yes') return { ok: false as const, error: 'err.votedOnline', field: 'confirmOverride', votedOnline };
+      if (online && !input.overrideReason) return { ok: false as const, error: 'err.overrideReason', field: 'overrideReason', votedOnline };
       const checked = await checkUpload(input.scan, PROOF_TYPES, SCAN_MAX);
       if (!checked.ok) return { ok: false as const, error: checked.error, field: 'scan' };
       const stored = await privateStore().put(checked.bytes);
       const res = await recordCast(a.database, {
         ballotId: a.ballot.ballotId, voterId: voter.id, castBy: a.user.id, channel: input.channel, choices, mandate: input.mandate, scanStorageKey: stored.key,
+        overrideReason: online ? input.overrideReason : null,
       });
       return res.ok ? { ok: true as const, receipt: res.receipt, voter: input.voter } : res;
     },

@@ -1,7 +1,7 @@
 import { expectAxeClean } from './support/axe.ts';
 import { test, expect } from './support/fixtures.ts';
 import { HEBIN_STAFF, signIn } from './support/accounts.ts';
-import { BallotPage, PNG, addOwner, createBallot, cstDay, resident, residentId } from './pages/ballot-page.ts';
+import { BallotPage, PNG, addOwner, createBallot, cstDay, openVote, postNotice, resident, residentId } from './pages/ballot-page.ts';
 
 // An owner authorises someone in writing (授权委托书): staff check the signed mandate,
 // record it with its scan, and the named account casts that household's ballot online;
@@ -29,10 +29,8 @@ test('an owner’s written mandate lets a proxy vote online until staff revoke i
     title: `2号楼代理投票 ${stamp}`, opensAt: `${cstDay()}T00:00`, closesAt: `${cstDay(10)}T17:00`,
     matters: [['加装电梯方案', '7'], ['选聘物业服务企业', '4']],
   });
-  await page.getByLabel('张贴日期').fill(cstDay(-20));
-  await page.getByRole('button', { name: '发布会议通知' }).click();
-  await page.getByRole('button', { name: '开始表决' }).click();
-  await expect(page.getByRole('status')).toContainText('表决已开始');
+  await postNotice(page, 20);
+  await openVote(page);
 
   // Without a mandate the proxy has no ballot.
   await proxy.goto(`/ballots/${id}`);

@@ -18,6 +18,8 @@ test('staff import the sample register: every trap reported with its line, nothi
   const lines = (await page.locator('#faults tbody tr').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-line')))));
   expect([...new Set(lines)].sort((a, b) => a - b)).toEqual(TRAPS);
   await expect(page.locator('#faults tr[data-line="78"]')).toContainText('第 ');
+  // the flat count is compared with the households the estate declares, before confirming
+  await expect(page.locator('#import-households')).toContainText('文件中有 72 套房屋');
   await page.getByRole('button', { name: '确认导入 72 户' }).click();
   await expect(page.getByRole('status')).toHaveText('已导入名册。');
   await expect(page.getByRole('button', { name: /确认导入/ })).toHaveCount(0);

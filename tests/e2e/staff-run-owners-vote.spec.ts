@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { expectAxeClean } from './support/axe.ts';
 import { test, expect, setPrefs } from './support/fixtures.ts';
 import { HEBIN_STAFF, signIn } from './support/accounts.ts';
-import { BallotPage, PNG, addOwner, createBallot, cstDay, importOneFlat, resident, residentId } from './pages/ballot-page.ts';
+import { BallotPage, PNG, addOwner, createBallot, cstDay, importOneFlat, openVote, postNotice, resident, residentId } from './pages/ballot-page.ts';
 
 // Issue 4, part 7: staff run an owners' vote from the meeting notice to the published
 // bulletin, owners vote (one changes their ballot, one uses only the keyboard), staff
@@ -56,12 +56,21 @@ test('staff run an owners’ vote: notice, opening after 15 days, online, change
   await importOneFlat(page, otherEstateId, { building: '5', entrance: '1', room: '101' }, '外小区业主', otherId, `137${stamp}8`);
   const elsewhere = await resident(browser, `137${stamp}8`, '外小区业主', { estateId: otherEstateId, building: '5', entrance: '1', room: '101', idNumber: otherId });
 
+  // Asking for more matter rows keeps what was typed.
+  await page.goto('/admin/ballots/new');
+  await page.getByLabel('表决名称').fill(`多事项表决 ${stamp}`);
+  await page.getByLabel('事项 1：标题').fill('加装电梯');
+  await page.getByRole('button', { name: '需要更多事项行' }).click();
+  await expect(page.getByLabel('表决名称')).toHaveValue(`多事项表决 ${stamp}`);
+  await expect(page.getByLabel('事项 1：标题')).toHaveValue('加装电梯');
+  await expect(page.locator('.matter-row')).toHaveCount(6);
+
   // A vote whose notice goes up today cannot open before 15 full days have passed.
   const early = await createBallot(page, estateId, { title: `提前开始的表决 ${stamp}`, matters: [['加装电梯', '7']] });
   await expectAxeClean(page, 'the staff ballot page (draft)');
   await expect(page.getByLabel('张贴日期')).toHaveValue(cstDay());
   await page.getByRole('button', { name: '发布会议通知' }).click();
-  await expect(page.getByRole('status')).toHaveText('会议通知已发布，名册已公开供核对。');
+  await expect(page.getByRole('status')).toHaveText('会议通知已发布；名册已公开：公众可见合计，本表决范围内的已认证业主可逐户核对。');
   await page.getByRole('button', { name: '开始表决' }).click();
   await expect(page.getByRole('alert')).toHaveText('会议通知公告未满规定天数（不少于 15 日），暂不能开始表决');
   await expect(page.locator('#earliest-refused')).toContainText(cstDay(16).replaceAll('-', '/'));
@@ -71,6 +80,22 @@ test('staff run an owners’ vote: notice, opening after 15 days, online, change
   await expect(page.getByRole('heading', { level: 1 })).toContainText(`提前开始的表决 ${stamp}`);
   await expect(page.locator('.notice-body')).toContainText(`/ballots/${early}/roll`);
   await expect(page.locator('.qr img')).toBeVisible();
+  // it was created by mistake: staff cancel it before it opens, and the reason is public
+  await page.goto(`/admin/ballots/${early}`);
+  await page.getByRole('button', { name: '取消这次表决' }).click();
+  await expect(page.locator('#f-cancelReason-err')).toHaveText('请填写取消原因，原因会公开');
+  await page.getByLabel('取消原因（公开）').fill('表决事项填写有误，将重新发起');
+  await page.getByRole('button', { name: '取消这次表决' }).click();
+  await expect(page.getByRole('status')).toHaveText('表决已取消，取消原因已公开。');
+  await expect(page.locator('#ballot-status')).toHaveAttribute('data-status', 'cancelled');
+  const cancelled = await (await browser.newContext()).newPage();
+  await cancelled.setViewportSize({ width: 390, height: 844 });
+  await cancelled.goto(`/ballots/${early}`);
+  await expect(cancelled.locator('#ballot-cancelled')).toContainText('表决事项填写有误，将重新发起');
+  await expect(cancelled.locator('#ballot-notices')).toContainText('取消通知');
+  await cancelled.goto('/ballots');
+  await expect(cancelled.locator(`#ballot-list-cancelled li[data-ballot="${early}"]`)).toContainText('已取消：表决事项填写有误，将重新发起');
+  await expectAxeClean(cancelled, 'the public list with a cancelled vote');
 
   // The vote itself: the notice went up on the estate's board 20 days ago.
   const id = await createBallot(page, estateId, {
@@ -79,9 +104,27 @@ test('staff run an owners’ vote: notice, opening after 15 days, online, change
     closesAt: `${cstDay(10)}T17:00`,
     matters: [['加装电梯及外立面改造方案', '7'], ['选聘物业服务企业', '4'], ['使用专项维修资金', '5']],
   });
+  // a draft is not public, but the staff who manage it see its public page as a preview
+  await page.getByRole('link', { name: '查看公开页面' }).click();
+  await expect(page.locator('#staff-preview')).toBeVisible();
+  const outsider = await (await browser.newContext()).newPage();
+  expect((await outsider.goto(`/ballots/${id}`))!.status()).toBe(404);
+  await page.goto(`/admin/ballots/${id}`);
+  // posted 20 days ago: not on a word, only with a photo of the posted notice
   await page.getByLabel('张贴日期').fill(cstDay(-20));
   await page.getByRole('button', { name: '发布会议通知' }).click();
-  await expect(page.getByRole('status')).toHaveText('会议通知已发布，名册已公开供核对。');
+  await expect(page.locator('#f-photo-err')).toHaveText('张贴日期早于今天的，请上传公告栏张贴通知的照片或扫描件');
+  await expect(page.locator('#ballot-status')).toHaveAttribute('data-status', 'draft');
+  await postNotice(page, 20);
+  const noticeBody = page.locator('#ballot-notices a').first();
+  expect(await page.locator('#notice-photo-link').count()).toBe(1);
+  expect((await page.request.get((await page.locator('#notice-photo-link').getAttribute('href'))!)).headers()['content-type']).toBe('image/png');
+  await noticeBody.click();
+  await expect(page.locator('.notice-body')).toContainText(`本通知于 ${cstDay(-20)} 在小区公告栏张贴，${cstDay()} 在本网站发布`);
+  await outsider.goto(`/ballots/${id}`);
+  await expect(outsider.locator('#notice-posted')).toContainText(cstDay(-20).replaceAll('-', '/'));
+  await expect(outsider.locator('#notice-online')).toContainText(cstDay().replaceAll('-', '/'));
+  await page.goto(`/admin/ballots/${id}`);
   // the public sees the roll's totals; staff and verified owners of the electorate its flats
   const rollPage = await (await browser.newContext()).newPage();
   await rollPage.goto(`/ballots/${id}/roll`);
@@ -98,8 +141,7 @@ test('staff run an owners’ vote: notice, opening after 15 days, online, change
   await unverified.goto(`/ballots/${id}/roll`);
   await expect(unverified.locator('#roll-restricted')).toBeVisible();
   await expect(unverified.locator('#roll')).toHaveCount(0);
-  await page.getByRole('button', { name: '开始表决' }).click();
-  await expect(page.getByRole('status')).toContainText('表决已开始，名册已冻结');
+  await openVote(page);
   await expectAxeClean(page, 'the staff ballot page (open)');
 
   // Staff of another subdistrict neither see nor manage it.
@@ -143,6 +185,12 @@ test('staff run an owners’ vote: notice, opening after 15 days, online, change
   await expect(coOwnerA.locator('.my-voter')).toContainText('选聘物业服务企业: 反对');
   await expect(coOwnerA.locator('.my-voter')).toContainText(receiptA);
   await expect(coOwnerA.locator('fieldset.choice[data-matter="m2"] input[value="oppose"]')).toBeChecked();
+  // on a phone in elder mode, confirming lands on the confirmation and the receipt
+  await ownerA.setViewportSize({ width: 390, height: 844 });
+  await setPrefs(ownerA, { elder: true });
+  expect(await a.vote(['agree', 'oppose', 'abstain'])).toBe(receiptA);
+  await expect(ownerA.locator('#cast-done')).toBeInViewport();
+  await setPrefs(ownerA, { elder: false });
 
   // A keyboard-only owner: Tab to each group, Space to choose (an arrow key moves within it), Enter to submit.
   const c = new BallotPage(ownerC, id);
@@ -199,6 +247,9 @@ test('staff run an owners’ vote: notice, opening after 15 days, online, change
   await expect(slip).toHaveCount(1);
   const slipReceipt = (await slip.locator('.receipt code').innerText()).trim();
   expect(slipReceipt).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{2}$/);
+  // matters numbered as on the notice, and by when and to whom the slip goes back
+  await expect(slip.locator('tbody tr').first()).toContainText('1. 加装电梯及外立面改造方案');
+  await expect(slip.locator('.return-by')).toContainText(`请于 ${cstDay(10).replaceAll('-', '/')} 17:00（北京时间）前签字后交回`);
 
   // Staff enter the signed paper ballot of 2-1-202, with the slip's scan.
   await page.goto(`/admin/ballots/${id}`);
@@ -219,6 +270,30 @@ test('staff run an owners’ vote: notice, opening after 15 days, online, change
   const scan = await page.request.get((await entry.getByRole('link').getAttribute('href'))!);
   expect(scan.headers()['content-type']).toBe('image/png');
   expect((await unverified.request.get((await entry.getByRole('link').getAttribute('href'))!)).status()).toBe(403);
+
+  // A paper ballot over one cast online is a deliberate act: staff see when it was cast, confirm and say why.
+  const overC = page.locator('#paper-form #f-voter option', { hasText: '2-1-201' });
+  await expect(overC).toContainText('已网上投票');
+  await paper.getByLabel('投票人编号').selectOption((await overC.getAttribute('value'))!);
+  await paper.getByLabel('纸质表决票').check();
+  await paper.getByLabel('表决票或委托说明').fill('纸质表决票第 8 号，业主本人签字');
+  await paper.getByLabel('扫描件').setInputFiles({ name: 'slip8.png', mimeType: 'image/png', buffer: PNG });
+  for (const m of ['m1', 'm2', 'm3']) await paper.locator(`fieldset.choice[data-matter="${m}"]`).getByLabel('同意', { exact: true }).check();
+  await paper.getByRole('button', { name: '录入表决票' }).click();
+  await expect(page.locator('#voted-online')).toContainText('在网上投票（业主本人）');
+  await expect(page.locator('#f-override-err')).toHaveText('该户已在网上投票：以纸质票代替，须勾选确认并填写原因');
+  await paper.getByLabel(/我确认以这张纸质票代替网上投票/).check();
+  await paper.locator('#f-overrideReason').fill('业主到社区交回纸质票，说明以纸质票为准');
+  await paper.getByLabel('扫描件').setInputFiles({ name: 'slip8.png', mimeType: 'image/png', buffer: PNG });
+  for (const m of ['m1', 'm2', 'm3']) await paper.locator(`fieldset.choice[data-matter="${m}"]`).getByLabel('同意', { exact: true }).check();
+  await paper.getByRole('button', { name: '录入表决票' }).click();
+  await expect(page.getByRole('status')).toContainText('的表决票，回执码');
+  // an empty scan field asks for the scan
+  await paper.getByLabel('表决票或委托说明').fill('没有扫描件');
+  await paper.locator('fieldset.choice[data-matter="m1"]').getByLabel('同意', { exact: true }).check();
+  await paper.getByRole('button', { name: '录入表决票' }).click();
+  await expect(page.locator('#f-scan-err')).toHaveText('请上传签字表决票或授权委托书的扫描件');
+  await page.goto(`/admin/ballots/${id}`);
 
   // Close; the preliminary result notice and bulletin are published.
   await page.getByRole('button', { name: '结束表决' }).click();
@@ -308,7 +383,7 @@ test('staff run an owners’ vote: notice, opening after 15 days, online, change
 
   await visitor.goto('/ballots');
   await expect(visitor.locator(`#ballot-list-closed li[data-ballot="${id}"]`)).toBeVisible();
-  await expect(visitor.locator(`#ballot-list-noticed li[data-ballot="${early}"]`)).toBeVisible();
+  await expect(visitor.locator(`#ballot-list-cancelled li[data-ballot="${early}"]`)).toBeVisible();
   await expectAxeClean(visitor, 'the list of votes');
 
   // in English and in elder mode too; a matter that did not pass is never "rejected"

@@ -12,7 +12,7 @@ import { votersFor } from '../../src/features/ballots/service.ts';
 import { sessionIdOf } from '../../src/features/accounts/session.ts';
 import { decideVerification } from '../../src/features/register/verification-service.ts';
 import { claimsForOffice } from '../../src/features/register/verification-queries.ts';
-import { ownerStanding } from '../../src/features/register/owner-standing.ts';
+import { whyNotVoter } from '../../src/features/ballots/web-queries.ts';
 
 // Automatic verifications made before migration 0014 rested on a name and an ID number, which
 // are not secret. The migration holds them for staff review (status 'review'), and every path
@@ -59,7 +59,8 @@ describe.each(BACKENDS)('automatic verifications under review on %s', (kind) => 
     expect(await castOnline(open.db, { sessionId: sessionIdOf(tokens[0]!), ballotId, choices })).toMatchObject({ ok: false, error: 'err.notAVoter' });
     expect(await votersFor(open.db, ballotId, users[0]!)).toEqual([]);
     expect(await castOnline(open.db, { sessionId: sessionIdOf(tokens[1]!), ballotId, choices })).toMatchObject({ ok: true });
-    expect(await ownerStanding(open.db, users[0]!)).toEqual({ verified: 0, review: 1, pending: 0 });
+    // the ballot page says why: awaiting review, not 'not on the roll'
+    expect(await whyNotVoter(open.db, ballotId, users[0]!)).toEqual({ reason: 'review', flats: [] });
   });
 
   it('lists them for staff, who approve with a ground, after which the owner can cast', async () => {

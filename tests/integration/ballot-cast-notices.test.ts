@@ -104,7 +104,7 @@ describe.each(BACKENDS)('telling co-owners about a cast on %s', (kind) => {
 
     const voter = await open.db.selectFrom('ballot_voters').select('id').where('ballot_id', '=', ballotId).where('code', '=', single.voter).executeTakeFirstOrThrow();
     // a paper ballot entered a minute later: the household was texted less than QUIET_MINUTES ago
-    await ballots.recordCast(open.db, { ballotId, voterId: voter.id, castBy: staffId, channel: 'paper', choices: { m1: 'oppose' }, mandate: '纸质票', scanStorageKey: 'c'.repeat(64) }, later(60_000));
+    await ballots.recordCast(open.db, { ballotId, voterId: voter.id, castBy: staffId, channel: 'paper', choices: { m1: 'oppose' }, mandate: '纸质票', scanStorageKey: 'c'.repeat(64), overrideReason: '业主到办公室改投纸质票' }, later(60_000));
     expect(await sweepCastNotices(open.db, via, later(SETTLE_MS + 61_000))).toEqual({ casts: 1, texts: 0 });
     await ballots.recordCast(open.db, { ballotId, voterId: voter.id, castBy: staffId, channel: 'paper', choices: { m1: 'agree' }, mandate: '纸质票', scanStorageKey: 'c'.repeat(64) }, later(QUIET_MINUTES * 60_000 + 60_000));
     expect(await sweepCastNotices(open.db, via, later(QUIET_MINUTES * 60_000 + SETTLE_MS + 61_000))).toEqual({ casts: 1, texts: 1 });

@@ -75,7 +75,7 @@ describe.each(BACKENDS)('objections and co-signatures of a ballot’s result on 
       .toEqual({ ok: false, error: 'err.notYourFlat', field: 'unitId' });
     expect(await lodgeObjection(open.db, { ballotId: committeeBallot, userId: owners[0]!.userId, version: 9, unitId: owners[0]!.unitId, body: '异议' }, now))
       .toEqual({ ok: false, error: 'err.noSuchVersion', field: 'version' });
-    expect(await lodgeObjection(open.db, { ballotId: committeeBallot, userId: owners[1]!.userId, version: 1, unitId: owners[1]!.unitId, body: '晚了' }, new Date(now.getTime() + 8 * DAY)))
+    expect(await lodgeObjection(open.db, { ballotId: committeeBallot, userId: owners[1]!.userId, version: 1, unitId: owners[1]!.unitId, body: '晚了' }, new Date(now.getTime() + 12 * DAY)))
       .toEqual({ ok: false, error: 'err.objectionPeriodOver' });
     expect(await lodgeObjection(open.db, { ballotId: committeeBallot, userId: owners[1]!.userId, version: 1, unitId: owners[1]!.unitId, body: '早了' }, new Date(now.getTime() - DAY)))
       .toEqual({ ok: false, error: 'err.noObjectionPeriod' });
@@ -137,7 +137,8 @@ describe.each(BACKENDS)('objections and co-signatures of a ballot’s result on 
   });
 
   it('states in the final result notice how many objections the period brought', async () => {
-    const after = new Date(Date.now() + 8 * DAY);
+    // 7 days, to 24:00 of the last, moved past a weekend: over 12 days later whatever the weekday
+    const after = new Date(Date.now() + 12 * DAY);
     const final = await publishBulletin(open.db, staffId, committeeBallot, 'final', after);
     if (!final.ok) throw new Error(final.error);
     const [b, results] = await Promise.all([ballotDetail(open.db, committeeBallot), ballotResults(open.db, committeeBallot, after)]);
@@ -151,6 +152,14 @@ describe.each(BACKENDS)('objections and co-signatures of a ballot’s result on 
     // an objection to the final announcement is refused, online or on paper
     expect(await lodgeObjection(open.db, { ballotId: committeeBallot, userId: owners[0]!.userId, version: final.version, unitId: null, body: '对最终公告' }))
       .toEqual({ ok: false, error: 'err.objectFinal', field: 'version' });
+    // and once the final announcement exists, no objection to the preliminary result is recorded, even a letter received in the period
+    const flat = await open.db.selectFrom('units').innerJoin('entrances', 'entrances.id', 'units.entrance_id').innerJoin('buildings', 'buildings.id', 'entrances.building_id')
+      .where('units.id', '=', owners[1]!.unitId).select(['buildings.label as building', 'entrances.label as entrance', 'units.room']).executeTakeFirstOrThrow();
+    expect(await recordWrittenObjection(open.db, staffId, { ballotId: committeeBallot, version: 1, estateId, ...flat, body: '迟到的信', receivedOn: cstDate(new Date()) }, after))
+      .toEqual({ ok: false, error: 'err.finalPublished' });
+    await expect(open.db.insertInto('ballot_objections').values({
+      ballot_id: committeeBallot, version: 1, received_on: cstDate(new Date()), channel: 'written', unit_id: owners[1]!.unitId, ...flat, body: '绕过', recorded_by: staffId,
+    }).execute()).rejects.toThrow(/final announcement/);
   });
 
   it('writes every step into the intact audit chain', async () => {

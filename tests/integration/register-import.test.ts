@@ -66,6 +66,15 @@ describe.each(BACKENDS)('household register import on %s', (kind) => {
     expect(developer.every((u) => !ownersPerFlat.has(u.id))).toBe(true);
   });
 
+  it('says before confirming which flats an import would leave without owners, and compares the flat count with the estate’s households', async () => {
+    // a file that leaves out 1-1-101 and 1-1-102: nothing is written, the preview names them
+    const table = readCsv(fs.readFileSync(FIXTURE)).filter((r) => !(r[0] === '1' && r[1] === '1' && (r[3] === '101' || r[3] === '102')));
+    const p = await preview(table);
+    expect(p.plan.unowned).toEqual({ count: 2, flats: ['1-1-101', '1-1-102'] });
+    expect(p.plan.households).toEqual({ inFile: 70, declared: 72 });
+    expect((await preview(readCsv(fs.readFileSync(FIXTURE)))).plan.unowned).toEqual({ count: 0, flats: [] });
+  });
+
   it('re-imports by updating, never duplicating, and revokes owners no longer listed', async () => {
     const table = readCsv(fs.readFileSync(FIXTURE)).slice(0, 73); // header + the 72 good lines
     const firstFlat = table[1]!;

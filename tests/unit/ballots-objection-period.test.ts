@@ -11,13 +11,28 @@ const W = objectionWindow(PUBLISHED, 7)!;
 const at = (text: string) => new Date(`${text}+08:00`);
 
 describe('the objection period', () => {
-  it('runs from the first preliminary result for the ballot’s number of days', () => {
+  it('runs from the first preliminary result for the ballot’s number of days, to 24:00 of the last (Civil Code Art. 201)', () => {
     expect(objectionWindow(null, 7)).toBeNull();
     expect(W.start).toEqual(PUBLISHED);
-    expect(W.end).toEqual(new Date(PUBLISHED.getTime() + 7 * DAY));
+    // published on Thursday 21 May, which does not count: days 22–28, ending at 24:00 of Thursday 28 May
+    expect(W.end).toEqual(at('2026-05-29T00:00:00'));
     expect(windowDays(W)).toEqual({ first: '2026-05-21', last: '2026-05-28' });
-    // a period ending on the stroke of midnight does not reach into the next day
-    expect(windowDays(objectionWindow(at('2026-05-21T00:00:00'), 1)!)).toEqual({ first: '2026-05-21', last: '2026-05-21' });
+    // published at midnight, one day: the day of publication still does not count
+    expect(windowDays(objectionWindow(at('2026-05-21T00:00:00'), 1)!)).toEqual({ first: '2026-05-21', last: '2026-05-22' });
+  });
+
+  it('ends at 24:00 of the next working day when its last day is a rest day (Civil Code Art. 203)', () => {
+    // published Monday 18 May, 5 days: the last day, Saturday 23 May, moves to Monday 25 May
+    expect(objectionWindow(at('2026-05-18T15:00:00'), 5)!.end).toEqual(at('2026-05-26T00:00:00'));
+    // a public holiday given in the settings moves it on again; a weekend working day (调休) does not
+    const calendar = { holidays: new Set(['2026-05-25']), makeUpWorkdays: new Set(['2026-05-16']) };
+    expect(objectionWindow(at('2026-05-18T15:00:00'), 5, calendar)!.end).toEqual(at('2026-05-27T00:00:00'));
+    expect(objectionWindow(at('2026-05-11T15:00:00'), 5, calendar)!.end).toEqual(at('2026-05-17T00:00:00'));
+  });
+
+  it('refuses any objection once a final announcement exists', () => {
+    expect(mayObjectTo('preliminary', false)).toEqual({ ok: true });
+    expect(mayObjectTo('preliminary', true)).toEqual({ ok: false, error: 'err.finalPublished' });
   });
 
   it('accepts an online objection only while it runs', () => {
@@ -33,7 +48,7 @@ describe('the objection period', () => {
       const now = new Date(PUBLISHED.getTime() + offset);
       const state = periodState(W, now);
       expect(mayLodgeOnline(W, now).ok).toBe(state === 'open');
-      expect(state).toBe(offset < 0 ? 'none' : offset < 7 * DAY ? 'open' : 'over');
+      expect(state).toBe(offset < 0 ? 'none' : now < at('2026-05-29T00:00:00') ? 'open' : 'over');
     }));
   });
 

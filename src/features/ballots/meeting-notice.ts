@@ -25,7 +25,7 @@ export const convenerZh = (convener: string, subdistrict: string) => (CONVENER_Z
 const when = (d: Date) => toLocalDateTime(d).replace('T', ' ');
 const itemLabel = (item: number) => ART_278_ITEMS.find((i) => i.item === item)?.zh ?? '';
 
-export function meetingNoticeText(b: BallotDetail, postedOn: string, baseUrl: string) {
+export function meetingNoticeText(b: BallotDetail, postedOn: string, baseUrl: string, publishedOn: string = postedOn) {
   const title = `业主大会会议（表决）通知：${b.title}`.slice(0, 200);
   const lines = [
     `${electorateText(b.scopes, 'zh')}的业主：`,
@@ -37,24 +37,29 @@ export function meetingNoticeText(b: BallotDetail, postedOn: string, baseUrl: st
     '表决规则：专有部分面积占比三分之二以上且人数占比三分之二以上的业主参与表决（弃权也计为参与）；重大事项须经参与表决专有部分面积四分之三以上且参与表决人数四分之三以上的业主同意，其他事项须经参与表决专有部分面积过半数且参与表决人数过半数的业主同意。未达到的，为“未形成有效决定”。',
     `投票人名册（房号和面积，不含姓名；本次表决范围内的已认证业主登录后可查阅）请在表决开始前核对：${baseUrl}/ballots/${b.id}/roll`,
     `已认证业主可登录网上表决：${baseUrl}/ballots/${b.id}；也可领取纸质表决票，或书面委托他人（授权委托书）代为表决。表决截止前可以更改，以最后一次为准。`,
-    `本通知于 ${postedOn} 在小区公告栏张贴，表决最早于 ${when(legalEarliestOpening(new Date(`${postedOn}T00:00:00+08:00`), b.notice_days))} 开始。`,
+    `本通知于 ${postedOn} 在小区公告栏张贴，${publishedOn} 在本网站发布；表决最早于 ${when(legalEarliestOpening(new Date(`${postedOn}T00:00:00+08:00`), b.notice_days))} 开始。`,
   ];
   return { title, body: lines.join('\n') };
 }
 
 /**
- * Moves a draft ballot to "noticed" with the posting date of its meeting notice, and
- * publishes the notice, in one transaction with their audit entries.
+ * Moves a draft ballot to "noticed" with the posting date of its meeting notice on the board
+ * and the moment it is published here, and publishes the notice, in one transaction with
+ * their audit entries (both dates, and whether a photo of the posted sheet is kept).
  */
-export async function postMeetingNotice(db: DB, actorUserId: number, b: BallotDetail, postedAt: Date, baseUrl: string, now = new Date()) {
-  const sheet = meetingNoticeText(b, cstDate(postedAt), baseUrl);
+export async function postMeetingNotice(db: DB, actorUserId: number, b: BallotDetail, postedAt: Date, baseUrl: string, now = new Date(), photoKey: string | null = null) {
+  const sheet = meetingNoticeText(b, cstDate(postedAt), baseUrl, cstDate(now));
   return db.transaction().execute(async (trx) => {
-    const res = await trx.updateTable('ballots').set({ status: 'noticed', notice_published_at: postedAt }).where('id', '=', b.id).where('status', '=', 'draft').executeTakeFirst();
+    const res = await trx.updateTable('ballots').set({ status: 'noticed', notice_published_at: postedAt, notice_online_at: now, notice_photo_key: photoKey })
+      .where('id', '=', b.id).where('status', '=', 'draft').executeTakeFirst();
     if (Number(res.numUpdatedRows) !== 1) return { ok: false as const, error: 'err.ballotState' };
     const notice = await trx.insertInto('notices')
       .values({ subdistrict_id: b.subdistrict_id, project_id: b.project_id !== null && b.project_published_at ? b.project_id : null, kind: 'other', title: sheet.title, body: sheet.body, published_at: now })
       .returning('id').executeTakeFirstOrThrow();
-    await appendAudit(trx, { actorUserId, action: 'ballot.notice', target: `ballot:${b.id}`, detail: { postedOn: cstDate(postedAt), noticeId: notice.id } });
+    await appendAudit(trx, {
+      actorUserId, action: 'ballot.notice', target: `ballot:${b.id}`,
+      detail: { postedOn: cstDate(postedAt), publishedOn: cstDate(now), publishedAt: now.toISOString(), photo: photoKey !== null, noticeId: notice.id },
+    });
     await appendAudit(trx, { actorUserId, action: 'notice.publish', target: `notice:${notice.id}`, detail: { publishedAt: now.toISOString(), ballotId: b.id } });
     return { ok: true as const, noticeId: notice.id };
   });

@@ -1,4 +1,5 @@
-import { cstDate, validDate } from './notice-period.ts';
+import { addDays, cstDate, cstMidnight, validDate } from './notice-period.ts';
+import { isWorkingDay, NO_ADJUSTMENTS, type WorkCalendar } from './result-deadline.ts';
 import type { Convener } from './tables.ts';
 
 // Pure rules of the objection period that follows a preliminary result (公示期) and of the
@@ -7,23 +8,32 @@ import type { Convener } from './tables.ts';
 //
 // The period runs from the publication of the first preliminary bulletin for
 // `objectionDays` days (a correction publishes a new version but does not restart it),
-// exactly as publishBulletin reckons it before the final announcement. Online, an
+// exactly as publishBulletin reckons it before the final announcement. Like the notice
+// period it follows Civil Code Arts. 201–203: the day of publication does not count, the
+// period ends at 24:00 (China Standard Time) of its last day, and when that day is a rest
+// day (a weekend day not made a working day, or a public holiday) at 24:00 of the next
+// working day. No objection is recorded once a final announcement exists. Online, an
 // objection is accepted only inside it. A paper letter handed to the office is dated by
 // the day it was received: staff may record it later, as long as that day lies inside the
 // period (dates in China Standard Time; the day the period ends still counts, as the hour
 // of a letter is rarely known).
-
-const DAY = 86_400_000;
 
 export interface ObjectionWindow {
   start: Date;
   end: Date;
 }
 
-/** The objection period, or null while no preliminary result has been published. */
-export function objectionWindow(firstPreliminaryAt: Date | null | undefined, objectionDays: number): ObjectionWindow | null {
+/** The last day of a period of `days` days that starts on the day of `start` (which does not count), moved past rest days. */
+export function periodLastDay(start: Date, days: number, calendar: WorkCalendar = NO_ADJUSTMENTS): string {
+  let last = addDays(cstDate(start), Math.max(1, days));
+  for (let i = 0; i < 60 && !isWorkingDay(last, calendar); i++) last = addDays(last, 1);
+  return last;
+}
+
+/** The objection period, or null while no preliminary result has been published: it ends at 24:00 of its last day. */
+export function objectionWindow(firstPreliminaryAt: Date | null | undefined, objectionDays: number, calendar: WorkCalendar = NO_ADJUSTMENTS): ObjectionWindow | null {
   if (!firstPreliminaryAt) return null;
-  return { start: firstPreliminaryAt, end: new Date(firstPreliminaryAt.getTime() + Math.max(1, objectionDays) * DAY) };
+  return { start: firstPreliminaryAt, end: cstMidnight(addDays(periodLastDay(firstPreliminaryAt, objectionDays, calendar), 1)) };
 }
 
 export type PeriodState = 'none' | 'open' | 'over';
@@ -36,10 +46,11 @@ export function periodState(window: ObjectionWindow | null, now: Date): PeriodSt
 type Verdict = { ok: true } | { ok: false; error: string; field?: string };
 const ok: Verdict = { ok: true };
 
-/** Only a preliminary result is objected to. */
-export function mayObjectTo(stage: 'preliminary' | 'final' | null | undefined): Verdict {
+/** Only a preliminary result is objected to, and only until a final announcement exists (a correction is a new version). */
+export function mayObjectTo(stage: 'preliminary' | 'final' | null | undefined, finalPublished = false): Verdict {
   if (!stage) return { ok: false, error: 'err.noSuchVersion', field: 'version' };
-  return stage === 'preliminary' ? ok : { ok: false, error: 'err.objectFinal', field: 'version' };
+  if (stage !== 'preliminary') return { ok: false, error: 'err.objectFinal', field: 'version' };
+  return finalPublished ? { ok: false, error: 'err.finalPublished' } : ok;
 }
 
 /** An owner lodging online: only while the period is running. */

@@ -5,6 +5,7 @@ import { votersFor } from './service.ts';
 import { cstDate } from './notice-period.ts';
 import { mayCosign, mayLodgeOnline, mayObjectTo, mayRecordWritten, mayRespond, objectionWindow } from './objection-period.ts';
 import type { CommitteeRole, Convener } from './tables.ts';
+import { NO_ADJUSTMENTS, type WorkCalendar } from './result-deadline.ts';
 
 // Objections to a preliminary result and the owners' committee's co-signatures: each
 // write is one transaction with its audit entry. The rules themselves are the pure
@@ -14,7 +15,7 @@ type DB = Kysely<Database>;
 const refused = (v: { error: string; field?: string }) => ({ ok: false as const, error: v.error, ...(v.field ? { field: v.field } : {}) });
 
 /** What the rules need to know of a ballot: convener, period, published versions. */
-export async function objectionFacts(db: DB, ballotId: number) {
+export async function objectionFacts(db: DB, ballotId: number, calendar: WorkCalendar = NO_ADJUSTMENTS) {
   if (!Number.isSafeInteger(ballotId) || ballotId <= 0 || ballotId > 2_147_483_647) return null;
   const b = await db.selectFrom('ballots').select(['id', 'convener', 'objection_days', 'status']).where('id', '=', ballotId).executeTakeFirst();
   if (!b) return null;
@@ -25,7 +26,8 @@ export async function objectionFacts(db: DB, ballotId: number) {
     convener: b.convener as Convener,
     objectionDays: b.objection_days,
     bulletins,
-    window: objectionWindow(firstPreliminary?.published_at, b.objection_days),
+    window: objectionWindow(firstPreliminary?.published_at, b.objection_days, calendar),
+    finalPublished: bulletins.some((x) => x.stage === 'final'),
   };
 }
 export type ObjectionFacts = NonNullable<Awaited<ReturnType<typeof objectionFacts>>>;
@@ -49,12 +51,12 @@ export interface OnlineObjection {
 }
 
 /** A verified owner on the roll objects online, for one of their own flats, during the period. */
-export async function lodgeObjection(db: DB, input: OnlineObjection, now = new Date()) {
-  const facts = await objectionFacts(db, input.ballotId);
+export async function lodgeObjection(db: DB, input: OnlineObjection, now = new Date(), calendar: WorkCalendar = NO_ADJUSTMENTS) {
+  const facts = await objectionFacts(db, input.ballotId, calendar);
   if (!facts) return { ok: false as const, error: 'err.notFound' };
   const period = mayLodgeOnline(facts.window, now);
   if (!period.ok) return refused(period);
-  const stage = mayObjectTo(stageOf(facts, input.version));
+  const stage = mayObjectTo(stageOf(facts, input.version), facts.finalPublished);
   if (!stage.ok) return refused(stage);
   const flats = await objectionFlatsFor(db, input.ballotId, input.userId);
   if (flats.length === 0) return { ok: false as const, error: 'err.notAVoter' };
@@ -97,12 +99,12 @@ async function flatOfBallot(db: DB, ballotId: number, f: { estateId: number; bui
 }
 
 /** Staff record a paper letter received by the office, dated the day it was received. */
-export async function recordWrittenObjection(db: DB, actorUserId: number, input: WrittenObjection, now = new Date()) {
-  const facts = await objectionFacts(db, input.ballotId);
+export async function recordWrittenObjection(db: DB, actorUserId: number, input: WrittenObjection, now = new Date(), calendar: WorkCalendar = NO_ADJUSTMENTS) {
+  const facts = await objectionFacts(db, input.ballotId, calendar);
   if (!facts) return { ok: false as const, error: 'err.notFound' };
   const received = mayRecordWritten(facts.window, input.receivedOn, now);
   if (!received.ok) return refused(received);
-  const stage = mayObjectTo(stageOf(facts, input.version));
+  const stage = mayObjectTo(stageOf(facts, input.version), facts.finalPublished);
   if (!stage.ok) return refused(stage);
   const flat = await flatOfBallot(db, input.ballotId, input);
   if (!flat) return { ok: false as const, error: 'err.noSuchFlat', field: 'room' };

@@ -83,8 +83,18 @@ export async function previewRoll(db: DB | Tx, ballotId: number) {
   return { ...roll, voters: roll.voters.map((v) => ({ ...v, ownerIds: v.ownerIds.flatMap((k) => [...(rowsOf.get(k) ?? [])]).sort((a, b) => Number(a) - Number(b)) })) };
 }
 
-export async function publishNotice(db: DB, actorUserId: number, ballotId: number, now = new Date()) {
+/**
+ * The database's clock (the transaction's start when inside one): every open/close decision
+ * and every cast time is taken from it, never from this server's clock.
+ */
+export async function databaseNow(db: DB | Tx): Promise<Date> {
+  const res = await sql<{ now: Date }>`select now() as now`.execute(db);
+  return new Date(res.rows[0]!.now);
+}
+
+export async function publishNotice(db: DB, actorUserId: number, ballotId: number, now?: Date) {
   return db.transaction().execute(async (trx) => {
+    now ??= await databaseNow(trx);
     const res = await trx.updateTable('ballots').set({ status: 'noticed', notice_published_at: now }).where('id', '=', ballotId).where('status', '=', 'draft').executeTakeFirst();
     if (Number(res.numUpdatedRows) !== 1) return { ok: false as const, error: 'err.ballotState' };
     await appendAudit(trx, { actorUserId, action: 'ballot.notice', target: `ballot:${ballotId}` });
@@ -95,14 +105,21 @@ export async function publishNotice(db: DB, actorUserId: number, ballotId: numbe
 /** Earliest moment a noticed ballot may open: never less than 15 days after its notice. */
 export const earliestOpening = (noticePublishedAt: Date, noticeDays: number) => new Date(noticePublishedAt.getTime() + Math.max(15, noticeDays) * DAY);
 
-/** Opens the vote: refuses before the notice period is over, and freezes the roll. */
-export async function openBallot(db: DB, actorUserId: number, ballotId: number, now = new Date()) {
+/**
+ * Opens the vote: refuses before the notice period is over, and freezes the roll. Flats of
+ * the electorate without an owner on the register are left off the roll: opening while any
+ * exist needs `confirmUnowned` (they are listed in the audit entry).
+ */
+export async function openBallot(db: DB, actorUserId: number, ballotId: number, now?: Date, opts: { confirmUnowned?: boolean } = {}) {
   const opened = await db.transaction().execute(async (trx) => {
+    now ??= await databaseNow(trx);
     const b = await trx.selectFrom('ballots').selectAll().where('id', '=', ballotId).forUpdate().executeTakeFirst();
     if (!b || b.status !== 'noticed' || !b.notice_published_at) return { ok: false as const, error: 'err.ballotState' };
     if (now < earliestOpening(b.notice_published_at, b.notice_days)) return { ok: false as const, error: 'err.noticeTooRecent' };
     if (now >= b.closes_at) return { ok: false as const, error: 'err.ballotPast' };
     const roll = await previewRoll(trx, ballotId);
+    const unowned = roll.unownedUnits.map((u) => `${u.building}-${u.entrance}-${u.room}`);
+    if (unowned.length > 0 && !opts.confirmUnowned) return { ok: false as const, error: 'err.confirmUnowned', field: 'confirmUnowned', unowned: unowned.length };
     // the roll is written set-wise, ROLL_BATCH voters at a time (an estate has thousands)
     for (let start = 0; start < roll.voters.length; start += ROLL_BATCH) {
       const part = roll.voters.slice(start, start + ROLL_BATCH);
@@ -118,7 +135,10 @@ export async function openBallot(db: DB, actorUserId: number, ballotId: number, 
       if (owners.length) await trx.insertInto('ballot_voter_owners').values(owners).execute();
     }
     await trx.updateTable('ballots').set({ status: 'open', opened_at: now }).where('id', '=', ballotId).execute();
-    await appendAudit(trx, { actorUserId, action: 'ballot.open', target: `ballot:${ballotId}`, detail: { voters: roll.voters.length } });
+    await appendAudit(trx, {
+      actorUserId, action: 'ballot.open', target: `ballot:${ballotId}`,
+      detail: { voters: roll.voters.length, ...(unowned.length ? { unownedFlats: unowned.length, unowned: unowned.slice(0, 2000) } : {}) },
+    });
     return { ok: true as const, voters: roll.voters.length };
   });
   // The roll was just written in bulk and casting starts now: without fresh statistics the
@@ -127,18 +147,50 @@ export async function openBallot(db: DB, actorUserId: number, ballotId: number, 
   return opened;
 }
 
-/** A ballot past its end is closed, whoever looks first. */
-export async function closeIfDue(db: DB, ballotId: number, now = new Date()) {
+/** A ballot past its end (by the database's clock) is closed, whoever looks first. */
+export async function closeIfDue(db: DB, ballotId: number, now?: Date) {
   await db.updateTable('ballots').set({ status: 'closed', closed_at: sql`closes_at` as never })
-    .where('id', '=', ballotId).where('status', '=', 'open').where('closes_at', '<=', now).execute();
+    .where('id', '=', ballotId).where('status', '=', 'open').where('closes_at', '<=', now ?? sql<Date>`now()`).execute();
 }
 
-export async function closeBallot(db: DB, actorUserId: number, ballotId: number, now = new Date()) {
+/**
+ * Closes the vote now. The database trigger takes the ballot's close lock exclusively, so a
+ * cast in flight finishes first and none starts until this commits; the closing moment is
+ * the database's clock at that point (or `now`, for tests that travel in time).
+ */
+export async function closeBallot(db: DB, actorUserId: number, ballotId: number, now?: Date) {
   return db.transaction().execute(async (trx) => {
-    const res = await trx.updateTable('ballots').set({ status: 'closed', closed_at: now }).where('id', '=', ballotId).where('status', '=', 'open').executeTakeFirst();
+    const res = await trx.updateTable('ballots').set({ status: 'closed', ...(now ? { closed_at: now } : {}) }).where('id', '=', ballotId).where('status', '=', 'open').executeTakeFirst();
     if (Number(res.numUpdatedRows) !== 1) return { ok: false as const, error: 'err.ballotState' };
     await appendAudit(trx, { actorUserId, action: 'ballot.close', target: `ballot:${ballotId}` });
     return { ok: true as const };
+  });
+}
+
+/**
+ * Cancels a ballot created or noticed by mistake, before it opens, with a reason shown
+ * publicly. When its meeting notice was published, a cancellation notice follows it.
+ */
+export async function cancelBallot(db: DB, actorUserId: number, ballotId: number, reason: string) {
+  const why = reason.trim();
+  if (!why) return { ok: false as const, error: 'err.cancelReason', field: 'reason' };
+  return db.transaction().execute(async (trx) => {
+    const b = await trx.selectFrom('ballots').select(['id', 'status', 'title', 'subdistrict_id', 'project_id', 'notice_published_at']).where('id', '=', ballotId).forUpdate().executeTakeFirst();
+    if (!b || (b.status !== 'draft' && b.status !== 'noticed')) return { ok: false as const, error: 'err.ballotState' };
+    const now = await databaseNow(trx);
+    await trx.updateTable('ballots').set({ status: 'cancelled', cancelled_at: now, cancel_reason: why }).where('id', '=', ballotId).execute();
+    let noticeId: number | null = null;
+    if (b.status === 'noticed') {
+      const project = b.project_id === null ? null : await trx.selectFrom('projects').select('published_at').where('id', '=', b.project_id).executeTakeFirst();
+      const notice = await trx.insertInto('notices').values({
+        subdistrict_id: b.subdistrict_id, project_id: project?.published_at ? b.project_id : null, kind: 'other',
+        title: `业主大会会议取消通知：${b.title}`.slice(0, 200), body: `原定的业主大会会议（表决）“${b.title}”已取消，不再进行表决。\n\n取消原因：${why}`, published_at: now,
+      }).returning('id').executeTakeFirstOrThrow();
+      noticeId = notice.id;
+      await appendAudit(trx, { actorUserId, action: 'notice.publish', target: `notice:${notice.id}`, detail: { publishedAt: now.toISOString(), ballotId } });
+    }
+    await appendAudit(trx, { actorUserId, action: 'ballot.cancel', target: `ballot:${ballotId}`, detail: { from: b.status, reason: why, ...(noticeId ? { noticeId } : {}) } });
+    return { ok: true as const, noticeId };
   });
 }
 
@@ -162,32 +214,53 @@ export interface CastInput {
   choices: Record<string, Choice>; // matter code → choice
   mandate?: string | null;
   scanStorageKey?: string | null;
+  /** staff entering a paper ballot over the household's online one: why (the confirmation) */
+  overrideReason?: string | null;
+}
+
+/** The ballot that counts for a voter now, if it was cast online: when, and by what right. */
+export async function countedOnlineCast(db: DB | Tx, ballotId: number, voterId: number) {
+  const last = await db.selectFrom('ballot_casts').select(['id', 'channel', 'cast_right', 'cast_at'])
+    .where('ballot_id', '=', ballotId).where('voter_id', '=', voterId).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return last && last.channel === 'online' ? { castId: last.id, at: last.cast_at, right: last.cast_right } : null;
 }
 
 /**
  * Records a ballot: the cast is kept as evidence and the voter's counted choices become
- * exactly this cast's (the last ballot before the close counts). One transaction.
+ * exactly this cast's (the last ballot before the close counts). One transaction, timed by
+ * the database's clock (or `now`, for tests that travel in time). A staff entry over a
+ * ballot the household cast online needs `overrideReason` (refused with the online cast's
+ * time and right otherwise).
  */
-export async function recordCast(db: DB, input: CastInput, now = new Date()) {
+export async function recordCast(db: DB, input: CastInput, now?: Date) {
   return db.transaction().execute(async (trx) => {
+    // one household's casts one at a time, then the ballot's close lock shared: as gz_cast does
+    await sql`select pg_advisory_xact_lock(7501, ${input.voterId}::integer)`.execute(trx);
+    await sql`select pg_advisory_xact_lock_shared(7500, ${input.ballotId}::integer)`.execute(trx);
+    now ??= await databaseNow(trx);
     const b = await trx.selectFrom('ballots').select(['status', 'closes_at']).where('id', '=', input.ballotId).executeTakeFirst();
     if (!b || b.status !== 'open' || now >= b.closes_at) return { ok: false as const, error: 'err.ballotNotOpen' };
     const matters = await trx.selectFrom('ballot_matters').select(['id', 'code']).where('ballot_id', '=', input.ballotId).execute();
     const known = new Map(matters.map((m) => [m.code, m.id]));
     if (Object.keys(input.choices).some((c) => !known.has(c))) return { ok: false as const, error: 'err.unknownMatter' };
     if (input.channel === 'online' && Object.keys(input.choices).length !== matters.length) return { ok: false as const, error: 'err.everyMatter' };
-    await sql`select pg_advisory_xact_lock(7501, ${input.voterId}::integer)`.execute(trx); // one household's casts one at a time, as gz_cast does
     const right = input.channel === 'online' ? 'owner' : await staffEntryRight(trx, input.ballotId, input.voterId);
     if (right === 'stands') return { ok: false as const, error: 'err.ballotStands' };
+    const override = input.overrideReason?.trim() || null;
+    const online = input.channel === 'online' ? null : await countedOnlineCast(trx, input.ballotId, input.voterId);
+    if (online && !override) return { ok: false as const, error: 'err.votedOnline', field: 'overrideReason', votedOnline: { at: online.at.toISOString(), right: online.right } };
     const cast = await trx.insertInto('ballot_casts').values({
       ballot_id: input.ballotId, voter_id: input.voterId, cast_by: input.castBy, channel: input.channel, cast_right: right, mandate: input.mandate ?? null,
-      scan_storage_key: input.scanStorageKey ?? null, choices: JSON.stringify(input.choices), cast_at: now,
+      scan_storage_key: input.scanStorageKey ?? null, choices: JSON.stringify(input.choices), cast_at: now, override_reason: online ? override : null,
     }).returning('id').executeTakeFirstOrThrow();
     await trx.deleteFrom('ballot_choices').where('voter_id', '=', input.voterId).execute();
     const rows = Object.entries(input.choices).map(([code, choice]) => ({ ballot_id: input.ballotId, voter_id: input.voterId, matter_id: known.get(code)!, choice, cast_id: cast.id }));
     if (rows.length) await trx.insertInto('ballot_choices').values(rows).execute();
     if (input.channel !== 'online') {
-      await appendAudit(trx, { actorUserId: input.castBy, action: `ballot.${input.channel}`, target: `ballot:${input.ballotId}`, detail: { voterId: input.voterId, castId: cast.id } });
+      await appendAudit(trx, {
+        actorUserId: input.castBy, action: `ballot.${input.channel}`, target: `ballot:${input.ballotId}`,
+        detail: { voterId: input.voterId, castId: cast.id, ...(online ? { overOnlineCast: online.castId, onlineCastAt: online.at.toISOString(), reason: override } : {}) },
+      });
     }
     const receipt = await trx.selectFrom('ballot_voters').select('receipt').where('id', '=', input.voterId).executeTakeFirstOrThrow();
     return { ok: true as const, castId: cast.id, receipt: receipt.receipt };

@@ -4,7 +4,8 @@ type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json = ColumnType<Record<string, unknown>, string, string>;
 
-export type BallotStatus = 'draft' | 'noticed' | 'open' | 'closed';
+/** draft → noticed → open → closed, or draft/noticed → cancelled (database trigger, migration 0017) */
+export type BallotStatus = 'draft' | 'noticed' | 'open' | 'closed' | 'cancelled';
 export type Convener = 'owners_committee' | 'subdistrict' | 'residents_committee';
 export type CastChannel = 'online' | 'paper' | 'proxy' | 'developer';
 
@@ -23,6 +24,13 @@ export interface BallotsTable {
   notice_published_at: Timestamp | null;
   opened_at: Timestamp | null;
   closed_at: Timestamp | null;
+  /** a cancelled ballot: when and why (public) */
+  cancelled_at: Timestamp | null;
+  cancel_reason: string | null;
+  /** when the meeting notice was published on the portal (notice_published_at is the day it went up on the board) */
+  notice_online_at: Timestamp | null;
+  /** a photo or scan of the posted notice, required when the board posting is earlier than its publication here */
+  notice_photo_key: string | null;
   created_by: number;
   created_at: CreatedAt;
 }
@@ -78,6 +86,8 @@ export interface BallotCastsTable {
   scan_storage_key: string | null;
   choices: Json;
   cast_at: CreatedAt;
+  /** why staff entered a paper ballot over the household's online one */
+  override_reason: string | null;
 }
 
 /** The high-water mark of the sweep that tells a household's other owners about a cast. */

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
 import { can } from '../policy/can.ts';
 import type { Actor, Resource } from '../policy/can.ts';
@@ -50,12 +50,13 @@ export async function ballotsForOffice(db: DB, actor: Actor) {
 }
 
 /** Ballots the public may see: from the meeting notice on. Ballots past their end are closed first. */
-export async function publicBallots(db: DB, now = new Date()) {
-  const due = await db.selectFrom('ballots').select('id').where('status', '=', 'open').where('closes_at', '<=', now).execute();
+export async function publicBallots(db: DB, now?: Date) {
+  const due = await db.selectFrom('ballots').select('id').where('status', '=', 'open').where('closes_at', '<=', now ?? sql<Date>`now()`).execute();
   for (const b of due) await closeIfDue(db, b.id, now);
+  // a cancelled ballot stays listed, with its reason, once its meeting notice was public
   return db.selectFrom('ballots').innerJoin('subdistricts', 'subdistricts.id', 'ballots.subdistrict_id')
-    .where('ballots.status', 'in', ['noticed', 'open', 'closed'])
-    .select(['ballots.id', 'ballots.title', 'ballots.status', 'ballots.opens_at', 'ballots.closes_at', 'ballots.convener', 'subdistricts.name as subdistrict', 'subdistricts.name_en as subdistrict_en'])
+    .where((eb) => eb.or([eb('ballots.status', 'in', ['noticed', 'open', 'closed']), eb.and([eb('ballots.status', '=', 'cancelled'), eb('ballots.notice_published_at', 'is not', null)])]))
+    .select(['ballots.id', 'ballots.title', 'ballots.status', 'ballots.cancel_reason', 'ballots.opens_at', 'ballots.closes_at', 'ballots.convener', 'subdistricts.name as subdistrict', 'subdistricts.name_en as subdistrict_en'])
     .orderBy('ballots.id', 'desc').limit(200).execute();
 }
 
@@ -104,9 +105,10 @@ export type RollVoter = { id: string; developer: boolean; areaCm2: number; units
 /**
  * The roll: frozen once the vote opened, otherwise as it would be frozen now. No names;
  * each flat with its estate. Flat-labelled: only for those who may inspect (mayInspect);
- * the public sees the totals.
+ * the public sees the totals. With the flats of the electorate that no owner on the register
+ * holds (left off the roll: listed so that no flat silently leaves the electorate).
  */
-export async function rollOf(db: DB, ballotId: number, status: BallotStatus): Promise<{ frozen: boolean; voters: RollVoter[] }> {
+export async function rollOf(db: DB, ballotId: number, status: BallotStatus): Promise<{ frozen: boolean; voters: RollVoter[]; unowned: { building: string; entrance: string; room: string }[] }> {
   if (status === 'open' || status === 'closed') {
     const [voters, units] = await Promise.all([
       db.selectFrom('ballot_voters').select(['id', 'code', 'developer', 'area_cm2']).where('ballot_id', '=', ballotId).orderBy('code').execute(),
@@ -115,6 +117,7 @@ export async function rollOf(db: DB, ballotId: number, status: BallotStatus): Pr
     return {
       frozen: true,
       voters: voters.map((v) => ({ id: v.code, developer: v.developer, areaCm2: Number(v.area_cm2), units: units.get(v.code) ?? [] })),
+      unowned: [],
     };
   }
   const roll = await previewRoll(db, ballotId);
@@ -135,6 +138,7 @@ export async function rollOf(db: DB, ballotId: number, status: BallotStatus): Pr
         .map((u) => ({ estate: estates.get(Number(u.unitId)) ?? '', building: u.building, entrance: u.entrance, room: u.room, areaCm2: u.areaCm2 }))
         .sort((a, b) => compareUnitKeys(a, b) || naturalCompare(a.estate, b.estate)),
     })),
+    unowned: roll.unownedUnits.map((u) => ({ building: u.building, entrance: u.entrance, room: u.room })).sort(compareUnitKeys),
   };
 }
 
@@ -187,6 +191,44 @@ export async function mayInspect(db: DB, ballotId: number, user: SessionUser | n
 /** Records that someone saw the flat-labelled roll or downloaded a full bulletin. */
 export function auditInspection(db: DB, userId: number, ballotId: number, what: 'roll' | 'bulletin', detail: Record<string, unknown> = {}) {
   return db.transaction().execute((trx) => appendAudit(trx, { actorUserId: userId, action: what === 'roll' ? 'ballot.roll.view' : 'ballot.bulletin.download', target: `ballot:${ballotId}`, detail }));
+}
+
+export type NotVoterReason = 'held' | 'review' | 'pending' | 'notOnRoll' | 'sellerHolds' | 'unverified';
+
+/**
+ * Why this signed-in person may not cast on an open vote, exactly (gz_cast_voters said no):
+ * their owner status is held for review; an automatic verification made on name and ID
+ * alone waits for staff review (migration 0014); a claim still waits for staff; their verified
+ * flats are not on this vote's frozen roll; the flat is on the roll but the previous owners
+ * still hold part of that household (the vote passes only with the whole holding); or they
+ * are not verified as an owner at all.
+ */
+export async function whyNotVoter(db: DB, ballotId: number, userId: number): Promise<{ reason: NotVoterReason; flats: string[] }> {
+  const u = await db.selectFrom('users').select('owner_status_held_since').where('id', '=', userId).executeTakeFirst();
+  if (u?.owner_status_held_since) return { reason: 'held', flats: [] };
+  const claims = await db.selectFrom('owner_verifications').innerJoin('units', 'units.id', 'owner_verifications.unit_id')
+    .innerJoin('entrances', 'entrances.id', 'units.entrance_id').innerJoin('buildings', 'buildings.id', 'entrances.building_id')
+    .where('owner_verifications.user_id', '=', userId)
+    .select(['owner_verifications.status', 'owner_verifications.unit_id', 'buildings.label as building', 'entrances.label as entrance', 'units.room'])
+    .execute();
+  const verified = claims.filter((c) => c.status === 'verified');
+  if (verified.length === 0 && claims.some((c) => c.status === 'review')) return { reason: 'review', flats: [] };
+  if (verified.length === 0) return { reason: claims.some((c) => c.status !== 'rejected' && c.status !== 'revoked') ? 'pending' : 'unverified', flats: [] };
+  const onRoll = await db.selectFrom('ballot_voter_units').innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_voter_units.voter_id')
+    .where('ballot_voters.ballot_id', '=', ballotId).where('ballot_voter_units.unit_id', 'in', verified.map((v) => v.unit_id)).select('ballot_voter_units.unit_id').execute();
+  const rolled = new Set(onRoll.map((r) => r.unit_id));
+  const flats = verified.map((v) => `${v.building}-${v.entrance}-${v.room}`);
+  return { reason: rolled.size > 0 ? 'sellerHolds' : 'notOnRoll', flats };
+}
+
+/** The ballot that counts now for each voter who has one: its channel and time (the staff form shows who already voted online). */
+export async function lastCasts(db: DB, ballotId: number) {
+  const rows = await db.selectFrom('ballot_casts').innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_casts.voter_id')
+    .where('ballot_casts.ballot_id', '=', ballotId)
+    .distinctOn('ballot_casts.voter_id')
+    .select(['ballot_casts.voter_id', 'ballot_voters.code', 'ballot_casts.channel', 'ballot_casts.cast_right', 'ballot_casts.cast_at'])
+    .orderBy('ballot_casts.voter_id').orderBy('ballot_casts.id', 'desc').execute();
+  return new Map(rows.map((r) => [r.code, { channel: r.channel, right: r.cast_right, at: r.cast_at }]));
 }
 
 export const flatLabel = (u: { building: string; entrance: string; room: string }) => `${u.building}-${u.entrance}-${u.room}`;
@@ -280,7 +322,7 @@ export async function publicBulletinBody(db: DB, ballotId: number, version: numb
 /** The public notices posted for a ballot (meeting notice, result notices), oldest first. */
 export async function noticesOfBallot(db: DB, ballotId: number) {
   const entries = await db.selectFrom('audit_log').select(['detail']).where('target', '=', `ballot:${ballotId}`)
-    .where('action', 'in', ['ballot.notice', 'ballot.resultNotice']).orderBy('id').execute();
+    .where('action', 'in', ['ballot.notice', 'ballot.resultNotice', 'ballot.cancel']).orderBy('id').execute();
   const ids = entries.map((e) => Number((e.detail as { noticeId?: unknown }).noticeId)).filter((n) => Number.isSafeInteger(n) && n > 0);
   if (ids.length === 0) return [];
   return db.selectFrom('notices').select(['id', 'title', 'published_at']).where('id', 'in', ids).where('published_at', 'is not', null).orderBy('id').execute();

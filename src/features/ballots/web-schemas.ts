@@ -86,12 +86,20 @@ export function resolveElectorate(tokens: readonly string[], known: readonly { b
 
 export const ballotIdInput = z.object({ ballotId: id });
 
+/** Opening while flats of the electorate have no owner on the register needs the box ticked. */
+export const openInput = z.object({ ballotId: id, confirmUnowned: z.string().max(10).nullish() });
+
+/** Cancelling a ballot before it opens: the reason is public. */
+export const cancelInput = z.object({ ballotId: id, reason: z.string({ message: 'err.cancelReason' }).trim().min(1, 'err.cancelReason').max(2000, 'err.tooLong') });
+
 /** Closing before the announced end cannot be undone, so the form asks to tick a box. */
 export const closeInput = z.object({ ballotId: id, confirm: z.string().max(10).nullish() });
 
 export const noticeInput = z.object({
   ballotId: id,
   postedOn: z.string({ message: 'err.date' }).trim().refine(validDate, 'err.date'),
+  /** a photo or scan of the posted notice: required when the board posting is earlier than today */
+  photo: z.instanceof(File).nullish(),
 });
 
 export const bulletinInput = z.object({ ballotId: id, stage: z.enum(['preliminary', 'final']) });
@@ -113,6 +121,9 @@ export const paperInput = z.object({
   channel: z.enum(['paper', 'proxy', 'developer'], { message: 'err.channel' }),
   mandate: text(2000),
   scan: z.instanceof(File, { message: 'err.scanRequired' }),
+  /** over the household's online ballot: ticked, with the reason */
+  confirmOverride: z.string().max(10).nullish(),
+  overrideReason: optionalText(2000),
   ...choiceFields(paperChoice),
 });
 

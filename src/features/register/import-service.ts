@@ -10,6 +10,15 @@ export interface ImportPlan {
   flats: { added: number; changed: number; unchanged: number };
   owners: { added: number; removed: number; kept: number };
   verificationsRevoked: number;
+  /**
+   * Flats of the estate the import would leave without an owner (on the register now, not
+   * in the file or refused in it, not developer-held, no owner added on another legal
+   * basis): they would silently leave every vote's electorate, so the preview says so.
+   * Labels are building-entrance-room, the first 200.
+   */
+  unowned?: { count: number; flats: string[] };
+  /** The file's flat count against the households the estate declares (estates.household_count). */
+  households?: { inFile: number; declared: number };
 }
 
 async function currentRegister(db: DB | Transaction<Database>, estateId: number) {
@@ -59,10 +68,22 @@ export async function planImport(db: DB, estateId: number, flats: readonly Prepa
   const revoked = removed.length
     ? await db.selectFrom('owner_verifications').select('id').where('status', '=', 'verified').where('register_owner_id', 'in', removed.map((o) => o.id)).execute()
     : [];
+  // flats on the register that the file leaves out, and that keep no owner after it
+  const inFile = new Set(flats.map((f) => flatKey(f)));
+  const left = units.filter((u) => !u.developer_held && !inFile.has(flatKey(u)));
+  const keptBy = left.length
+    ? new Set((await db.selectFrom('unit_owners').innerJoin('register_owners', 'register_owners.id', 'unit_owners.owner_id')
+      .where('unit_owners.unit_id', 'in', left.map((u) => u.id)).where('register_owners.removed_at', 'is', null).where('register_owners.legal_basis', '<>', 'register')
+      .select('unit_owners.unit_id').execute()).map((r) => r.unit_id))
+    : new Set<number>();
+  const unowned = left.filter((u) => !keptBy.has(u.id)).map((u) => `${u.building}-${u.entrance}-${u.room}`);
+  const estate = await db.selectFrom('estates').select('household_count').where('id', '=', estateId).executeTakeFirst();
   return {
     flats: { added, changed, unchanged },
     owners: { added: [...incoming].filter((k) => !existing.has(k)).length, removed: removed.length, kept: [...incoming].filter((k) => existing.has(k)).length },
     verificationsRevoked: revoked.length,
+    unowned: { count: unowned.length, flats: unowned.slice(0, 200) },
+    households: { inFile: flats.length, declared: estate?.household_count ?? 0 },
   };
 }
 

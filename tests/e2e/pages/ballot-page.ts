@@ -89,6 +89,24 @@ export async function createBallot(page: Page, estateId: string, v: { title: str
   return page.url().split('/').pop()!;
 }
 
+/** Staff post the meeting notice, put up on the board `daysAgo` days ago: a backdated posting comes with a photo of the posted sheet. */
+export async function postNotice(page: Page, daysAgo: number) {
+  await page.getByLabel('张贴日期').fill(cstDay(-daysAgo));
+  if (daysAgo > 0) await page.getByLabel('公告栏张贴照片或扫描件').setInputFiles({ name: 'board.png', mimeType: 'image/png', buffer: PNG });
+  await page.getByRole('button', { name: '发布会议通知' }).click();
+  await expect(page.getByRole('status')).toHaveText('会议通知已发布；名册已公开：公众可见合计，本表决范围内的已认证业主可逐户核对。');
+}
+
+/**
+ * Staff open the vote. Other specs' register imports may leave flats of the electorate
+ * without an owner: those are listed, and opening then needs the box ticked.
+ */
+export async function openVote(page: Page) {
+  if ((await page.locator('#unowned-flats').count()) > 0) await page.locator('#f-confirmUnowned').check();
+  await page.getByRole('button', { name: '开始表决' }).click();
+  await expect(page.getByRole('status')).toContainText('表决已开始，名册已冻结');
+}
+
 export class BallotPage {
   constructor(readonly page: Page, readonly id: string) {}
 

@@ -115,6 +115,8 @@ export const CASES: Case[] = [
   },
   { action: 'ballots.revokeProxy', verb: 'ballot.enterPaper', form: (fx) => ({ ballotId: String(fx.ballotId ?? 1), proxyId: '999999' }) },
   { action: 'ballots.publishBulletin', verb: 'ballot.manage', form: (fx) => ({ ballotId: String(fx.ballotId ?? 1), stage: 'preliminary' }) },
+  // after the other ballot cases: the first allowed call cancels the matrix ballot
+  { action: 'ballots.cancel', verb: 'ballot.manage', form: (fx) => ({ ballotId: String(fx.ballotId ?? 1), reason: '矩阵测试：取消' }) },
   { action: 'ballots.cast', verb: 'ballot.cast', form: (fx) => ({ ballotId: String(fx.ballotId ?? 1), m1: 'agree' }) },
   { action: 'ballotObjections.lodge', verb: 'ballot.object', form: (fx) => ({ ballotId: String(fx.ballotId ?? 1), version: '1', body: '矩阵异议' }) },
   {

@@ -1,0 +1,88 @@
+-- The hot path of an online cast, in one database call (session included). The one
+-- definition: loaded by migrations with "create or replace" (first by 0017); change it here
+-- and load it again in a new migration.
+--
+-- Returns one row: status is ok, no_session, not_voter, choose_voter, rate_limited,
+-- ballot_stands (a new owner, but a ballot cast before the sale stands) or not_open;
+-- session_expires is set when the session's expiry slid (the cookie must follow).
+-- - the voter and the right to cast come from gz_cast_voters (the page asks it too);
+-- - the casting limit is per person and household (p_limit casts in p_window_seconds);
+-- - a household's casts take a transaction-level advisory lock on the voter (7501), so the
+--   count is exact and two co-owners casting at once never deadlock;
+-- - the cast holds the ballot's lock (7500) shared from its open check to its commit, and
+--   closing takes it exclusively (trigger gz_ballot_lifecycle): a cast never interleaves
+--   with a close, while casts never wait for one another;
+-- - times are the database's (now()) unless the caller gives one (tests travel in time);
+-- - the cast replaces the voter's whole counted ballot, as staff entries do.
+create or replace function gz_cast(
+  p_ballot integer, p_session text, p_user integer, p_voter_code text, p_choices jsonb, p_matters integer[], p_values text[],
+  p_now timestamptz, p_limit integer, p_window_seconds integer
+) returns table (status text, user_id integer, session_expires timestamptz, code text, receipt text)
+language plpgsql as $$
+declare
+  v_user integer := p_user;
+  v_expires timestamptz;
+  v_slid timestamptz;
+  v_disabled timestamptz;
+  v_count integer;
+  v_id integer;
+  v_code text;
+  v_receipt text;
+  v_right text;
+  v_mandate text;
+  v_hits integer;
+  v_cast bigint;
+  v_now timestamptz := coalesce(p_now, now());
+begin
+  if p_session is not null then
+    select s.user_id, s.expires_at, u.disabled_at into v_user, v_expires, v_disabled
+    from sessions s join users u on u.id = s.user_id where s.id = p_session;
+    if v_user is null then
+      return query select 'no_session'::text, null::integer, null::timestamptz, null::text, null::text;
+      return;
+    end if;
+    if v_disabled is not null or v_expires <= v_now then
+      delete from sessions where id = p_session;
+      return query select 'no_session'::text, null::integer, null::timestamptz, null::text, null::text;
+      return;
+    end if;
+    if v_expires <= v_now + interval '15 days' then
+      v_slid := v_now + interval '30 days';
+      update sessions set expires_at = v_slid where id = p_session;
+    end if;
+  end if;
+
+  select count(*)::integer, min(bv.id), min(bv.code), min(bv.receipt), min(r.cast_right), min(r.mandate)
+  into v_count, v_id, v_code, v_receipt, v_right, v_mandate
+  from gz_cast_voters(p_ballot, v_user) r join ballot_voters bv on bv.id = r.voter_id
+  where p_voter_code is null or bv.code = p_voter_code;
+  if v_count <> 1 then
+    return query select case when v_count = 0 then 'not_voter' else 'choose_voter' end, v_user, v_slid, null::text, null::text;
+    return;
+  end if;
+  perform pg_advisory_xact_lock(7501, v_id);
+  select count(*)::integer into v_hits from ballot_casts bc
+  where bc.ballot_id = p_ballot and bc.voter_id = v_id and bc.cast_by = v_user and bc.cast_at > v_now - make_interval(secs => p_window_seconds);
+  if v_hits >= p_limit then
+    return query select 'rate_limited'::text, v_user, v_slid, v_code, null::text;
+    return;
+  end if;
+  if v_right = 'new_owner' and exists (select 1 from ballot_casts bc where bc.ballot_id = p_ballot and bc.voter_id = v_id and bc.cast_right <> 'new_owner') then
+    return query select 'ballot_stands'::text, v_user, v_slid, v_code, null::text;
+    return;
+  end if;
+  -- from here to the commit no close can happen; the open check below sees any close committed before
+  perform pg_advisory_xact_lock_shared(7500, p_ballot);
+  insert into ballot_casts (ballot_id, voter_id, cast_by, channel, cast_right, mandate, choices, cast_at)
+  select b.id, v_id, v_user, 'online', v_right, v_mandate, p_choices, v_now from ballots b
+  where b.id = p_ballot and b.status = 'open' and b.closes_at > v_now
+  returning id into v_cast;
+  if v_cast is null then
+    return query select 'not_open'::text, v_user, v_slid, v_code, null::text;
+    return;
+  end if;
+  delete from ballot_choices bc where bc.voter_id = v_id;
+  insert into ballot_choices (ballot_id, voter_id, matter_id, choice, cast_id)
+  select p_ballot, v_id, m, c, v_cast from unnest(p_matters, p_values) as t(m, c);
+  return query select 'ok'::text, v_user, v_slid, v_code, v_receipt;
+end $$;
