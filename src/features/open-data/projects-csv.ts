@@ -2,7 +2,8 @@ import { stringify } from 'csv-stringify/sync';
 import { fenToDecimal } from '../funding/money.ts';
 import type { ProjectListItem } from '../projects/queries.ts';
 
-const HEADER = ['code', 'title', 'subdistrict', 'batch_year', 'stage', 'stage_name', 'households', 'budget_total_yuan', 'lat', 'lng', 'url'];
+/** The CSV's columns, in order (also listed on the open-data page). */
+export const CSV_COLUMNS = ['code', 'title', 'subdistrict', 'batch_year', 'stage', 'stage_name', 'households', 'budget_total_yuan', 'lat', 'lng', 'url'];
 
 /** The project list as CSV (UTF-8 with BOM so that spreadsheet programs read the Chinese). */
 export function projectsCsv(rows: ProjectListItem[], baseUrl: string, stageName: (stage: number) => string): string {
@@ -10,5 +11,5 @@ export function projectsCsv(rows: ProjectListItem[], baseUrl: string, stageName:
     p.code, p.title, p.subdistrictName, p.batchYear, p.stage, stageName(p.stage), p.households, fenToDecimal(p.totalFen),
     p.lat?.toFixed(6) ?? '', p.lng?.toFixed(6) ?? '', `${baseUrl}/projects/${encodeURIComponent(p.code)}`,
   ]);
-  return '\uFEFF' + stringify([HEADER, ...body], { record_delimiter: 'windows' });
+  return '\uFEFF' + stringify([CSV_COLUMNS, ...body], { record_delimiter: 'windows' });
 }
