@@ -74,6 +74,18 @@ test('without JavaScript the map says the list below has the same projects; the 
   await expect(page.getByText('也可以使用浏览器菜单中的“打印”（电脑上按 Ctrl+P）。')).toBeVisible();
 });
 
+for (const lang of ['zh', 'en'] as const) {
+  test(`no public page is wider than a phone in elder mode, long unbroken titles included (${lang})`, async ({ page }) => {
+    await page.goto(`/prefs?lang=${lang}&elder=1&next=/`);
+    const project = (await page.locator('#project-list li a').first().getAttribute('href'))!;
+    const notice = (await page.goto('/notices').then(() => page.locator('#notice-list li a').first().getAttribute('href')))!;
+    for (const url of ['/', '/?stage=1', '/notices', '/notices?page=2', notice, project, '/open-data', '/subdistricts/mazhuang']) {
+      await page.goto(url);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), url).toBeLessThanOrEqual(PHONE.width);
+    }
+  });
+}
+
 test('the open-data page fits a phone and lists every feed with its fields, licence and last update', async ({ page }) => {
   await page.goto('/open-data');
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
