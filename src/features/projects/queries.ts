@@ -126,11 +126,11 @@ export async function batchYears(db: DB): Promise<number[]> {
   return rows.map((r) => r.batch_year);
 }
 
-/** The name of one estate of a published project (the search box's example), or ''. */
-export async function sampleEstateName(db: DB): Promise<string> {
+/** The name of one estate of a published project (the search box's example), in the page's language where given, or ''. */
+export async function sampleEstateName(db: DB, lang: 'zh' | 'en'): Promise<string> {
   const row = await db.selectFrom('estates')
     .where((eb) => eb.exists(eb.selectFrom('project_estates').innerJoin('projects', 'projects.id', 'project_estates.project_id')
       .select(sql`1`.as('one')).whereRef('project_estates.estate_id', '=', 'estates.id').where('projects.published_at', 'is not', null)))
-    .select('name').orderBy('id').limit(1).executeTakeFirst();
-  return row?.name ?? '';
+    .select(['name', 'name_en']).orderBy('id').limit(1).executeTakeFirst();
+  return (lang === 'en' && row?.name_en) || row?.name || '';
 }
