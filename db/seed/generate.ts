@@ -1,5 +1,5 @@
 import { rng, type Rng } from './random.ts';
-import { SUBDISTRICTS, ESTATE_STEMS, ESTATE_SUFFIXES, ROADS, COMPANIES, SURNAMES, GIVEN_NAMES } from './zhanhe.ts';
+import { SUBDISTRICTS, ESTATE_STEMS, ESTATE_SUFFIXES, ESTATE_STEMS_EN, ESTATE_SUFFIXES_EN, ROADS, COMPANIES, SURNAMES, GIVEN_NAMES } from './zhanhe.ts';
 import { usccCheckChar, type PartyRole } from '../../src/features/projects/parties.ts';
 import type { Stage } from '../../src/features/projects/stages.ts';
 import type { FundingChannel } from '../../src/features/funding/channels.ts';
@@ -11,6 +11,7 @@ export interface SeedEstate {
   subdistrictCode: string;
   community: string;
   name: string;
+  nameEn: string;
   address: string;
   buildYear: number;
   buildingCount: number;
@@ -26,7 +27,9 @@ export interface SeedProject {
   subdistrictCode: string;
   estateKeys: number[];
   title: string;
+  titleEn: string;
   summary: string;
+  summaryEn: string;
   batchYear: number;
   stage: Stage;
   stageEvents: { stage: Stage; enteredOn: string }[];
@@ -108,6 +111,7 @@ function estate(r: Rng, key: number, subIndex: number): SeedEstate {
     subdistrictCode: sub.code,
     community: sub.communities[key % sub.communities.length]!,
     name: `${stem}${generation ? `${generation + 1}号` : ''}${ESTATE_SUFFIXES[key % ESTATE_SUFFIXES.length]}`,
+    nameEn: `${ESTATE_STEMS_EN[key % ESTATE_STEMS_EN.length]}${generation ? ` No. ${generation + 1}` : ''} ${ESTATE_SUFFIXES_EN[key % ESTATE_SUFFIXES_EN.length]}`,
     address: `湛河区${r.pick(ROADS)}${r.int(1, 320)}号`,
     buildYear: r.int(1978, 1999),
     buildingCount,
@@ -180,6 +184,9 @@ function project(r: Rng, index: number, estates: SeedEstate[], subdistrictCode: 
   const scope = codes.map((c) => ({ ...scopeItem(r, c), description: DESCRIPTIONS[c] ?? '' }));
   const totalFen = scope.reduce((a, s) => a + s.costFen, 0);
   const names = estates.map((e) => e.name).join('、');
+  const namesEn = estates.map((e) => e.nameEn).join(' and ');
+  const buildings = estates.reduce((a, e) => a + e.buildingCount, 0);
+  const built = Math.min(...estates.map((e) => e.buildYear));
   const households = estates.reduce((a, e) => a + e.householdCount, 0);
   const roles: PartyRole[] = ['design', 'construction', 'supervision', 'property'];
   if (index % 7 === 3) roles.push('operator');
@@ -216,7 +223,9 @@ function project(r: Rng, index: number, estates: SeedEstate[], subdistrictCode: 
     subdistrictCode,
     estateKeys: estates.map((e) => e.key),
     title: `${names}老旧小区改造项目`,
-    summary: `对${names}（建于 ${Math.min(...estates.map((e) => e.buildYear))} 年）实施基础类、完善类和提升类改造，涉及 ${estates.reduce((a, e) => a + e.buildingCount, 0)} 栋楼、${households} 户。`,
+    titleEn: `Renovation of ${namesEn}`,
+    summary: `对${names}（建于 ${built} 年）实施基础类、完善类和提升类改造，涉及 ${buildings} 栋楼、${households} 户。`,
+    summaryEn: `Basic, improvement and enhancement works at ${namesEn} (built in ${built}): ${buildings} buildings, ${households} households.`,
     batchYear,
     stage,
     stageEvents,

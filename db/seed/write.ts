@@ -36,13 +36,15 @@ export async function writeSeed(
 ): Promise<{ projects: number; estates: number }> {
   // Drawings are generated before the transaction; beyond 100 projects they are shared.
   const r = rng(7);
-  const drawings: { png: Awaited<ReturnType<FileSink['put']>>; pdf: Awaited<ReturnType<FileSink['put']>>; plan: Awaited<ReturnType<FileSink['put']>> }[] = [];
+  type Stored = Awaited<ReturnType<FileSink['put']>>;
+  const drawings: { png: Stored; pdf: Stored; plan: Stored; planV2: Stored }[] = [];
   for (let i = 0; i < Math.min(data.projects.length, 100); i++) {
     const code = data.projects[i]!.code;
     drawings.push({
       png: await files.put(sitePlanPng(r)),
       pdf: await files.put(sitePlanPdf(r, `Design drawing ${code}`)),
       plan: await files.put(sitePlanPdf(r, `Renovation plan ${code}`)),
+      planV2: await files.put(sitePlanPdf(r, `Renovation plan ${code}, revised`)),
     });
   }
 
@@ -73,7 +75,7 @@ export async function writeSeed(
     }
     const estateIds = await insertMany(trx, 'estates', data.estates.map((e) => ({
       community_id: communityIds.get(`${e.subdistrictCode}/${e.community}`)!,
-      name: e.name, address: e.address, build_year: e.buildYear, building_count: e.buildingCount, household_count: e.householdCount,
+      name: e.name, name_en: e.nameEn, address: e.address, build_year: e.buildYear, building_count: e.buildingCount, household_count: e.householdCount,
       floor_area_cm2: e.floorAreaCm2, lat: e.lat, lng: e.lng, eligibility: JSON.stringify(e.eligibility), is_demo: true,
     })));
     const idByKey = new Map(data.estates.map((e, i) => [e.key, estateIds[i]!.id]));
@@ -83,7 +85,7 @@ export async function writeSeed(
     for (let offset = 0; offset < total; offset += BATCH) {
       const part = data.projects.slice(offset, offset + BATCH);
       const ids = await insertMany(trx, 'projects', part.map((p) => ({
-        code: p.code, subdistrict_id: subIds.get(p.subdistrictCode)!, title: p.title, summary: p.summary, batch_year: p.batchYear,
+        code: p.code, subdistrict_id: subIds.get(p.subdistrictCode)!, title: p.title, title_en: p.titleEn, summary: p.summary, summary_en: p.summaryEn, batch_year: p.batchYear,
         stage: p.stage, planned_start: p.plannedStart, planned_end: p.plannedEnd, households_benefiting: p.households,
         published_at: at(p.publishedOn), updated_at: at(p.stageEvents.at(-1)!.enteredOn), is_demo: true,
       })));
@@ -108,10 +110,13 @@ export async function writeSeed(
           { kind: 'design_drawing', title: '总平面图', file_name: `${p.code}-site-plan.png`, f: d.png, mime: 'image/png', version: 1 },
           { kind: 'design_drawing', title: '总平面图（PDF）', file_name: `${p.code}-site-plan.pdf`, f: d.pdf, mime: 'application/pdf', version: 1 },
         ];
-        if (p.stage >= 2) docs.push({ kind: 'plan', title: '改造实施方案', file_name: `${p.code}-plan.pdf`, f: d.plan, mime: 'application/pdf', version: p.stage >= 3 ? 2 : 1 });
+        // the plan was revised once the works began: both versions stay public (history, not overwrite)
+        if (p.stage >= 2) docs.push({ kind: 'plan', title: '改造实施方案', file_name: `${p.code}-plan.pdf`, f: d.plan, mime: 'application/pdf', version: 1 });
+        if (p.stage >= 3) docs.push({ kind: 'plan', title: '改造实施方案', file_name: `${p.code}-plan-v2.pdf`, f: d.planV2, mime: 'application/pdf', version: 2 });
+        const revised = at(p.stageEvents[2]?.enteredOn ?? p.stageEvents[0]!.enteredOn);
         return docs.map((x) => ({
           project_id: id, kind: x.kind, title: x.title, file_name: x.file_name, storage_key: x.f.key, mime: x.mime, size_bytes: x.f.size,
-          sha256: x.f.sha256, version: x.version, published_at: when,
+          sha256: x.f.sha256, version: x.version, published_at: x.version === 2 ? revised : when,
         }));
       }));
       await insertManyNoId(trx, 'notices', rows.flatMap(({ p, id }) => p.notices.map((x) => ({

@@ -26,6 +26,12 @@ export const ESTATE_STEMS = [
   '物资', '二轻', '冶金', '林业', '农机', '税务', '文化', '铁路', '园林', '气象', '地质', '烟草', '金融', '广电', '矿工',
 ];
 export const ESTATE_SUFFIXES = ['家属院', '小区', '宿舍', '生活区'];
+/** The same names in English, as a district would write them for foreign residents (pinyin stems). */
+export const ESTATE_STEMS_EN = [
+  'Jianshe', 'Dianye', 'Fangzhi', 'Gongxiao', 'Liangshi', 'Jixie', 'Huagong', 'Meijian', 'Yinshua', 'Jiaoyu', 'Weisheng', 'Shuili', 'Youdian', 'Jiaotong', 'Shangye',
+  'Wuzi', 'Erqing', 'Yejin', 'Linye', 'Nongji', 'Shuiwu', 'Wenhua', 'Tielu', 'Yuanlin', 'Qixiang', 'Dizhi', 'Yancao', 'Jinrong', 'Guangdian', 'Kuanggong',
+];
+export const ESTATE_SUFFIXES_EN = ['Staff Compound', 'Estate', 'Dormitories', 'Residential Quarter'];
 export const ROADS = ['开源路', '湛河路', '建设路', '光明路', '姚孟路', '南环路', '轻工路', '高阳路', '曙光街', '雷锋路'];
 
 export const COMPANIES = {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { test, expect } from './support/fixtures.ts';
 import { HEBIN_STAFF, signIn } from './support/accounts.ts';
@@ -7,6 +8,7 @@ const FIXTURE = fixture('register-sample.csv');
 const TRAPS = [74, 75, 76, 77, 78, 79, 80, 81, 82, 83];
 
 test('staff import the sample register: every trap reported with its line, nothing written until confirmed', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
   await signIn(page, HEBIN_STAFF);
   await page.goto('/admin/register');
   await page.getByLabel('小区', { exact: true }).selectOption({ index: 1 });
@@ -20,6 +22,11 @@ test('staff import the sample register: every trap reported with its line, nothi
   await expect(page.locator('#faults tr[data-line="78"]')).toContainText('第 ');
   // the flat count is compared with the households the estate declares, before confirming
   await expect(page.locator('#import-households')).toContainText('文件中有 72 套房屋');
+  // each fault names its column with the file's own header (身份证号), never an internal key (id_numbers)
+  const header = readFileSync(FIXTURE, 'utf8').split(/\r?\n/)[0]!.split(',');
+  const named = await page.locator('#faults tbody td:nth-child(2)').allInnerTexts();
+  expect(named).toContain('身份证号');
+  for (const text of named) expect([...header, '—']).toContain(text.trim());
   await page.getByRole('button', { name: '确认导入 72 户' }).click();
   await expect(page.getByRole('status')).toHaveText('已导入名册。');
   await expect(page.getByRole('button', { name: /确认导入/ })).toHaveCount(0);

@@ -9,7 +9,7 @@ import { migrateToLatest } from '../../src/lib/db/migrate.ts';
 import { seedDatabase } from '../../db/seed/seed-database.ts';
 import { listProjects, countProjects, headlineFigures, mapPoints, batchYears } from '../../src/features/projects/queries.ts';
 import { projectDisclosure, loadDisclosures, documentById } from '../../src/features/projects/disclosure.ts';
-import { listNotices, noticeById } from '../../src/features/notices/queries.ts';
+import { listNotices, countNotices, noticeById } from '../../src/features/notices/queries.ts';
 import { subdistrictByCode, listSubdistricts } from '../../src/features/geography/queries.ts';
 import { SCOPE_CATEGORIES, categoryOf } from '../../src/features/projects/taxonomy.ts';
 import { fileStore } from '../../src/lib/files/storage.ts';
@@ -140,6 +140,45 @@ describe.each(BACKENDS)('disclosure queries on %s', (kind) => {
     expect(s.name).toBe('荆山街道');
     expect(s.estates.length).toBeGreaterThan(0);
     expect(await subdistrictByCode(open.db, 'nowhere')).toBeNull();
+  });
+
+  it('finds a resident’s estate by part of its name, its address or the project code, in the list, the map and the notices', async () => {
+    const links = await open.db.selectFrom('project_estates')
+      .innerJoin('estates', 'estates.id', 'project_estates.estate_id')
+      .innerJoin('projects', 'projects.id', 'project_estates.project_id')
+      .select(['projects.code', 'estates.name', 'estates.name_en', 'estates.address']).execute();
+    const codesWhere = (keep: (l: (typeof links)[number]) => boolean) => [...new Set(links.filter(keep).map((l) => l.code))].sort();
+    const found = async (q: string) => (await listProjects(open.db, { q }, 1000)).map((p) => p.code).sort();
+
+    const estate = links.find((l) => l.name.endsWith('家属院'))!;
+    const stem = estate.name.slice(0, 2); // "纺织" of 纺织家属院: part of a name is enough
+    expect(await found(stem)).toEqual(codesWhere((l) => l.name.includes(stem) || l.address.includes(stem)));
+    expect(await found(stem)).toContain(estate.code);
+    expect(await countProjects(open.db, { q: stem })).toBe((await found(stem)).length);
+    expect((await mapPoints(open.db, { q: stem })).map((p) => p.code).sort()).toEqual(await found(stem));
+
+    const road = estate.address.replace(/\d+号$/, ''); // 湛河区建设路
+    expect(await found(road)).toEqual(codesWhere((l) => l.address.includes(road)));
+    expect(await found(estate.code.toLowerCase())).toEqual([estate.code]);
+    expect(await found(estate.name_en!.split(' ')[0]!.toUpperCase())).toContain(estate.code);
+    expect(await found('%')).toEqual([]); // wildcards are taken literally
+    expect(await found('_')).toEqual([]);
+
+    const notices = await listNotices(open.db, { q: estate.name }, 1000);
+    expect(notices.length).toBeGreaterThan(0);
+    expect(notices.map((n) => n.project_code)).toContain(estate.code);
+    for (const n of notices) expect(codesWhere((l) => l.name === estate.name)).toContain(n.project_code);
+    expect(await countNotices(open.db, { q: estate.name })).toBe(notices.length);
+  });
+
+  it('pages the notices: every notice once, newest first', async () => {
+    const total = await countNotices(open.db, {});
+    const all = await open.db.selectFrom('notices').where('published_at', 'is not', null).select('id').execute();
+    expect(total).toBe(all.length);
+    const seen: number[] = [];
+    for (let offset = 0; offset < total; offset += 20) seen.push(...(await listNotices(open.db, {}, 20, offset)).map((n) => n.id));
+    expect(seen.sort((a, b) => a - b)).toEqual(all.map((n) => n.id).sort((a, b) => a - b));
+    expect(await listNotices(open.db, {}, 20, total)).toEqual([]);
   });
 
   it('enforces the schema’s own rules', async () => {

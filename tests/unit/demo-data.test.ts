@@ -40,6 +40,20 @@ describe('demo data', () => {
     expect(v.durationMinutes).toBeLessThanOrEqual(24 * 60);
     expect(v.startTime).toMatch(/^\d{2}:\d{2}$/);
   });
+  it('gives every project and estate an English title, summary and name, as a district writing for foreign residents would', () => {
+    const han = /[\u3400-\u9fff]/;
+    for (const p of data.projects) {
+      expect(p.titleEn, p.code).toMatch(/^Renovation of /);
+      expect(p.titleEn).not.toMatch(han);
+      expect(p.summaryEn).toContain(`${p.households} households`);
+      expect(p.summaryEn).not.toMatch(han);
+    }
+    for (const e of data.estates) {
+      expect(e.nameEn).toMatch(/^[A-Z][A-Za-z .0-9]+$/);
+      expect(e.nameEn).not.toMatch(han);
+    }
+    expect(new Set(data.estates.map((e) => e.nameEn)).size).toBe(data.estates.length);
+  });
   it('is the same every time and scales to many projects', () => {
     expect(generateDemo().projects[5]).toEqual(data.projects[5]);
     const big = generateDemo(2000);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filtersToQuery, parseFilters, parseFiltersLenient } from '../../src/features/projects/filters.ts';
+import { containsPattern, filtersToQuery, parseFilters, parseFiltersLenient } from '../../src/features/projects/filters.ts';
 import { readPrefs, safeNext } from '../../src/features/i18n/prefs.ts';
 import { translator, hasKey, pick } from '../../src/features/i18n/index.ts';
 import { zh } from '../../src/features/i18n/zh.ts';
@@ -20,6 +20,19 @@ describe('project filters', () => {
     expect(f).toEqual({ year: 2020 });
     expect(filtersToQuery(f)).toBe('?year=2020');
     expect(filtersToQuery({})).toBe('');
+  });
+});
+
+describe('the search text', () => {
+  it('is trimmed, kept to 60 characters, and travels with the other filters to the map feed', () => {
+    expect(parseFiltersLenient(new URLSearchParams('q=%20纺织%20&stage=2'))).toEqual({ q: '纺织', stage: 2 });
+    expect(parseFiltersLenient(new URLSearchParams(`q=${'号'.repeat(61)}`))).toEqual({});
+    expect(parseFilters(new URLSearchParams(`q=${'号'.repeat(61)}`)).success).toBe(false);
+    expect(filtersToQuery({ q: '建设路 12号', year: 2021 })).toBe('?q=%E5%BB%BA%E8%AE%BE%E8%B7%AF+12%E5%8F%B7&year=2021');
+  });
+  it('matches its own % and _ literally', () => {
+    expect(containsPattern('纺织')).toBe('%纺织%');
+    expect(containsPattern('50%_a\\b')).toBe('%50\\%\\_a\\\\b%');
   });
 });
 

@@ -117,7 +117,22 @@ describe('the fixture register (tests/fixtures/register-sample.csv)', () => {
   it('gives the same result with English headers', () => {
     const table = readCsv(fixtureBytes);
     table[0] = ['building', 'entrance', 'floor', 'room', 'area_m2', 'owner_names', 'id_numbers', 'phone', 'developer_held'];
-    expect(parseRegister(table)).toEqual(result);
+    const english = parseRegister(table);
+    const withoutHeader = (r: typeof result) => ({ ...r, faults: r.faults.map(({ header: _h, ...f }) => f) });
+    expect(withoutHeader(english)).toEqual(withoutHeader(result));
+    // each fault names its column as this file does
+    for (const f of english.faults.filter((x) => x.column !== null)) expect(f.header).toBe(f.column);
+  });
+
+  it('names a fault’s column by the file’s own header, not by an internal key', () => {
+    const header = readCsv(fixtureBytes)[0]!;
+    expect(header).toContain('身份证号'); // the fixture's own words (our export writes 证件号码)
+    const byColumn = new Map(result.faults.filter((f) => f.column !== null).map((f) => [f.column, f.header]));
+    expect(byColumn.get('id_numbers')).toBe('身份证号');
+    expect(byColumn.get('area_m2')).toBe(header.find((h) => h.includes('面积')));
+    for (const f of result.faults) if (f.column !== null) expect(header).toContain(f.header);
+    const missing = parseRegister([['楼栋', '单元', '楼层', '房号', '业主', '身份证号码'], ['1', '1', '1', '101', '张三', '110105194912310021']]);
+    expect(missing.faults.map((f) => [f.code, f.column, f.header])).toEqual([['missing_column', 'area_m2', '专有面积']]);
   });
 
   it('reads the same table from GBK bytes and with a UTF-8 BOM', () => {

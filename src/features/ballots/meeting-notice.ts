@@ -65,10 +65,16 @@ export async function postMeetingNotice(db: DB, actorUserId: number, b: BallotDe
   });
 }
 
-/** A share as a percentage with one decimal, rounded down, from integers only. */
+/**
+ * A share as a percentage with one decimal, rounded half up from integers only (15/39 is
+ * 38.5 %), except that a share short of all never shows 100.0 % and a share above none
+ * never shows 0.0 %.
+ */
 export function percent(part: number, whole: number): string {
   if (whole <= 0) return '—';
-  const permille = Math.floor((part * 1000) / whole);
+  let permille = Math.floor((part * 2000 + whole) / (2 * whole));
+  if (part < whole && permille >= 1000) permille = 999;
+  if (part > 0 && permille <= 0) permille = 1;
   return `${Math.floor(permille / 10)}.${permille % 10}%`;
 }
 const area = (s: string) => parseAreaM2(s) ?? 0;

@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
+import { containsPattern } from '../projects/filters.ts';
+import { matchesText } from '../projects/queries.ts';
 
 type DB = Kysely<Database>;
 
@@ -7,9 +9,11 @@ export interface NoticeFilters {
   subdistrict?: string;
   kind?: string;
   project?: string;
+  /** Part of an estate's name or address, of a project's code or title, or of the notice's title. */
+  q?: string;
 }
 
-export async function listNotices(db: DB, f: NoticeFilters, limit = 100) {
+function filtered(db: DB, f: NoticeFilters) {
   let q = db
     .selectFrom('notices')
     .innerJoin('subdistricts', 'subdistricts.id', 'notices.subdistrict_id')
@@ -18,12 +22,27 @@ export async function listNotices(db: DB, f: NoticeFilters, limit = 100) {
   if (f.subdistrict) q = q.where('subdistricts.code', '=', f.subdistrict);
   if (f.kind) q = q.where('notices.kind', '=', f.kind);
   if (f.project) q = q.where('projects.code', '=', f.project);
-  return q
+  if (f.q) {
+    const like = containsPattern(f.q);
+    q = q.where((eb) => eb.or([eb('notices.title', 'ilike', like), eb.and([eb('projects.id', 'is not', null), matchesText(eb as never, f.q!)])]));
+  }
+  return q;
+}
+
+/** One page of published notices, newest first. */
+export async function listNotices(db: DB, f: NoticeFilters, limit = 100, offset = 0) {
+  return filtered(db, f)
     .select(['notices.id', 'notices.kind', 'notices.title', 'notices.published_at', 'subdistricts.name as subdistrict_name', 'subdistricts.name_en as subdistrict_name_en', 'projects.code as project_code'])
     .orderBy('notices.published_at', 'desc')
     .orderBy('notices.id', 'desc')
     .limit(limit)
+    .offset(offset)
     .execute();
+}
+
+export async function countNotices(db: DB, f: NoticeFilters): Promise<number> {
+  const row = await filtered(db, f).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 export async function noticeById(db: DB, id: number) {
@@ -35,7 +54,7 @@ export async function noticeById(db: DB, id: number) {
     .where('notices.published_at', 'is not', null)
     .select([
       'notices.id', 'notices.kind', 'notices.title', 'notices.body', 'notices.published_at', 'subdistricts.code as subdistrict_code',
-      'subdistricts.name as subdistrict_name', 'subdistricts.name_en as subdistrict_name_en', 'projects.code as project_code', 'projects.title as project_title',
+      'subdistricts.name as subdistrict_name', 'subdistricts.name_en as subdistrict_name_en', 'projects.code as project_code', 'projects.title as project_title', 'projects.title_en as project_title_en',
     ])
     .executeTakeFirst();
 }

@@ -3,7 +3,8 @@ import { fenToDecimal } from '../funding/money.ts';
 import { neutraliseCell } from '../../lib/files/spreadsheet-cell.ts';
 import type { ProjectListItem } from '../projects/queries.ts';
 
-const HEADER = ['code', 'title', 'subdistrict', 'batch_year', 'stage', 'stage_name', 'households', 'budget_total_yuan', 'lat', 'lng', 'url'];
+/** The CSV's columns, in order (also listed on the open-data page). */
+export const CSV_COLUMNS = ['code', 'title', 'subdistrict', 'batch_year', 'stage', 'stage_name', 'households', 'budget_total_yuan', 'lat', 'lng', 'url'];
 
 /** The project list as CSV (UTF-8 with BOM so that spreadsheet programs read the Chinese; no cell starts a formula). */
 export function projectsCsv(rows: ProjectListItem[], baseUrl: string, stageName: (stage: number) => string): string {
@@ -12,5 +13,5 @@ export function projectsCsv(rows: ProjectListItem[], baseUrl: string, stageName:
     neutraliseCell(p.code), neutraliseCell(p.title), neutraliseCell(p.subdistrictName), p.batchYear, p.stage, stageName(p.stage), p.households, fenToDecimal(p.totalFen),
     p.lat?.toFixed(6) ?? '', p.lng?.toFixed(6) ?? '', `${baseUrl}/projects/${encodeURIComponent(p.code)}`,
   ]);
-  return '\uFEFF' + stringify([HEADER, ...body], { record_delimiter: 'windows' });
+  return '\uFEFF' + stringify([CSV_COLUMNS, ...body], { record_delimiter: 'windows' });
 }

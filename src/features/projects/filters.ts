@@ -8,10 +8,12 @@ export const projectFiltersSchema = z.object({
   stage: z.coerce.number().int().refine((n) => (STAGES as readonly number[]).includes(n), 'stage must be 1–6').optional(),
   year: z.coerce.number().int().min(1990).max(2100).optional(),
   category: z.enum(SCOPE_CATEGORIES).optional(),
+  /** Free text: part of an estate's name or address, or of the project's code or title. */
+  q: z.string().trim().min(1).max(60).optional(),
 });
 export type ProjectFilters = z.infer<typeof projectFiltersSchema>;
 
-const KEYS = ['subdistrict', 'stage', 'year', 'category'] as const;
+const KEYS = ['q', 'subdistrict', 'stage', 'year', 'category'] as const;
 
 function raw(params: URLSearchParams) {
   const out: Record<string, string> = {};
@@ -42,4 +44,9 @@ export function filtersToQuery(f: ProjectFilters): string {
   for (const k of KEYS) if (f[k] !== undefined) p.set(k, String(f[k]));
   const s = p.toString();
   return s ? `?${s}` : '';
+}
+
+/** A LIKE pattern that finds `text` anywhere, its own % and _ taken literally. */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }

@@ -1,6 +1,6 @@
-import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
-import type { ProjectFilters } from './filters.ts';
+import { containsPattern, type ProjectFilters } from './filters.ts';
 
 type DB = Kysely<Database>;
 
@@ -19,7 +19,27 @@ function filtered(db: DB, f: ProjectFilters): SelectQueryBuilder<Database, 'proj
       eb.exists(eb.selectFrom('scope_items').select(sql`1`.as('one')).whereRef('scope_items.project_id', '=', 'projects.id').where('scope_items.code', 'like', prefix)),
     );
   }
+  if (f.q) q = q.where((eb) => matchesText(eb, f.q!)) as typeof q;
   return q as never;
+}
+
+/**
+ * Whether a project matches a resident's search: part of one of its estates' names
+ * (Chinese or English) or addresses, or of its code or title. Case-insensitive.
+ */
+export function matchesText(eb: ExpressionBuilder<Database, 'projects'>, text: string) {
+  const like = containsPattern(text);
+  return eb.or([
+    eb('projects.code', 'ilike', like),
+    eb('projects.title', 'ilike', like),
+    eb('projects.title_en', 'ilike', like),
+    eb.exists(
+      eb.selectFrom('project_estates').innerJoin('estates', 'estates.id', 'project_estates.estate_id')
+        .select(sql`1`.as('one'))
+        .whereRef('project_estates.project_id', '=', 'projects.id')
+        .where((e) => e.or([e('estates.name', 'ilike', like), e('estates.name_en', 'ilike', like), e('estates.address', 'ilike', like)])),
+    ),
+  ]);
 }
 
 export interface ProjectListItem {
@@ -104,4 +124,13 @@ export async function mapPoints(db: DB, f: ProjectFilters) {
 export async function batchYears(db: DB): Promise<number[]> {
   const rows = await db.selectFrom('projects').where('published_at', 'is not', null).select('batch_year').distinct().orderBy('batch_year', 'desc').execute();
   return rows.map((r) => r.batch_year);
+}
+
+/** The name of one estate of a published project (the search box's example), in the page's language where given, or ''. */
+export async function sampleEstateName(db: DB, lang: 'zh' | 'en'): Promise<string> {
+  const row = await db.selectFrom('estates')
+    .where((eb) => eb.exists(eb.selectFrom('project_estates').innerJoin('projects', 'projects.id', 'project_estates.project_id')
+      .select(sql`1`.as('one')).whereRef('project_estates.estate_id', '=', 'estates.id').where('projects.published_at', 'is not', null)))
+    .select(['name', 'name_en']).orderBy('id').limit(1).executeTakeFirst();
+  return (lang === 'en' && row?.name_en) || row?.name || '';
 }

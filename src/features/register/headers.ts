@@ -59,8 +59,24 @@ function candidates(text: string): string[] {
 const LOOKUP = new Map<string, ColumnKey>();
 for (const c of COLUMNS) for (const name of [c.key, c.zh, ...c.aliases]) LOOKUP.set(squash(name), c.key);
 
-export function columnLabel(key: ColumnKey): string {
+export function columnLabel(key: ColumnKey | string): string {
   return COLUMNS.find((c) => c.key === key)?.zh ?? key;
+}
+
+const isColumnKey = (k: string): k is ColumnKey => COLUMNS.some((c) => c.key === k);
+
+/**
+ * Names each fault's column the way the office's own file does ("面积", "area_m2" or
+ * "专有部分面积（㎡）"), not by our internal key; a column the file lacks gets its standard name.
+ */
+export function withFileHeaders(faults: readonly RowFault[], header: readonly string[], columns: ColumnMap): RowFault[] {
+  return faults.map((f) => {
+    if (f.column === null || f.header !== undefined) return f;
+    if (!isColumnKey(f.column)) return { ...f, header: f.column }; // an unknown column: already the file's text
+    const i = columns[f.column];
+    const text = i === undefined ? '' : (header[i] ?? '').replace(/\uFEFF/g, '').trim();
+    return { ...f, header: text || columnLabel(f.column) };
+  });
 }
 
 /**
@@ -86,8 +102,8 @@ export function mapHeaders(header: readonly string[]): { columns: ColumnMap; fau
     } else if (columns[key] !== undefined) {
       faults.push(
         rowError(1, key, 'duplicate_column', {
-          zh: `列“${columnLabel(key)}”出现了两次（第${columns[key]! + 1}列和第${index + 1}列）`,
-          en: `Column "${key}" appears twice (columns ${columns[key]! + 1} and ${index + 1})`,
+          zh: `列“${columnLabel(key)}”出现了两次（第${columns[key]! + 1}列和第${index + 1}列“${raw}”）`,
+          en: `Column "${columnLabel(key)}" appears twice (columns ${columns[key]! + 1} and ${index + 1}, "${raw}")`,
         }),
       );
     } else {
@@ -99,7 +115,7 @@ export function mapHeaders(header: readonly string[]): { columns: ColumnMap; fau
       faults.push(
         rowError(1, c.key, 'missing_column', {
           zh: `缺少必填列“${c.zh}”`,
-          en: `Required column "${c.key}" is missing`,
+          en: `Required column "${c.zh}" (${c.key}) is missing`,
         }),
       );
     }

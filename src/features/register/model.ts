@@ -54,6 +54,8 @@ export interface RowFault {
   line: number;
   /** Canonical column key (see COLUMNS in headers.ts), or null for a whole-line fault. */
   column: string | null;
+  /** The column's header as the file wrote it (its standard Chinese name when the file lacks the column). */
+  header?: string;
   code: string;
   message: Message;
   severity: 'error' | 'warning';

@@ -1,5 +1,5 @@
 import { hasErrors, rowError, rowWarning } from './faults.ts';
-import { mapHeaders } from './headers.ts';
+import { mapHeaders, withFileHeaders } from './headers.ts';
 import type { ParseResult, RegisterRow, RowFault } from './model.ts';
 import { parseLine } from './parse-line.ts';
 
@@ -23,8 +23,9 @@ export function parseRegister(table: readonly (readonly string[])[]): ParseResul
     return { rows: [], faults: [rowError(1, null, 'header_missing', message)], dataLines };
   }
   const { columns, faults: headerFaults } = mapHeaders(header!);
+  const named = (list: readonly RowFault[]) => withFileHeaders(list, header!, columns);
   const faults: RowFault[] = [...headerFaults];
-  if (hasErrors(headerFaults)) return { rows: [], faults, dataLines };
+  if (hasErrors(headerFaults)) return { rows: [], faults: named(faults), dataLines };
 
   const rows: RegisterRow[] = [];
   const flatLine = new Map<string, number>();
@@ -70,7 +71,7 @@ export function parseRegister(table: readonly (readonly string[])[]): ParseResul
       zh: '文件含已脱敏的证件号码，应为导出文件，整份不能导入',
       en: 'The file holds masked ID numbers: it is an export and cannot be imported',
     };
-    return { rows: [], faults: [rowError(1, 'id_numbers', 'masked_export', message), ...faults], dataLines };
+    return { rows: [], faults: named([rowError(1, 'id_numbers', 'masked_export', message), ...faults]), dataLines };
   }
-  return { rows, faults, dataLines };
+  return { rows, faults: named(faults), dataLines };
 }

@@ -26,7 +26,7 @@ export function prepareRows(rows: readonly RegisterRow[], key: IdKey): PreparedF
 
 /** Faults as kept with a preview: no cell values, only where and what. */
 export const storableFaults = (faults: readonly RowFault[]) =>
-  faults.map((f) => ({ line: f.line, column: f.column, code: f.code, severity: f.severity, message: f.message }));
+  faults.map((f) => ({ line: f.line, column: f.column, header: f.header, code: f.code, severity: f.severity, message: f.message }));
 
 export const flatKey = (f: { building: string; entrance: string; room: string }) => `${f.building}\u0000${f.entrance}\u0000${f.room}`;
 export const ownerKey = (o: { idType: string; idHash: string }) => `${o.idType}:${o.idHash}`;
