@@ -11,6 +11,7 @@ import * as m0009 from './0009_cast_hot_path.ts';
 import * as m0010 from './0010_cast_review_fixes.ts';
 import * as m0011 from './0011_audit_append_only_heads.ts';
 import * as m0012 from './0012_estate_floor_area_unit.ts';
+import * as m0022 from './0022_donations.ts';
 
 // Listed by hand: a bundled server has no migrations folder to read.
 const migrations: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '0010_cast_review_fixes': m0010,
   '0011_audit_append_only_heads': m0011,
   '0012_estate_floor_area_unit': m0012,
+  '0022_donations': m0022,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -8,6 +8,7 @@ import { projectEditingActions } from './project-editing.ts';
 import { districtActions } from './district.ts';
 import { ballotActions } from './ballots.ts';
 import { ballotObjectionActions } from './ballot-objections.ts';
+import { donationActions } from './donations.ts';
 
 export const server = {
   accounts: accountActions,
@@ -20,4 +21,5 @@ export const server = {
   district: districtActions,
   ballots: ballotActions,
   ballotObjections: ballotObjectionActions,
+  donations: donationActions,
 };

@@ -44,6 +44,10 @@ export const POLICY = {
   'ballot.cast': 'anyone_signed_in',
   // likewise who may object for which flat during the objection period
   'ballot.object': 'anyone_signed_in',
+  // any signed-in account offers money, goods or labour to a published project
+  'donation.offer': 'anyone_signed_in',
+  // accept, decline with a reason, record receipt: the project's office
+  'donation.manage': 'office',
   'subdistrict.manage': 'district',
   'staff.manage': 'district',
   'audit.read': 'district',

@@ -5,6 +5,7 @@ import type * as A from '../../features/accounts/tables.ts';
 import type * as R from '../../features/register/tables.ts';
 import type { AuditHeadsTable, AuditLogTable } from '../../features/audit/tables.ts';
 import type * as B from '../../features/ballots/tables.ts';
+import type { DonationsTable } from '../../features/donations/tables.ts';
 
 /** Aggregates the table types that live next to their features. */
 export interface Database {
@@ -51,4 +52,5 @@ export interface Database {
   ballot_bulletins: B.BallotBulletinsTable;
   ballot_objections: B.BallotObjectionsTable;
   ballot_cosignatures: B.BallotCosignaturesTable;
+  donations: DonationsTable;
 }
