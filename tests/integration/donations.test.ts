@@ -10,6 +10,11 @@ import { listProjects } from '../../src/features/projects/queries.ts';
 import { projectsCsv } from '../../src/features/open-data/projects-csv.ts';
 import { buildOc4idsPackage } from '../../src/features/open-data/oc4ids.ts';
 import { verifyAudit } from '../../src/features/audit/service.ts';
+import { seedDatabase } from '../../db/seed/seed-database.ts';
+import { parseIdKey } from '../../src/features/register/id-hash.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 // Donations on both engines: the database refuses every transition but
 // offered → accepted | declined → received, whatever writes; the board names a donor
@@ -185,5 +190,26 @@ describe.each(BACKENDS)('donations on %s', (kind) => {
     expect((await officeDonations(open.db, staff)).length).toBeGreaterThan(0);
     const other = { id: otherStaffId, role: 'staff' as const, subdistrictId: (await open.db.selectFrom('users').select('subdistrict_id').where('id', '=', otherStaffId).executeTakeFirstOrThrow()).subdistrict_id, communityId: null };
     expect(await officeDonations(open.db, other)).toEqual([]);
+  });
+});
+
+describe.each(BACKENDS)('the demo donation on %s', (kind) => {
+  let open: OpenDatabase;
+  beforeAll(async () => {
+    open = await freshDatabase(kind);
+    const dataDir = mkdtempSync(join(tmpdir(), 'gz-donate-'));
+    await seedDatabase(open, dataDir, 24, () => {}, parseIdKey(`v1:${Buffer.alloc(32, 9).toString('base64')}`));
+  });
+  afterAll(() => open.close());
+
+  it('is one received money donation, marked demo, anonymous on the board of a 河滨 project that plans 社会捐助', async () => {
+    const rows = await open.db.selectFrom('donations').innerJoin('projects', 'projects.id', 'donations.project_id')
+      .innerJoin('subdistricts', 'subdistricts.id', 'projects.subdistrict_id')
+      .select(['donations.status', 'donations.kind', 'donations.amount_fen', 'donations.is_demo', 'donations.display_name', 'projects.code', 'subdistricts.code as sub']).execute();
+    expect(rows).toEqual([expect.objectContaining({ status: 'received', kind: 'money', amount_fen: 200_000, is_demo: true, display_name: null, sub: 'hebin' })]);
+    const p = (await projectDisclosure(open.db, rows[0]!.code))!;
+    expect(p.budget.some((b) => b.channel === 'donations')).toBe(true);
+    expect(p.donations.receivedMoneyFen).toBe(200_000);
+    expect(p.donations.board).toHaveLength(1);
   });
 });

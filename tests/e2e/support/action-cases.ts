@@ -29,6 +29,9 @@ export interface Fixture {
   subdistrictToRename: number;
   /** a draft owners' vote of 河滨 (matrixBallot) */
   ballotId?: number;
+  /** a published project of 河滨, and a donation offered to it (the matrix's resident) */
+  publishedProjectId?: number;
+  donationId?: number;
 }
 export type Part = string | { name: string; mimeType: string; buffer: Buffer };
 export interface Case {
@@ -126,6 +129,12 @@ export const CASES: Case[] = [
       ballotId: String(fx.ballotId ?? 1), version: '1', memberName: '矩阵委员', role: 'member', signedOn: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10),
       scan: { name: 's.png', mimeType: 'image/png', buffer: PNG },
     }),
+  },
+  { action: 'donations.offer', verb: 'donation.offer', form: (fx) => ({ projectId: String(fx.publishedProjectId ?? 1), kind: 'money', amount: '1.00' }) },
+  { action: 'donations.decide', verb: 'donation.manage', form: (fx) => ({ donationId: String(fx.donationId ?? 1), decision: 'accept' }) },
+  {
+    action: 'donations.receive', verb: 'donation.manage',
+    form: (fx) => ({ donationId: String(fx.donationId ?? 1), receivedOn: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10), receiptNo: 'MX-1' }),
   },
 ];
 
