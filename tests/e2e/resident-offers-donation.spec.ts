@@ -1,5 +1,7 @@
 import { test, expect, setPrefs } from './support/fixtures.ts';
-import { HEBIN_STAFF, latestCode, signIn } from './support/accounts.ts';
+import { DEMO_PASSWORD, HEBIN_STAFF, latestCode, signIn } from './support/accounts.ts';
+import { call, context } from './support/action-cases.ts';
+import { expectActionOk } from './support/action-result.ts';
 import { expectAxeClean } from './support/axe.ts';
 import type { Browser, Page } from '@playwright/test';
 
@@ -139,4 +141,25 @@ test('a resident offers money anonymously and goods under a name; staff accept a
   await setPrefs(resident, { lang: 'en' });
   await resident.goto(`/projects/${code}/donate`);
   await expectAxeClean(resident, 'the offer form in English');
+});
+
+test('the donation actions refuse a foreign Origin, even from a signed-in office, and change nothing', async () => {
+  const ctx = await context();
+  expectActionOk((await call(ctx, 'accounts.signIn', { phone: HEBIN_STAFF, password: DEMO_PASSWORD })).body, 'sign in 河滨 staff');
+  const before = await (await ctx.get('/admin/donations')).text();
+  const donationId = /data-donation="(\d+)" data-status="offered"/.exec(before)?.[1] ?? '1';
+  const forms: [string, Record<string, string>][] = [
+    ['donations.offer', { projectId: '1', kind: 'money', amount: '5.37' }],
+    ['donations.decide', { donationId, decision: 'decline', reason: '外站' }],
+    ['donations.receive', { donationId, receivedOn: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10), receiptNo: 'EVIL' }],
+  ];
+  for (const [action, form] of forms) {
+    const res = await ctx.post(`/_actions/${action}`, { multipart: form, headers: { origin: 'https://evil.example' } });
+    expect(res.status(), action).toBe(403);
+  }
+  const after = await (await ctx.get('/admin/donations')).text();
+  expect(after).not.toContain('5.37 元');
+  expect(after).not.toContain('外站');
+  expect(after).not.toContain('EVIL');
+  if (donationId !== '1') expect(after).toContain(`data-donation="${donationId}" data-status="offered"`);
 });
