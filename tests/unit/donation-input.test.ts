@@ -30,7 +30,8 @@ describe('donation offer input', () => {
   it('keeps hostile text as text, without control characters, and is anonymous unless a name is chosen', () => {
     const hostile = '<script>alert(1)</script>\u0000\u202e=cmd|';
     const r = offerInput.parse({ projectId: '1', kind: 'goods', goodsWhat: hostile, goodsQuantity: '3', showName: null, displayName: '不会显示' });
-    expect(r.what).toEqual({ kind: 'goods', goodsWhat: '<script>alert(1)</script>\u202e=cmd|', goodsQuantity: 3 });
+    expect(r.what).toEqual({ kind: 'goods', goodsWhat: '<script>alert(1)</script>=cmd|', goodsQuantity: 3 });
+    expect(offerInput.parse({ projectId: '1', kind: 'labour', labourSkill: '\u200b电\u2066工\u2069\n', labourHours: '2', showName: null }).what).toEqual({ kind: 'labour', labourSkill: '电工', labourHours: 2 });
     expect(r.displayName).toBeNull();
     expect(offerInput.parse({ projectId: '1', kind: 'labour', labourSkill: '木工', labourHours: '6', showName: 'on', displayName: ' 王师傅 ' }).displayName).toBe('王师傅');
     expect(errorsOf({ kind: 'labour', labourSkill: '木工', labourHours: '6', showName: 'on', displayName: '' })).toEqual({ displayName: 'err.required' });

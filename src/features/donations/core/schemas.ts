@@ -10,8 +10,12 @@ export const MAX_DONATION_FEN = 1_000_000_000;
 export const MAX_GOODS_QUANTITY = 1_000_000;
 export const MAX_LABOUR_HOURS = 10_000;
 
-/** Control characters (and NUL, which PostgreSQL refuses) never reach the database. */
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/g;
+/**
+ * Control characters (and NUL, which PostgreSQL refuses) never reach the database, nor do
+ * invisible and direction-changing characters that could make a line of the public board
+ * read differently from what was stored.
+ */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 const clean = (v: unknown) => (typeof v === 'string' ? v.replace(CONTROL, '').trim() : v);
 
 /** Required one-line text; a blank or missing field is 'err.required'. */
