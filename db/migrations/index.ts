@@ -16,6 +16,7 @@ import * as m0014 from './0014_verification_by_phone.ts';
 import * as m0015 from './0015_privacy.ts';
 import * as m0017 from './0017_ballot_lifecycle.ts';
 import * as m0021 from './0021_volunteering.ts';
+import * as m0022 from './0022_donations.ts';
 
 // Listed by hand: a bundled server has no migrations folder to read.
 const migrations: Record<string, Migration> = {
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '0015_privacy': m0015,
   '0017_ballot_lifecycle': m0017,
   '0021_volunteering': m0021,
+  '0022_donations': m0022,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -8,6 +8,7 @@ import type { RegisterRow } from '../../src/features/register/model.ts';
 import type { IdKey } from '../../src/features/register/id-hash.ts';
 import { SUBDISTRICTS, SURNAMES, GIVEN_NAMES } from './zhanhe.ts';
 import { rng } from './random.ts';
+import { seedDemoDonation } from './demo-donations.ts';
 
 // Demo mode only: accounts a person trying the portal can sign in with (listed in the
 // README), and a household register for the first demo estate with verified owners.
@@ -63,4 +64,7 @@ export async function seedDemoAccounts(db: Kysely<Database>, key: IdKey): Promis
     const user = await db.insertInto('users').values({ phone, display_name: `${o.name}（演示业主）`, password_hash: passwordHash, phone_verified_at: now }).returning('id').executeTakeFirstOrThrow();
     await db.insertInto('owner_verifications').values({ user_id: user.id, unit_id: o.unit_id, register_owner_id: o.owner_id, status: 'verified', method: 'staff', claimed_name: o.name, decided_by: admin.id, decided_at: now }).execute();
   }
+  // one received donation, given anonymously by the first demo owner
+  const firstOwner = await db.selectFrom('users').select('id').where('phone', '=', DEMO_OWNER_PHONES[0]!).executeTakeFirstOrThrow();
+  await seedDemoDonation(db, firstOwner.id, admin.id);
 }

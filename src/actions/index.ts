@@ -10,6 +10,7 @@ import { ballotActions } from './ballots.ts';
 import { ballotObjectionActions } from './ballot-objections.ts';
 import { privacyActions } from './privacy.ts';
 import { volunteeringActions } from './volunteering.ts';
+import { donationActions } from './donations.ts';
 
 export const server = {
   accounts: accountActions,
@@ -24,4 +25,5 @@ export const server = {
   ballotObjections: ballotObjectionActions,
   privacy: privacyActions,
   volunteering: volunteeringActions,
+  donations: donationActions,
 };

@@ -111,7 +111,15 @@ test(`every mutating action × ${ACTORS.length} actors answers as the policy tab
   });
   expect(staffMade.body).not.toContain('err');
 
-  const fx: Fixture = { hebinId, estateId, importEstateId, projectId, lineId, noticeId, importId: importIds[0]!, discardImportId: importIds[1]!, claimId, subdistrictToRename, ballotId, taskId };
+  // a donation offered by the resident to a published project of 河滨, for the office's donation actions
+  const publishedCode = /href="\/projects\/([A-Za-z0-9-]+)"/.exec(await (await admin.get('/subdistricts/hebin')).text())![1]!;
+  const publishedProjectId = firstNumber(await (await admin.get(`/admin/projects/${publishedCode}`)).text(), /name="projectId" value="(\d+)"/);
+  const offer = await call(resident, 'donations.offer', { projectId: String(publishedProjectId), kind: 'goods', goodsWhat: '矩阵捐物', goodsQuantity: '1' });
+  const donationId = Number((devalueParse(offer.body) as { donationId?: number }).donationId);
+  const fx: Fixture = {
+    hebinId, estateId, importEstateId, projectId, lineId, noticeId, importId: importIds[0]!, discardImportId: importIds[1]!, claimId, subdistrictToRename, ballotId, taskId,
+    publishedProjectId, donationId,
+  };
   for (const [k, v] of Object.entries(fx)) expect(Number.isInteger(v) && v > 0, `fixture ${k} = ${v}`).toBe(true);
 
   const contexts: Record<ActorName, APIRequestContext> = {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { generateDemo } from '../../db/seed/generate.ts';
 import { SCOPE_CATEGORIES, categoryOf } from '../../src/features/projects/taxonomy.ts';
 import { isValidUscc } from '../../src/features/projects/parties.ts';
+import { DEMO_DONATION } from '../../db/seed/demo-donations.ts';
 
 describe('demo data', () => {
   const data = generateDemo();
@@ -59,5 +60,11 @@ describe('demo data', () => {
     const big = generateDemo(2000);
     expect(big.projects.length).toBe(2000);
     expect(new Set(big.projects.map((p) => p.code)).size).toBe(2000);
+  });
+  it('has one received demo donation of money, anonymous, with a receipt number (written with the demo accounts; tests/integration/donations.test.ts seeds it)', () => {
+    expect(DEMO_DONATION.kind).toBe('money');
+    expect(Number.isSafeInteger(DEMO_DONATION.amountFen) && DEMO_DONATION.amountFen > 0).toBe(true);
+    expect(DEMO_DONATION.displayName).toBeNull();
+    expect(DEMO_DONATION.receiptNo).toMatch(/^DEMO-/);
   });
 });

@@ -41,7 +41,7 @@ describe('exports neutralise formulas', () => {
   it('in the project list CSV', () => {
     const row = (title: string, i: number): ProjectListItem => ({
       id: i, code: `ZH-2020-${i}`, title, titleEn: null, stage: 1, batchYear: 2020, households: 10, subdistrictCode: 'hebin',
-      subdistrictName: '@河滨街道', subdistrictNameEn: 'Hebin', lat: 33.7, lng: 113.3, totalFen: 100,
+      subdistrictName: '@河滨街道', subdistrictNameEn: 'Hebin', lat: 33.7, lng: 113.3, totalFen: 100, donationsReceivedFen: 0,
     });
     const csv = projectsCsv(FORMULAS.map(row), 'http://x.test', () => '立项');
     const records = parse(csv.replace(/^\uFEFF/, ''), { relax_column_count: true }) as string[][];

@@ -23,6 +23,7 @@ const base = (over: Partial<Disclosure>): Disclosure => ({
   updatedAt: new Date('2024-03-02T02:00:00Z'), isDemo: true,
   subdistrict: { code: 'hebin', name: '河滨街道', nameEn: 'Hebin Subdistrict' },
   estates: [], stageEvents: [], scope: [], budget: [], parties: [], documents: [], fees: [], notices: [], history: [],
+  donations: { board: [], receivedMoneyFen: 0 },
   ...over,
 });
 

@@ -49,4 +49,12 @@ describe('authorization matrix', () => {
     expect(can(ACTORS.communityStaff!, 'notice.publish', { subdistrictId: 1, communityId: null })).toBe(false);
     expect(can(ACTORS.subdistrictStaff!, 'notice.publish', { subdistrictId: 1, communityId: null })).toBe(true);
   });
+  it('has the donation verbs: anyone signed in offers, the project’s office or the district manages', () => {
+    expect(POLICY['donation.offer']).toBe('anyone_signed_in');
+    expect(POLICY['donation.manage']).toBe('office');
+    const project = { subdistrictId: 1, communityId: 10 };
+    expect(can(null, 'donation.offer', {})).toBe(false);
+    expect(['resident', 'subdistrictStaff', 'otherSubdistrictStaff', 'otherCommunityStaff', 'districtAdmin'].map((a) => can(ACTORS[a]!, 'donation.manage', project)))
+      .toEqual([false, true, false, false, true]);
+  });
 });

@@ -52,11 +52,11 @@ describe('open data formats', () => {
   });
   it('quotes CSV fields that need it and starts with a BOM', () => {
     const csv = projectsCsv(
-      [{ id: 1, code: 'A', title: '甲,"乙"', titleEn: null, stage: 1, batchYear: 2021, households: 3, subdistrictCode: 's', subdistrictName: '河滨街道', subdistrictNameEn: 'H', lat: 33.7, lng: 113.3, totalFen: 12345 }],
+      [{ id: 1, code: 'A', title: '甲,"乙"', titleEn: null, stage: 1, batchYear: 2021, households: 3, subdistrictCode: 's', subdistrictName: '河滨街道', subdistrictNameEn: 'H', lat: 33.7, lng: 113.3, totalFen: 12345, donationsReceivedFen: 0 }],
       'http://x',
       () => '组织宣传',
     );
     expect(csv.startsWith('\uFEFFcode,title')).toBe(true);
-    expect(csv).toContain('A,"甲,""乙""",河滨街道,2021,1,组织宣传,3,123.45,33.700000,113.300000,http://x/projects/A');
+    expect(csv).toContain('A,"甲,""乙""",河滨街道,2021,1,组织宣传,3,123.45,0.00,33.700000,113.300000,http://x/projects/A');
   });
 });

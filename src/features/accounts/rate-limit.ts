@@ -17,6 +17,8 @@ export const LIMITS = {
   // cast's own database call (src/features/ballots/fast-cast.ts: CAST_LIMIT)
   castRefused: { bucket: 'cast', max: 30, windowSeconds: 60 },
   objection: { bucket: 'objection', max: 10, windowSeconds: 60 * 60 },
+  // donation offers per account (every attempt counts)
+  donationOffer: { bucket: 'donation_offer', max: 10, windowSeconds: 60 * 60 },
 } satisfies Record<string, Limit>;
 
 export function windowStart(now: Date, windowSeconds: number): Date {

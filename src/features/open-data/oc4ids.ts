@@ -255,7 +255,15 @@ function project(p: Disclosure, baseUrl: string): Oc4idsProject {
             amount: cny(b.amountFen),
             ...(b.channel === 'subdistrict' ? { sourceParty: authorityRef } : {}),
           })),
-        }],
+        },
+        // money donations received so far, against the planned 社会捐助 line: the sum of the received records
+        ...(p.donations.receivedMoneyFen > 0
+          ? [{
+              id: 'received',
+              description: '已到位资金 (received)',
+              budgetBreakdown: [{ id: 'donations-received', description: `${channelDescription('donations')} 已到位 (received)`, amount: cny(p.donations.receivedMoneyFen) }],
+            }]
+          : [])],
       }
     : undefined;
 

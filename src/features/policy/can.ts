@@ -48,6 +48,10 @@ export const POLICY = {
   'volunteer.manage': 'office',
   // residents sign up and cancel for themselves only (the action takes no user id)
   'volunteer.signUp': 'anyone_signed_in',
+  // any signed-in account offers money, goods or labour to a published project
+  'donation.offer': 'anyone_signed_in',
+  // accept, decline with a reason, record receipt: the project's office
+  'donation.manage': 'office',
   'subdistrict.manage': 'district',
   'staff.manage': 'district',
   'audit.read': 'district',

@@ -4,6 +4,7 @@ import type { Stage } from './stages.ts';
 import type { PartyRole } from './parties.ts';
 import type { DocumentKind } from './documents.ts';
 import { servedFileName } from '../../lib/files/names.ts';
+import { donationBoards, type BoardEntry } from '../donations/queries/index.ts';
 
 type DB = Kysely<Database>;
 
@@ -38,6 +39,8 @@ export interface Disclosure {
   fees: { id: number; item: string; unit: string; beforeFen: number; afterFen: number; subsidyFenPerM2Month: number; subsidyMonths: number }[];
   notices: { id: number; kind: string; title: string; publishedAt: Date }[];
   history: { id: number; entity: string; field: string; oldValue: string | null; newValue: string | null; changedAt: Date; note: string | null }[];
+  /** Received donations (捐赠公示), newest first, and the money among them: received against the 社会捐助 line. */
+  donations: { board: BoardEntry[]; receivedMoneyFen: number };
 }
 
 function groupBy<T, K>(rows: T[], key: (r: T) => K): Map<K, T[]> {
@@ -67,7 +70,7 @@ export async function loadDisclosures(db: DB, where: { code: string } | { all: t
   if (projects.length === 0) return [];
   const ids = 'code' in where ? projects.map((p) => p.id) : null;
   const scoped = <QB extends { where: (...args: any[]) => any }>(qb: QB, column: string): QB => (ids ? (qb.where as any)(column, 'in', ids) : qb);
-  const [estates, stageEvents, scope, budget, parties, documents, fees, notices, history] = await Promise.all([
+  const [estates, stageEvents, scope, budget, parties, documents, fees, notices, history, boards] = await Promise.all([
     scoped(db.selectFrom('project_estates').innerJoin('estates', 'estates.id', 'project_estates.estate_id').innerJoin('communities', 'communities.id', 'estates.community_id')
       .selectAll('estates').select(['communities.name as community', 'project_estates.project_id']).orderBy('estates.id'), 'project_estates.project_id').execute(),
     scoped(db.selectFrom('stage_events').selectAll().orderBy('entered_on').orderBy('id'), 'project_id').execute(),
@@ -80,6 +83,7 @@ export async function loadDisclosures(db: DB, where: { code: string } | { all: t
     scoped(db.selectFrom('notices').where('published_at', 'is not', null).where('project_id', 'is not', null)
       .select(['id', 'kind', 'title', 'published_at', 'project_id']).orderBy('published_at', 'desc'), 'project_id').execute(),
     scoped(db.selectFrom('disclosure_history').selectAll().orderBy('changed_at', 'desc').orderBy('id', 'desc'), 'project_id').execute(),
+    donationBoards(db, ids),
   ]);
   const by = {
     estates: groupBy(estates, (r) => r.project_id),
@@ -117,8 +121,15 @@ export async function loadDisclosures(db: DB, where: { code: string } | { all: t
       })),
       notices: (by.notices.get(id) ?? []).map((n) => ({ id: n.id, kind: n.kind, title: n.title, publishedAt: n.published_at! })),
       history: (by.history.get(id) ?? []).map((h) => ({ id: h.id, entity: h.entity, field: h.field, oldValue: h.old_value, newValue: h.new_value, changedAt: h.changed_at, note: h.note })),
+      donations: donationSummary(boards.get(id) ?? []),
     };
   });
+}
+
+function donationSummary(board: BoardEntry[]): Disclosure['donations'] {
+  let receivedMoneyFen = 0;
+  for (const d of board) if (d.kind === 'money') receivedMoneyFen += d.amountFen!;
+  return { board, receivedMoneyFen };
 }
 
 export async function projectDisclosure(db: DB, code: string): Promise<Disclosure | null> {

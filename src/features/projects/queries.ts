@@ -56,6 +56,8 @@ export interface ProjectListItem {
   lat: number | null;
   lng: number | null;
   totalFen: number;
+  /** money donations received (the records' sum), against the 社会捐助 line */
+  donationsReceivedFen: number;
 }
 
 export async function listProjects(db: DB, f: ProjectFilters, limit = 200, offset = 0): Promise<ProjectListItem[]> {
@@ -68,6 +70,8 @@ export async function listProjects(db: DB, f: ProjectFilters, limit = 200, offse
       eb.selectFrom('project_estates').innerJoin('estates', 'estates.id', 'project_estates.estate_id').whereRef('project_estates.project_id', '=', 'projects.id')
         .select(sql<number>`avg(estates.lng)`.as('v')).as('lng'),
       eb.selectFrom('budget_lines').whereRef('budget_lines.project_id', '=', 'projects.id').select(sql<string>`coalesce(sum(amount_fen), 0)`.as('v')).as('total_fen'),
+      eb.selectFrom('donations').whereRef('donations.project_id', '=', 'projects.id').where('donations.status', '=', 'received').where('donations.kind', '=', 'money')
+        .select(sql<string>`coalesce(sum(amount_fen), 0)`.as('v')).as('donations_fen'),
     ])
     .orderBy('projects.batch_year', 'desc')
     .orderBy('projects.code')
@@ -78,6 +82,7 @@ export async function listProjects(db: DB, f: ProjectFilters, limit = 200, offse
     id: r.id, code: r.code, title: r.title, titleEn: r.title_en, stage: r.stage, batchYear: r.batch_year, households: r.households_benefiting,
     subdistrictCode: r.subdistrict_code, subdistrictName: r.subdistrict_name, subdistrictNameEn: r.subdistrict_name_en,
     lat: r.lat === null ? null : Number(r.lat), lng: r.lng === null ? null : Number(r.lng), totalFen: Number(r.total_fen ?? 0),
+    donationsReceivedFen: Number(r.donations_fen ?? 0),
   }));
 }
 

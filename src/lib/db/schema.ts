@@ -7,6 +7,7 @@ import type * as PV from '../../features/privacy/tables.ts';
 import type { AuditHeadsTable, AuditLogTable } from '../../features/audit/tables.ts';
 import type * as B from '../../features/ballots/tables.ts';
 import type * as V from '../../features/volunteering/tables.ts';
+import type { DonationsTable } from '../../features/donations/tables.ts';
 
 /** Aggregates the table types that live next to their features. */
 export interface Database {
@@ -60,4 +61,5 @@ export interface Database {
   ballot_cosignatures: B.BallotCosignaturesTable;
   volunteer_tasks: V.VolunteerTasksTable;
   volunteer_signups: V.VolunteerSignupsTable;
+  donations: DonationsTable;
 }

@@ -31,6 +31,9 @@ export interface Fixture {
   ballotId?: number;
   /** a volunteering task on projectId (volunteerTaskForm) */
   taskId?: number;
+  /** a published project of 河滨, and a donation offered to it (the matrix's resident) */
+  publishedProjectId?: number;
+  donationId?: number;
 }
 export type Part = string | { name: string; mimeType: string; buffer: Buffer };
 export interface Case {
@@ -138,6 +141,12 @@ export const CASES: Case[] = [
   { action: 'volunteering.signUp', verb: 'volunteer.signUp', form: (fx) => ({ taskId: String(fx.taskId ?? 1) }) },
   { action: 'volunteering.cancel', verb: 'volunteer.signUp', form: (fx) => ({ taskId: String(fx.taskId ?? 1) }) },
   { action: 'volunteering.markAttendance', verb: 'volunteer.manage', form: (fx) => ({ taskId: String(fx.taskId ?? 1), signupId: '999999', attended: '1', hours: '2' }) },
+  { action: 'donations.offer', verb: 'donation.offer', form: (fx) => ({ projectId: String(fx.publishedProjectId ?? 1), kind: 'money', amount: '1.00' }) },
+  { action: 'donations.decide', verb: 'donation.manage', form: (fx) => ({ donationId: String(fx.donationId ?? 1), decision: 'accept' }) },
+  {
+    action: 'donations.receive', verb: 'donation.manage',
+    form: (fx) => ({ donationId: String(fx.donationId ?? 1), receivedOn: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10), receiptNo: 'MX-1' }),
+  },
 ];
 
 /** A valid form for a volunteering task on a project, two days ahead (Beijing time). */

@@ -1,0 +1,57 @@
+import { defineAction } from 'astro:actions';
+import { db } from '../lib/db/index.ts';
+import { pageCache } from '../lib/http/page-cache-instance.ts';
+import { can } from '../features/policy/can.ts';
+import { hit, LIMITS } from '../features/accounts/rate-limit.ts';
+import { decideInput, offerInput, receiveInput } from '../features/donations/core/schemas.ts';
+import { decideDonation, offerDonation, receiveDonation } from '../features/donations/commands/index.ts';
+import { donationResource } from '../features/donations/queries/index.ts';
+
+// Donations (捐资、捐物、投劳): any signed-in account offers (rate-limited per person);
+// staff of the project's office accept, decline with a reason, and record receipt, each
+// with its audit entry. A receipt changes the public board and budget: the database bumps
+// the disclosure version (migration 0022) and this server drops its page cache at once.
+
+const forbidden = { ok: false as const, error: 'err.forbidden' };
+
+export const donationActions = {
+  offer: defineAction({
+    accept: 'form',
+    input: offerInput,
+    handler: async (input, ctx) => {
+      const user = ctx.locals.user;
+      if (!user) return { ok: false as const, error: 'err.signInFirst' };
+      if (!can(user, 'donation.offer', {})) return forbidden;
+      const database = await db();
+      if (!(await hit(database, LIMITS.donationOffer, String(user.id)))) return { ok: false as const, error: 'err.rateLimited' };
+      return offerDonation(database, user.id, input);
+    },
+  }),
+
+  decide: defineAction({
+    accept: 'form',
+    input: decideInput,
+    handler: async (input, ctx) => {
+      const user = ctx.locals.user;
+      const database = await db();
+      const r = await donationResource(database, input.donationId);
+      if (!user || !r || !can(user, 'donation.manage', r)) return forbidden;
+      return decideDonation(database, user.id, { donationId: r.donationId, decision: input.decision, reason: input.reason });
+    },
+  }),
+
+  receive: defineAction({
+    accept: 'form',
+    input: receiveInput,
+    handler: async (input, ctx) => {
+      const user = ctx.locals.user;
+      const database = await db();
+      const r = await donationResource(database, input.donationId);
+      if (!user || !r || !can(user, 'donation.manage', r)) return forbidden;
+      const res = await receiveDonation(database, user.id, { donationId: r.donationId, receivedOn: input.receivedOn, receiptNo: input.receiptNo });
+      if (res.ok) pageCache.invalidate();
+      return res;
+    },
+  }),
+};
+
