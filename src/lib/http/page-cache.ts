@@ -16,7 +16,7 @@ export interface CachedResponse {
  * is the same page, so neither fills the cache nor passes it by. A page that reads another
  * parameter must be added here (tests/unit/page-cache.test.ts checks the cacheable pages).
  */
-export const CACHE_QUERY_PARAMS = ['subdistrict', 'stage', 'year', 'category', 'kind'] as const;
+export const CACHE_QUERY_PARAMS = ['q', 'subdistrict', 'stage', 'year', 'category', 'kind', 'page'] as const;
 
 /** The cache key of a request: language, elder mode, path and the known query parameters only. */
 export function cacheKey(lang: string, elder: boolean, url: URL): string {
