@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
 import { appendAudit } from '../audit/service.ts';
-import { hashIdNumber, type IdKey } from './id-hash.ts';
+import { hashIdNumber } from './id-hash.ts';
+import { type IdKey } from '../../lib/id-key.ts';
 import { last4, validateIdNumber } from './id-numbers.ts';
 import { findUnit, type LegalBasis } from './verification-service.ts';
 import type { IdType } from './model.ts';
