@@ -21,7 +21,16 @@ describe.skipIf(!built)('the built server in production mode', () => {
   let dataDir: string;
   let log = '';
   // the outbox as the provider outside demo mode: messages stored, never logged
-  const env = (port: number) => ({ ...process.env, DATABASE_URL: '', GONGZHI_DEMO: '0', GONGZHI_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', GONGZHI_ID_KEY: '', GONGZHI_SMS: 'outbox' });
+  const env = (port: number) => ({
+    ...process.env,
+    DATABASE_URL: '',
+    GONGZHI_DEMO: '0',
+    GONGZHI_DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    GONGZHI_ID_KEY: '',
+    GONGZHI_SMS: 'outbox',
+  });
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongzhi-prod-'));
@@ -88,7 +97,11 @@ describe.skipIf(!built)('the built server on a host other than loopback, with no
     // a resident with a session, to reach the claim form
     const open = await openPglite(dataDir);
     await migrateToLatest(open.db);
-    const user = await open.db.insertInto('users').values({ phone: '13711112222', password_hash: 'x', display_name: '居民', phone_verified_at: new Date() }).returning('id').executeTakeFirstOrThrow();
+    const user = await open.db
+      .insertInto('users')
+      .values({ phone: '13711112222', password_hash: 'x', display_name: '居民', phone_verified_at: new Date() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     await createSession(open.db, residentToken, user.id);
     await open.close();
     const port = await freePort();
@@ -117,7 +130,8 @@ describe.skipIf(!built)('the built server on a host other than loopback, with no
   });
 
   it('serves every public page', async () => {
-    for (const page of ['/', '/notices', '/open-data', '/account/login', '/account/signup', '/account/reset', '/robots.txt']) expect((await fetch(`${base}${page}`)).status, page).toBe(200);
+    for (const page of ['/', '/notices', '/open-data', '/account/login', '/account/signup', '/account/reset', '/robots.txt'])
+      expect((await fetch(`${base}${page}`)).status, page).toBe(200);
   });
 
   it('refuses texting features with a clear message instead of failing', async () => {
@@ -130,7 +144,9 @@ describe.skipIf(!built)('the built server on a host other than loopback, with no
     expect(await res.text()).toContain('err.smsUnavailable');
     const reset = new FormData();
     reset.set('phone', '13712345678');
-    expect(await (await fetch(`${base}/_actions/accounts.resetStart`, { method: 'POST', body: reset, headers: { origin: base } })).text()).toContain('err.smsUnavailable');
+    expect(await (await fetch(`${base}/_actions/accounts.resetStart`, { method: 'POST', body: reset, headers: { origin: base } })).text()).toContain(
+      'err.smsUnavailable',
+    );
   });
 
   it('refuses owner claims without GONGZHI_ID_KEY with a clear message', async () => {
@@ -139,7 +155,16 @@ describe.skipIf(!built)('the built server on a host other than loopback, with no
     expect(page).toContain('本站尚未设置证件号码密钥');
     expect(page).not.toContain('name="idNumber"');
     const form = new FormData();
-    for (const [k, v] of Object.entries({ estateId: '1', building: '1', entrance: '1', room: '101', name: '居民', idType: 'resident_id', idNumber: '110101199003074514' })) form.set(k, v);
+    for (const [k, v] of Object.entries({
+      estateId: '1',
+      building: '1',
+      entrance: '1',
+      room: '101',
+      name: '居民',
+      idType: 'resident_id',
+      idNumber: '110101199003074514',
+    }))
+      form.set(k, v);
     const res = await fetch(`${base}/_actions/verification.claim`, { method: 'POST', body: form, headers: { origin: base, ...cookie } });
     const body = await res.text();
     expect(body).toContain('err.idKeyMissing'); // the claim page shows it translated (form-errors.ts)

@@ -66,7 +66,8 @@ describe('page cache', () => {
     // a cacheable page reading a parameter the key leaves out would serve one answer for all values
     const root = path.resolve('src/pages');
     const files: string[] = [];
-    const walk = (d: string) => fs.readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : files.push(path.join(d, e.name))));
+    const walk = (d: string) =>
+      fs.readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : files.push(path.join(d, e.name))));
     walk(root);
     const filterKeys = /parseFilters/;
     let cacheable = 0;

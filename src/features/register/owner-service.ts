@@ -17,7 +17,17 @@ export async function addOwnerOnBasis(
   db: Kysely<Database>,
   key: IdKey,
   actorUserId: number,
-  input: { estateId: number; building: string; entrance: string; room: string; name: string; idType: IdType; idNumber: string; basis: LegalBasis; phone?: string | null },
+  input: {
+    estateId: number;
+    building: string;
+    entrance: string;
+    room: string;
+    name: string;
+    idType: IdType;
+    idNumber: string;
+    basis: LegalBasis;
+    phone?: string | null;
+  },
   proofStorageKey: string,
 ) {
   const id = validateIdNumber(input.idType, input.idNumber);
@@ -26,13 +36,38 @@ export async function addOwnerOnBasis(
   if (!unit) return { ok: false as const, error: 'err.noSuchFlat', field: 'room' };
   const idHash = hashIdNumber(key, input.idType, id.normalised);
   return db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom('register_owners').select('id').where('estate_id', '=', input.estateId).where('id_type', '=', input.idType)
-      .where('id_hash', '=', idHash).where('removed_at', 'is', null).executeTakeFirst();
-    const ownerId = existing?.id ?? (await trx.insertInto('register_owners').values({
-      estate_id: input.estateId, name: input.name.trim(), id_type: input.idType, id_hash: idHash, id_key_version: key.version, id_last4: last4(id.normalised),
-      legal_basis: input.basis, proof_storage_key: proofStorageKey, phone: input.phone ?? null,
-    }).returning('id').executeTakeFirstOrThrow()).id;
-    await trx.insertInto('unit_owners').values({ unit_id: unit.id, owner_id: ownerId }).onConflict((oc) => oc.doNothing()).execute();
+    const existing = await trx
+      .selectFrom('register_owners')
+      .select('id')
+      .where('estate_id', '=', input.estateId)
+      .where('id_type', '=', input.idType)
+      .where('id_hash', '=', idHash)
+      .where('removed_at', 'is', null)
+      .executeTakeFirst();
+    const ownerId =
+      existing?.id ??
+      (
+        await trx
+          .insertInto('register_owners')
+          .values({
+            estate_id: input.estateId,
+            name: input.name.trim(),
+            id_type: input.idType,
+            id_hash: idHash,
+            id_key_version: key.version,
+            id_last4: last4(id.normalised),
+            legal_basis: input.basis,
+            proof_storage_key: proofStorageKey,
+            phone: input.phone ?? null,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
+    await trx
+      .insertInto('unit_owners')
+      .values({ unit_id: unit.id, owner_id: ownerId })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
     await appendAudit(trx, { actorUserId, action: 'register.addOwner', target: `unit:${unit.id}`, detail: { ownerId, basis: input.basis } });
     return { ok: true as const };
   });

@@ -19,11 +19,25 @@ function withFlat(db: DB) {
   return verificationsWithFlat(db)
     .innerJoin('users', 'users.id', 'owner_verifications.user_id')
     .select([
-      'owner_verifications.id', 'owner_verifications.status', 'owner_verifications.method', 'owner_verifications.claimed_name', 'owner_verifications.reason',
-      'owner_verifications.created_at', 'owner_verifications.decided_at', 'owner_verifications.proof_mime', 'owner_verifications.register_owner_id',
-      'owner_verifications.proof_disputed_at', 'owner_verifications.proof_deleted_at',
-      'owner_verifications.claimed_id_last4', 'estates.name as estate', 'buildings.label as building', 'entrances.label as entrance', 'units.room',
-      'users.display_name', 'users.phone', 'users.owner_status_held_since',
+      'owner_verifications.id',
+      'owner_verifications.status',
+      'owner_verifications.method',
+      'owner_verifications.claimed_name',
+      'owner_verifications.reason',
+      'owner_verifications.created_at',
+      'owner_verifications.decided_at',
+      'owner_verifications.proof_mime',
+      'owner_verifications.register_owner_id',
+      'owner_verifications.proof_disputed_at',
+      'owner_verifications.proof_deleted_at',
+      'owner_verifications.claimed_id_last4',
+      'estates.name as estate',
+      'buildings.label as building',
+      'entrances.label as entrance',
+      'units.room',
+      'users.display_name',
+      'users.phone',
+      'users.owner_status_held_since',
     ]);
 }
 
