@@ -110,7 +110,7 @@ export function castNodeRoute(req: IncomingMessage, res: ServerResponse): boolea
       send(res, 413, refused('err.bodyTooLarge', lang), null);
       return;
     }
-    let payload: unknown = null;
+    let payload: unknown;
     try {
       payload = JSON.parse(text);
     } catch {
