@@ -181,7 +181,7 @@ async function pageFigures(base: string, codes: string[]): Promise<Row[]> {
       figure: 'JS shipped, home page with the map, gzip',
       value: Math.round(jsHome.gzip / 102.4) / 10,
       unit: 'KB',
-      budget: 70,
+      budget: 60,
       atMost: true,
       note: `${jsHome.files} files`,
     },
