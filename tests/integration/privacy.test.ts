@@ -43,6 +43,30 @@ describe.each(BACKENDS)('privacy on %s', (kind) => {
     expect(JSON.stringify(data)).not.toContain('secret-hash');
   });
 
+  it('never gives a pending claimant the register\'s entry or its mobile, nor a reason telling that name and ID matched', async () => {
+    const u = await userOf(tokens[1]!);
+    const owner = await open.db.selectFrom('register_owners').innerJoin('unit_owners', 'unit_owners.owner_id', 'register_owners.id')
+      .select(['register_owners.id', 'register_owners.name', 'unit_owners.unit_id']).orderBy('register_owners.id', 'desc').executeTakeFirstOrThrow();
+    await open.db.updateTable('register_owners').set({ phone: '13612345678' }).where('id', '=', owner.id).execute();
+    const pending = await open.db.insertInto('owner_verifications').values({
+      user_id: u, unit_id: owner.unit_id, register_owner_id: owner.id, status: 'pending', method: 'proof', claimed_name: owner.name, reason: 'owner.phoneNotRegisters',
+    }).returning('id').executeTakeFirstOrThrow();
+    try {
+      const data = await personalData(open.db, u);
+      const claim = data.claims.find((c) => c.status === 'pending')!;
+      expect(claim).toMatchObject({ status: 'pending', register: null, reason: null });
+      expect(JSON.stringify(data)).not.toContain('13612345678');
+      expect(JSON.stringify(data)).not.toContain('owner.');
+      // a verified claim shows the register's entry, without its mobile
+      const verified = data.claims.find((c) => c.status === 'verified')!;
+      expect(verified.register).not.toBeNull();
+      expect(verified.register).not.toHaveProperty('phone');
+    } finally {
+      await open.db.deleteFrom('owner_verifications').where('id', '=', pending.id).execute();
+      await open.db.updateTable('register_owners').set({ phone: null }).where('id', '=', owner.id).execute();
+    }
+  });
+
   it('closes an account: personal data erased, the cast ballot kept, who cast it kept for the challenge period only', async () => {
     const u = await userOf(tokens[0]!);
     const before = await open.db.selectFrom('users').select(['phone', 'display_name']).where('id', '=', u).executeTakeFirstOrThrow();

@@ -45,10 +45,15 @@ async function removeUnreferenced(db: DB, store: FileRemover, keys: Iterable<str
   return removed;
 }
 
+/** Reasons staff see on a claim that would tell its claimant the name and ID number matched a register owner. */
+const MATCH_REASONS = new Set(['owner.phoneNotRegisters', 'owner.noPhoneOnRegister', 'owner.alreadyVerifiedElsewhere']);
+
 /**
  * What the portal holds about a person, for them to download (PIPL Arts. 45): the account,
  * their claims (ID numbers only as the last four: the keyed hash is not theirs to read and
  * proves nothing), consents, ballots they cast and by what right, mandates, objections.
+ * The register's entry (name, last four, legal basis; never its mobile) only for a verified
+ * claim: a pending one may be someone trying a guessed name and ID number.
  */
 export async function personalData(db: DB, userId: number) {
   const user = await db.selectFrom('users').select(['id', 'phone', 'display_name', 'role', 'phone_verified_at', 'created_at']).where('id', '=', userId).executeTakeFirstOrThrow();
@@ -63,7 +68,7 @@ export async function personalData(db: DB, userId: number) {
       'owner_verifications.status', 'owner_verifications.method', 'owner_verifications.ground', 'owner_verifications.claimed_name', 'owner_verifications.claimed_id_type',
       'owner_verifications.claimed_id_last4', 'owner_verifications.reason', 'owner_verifications.created_at', 'owner_verifications.decided_at',
       'owner_verifications.proof_mime', 'owner_verifications.proof_storage_key', 'owner_verifications.proof_deleted_at',
-      'register_owners.name as register_name', 'register_owners.id_last4 as register_id_last4', 'register_owners.phone as register_phone', 'register_owners.legal_basis'])
+      'register_owners.name as register_name', 'register_owners.id_last4 as register_id_last4', 'register_owners.legal_basis'])
     .orderBy('owner_verifications.id').execute();
   const consents = await db.selectFrom('privacy_consents').select(['purpose', 'notice_version', 'given_at']).where('user_id', '=', userId).orderBy('id').execute();
   const casts = await db.selectFrom('ballot_casts').innerJoin('ballots', 'ballots.id', 'ballot_casts.ballot_id').innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_casts.voter_id')
@@ -82,10 +87,12 @@ export async function personalData(db: DB, userId: number) {
     account: { id: user.id, phone: user.phone, name: user.display_name, role: user.role, phoneConfirmedAt: user.phone_verified_at, createdAt: user.created_at },
     claims: claims.map((c) => ({
       flat: { estate: c.estate, building: c.building, entrance: c.entrance, room: c.room },
-      status: c.status, method: c.method, ground: c.ground, claimedName: c.claimed_name, idType: c.claimed_id_type, idLast4: c.claimed_id_last4, reason: c.reason,
+      status: c.status, method: c.method, ground: c.ground, claimedName: c.claimed_name, idType: c.claimed_id_type, idLast4: c.claimed_id_last4,
+      // a claim not (yet) verified never shows the register's entry, nor a reason that tells the name and ID matched
+      reason: c.status !== 'verified' && c.reason !== null && MATCH_REASONS.has(c.reason) ? null : c.reason,
       createdAt: c.created_at, decidedAt: c.decided_at,
       proof: c.proof_storage_key ? { type: c.proof_mime, deleteAfter: c.decided_at ? new Date(c.decided_at.getTime() + PROOF_KEEP_DAYS * DAY) : null } : c.proof_deleted_at ? { deletedAt: c.proof_deleted_at } : null,
-      register: c.register_name === null ? null : { name: c.register_name, idLast4: c.register_id_last4, phone: c.register_phone, legalBasis: c.legal_basis },
+      register: c.status !== 'verified' || c.register_name === null ? null : { name: c.register_name, idLast4: c.register_id_last4, legalBasis: c.legal_basis },
     })),
     consents,
     ballotsCast: casts,
