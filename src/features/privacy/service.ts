@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
 import { appendAudit } from '../audit/service.ts';
-import type { ConsentPurpose } from './tables.ts';
+import type { ClosedClaim, ConsentPurpose } from './tables.ts';
 
 type DB = Kysely<Database>;
 
@@ -106,9 +106,10 @@ export type CloseResult = { ok: true; evidenceKeptUntil: Date | null } | { ok: f
 
 /**
  * A person closes their account: their personal data is erased — name and mobile, claims
- * (names, ID hashes and last four, proof files), consents, sessions — except the ballot
- * evidence: who cast a ballot is kept apart (closed_account_evidence) until the one-year
- * challenge period after the close of the last vote they cast in, then erased by the sweep.
+ * (deleted, with names, ID hashes and last four, proof files), consents, sessions — except the
+ * ballot evidence: who cast a ballot, and the claims by which they could (flat, register
+ * owner, how decided), are kept apart (closed_account_evidence) until the one-year challenge
+ * period after the close of the last vote they cast in, then erased by the sweep.
  * Ballots stay cast and counted; the account id they point to no longer names anyone.
  * Staff accounts are closed by the district office, not here.
  */
@@ -122,17 +123,20 @@ export async function closeAccount(db: DB, store: FileRemover, userId: number, n
       .where('ballot_casts.cast_by', '=', userId).select((eb) => eb.fn.max('ballots.closes_at').as('closes')).executeTakeFirst();
     const lastClose = last?.closes ? new Date(last.closes as Date | string) : null;
     const keepUntil = lastClose ? new Date(Math.max(lastClose.getTime(), now.getTime()) + CHALLENGE_PERIOD_DAYS * DAY) : null;
+    const claims = await trx.selectFrom('owner_verifications').select(['unit_id', 'register_owner_id', 'status', 'method', 'ground', 'decided_at', 'proof_storage_key'])
+      .where('user_id', '=', userId).orderBy('id').execute();
     if (keepUntil) {
-      await trx.insertInto('closed_account_evidence').values({ user_id: userId, display_name: user.display_name, phone: user.phone, closed_at: now, keep_until: keepUntil }).execute();
+      // what ballot evidence needs of the claims (by what right the account cast) lives only here, and goes with the sweep
+      const kept: ClosedClaim[] = claims.map((c) => ({
+        unitId: c.unit_id, registerOwnerId: c.register_owner_id, status: c.status, method: c.method, ground: c.ground, decidedAt: c.decided_at ? c.decided_at.toISOString() : null,
+      }));
+      await trx.insertInto('closed_account_evidence').values({
+        user_id: userId, display_name: user.display_name, phone: user.phone, claims: JSON.stringify(kept), closed_at: now, keep_until: keepUntil,
+      }).execute();
     }
-    const proofs = await trx.selectFrom('owner_verifications').select('proof_storage_key').where('user_id', '=', userId).where('proof_storage_key', 'is not', null).execute();
-    freed.push(...proofs.map((p) => p.proof_storage_key!));
-    await trx.updateTable('owner_verifications').set({ status: 'revoked', reason: 'account.closed', decided_at: now })
-      .where('user_id', '=', userId).where('status', 'in', ['pending', 'review', 'verified']).execute();
-    await trx.updateTable('owner_verifications').set({
-      claimed_name: '', claimed_id_type: null, claimed_id_hash: null, claimed_id_key_version: null, claimed_id_last4: null,
-      proof_storage_key: null, proof_mime: null, proof_deleted_at: sql`case when proof_storage_key is null then proof_deleted_at else ${now} end`,
-    }).where('user_id', '=', userId).execute();
+    freed.push(...claims.flatMap((c) => (c.proof_storage_key ? [c.proof_storage_key] : [])));
+    // the claims go: nothing left links the account (and the ballots it cast) to a flat or a register owner
+    await trx.deleteFrom('owner_verifications').where('user_id', '=', userId).execute();
     await trx.updateTable('ballot_proxies').set({ revoked_at: now, revoked_by: userId }).where('proxy_user_id', '=', userId).where('revoked_at', 'is', null).execute();
     await trx.deleteFrom('privacy_consents').where('user_id', '=', userId).execute();
     await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
