@@ -807,7 +807,7 @@ export const en: Record<MessageKey, string> = {
   'ballots.building': "Building",
   'ballots.buildingN': "Building {n}",
   'ballots.estateBuildingN': "{estate} building {n}",
-  'ballots.byBuildingHidden': "{n} more buildings have fewer than 5 voters and are not shown on their own (they are in the totals).",
+  'ballots.byBuildingHidden': "{n} more buildings had fewer than 5 voters taking part and are not shown on their own (they are in the totals).",
   'ballots.byBuildingNone': "No building has 5 voters or more, so no building figures are shown.",
   'ballots.figureFormat': "Each cell is “owners / area (m²)”.",
   'ballots.bulletins': "Result bulletins",

@@ -806,7 +806,7 @@ export const zh = {
   'ballots.building': "楼栋",
   'ballots.buildingN': "{n} 号楼",
   'ballots.estateBuildingN': "{estate} {n} 号楼",
-  'ballots.byBuildingHidden': "另有 {n} 栋楼不足 5 个投票人，未单独列出（已计入总数）。",
+  'ballots.byBuildingHidden': "另有 {n} 栋楼参与投票的投票人不足 5 个，未单独列出（已计入总数）。",
   'ballots.byBuildingNone': "没有达到 5 个投票人的楼栋，不列分楼栋数字。",
   'ballots.figureFormat': "每格为“人数 / 面积（m²）”。",
   'ballots.bulletins': "结果公告文件",
