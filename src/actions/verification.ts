@@ -66,12 +66,13 @@ export const verificationActions = {
   /** Staff keep a proof past the 180 days while its decision is disputed, or let it go again. */
   holdProof: defineAction({
     accept: 'form',
-    input: z.object({ verificationId: z.coerce.number().int().positive(), disputed: z.enum(['yes', 'no']) }),
+    input: z.object({ verificationId: zId(), disputed: z.enum(['yes', 'no']) }),
     handler: async (input, ctx) => {
       const user = ctx.locals.user;
+      if (!user) return { ok: false as const, error: 'err.forbidden' };
       const database = await db();
       const v = await verificationResource(database, input.verificationId);
-      if (!user || !v || !can(user, 'verification.decide', { subdistrictId: v.subdistrict_id, communityId: v.community_id })) return { ok: false as const, error: 'err.forbidden' };
+      if (!v || !can(user, 'verification.decide', { subdistrictId: v.subdistrict_id, communityId: v.community_id })) return { ok: false as const, error: 'err.forbidden' };
       return setProofDispute(database, user.id, v.id, input.disputed === 'yes');
     },
   }),
