@@ -22,6 +22,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     end $$`.execute(db);
   await sql`create trigger gz_audit_append_only before update or delete on audit_log for each row execute function gz_audit_append_only()`.execute(db);
   await sql`create trigger gz_audit_no_truncate before truncate on audit_log for each statement execute function gz_audit_append_only()`.execute(db);
+  // what one person recorded: a look at a ballot's roll is recorded once a day per person and ballot
+  await sql`create index audit_log_actor_idx on audit_log (actor_user_id, action, target, at)`.execute(db);
 
   await db.schema
     .createTable('audit_heads')
@@ -56,6 +58,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('audit_heads').ifExists().execute();
+  await sql`drop index if exists audit_log_actor_idx`.execute(db);
   await sql`drop trigger if exists gz_audit_append_only on audit_log`.execute(db);
   await sql`drop trigger if exists gz_audit_no_truncate on audit_log`.execute(db);
   await sql`drop function if exists gz_audit_head_check()`.execute(db);
