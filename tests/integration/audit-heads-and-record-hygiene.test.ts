@@ -10,6 +10,7 @@ import type { Database } from '../../src/lib/db/schema.ts';
 import { appendAudit, auditHeads, recordAuditHead, verifyAudit, verifyHeads } from '../../src/features/audit/service.ts';
 import { entryHash, GENESIS } from '../../src/features/audit/chain.ts';
 import { discardStalePreviews } from '../../src/features/register/import-service.ts';
+import { privacySweep } from '../../src/features/privacy/service.ts';
 import { hebinEstate } from '../support/estate-fixture.ts';
 
 const append = (db: Kysely<Database>, i: number) =>
@@ -127,6 +128,10 @@ describe.each(BACKENDS)('the audit record on %s', (kind) => {
     expect(JSON.stringify(rows.get(fresh.id)!.summary)).toContain('张三');
     expect(rows.get(confirmed.id)).toMatchObject({ status: 'confirmed' });
     expect(await discardStalePreviews(open.db)).toBe(0);
+    // the daily privacy sweep discards them too, without waiting for an import or a restart
+    const later = await add('preview', 30);
+    expect(await privacySweep(open.db, { remove: async () => {} })).toMatchObject({ previews: 1 });
+    expect(await open.db.selectFrom('register_imports').select('status').where('id', '=', later.id).executeTakeFirstOrThrow()).toEqual({ status: 'discarded' });
   });
 });
 

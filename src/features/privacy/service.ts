@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
 import { appendAudit } from '../audit/service.ts';
+import { discardStalePreviews } from '../register/import-service.ts';
 import type { ClosedClaim, ConsentPurpose } from './tables.ts';
 
 type DB = Kysely<Database>;
@@ -156,9 +157,10 @@ export async function closeAccount(db: DB, store: FileRemover, userId: number, n
  * The daily privacy sweep: proof documents of claims decided more than 180 days ago are
  * deleted unless staff keep them because the decision is disputed (a proof that became the
  * register's own record of a legal basis stays with the register); the evidence of closed
- * accounts whose challenge period is over is erased.
+ * accounts whose challenge period is over is erased; register previews (every owner's name
+ * and phone) left unconfirmed for a day are discarded.
  */
-export async function privacySweep(db: DB, store: FileRemover, now = new Date()): Promise<{ proofs: number; files: number; evidence: number }> {
+export async function privacySweep(db: DB, store: FileRemover, now = new Date()): Promise<{ proofs: number; files: number; evidence: number; previews: number }> {
   const due = new Date(now.getTime() - PROOF_KEEP_DAYS * DAY);
   const expired = await db.transaction().execute(async (trx) => {
     const rows = await trx.selectFrom('owner_verifications').select(['id', 'proof_storage_key'])
@@ -172,7 +174,8 @@ export async function privacySweep(db: DB, store: FileRemover, now = new Date())
   });
   const files = await removeUnreferenced(db, store, expired.map((r) => r.proof_storage_key!));
   const evidence = await db.deleteFrom('closed_account_evidence').where('keep_until', '<', now).executeTakeFirst();
-  return { proofs: expired.length, files, evidence: Number(evidence.numDeletedRows) };
+  const previews = await discardStalePreviews(db);
+  return { proofs: expired.length, files, evidence: Number(evidence.numDeletedRows), previews };
 }
 
 /** Staff keep a proof past 180 days while the decision is disputed, or let it go again; audited. */
