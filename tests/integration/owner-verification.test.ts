@@ -131,6 +131,17 @@ describe.each(BACKENDS)('owner verification on %s', (kind) => {
     expect(await claim(other, { room: '202', name: '赵小敏', idNumber: heirId })).toMatchObject({ ok: false, error: 'err.needProof' });
     const heir = await user('13600000006');
     expect(await claim(heir, { room: '202', name: '赵小敏', idNumber: heirId })).toMatchObject({ ok: true, status: 'verified' });
+    // the same owner added again: another mobile is refused (not silently dropped); the one held stays
+    expect(await addOwnerOnBasis(open.db, KEY, staffId, { estateId, building: b!, entrance: e!, room: '202', name: '赵小敏', idType: 'resident_id', idNumber: heirId, basis: 'inheritance', phone: '13600000008' }, 'c'.repeat(64)))
+      .toEqual({ ok: false, error: 'err.ownerHasOtherPhone', field: 'phone' });
+    expect(await open.db.selectFrom('register_owners').select('phone').where('name', '=', '赵小敏').executeTakeFirstOrThrow()).toEqual({ phone: '13600000006' });
+    // an owner on the register without a mobile gets the one typed, audited
+    await open.db.updateTable('register_owners').set({ phone: null }).where('name', '=', '赵小敏').execute();
+    expect(await addOwnerOnBasis(open.db, KEY, staffId, { estateId, building: b!, entrance: e!, room: '202', name: '赵小敏', idType: 'resident_id', idNumber: heirId, basis: 'inheritance', phone: '13600000008' }, 'c'.repeat(64)))
+      .toEqual({ ok: true });
+    expect(await open.db.selectFrom('register_owners').select('phone').where('name', '=', '赵小敏').executeTakeFirstOrThrow()).toEqual({ phone: '13600000008' });
+    const entry = await open.db.selectFrom('audit_log').select('detail').where('action', '=', 'register.addOwner').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(entry.detail).toMatchObject({ phoneAdded: '136****0008' });
     expect(await addOwnerOnBasis(open.db, KEY, staffId, { estateId, building: b!, entrance: e!, room: '999', name: 'x', idType: 'resident_id', idNumber: heirId, basis: 'court' }, 'c'.repeat(64)))
       .toMatchObject({ ok: false, error: 'err.noSuchFlat' });
   });

@@ -427,6 +427,7 @@ export const en: Record<MessageKey, string> = {
   'idType.uscc': "Unified social credit code",
   'err.idNumber': "The ID number is malformed or its check digit is wrong",
   'err.noSuchFlat': "No such flat on the register; check building, entrance and room",
+  'err.ownerHasOtherPhone': "This owner is already on the register with another mobile number; it is not changed here — correct the register by importing it again",
   'err.alreadyClaimed': "You already claimed this flat",
   'err.needProof': "You cannot be verified at once (name and ID number must match the register, and the register must hold this account's mobile number): please upload a proof",
   'err.signInFirst': "Please sign in first",

@@ -426,6 +426,7 @@ export const zh = {
   'idType.uscc': "统一社会信用代码",
   'err.idNumber': "证件号码格式或校验位不正确",
   'err.noSuchFlat': "名册中没有这套房屋，请核对楼栋、单元和房号",
+  'err.ownerHasOtherPhone': "该业主已在名册上，登记的是另一个手机号；此处不更改，如需更正请重新导入名册",
   'err.alreadyClaimed': "您已认证或申请过这套房屋",
   'err.needProof': "无法自动认证（须姓名、证件号码与名册一致，且名册登记的手机号是本账户的手机号），请上传证明材料",
   'err.signInFirst': "请先登录",
