@@ -4,7 +4,7 @@ import { flatPersonFields } from '../features/register/schemas.ts';
 import path from 'node:path';
 import { db } from '../lib/db/index.ts';
 import { config } from '../lib/config.ts';
-import { idKey } from '../lib/id-key.ts';
+import { idKeyOrNull } from '../lib/id-key.ts';
 import { fileStore } from '../lib/files/storage.ts';
 import { checkUpload, PROOF_TYPES } from '../lib/files/upload-check.ts';
 import { can } from '../features/policy/can.ts';
@@ -31,6 +31,8 @@ export const verificationActions = {
       const user = ctx.locals.user;
       if (!user || !can(user, 'verification.claim', {})) return { ok: false as const, error: 'err.signInFirst' };
       const withProof = Boolean(input.proof && input.proof.size > 0);
+      const key = idKeyOrNull();
+      if (!key) return { ok: false as const, error: 'err.idKeyMissing' };
       if (input.consentIdNumber !== 'yes') return { ok: false as const, error: 'err.consentIdNumber', field: 'consentIdNumber' };
       if (withProof && input.consentProof !== 'yes') return { ok: false as const, error: 'err.consentProof', field: 'consentProof' };
       const consents: ConsentPurpose[] = withProof ? ['id_number', 'proof'] : ['id_number'];
@@ -43,7 +45,7 @@ export const verificationActions = {
         proof = { storageKey: stored.key, mime: checked.mime };
       }
       const database = await db();
-      const res = await claimFlat(database, idKey(), user.id, input, proof);
+      const res = await claimFlat(database, key, user.id, input, proof);
       return res;
     },
   }),
@@ -66,12 +68,13 @@ export const verificationActions = {
   /** Staff keep a proof past the 180 days while its decision is disputed, or let it go again. */
   holdProof: defineAction({
     accept: 'form',
-    input: z.object({ verificationId: z.coerce.number().int().positive(), disputed: z.enum(['yes', 'no']) }),
+    input: z.object({ verificationId: zId(), disputed: z.enum(['yes', 'no']) }),
     handler: async (input, ctx) => {
       const user = ctx.locals.user;
+      if (!user) return { ok: false as const, error: 'err.forbidden' };
       const database = await db();
       const v = await verificationResource(database, input.verificationId);
-      if (!user || !v || !can(user, 'verification.decide', { subdistrictId: v.subdistrict_id, communityId: v.community_id })) return { ok: false as const, error: 'err.forbidden' };
+      if (!v || !can(user, 'verification.decide', { subdistrictId: v.subdistrict_id, communityId: v.community_id })) return { ok: false as const, error: 'err.forbidden' };
       return setProofDispute(database, user.id, v.id, input.disputed === 'yes');
     },
   }),
