@@ -2,7 +2,7 @@
 
 declare namespace App {
   interface Locals {
-    lang: import('./features/i18n/index.ts').Lang;
+    lang: import('./i18n/index.ts').Lang;
     elder: boolean;
     user: import('./features/accounts/session.ts').SessionUser | null;
     /** Set by a page whose response may be served from the page cache. */

@@ -4,7 +4,7 @@ import { pageCache as sharedPageCache } from './lib/http/page-cache-instance.ts'
 import { cacheKey } from './lib/http/page-cache.ts';
 import { isSameOriginMutation } from './lib/http/origin.ts';
 import { json, problem } from './lib/http/responses.ts';
-import { readPrefs } from './features/i18n/prefs.ts';
+import { readPrefs } from './i18n/prefs.ts';
 import { SESSION_COOKIE, sessionCookieOptions, validateSessionToken } from './features/accounts/session.ts';
 import { db } from './lib/db/index.ts';
 import { secureCookies } from './lib/http/secure-cookies.ts';

@@ -5,7 +5,7 @@ import { residentIdCheckChar } from '../../src/features/register/id-numbers.ts';
 import { prepareRows } from '../../src/features/register/prepare.ts';
 import { applyImport } from '../../src/features/register/import-service.ts';
 import type { RegisterRow } from '../../src/features/register/model.ts';
-import type { IdKey } from '../../src/features/register/id-hash.ts';
+import type { IdKey } from '../../src/lib/id-key.ts';
 import { SUBDISTRICTS, SURNAMES, GIVEN_NAMES } from './zhanhe.ts';
 import { rng } from './random.ts';
 import { seedDemoDonation } from './demo-donations.ts';

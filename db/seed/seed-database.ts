@@ -3,7 +3,7 @@ import { fileStore } from '../../src/lib/files/storage.ts';
 import { generateDemo } from './generate.ts';
 import { isEmpty, writeSeed } from './write.ts';
 import { seedDemoAccounts } from './demo-accounts.ts';
-import type { IdKey } from '../../src/features/register/id-hash.ts';
+import type { IdKey } from '../../src/lib/id-key.ts';
 
 /** Seeds the demo set (or `projects` generated projects) into an empty database. */
 /** With `accounts`, also the demo accounts and a demo household register (demo mode only). */

@@ -9,7 +9,7 @@ import {
   cosignVerdict, lodgeObjection, objectionFacts, recordCosignature, recordWrittenObjection, respondToObjection,
 } from '../features/ballots/objections-service.ts';
 import { cosignInput, lodgeObjectionInput, respondInput, writtenObjectionInput } from '../features/ballots/objection-schemas.ts';
-import { privateStore } from './verification.ts';
+import { privateStore } from '../lib/files/private-store.ts';
 
 // The objection period of a preliminary result (公示期) and the owners' committee's
 // co-signatures. A verified owner on the frozen roll objects online for their own flat

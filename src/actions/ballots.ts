@@ -14,11 +14,12 @@ import { castOnline } from '../features/ballots/fast-cast.ts';
 import { ballotDetail, ballotResource } from '../features/ballots/web-queries.ts';
 import { postMeetingNotice, postResultNotice } from '../features/ballots/meeting-notice.ts';
 import { objectionCount } from '../features/ballots/objections-service.ts';
-import { addDays, cstDate, cstMidnight, legalEarliestOpening } from '../features/ballots/notice-period.ts';
+import { legalEarliestOpening } from '../features/ballots/notice-period.ts';
+import { addDays, cstDate, cstMidnight } from '../lib/calendar.ts';
 import {
   MATTER_CODES, proxyInput, revokeProxyInput, bulletinInput, cancelInput, closeInput, castInput, choicesOf, createBallotInput, electorateTokens, noticeInput, openInput, paperInput, resolveElectorate,
 } from '../features/ballots/web-schemas.ts';
-import { privateStore } from './verification.ts';
+import { privateStore } from '../lib/files/private-store.ts';
 import { recordProxy, revokeProxy } from '../features/ballots/proxies-service.ts';
 
 // Owners' votes. Staff act for the convener (create, post the meeting notice, open,

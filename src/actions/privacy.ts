@@ -6,7 +6,7 @@ import { hit } from '../features/accounts/rate-limit.ts';
 import { verifyPassword } from '../features/accounts/password.ts';
 import { SESSION_COOKIE } from '../features/accounts/session.ts';
 import { closeAccount } from '../features/privacy/service.ts';
-import { privateStore } from './verification.ts';
+import { privateStore } from '../lib/files/private-store.ts';
 
 /** Password attempts to close an account, per account. */
 const CLOSE_LIMIT = { bucket: 'close_account', max: 5, windowSeconds: 3600 };

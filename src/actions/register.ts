@@ -13,7 +13,7 @@ import { keepChosenEstate, prepareRows, storableFaults, type PreparedFlat } from
 import { planImport, applyImport, discardStalePreviews } from '../features/register/import-service.ts';
 import { addOwnerOnBasis } from '../features/register/owner-service.ts';
 import { checkUpload, PROOF_TYPES } from '../lib/files/upload-check.ts';
-import { privateStore } from './verification.ts';
+import { privateStore } from '../lib/files/private-store.ts';
 import { zId } from '../lib/input.ts';
 import { normaliseMobile } from '../features/accounts/mobile.ts';
 

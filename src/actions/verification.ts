@@ -1,21 +1,17 @@
 import { defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
 import { flatPersonFields } from '../features/register/schemas.ts';
-import path from 'node:path';
 import { db } from '../lib/db/index.ts';
-import { config } from '../lib/config.ts';
 import { idKeyOrNull } from '../lib/id-key.ts';
-import { fileStore } from '../lib/files/storage.ts';
 import { checkUpload, PROOF_TYPES } from '../lib/files/upload-check.ts';
 import { can } from '../features/policy/can.ts';
 import { claimFlat, decideVerification, verificationResource, confirmHeldOwner, GROUNDS } from '../features/register/verification-service.ts';
 import { recordConsents, setProofDispute } from '../features/privacy/service.ts';
 import type { ConsentPurpose } from '../features/privacy/tables.ts';
 import { zId } from '../lib/input.ts';
+import { privateStore } from '../lib/files/private-store.ts';
 
 const PROOF_MAX = 5 * 1024 * 1024;
-/** Proofs live apart from public documents; only staff of the subdistrict can read them. */
-export const privateStore = () => fileStore(path.join(config().dataDir, 'private'));
 
 export const verificationActions = {
   claim: defineAction({

@@ -4,7 +4,7 @@ import readline from 'node:readline/promises';
 import { openForCli } from './open-for-cli.ts';
 import { createAdminInput } from '../features/accounts/schemas.ts';
 import { createDistrictAdmin } from '../features/accounts/service.ts';
-import { translator } from '../features/i18n/index.ts';
+import { translator } from '../i18n/index.ts';
 
 const { values } = parseArgs({ options: { phone: { type: 'string' }, name: { type: 'string' } } });
 let password = process.env.GONGZHI_ADMIN_PASSWORD ?? '';

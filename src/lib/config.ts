@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { parseDateList, type WorkCalendar } from '../features/ballots/result-deadline.ts';
+import { parseDateList, type WorkCalendar } from './calendar.ts';
 
 /** Where text messages go (src/features/accounts/sms.ts); `none`: texting features refuse. */
 export type SmsSetting = { kind: 'outbox' } | { kind: 'webhook'; url: string; token: string | null } | { kind: 'none' };

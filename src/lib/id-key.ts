@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { config } from './config.ts';
-import { parseIdKey, type IdKey } from '../features/register/id-hash.ts';
 
 let cached: IdKey | undefined;
 
@@ -47,4 +46,18 @@ export function idKeyOrNull(): IdKey | null {
     if (e instanceof MissingIdKeyError) return null;
     throw e;
   }
+}
+
+export interface IdKey {
+  version: number;
+  key: Uint8Array;
+}
+
+/** "v1:<base64 of at least 32 bytes>" → key; anything else is refused. */
+export function parseIdKey(text: string): IdKey {
+  const m = /^v(\d{1,4}):([A-Za-z0-9+/=_-]+)$/.exec(text.trim());
+  if (!m) throw new Error('GONGZHI_ID_KEY 格式应为 v1:<base64> / GONGZHI_ID_KEY must look like v1:<base64>');
+  const key = Buffer.from(m[2]!, 'base64');
+  if (key.byteLength < 32) throw new Error('GONGZHI_ID_KEY 至少 32 字节 / GONGZHI_ID_KEY needs at least 32 bytes');
+  return { version: Number(m[1]), key };
 }

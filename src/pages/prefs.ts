@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
-import { isLang } from '../features/i18n/index.ts';
+import { isLang } from '../i18n/index.ts';
 import { secureCookies } from '../lib/http/secure-cookies.ts';
-import { ELDER_COOKIE, LANG_COOKIE, safeNext } from '../features/i18n/prefs.ts';
+import { ELDER_COOKIE, LANG_COOKIE, safeNext } from '../i18n/prefs.ts';
 
 const YEAR = 60 * 60 * 24 * 365;
 

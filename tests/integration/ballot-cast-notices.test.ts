@@ -8,7 +8,7 @@ import { readCsv } from '../../src/features/register/read-table.ts';
 import { parseRegister } from '../../src/features/register/parse-rows.ts';
 import { prepareRows } from '../../src/features/register/prepare.ts';
 import { applyImport } from '../../src/features/register/import-service.ts';
-import { parseIdKey } from '../../src/features/register/id-hash.ts';
+import { parseIdKey } from '../../src/lib/id-key.ts';
 import * as ballots from '../../src/features/ballots/service.ts';
 import { castOnline } from '../../src/features/ballots/fast-cast.ts';
 import { recordProxy } from '../../src/features/ballots/proxies-service.ts';

@@ -9,7 +9,7 @@ import { parseRegister } from '../../src/features/register/parse-rows.ts';
 import { prepareRows, ownerKey, type PreparedFlat, type PreparedOwner } from '../../src/features/register/prepare.ts';
 import { applyImport } from '../../src/features/register/import-service.ts';
 import { addOwnerOnBasis } from '../../src/features/register/owner-service.ts';
-import { parseIdKey } from '../../src/features/register/id-hash.ts';
+import { parseIdKey } from '../../src/lib/id-key.ts';
 import * as ballots from '../../src/features/ballots/service.ts';
 import { castOnline } from '../../src/features/ballots/fast-cast.ts';
 import { recordProxy, revokeProxy } from '../../src/features/ballots/proxies-service.ts';

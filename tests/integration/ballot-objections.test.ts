@@ -3,7 +3,7 @@ import { BACKENDS, freshDatabase } from '../support/databases.ts';
 import { hebinEstate } from '../support/estate-fixture.ts';
 import { importSampleRegister, verifiedOwners } from '../support/register-fixture.ts';
 import type { OpenDatabase } from '../../src/lib/db/open.ts';
-import { parseIdKey } from '../../src/features/register/id-hash.ts';
+import { parseIdKey } from '../../src/lib/id-key.ts';
 import * as ballots from '../../src/features/ballots/service.ts';
 import { ballotResults, publishBulletin } from '../../src/features/ballots/results-service.ts';
 import { ballotDetail } from '../../src/features/ballots/web-queries.ts';
@@ -11,7 +11,7 @@ import { postResultNotice } from '../../src/features/ballots/meeting-notice.ts';
 import {
   cosignaturesOf, lodgeObjection, objectionCount, objectionFlatsFor, objectionsOf, recordCosignature, recordWrittenObjection, respondToObjection,
 } from '../../src/features/ballots/objections-service.ts';
-import { cstDate } from '../../src/features/ballots/notice-period.ts';
+import { cstDate } from '../../src/lib/calendar.ts';
 import { verifyAudit } from '../../src/features/audit/service.ts';
 import type { Convener } from '../../src/features/ballots/tables.ts';
 

@@ -3,7 +3,7 @@ import { BACKENDS, freshDatabase } from '../support/databases.ts';
 import { hebinEstate } from '../support/estate-fixture.ts';
 import { importSampleRegister, verifiedOwners } from '../support/register-fixture.ts';
 import type { OpenDatabase } from '../../src/lib/db/open.ts';
-import { parseIdKey } from '../../src/features/register/id-hash.ts';
+import { parseIdKey } from '../../src/lib/id-key.ts';
 import * as ballots from '../../src/features/ballots/service.ts';
 import { castOnline } from '../../src/features/ballots/fast-cast.ts';
 import { ballotResults, buildBulletin, publishBulletin } from '../../src/features/ballots/results-service.ts';

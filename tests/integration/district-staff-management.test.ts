@@ -12,7 +12,7 @@ import { readXlsx, writeXlsx } from '../../src/features/register/read-table.ts';
 import { parseRegister } from '../../src/features/register/parse-rows.ts';
 import { prepareRows } from '../../src/features/register/prepare.ts';
 import { applyImport } from '../../src/features/register/import-service.ts';
-import { parseIdKey } from '../../src/features/register/id-hash.ts';
+import { parseIdKey } from '../../src/lib/id-key.ts';
 import { residentIdCheckChar } from '../../src/features/register/id-numbers.ts';
 import type { RegisterRow } from '../../src/features/register/model.ts';
 

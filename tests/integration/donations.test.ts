@@ -11,7 +11,7 @@ import { projectsCsv } from '../../src/features/open-data/projects-csv.ts';
 import { buildOc4idsPackage } from '../../src/features/open-data/oc4ids.ts';
 import { verifyAudit } from '../../src/features/audit/service.ts';
 import { seedDatabase } from '../../db/seed/seed-database.ts';
-import { parseIdKey } from '../../src/features/register/id-hash.ts';
+import { parseIdKey } from '../../src/lib/id-key.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -9,7 +9,7 @@ import { readCsv } from '../../src/features/register/read-table.ts';
 import { parseRegister } from '../../src/features/register/parse-rows.ts';
 import { prepareRows } from '../../src/features/register/prepare.ts';
 import { applyImport } from '../../src/features/register/import-service.ts';
-import { parseIdKey } from '../../src/features/register/id-hash.ts';
+import { parseIdKey } from '../../src/lib/id-key.ts';
 import { residentIdCheckChar } from '../../src/features/register/id-numbers.ts';
 import { claimFlat, decideVerification, CLAIM_LIMITS } from '../../src/features/register/verification-service.ts';
 import { addOwnerOnBasis } from '../../src/features/register/owner-service.ts';

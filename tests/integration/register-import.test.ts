@@ -6,7 +6,7 @@ import { readCsv } from '../../src/features/register/read-table.ts';
 import { parseRegister } from '../../src/features/register/parse-rows.ts';
 import { prepareRows } from '../../src/features/register/prepare.ts';
 import { planImport, applyImport } from '../../src/features/register/import-service.ts';
-import { parseIdKey } from '../../src/features/register/id-hash.ts';
+import { parseIdKey } from '../../src/lib/id-key.ts';
 import { residentIdCheckChar } from '../../src/features/register/id-numbers.ts';
 import { verifyAudit } from '../../src/features/audit/service.ts';
 import { fixture } from '../support/fixtures.ts';

@@ -5,7 +5,7 @@ import { readCsv } from '../../src/features/register/read-table.ts';
 import { parseRegister } from '../../src/features/register/parse-rows.ts';
 import { prepareRows, type PreparedFlat } from '../../src/features/register/prepare.ts';
 import { applyImport } from '../../src/features/register/import-service.ts';
-import type { IdKey } from '../../src/features/register/id-hash.ts';
+import type { IdKey } from '../../src/lib/id-key.ts';
 import { fixture } from './fixtures.ts';
 
 /** The shared synthetic household register (72 flats, co-owners, developer flats), imported into an estate. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { isWorkingDay, parseDateList, preliminaryDeadline, preliminaryDue, voteDeadline } from '../../src/features/ballots/result-deadline.ts';
+import { preliminaryDeadline, preliminaryDue, voteDeadline } from '../../src/features/ballots/result-deadline.ts';
+import { isWorkingDay, parseDateList } from '../../src/lib/calendar.ts';
 
 const cst = (s: string) => new Date(`${s}+08:00`);
 // A National Day week as the State Council arranges it: 1–7 October off, two weekend days worked.

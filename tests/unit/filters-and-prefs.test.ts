@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { containsPattern, filtersToQuery, parseFilters, parseFiltersLenient } from '../../src/features/projects/filters.ts';
-import { readPrefs, safeNext } from '../../src/features/i18n/prefs.ts';
-import { translator, hasKey, pick } from '../../src/features/i18n/index.ts';
-import { zh } from '../../src/features/i18n/zh.ts';
-import { en } from '../../src/features/i18n/en.ts';
+import { readPrefs, safeNext } from '../../src/i18n/prefs.ts';
+import { translator, hasKey, pick } from '../../src/i18n/index.ts';
+import { zh } from '../../src/i18n/zh.ts';
+import { en } from '../../src/i18n/en.ts';
 
 describe('project filters', () => {
   it('parses valid filters strictly', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeChange } from '../../src/features/projects/history-format.ts';
-import { translator } from '../../src/features/i18n/index.ts';
+import { translator } from '../../src/i18n/index.ts';
 
 const zh = translator('zh');
 const en = translator('en');

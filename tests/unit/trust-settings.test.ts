@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readConfig, startupNotes } from '../../src/lib/config.ts';
 import { clientAddressOf, sameOriginMutation, siteOrigin, type RequestFacts } from '../../src/lib/http/origin.ts';
-import { safeNext } from '../../src/features/i18n/prefs.ts';
+import { safeNext } from '../../src/i18n/prefs.ts';
 import { outboxSender, senderFor, webhookSender } from '../../src/features/accounts/sms.ts';
 
 // "Trust first" #11, #12 and #13 (the ?next= part): safe defaults, the site's origin behind

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
 import { problemBody } from '../../lib/http/responses.ts';
-import { hasKey, translator, type Lang } from '../i18n/index.ts';
+import { hasKey, translator, type Lang } from '../../i18n/index.ts';
 import { castOnline, type Caster } from './fast-cast.ts';
 import { hit, LIMITS } from '../accounts/rate-limit.ts';
 

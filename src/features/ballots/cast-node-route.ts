@@ -4,8 +4,8 @@ import { sameOriginMutation, siteOrigin, type RequestFacts } from '../../lib/htt
 import { secureFor } from '../../lib/http/secure-cookies.ts';
 import { FALLBACK_CSP, SECURITY_HEADERS } from '../../lib/http/security-headers.ts';
 import { problemBody } from '../../lib/http/responses.ts';
-import { readPrefs } from '../i18n/prefs.ts';
-import { translator, type Lang, type MessageKey } from '../i18n/index.ts';
+import { readPrefs } from '../../i18n/prefs.ts';
+import { translator, type Lang, type MessageKey } from '../../i18n/index.ts';
 import { SESSION_COOKIE, sessionIdOf } from '../accounts/session.ts';
 import { castReply, type CastReply } from './cast-endpoint.ts';
 

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
 import type { SmsSender } from '../accounts/sms.ts';
-import { formatDateTime, translator } from '../i18n/index.ts';
+import { formatDateTime, translator } from '../../i18n/index.ts';
 import { compareUnitKeys } from './natural-order.ts';
 
 // Telling a household's other owners that a ballot was cast for it (DOMAIN: the last

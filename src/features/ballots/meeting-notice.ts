@@ -4,7 +4,8 @@ import { appendAudit } from '../audit/service.ts';
 import { ART_278_ITEMS } from './matters.ts';
 import { parseAreaM2 } from './area.ts';
 import { electorateText, type BallotDetail } from './web-queries.ts';
-import { cstDate, legalEarliestOpening, toLocalDateTime } from './notice-period.ts';
+import { legalEarliestOpening, toLocalDateTime } from './notice-period.ts';
+import { cstDate } from '../../lib/calendar.ts';
 import type { RecountResult } from './bulletin.ts';
 
 // The public notices of a vote, in the notices table so that they are listed with every

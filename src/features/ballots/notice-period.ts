@@ -8,17 +8,7 @@
  * (earliestOpening: notice time + noticeDays), which stays the last line of defence.
  */
 import { isCalendarDate } from '../../lib/input.ts';
-
-const DAY = 86_400_000;
-const CST = 8 * 3_600_000;
-
-/** The calendar date (YYYY-MM-DD) of an instant in China Standard Time. */
-export const cstDate = (d: Date): string => new Date(d.getTime() + CST).toISOString().slice(0, 10);
-
-/** 00:00 China Standard Time of a calendar date. */
-export const cstMidnight = (date: string): Date => new Date(`${date}T00:00:00+08:00`);
-
-export const addDays = (date: string, days: number): string => cstDate(new Date(cstMidnight(date).getTime() + days * DAY));
+import { CST, addDays, cstDate, cstMidnight } from '../../lib/calendar.ts';
 
 /** The first moment the vote may open after a notice posted at `postedAt`. */
 export function legalEarliestOpening(postedAt: Date, noticeDays: number): Date {
@@ -36,10 +26,3 @@ export function parseLocalDateTime(text: string): Date | null {
 
 /** The value of a datetime-local field for an instant, in China Standard Time. */
 export const toLocalDateTime = (d: Date): string => new Date(d.getTime() + CST).toISOString().slice(0, 16);
-
-/** A real calendar date YYYY-MM-DD. */
-export function validDate(text: string): boolean {
-  if (!isCalendarDate(text)) return false; // year 0000 too: PostgreSQL has no year 0
-  const d = cstMidnight(text);
-  return !Number.isNaN(d.getTime()) && cstDate(d) === text;
-}

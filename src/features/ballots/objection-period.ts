@@ -1,5 +1,5 @@
-import { addDays, cstDate, cstMidnight, validDate } from './notice-period.ts';
-import { isWorkingDay, NO_ADJUSTMENTS, type WorkCalendar } from './result-deadline.ts';
+import { addDays, cstDate, cstMidnight, validDate } from '../../lib/calendar.ts';
+import { isWorkingDay, NO_ADJUSTMENTS, type WorkCalendar } from '../../lib/calendar.ts';
 import type { Convener } from './tables.ts';
 
 // Pure rules of the objection period that follows a preliminary result (公示期) and of the

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { validDate } from './notice-period.ts';
+import { validDate } from '../../lib/calendar.ts';
 
 // Inputs of the objection and co-signature forms; messages are dictionary keys. Text is
 // cleaned of NUL bytes (PostgreSQL text cannot hold them) before it is checked, so that

@@ -2,10 +2,10 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
 import { appendAudit } from '../audit/service.ts';
 import { votersFor } from './service.ts';
-import { cstDate } from './notice-period.ts';
+import { cstDate } from '../../lib/calendar.ts';
 import { mayCosign, mayLodgeOnline, mayObjectTo, mayRecordWritten, mayRespond, objectionWindow } from './objection-period.ts';
 import type { CommitteeRole, Convener } from './tables.ts';
-import { NO_ADJUSTMENTS, type WorkCalendar } from './result-deadline.ts';
+import { NO_ADJUSTMENTS, type WorkCalendar } from '../../lib/calendar.ts';
 
 // Objections to a preliminary result and the owners' committee's co-signatures: each
 // write is one transaction with its audit entry. The rules themselves are the pure

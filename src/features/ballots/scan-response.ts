@@ -3,11 +3,11 @@ import { db, type DB } from '../../lib/db/index.ts';
 import { problem } from '../../lib/http/responses.ts';
 import { can, type Verb } from '../policy/can.ts';
 import { ballotResource } from './web-queries.ts';
-import { privateStore } from '../../actions/verification.ts';
+import { privateStore } from '../../lib/files/private-store.ts';
 import { appendAudit } from '../audit/service.ts';
 import { PROOF_TYPES } from '../../lib/files/upload-check.ts';
 import type { SessionUser } from '../accounts/session.ts';
-import { translator, type Lang, type MessageKey } from '../i18n/index.ts';
+import { translator, type Lang, type MessageKey } from '../../i18n/index.ts';
 
 const zh = translator('zh');
 const en = translator('en');

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isArt278Item, type Art278Item } from './matters.ts';
-import { parseLocalDateTime, validDate } from './notice-period.ts';
+import { parseLocalDateTime } from './notice-period.ts';
+import { validDate } from '../../lib/calendar.ts';
 import { mobile } from '../accounts/schemas.ts';
 
 // Staff and owner inputs of the ballot forms; messages are dictionary keys. Every form

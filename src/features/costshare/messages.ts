@@ -1,6 +1,6 @@
 // Words for the cost split, kept beside the feature (not in the shared i18n dictionary):
 // why a scheme is refused, and the rounding rule as owners read it next to their shares.
-import type { Lang } from '../i18n/index.ts';
+import type { Lang } from '../../i18n/index.ts';
 import { MAX_ID_LENGTH } from './core/split.ts';
 import type { DecimalKind, Method, SplitError, SplitErrorCode } from './core/split.ts';
 

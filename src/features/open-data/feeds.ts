@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
-import type { MessageKey } from '../i18n/index.ts';
+import type { MessageKey } from '../../i18n/index.ts';
 import { CSV_COLUMNS } from './projects-csv.ts';
 
 type DB = Kysely<Database>;

@@ -14,7 +14,7 @@ import { OC4IDS_PARTY_ROLE } from '../projects/parties.ts';
 import { OC4IDS_DOCUMENT_TYPE } from '../projects/documents.ts';
 import { isFundingChannel } from '../funding/channels.ts';
 import { fenToDecimal } from '../funding/money.ts';
-import { zh } from '../i18n/zh.ts';
+import { zh } from '../../i18n/zh.ts';
 
 export const OC4IDS_VERSION = '0.9';
 

@@ -1,6 +1,6 @@
 import { formatYuan } from '../funding/money.ts';
-import type { Translate, MessageKey } from '../i18n/index.ts';
-import { hasKey } from '../i18n/index.ts';
+import type { Translate, MessageKey } from '../../i18n/index.ts';
+import { hasKey } from '../../i18n/index.ts';
 
 // Turns a history row's stored values (a column's text, or a whole row as JSON for
 // additions and deletions) into what a resident reads.

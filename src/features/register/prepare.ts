@@ -1,5 +1,6 @@
 import type { RegisterRow, RowFault } from './model.ts';
-import { hashIdNumber, type IdKey } from './id-hash.ts';
+import { hashIdNumber } from './id-hash.ts';
+import { type IdKey } from '../../lib/id-key.ts';
 import { last4 } from './id-numbers.ts';
 
 // A parsed register, made safe to keep while the office reviews it: ID numbers become

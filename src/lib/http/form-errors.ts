@@ -1,5 +1,5 @@
 import { isInputError } from 'astro:actions';
-import { hasKey, type Translate } from '../../features/i18n/index.ts';
+import { hasKey, type Translate } from '../../i18n/index.ts';
 
 type ActionOutcome = { data?: unknown; error?: unknown } | undefined;
 

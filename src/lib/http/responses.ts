@@ -1,4 +1,4 @@
-import type { Lang } from '../../features/i18n/index.ts';
+import type { Lang } from '../../i18n/index.ts';
 
 export function json(data: unknown, init: ResponseInit & { contentType?: string } = {}): Response {
   const { contentType = 'application/json; charset=utf-8', ...rest } = init;

@@ -5,7 +5,7 @@ import { problem } from '../../lib/http/responses.ts';
 import { parseFilters } from '../../features/projects/filters.ts';
 import { listProjects, countProjects } from '../../features/projects/queries.ts';
 import { projectsCsv } from '../../features/open-data/projects-csv.ts';
-import { translator } from '../../features/i18n/index.ts';
+import { translator } from '../../i18n/index.ts';
 
 export const GET: APIRoute = async ({ url, locals }) => {
   const filters = parseFilters(url.searchParams);

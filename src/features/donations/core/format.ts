@@ -1,4 +1,4 @@
-import type { Translate } from '../../i18n/index.ts';
+import type { Translate } from '../../../i18n/index.ts';
 import { formatYuan } from '../../funding/money.ts';
 import type { DonationKind } from '../tables.ts';
 

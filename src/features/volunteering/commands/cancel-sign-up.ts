@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../../lib/db/schema.ts';
 import type { SmsSender } from '../../accounts/sms.ts';
 import { dbErrorCode } from './errors.ts';
-import { formatDateTime, translator } from '../../i18n/index.ts';
+import { formatDateTime, translator } from '../../../i18n/index.ts';
 
 const zh = translator('zh');
 

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../../lib/db/schema.ts';
 import type { Actor } from '../../policy/can.ts';
 import { maskMobile } from '../../accounts/mobile.ts';
-import { formatDateTime, translator } from '../../i18n/index.ts';
+import { formatDateTime, translator } from '../../../i18n/index.ts';
 import { formatHours, neutraliseCell } from '../core/rules.ts';
 
 type DB = Kysely<Database>;

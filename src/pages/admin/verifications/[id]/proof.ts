@@ -3,7 +3,7 @@ import { db } from '../../../../lib/db/index.ts';
 import { problem } from '../../../../lib/http/responses.ts';
 import { can } from '../../../../features/policy/can.ts';
 import { verificationResource } from '../../../../features/register/verification-service.ts';
-import { privateStore } from '../../../../actions/verification.ts';
+import { privateStore } from '../../../../lib/files/private-store.ts';
 import { appendAudit } from '../../../../features/audit/service.ts';
 import { parseId } from '../../../../lib/input.ts';
 
