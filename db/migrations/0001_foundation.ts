@@ -63,7 +63,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('room', 'text', (c) => c.notNull())
     .addColumn('area_cm2', 'bigint', (c) => c.notNull().check(sql`area_cm2 > 0`))
     .addColumn('area_source', 'text', (c) =>
-      c.notNull().defaultTo('registered').check(sql`area_source in ('registered', 'surveyed', 'contract')`),
+      c
+        .notNull()
+        .defaultTo('registered')
+        .check(sql`area_source in ('registered', 'surveyed', 'contract')`),
     )
     .addColumn('developer_held', 'boolean', (c) => c.notNull().defaultTo(false))
     .addUniqueConstraint('units_entrance_room_uq', ['entrance_id', 'room'])
@@ -82,7 +85,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('stage', 'smallint', (c) => c.notNull().check(sql`stage between 1 and 6`))
     .addColumn('planned_start', 'date')
     .addColumn('planned_end', 'date')
-    .addColumn('households_benefiting', 'integer', (c) => c.notNull().defaultTo(0).check(sql`households_benefiting >= 0`))
+    .addColumn('households_benefiting', 'integer', (c) =>
+      c
+        .notNull()
+        .defaultTo(0)
+        .check(sql`households_benefiting >= 0`),
+    )
     .addColumn('published_at', 'timestamptz')
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('is_demo', 'boolean', (c) => c.notNull().defaultTo(false))
@@ -143,9 +151,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('project_parties')
     .addColumn('project_id', 'integer', (c) => c.notNull().references('projects.id').onDelete('cascade'))
     .addColumn('party_id', 'integer', (c) => c.notNull().references('parties.id'))
-    .addColumn('role', 'text', (c) =>
-      c.notNull().check(sql`role in ('design', 'construction', 'supervision', 'property', 'operator')`),
-    )
+    .addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('design', 'construction', 'supervision', 'property', 'operator')`))
     .addPrimaryKeyConstraint('project_parties_pk', ['project_id', 'party_id', 'role'])
     .execute();
 
@@ -153,9 +159,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('documents')
     .addColumn('id', 'serial', (c) => c.primaryKey())
     .addColumn('project_id', 'integer', (c) => c.notNull().references('projects.id').onDelete('cascade'))
-    .addColumn('kind', 'text', (c) =>
-      c.notNull().check(sql`kind in ('design_drawing', 'plan', 'budget_approval', 'acceptance_report', 'other')`),
-    )
+    .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('design_drawing', 'plan', 'budget_approval', 'acceptance_report', 'other')`))
     .addColumn('title', 'text', (c) => c.notNull())
     .addColumn('file_name', 'text', (c) => c.notNull())
     .addColumn('storage_key', 'text', (c) => c.notNull())
@@ -175,8 +179,18 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('unit', 'text', (c) => c.notNull())
     .addColumn('before_fen', 'bigint', (c) => c.notNull().check(sql`before_fen >= 0`))
     .addColumn('after_fen', 'bigint', (c) => c.notNull().check(sql`after_fen >= 0`))
-    .addColumn('subsidy_fen_per_m2_month', 'bigint', (c) => c.notNull().defaultTo(0).check(sql`subsidy_fen_per_m2_month >= 0`))
-    .addColumn('subsidy_months', 'integer', (c) => c.notNull().defaultTo(0).check(sql`subsidy_months >= 0`))
+    .addColumn('subsidy_fen_per_m2_month', 'bigint', (c) =>
+      c
+        .notNull()
+        .defaultTo(0)
+        .check(sql`subsidy_fen_per_m2_month >= 0`),
+    )
+    .addColumn('subsidy_months', 'integer', (c) =>
+      c
+        .notNull()
+        .defaultTo(0)
+        .check(sql`subsidy_months >= 0`),
+    )
     .execute();
 
   await db.schema
@@ -216,9 +230,24 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const t of [
-    'disclosure_version', 'disclosure_history', 'notices', 'fee_schedules', 'documents', 'project_parties', 'parties',
-    'budget_lines', 'scope_items', 'stage_events', 'project_estates', 'projects', 'units', 'entrances', 'buildings',
-    'estates', 'communities', 'subdistricts',
+    'disclosure_version',
+    'disclosure_history',
+    'notices',
+    'fee_schedules',
+    'documents',
+    'project_parties',
+    'parties',
+    'budget_lines',
+    'scope_items',
+    'stage_events',
+    'project_estates',
+    'projects',
+    'units',
+    'entrances',
+    'buildings',
+    'estates',
+    'communities',
+    'subdistricts',
   ]) {
     await db.schema.dropTable(t).ifExists().execute();
   }

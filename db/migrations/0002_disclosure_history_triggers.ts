@@ -16,8 +16,19 @@ const CHILDREN: [table: string, entity: string][] = [
 ];
 
 const PUBLIC_TABLES = [
-  'subdistricts', 'communities', 'estates', 'projects', 'project_estates', 'stage_events', 'scope_items', 'budget_lines',
-  'parties', 'project_parties', 'documents', 'fee_schedules', 'notices',
+  'subdistricts',
+  'communities',
+  'estates',
+  'projects',
+  'project_estates',
+  'stage_events',
+  'scope_items',
+  'budget_lines',
+  'parties',
+  'project_parties',
+  'documents',
+  'fee_schedules',
+  'notices',
 ];
 
 export async function up(db: Kysely<any>): Promise<void> {
@@ -73,10 +84,14 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await sql`create trigger gz_history after update or delete on projects for each row execute function gz_record_history('project')`.execute(db);
   for (const [table, entity] of CHILDREN) {
-    await sql`create trigger gz_history after insert or update or delete on ${sql.table(table)} for each row execute function gz_record_history(${sql.lit(entity)})`.execute(db);
+    await sql`create trigger gz_history after insert or update or delete on ${sql.table(table)} for each row execute function gz_record_history(${sql.lit(entity)})`.execute(
+      db,
+    );
   }
   for (const table of PUBLIC_TABLES) {
-    await sql`create trigger gz_version after insert or update or delete on ${sql.table(table)} for each statement execute function gz_bump_disclosure_version()`.execute(db);
+    await sql`create trigger gz_version after insert or update or delete on ${sql.table(table)} for each statement execute function gz_bump_disclosure_version()`.execute(
+      db,
+    );
   }
 }
 

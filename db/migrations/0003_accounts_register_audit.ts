@@ -11,7 +11,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('phone_verified_at', 'timestamptz')
     .addColumn('password_hash', 'text', (c) => c.notNull())
     .addColumn('display_name', 'text', (c) => c.notNull())
-    .addColumn('role', 'text', (c) => c.notNull().defaultTo('resident').check(sql`role in ('resident', 'staff', 'district_admin')`))
+    .addColumn('role', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('resident')
+        .check(sql`role in ('resident', 'staff', 'district_admin')`),
+    )
     .addColumn('subdistrict_id', 'integer', (c) => c.references('subdistricts.id'))
     .addColumn('community_id', 'integer', (c) => c.references('communities.id'))
     // after a password reset by SMS, owner status waits for staff (mobile numbers get reissued)
@@ -72,7 +77,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('phone', 'text')
     // how the person became an owner: the property register, or (SPC Art. 1) inheritance,
     // a court judgment, or a buyer in lawful occupation added by staff with a proof
-    .addColumn('legal_basis', 'text', (c) => c.notNull().defaultTo('register').check(sql`legal_basis in ('register', 'inheritance', 'court', 'occupation')`))
+    .addColumn('legal_basis', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('register')
+        .check(sql`legal_basis in ('register', 'inheritance', 'court', 'occupation')`),
+    )
     .addColumn('proof_storage_key', 'text')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('removed_at', 'timestamptz')
@@ -94,7 +104,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id'))
     .addColumn('file_name', 'text', (c) => c.notNull())
     .addColumn('sha256', 'text', (c) => c.notNull())
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('preview').check(sql`status in ('preview', 'confirmed', 'discarded')`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('preview')
+        .check(sql`status in ('preview', 'confirmed', 'discarded')`),
+    )
     .addColumn('summary', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('confirmed_at', 'timestamptz')
@@ -139,7 +154,18 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['audit_log', 'owner_verifications', 'register_imports', 'unit_owners', 'register_owners', 'rate_limits', 'sms_outbox', 'sms_codes', 'sessions', 'users']) {
+  for (const t of [
+    'audit_log',
+    'owner_verifications',
+    'register_imports',
+    'unit_owners',
+    'register_owners',
+    'rate_limits',
+    'sms_outbox',
+    'sms_codes',
+    'sessions',
+    'users',
+  ]) {
     await db.schema.dropTable(t).ifExists().execute();
   }
 }

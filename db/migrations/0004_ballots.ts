@@ -13,9 +13,24 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('title', 'text', (c) => c.notNull())
     .addColumn('explanation', 'text', (c) => c.notNull().defaultTo(''))
     .addColumn('convener', 'text', (c) => c.notNull().check(sql`convener in ('owners_committee', 'subdistrict', 'residents_committee')`))
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('draft').check(sql`status in ('draft', 'noticed', 'open', 'closed')`))
-    .addColumn('notice_days', 'integer', (c) => c.notNull().defaultTo(15).check(sql`notice_days >= 15`))
-    .addColumn('objection_days', 'integer', (c) => c.notNull().defaultTo(7).check(sql`objection_days >= 1`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('draft')
+        .check(sql`status in ('draft', 'noticed', 'open', 'closed')`),
+    )
+    .addColumn('notice_days', 'integer', (c) =>
+      c
+        .notNull()
+        .defaultTo(15)
+        .check(sql`notice_days >= 15`),
+    )
+    .addColumn('objection_days', 'integer', (c) =>
+      c
+        .notNull()
+        .defaultTo(7)
+        .check(sql`objection_days >= 1`),
+    )
     .addColumn('opens_at', 'timestamptz', (c) => c.notNull())
     .addColumn('closes_at', 'timestamptz', (c) => c.notNull())
     .addColumn('notice_published_at', 'timestamptz')
@@ -140,7 +155,9 @@ async function lockOpenBallots(db: Kysely<any>): Promise<void> {
       return coalesce(NEW, OLD);
     end $$`.execute(db);
   for (const t of ['ballot_matters', 'ballot_scopes', 'ballot_voters', 'ballot_voter_units', 'ballot_voter_owners']) {
-    await sql`create trigger gz_ballot_locked before insert or update or delete on ${sql.table(t)} for each row execute function gz_ballot_locked()`.execute(db);
+    await sql`create trigger gz_ballot_locked before insert or update or delete on ${sql.table(t)} for each row execute function gz_ballot_locked()`.execute(
+      db,
+    );
   }
   // the period and notice of an open ballot are fixed too
   await sql`
@@ -160,7 +177,17 @@ async function lockOpenBallots(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop trigger if exists gz_ballot_period_locked on ballots`.execute(db);
-  for (const t of ['ballot_bulletins', 'ballot_choices', 'ballot_casts', 'ballot_voter_owners', 'ballot_voter_units', 'ballot_voters', 'ballot_matters', 'ballot_scopes', 'ballots']) {
+  for (const t of [
+    'ballot_bulletins',
+    'ballot_choices',
+    'ballot_casts',
+    'ballot_voter_owners',
+    'ballot_voter_units',
+    'ballot_voters',
+    'ballot_matters',
+    'ballot_scopes',
+    'ballots',
+  ]) {
     await db.schema.dropTable(t).ifExists().execute();
   }
 }

@@ -66,7 +66,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       end if;
       return NEW;
     end $$`.execute(db);
-  await sql`create trigger gz_ballot_objection_kept before update or delete on ballot_objections for each row execute function gz_ballot_objection_kept()`.execute(db);
+  await sql`create trigger gz_ballot_objection_kept before update or delete on ballot_objections for each row execute function gz_ballot_objection_kept()`.execute(
+    db,
+  );
 
   await sql`
     create function gz_ballot_cosign_convener() returns trigger language plpgsql as $$
@@ -76,7 +78,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       end if;
       return NEW;
     end $$`.execute(db);
-  await sql`create trigger gz_ballot_cosign_convener before insert or update on ballot_cosignatures for each row execute function gz_ballot_cosign_convener()`.execute(db);
+  await sql`create trigger gz_ballot_cosign_convener before insert or update on ballot_cosignatures for each row execute function gz_ballot_cosign_convener()`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

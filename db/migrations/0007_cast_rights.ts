@@ -11,7 +11,12 @@ import { sql, type Kysely } from 'kysely';
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .alterTable('ballot_casts')
-    .addColumn('cast_right', 'text', (c) => c.notNull().defaultTo('owner').check(sql`cast_right in ('owner', 'new_owner', 'proxy', 'staff')`))
+    .addColumn('cast_right', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('owner')
+        .check(sql`cast_right in ('owner', 'new_owner', 'proxy', 'staff')`),
+    )
     .execute();
   await sql`update ballot_casts set cast_right = 'staff' where channel <> 'online'`.execute(db);
 

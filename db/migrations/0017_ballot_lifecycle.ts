@@ -31,7 +31,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`update ballots set notice_online_at = notice_published_at where notice_published_at is not null`.execute(db);
   await sql`alter table ballots drop constraint ballots_status_check`.execute(db);
   await sql`alter table ballots add constraint ballots_status_check check (status in ('draft', 'noticed', 'open', 'closed', 'cancelled'))`.execute(db);
-  await sql`alter table ballots add constraint ballots_cancelled check ((status = 'cancelled') = (cancelled_at is not null and cancel_reason is not null))`.execute(db);
+  await sql`alter table ballots add constraint ballots_cancelled check ((status = 'cancelled') = (cancelled_at is not null and cancel_reason is not null))`.execute(
+    db,
+  );
 
   await sql`
     create function gz_ballot_lifecycle() returns trigger language plpgsql as $$
@@ -116,7 +118,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     await sql`create trigger gz_append_only before update or delete on ${sql.table(t)} for each statement execute function gz_append_only()`.execute(db);
     await sql`create trigger gz_append_only_truncate before truncate on ${sql.table(t)} for each statement execute function gz_append_only()`.execute(db);
   }
-  await db.schema.alterTable('ballot_casts').addColumn('override_reason', 'text', (c) => c.check(sql`length(override_reason) between 1 and 2000`)).execute();
+  await db.schema
+    .alterTable('ballot_casts')
+    .addColumn('override_reason', 'text', (c) => c.check(sql`length(override_reason) between 1 and 2000`))
+    .execute();
 
   // a matter's kind follows its Art. 278 item (6–8 major)
   await sql`alter table ballot_matters add constraint ballot_matters_kind_follows_item
@@ -126,11 +131,17 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`alter table ballot_matters add constraint ballot_matters_id_ballot_uq unique (id, ballot_id)`.execute(db);
   await sql`alter table ballot_voters add constraint ballot_voters_id_ballot_uq unique (id, ballot_id)`.execute(db);
   await sql`alter table ballot_choices drop constraint ballot_choices_matter_id_fkey`.execute(db);
-  await sql`alter table ballot_choices add constraint ballot_choices_matter_fk foreign key (matter_id, ballot_id) references ballot_matters (id, ballot_id)`.execute(db);
+  await sql`alter table ballot_choices add constraint ballot_choices_matter_fk foreign key (matter_id, ballot_id) references ballot_matters (id, ballot_id)`.execute(
+    db,
+  );
   await sql`alter table ballot_choices drop constraint ballot_choices_voter_id_fkey`.execute(db);
-  await sql`alter table ballot_choices add constraint ballot_choices_voter_fk foreign key (voter_id, ballot_id) references ballot_voters (id, ballot_id)`.execute(db);
+  await sql`alter table ballot_choices add constraint ballot_choices_voter_fk foreign key (voter_id, ballot_id) references ballot_voters (id, ballot_id)`.execute(
+    db,
+  );
   await sql`alter table ballot_casts drop constraint ballot_casts_voter_id_fkey`.execute(db);
-  await sql`alter table ballot_casts add constraint ballot_casts_voter_fk foreign key (voter_id, ballot_id) references ballot_voters (id, ballot_id)`.execute(db);
+  await sql`alter table ballot_casts add constraint ballot_casts_voter_fk foreign key (voter_id, ballot_id) references ballot_voters (id, ballot_id)`.execute(
+    db,
+  );
 
   // no objection once the final announcement is out
   await sql`

@@ -22,7 +22,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('project_id', 'integer', (c) => c.notNull().references('projects.id'))
     .addColumn('title', 'text', (c) => c.notNull().check(sql`length(title) between 1 and 200`))
     .addColumn('place', 'text', (c) => c.notNull().check(sql`length(place) between 1 and 200`))
-    .addColumn('details', 'text', (c) => c.notNull().defaultTo('').check(sql`length(details) <= 2000`))
+    .addColumn('details', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('')
+        .check(sql`length(details) <= 2000`),
+    )
     .addColumn('starts_at', 'timestamptz', (c) => c.notNull())
     .addColumn('ends_at', 'timestamptz', (c) => c.notNull())
     .addColumn('places', 'integer', (c) => c.notNull().check(sql`places between 1 and 1000`))
@@ -83,7 +88,9 @@ export async function up(db: Kysely<any>): Promise<void> {
         where id = NEW.task_id;
       return NEW;
     end $$`.execute(db);
-  await sql`create trigger gz_volunteer_signup_insert before insert on volunteer_signups for each row execute function gz_volunteer_signup_insert()`.execute(db);
+  await sql`create trigger gz_volunteer_signup_insert before insert on volunteer_signups for each row execute function gz_volunteer_signup_insert()`.execute(
+    db,
+  );
 
   await sql`
     create function gz_volunteer_signup_update() returns trigger language plpgsql as $$
@@ -116,7 +123,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       end if;
       return NEW;
     end $$`.execute(db);
-  await sql`create trigger gz_volunteer_signup_update before update or delete on volunteer_signups for each row execute function gz_volunteer_signup_update()`.execute(db);
+  await sql`create trigger gz_volunteer_signup_update before update or delete on volunteer_signups for each row execute function gz_volunteer_signup_update()`.execute(
+    db,
+  );
 
   // The waiting list moves up: a freed place goes to the first waiting (lowest seq).
   await sql`
@@ -157,7 +166,13 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('volunteer_signups').ifExists().execute();
   await db.schema.dropTable('volunteer_tasks').ifExists().execute();
-  for (const f of ['gz_volunteer_signup_insert', 'gz_volunteer_signup_update', 'gz_volunteer_promote', 'gz_volunteer_task_counts', 'gz_volunteer_task_insert']) {
+  for (const f of [
+    'gz_volunteer_signup_insert',
+    'gz_volunteer_signup_update',
+    'gz_volunteer_promote',
+    'gz_volunteer_task_counts',
+    'gz_volunteer_task_insert',
+  ]) {
     await sql.raw(`drop function if exists ${f}()`).execute(db);
   }
 }

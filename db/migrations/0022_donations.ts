@@ -23,7 +23,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('labour_hours', 'integer')
     // null: anonymous on the board (the default); otherwise the name the donor chose to show
     .addColumn('display_name', 'text', (c) => c.check(sql`display_name is null or (length(display_name) between 1 and 40)`))
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('offered').check(sql`status in ('offered', 'accepted', 'declined', 'received')`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('offered')
+        .check(sql`status in ('offered', 'accepted', 'declined', 'received')`),
+    )
     .addColumn('offered_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('decided_by', 'integer', (c) => c.references('users.id'))
     .addColumn('decided_at', 'timestamptz')
@@ -32,18 +37,24 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('received_on', 'date')
     .addColumn('receipt_no', 'text')
     .addColumn('is_demo', 'boolean', (c) => c.notNull().defaultTo(false))
-    .addCheckConstraint('donations_what', sql`
+    .addCheckConstraint(
+      'donations_what',
+      sql`
       (kind = 'money' and amount_fen is not null and amount_fen > 0 and amount_fen <= 100000000000
         and goods_what is null and goods_quantity is null and labour_skill is null and labour_hours is null)
       or (kind = 'goods' and goods_what is not null and length(goods_what) between 1 and 200 and goods_quantity between 1 and 1000000
         and amount_fen is null and labour_skill is null and labour_hours is null)
       or (kind = 'labour' and labour_skill is not null and length(labour_skill) between 1 and 200 and labour_hours between 1 and 10000
-        and amount_fen is null and goods_what is null and goods_quantity is null)`)
+        and amount_fen is null and goods_what is null and goods_quantity is null)`,
+    )
     .addCheckConstraint('donations_decided', sql`(status = 'offered') = (decided_at is null)`)
     .addCheckConstraint('donations_declined', sql`(status = 'declined') = (decline_reason is not null and length(decline_reason) between 1 and 500)`)
     .addCheckConstraint('donations_received', sql`(status = 'received') = (received_on is not null)`)
-    .addCheckConstraint('donations_receipt', sql`
-      (status = 'received' and kind = 'money') = (receipt_no is not null and length(receipt_no) between 1 and 60)`)
+    .addCheckConstraint(
+      'donations_receipt',
+      sql`
+      (status = 'received' and kind = 'money') = (receipt_no is not null and length(receipt_no) between 1 and 60)`,
+    )
     .execute();
   await db.schema.createIndex('donations_project_idx').on('donations').columns(['project_id', 'status']).execute();
   await db.schema.createIndex('donations_donor_idx').on('donations').column('donor_user_id').execute();
@@ -92,7 +103,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       end if;
       return null;
     end $$`.execute(db);
-  await sql`create trigger gz_donation_version after insert or update or delete on donations for each row execute function gz_donation_bump_version()`.execute(db);
+  await sql`create trigger gz_donation_version after insert or update or delete on donations for each row execute function gz_donation_bump_version()`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

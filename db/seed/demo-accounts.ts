@@ -30,9 +30,19 @@ function demoRegister(): RegisterRow[] {
           const body = `410411${1950 + (n % 45)}${String((n % 12) + 1).padStart(2, '0')}${String((n % 28) + 1).padStart(2, '0')}${String(100 + n).slice(-3)}`;
           const developerHeld = n % 23 === 0;
           rows.push({
-            line: n + 1, estate: null, building, entrance, floor, room: `${floor}0${side}`, areaCm2: r.int(5500, 11000), areaSource: 'registered',
-            owners: developerHeld ? [] : [{ name: `${r.pick(SURNAMES)}${r.pick(GIVEN_NAMES)}`, idType: 'resident_id', idNumber: body + residentIdCheckChar(body) }],
-            phone: null, developerHeld,
+            line: n + 1,
+            estate: null,
+            building,
+            entrance,
+            floor,
+            room: `${floor}0${side}`,
+            areaCm2: r.int(5500, 11000),
+            areaSource: 'registered',
+            owners: developerHeld
+              ? []
+              : [{ name: `${r.pick(SURNAMES)}${r.pick(GIVEN_NAMES)}`, idType: 'resident_id', idNumber: body + residentIdCheckChar(body) }],
+            phone: null,
+            developerHeld,
           });
         }
       }
@@ -44,25 +54,62 @@ function demoRegister(): RegisterRow[] {
 export async function seedDemoAccounts(db: Kysely<Database>, key: IdKey): Promise<void> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const now = new Date();
-  const admin = await db.insertInto('users')
+  const admin = await db
+    .insertInto('users')
     .values({ phone: DEMO_ADMIN_PHONE, display_name: '区住建局（演示）', password_hash: passwordHash, role: 'district_admin', phone_verified_at: now })
-    .returning('id').executeTakeFirstOrThrow();
+    .returning('id')
+    .executeTakeFirstOrThrow();
   const subs = await db.selectFrom('subdistricts').select(['id', 'code', 'name']).execute();
   for (const [i, s] of SUBDISTRICTS.entries()) {
     const sub = subs.find((x) => x.code === s.code)!;
-    await db.insertInto('users').values({ phone: demoStaffPhone(i), display_name: `${s.name}工作人员（演示）`, password_hash: passwordHash, role: 'staff', subdistrict_id: sub.id, phone_verified_at: now }).execute();
+    await db
+      .insertInto('users')
+      .values({
+        phone: demoStaffPhone(i),
+        display_name: `${s.name}工作人员（演示）`,
+        password_hash: passwordHash,
+        role: 'staff',
+        subdistrict_id: sub.id,
+        phone_verified_at: now,
+      })
+      .execute();
   }
   const estate = await db.selectFrom('estates').select('id').orderBy('id').executeTakeFirstOrThrow();
   const rows = demoRegister();
-  const imp = await db.insertInto('register_imports').values({ estate_id: estate.id, user_id: admin.id, file_name: 'demo-register.xlsx', sha256: 'demo' }).returning('id').executeTakeFirstOrThrow();
+  const imp = await db
+    .insertInto('register_imports')
+    .values({ estate_id: estate.id, user_id: admin.id, file_name: 'demo-register.xlsx', sha256: 'demo' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   await applyImport(db, { estateId: estate.id, importId: imp.id, actorUserId: admin.id, flats: prepareRows(rows, key) });
   // three verified owners, each on the first flats of the register
-  const owned = await db.selectFrom('unit_owners').innerJoin('register_owners', 'register_owners.id', 'unit_owners.owner_id')
-    .select(['unit_owners.unit_id', 'unit_owners.owner_id', 'register_owners.name']).orderBy('unit_owners.unit_id').limit(DEMO_OWNER_PHONES.length).execute();
+  const owned = await db
+    .selectFrom('unit_owners')
+    .innerJoin('register_owners', 'register_owners.id', 'unit_owners.owner_id')
+    .select(['unit_owners.unit_id', 'unit_owners.owner_id', 'register_owners.name'])
+    .orderBy('unit_owners.unit_id')
+    .limit(DEMO_OWNER_PHONES.length)
+    .execute();
   for (const [i, phone] of DEMO_OWNER_PHONES.entries()) {
     const o = owned[i]!;
-    const user = await db.insertInto('users').values({ phone, display_name: `${o.name}（演示业主）`, password_hash: passwordHash, phone_verified_at: now }).returning('id').executeTakeFirstOrThrow();
-    await db.insertInto('owner_verifications').values({ user_id: user.id, unit_id: o.unit_id, register_owner_id: o.owner_id, status: 'verified', method: 'staff', claimed_name: o.name, decided_by: admin.id, decided_at: now }).execute();
+    const user = await db
+      .insertInto('users')
+      .values({ phone, display_name: `${o.name}（演示业主）`, password_hash: passwordHash, phone_verified_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('owner_verifications')
+      .values({
+        user_id: user.id,
+        unit_id: o.unit_id,
+        register_owner_id: o.owner_id,
+        status: 'verified',
+        method: 'staff',
+        claimed_name: o.name,
+        decided_by: admin.id,
+        decided_at: now,
+      })
+      .execute();
   }
   // one received donation, given anonymously by the first demo owner
   const firstOwner = await db.selectFrom('users').select('id').where('phone', '=', DEMO_OWNER_PHONES[0]!).executeTakeFirstOrThrow();

@@ -14,17 +14,37 @@ export async function seedDemoDonation(db: Kysely<Database>, donorUserId: number
     .where('subdistricts.code', '=', 'hebin')
     .where('projects.is_demo', '=', true)
     .where('projects.published_at', 'is not', null)
-    .where((eb) => eb.exists(eb.selectFrom('budget_lines').whereRef('budget_lines.project_id', '=', 'projects.id').where('budget_lines.channel', '=', 'donations')))
+    .where((eb) =>
+      eb.exists(eb.selectFrom('budget_lines').whereRef('budget_lines.project_id', '=', 'projects.id').where('budget_lines.channel', '=', 'donations')),
+    )
     .select('projects.id')
     .orderBy('projects.code', 'desc')
     .executeTakeFirst();
   if (!project) return null;
   const d = DEMO_DONATION;
   const offeredAt = new Date(`2026-03-01T02:00:00Z`);
-  const row = await db.insertInto('donations')
-    .values({ project_id: project.id, donor_user_id: donorUserId, kind: d.kind, amount_fen: d.amountFen, display_name: d.displayName, offered_at: offeredAt, is_demo: true })
-    .returning('id').executeTakeFirstOrThrow();
-  await db.updateTable('donations').set({ status: 'accepted', decided_by: staffUserId, decided_at: new Date('2026-03-01T06:00:00Z') }).where('id', '=', row.id).execute();
-  await db.updateTable('donations').set({ status: 'received', received_by: staffUserId, received_on: d.receivedOn, receipt_no: d.receiptNo }).where('id', '=', row.id).execute();
+  const row = await db
+    .insertInto('donations')
+    .values({
+      project_id: project.id,
+      donor_user_id: donorUserId,
+      kind: d.kind,
+      amount_fen: d.amountFen,
+      display_name: d.displayName,
+      offered_at: offeredAt,
+      is_demo: true,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db
+    .updateTable('donations')
+    .set({ status: 'accepted', decided_by: staffUserId, decided_at: new Date('2026-03-01T06:00:00Z') })
+    .where('id', '=', row.id)
+    .execute();
+  await db
+    .updateTable('donations')
+    .set({ status: 'received', received_by: staffUserId, received_on: d.receivedOn, receipt_no: d.receiptNo })
+    .where('id', '=', row.id)
+    .execute();
   return row.id;
 }

@@ -76,11 +76,32 @@ const SCOPE_UNITS: [RegExp, string, number, number][] = [
   [/signage|notice_boards|fire_safety|security|accessibility|refuse/, '套', 10, 320000],
 ];
 
-const INFRA = ['infrastructure.utilities.water', 'infrastructure.utilities.drainage', 'infrastructure.utilities.gas', 'infrastructure.utilities.telecom',
-  'infrastructure.basic.roads', 'infrastructure.basic.lighting', 'infrastructure.basic.waterproofing', 'infrastructure.basic.doors_windows',
-  'infrastructure.basic.refuse', 'infrastructure.function.parking', 'infrastructure.function.ebike_charging', 'infrastructure.function.accessibility',
-  'infrastructure.function.notice_boards', 'infrastructure.function.fire_safety', 'infrastructure.function.security', 'infrastructure.function.signage'];
-const ENV = ['environment.illegal_structures', 'environment.debris', 'environment.fire_lanes', 'environment.ac_units', 'environment.green_space', 'environment.bare_soil'];
+const INFRA = [
+  'infrastructure.utilities.water',
+  'infrastructure.utilities.drainage',
+  'infrastructure.utilities.gas',
+  'infrastructure.utilities.telecom',
+  'infrastructure.basic.roads',
+  'infrastructure.basic.lighting',
+  'infrastructure.basic.waterproofing',
+  'infrastructure.basic.doors_windows',
+  'infrastructure.basic.refuse',
+  'infrastructure.function.parking',
+  'infrastructure.function.ebike_charging',
+  'infrastructure.function.accessibility',
+  'infrastructure.function.notice_boards',
+  'infrastructure.function.fire_safety',
+  'infrastructure.function.security',
+  'infrastructure.function.signage',
+];
+const ENV = [
+  'environment.illegal_structures',
+  'environment.debris',
+  'environment.fire_lanes',
+  'environment.ac_units',
+  'environment.green_space',
+  'environment.bare_soil',
+];
 const SERVICES = ['services.elderly', 'services.culture', 'services.courier', 'services.childcare'];
 const MANAGEMENT = ['management.owners_meeting', 'management.owners_committee', 'management.property_company'];
 
@@ -120,7 +141,12 @@ function estate(r: Rng, key: number, subIndex: number): SeedEstate {
     lat: Number(clamp(sub.lat + (r.next() - 0.5) * 0.018, BOX.latMin + 0.002, BOX.latMax - 0.002).toFixed(6)),
     lng: Number(clamp(sub.lng + (r.next() - 0.5) * 0.022, BOX.lngMin + 0.002, BOX.lngMax - 0.002).toFixed(6)),
     eligibility: {
-      builtBefore2000: true, structurallySafe: true, residentsWilling: true, notShantytown: true, notSelfBuilt: true, notSanGongYiYe: true,
+      builtBefore2000: true,
+      structurallySafe: true,
+      residentsWilling: true,
+      notShantytown: true,
+      notSelfBuilt: true,
+      notSanGongYiYe: true,
     },
   };
 }
@@ -134,7 +160,11 @@ function scopeItem(r: Rng, code: string) {
 
 function splitBudget(r: Rng, totalFen: number, stage: Stage): SeedProject['budget'] {
   const plan: [FundingChannel, number][] = [
-    ['central_provincial', r.int(35, 50)], ['city', r.int(10, 15)], ['district', r.int(15, 25)], ['utilities', r.int(3, 8)], ['residents', r.int(2, 6)],
+    ['central_provincial', r.int(35, 50)],
+    ['city', r.int(10, 15)],
+    ['district', r.int(15, 25)],
+    ['utilities', r.int(3, 8)],
+    ['residents', r.int(2, 6)],
   ];
   if (stage % 2 === 0) plan.push(['donations', 1]);
   if (stage >= 5) plan.push(['original_owner_units', 3]);
@@ -208,14 +238,23 @@ function project(r: Rng, index: number, estates: SeedEstate[], subdistrictCode: 
       publishedOn: stageEvents[s - 1]!.enteredOn,
     }));
   const history: SeedProject['history'] = stageEvents.slice(1).map((e) => ({
-    entity: 'project', field: 'stage', oldValue: String(e.stage - 1), newValue: String(e.stage), changedOn: e.enteredOn, note: '',
+    entity: 'project',
+    field: 'stage',
+    oldValue: String(e.stage - 1),
+    newValue: String(e.stage),
+    changedOn: e.enteredOn,
+    note: '',
   }));
   const budget = splitBudget(r, totalFen, stage);
   const residentsLine = budget.find((b) => b.channel === 'residents')!;
   if (stage >= 3) {
     history.push({
-      entity: 'budget_line', field: 'amount_fen', oldValue: String(residentsLine.amountFen + 1_000_000), newValue: String(residentsLine.amountFen),
-      changedOn: addDays(start, 160), note: '根据设计变更调整居民分摊金额',
+      entity: 'budget_line',
+      field: 'amount_fen',
+      oldValue: String(residentsLine.amountFen + 1_000_000),
+      newValue: String(residentsLine.amountFen),
+      changedOn: addDays(start, 160),
+      note: '根据设计变更调整居民分摊金额',
     });
   }
   return {
@@ -278,15 +317,17 @@ export function generateDemo(projectCount = 24, seed = 20200601): SeedData {
   }));
   // one volunteering task, on the project of the first estate (where the demo owners live)
   const first = projects.find((p) => p.estateKeys.includes(estates[0]!.key))!;
-  const volunteerTasks: SeedVolunteerTask[] = [{
-    projectCode: first.code,
-    title: '协助入户征集改造意见',
-    place: `${estates[0]!.name}活动室`,
-    details: '与社区工作人员一起入户发放、回收改造意见征集表，每组两人。',
-    startsInDays: 10,
-    startTime: '09:00',
-    durationMinutes: 150,
-    places: 6,
-  }];
+  const volunteerTasks: SeedVolunteerTask[] = [
+    {
+      projectCode: first.code,
+      title: '协助入户征集改造意见',
+      place: `${estates[0]!.name}活动室`,
+      details: '与社区工作人员一起入户发放、回收改造意见征集表，每组两人。',
+      startsInDays: 10,
+      startTime: '09:00',
+      durationMinutes: 150,
+      places: 6,
+    },
+  ];
   return { estates, projects, subdistrictNotices, volunteerTasks };
 }

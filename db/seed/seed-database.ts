@@ -26,6 +26,8 @@ export async function seedDatabase(open: OpenDatabase, dataDir: string, projects
     await seedDemoAccounts(open.db, accounts);
     log('已创建演示账户（见 README）/ demo accounts created (see README)');
   }
-  log(`已写入 ${result.projects} 个项目、${result.estates} 个小区 / seeded ${result.projects} projects and ${result.estates} estates in ${Date.now() - started} ms`);
+  log(
+    `已写入 ${result.projects} 个项目、${result.estates} 个小区 / seeded ${result.projects} projects and ${result.estates} estates in ${Date.now() - started} ms`,
+  );
   return result;
 }

@@ -7,7 +7,14 @@ import { config } from '../lib/config.ts';
 import { secureCookies } from '../lib/http/secure-cookies.ts';
 import { clientAddress } from '../lib/http/origin.ts';
 import { senderFor } from '../features/accounts/sms.ts';
-import { DEVICE_COOKIE, SESSION_COOKIE, deviceCookieOptions, invalidateSession, invalidateUserSessions, sessionCookieOptions } from '../features/accounts/session.ts';
+import {
+  DEVICE_COOKIE,
+  SESSION_COOKIE,
+  deviceCookieOptions,
+  invalidateSession,
+  invalidateUserSessions,
+  sessionCookieOptions,
+} from '../features/accounts/session.ts';
 import { signUpInput, confirmPhoneInput, signInInput, resetStartInput, resetConfirmInput, resendCodeInput } from '../features/accounts/schemas.ts';
 import * as accounts from '../features/accounts/service.ts';
 import { can } from '../features/policy/can.ts';

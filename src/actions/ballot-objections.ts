@@ -6,7 +6,12 @@ import type { SessionUser } from '../features/accounts/session.ts';
 import { hit, LIMITS } from '../features/accounts/rate-limit.ts';
 import { ballotResource } from '../features/ballots/web-queries.ts';
 import {
-  cosignVerdict, lodgeObjection, objectionFacts, recordCosignature, recordWrittenObjection, respondToObjection,
+  cosignVerdict,
+  lodgeObjection,
+  objectionFacts,
+  recordCosignature,
+  recordWrittenObjection,
+  respondToObjection,
 } from '../features/ballots/objections-service.ts';
 import { cosignInput, lodgeObjectionInput, respondInput, writtenObjectionInput } from '../features/ballots/objection-schemas.ts';
 import { privateStore } from '../lib/files/private-store.ts';
@@ -84,7 +89,12 @@ export const ballotObjectionActions = {
         scanStorageKey = (await privateStore().put(checked.bytes)).key;
       }
       return recordCosignature(a.database, a.user.id, {
-        ballotId: a.ballot.ballotId, version: input.version, memberName: input.memberName, role: input.role, signedOn: input.signedOn, scanStorageKey,
+        ballotId: a.ballot.ballotId,
+        version: input.version,
+        memberName: input.memberName,
+        role: input.role,
+        signedOn: input.signedOn,
+        scanStorageKey,
       });
     },
   }),

@@ -17,7 +17,20 @@ import { objectionCount } from '../features/ballots/objections-service.ts';
 import { legalEarliestOpening } from '../features/ballots/notice-period.ts';
 import { addDays, cstDate, cstMidnight } from '../lib/calendar.ts';
 import {
-  MATTER_CODES, proxyInput, revokeProxyInput, bulletinInput, cancelInput, closeInput, castInput, choicesOf, createBallotInput, electorateTokens, noticeInput, openInput, paperInput, resolveElectorate,
+  MATTER_CODES,
+  proxyInput,
+  revokeProxyInput,
+  bulletinInput,
+  cancelInput,
+  closeInput,
+  castInput,
+  choicesOf,
+  createBallotInput,
+  electorateTokens,
+  noticeInput,
+  openInput,
+  paperInput,
+  resolveElectorate,
 } from '../features/ballots/web-schemas.ts';
 import { privateStore } from '../lib/files/private-store.ts';
 import { recordProxy, revokeProxy } from '../features/ballots/proxies-service.ts';
@@ -64,20 +77,32 @@ export const ballotActions = {
       const scopes: { estateId: number; building: string | null; entrance: string | null }[] = [];
       for (const estateId of estateIds) {
         const row = input.scopeEstate.indexOf(estateId);
-        const tokens = electorateTokens(row >= 0 ? input.scopeBuildings[row] ?? '' : '');
+        const tokens = electorateTokens(row >= 0 ? (input.scopeBuildings[row] ?? '') : '');
         if (tokens.length === 0) {
           scopes.push({ estateId, building: null, entrance: null });
           continue;
         }
-        const known = await database.selectFrom('entrances').innerJoin('buildings', 'buildings.id', 'entrances.building_id')
-          .where('buildings.estate_id', '=', estateId).select(['buildings.label as building', 'entrances.label as entrance']).execute();
+        const known = await database
+          .selectFrom('entrances')
+          .innerJoin('buildings', 'buildings.id', 'entrances.building_id')
+          .where('buildings.estate_id', '=', estateId)
+          .select(['buildings.label as building', 'entrances.label as entrance'])
+          .execute();
         const { scopes: parts, unknown } = resolveElectorate(tokens, known);
         if (unknown.length) return { ok: false as const, error: 'err.noSuchBuilding', field: 'scopeBuildings', unknown: unknown.slice(0, 10).join(', ') };
         for (const p of parts) scopes.push({ estateId, building: p.building, entrance: p.entrance });
       }
       const res = await createBallot(database, user.id, {
-        subdistrictId, projectId: input.projectId, title: input.title, explanation: input.explanation, convener: input.convener, noticeDays: input.noticeDays,
-        opensAt: input.opensAt, closesAt: input.closesAt, scopes, matters: input.matters,
+        subdistrictId,
+        projectId: input.projectId,
+        title: input.title,
+        explanation: input.explanation,
+        convener: input.convener,
+        noticeDays: input.noticeDays,
+        opensAt: input.opensAt,
+        closesAt: input.closesAt,
+        scopes,
+        matters: input.matters,
       });
       return res;
     },
@@ -96,7 +121,8 @@ export const ballotActions = {
       if (!a) return forbidden;
       const now = await databaseNow(a.database);
       const today = cstDate(now);
-      if (input.postedOn > today || input.postedOn < addDays(today, -MAX_BACKDATE_DAYS)) return { ok: false as const, error: 'err.noticeDate', field: 'postedOn' };
+      if (input.postedOn > today || input.postedOn < addDays(today, -MAX_BACKDATE_DAYS))
+        return { ok: false as const, error: 'err.noticeDate', field: 'postedOn' };
       const b = await ballotDetail(a.database, a.ballot.ballotId);
       if (!b || b.status !== 'draft') return { ok: false as const, error: 'err.ballotState' };
       const postedAt = input.postedOn === today ? now : cstMidnight(input.postedOn);
@@ -127,7 +153,11 @@ export const ballotActions = {
     handler: async (input, ctx) => {
       const a = await authorised(ctx.locals.user, 'ballot.manage', input.ballotId);
       if (!a) return forbidden;
-      const b = await a.database.selectFrom('ballots').select(['status', 'notice_published_at', 'notice_days', 'opens_at']).where('id', '=', a.ballot.ballotId).executeTakeFirstOrThrow();
+      const b = await a.database
+        .selectFrom('ballots')
+        .select(['status', 'notice_published_at', 'notice_days', 'opens_at'])
+        .where('id', '=', a.ballot.ballotId)
+        .executeTakeFirstOrThrow();
       if (b.status !== 'noticed' || !b.notice_published_at) return { ok: false as const, error: 'err.ballotState' };
       const now = await databaseNow(a.database);
       const earliest = legalEarliestOpening(b.notice_published_at, b.notice_days);
@@ -147,7 +177,8 @@ export const ballotActions = {
       const a = await authorised(ctx.locals.user, 'ballot.manage', input.ballotId);
       if (!a) return forbidden;
       const b = await a.database.selectFrom('ballots').select(['closes_at']).where('id', '=', a.ballot.ballotId).executeTakeFirstOrThrow();
-      if ((await databaseNow(a.database)) < b.closes_at && input.confirm !== 'early') return { ok: false as const, error: 'err.confirmClose', field: 'confirm' };
+      if ((await databaseNow(a.database)) < b.closes_at && input.confirm !== 'early')
+        return { ok: false as const, error: 'err.confirmClose', field: 'confirm' };
       // the closing moment is the database's, taken once the casts in flight are done
       const res = await closeBallot(a.database, a.user.id, a.ballot.ballotId);
       if (res.ok) pageCache.invalidate();
@@ -176,12 +207,19 @@ export const ballotActions = {
       const a = await authorised(ctx.locals.user, 'ballot.enterPaper', input.ballotId);
       if (!a) return forbidden;
       if (a.ballot.status !== 'open') return { ok: false as const, error: 'err.ballotNotOpen' };
-      const voter = await a.database.selectFrom('ballot_voters').select(['id', 'developer']).where('ballot_id', '=', a.ballot.ballotId).where('code', '=', input.voter).executeTakeFirst();
+      const voter = await a.database
+        .selectFrom('ballot_voters')
+        .select(['id', 'developer'])
+        .where('ballot_id', '=', a.ballot.ballotId)
+        .where('code', '=', input.voter)
+        .executeTakeFirst();
       if (!voter) return { ok: false as const, error: 'err.noSuchVoter', field: 'voter' };
       if (voter.developer !== (input.channel === 'developer')) return { ok: false as const, error: 'err.developerChannel', field: 'channel' };
       const matters = await a.database.selectFrom('ballot_matters').select('code').where('ballot_id', '=', a.ballot.ballotId).execute();
       const codes = matters.map((m) => m.code);
-      if (MATTER_CODES.some((c) => !codes.includes(c) && (input as Record<string, unknown>)[c] !== undefined && (input as Record<string, unknown>)[c] !== 'blank')) {
+      if (
+        MATTER_CODES.some((c) => !codes.includes(c) && (input as Record<string, unknown>)[c] !== undefined && (input as Record<string, unknown>)[c] !== 'blank')
+      ) {
         return { ok: false as const, error: 'err.unknownMatter' };
       }
       const choices = choicesOf(input, codes);
@@ -197,7 +235,13 @@ export const ballotActions = {
       if (!checked.ok) return { ok: false as const, error: checked.error, field: 'scan' };
       const stored = await privateStore().put(checked.bytes);
       const res = await recordCast(a.database, {
-        ballotId: a.ballot.ballotId, voterId: voter.id, castBy: a.user.id, channel: input.channel, choices, mandate: input.mandate, scanStorageKey: stored.key,
+        ballotId: a.ballot.ballotId,
+        voterId: voter.id,
+        castBy: a.user.id,
+        channel: input.channel,
+        choices,
+        mandate: input.mandate,
+        scanStorageKey: stored.key,
         overrideReason: online ? input.overrideReason : null,
       });
       return res.ok ? { ok: true as const, receipt: res.receipt, voter: input.voter } : res;
@@ -215,7 +259,12 @@ export const ballotActions = {
       if (!checked.ok) return { ok: false as const, error: checked.error, field: 'scan' };
       const stored = await privateStore().put(checked.bytes);
       return recordProxy(a.database, a.user.id, {
-        ballotId: a.ballot.ballotId, voterCode: input.grantor.voter, proxyPhone: input.proxyPhone, grantedByOwnerId: input.grantor.ownerId, mandate: input.mandate, scanStorageKey: stored.key,
+        ballotId: a.ballot.ballotId,
+        voterCode: input.grantor.voter,
+        proxyPhone: input.proxyPhone,
+        grantedByOwnerId: input.grantor.ownerId,
+        mandate: input.mandate,
+        scanStorageKey: stored.key,
       });
     },
   }),
@@ -240,10 +289,19 @@ export const ballotActions = {
       const res = await publishBulletin(a.database, a.user.id, a.ballot.ballotId, input.stage);
       if (!res.ok) return res;
       const [b, results, objections] = await Promise.all([
-        ballotDetail(a.database, a.ballot.ballotId), ballotResults(a.database, a.ballot.ballotId), input.stage === 'final' ? objectionCount(a.database, a.ballot.ballotId) : undefined,
+        ballotDetail(a.database, a.ballot.ballotId),
+        ballotResults(a.database, a.ballot.ballotId),
+        input.stage === 'final' ? objectionCount(a.database, a.ballot.ballotId) : undefined,
       ]);
       if (b && results?.status === 'closed') {
-        await postResultNotice(a.database, a.user.id, b, results.results, { version: res.version, stage: input.stage, sha256: res.publicSha256, objections }, config().publicBaseUrl);
+        await postResultNotice(
+          a.database,
+          a.user.id,
+          b,
+          results.results,
+          { version: res.version, stage: input.stage, sha256: res.publicSha256, objections },
+          config().publicBaseUrl,
+        );
         pageCache.invalidate();
       }
       return res;
@@ -269,7 +327,8 @@ export const ballotActions = {
       const choices = choicesOf(input, codes);
       const missing = codes.find((c) => !(c in choices));
       if (missing) return { ok: false as const, error: 'err.everyMatter', field: missing };
-      if (MATTER_CODES.some((c) => !codes.includes(c) && (input as Record<string, unknown>)[c] !== undefined)) return { ok: false as const, error: 'err.unknownMatter' };
+      if (MATTER_CODES.some((c) => !codes.includes(c) && (input as Record<string, unknown>)[c] !== undefined))
+        return { ok: false as const, error: 'err.unknownMatter' };
       const key = String(user.id);
       if (!(await within(database, LIMITS.castRefused, key))) return { ok: false as const, error: 'err.rateLimited' };
       const res = await castOnline(database, { ballotId: input.ballotId, userId: user.id, voterCode: input.voter, choices });

@@ -15,11 +15,14 @@ import { zId } from '../lib/input.ts';
 const text = (max: number) => z.string({ error: 'err.required' }).trim().min(1, 'err.required').max(max, 'err.tooLong');
 const optionalText = (max: number) => z.string().trim().max(max, 'err.tooLong').optional();
 const id = zId('err.required');
-const mobile = z.string({ error: 'err.phone' }).trim().transform((v, ctx) => {
-  const m = normaliseMobile(v);
-  if (!m) ctx.addIssue({ code: 'custom', message: 'err.phone' });
-  return m ?? '';
-});
+const mobile = z
+  .string({ error: 'err.phone' })
+  .trim()
+  .transform((v, ctx) => {
+    const m = normaliseMobile(v);
+    if (!m) ctx.addIssue({ code: 'custom', message: 'err.phone' });
+    return m ?? '';
+  });
 
 const forbidden = { ok: false as const, error: 'err.forbidden' };
 
@@ -31,7 +34,11 @@ function fieldsAs<T extends { ok: boolean }>(res: T | Failure, names: Record<str
 export const districtActions = {
   createSubdistrict: defineAction({
     accept: 'form',
-    input: z.object({ code: z.string({ error: 'err.subdistrictCode' }).trim().regex(staff.SUBDISTRICT_CODE, 'err.subdistrictCode'), name: text(40), nameEn: text(80) }),
+    input: z.object({
+      code: z.string({ error: 'err.subdistrictCode' }).trim().regex(staff.SUBDISTRICT_CODE, 'err.subdistrictCode'),
+      name: text(40),
+      nameEn: text(80),
+    }),
     handler: async (input, ctx) => {
       const user = ctx.locals.user;
       if (!user || !can(user, 'subdistrict.manage')) return forbidden;
@@ -57,7 +64,11 @@ export const districtActions = {
     handler: async (input, ctx) => {
       const user = ctx.locals.user;
       if (!user || !can(user, 'subdistrict.manage')) return forbidden;
-      const res = await staff.createCommunity(await db(), user.id, { subdistrictId: input.communitySubdistrictId, name: input.communityName, nameEn: input.communityNameEn || null });
+      const res = await staff.createCommunity(await db(), user.id, {
+        subdistrictId: input.communitySubdistrictId,
+        name: input.communityName,
+        nameEn: input.communityNameEn || null,
+      });
       if (res.ok) pageCache.invalidate();
       return fieldsAs(res, { subdistrictId: 'communitySubdistrictId', name: 'communityName' });
     },
@@ -75,7 +86,11 @@ export const districtActions = {
       const user = ctx.locals.user;
       if (!user || !can(user, 'staff.manage')) return forbidden;
       const res = await staff.createStaffAccount(await db(), user.id, {
-        phone: input.phone, displayName: input.displayName, password: input.password, subdistrictId: input.staffSubdistrictId, communityId: input.staffCommunityId ?? null,
+        phone: input.phone,
+        displayName: input.displayName,
+        password: input.password,
+        subdistrictId: input.staffSubdistrictId,
+        communityId: input.staffCommunityId ?? null,
       });
       return fieldsAs(res, { subdistrictId: 'staffSubdistrictId', communityId: 'staffCommunityId' });
     },

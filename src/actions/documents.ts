@@ -36,7 +36,13 @@ export const documentActions = {
       if (!checked.ok) return { ok: false as const, error: DOCUMENT_ERRORS[checked.error] ?? checked.error, field: 'file' };
       const stored = await fileStore(config().dataDir).put(checked.bytes);
       const res = await addDocument(database, user.id, project.projectId, {
-        kind: input.kind, title: input.title, fileName: checked.safeName, storageKey: stored.key, mime: checked.mime, sizeBytes: stored.size, sha256: stored.sha256,
+        kind: input.kind,
+        title: input.title,
+        fileName: checked.safeName,
+        storageKey: stored.key,
+        mime: checked.mime,
+        sizeBytes: stored.size,
+        sha256: stored.sha256,
       });
       if (res.ok && res.published) pageCache.invalidate();
       return res;

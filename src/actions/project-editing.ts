@@ -27,8 +27,8 @@ function done<T extends { ok: boolean }>(res: T): T {
 }
 
 /** Removing a scope item, budget line or fee: the same steps, another table. */
-const removeRow = (table: 'scope_items' | 'budget_lines' | 'fee_schedules') =>
-  async (input: { projectId: number; id: number }, ctx: { locals: App.Locals }) => {
+const removeRow =
+  (table: 'scope_items' | 'budget_lines' | 'fee_schedules') => async (input: { projectId: number; id: number }, ctx: { locals: App.Locals }) => {
     const a = await authorised(ctx.locals.user, 'project.edit', input.projectId);
     if (!a) return forbidden;
     return done(await service.removeChild(a.database, a.user.id, table, a.project.projectId, input.id));
@@ -68,9 +68,15 @@ export const projectEditingActions = {
     handler: async (input, ctx) => {
       const a = await authorised(ctx.locals.user, 'project.edit', input.projectId);
       if (!a) return forbidden;
-      return done(await service.addChild(a.database, a.user.id, 'scope_items', a.project.projectId, {
-        code: input.code, description: input.description, quantity_x100: input.quantity, unit: input.unit, estimated_cost_fen: input.cost,
-      }));
+      return done(
+        await service.addChild(a.database, a.user.id, 'scope_items', a.project.projectId, {
+          code: input.code,
+          description: input.description,
+          quantity_x100: input.quantity,
+          unit: input.unit,
+          estimated_cost_fen: input.cost,
+        }),
+      );
     },
   }),
   addBudgetLine: defineAction({
@@ -79,7 +85,13 @@ export const projectEditingActions = {
     handler: async (input, ctx) => {
       const a = await authorised(ctx.locals.user, 'project.edit', input.projectId);
       if (!a) return forbidden;
-      return done(await service.addChild(a.database, a.user.id, 'budget_lines', a.project.projectId, { channel: input.channel, amount_fen: input.amount, note: input.note || null }));
+      return done(
+        await service.addChild(a.database, a.user.id, 'budget_lines', a.project.projectId, {
+          channel: input.channel,
+          amount_fen: input.amount,
+          note: input.note || null,
+        }),
+      );
     },
   }),
   addFee: defineAction({
@@ -88,9 +100,16 @@ export const projectEditingActions = {
     handler: async (input, ctx) => {
       const a = await authorised(ctx.locals.user, 'project.edit', input.projectId);
       if (!a) return forbidden;
-      return done(await service.addChild(a.database, a.user.id, 'fee_schedules', a.project.projectId, {
-        item: input.item, unit: input.unit, before_fen: input.before, after_fen: input.after, subsidy_fen_per_m2_month: input.subsidy, subsidy_months: input.subsidyMonths,
-      }));
+      return done(
+        await service.addChild(a.database, a.user.id, 'fee_schedules', a.project.projectId, {
+          item: input.item,
+          unit: input.unit,
+          before_fen: input.before,
+          after_fen: input.after,
+          subsidy_fen_per_m2_month: input.subsidy,
+          subsidy_months: input.subsidyMonths,
+        }),
+      );
     },
   }),
   removeScopeItem: defineAction({ accept: 'form', input: s.removeInput, handler: removeRow('scope_items') }),

@@ -9,7 +9,6 @@ import { transitionStage, updateBudgetLine } from '../features/projects/admin-se
 import type { Stage } from '../features/projects/stages.ts';
 import { zDate, zId } from '../lib/input.ts';
 
-
 export const projectActions = {
   updateBudgetLine: defineAction({
     accept: 'form',

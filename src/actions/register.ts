@@ -58,8 +58,16 @@ export const registerActions = {
       const row = await database
         .insertInto('register_imports')
         .values({
-          estate_id: estate.estateId, user_id: user.id, file_name: input.file.name.slice(0, 200), sha256: createHash('sha256').update(bytes).digest('hex'),
-          summary: dbJson({ flats, faults: storableFaults([...parsed.faults, ...chosen.faults].sort((a, b) => a.line - b.line)), plan, dataLines: parsed.dataLines }),
+          estate_id: estate.estateId,
+          user_id: user.id,
+          file_name: input.file.name.slice(0, 200),
+          sha256: createHash('sha256').update(bytes).digest('hex'),
+          summary: dbJson({
+            flats,
+            faults: storableFaults([...parsed.faults, ...chosen.faults].sort((a, b) => a.line - b.line)),
+            plan,
+            dataLines: parsed.dataLines,
+          }),
         })
         .returning('id')
         .executeTakeFirstOrThrow();
@@ -115,7 +123,12 @@ export const registerActions = {
       const imp = await database.selectFrom('register_imports').select(['id', 'estate_id']).where('id', '=', input.importId).executeTakeFirst();
       const estate = imp ? await estateResource(database, imp.estate_id) : null;
       if (!user || !imp || !estate || !can(user, 'register.import', estate)) return { ok: false as const, error: 'err.forbidden' };
-      await database.updateTable('register_imports').set({ status: 'discarded', summary: JSON.stringify({ discarded: true }) }).where('id', '=', imp.id).where('status', '=', 'preview').execute();
+      await database
+        .updateTable('register_imports')
+        .set({ status: 'discarded', summary: JSON.stringify({ discarded: true }) })
+        .where('id', '=', imp.id)
+        .where('status', '=', 'preview')
+        .execute();
       return { ok: true as const };
     },
   }),

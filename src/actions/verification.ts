@@ -57,7 +57,8 @@ export const verificationActions = {
       const user = ctx.locals.user;
       const database = await db();
       const v = await verificationResource(database, input.verificationId);
-      if (!user || !v || !can(user, 'verification.decide', { subdistrictId: v.subdistrict_id, communityId: v.community_id })) return { ok: false as const, error: 'err.forbidden' };
+      if (!user || !v || !can(user, 'verification.decide', { subdistrictId: v.subdistrict_id, communityId: v.community_id }))
+        return { ok: false as const, error: 'err.forbidden' };
       return decideVerification(database, user.id, v.id, input.decision, input.reason || null, input.ground ?? null);
     },
   }),
@@ -70,7 +71,8 @@ export const verificationActions = {
       if (!user) return { ok: false as const, error: 'err.forbidden' };
       const database = await db();
       const v = await verificationResource(database, input.verificationId);
-      if (!v || !can(user, 'verification.decide', { subdistrictId: v.subdistrict_id, communityId: v.community_id })) return { ok: false as const, error: 'err.forbidden' };
+      if (!v || !can(user, 'verification.decide', { subdistrictId: v.subdistrict_id, communityId: v.community_id }))
+        return { ok: false as const, error: 'err.forbidden' };
       return setProofDispute(database, user.id, v.id, input.disputed === 'yes');
     },
   }),

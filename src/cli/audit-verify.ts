@@ -27,13 +27,21 @@ try {
       if (check.ok) {
         console.log(`${zh}相符：${check.checked} 个\n${en} match: ${check.checked}`);
       } else {
-        const why = { missing: ['该条目已不存在', 'the entry no longer exists'], hash: ['哈希不符', 'its hash differs'], order: ['链头倒退', 'the heads go backwards'] }[check.reason];
-        console.error(`${zh}不符：${check.day} 的链头（第 ${check.entryId} 条）${why[0]}，历史已被改写\n${en} do not match: the head of ${check.day} (entry ${check.entryId}): ${why[1]}; the history was rewritten`);
+        const why = {
+          missing: ['该条目已不存在', 'the entry no longer exists'],
+          hash: ['哈希不符', 'its hash differs'],
+          order: ['链头倒退', 'the heads go backwards'],
+        }[check.reason];
+        console.error(
+          `${zh}不符：${check.day} 的链头（第 ${check.entryId} 条）${why[0]}，历史已被改写\n${en} do not match: the head of ${check.day} (entry ${check.entryId}): ${why[1]}; the history was rewritten`,
+        );
         process.exitCode = 1;
       }
     }
   } else {
-    console.error(`审计链在第 ${res.brokenId} 条处断裂（${res.reason}），此前 ${res.checked} 条完好\naudit chain broken at entry ${res.brokenId} (${res.reason}); ${res.checked} entries before it are intact`);
+    console.error(
+      `审计链在第 ${res.brokenId} 条处断裂（${res.reason}），此前 ${res.checked} 条完好\naudit chain broken at entry ${res.brokenId} (${res.reason}); ${res.checked} entries before it are intact`,
+    );
     process.exitCode = 1;
   }
 } finally {

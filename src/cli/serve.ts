@@ -64,9 +64,10 @@ async function listen() {
   const listener: http.RequestListener = (req, res) => {
     if (!castNodeRoute(req, res)) entry.handler(req, res);
   };
-  const tls = process.env.SERVER_CERT_PATH && process.env.SERVER_KEY_PATH
-    ? { key: fs.readFileSync(process.env.SERVER_KEY_PATH), cert: fs.readFileSync(process.env.SERVER_CERT_PATH) }
-    : null;
+  const tls =
+    process.env.SERVER_CERT_PATH && process.env.SERVER_KEY_PATH
+      ? { key: fs.readFileSync(process.env.SERVER_KEY_PATH), cert: fs.readFileSync(process.env.SERVER_CERT_PATH) }
+      : null;
   const server = tls ? https.createServer(tls, listener) : http.createServer(listener);
   server.listen(port, host, () => {
     if (cluster.isPrimary) console.log(`服务已启动 / listening on ${tls ? 'https' : 'http'}://${host}:${port}`);
@@ -83,7 +84,10 @@ if (workers > 1 && cluster.isPrimary) {
   const database = await db();
   startPrivacySweep(database);
   // old rate-limit windows and sign-in failures a day old: at start and hourly
-  const prune = () => pruneRateLimits(database).catch((error: unknown) => console.error(`[限流清理 / rate-limit pruning] ${error instanceof Error ? error.message : String(error)}`));
+  const prune = () =>
+    pruneRateLimits(database).catch((error: unknown) =>
+      console.error(`[限流清理 / rate-limit pruning] ${error instanceof Error ? error.message : String(error)}`),
+    );
   await prune();
   setInterval(prune, 3600_000).unref();
   // texts to co-owners about casts go through the configured provider; without one nobody is

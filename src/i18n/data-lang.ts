@@ -8,5 +8,4 @@ import type { Lang } from './index.ts';
 export const zhData = (lang: Lang): 'zh-CN' | undefined => (lang === 'en' ? 'zh-CN' : undefined);
 
 /** The lang attribute for pick(lang, zh, en): set when an English page falls back to Chinese. */
-export const pickLang = (lang: Lang, enText: string | null | undefined): 'zh-CN' | undefined =>
-  lang === 'en' && !enText ? 'zh-CN' : undefined;
+export const pickLang = (lang: Lang, enText: string | null | undefined): 'zh-CN' | undefined => (lang === 'en' && !enText ? 'zh-CN' : undefined);

@@ -27,8 +27,7 @@ export function hasKey(key: string): key is MessageKey {
 }
 
 /** Shows English content where the office wrote it, Chinese otherwise. */
-export const pick = (lang: Lang, zhText: string, enText: string | null | undefined): string =>
-  lang === 'en' && enText ? enText : zhText;
+export const pick = (lang: Lang, zhText: string, enText: string | null | undefined): string => (lang === 'en' && enText ? enText : zhText);
 
 /** Shanghai time for display, whatever the server's zone. */
 export function formatDate(d: Date | string, lang: Lang): string {
@@ -38,6 +37,12 @@ export function formatDate(d: Date | string, lang: Lang): string {
 
 export function formatDateTime(d: Date, lang: Lang): string {
   return new Intl.DateTimeFormat(htmlLang(lang), {
-    timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false,
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
   }).format(d);
 }

@@ -39,12 +39,19 @@ const TIANDITU = (key: string) =>
 
 /** 127.0.0.0/8, ::1, localhost: only the machine itself can reach a server listening there. */
 export const isLoopbackHost = (host: string): boolean => {
-  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '');
   return h === 'localhost' || h === '::1' || /^(?:::ffff:)?127(?:\.\d{1,3}){3}$/.test(h);
 };
 
 /** An address as Node reports a peer: IPv4-mapped IPv6 (::ffff:10.0.0.1) read as IPv4. */
-export const normaliseAddress = (address: string): string => address.trim().toLowerCase().replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
+export const normaliseAddress = (address: string): string =>
+  address
+    .trim()
+    .toLowerCase()
+    .replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
 
 function originOf(url: string | undefined): string | null {
   if (!url?.trim()) return null;
@@ -88,9 +95,17 @@ export function readConfig(env: Record<string, string | undefined> = process.env
         en: 'no SMS provider: sign-up, password reset and ballot text notices are refused',
       });
     if (!env.GONGZHI_ID_KEY?.trim())
-      missing.push({ name: 'GONGZHI_ID_KEY', zh: '未设置证件号码密钥：业主认证和名册导入暂停使用', en: 'no ID-number key: owner claims and register imports are refused' });
+      missing.push({
+        name: 'GONGZHI_ID_KEY',
+        zh: '未设置证件号码密钥：业主认证和名册导入暂停使用',
+        en: 'no ID-number key: owner claims and register imports are refused',
+      });
     if (!publicOrigin)
-      missing.push({ name: 'PUBLIC_BASE_URL', zh: '未设置对外地址：二维码和公告链接使用本机地址，反向代理后的表单将被拒绝', en: 'no public address: QR codes and notice links use the local address, and forms behind a reverse proxy are refused' });
+      missing.push({
+        name: 'PUBLIC_BASE_URL',
+        zh: '未设置对外地址：二维码和公告链接使用本机地址，反向代理后的表单将被拒绝',
+        en: 'no public address: QR codes and notice links use the local address, and forms behind a reverse proxy are refused',
+      });
   }
   return {
     databaseUrl,
@@ -104,9 +119,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     sms,
     missing,
     tileUrl: env.TILE_URL || (tiandituKey ? TIANDITU(tiandituKey) : 'https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
-    tileAttribution:
-      env.TILE_ATTRIBUTION ||
-      (tiandituKey ? '© 天地图 Tianditu' : '© OpenStreetMap contributors'),
+    tileAttribution: env.TILE_ATTRIBUTION || (tiandituKey ? '© 天地图 Tianditu' : '© OpenStreetMap contributors'),
     workCalendar: { holidays: new Set(parseDateList(env.GONGZHI_HOLIDAYS)), makeUpWorkdays: new Set(parseDateList(env.GONGZHI_WORKDAYS)) },
   };
 }
@@ -121,7 +134,9 @@ export function startupNotes(cfg: Config): string[] {
         : `演示模式（GONGZHI_DEMO=1）：含演示账号和 /dev/sms-outbox，勿用于真实数据 / Demo mode (GONGZHI_DEMO=1): demo accounts and /dev/sms-outbox, not for real data`,
     );
   else if (cfg.demoReason === 'not-loopback')
-    lines.push(`演示模式已关闭：主机 ${cfg.host} 不是本机回环地址，如需演示请设置 GONGZHI_DEMO=1 / Demo mode off: host ${cfg.host} is not a loopback address; set GONGZHI_DEMO=1 for a demo`);
+    lines.push(
+      `演示模式已关闭：主机 ${cfg.host} 不是本机回环地址，如需演示请设置 GONGZHI_DEMO=1 / Demo mode off: host ${cfg.host} is not a loopback address; set GONGZHI_DEMO=1 for a demo`,
+    );
   for (const m of cfg.missing) lines.push(`缺少设置 ${m.name}：${m.zh} / Missing setting ${m.name}: ${m.en}`);
   if (!cfg.demo && cfg.sms.kind === 'outbox') lines.push('短信写入发件箱表，不会真正发出 / SMS go to the outbox table only, none is delivered');
   return lines;

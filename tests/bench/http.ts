@@ -20,7 +20,9 @@ export async function load(
     url: base,
     connections,
     duration: seconds,
-    requests: paths.map((path) => (setup ? { method: 'POST' as const, path, setupRequest: (req: object) => ({ ...req, path, ...setup() }) } : { method: 'GET' as const, path })),
+    requests: paths.map((path) =>
+      setup ? { method: 'POST' as const, path, setupRequest: (req: object) => ({ ...req, path, ...setup() }) } : { method: 'GET' as const, path },
+    ),
   });
   return {
     rps: result.requests.average,

@@ -2,7 +2,15 @@ import zlib from 'node:zlib';
 import { chromium, type Browser } from 'playwright-core';
 import fs from 'node:fs';
 
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'];
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-dev-shm-usage',
+];
 const PIXEL = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
 
 export async function launch(): Promise<Browser> {
@@ -63,7 +71,10 @@ export async function markersVisibleMs(browser: Browser, url: string, tracePath?
       `load ${nav.loadEventEnd.toFixed(0)}`,
       paint ? `FCP ${paint.startTime.toFixed(0)}` : '',
       geo ? `geojson ${geo.startTime.toFixed(0)}–${geo.responseEnd.toFixed(0)}` : '',
-      ...performance.getEntriesByType('mark').filter((m) => m.name.startsWith('map:')).map((m) => `${m.name} ${m.startTime.toFixed(0)}`),
+      ...performance
+        .getEntriesByType('mark')
+        .filter((m) => m.name.startsWith('map:'))
+        .map((m) => `${m.name} ${m.startTime.toFixed(0)}`),
     ];
     return parts.filter(Boolean).join(', ');
   });

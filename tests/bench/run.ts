@@ -20,16 +20,19 @@ import { benchTally } from '../../src/features/ballots/bench.ts';
 import { barePgCasts, httpCasts } from './casts.ts';
 import { prepareVote } from '../support/vote-fixture.ts';
 
-const { values } = parseArgs({ options: {
-  projects: { type: 'string', default: '10000' }, seconds: { type: 'string', default: '10' },
-  // --only casts: just the casting figures (seeds 100 projects), for working on the hot path;
-  // --only markers: just the map's markers (seeds all the projects), for working on the map
-  only: { type: 'string' },
-  // --trace file.json: a Chromium trace of each markers run, file-1.json, file-2.json… (chrome://tracing or Perfetto)
-  trace: { type: 'string' },
-  // --runs N: page loads for the markers figure (the median counts)
-  runs: { type: 'string', default: '3' },
-} });
+const { values } = parseArgs({
+  options: {
+    projects: { type: 'string', default: '10000' },
+    seconds: { type: 'string', default: '10' },
+    // --only casts: just the casting figures (seeds 100 projects), for working on the hot path;
+    // --only markers: just the map's markers (seeds all the projects), for working on the map
+    only: { type: 'string' },
+    // --trace file.json: a Chromium trace of each markers run, file-1.json, file-2.json… (chrome://tracing or Perfetto)
+    trace: { type: 'string' },
+    // --runs N: page loads for the markers figure (the median counts)
+    runs: { type: 'string', default: '3' },
+  },
+});
 const CASTS_ONLY = values.only === 'casts';
 const MARKERS_ONLY = values.only === 'markers';
 if (values.only && !CASTS_ONLY && !MARKERS_ONLY) throw new Error('--only accepts: casts, markers');
@@ -90,15 +93,31 @@ async function allFigures(base: string, codes: string[]) {
   await httpCasts(base, vote.ballotId, vote.tokens.slice(0, 200), 8, 2); // warm up
   const casts = await httpCasts(base, vote.ballotId, vote.tokens, 64, SECONDS);
   const bare = await barePgCasts(url, vote.ballotId, 64, SECONDS);
-  log(`casts over HTTP ×64: ${casts.rps.toFixed(0)}/s, p50 ${casts.p50} ms, p99 ${casts.p99} ms, errors ${casts.errors}, non-2xx ${casts.non2xx}; bare pg ×64: ${bare.toFixed(0)}/s`);
+  log(
+    `casts over HTTP ×64: ${casts.rps.toFixed(0)}/s, p50 ${casts.p50} ms, p99 ${casts.p99} ms, errors ${casts.errors}, non-2xx ${casts.non2xx}; bare pg ×64: ${bare.toFixed(0)}/s`,
+  );
 
   const tallyMs = benchTally(10_000, 20);
   log(`tally of 10,000 voters × 20 matters: ${tallyMs.toFixed(1)} ms (median of 9)`);
 
   const rows: Row[] = [
     ...pageRows,
-    { figure: 'ballot casts/s over HTTP (3 matters, 64 clients)', value: Math.round(casts.rps), unit: '/s', budget: 1000, atMost: false, note: casts.non2xx ? `${casts.non2xx} non-2xx!` : undefined },
-    { figure: 'cast rate ÷ bare pg, one statement a cast (same rows)', value: casts.rps / bare, unit: '', budget: 0.5, atMost: false, note: `bare pg ${bare.toFixed(0)}/s` },
+    {
+      figure: 'ballot casts/s over HTTP (3 matters, 64 clients)',
+      value: Math.round(casts.rps),
+      unit: '/s',
+      budget: 1000,
+      atMost: false,
+      note: casts.non2xx ? `${casts.non2xx} non-2xx!` : undefined,
+    },
+    {
+      figure: 'cast rate ÷ bare pg, one statement a cast (same rows)',
+      value: casts.rps / bare,
+      unit: '',
+      budget: 0.5,
+      atMost: false,
+      note: `bare pg ${bare.toFixed(0)}/s`,
+    },
     { figure: 'tally of 10,000 voters × 20 matters (median of 9)', value: Math.round(tallyMs * 10) / 10, unit: 'ms', budget: 100, atMost: true },
   ];
   console.log('');
@@ -110,8 +129,14 @@ async function allFigures(base: string, codes: string[]) {
 /** Sections 1–4: pages, map data, JavaScript and markers. */
 async function pageFigures(base: string, codes: string[]): Promise<Row[]> {
   // 1. Uncached render: every request is the first for its project, so none is cached.
-  await sequential(base, codes.slice(-20).map((c) => `/projects/${c}`)); // warm connections and JIT
-  const uncached = await sequential(base, codes.slice(0, 400).map((c) => `/projects/${c}`));
+  await sequential(
+    base,
+    codes.slice(-20).map((c) => `/projects/${c}`),
+  ); // warm connections and JIT
+  const uncached = await sequential(
+    base,
+    codes.slice(0, 400).map((c) => `/projects/${c}`),
+  );
   log(`uncached project page: ${uncached.length} distinct pages, p50 ${percentile(uncached, 50).toFixed(2)} ms`);
 
   // 2. 32 concurrent clients over 200 project pages, next to a static file.
@@ -143,14 +168,39 @@ async function pageFigures(base: string, codes: string[]): Promise<Row[]> {
     { figure: 'project page p50 at 32 concurrent clients', value: dyn.p50, unit: 'ms', budget: 10, atMost: true },
     { figure: 'project page p99 at 32 concurrent clients', value: dyn.p99, unit: 'ms', budget: 50, atMost: true },
     {
-      figure: 'project page throughput ÷ static file throughput (32 clients)', value: dyn.rps / stat.rps, unit: '', budget: 0.25, atMost: false,
+      figure: 'project page throughput ÷ static file throughput (32 clients)',
+      value: dyn.rps / stat.rps,
+      unit: '',
+      budget: 0.25,
+      atMost: false,
       note: `${dyn.rps.toFixed(0)} vs ${stat.rps.toFixed(0)} req/s`,
     },
     { figure: `map data for ${features} projects, gzip`, value: Math.round(geoGzip / 1024), unit: 'KB', budget: 400, atMost: true },
     await markerFigure(base),
-    { figure: 'JS shipped, home page with the map, gzip', value: Math.round(jsHome.gzip / 102.4) / 10, unit: 'KB', budget: 70, atMost: true, note: `${jsHome.files} files` },
-    { figure: 'JS shipped, project page (no map), gzip', value: Math.round(jsProject.gzip / 102.4) / 10, unit: 'KB', budget: 20, atMost: true, note: `${jsProject.files} files` },
-    { figure: 'JS shipped, notices page (no map), gzip', value: Math.round(jsNotices.gzip / 102.4) / 10, unit: 'KB', budget: 20, atMost: true, note: `${jsNotices.files} files` },
+    {
+      figure: 'JS shipped, home page with the map, gzip',
+      value: Math.round(jsHome.gzip / 102.4) / 10,
+      unit: 'KB',
+      budget: 70,
+      atMost: true,
+      note: `${jsHome.files} files`,
+    },
+    {
+      figure: 'JS shipped, project page (no map), gzip',
+      value: Math.round(jsProject.gzip / 102.4) / 10,
+      unit: 'KB',
+      budget: 20,
+      atMost: true,
+      note: `${jsProject.files} files`,
+    },
+    {
+      figure: 'JS shipped, notices page (no map), gzip',
+      value: Math.round(jsNotices.gzip / 102.4) / 10,
+      unit: 'KB',
+      budget: 20,
+      atMost: true,
+      note: `${jsNotices.files} files`,
+    },
   ];
 }
 
@@ -161,7 +211,10 @@ async function markerFigure(base: string): Promise<Row> {
   const runs = Number(values.runs);
   for (let i = 0; i < runs; i++) markerRuns.push(await markersVisibleMs(browser, `${base}/`, values.trace?.replace(/(\.json)?$/, `-${i + 1}.json`)));
   await browser.close();
-  const markers = percentile(markerRuns.map((m) => m.ms), 50);
+  const markers = percentile(
+    markerRuns.map((m) => m.ms),
+    50,
+  );
   log(`markers visible: ${markerRuns.map((m) => m.ms.toFixed(0)).join(', ')} ms (${markerRuns[0]!.markers} markers)`);
   for (const run of markerRuns) log(`  ${run.ms.toFixed(0)} ms: ${run.timeline}`);
   return { figure: `markers visible in headless Chromium (median of ${runs})`, value: Math.round(markers), unit: 'ms', budget: 1500, atMost: true };

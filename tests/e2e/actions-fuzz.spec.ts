@@ -14,17 +14,38 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 25);
 const hostileText = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 20 }),
-  fc.constantFrom('', ' ', '-1', '0', '1e309', 'NaN', '9'.repeat(40), '12.345', '１２３', '../../etc/passwd', "'; drop table projects; --", '<script>alert(1)</script>', '\u0000', '2026-02-30', 'null', 'undefined', '[]', '{}'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '-1',
+    '0',
+    '1e309',
+    'NaN',
+    '9'.repeat(40),
+    '12.345',
+    '１２３',
+    '../../etc/passwd',
+    "'; drop table projects; --",
+    '<script>alert(1)</script>',
+    '\u0000',
+    '2026-02-30',
+    'null',
+    'undefined',
+    '[]',
+    '{}',
+  ),
   fc.integer({ min: -1_000_000_000, max: 1_000_000_000 }).map(String),
   fc.constant('x'.repeat(5000)),
 );
 // ids of things that do not exist, or are not ids at all: the fuzz must not edit real data
 const hostileId = fc.oneof(fc.integer({ min: 100_000_000, max: 2_000_000_000 }).map(String), hostileText);
-const hostileFile = fc.record({
-  name: fc.oneof(fc.constantFrom('a.png', 'a.pdf', 'a.csv', 'a.xlsx', '../../x.png', 'a.svg', ''), fc.string({ maxLength: 30 })),
-  mimeType: fc.constantFrom('image/png', 'application/pdf', 'text/csv', 'image/svg+xml', 'application/octet-stream'),
-  buffer: fc.uint8Array({ maxLength: 2048 }).map((a) => Buffer.from(a)),
-}).map((f) => ({ name: f.name || 'unnamed', mimeType: f.mimeType, buffer: f.buffer })); // a plain object, as Playwright expects
+const hostileFile = fc
+  .record({
+    name: fc.oneof(fc.constantFrom('a.png', 'a.pdf', 'a.csv', 'a.xlsx', '../../x.png', 'a.svg', ''), fc.string({ maxLength: 30 })),
+    mimeType: fc.constantFrom('image/png', 'application/pdf', 'text/csv', 'image/svg+xml', 'application/octet-stream'),
+    buffer: fc.uint8Array({ maxLength: 2048 }).map((a) => Buffer.from(a)),
+  })
+  .map((f) => ({ name: f.name || 'unnamed', mimeType: f.mimeType, buffer: f.buffer })); // a plain object, as Playwright expects
 
 function fuzzedForm(keys: string[]) {
   return fc.record(
@@ -41,7 +62,18 @@ test('every action answers fuzzed input without a server error and leaves the da
   test.setTimeout(600_000);
   const admin = await context();
   expectActionOk((await call(admin, 'accounts.signIn', { phone: DISTRICT_ADMIN, password: DEMO_PASSWORD })).body, 'sign in the district admin');
-  const fixture = { hebinId: 1, estateId: 1, importEstateId: 1, projectId: 1, lineId: 1, noticeId: 1, importId: 1, discardImportId: 1, claimId: 1, subdistrictToRename: 1 };
+  const fixture = {
+    hebinId: 1,
+    estateId: 1,
+    importEstateId: 1,
+    projectId: 1,
+    lineId: 1,
+    noticeId: 1,
+    importId: 1,
+    discardImportId: 1,
+    claimId: 1,
+    subdistrictToRename: 1,
+  };
   let requests = 0;
   const failures: string[] = [];
   for (const c of CASES) {

@@ -26,7 +26,15 @@ function dynamicRoutes(): string[] {
       const full = path.join(dir, e.name);
       if (e.isDirectory()) walk(full);
       else if (/\.(astro|ts)$/.test(e.name) && full.includes('[')) {
-        out.push('/' + path.relative(root, full).split(path.sep).join('/').replace(/\.(astro|ts)$/, '').replace(/\/index$/, ''));
+        out.push(
+          '/' +
+            path
+              .relative(root, full)
+              .split(path.sep)
+              .join('/')
+              .replace(/\.(astro|ts)$/, '')
+              .replace(/\/index$/, ''),
+        );
       }
     }
   };
@@ -38,8 +46,16 @@ const fill = (template: string, value: string) => template.replace(/\[name\]/g, 
 
 // query parameters that name a record, a number or a date, on the routes that read them
 const QUERY_ROUTES = [
-  '/admin/audit?before=', '/admin/register/export?estate=', '/api/ballots/1/bulletin.json?version=', '/admin/ballots/new?rows=',
-  '/?year=', '/?stage=', '/api/projects.geojson?year=', '/open-data/projects.csv?stage=', '/notices?subdistrict=', '/ballots/1?receipt=',
+  '/admin/audit?before=',
+  '/admin/register/export?estate=',
+  '/api/ballots/1/bulletin.json?version=',
+  '/admin/ballots/new?rows=',
+  '/?year=',
+  '/?stage=',
+  '/api/projects.geojson?year=',
+  '/open-data/projects.csv?stage=',
+  '/notices?subdistrict=',
+  '/ballots/1?receipt=',
 ];
 
 async function expectClean(label: string, status: number, body: string, failures: string[]) {
@@ -81,17 +97,31 @@ test('routes and actions answer ids beyond 2³¹−1 and impossible dates with a
   expectActionOk((await call(admin, 'accounts.signIn', { phone: DISTRICT_ADMIN, password: DEMO_PASSWORD })).body, 'sign in the district admin');
   await walkReads(admin, 'admin', failures);
 
-  const fixture = { hebinId: 1, estateId: 1, importEstateId: 1, projectId: 1, lineId: 1, noticeId: 1, importId: 1, discardImportId: 1, claimId: 1, subdistrictToRename: 1 };
+  const fixture = {
+    hebinId: 1,
+    estateId: 1,
+    importEstateId: 1,
+    projectId: 1,
+    lineId: 1,
+    noticeId: 1,
+    importId: 1,
+    discardImportId: 1,
+    claimId: 1,
+    subdistrictToRename: 1,
+  };
   let sent = 0;
   for (const c of CASES) {
     if (c.action === 'accounts.changePassword') continue;
     const form = c.form(fixture, 'districtAdmin');
     for (const [key, value] of Object.entries(form)) {
       if (typeof value !== 'string') continue;
-      const variants = ID_FIELD.test(key) ? BAD_IDS.map(decodeURIComponent)
-        : key === 'grantor' ? BAD_IDS.map((b) => `V0001:${decodeURIComponent(b)}`)
-        : DATE_VALUE.test(value) ? BAD_DATES.map((d) => d + value.slice(10))
-        : [];
+      const variants = ID_FIELD.test(key)
+        ? BAD_IDS.map(decodeURIComponent)
+        : key === 'grantor'
+          ? BAD_IDS.map((b) => `V0001:${decodeURIComponent(b)}`)
+          : DATE_VALUE.test(value)
+            ? BAD_DATES.map((d) => d + value.slice(10))
+            : [];
       for (const bad of variants) {
         const parts: Record<string, Part> = { ...form, [key]: bad };
         const res = await call(admin, c.action, parts);

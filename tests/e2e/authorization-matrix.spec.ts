@@ -65,7 +65,13 @@ test(`every mutating action × ${ACTORS.length} actors answers as the policy tab
   const estateId = firstNumber(register, /<option value="(\d+)"/);
   const estateOptions = [...register.matchAll(/<option value="(\d+)"/g)].map((m) => Number(m[1]));
   const importEstateId = estateOptions.at(-1)!; // imports replace a register: keep them off the demo owners' estate
-  const created = await call(admin, 'projectEditing.create', { subdistrictId: String(hebinId), estateIds: String(estateId), batchYear: '2026', title: '矩阵测试项目', households: '1' });
+  const created = await call(admin, 'projectEditing.create', {
+    subdistrictId: String(hebinId),
+    estateIds: String(estateId),
+    batchYear: '2026',
+    title: '矩阵测试项目',
+    households: '1',
+  });
   const code = (devalueParse(created.body) as { code: string }).code;
   const editPage = async () => (await admin.get(`/admin/projects/${code}`)).text();
   const projectId = firstNumber(await editPage(), /name="projectId" value="(\d+)"/);
@@ -89,13 +95,24 @@ test(`every mutating action × ${ACTORS.length} actors answers as the policy tab
   // Actors: a new resident, a verified owner, staff of a community elsewhere in 河滨, staff of 北渡.
   const resident = await context();
   const phone = `134${String(Date.now()).slice(-8)}`;
-  const { request } = expectActionOk((await call(resident, 'accounts.signUp', { phone, displayName: '矩阵居民', password: 'matrix resident pass' })).body, 'sign the resident up');
+  const { request } = expectActionOk(
+    (await call(resident, 'accounts.signUp', { phone, displayName: '矩阵居民', password: 'matrix resident pass' })).body,
+    'sign the resident up',
+  );
   const outbox = await (await resident.get(`/dev/sms-outbox?phone=${phone}`)).text();
   const code6 = new RegExp(`${phone}</td><td>[^<]*?(\\d{6})`).exec(outbox)![1]!;
   expectActionOk((await call(resident, 'accounts.confirmPhone', { request: String(request), code: code6 })).body, 'confirm the resident');
   const claim = await call(resident, 'verification.claim', {
-    estateId: String(estateId), building: '1', entrance: '1', room: '101', name: '矩阵居民', idType: 'resident_id', idNumber: '11010519491231002X',
-    proof: { name: 'p.png', mimeType: 'image/png', buffer: PNG }, consentIdNumber: 'yes', consentProof: 'yes',
+    estateId: String(estateId),
+    building: '1',
+    entrance: '1',
+    room: '101',
+    name: '矩阵居民',
+    idType: 'resident_id',
+    idNumber: '11010519491231002X',
+    proof: { name: 'p.png', mimeType: 'image/png', buffer: PNG },
+    consentIdNumber: 'yes',
+    consentProof: 'yes',
   });
   expect(claim.body).toContain('pending');
   const office = await (await hebinStaff.get('/admin/verifications')).text();
@@ -107,7 +124,11 @@ test(`every mutating action × ${ACTORS.length} actors answers as the policy tab
   const communityId = firstNumber(districtPage, /<option value="(\d+)"[^>]*>矩阵外社区/);
   const communityPhone = `133${String(Date.now()).slice(-8)}`;
   const staffMade = await call(admin, 'district.createStaff', {
-    phone: communityPhone, displayName: '社区矩阵', password: 'community staff pass', staffSubdistrictId: String(hebinId), staffCommunityId: String(communityId),
+    phone: communityPhone,
+    displayName: '社区矩阵',
+    password: 'community staff pass',
+    staffSubdistrictId: String(hebinId),
+    staffCommunityId: String(communityId),
   });
   expect(staffMade.body).not.toContain('err');
 
@@ -117,8 +138,20 @@ test(`every mutating action × ${ACTORS.length} actors answers as the policy tab
   const offer = await call(resident, 'donations.offer', { projectId: String(publishedProjectId), kind: 'goods', goodsWhat: '矩阵捐物', goodsQuantity: '1' });
   const donationId = Number((devalueParse(offer.body) as { donationId?: number }).donationId);
   const fx: Fixture = {
-    hebinId, estateId, importEstateId, projectId, lineId, noticeId, importId: importIds[0]!, discardImportId: importIds[1]!, claimId, subdistrictToRename, ballotId, taskId,
-    publishedProjectId, donationId,
+    hebinId,
+    estateId,
+    importEstateId,
+    projectId,
+    lineId,
+    noticeId,
+    importId: importIds[0]!,
+    discardImportId: importIds[1]!,
+    claimId,
+    subdistrictToRename,
+    ballotId,
+    taskId,
+    publishedProjectId,
+    donationId,
   };
   for (const [k, v] of Object.entries(fx)) expect(Number.isInteger(v) && v > 0, `fixture ${k} = ${v}`).toBe(true);
 
@@ -144,7 +177,8 @@ test(`every mutating action × ${ACTORS.length} actors answers as the policy tab
       const denied = /err\.forbidden|err\.signInFirst/.test(res.body) || res.status === 401 || res.status === 403;
       if (res.status >= 500) failures.push(`${c.action} × ${actor}: HTTP ${res.status}`);
       // an allowed call must reach its handler (200), not stop at input validation
-      else if (allowed ? denied || res.status !== 200 : !denied) failures.push(`${c.action} × ${actor}: expected ${allowed ? 'allowed' : 'denied'}, got ${res.status} ${res.body.slice(0, 120)}`);
+      else if (allowed ? denied || res.status !== 200 : !denied)
+        failures.push(`${c.action} × ${actor}: expected ${allowed ? 'allowed' : 'denied'}, got ${res.status} ${res.body.slice(0, 120)}`);
     }
   }
   expect(cells).toBe(CASES.length * ACTORS.length);

@@ -144,7 +144,10 @@ test('a subdistrict staff member is refused the district and audit pages, and a 
 
 test('the district and audit pages have zero axe violations in both languages and elder mode', async ({ page }) => {
   await signIn(page, DISTRICT_ADMIN);
-  for (const prefs of [{ lang: 'zh', elder: false }, { lang: 'en', elder: true }] as const) {
+  for (const prefs of [
+    { lang: 'zh', elder: false },
+    { lang: 'en', elder: true },
+  ] as const) {
     await setPrefs(page, prefs);
     for (const url of ['/admin/district', '/admin/audit']) {
       await page.goto(url);

@@ -5,7 +5,12 @@ test('open data feeds agree with each other and honour filters', async ({ page }
   expect(geo.type).toBe('FeatureCollection');
   const codes = geo.features.map((f: { properties: { code: string } }) => f.properties.code).sort();
   const csv = await (await page.request.get('/open-data/projects.csv')).text();
-  const csvCodes = csv.trim().split('\r\n').slice(1).map((l) => l.split(',')[0]).sort();
+  const csvCodes = csv
+    .trim()
+    .split('\r\n')
+    .slice(1)
+    .map((l) => l.split(',')[0])
+    .sort();
   expect(csvCodes).toEqual(codes);
   const oc4ids = await (await page.request.get('/open-data/oc4ids.json')).json();
   expect(oc4ids.projects).toHaveLength(codes.length);
@@ -20,7 +25,8 @@ test('open data feeds agree with each other and honour filters', async ({ page }
   const one = await (await page.request.get(`/api/projects/${stage5.features[0].properties.code}.json`)).json();
   expect(one.stage).toBe(5);
   expect(one.budgetTotalFen).toBe(one.budget.reduce((a: number, b: { amountFen: number }) => a + b.amountFen, 0));
-  for (const key of ['scope', 'budget', 'parties', 'documents', 'fees', 'notices', 'history', 'stageEvents', 'estates']) expect(one[key].length, key).toBeGreaterThan(0);
+  for (const key of ['scope', 'budget', 'parties', 'documents', 'fees', 'notices', 'history', 'stageEvents', 'estates'])
+    expect(one[key].length, key).toBeGreaterThan(0);
 });
 
 test('estate floor areas are integer 0.01 m², like every other area of the open data', async ({ page }) => {

@@ -10,8 +10,6 @@ import { BallotPage, PNG, addOwner, createBallot, cstDay, openVote, postNotice, 
 //
 // The owner is one this spec adds to flat 2-2-601 of the first demo estate on a legal basis.
 
-
-
 test('an owner’s written mandate lets a proxy vote online until staff revoke it', async ({ page, browser }) => {
   test.setTimeout(180_000);
   await signIn(page, HEBIN_STAFF);
@@ -26,8 +24,13 @@ test('an owner’s written mandate lets a proxy vote online until staff revoke i
   const proxy = await resident(browser, proxyPhone, '庚业主之子');
 
   const id = await createBallot(page, estateId, {
-    title: `2号楼代理投票 ${stamp}`, opensAt: `${cstDay()}T00:00`, closesAt: `${cstDay(10)}T17:00`,
-    matters: [['加装电梯方案', '7'], ['选聘物业服务企业', '4']],
+    title: `2号楼代理投票 ${stamp}`,
+    opensAt: `${cstDay()}T00:00`,
+    closesAt: `${cstDay(10)}T17:00`,
+    matters: [
+      ['加装电梯方案', '7'],
+      ['选聘物业服务企业', '4'],
+    ],
   });
   await postNotice(page, 20);
   await openVote(page);
@@ -47,7 +50,10 @@ test('an owner’s written mandate lets a proxy vote online until staff revoke i
   await expect(page.locator('#proxy-proxyPhone-err')).toContainText('没有使用这个手机号的账户');
   await expect(page.locator('#proxy-form').getByLabel('委托书说明')).toHaveValue('庚业主签字的授权委托书，委托其子代为表决');
   await page.locator('#proxy-form').getByLabel('受托人账户的手机号').fill(proxyPhone);
-  await page.locator('#proxy-form').getByLabel('签字委托书扫描件（PDF 或图片，5 MB 以内）').setInputFiles({ name: 'mandate.png', mimeType: 'image/png', buffer: PNG });
+  await page
+    .locator('#proxy-form')
+    .getByLabel('签字委托书扫描件（PDF 或图片，5 MB 以内）')
+    .setInputFiles({ name: 'mandate.png', mimeType: 'image/png', buffer: PNG });
   await page.locator('#proxy-form').getByRole('button', { name: '登记委托' }).click();
   await expect(page.getByRole('status')).toHaveText('委托已登记：受托人现在可以在网上为这户投票。');
   await expect(page.locator('#proxy-list > li')).toHaveCount(1);
@@ -74,11 +80,15 @@ test('an owner’s written mandate lets a proxy vote online until staff revoke i
 
   // The owner may still change it, here through the JSON casting API; the receipt stays.
   const api = await owner.request.post(`/api/ballots/${id}/cast`, {
-    headers: { origin: new URL(owner.url()).origin }, data: { choices: { m1: 'agree', m2: 'agree' } },
+    headers: { origin: new URL(owner.url()).origin },
+    data: { choices: { m1: 'agree', m2: 'agree' } },
   });
   expect(api.status()).toBe(200);
   expect((await api.json()).receipt).toBe(receipt);
-  const crossSite = await owner.request.post(`/api/ballots/${id}/cast`, { headers: { origin: 'https://evil.example' }, data: { choices: { m1: 'oppose', m2: 'oppose' } } });
+  const crossSite = await owner.request.post(`/api/ballots/${id}/cast`, {
+    headers: { origin: 'https://evil.example' },
+    data: { choices: { m1: 'oppose', m2: 'oppose' } },
+  });
   expect(crossSite.status()).toBe(403);
 
   // Revoked: the proxy has no ballot any more, on the page or through the API.
@@ -88,7 +98,10 @@ test('an owner’s written mandate lets a proxy vote online until staff revoke i
   await expect(page.locator('#proxy-list')).toContainText('已于');
   await proxy.goto(`/ballots/${id}`);
   await expect(proxy.locator('#not-a-voter')).toBeVisible();
-  const refused = await proxy.request.post(`/api/ballots/${id}/cast`, { headers: { origin: new URL(proxy.url()).origin }, data: { choices: { m1: 'oppose', m2: 'oppose' } } });
+  const refused = await proxy.request.post(`/api/ballots/${id}/cast`, {
+    headers: { origin: new URL(proxy.url()).origin },
+    data: { choices: { m1: 'oppose', m2: 'oppose' } },
+  });
   expect(refused.status()).toBe(403);
   const live = await (await proxy.request.get(`/api/ballots/${id}/results.json`)).json();
   expect(live.turnout.voters).toBeGreaterThanOrEqual(1);

@@ -20,16 +20,24 @@ const lastDayOf = (n: number) => {
   return cstDay(k);
 };
 
-
-test('an owner objects to a preliminary result, staff answer it and record a letter and the committee’s signature, and the public page shows them dated', async ({ page, browser }) => {
+test('an owner objects to a preliminary result, staff answer it and record a letter and the committee’s signature, and the public page shows them dated', async ({
+  page,
+  browser,
+}) => {
   test.setTimeout(240_000);
   await signIn(page, HEBIN_STAFF);
   await page.goto('/admin/register');
   const estateId = (await page.locator('#f-estate option').first().getAttribute('value'))!;
 
   const stamp = String(Date.now()).slice(-7);
-  const flats = [{ building: '1', entrance: '2', room: '501' }, { building: '1', entrance: '2', room: '502' }];
-  const people = [{ name: '戊业主', flat: flats[0]!, id: residentId(11) }, { name: '己业主', flat: flats[1]!, id: residentId(12) }];
+  const flats = [
+    { building: '1', entrance: '2', room: '501' },
+    { building: '1', entrance: '2', room: '502' },
+  ];
+  const people = [
+    { name: '戊业主', flat: flats[0]!, id: residentId(11) },
+    { name: '己业主', flat: flats[1]!, id: residentId(12) },
+  ];
   for (const [i, p] of people.entries()) await addOwner(page, estateId, p.flat, p.name, p.id, `136${stamp}${i + 1}`);
   // the objecting owner's browser runs no JavaScript: every step is a plain form
   const owner = await resident(browser, `136${stamp}1`, people[0]!.name, { estateId, ...people[0]!.flat, idNumber: people[0]!.id }, false);
@@ -53,7 +61,10 @@ test('an owner objects to a preliminary result, staff answer it and record a let
   await openVote(page);
 
   // Before any result, nobody can object.
-  const early = await owner.request.post(`/_actions/ballotObjections.lodge`, { headers: { origin: new URL(owner.url()).origin }, multipart: { ballotId: id, version: '1', body: '太早' } });
+  const early = await owner.request.post(`/_actions/ballotObjections.lodge`, {
+    headers: { origin: new URL(owner.url()).origin },
+    multipart: { ballotId: id, version: '1', body: '太早' },
+  });
   expect(await early.text()).toContain('err.noObjectionPeriod');
 
   // Close early and publish the preliminary result: the objection period starts.
@@ -79,7 +90,10 @@ test('an owner objects to a preliminary result, staff answer it and record a let
   await stranger.goto(`/ballots/${id}`);
   await expect(stranger.locator('#not-an-objector')).toBeVisible();
   await expect(stranger.locator('#lodge-form')).toHaveCount(0);
-  const forged = await stranger.request.post(`/ballots/${id}?_action=ballotObjections.lodge`, { headers: { origin: new URL(stranger.url()).origin }, form: { ballotId: id, version: '1', body: '伪造的异议' } });
+  const forged = await stranger.request.post(`/ballots/${id}?_action=ballotObjections.lodge`, {
+    headers: { origin: new URL(stranger.url()).origin },
+    form: { ballotId: id, version: '1', body: '伪造的异议' },
+  });
   expect(await forged.text()).toContain('您不是这次表决的业主，或尚未认证');
 
   // The owner objects, without JavaScript: an empty text is refused next to the field.
@@ -152,8 +166,12 @@ test('an owner objects to a preliminary result, staff answer it and record a let
   for (const name of ['戊业主', '己业主', '名册外居民']) expect(main).not.toContain(name);
   await expect(visitor.locator('#lodge-form')).toHaveCount(0);
   const data = await (await visitor.request.get(`/api/ballots/${id}/objections.json`)).json();
-  expect(data.versions[0].objections.map((o: { flat: { room: string }; channel: string; receivedOn: string }) => [o.flat.room, o.channel, o.receivedOn]))
-    .toEqual([['501', 'online', cstDay()], ['502', 'written', cstDay()]]);
+  expect(
+    data.versions[0].objections.map((o: { flat: { room: string }; channel: string; receivedOn: string }) => [o.flat.room, o.channel, o.receivedOn]),
+  ).toEqual([
+    ['501', 'online', cstDay()],
+    ['502', 'written', cstDay()],
+  ]);
   expect(data.versions[0].objections[0].response).toContain('与结果公告一致');
   expect(data.versions[0].cosignatures).toEqual([{ name: '王主任', role: 'chair', signedOn: cstDay() }]);
   expect(JSON.stringify(data)).not.toMatch(/戊业主|己业主|lodged|recorded/);

@@ -77,8 +77,14 @@ test('a resident signs up, claims a flat with a proof, staff approve, and the re
   await claim.getByRole('button', { name: '通过', exact: true }).click();
   await expect(staff.getByRole('alert')).toHaveText('请选择通过依据');
   // the uploaded proof alone does not put someone on the register: a ground names why
-  await expect(staff.locator('#office-claims li[data-status=pending]', { hasText: '2-2-601' }).getByLabel('通过依据').locator('option'))
-    .toHaveText(['—', '已在办公室查验不动产权证书', '名册有误，已更正', '继承（补录进名册）', '法院判决（补录进名册）', '购房已合法占有（补录进名册）']);
+  await expect(staff.locator('#office-claims li[data-status=pending]', { hasText: '2-2-601' }).getByLabel('通过依据').locator('option')).toHaveText([
+    '—',
+    '已在办公室查验不动产权证书',
+    '名册有误，已更正',
+    '继承（补录进名册）',
+    '法院判决（补录进名册）',
+    '购房已合法占有（补录进名册）',
+  ]);
   await staff.locator('#office-claims li[data-status=pending]', { hasText: '2-2-601' }).getByLabel('通过依据').selectOption('occupation');
   await staff.locator('#office-claims li[data-status=pending]', { hasText: '2-2-601' }).getByRole('button', { name: '通过', exact: true }).click();
   await expect(staff.getByRole('status')).toHaveText('已保存。');

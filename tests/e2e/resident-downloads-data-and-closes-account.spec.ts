@@ -17,7 +17,12 @@ test('a resident downloads their data and closes their account', async ({ browse
   const phone = `134${String(Date.now()).slice(-8)}`;
   const page = await resident(browser, phone, '将注销的居民');
   // the notice, the privacy page, the claim form with its consents: in both languages and elder mode
-  for (const mode of [{ lang: 'zh', elder: false }, { lang: 'en', elder: false }, { lang: 'zh', elder: true }, { lang: 'en', elder: true }] as const) {
+  for (const mode of [
+    { lang: 'zh', elder: false },
+    { lang: 'en', elder: false },
+    { lang: 'zh', elder: true },
+    { lang: 'en', elder: true },
+  ] as const) {
     await setPrefs(page, mode);
     for (const url of ['/privacy', '/account/privacy', '/account/claim', '/account']) {
       await page.goto(url);

@@ -105,14 +105,24 @@ test('a resident offers money anonymously and goods under a name; staff accept a
   await signIn(staff, HEBIN_STAFF);
   await staff.goto('/admin/donations');
   await expectAxeClean(staff, 'the office’s donations page');
-  const money = staff.locator('#office-donations li', { hasText: '1,234.56' }).filter({ hasText: code }).filter({ hasText: `周建华${tag}` }).first();
+  const money = staff
+    .locator('#office-donations li', { hasText: '1,234.56' })
+    .filter({ hasText: code })
+    .filter({ hasText: `周建华${tag}` })
+    .first();
   await money.getByRole('button', { name: '接受', exact: true }).click();
   await expect(staff.getByRole('status')).toHaveText('已保存。');
-  const moneyAccepted = staff.locator('#office-donations li[data-status=accepted]', { hasText: '1,234.56' }).filter({ hasText: `周建华${tag}` }).first();
+  const moneyAccepted = staff
+    .locator('#office-donations li[data-status=accepted]', { hasText: '1,234.56' })
+    .filter({ hasText: `周建华${tag}` })
+    .first();
   // money needs its receipt number
   await moneyAccepted.getByRole('button', { name: '登记收到' }).click();
   await expect(staff.getByRole('alert')).toContainText('捐款须填写收据编号');
-  const moneyAgain = staff.locator('#office-donations li[data-status=accepted]', { hasText: '1,234.56' }).filter({ hasText: `周建华${tag}` }).first();
+  const moneyAgain = staff
+    .locator('#office-donations li[data-status=accepted]', { hasText: '1,234.56' })
+    .filter({ hasText: `周建华${tag}` })
+    .first();
   await moneyAgain.getByLabel('收据编号（捐款必填）').fill(`SJ-${tag}`);
   await moneyAgain.getByRole('button', { name: '登记收到' }).click();
   await expect(staff.getByRole('status')).toHaveText('已保存。');
@@ -123,7 +133,10 @@ test('a resident offers money anonymously and goods under a name; staff accept a
   await expect(staff.locator('#office-donations li', { hasText: `SJ-${tag}` })).toHaveAttribute('data-status', 'received');
 
   // declining needs a reason, shown next to its field; the donor then sees it
-  await staff.locator('#office-donations li', { hasText: `电工${tag}` }).getByRole('button', { name: '不接受' }).click();
+  await staff
+    .locator('#office-donations li', { hasText: `电工${tag}` })
+    .getByRole('button', { name: '不接受' })
+    .click();
   const labour = staff.locator('#office-donations li', { hasText: `电工${tag}` });
   await expect(labour.locator('.field-error')).toHaveText('不通过时请填写理由');
   await labour.getByLabel('不接受的理由').fill('本期工程已由施工单位负责电路');

@@ -20,7 +20,10 @@ async function person(browser: Browser, phone: string): Promise<Page> {
   return page;
 }
 
-test('the last place is taken, the next resident waits and moves up on a cancellation, and attended hours reach the account page', async ({ page, browser }) => {
+test('the last place is taken, the next resident waits and moves up on a cancellation, and attended hours reach the account page', async ({
+  page,
+  browser,
+}) => {
   test.setTimeout(180_000);
   const stamp = String(Date.now()).slice(-6);
   const title = `楼道清理志愿服务 ${stamp}`;
@@ -132,8 +135,16 @@ test('the last place is taken, the next resident waits and moves up on a cancell
 
   // Every volunteering action refuses a foreign Origin, whoever is signed in.
   const taskId = taskPath.split('/').pop()!;
-  for (const [who, action] of [[second, 'volunteering.signUp'], [second, 'volunteering.cancel'], [page, 'volunteering.createTask'], [page, 'volunteering.markAttendance']] as const) {
-    const res = await who.request.post(`/_actions/${action}`, { headers: { origin: 'https://evil.example' }, multipart: { taskId, projectId: '1', signupId: '1', attended: '0' } });
+  for (const [who, action] of [
+    [second, 'volunteering.signUp'],
+    [second, 'volunteering.cancel'],
+    [page, 'volunteering.createTask'],
+    [page, 'volunteering.markAttendance'],
+  ] as const) {
+    const res = await who.request.post(`/_actions/${action}`, {
+      headers: { origin: 'https://evil.example' },
+      multipart: { taskId, projectId: '1', signupId: '1', attended: '0' },
+    });
     expect(res.status(), action).toBe(403);
   }
   await second.goto('/account');

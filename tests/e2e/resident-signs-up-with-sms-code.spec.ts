@@ -102,7 +102,10 @@ test('sign-in keeps ?next= through the form, and only follows same-site paths', 
 test('the finish-signing-up pages read well on a phone, in English and elder mode, with zero axe violations', async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   const phone = `135${String(Date.now()).slice(-8)}`;
-  for (const prefs of [{ lang: 'zh', elder: false }, { lang: 'en', elder: true }] as const) {
+  for (const prefs of [
+    { lang: 'zh', elder: false },
+    { lang: 'en', elder: true },
+  ] as const) {
     await setPrefs(page, prefs);
     if (prefs.lang === 'zh') {
       await page.goto('/account/signup');
@@ -117,7 +120,8 @@ test('the finish-signing-up pages read well on a phone, in English and elder mod
     await page.locator('#f-password').fill('楼下的花坛要修了');
     await page.locator('form.stack button[type=submit]').click();
     await expect(page.locator('#finish-sign-up')).toBeVisible();
-    if (prefs.lang === 'en') await expect(page.getByRole('alert')).toHaveText('Signing up with this number is not finished yet: enter the code from the text message to finish.');
+    if (prefs.lang === 'en')
+      await expect(page.getByRole('alert')).toHaveText('Signing up with this number is not finished yet: enter the code from the text message to finish.');
     await expectAxeClean(page, `login, unconfirmed, ${prefs.lang}`);
     await page.locator('#finish-sign-up').click();
     await expect(page.locator('#resend-code')).toBeVisible();

@@ -37,7 +37,27 @@ const SETUPS: Setup[] = [
 function certificate(dir: string): { key: Buffer; cert: Buffer } {
   const key = path.join(dir, 'key.pem');
   const cert = path.join(dir, 'cert.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
   return { key: fs.readFileSync(key), cert: fs.readFileSync(cert) };
 }
 
@@ -45,7 +65,8 @@ function certificate(dir: string): { key: Buffer; cert: Buffer } {
 function tlsProxy(tls: { key: Buffer; cert: Buffer }, upstream: number, forwardHeaders: boolean): https.Server {
   return https.createServer(tls, (req, res) => {
     const headers = { ...req.headers };
-    if (forwardHeaders) Object.assign(headers, { 'x-forwarded-proto': 'https', 'x-forwarded-host': req.headers.host, 'x-forwarded-for': req.socket.remoteAddress });
+    if (forwardHeaders)
+      Object.assign(headers, { 'x-forwarded-proto': 'https', 'x-forwarded-host': req.headers.host, 'x-forwarded-for': req.socket.remoteAddress });
     const up = http.request({ host: '127.0.0.1', port: upstream, method: req.method, path: req.url, headers }, (r) => {
       res.writeHead(r.statusCode ?? 502, r.headers);
       r.pipe(res);
@@ -78,7 +99,11 @@ for (const setup of SETUPS) {
       await migrateToLatest(open.db);
       await hebinEstate(open.db);
       ballotId = (await prepareVote(open.db, 2)).ballotId;
-      await open.db.updateTable('users').set({ password_hash: await hashPassword(OWNER_PASSWORD) }).where('phone', '=', OWNER_PHONE).execute();
+      await open.db
+        .updateTable('users')
+        .set({ password_hash: await hashPassword(OWNER_PASSWORD) })
+        .where('phone', '=', OWNER_PHONE)
+        .execute();
       await open.close();
 
       const [upstream, front] = [await freePort(), await freePort()];
@@ -86,8 +111,16 @@ for (const setup of SETUPS) {
       upstreamOrigin = `http://127.0.0.1:${upstream}`;
       server = spawn(process.execPath, ['src/cli/serve.ts'], {
         env: {
-          ...process.env, DATABASE_URL: '', GONGZHI_DEMO: '0', GONGZHI_DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: String(upstream),
-          ASTRO_NODE_LOGGING: 'disabled', PUBLIC_BASE_URL: '', TRUST_PROXY: '', ...setup.env(proxyOrigin),
+          ...process.env,
+          DATABASE_URL: '',
+          GONGZHI_DEMO: '0',
+          GONGZHI_DATA_DIR: dataDir,
+          HOST: '127.0.0.1',
+          PORT: String(upstream),
+          ASTRO_NODE_LOGGING: 'disabled',
+          PUBLIC_BASE_URL: '',
+          TRUST_PROXY: '',
+          ...setup.env(proxyOrigin),
         },
         stdio: 'ignore',
       });
@@ -134,7 +167,10 @@ for (const setup of SETUPS) {
       const page = await context.newPage();
       await page.goto(`/ballots/${ballotId}`);
       const cast = (origin: string) =>
-        page.request.post(`/api/ballots/${ballotId}/cast`, { headers: { origin, 'content-type': 'application/json' }, data: { choices: { m1: 'agree', m2: 'agree', m3: 'agree' } } });
+        page.request.post(`/api/ballots/${ballotId}/cast`, {
+          headers: { origin, 'content-type': 'application/json' },
+          data: { choices: { m1: 'agree', m2: 'agree', m3: 'agree' } },
+        });
       const ok = await cast(proxyOrigin);
       expect(ok.status()).toBe(200);
       expect(await ok.json()).toMatchObject({ receipt: expect.any(String) });

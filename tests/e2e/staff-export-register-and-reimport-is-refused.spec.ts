@@ -30,7 +30,12 @@ test('河滨 staff download the masked XLSX register of an estate; uploading it 
   expect(idCol).toBeGreaterThan(0);
   const ids: string[] = [];
   sheet.eachRow((row, n) => {
-    if (n > 1) ids.push(...String(row.getCell(idCol).value ?? '').split(';').filter(Boolean));
+    if (n > 1)
+      ids.push(
+        ...String(row.getCell(idCol).value ?? '')
+          .split(';')
+          .filter(Boolean),
+      );
   });
   expect(ids.length).toBeGreaterThan(0);
   for (const id of ids) expect(id).toMatch(/^\*{14}[0-9X]{4}$/);
@@ -52,7 +57,10 @@ test('河滨 staff download the masked XLSX register of an estate; uploading it 
   await page.goto('/admin/register');
   await page.locator('#register-export-full').getByLabel('导出的小区').selectOption(estateId!);
   await page.locator('#register-export-full').getByLabel('导出理由').fill('逐户电话通知加装电梯意见征询');
-  const [full] = await Promise.all([page.waitForEvent('download'), page.locator('#register-export-full').getByRole('button', { name: '说明理由后导出' }).click()]);
+  const [full] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('#register-export-full').getByRole('button', { name: '说明理由后导出' }).click(),
+  ]);
   expect(full.suggestedFilename()).toBe(`register-${estateId}-phones.xlsx`);
 
   // staff of another subdistrict may not export this estate; the district office sees the export in the log
@@ -63,7 +71,21 @@ test('河滨 staff download the masked XLSX register of an estate; uploading it 
   const admin = await (await browser.newContext()).newPage();
   await signIn(admin, DISTRICT_ADMIN);
   await admin.goto('/admin/audit');
-  await expect(admin.locator('#audit-log tr[data-action="register.export"]').filter({ has: admin.locator('td', { hasText: new RegExp(`^estate:${estateId}$`) }) }).first()).toContainText('河滨街道工作人员');
-  await expect(admin.locator('#audit-log tr[data-action="register.export"]', { hasText: '逐户电话通知加装电梯意见征询' }).first()).toContainText('"unmasked":true');
-  expect((await other.request.post('/admin/register/export', { headers: { origin: new URL(other.url()).origin }, form: { estate: estateId!, reason: '试图导出别处的名册' } })).status()).toBe(403);
+  await expect(
+    admin
+      .locator('#audit-log tr[data-action="register.export"]')
+      .filter({ has: admin.locator('td', { hasText: new RegExp(`^estate:${estateId}$`) }) })
+      .first(),
+  ).toContainText('河滨街道工作人员');
+  await expect(admin.locator('#audit-log tr[data-action="register.export"]', { hasText: '逐户电话通知加装电梯意见征询' }).first()).toContainText(
+    '"unmasked":true',
+  );
+  expect(
+    (
+      await other.request.post('/admin/register/export', {
+        headers: { origin: new URL(other.url()).origin },
+        form: { estate: estateId!, reason: '试图导出别处的名册' },
+      })
+    ).status(),
+  ).toBe(403);
 });

@@ -17,7 +17,7 @@ test('staff import the sample register: every trap reported with its line, nothi
   await expect(page).toHaveURL(/\/admin\/register\/\d+$/);
   await expect(page.locator('#good-flats')).toHaveText('72');
   await expect(page.locator('#bad-lines')).toHaveText('10');
-  const lines = (await page.locator('#faults tbody tr').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-line')))));
+  const lines = await page.locator('#faults tbody tr').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-line'))));
   expect([...new Set(lines)].sort((a, b) => a - b)).toEqual(TRAPS);
   await expect(page.locator('#faults tr[data-line="78"]')).toContainText('第 ');
   // the flat count is compared with the households the estate declares, before confirming
@@ -43,17 +43,25 @@ test('staff import their own XLSX with English headers', async ({ page }) => {
   await signIn(page, HEBIN_STAFF);
   await page.goto('/admin/register');
   await page.getByLabel('小区', { exact: true }).selectOption({ index: 2 });
-  await page.getByLabel('名册文件（最大 10 MB）').setInputFiles({ name: 'register.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: file });
+  await page
+    .getByLabel('名册文件（最大 10 MB）')
+    .setInputFiles({ name: 'register.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: file });
   await page.getByRole('button', { name: '上传并检查' }).click();
   await expect(page.locator('#good-flats')).toHaveText('2');
-  const faults = await page.locator('#faults tbody tr').evaluateAll((rows) => rows.map((r) => [Number(r.getAttribute('data-line')), r.getAttribute('data-code')]));
+  const faults = await page
+    .locator('#faults tbody tr')
+    .evaluateAll((rows) => rows.map((r) => [Number(r.getAttribute('data-line')), r.getAttribute('data-code')]));
   expect(faults.map(([line]) => line)).toEqual([4, 4]); // three decimals and a wrong check digit, both on line 4
 });
 
 test('a file that is not a spreadsheet behind a spreadsheet name is refused with a clear message', async ({ page }) => {
   await signIn(page, HEBIN_STAFF);
   await page.goto('/admin/register');
-  await page.getByLabel('名册文件（最大 10 MB）').setInputFiles({ name: 'register.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: Buffer.from('%PDF-1.4 not a workbook') });
+  await page.getByLabel('名册文件（最大 10 MB）').setInputFiles({
+    name: 'register.xlsx',
+    mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    buffer: Buffer.from('%PDF-1.4 not a workbook'),
+  });
   await page.getByRole('button', { name: '上传并检查' }).click();
   await expect(page.locator('#f-file-err')).toHaveText('只接受 CSV 或 XLSX 文件');
 });

@@ -19,8 +19,10 @@ import { BallotPage, PNG, addOwner, createBallot, cstDay, importOneFlat, openVot
 
 const BEIDU_STAFF = '13900000002';
 
-
-test('staff run an owners’ vote: notice, opening after 15 days, online, changed, keyboard and paper ballots, close, bulletin that recounts to the results', async ({ page, browser }) => {
+test('staff run an owners’ vote: notice, opening after 15 days, online, changed, keyboard and paper ballots, close, bulletin that recounts to the results', async ({
+  page,
+  browser,
+}) => {
   test.setTimeout(300_000);
   await signIn(page, HEBIN_STAFF);
   await page.goto('/admin/register');
@@ -45,16 +47,25 @@ test('staff run an owners’ vote: notice, opening after 15 days, online, change
   // the register holds each online voter's mobile: their claims verify at once
   const phoneOf = (i: number) => ([0, 1, 2, 4].includes(i) ? `137${stamp}${[0, 1, 2, 4].indexOf(i)}` : '');
   for (const [i, p] of people.entries()) await addOwner(page, estateId, p.flat, p.name, p.id, phoneOf(i));
-  const owners = await Promise.all([0, 1, 2, 4].map((i, k) =>
-    // the second owner's browser runs no JavaScript: every step is a plain form
-    resident(browser, `137${stamp}${k}`, people[i]!.name, { estateId, ...people[i]!.flat, idNumber: people[i]!.id }, k !== 1)));
+  const owners = await Promise.all(
+    [0, 1, 2, 4].map((i, k) =>
+      // the second owner's browser runs no JavaScript: every step is a plain form
+      resident(browser, `137${stamp}${k}`, people[i]!.name, { estateId, ...people[i]!.flat, idNumber: people[i]!.id }, k !== 1),
+    ),
+  );
   const [ownerA, ownerB, ownerC, coOwnerA] = [owners[0]!, owners[1]!, owners[2]!, owners[3]!];
   const unverified = await resident(browser, `137${stamp}9`, '未认证居民');
   // and an owner verified in another estate of the same subdistrict
   const otherEstateId = (await page.locator('#f-estate option').nth(1).getAttribute('value'))!;
   const otherId = residentId(6);
   await importOneFlat(page, otherEstateId, { building: '5', entrance: '1', room: '101' }, '外小区业主', otherId, `137${stamp}8`);
-  const elsewhere = await resident(browser, `137${stamp}8`, '外小区业主', { estateId: otherEstateId, building: '5', entrance: '1', room: '101', idNumber: otherId });
+  const elsewhere = await resident(browser, `137${stamp}8`, '外小区业主', {
+    estateId: otherEstateId,
+    building: '5',
+    entrance: '1',
+    room: '101',
+    idNumber: otherId,
+  });
 
   // Asking for more matter rows keeps what was typed.
   await page.goto('/admin/ballots/new');
@@ -102,7 +113,11 @@ test('staff run an owners’ vote: notice, opening after 15 days, online, change
     title: `2号楼改造方案表决 ${stamp}`,
     opensAt: `${cstDay()}T00:00`,
     closesAt: `${cstDay(10)}T17:00`,
-    matters: [['加装电梯及外立面改造方案', '7'], ['选聘物业服务企业', '4'], ['使用专项维修资金', '5']],
+    matters: [
+      ['加装电梯及外立面改造方案', '7'],
+      ['选聘物业服务企业', '4'],
+      ['使用专项维修资金', '5'],
+    ],
   });
   // a draft is not public, but the staff who manage it see its public page as a preview
   await page.getByRole('link', { name: '查看公开页面' }).click();
@@ -150,7 +165,11 @@ test('staff run an owners’ vote: notice, opening after 15 days, online, change
   expect((await beidu.goto(`/admin/ballots/${id}`))!.status()).toBe(404);
   await beidu.goto('/admin/ballots');
   await expect(beidu.locator(`#office-ballots li[data-ballot="${id}"]`)).toHaveCount(0);
-  for (const [action, form] of [['ballots.open', {}], ['ballots.close', {}], ['ballots.publishBulletin', { stage: 'preliminary' }]] as const) {
+  for (const [action, form] of [
+    ['ballots.open', {}],
+    ['ballots.close', {}],
+    ['ballots.publishBulletin', { stage: 'preliminary' }],
+  ] as const) {
     const forged = await beidu.request.post(`/_actions/${action}`, { headers: { origin: new URL(beidu.url()).origin }, multipart: { ballotId: id, ...form } });
     expect(await forged.text(), action).toContain('err.forbidden');
   }
@@ -217,15 +236,25 @@ test('staff run an owners’ vote: notice, opening after 15 days, online, change
   await expect(ownerC.locator(`#my-votes li[data-ballot="${id}"]`)).toHaveAttribute('data-state', 'cast');
 
   // An unverified resident, an owner of another estate and an owner of the same estate outside the electorate get no ballot, and a forged one is refused.
-  for (const [who, p] of [['unverified', unverified], ['another estate', elsewhere], ['outside', null]] as const) {
+  for (const [who, p] of [
+    ['unverified', unverified],
+    ['another estate', elsewhere],
+    ['outside', null],
+  ] as const) {
     const other = p ?? (await (await browser.newContext()).newPage());
     if (!p) await signIn(other, '13900000101'); // a demo owner of building 1
     await other.goto(`/ballots/${id}`);
     await expect(other.locator('#not-a-voter'), who).toBeVisible();
     await expect(other.locator('#vote-form')).toHaveCount(0);
-    const forged = await other.request.post(`/ballots/${id}?_action=ballots.cast`, { headers: { origin: new URL(other.url()).origin }, form: { ballotId: id, m1: 'agree', m2: 'agree', m3: 'agree' } });
+    const forged = await other.request.post(`/ballots/${id}?_action=ballots.cast`, {
+      headers: { origin: new URL(other.url()).origin },
+      form: { ballotId: id, m1: 'agree', m2: 'agree', m3: 'agree' },
+    });
     expect(await forged.text(), who).toContain('您不是这次表决的业主，或尚未认证');
-    const api = await other.request.post(`/api/ballots/${id}/cast`, { headers: { origin: new URL(other.url()).origin }, data: { choices: { m1: 'agree', m2: 'agree', m3: 'agree' } } });
+    const api = await other.request.post(`/api/ballots/${id}/cast`, {
+      headers: { origin: new URL(other.url()).origin },
+      data: { choices: { m1: 'agree', m2: 'agree', m3: 'agree' } },
+    });
     expect(api.status(), who).toBe(403);
   }
   const anonymous = await (await browser.newContext()).newPage();
@@ -305,7 +334,10 @@ test('staff run an owners’ vote: notice, opening after 15 days, online, change
   // the preliminary result is due within one working day of the close
   await expect(page.locator('#result-deadline')).toHaveAttribute('data-deadline', 'pending');
   await expect(page.locator('#result-deadline')).toContainText('表决结束后一个工作日内');
-  const late = await ownerA.request.post('/_actions/ballots.cast', { headers: { origin: new URL(ownerA.url()).origin }, multipart: { ballotId: id, m1: 'agree', m2: 'agree', m3: 'agree' } });
+  const late = await ownerA.request.post('/_actions/ballots.cast', {
+    headers: { origin: new URL(ownerA.url()).origin },
+    multipart: { ballotId: id, m1: 'agree', m2: 'agree', m3: 'agree' },
+  });
   expect(await late.text()).toContain('err.ballotNotOpen');
   await page.getByRole('button', { name: '发布初步结果公告' }).click();
   await expect(page.getByRole('status')).toHaveText('已发布第 1 版结果公告。');

@@ -10,7 +10,10 @@ const SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1
 const FAKE_PDF = Buffer.from('这不是 PDF，只是改了扩展名的文本。\n');
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-test('staff upload a design drawing, the public page shows each version with its sha256, and files that are not PDF or images are refused', async ({ page, browser }) => {
+test('staff upload a design drawing, the public page shows each version with its sha256, and files that are not PDF or images are refused', async ({
+  page,
+  browser,
+}) => {
   const title = `总平面布置图 ${Date.now()}`;
   await signIn(page, HEBIN_STAFF);
   await page.goto('/admin/projects');
@@ -57,7 +60,10 @@ test('staff upload a design drawing, the public page shows each version with its
   await visitor.goto(`/projects/${encodeURIComponent(code)}`);
   const docs = visitor.locator('section#documents ul.docs li', { hasText: title });
   await expect(docs).toHaveCount(2);
-  for (const [version, bytes] of [[1, PNG], [2, PNG_V2]] as const) {
+  for (const [version, bytes] of [
+    [1, PNG],
+    [2, PNG_V2],
+  ] as const) {
     const doc = docs.filter({ hasText: new RegExp(`版本 ${version} ·`) });
     await expect(doc).toHaveCount(1);
     await expect(doc).toContainText('设计图纸');

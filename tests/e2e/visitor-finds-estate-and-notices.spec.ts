@@ -92,7 +92,7 @@ test('the open-data page fits a phone and lists every feed with its fields, lice
   for (const id of ['geojson', 'csv', 'oc4ids', 'project', 'results', 'bulletin', 'objections']) {
     const feed = page.locator(`#feed-${id}`);
     await expect(feed.locator('dt', { hasText: '字段' })).toHaveCount(1);
-    expect((await feed.locator('dd.fields code').count()), id).toBeGreaterThanOrEqual(3);
+    expect(await feed.locator('dd.fields code').count(), id).toBeGreaterThanOrEqual(3);
     await expect(feed.getByRole('link', { name: 'CC BY 4.0' })).toHaveAttribute('rel', 'license');
     await expect(feed.locator('dd.updated')).not.toBeEmpty();
   }
@@ -102,8 +102,15 @@ test('the open-data page fits a phone and lists every feed with its fields, lice
   const res = await page.request.get((await example.getAttribute('href'))!);
   expect(res.status()).toBe(200);
   const fields = await page.locator('#feed-project dd.fields code').allInnerTexts();
-  for (const key of Object.keys(await res.json())) expect(fields.map((f) => f.replace('[]', '')), key).toContain(key);
+  for (const key of Object.keys(await res.json()))
+    expect(
+      fields.map((f) => f.replace('[]', '')),
+      key,
+    ).toContain(key);
   // the CSV's columns are the ones listed
-  const csv = (await (await page.request.get('/open-data/projects.csv')).text()).replace(/^\uFEFF/, '').split('\r\n')[0]!.split(',');
+  const csv = (await (await page.request.get('/open-data/projects.csv')).text())
+    .replace(/^\uFEFF/, '')
+    .split('\r\n')[0]!
+    .split(',');
   expect(await page.locator('#feed-csv dd.fields code').allInnerTexts()).toEqual(csv);
 });

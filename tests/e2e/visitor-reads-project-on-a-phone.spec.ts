@@ -17,7 +17,11 @@ async function horizontalOverflow(page: Page) {
   return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 }
 
-for (const prefs of [{ lang: 'zh', elder: false }, { lang: 'zh', elder: true }, { lang: 'en', elder: true }] as const) {
+for (const prefs of [
+  { lang: 'zh', elder: false },
+  { lang: 'zh', elder: true },
+  { lang: 'en', elder: true },
+] as const) {
   test(`a phone shows every column of the fee, estate and party tables (${prefs.lang}${prefs.elder ? ', elder mode' : ''})`, async ({ page }) => {
     await setPrefs(page, prefs);
     await openStage3Project(page);
@@ -39,11 +43,17 @@ for (const prefs of [{ lang: 'zh', elder: false }, { lang: 'zh', elder: true }, 
     // an estate is one card, no cell taller than what it holds plus its label (the table's
     // narrow last column made every other cell of the row ~900 px of blank)
     const fontPx = await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
-    const blank = await page.locator('#estates-table tbody tr').first().locator('td').evaluateAll((tds) => tds.map((td) => {
-      const range = document.createRange();
-      range.selectNodeContents(td);
-      return td.getBoundingClientRect().height - range.getBoundingClientRect().height;
-    }));
+    const blank = await page
+      .locator('#estates-table tbody tr')
+      .first()
+      .locator('td')
+      .evaluateAll((tds) =>
+        tds.map((td) => {
+          const range = document.createRange();
+          range.selectNodeContents(td);
+          return td.getBoundingClientRect().height - range.getBoundingClientRect().height;
+        }),
+      );
     for (const px of blank) expect(px / fontPx).toBeLessThan(4);
 
     // company names read across the card, not one character a line
@@ -88,7 +98,8 @@ test('English pages show the English the office gave and mark the Chinese it did
     const out: string[] = [];
     const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      if (/[\u3400-\u9fff]/.test(n.textContent ?? '') && !/[A-Za-z]/.test(n.textContent ?? '') && !n.parentElement?.closest('[lang="zh-CN"]')) out.push(n.textContent!.trim());
+      if (/[\u3400-\u9fff]/.test(n.textContent ?? '') && !/[A-Za-z]/.test(n.textContent ?? '') && !n.parentElement?.closest('[lang="zh-CN"]'))
+        out.push(n.textContent!.trim());
     }
     return out;
   });

@@ -6,10 +6,13 @@ test.use({ viewport: { width: 390, height: 844 } });
 
 /** WCAG contrast ratio of an rgb() colour against white. */
 function contrastOnWhite(rgb: string): number {
-  const [r, g, b] = rgb.match(/\d+/g)!.slice(0, 3).map((v) => {
-    const c = Number(v) / 255;
-    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-  });
+  const [r, g, b] = rgb
+    .match(/\d+/g)!
+    .slice(0, 3)
+    .map((v) => {
+      const c = Number(v) / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
   const luminance = 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
   return 1.05 / (luminance + 0.05);
 }
@@ -35,7 +38,9 @@ test('the map’s tile attribution is readable (axe colour contrast) on a phone'
 test('the print button of a notice opens the browser’s print dialogue', async ({ page }) => {
   await page.addInitScript(() => {
     (window as unknown as { printed: number }).printed = 0;
-    window.print = () => { (window as unknown as { printed: number }).printed++; };
+    window.print = () => {
+      (window as unknown as { printed: number }).printed++;
+    };
   });
   await page.goto('/notices?kind=plan');
   await page.locator('#notice-list li a').first().click();

@@ -2,7 +2,7 @@ import { test, expect } from '@playwright/test';
 
 // A cached page is keyed by its known query parameters only; its language and elder-mode links
 // (next=) must not carry the first visitor's other parameters to everyone served that page.
-test('a stray query parameter of the first visitor does not end up in the cached page\'s links', async ({ browser }) => {
+test("a stray query parameter of the first visitor does not end up in the cached page's links", async ({ browser }) => {
   const first = await browser.newContext();
   const res = await first.request.get('/?year=2019&stray=first-visitor-was-here');
   expect(res.status()).toBe(200);

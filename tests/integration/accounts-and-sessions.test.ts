@@ -4,7 +4,14 @@ import { BACKENDS, freshDatabase } from '../support/databases.ts';
 import type { OpenDatabase } from '../../src/lib/db/open.ts';
 import * as accounts from '../../src/features/accounts/service.ts';
 import type { SmsSender } from '../../src/features/accounts/sms.ts';
-import { createSession, generateSessionToken, validateSessionToken, invalidateSession, invalidateUserSessions, sessionIdOf } from '../../src/features/accounts/session.ts';
+import {
+  createSession,
+  generateSessionToken,
+  validateSessionToken,
+  invalidateSession,
+  invalidateUserSessions,
+  sessionIdOf,
+} from '../../src/features/accounts/session.ts';
 import { THROTTLES, pruneRateLimits, waitAfter } from '../../src/features/accounts/rate-limit.ts';
 import { appendAudit, verifyAudit } from '../../src/features/audit/service.ts';
 
@@ -41,7 +48,10 @@ describe.each(BACKENDS)('accounts on %s', (kind) => {
     const ok = await accounts.confirmPhone(open.db, { request, code });
     expect(ok.ok).toBe(true);
     expect(await accounts.confirmPhone(open.db, { request, code })).toMatchObject({ ok: false });
-    expect(await accounts.signUp(open.db, capture(), { phone: '13800000001', displayName: '乙', password: 'another good secret' }, ip)).toMatchObject({ ok: false, error: 'err.phoneTaken' });
+    expect(await accounts.signUp(open.db, capture(), { phone: '13800000001', displayName: '乙', password: 'another good secret' }, ip)).toMatchObject({
+      ok: false,
+      error: 'err.phoneTaken',
+    });
   });
 
   it('kills a code after five wrong guesses', async () => {
@@ -50,7 +60,7 @@ describe.each(BACKENDS)('accounts on %s', (kind) => {
     expect((await accounts.confirmPhone(open.db, { request, code })).ok).toBe(false);
   });
 
-  it('creates no account before the code is confirmed, and a second sign-up never replaces the first one\'s password', async () => {
+  it("creates no account before the code is confirmed, and a second sign-up never replaces the first one's password", async () => {
     const phone = '13800000011';
     const owner = await started(phone, 'the owner secret 1', '业主', '1.1.1.1');
     expect(await open.db.selectFrom('users').select('id').where('phone', '=', phone).executeTakeFirst()).toBeUndefined();
@@ -68,7 +78,13 @@ describe.each(BACKENDS)('accounts on %s', (kind) => {
   });
 
   it('forgets sign-up requests (names, password hashes) a day old', async () => {
-    const old = await accounts.signUp(open.db, capture(), { phone: '13800000014', displayName: '旧', password: 'a long enough secret' }, ip, new Date(Date.now() - 25 * 3600_000));
+    const old = await accounts.signUp(
+      open.db,
+      capture(),
+      { phone: '13800000014', displayName: '旧', password: 'a long enough secret' },
+      ip,
+      new Date(Date.now() - 25 * 3600_000),
+    );
     expect(old.ok).toBe(true);
     await started('13800000015');
     expect(await open.db.selectFrom('signup_requests').select('id').where('phone', '=', '13800000014').execute()).toEqual([]);
@@ -139,12 +155,17 @@ describe.each(BACKENDS)('accounts on %s', (kind) => {
     // the 8th failure imposed 4 s: one second before it ends, even the right password waits
     const early = await accounts.signIn(open.db, { phone, password: 'a long enough secret' }, '10.0.1.1', null, at(clock - 1));
     expect(early).toMatchObject({ ok: false, error: 'err.signInWait', params: { seconds: 1 } });
-    const row = await open.db.selectFrom('sign_in_throttle').select('failures').where('bucket', '=', 'sign_in_account').where('key', '=', phone).executeTakeFirstOrThrow();
+    const row = await open.db
+      .selectFrom('sign_in_throttle')
+      .select('failures')
+      .where('bucket', '=', 'sign_in_account')
+      .where('key', '=', phone)
+      .executeTakeFirstOrThrow();
     expect(row.failures).toBe(THROTTLES.account.free + 3); // the refused attempt was not tried nor counted
     expect((await accounts.signIn(open.db, { phone, password: 'a long enough secret' }, '10.0.1.1', null, at(clock))).ok).toBe(true);
   });
 
-  it('never locks staff out: an attacker\'s failures impose at most the ceiling, and none on the staff member\'s own browser', async () => {
+  it("never locks staff out: an attacker's failures impose at most the ceiling, and none on the staff member's own browser", async () => {
     const phone = '13800000008';
     await signedUp(phone, 'staff long secret');
     const t0 = Date.now() + 7200_000;
@@ -169,7 +190,9 @@ describe.each(BACKENDS)('accounts on %s', (kind) => {
     expect(fresh).toMatchObject({ ok: false, error: 'err.signInWait' });
     if (fresh.ok) return;
     expect(Number(fresh.params!.seconds)).toBeLessThanOrEqual(THROTTLES.account.maxSeconds);
-    expect((await accounts.signIn(open.db, { phone, password: 'staff long secret' }, '198.51.100.7', null, at(clock + THROTTLES.account.maxSeconds))).ok).toBe(true);
+    expect((await accounts.signIn(open.db, { phone, password: 'staff long secret' }, '198.51.100.7', null, at(clock + THROTTLES.account.maxSeconds))).ok).toBe(
+      true,
+    );
     // a new password forgets the known devices: the office browser is a stranger again
     expect((await accounts.changePassword(open.db, office.userId, 'staff long secret', 'staff new long secret')).ok).toBe(true);
     expect(await open.db.selectFrom('sign_in_devices').select('id').where('user_id', '=', office.userId).execute()).toEqual([]);
@@ -177,15 +200,23 @@ describe.each(BACKENDS)('accounts on %s', (kind) => {
 
   it('slows an address that fails across many accounts', async () => {
     const t0 = Date.now() + 10_800_000;
-    for (let i = 0; i < THROTTLES.address.free + 1; i++) await accounts.signIn(open.db, { phone: `1370000${String(i).padStart(4, '0')}`, password: 'guess guess' }, '198.18.0.1', null, new Date(t0));
-    expect(await accounts.signIn(open.db, { phone: '13700009999', password: 'guess guess' }, '198.18.0.1', null, new Date(t0))).toMatchObject({ ok: false, error: 'err.signInWait' });
-    expect(await accounts.signIn(open.db, { phone: '13700009999', password: 'guess guess' }, '198.18.0.2', null, new Date(t0))).toMatchObject({ ok: false, error: 'err.signInFailed' });
+    for (let i = 0; i < THROTTLES.address.free + 1; i++)
+      await accounts.signIn(open.db, { phone: `1370000${String(i).padStart(4, '0')}`, password: 'guess guess' }, '198.18.0.1', null, new Date(t0));
+    expect(await accounts.signIn(open.db, { phone: '13700009999', password: 'guess guess' }, '198.18.0.1', null, new Date(t0))).toMatchObject({
+      ok: false,
+      error: 'err.signInWait',
+    });
+    expect(await accounts.signIn(open.db, { phone: '13700009999', password: 'guess guess' }, '198.18.0.2', null, new Date(t0))).toMatchObject({
+      ok: false,
+      error: 'err.signInFailed',
+    });
   });
 
   it('forgets failures a day old: a new failure counts from one, and pruning removes them', async () => {
     const phone = '13800000016';
     const t0 = Date.now() + 14_400_000;
-    for (let i = 0; i < THROTTLES.account.free + 1; i++) await accounts.signIn(open.db, { phone, password: 'guess guess' }, `198.19.0.${i}`, null, new Date(t0));
+    for (let i = 0; i < THROTTLES.account.free + 1; i++)
+      await accounts.signIn(open.db, { phone, password: 'guess guess' }, `198.19.0.${i}`, null, new Date(t0));
     const dayLater = new Date(t0 + 25 * 3600_000);
     expect(await accounts.signIn(open.db, { phone, password: 'guess guess' }, '198.19.1.1', null, dayLater)).toMatchObject({ error: 'err.signInFailed' });
     expect(await open.db.selectFrom('sign_in_throttle').select('failures').where('key', '=', phone).execute()).toEqual([{ failures: 1 }]);
@@ -204,13 +235,35 @@ describe.each(BACKENDS)('accounts on %s', (kind) => {
     const { token } = await signedUp(phone);
     const user = (await validateSessionToken(open.db, token))!.user;
     // a verified ownership on a real unit
-    const sub = await open.db.insertInto('subdistricts').values({ code: `s${kind}`, name: '河滨街道', name_en: 'H' }).returning('id').executeTakeFirstOrThrow();
+    const sub = await open.db
+      .insertInto('subdistricts')
+      .values({ code: `s${kind}`, name: '河滨街道', name_en: 'H' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const com = await open.db.insertInto('communities').values({ subdistrict_id: sub.id, name: '社区' }).returning('id').executeTakeFirstOrThrow();
-    const est = await open.db.insertInto('estates').values({ community_id: com.id, name: '小区', address: 'a', build_year: 1990, building_count: 1, household_count: 1, floor_area_cm2: 1, lat: 33.7, lng: 113.3, eligibility: '{}' }).returning('id').executeTakeFirstOrThrow();
+    const est = await open.db
+      .insertInto('estates')
+      .values({
+        community_id: com.id,
+        name: '小区',
+        address: 'a',
+        build_year: 1990,
+        building_count: 1,
+        household_count: 1,
+        floor_area_cm2: 1,
+        lat: 33.7,
+        lng: 113.3,
+        eligibility: '{}',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const b = await open.db.insertInto('buildings').values({ estate_id: est.id, label: '1' }).returning('id').executeTakeFirstOrThrow();
     const e = await open.db.insertInto('entrances').values({ building_id: b.id, label: '1' }).returning('id').executeTakeFirstOrThrow();
     const u = await open.db.insertInto('units').values({ entrance_id: e.id, floor: 1, room: '101', area_cm2: 8000 }).returning('id').executeTakeFirstOrThrow();
-    await open.db.insertInto('owner_verifications').values({ user_id: user.id, unit_id: u.id, status: 'verified', method: 'auto', claimed_name: '测试' }).execute();
+    await open.db
+      .insertInto('owner_verifications')
+      .values({ user_id: user.id, unit_id: u.id, status: 'verified', method: 'auto', claimed_name: '测试' })
+      .execute();
     const sms = capture();
     expect(await accounts.resetStart(open.db, sms, phone, ip)).toEqual({ ok: true });
     expect(await accounts.resetStart(open.db, capture(), '13700000000', ip)).toEqual({ ok: true }); // no account: same answer
@@ -224,7 +277,8 @@ describe.each(BACKENDS)('accounts on %s', (kind) => {
   it('creates the first district admin and chains every audit entry', async () => {
     const res = await accounts.createDistrictAdmin(open.db, { phone: '13800000099', displayName: '管理员', password: 'admin long secret' });
     expect(res.ok).toBe(true);
-    for (let i = 0; i < 30; i++) await open.db.transaction().execute((trx) => appendAudit(trx, { actorUserId: null, action: 'test.entry', target: `t:${i}`, detail: { i } }));
+    for (let i = 0; i < 30; i++)
+      await open.db.transaction().execute((trx) => appendAudit(trx, { actorUserId: null, action: 'test.entry', target: `t:${i}`, detail: { i } }));
     const good = await verifyAudit(open.db, 7);
     expect(good.ok).toBe(true);
     expect(good.checked).toBeGreaterThanOrEqual(31);

@@ -43,8 +43,15 @@ describe.each(BACKENDS)('the audit record on %s', (kind) => {
     await expect(sql`truncate audit_heads`.execute(open.db)).rejects.toThrow(/append-only/);
     // a head must be an entry's real hash, and heads never go back
     const last = await open.db.selectFrom('audit_log').select(['id', 'hash']).orderBy('id', 'desc').executeTakeFirstOrThrow();
-    await expect(open.db.insertInto('audit_heads').values({ day: '2999-01-01', entry_id: last.id, hash: 'f'.repeat(64) }).execute()).rejects.toThrow(/does not match/);
-    await expect(open.db.insertInto('audit_heads').values({ day: '2000-01-01', entry_id: last.id, hash: last.hash }).execute()).rejects.toThrow(/today only|forward/);
+    await expect(
+      open.db
+        .insertInto('audit_heads')
+        .values({ day: '2999-01-01', entry_id: last.id, hash: 'f'.repeat(64) })
+        .execute(),
+    ).rejects.toThrow(/does not match/);
+    await expect(open.db.insertInto('audit_heads').values({ day: '2000-01-01', entry_id: last.id, hash: last.hash }).execute()).rejects.toThrow(
+      /today only|forward/,
+    );
     // a head dated in the future would stop the daily recording for good: only today's day is taken
     await expect(open.db.insertInto('audit_heads').values({ day: '2099-01-01', entry_id: last.id, hash: last.hash }).execute()).rejects.toThrow(/today only/);
     expect(await auditHeads(open.db)).toHaveLength(1);
@@ -114,9 +121,19 @@ describe.each(BACKENDS)('the audit record on %s', (kind) => {
     const { estateId, staffId } = await hebinEstate(open.db);
     const personal = JSON.stringify({ flats: [{ owners: [{ name: '张三' }], phone: '13812345678' }] });
     const add = (status: 'preview' | 'confirmed', hoursAgo: number) =>
-      open.db.insertInto('register_imports').values({
-        estate_id: estateId, user_id: staffId, file_name: 'r.csv', sha256: 'x', status, summary: personal, created_at: sql<Date>`now() - make_interval(hours => ${hoursAgo})` as never,
-      }).returning('id').executeTakeFirstOrThrow();
+      open.db
+        .insertInto('register_imports')
+        .values({
+          estate_id: estateId,
+          user_id: staffId,
+          file_name: 'r.csv',
+          sha256: 'x',
+          status,
+          summary: personal,
+          created_at: sql<Date>`now() - make_interval(hours => ${hoursAgo})` as never,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
     const stale = await add('preview', 25);
     const fresh = await add('preview', 23);
     const confirmed = await add('confirmed', 48);
@@ -145,8 +162,25 @@ describe.each(BACKENDS)('migration 0012 on %s', (kind) => {
       const sub = await open.db.insertInto('subdistricts').values({ code: 'hebin', name: '河滨街道', name_en: 'H' }).returning('id').executeTakeFirstOrThrow();
       const com = await open.db.insertInto('communities').values({ subdistrict_id: sub.id, name: '社区' }).returning('id').executeTakeFirstOrThrow();
       // 852.3456 m² and 60 m², stored in true cm² as the demo seed did
-      for (const [name, cm2] of [['甲', 8_523_456], ['乙', 600_000]] as const) {
-        await open.db.insertInto('estates').values({ community_id: com.id, name, address: 'a', build_year: 1990, building_count: 1, household_count: 1, floor_area_cm2: cm2, lat: 33.7, lng: 113.3, eligibility: '{}' }).execute();
+      for (const [name, cm2] of [
+        ['甲', 8_523_456],
+        ['乙', 600_000],
+      ] as const) {
+        await open.db
+          .insertInto('estates')
+          .values({
+            community_id: com.id,
+            name,
+            address: 'a',
+            build_year: 1990,
+            building_count: 1,
+            household_count: 1,
+            floor_area_cm2: cm2,
+            lat: 33.7,
+            lng: 113.3,
+            eligibility: '{}',
+          })
+          .execute();
       }
       await migrateToLatest(open.db);
       const rows = await open.db.selectFrom('estates').select(['name', 'floor_area_cm2']).orderBy('name').execute();

@@ -38,13 +38,18 @@ describe.each(BACKENDS)('automatic verifications under review on %s', (kind) => 
     if (error) throw error;
     ({ staffId } = await hebinEstate(open.db));
     ({ ballotId, tokens } = await prepareVote(open.db, 3));
-    for (const t of tokens) users.push((await open.db.selectFrom('sessions').select('user_id').where('id', '=', sessionIdOf(t)).executeTakeFirstOrThrow()).user_id);
+    for (const t of tokens)
+      users.push((await open.db.selectFrom('sessions').select('user_id').where('id', '=', sessionIdOf(t)).executeTakeFirstOrThrow()).user_id);
     // owner 0: verified automatically on name and ID number (the old rule)
     // owner 1: verified automatically, and the register holds the account's confirmed mobile
     // owner 2: approved by staff
     await open.db.updateTable('owner_verifications').set({ method: 'auto' }).where('user_id', 'in', [users[0]!, users[1]!]).execute();
-    const second = await open.db.selectFrom('owner_verifications').innerJoin('users', 'users.id', 'owner_verifications.user_id')
-      .select(['owner_verifications.register_owner_id', 'users.phone']).where('users.id', '=', users[1]!).executeTakeFirstOrThrow();
+    const second = await open.db
+      .selectFrom('owner_verifications')
+      .innerJoin('users', 'users.id', 'owner_verifications.user_id')
+      .select(['owner_verifications.register_owner_id', 'users.phone'])
+      .where('users.id', '=', users[1]!)
+      .executeTakeFirstOrThrow();
     await open.db.updateTable('register_owners').set({ phone: second.phone }).where('id', '=', second.register_owner_id!).execute();
     await migrateToLatest(open.db);
   });
@@ -67,10 +72,22 @@ describe.each(BACKENDS)('automatic verifications under review on %s', (kind) => 
     const admin = { id: staffId, role: 'district_admin' as const, subdistrictId: null, communityId: null };
     // many decided claims made since (their proofs still kept) do not push the older review off the list
     const unit = (await open.db.selectFrom('owner_verifications').select('unit_id').where('user_id', '=', users[2]!).executeTakeFirstOrThrow()).unit_id;
-    await open.db.insertInto('owner_verifications').values(Array.from({ length: 250 }, (_, i) => ({
-      user_id: users[2]!, unit_id: unit, status: 'rejected' as const, method: 'proof' as const, claimed_name: 'x', reason: '不符', decided_at: new Date(),
-      proof_storage_key: String(i).padStart(64, '0'), proof_mime: 'image/png',
-    }))).execute();
+    await open.db
+      .insertInto('owner_verifications')
+      .values(
+        Array.from({ length: 250 }, (_, i) => ({
+          user_id: users[2]!,
+          unit_id: unit,
+          status: 'rejected' as const,
+          method: 'proof' as const,
+          claimed_name: 'x',
+          reason: '不符',
+          decided_at: new Date(),
+          proof_storage_key: String(i).padStart(64, '0'),
+          proof_mime: 'image/png',
+        })),
+      )
+      .execute();
     const listed = await claimsForOffice(open.db, admin);
     expect(listed.length).toBeGreaterThan(200);
     const row = listed.find((c) => c.status === 'review');
@@ -82,7 +99,12 @@ describe.each(BACKENDS)('automatic verifications under review on %s', (kind) => 
     expect(await statusOf(users[0]!)).toBe('verified');
     const choices = { m1: 'oppose', m2: 'agree', m3: 'abstain' } as const;
     expect(await castOnline(open.db, { sessionId: sessionIdOf(tokens[0]!), ballotId, choices })).toMatchObject({ ok: true });
-    const audit = await open.db.selectFrom('audit_log').select('detail').where('action', '=', 'verification.approve').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const audit = await open.db
+      .selectFrom('audit_log')
+      .select('detail')
+      .where('action', '=', 'verification.approve')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
     expect(audit.detail).toMatchObject({ ground: 'certificate' });
   });
 });

@@ -44,7 +44,10 @@ describe.each(BACKENDS)('telling co-owners about a cast on %s', (kind) => {
 
   async function account(phone: string, unitId: number, ownerId: number) {
     const u = await open.db.insertInto('users').values({ phone, password_hash: 'x', display_name: phone }).returning(['id', 'phone']).executeTakeFirstOrThrow();
-    await open.db.insertInto('owner_verifications').values({ user_id: u.id, unit_id: unitId, register_owner_id: ownerId, status: 'verified', method: 'auto', claimed_name: 'x' }).execute();
+    await open.db
+      .insertInto('owner_verifications')
+      .values({ user_id: u.id, unit_id: unitId, register_owner_id: ownerId, status: 'verified', method: 'auto', claimed_name: 'x' })
+      .execute();
     return u;
   }
 
@@ -52,8 +55,17 @@ describe.each(BACKENDS)('telling co-owners about a cast on %s', (kind) => {
     open = await freshDatabase(kind);
     let subId: number, estateId: number;
     ({ subId, estateId, staffId } = await hebinEstate(open.db));
-    const imp = await open.db.insertInto('register_imports').values({ estate_id: estateId, user_id: staffId, file_name: 'f', sha256: 'x' }).returning('id').executeTakeFirstOrThrow();
-    await applyImport(open.db, { estateId, importId: imp.id, actorUserId: staffId, flats: prepareRows(parseRegister(readCsv(fs.readFileSync(fixture('register-sample.csv')))).rows, KEY) });
+    const imp = await open.db
+      .insertInto('register_imports')
+      .values({ estate_id: estateId, user_id: staffId, file_name: 'f', sha256: 'x' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await applyImport(open.db, {
+      estateId,
+      importId: imp.id,
+      actorUserId: staffId,
+      flats: prepareRows(parseRegister(readCsv(fs.readFileSync(fixture('register-sample.csv')))).rows, KEY),
+    });
     const links = await open.db.selectFrom('unit_owners').select(['unit_id', 'owner_id']).orderBy('unit_id').orderBy('owner_id').execute();
     const byUnit = new Map<number, number[]>();
     for (const l of links) byUnit.set(l.unit_id, [...(byUnit.get(l.unit_id) ?? []), l.owner_id]);
@@ -62,9 +74,16 @@ describe.each(BACKENDS)('telling co-owners about a cast on %s', (kind) => {
     const [soleUnit, [soleOwner]] = [...byUnit.entries()].find(([, os]) => os.length === 1 && ownersOf(os[0]!) === 1)!;
     coOwners = [await account('13720000001', sharedUnit, sharedOwners[0]!), await account('13720000002', sharedUnit, sharedOwners[1]!)];
     const created = await ballots.createBallot(open.db, staffId, {
-      subdistrictId: subId, projectId: null, title: '改造方案表决', explanation: '', convener: 'subdistrict', noticeDays: 15,
-      opensAt: new Date(T0.getTime() + 15 * DAY), closesAt: new Date(T0.getTime() + 25 * DAY),
-      scopes: [{ estateId, building: null, entrance: null }], matters: [{ title: '改造方案', item: 7 }],
+      subdistrictId: subId,
+      projectId: null,
+      title: '改造方案表决',
+      explanation: '',
+      convener: 'subdistrict',
+      noticeDays: 15,
+      opensAt: new Date(T0.getTime() + 15 * DAY),
+      closesAt: new Date(T0.getTime() + 25 * DAY),
+      scopes: [{ estateId, building: null, entrance: null }],
+      matters: [{ title: '改造方案', item: 7 }],
     });
     if (!created.ok) throw new Error(created.error);
     ballotId = created.ballotId;
@@ -86,27 +105,74 @@ describe.each(BACKENDS)('telling co-owners about a cast on %s', (kind) => {
     expect(sent[0]!.phone).toBe(coOwners[1]!.phone);
     expect(sent[0]!.body).toContain('改造方案表决');
     expect(sent[0]!.body).toContain('另一位业主');
-    const receipt = await open.db.selectFrom('ballot_voters').innerJoin('ballot_choices', 'ballot_choices.voter_id', 'ballot_voters.id').select('receipt').executeTakeFirstOrThrow();
+    const receipt = await open.db
+      .selectFrom('ballot_voters')
+      .innerJoin('ballot_choices', 'ballot_choices.voter_id', 'ballot_voters.id')
+      .select('receipt')
+      .executeTakeFirstOrThrow();
     expect(sent[0]!.body).toContain(receipt.receipt);
     expect(await sweepCastNotices(open.db, via, later(SETTLE_MS + 60_000))).toEqual({ casts: 0, texts: 0 });
   });
 
   it('tells the owner about a ballot their proxy or the office cast, and concurrent sweeps text once', async () => {
     sent.length = 0;
-    const proxy = await open.db.insertInto('users').values({ phone: '13720000009', password_hash: 'x', display_name: 'p' }).returning(['id', 'phone']).executeTakeFirstOrThrow();
-    const grantor = await open.db.selectFrom('ballot_voter_owners').innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_voter_owners.voter_id')
-      .where('ballot_voters.code', '=', single.voter).where('ballot_voters.ballot_id', '=', ballotId).select('register_owner_id').executeTakeFirstOrThrow();
-    await recordProxy(open.db, staffId, { ballotId, voterCode: single.voter, proxyPhone: proxy.phone, grantedByOwnerId: grantor.register_owner_id, mandate: '委托书', scanStorageKey: 'b'.repeat(64) }, DURING);
+    const proxy = await open.db
+      .insertInto('users')
+      .values({ phone: '13720000009', password_hash: 'x', display_name: 'p' })
+      .returning(['id', 'phone'])
+      .executeTakeFirstOrThrow();
+    const grantor = await open.db
+      .selectFrom('ballot_voter_owners')
+      .innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_voter_owners.voter_id')
+      .where('ballot_voters.code', '=', single.voter)
+      .where('ballot_voters.ballot_id', '=', ballotId)
+      .select('register_owner_id')
+      .executeTakeFirstOrThrow();
+    await recordProxy(
+      open.db,
+      staffId,
+      {
+        ballotId,
+        voterCode: single.voter,
+        proxyPhone: proxy.phone,
+        grantedByOwnerId: grantor.register_owner_id,
+        mandate: '委托书',
+        scanStorageKey: 'b'.repeat(64),
+      },
+      DURING,
+    );
     expect(await castOnline(open.db, { ballotId, userId: proxy.id, choices: { m1: 'agree' } }, later(1_000))).toMatchObject({ ok: true });
     const [a, b] = await Promise.all([sweepCastNotices(open.db, via, later(SETTLE_MS + 2_000)), sweepCastNotices(open.db, via, later(SETTLE_MS + 2_000))]);
     expect(a.texts + b.texts).toBe(1);
     expect(await outbox()).toEqual([{ phone: single.phone, body: expect.stringContaining('受托人') }]);
 
-    const voter = await open.db.selectFrom('ballot_voters').select('id').where('ballot_id', '=', ballotId).where('code', '=', single.voter).executeTakeFirstOrThrow();
+    const voter = await open.db
+      .selectFrom('ballot_voters')
+      .select('id')
+      .where('ballot_id', '=', ballotId)
+      .where('code', '=', single.voter)
+      .executeTakeFirstOrThrow();
     // a paper ballot entered a minute later: the household was texted less than QUIET_MINUTES ago
-    await ballots.recordCast(open.db, { ballotId, voterId: voter.id, castBy: staffId, channel: 'paper', choices: { m1: 'oppose' }, mandate: '纸质票', scanStorageKey: 'c'.repeat(64), overrideReason: '业主到办公室改投纸质票' }, later(60_000));
+    await ballots.recordCast(
+      open.db,
+      {
+        ballotId,
+        voterId: voter.id,
+        castBy: staffId,
+        channel: 'paper',
+        choices: { m1: 'oppose' },
+        mandate: '纸质票',
+        scanStorageKey: 'c'.repeat(64),
+        overrideReason: '业主到办公室改投纸质票',
+      },
+      later(60_000),
+    );
     expect(await sweepCastNotices(open.db, via, later(SETTLE_MS + 61_000))).toEqual({ casts: 1, texts: 0 });
-    await ballots.recordCast(open.db, { ballotId, voterId: voter.id, castBy: staffId, channel: 'paper', choices: { m1: 'agree' }, mandate: '纸质票', scanStorageKey: 'c'.repeat(64) }, later(QUIET_MINUTES * 60_000 + 60_000));
+    await ballots.recordCast(
+      open.db,
+      { ballotId, voterId: voter.id, castBy: staffId, channel: 'paper', choices: { m1: 'agree' }, mandate: '纸质票', scanStorageKey: 'c'.repeat(64) },
+      later(QUIET_MINUTES * 60_000 + 60_000),
+    );
     expect(await sweepCastNotices(open.db, via, later(QUIET_MINUTES * 60_000 + SETTLE_MS + 61_000))).toEqual({ casts: 1, texts: 1 });
     expect((await outbox()).at(-1)).toEqual({ phone: single.phone, body: expect.stringContaining('工作人员录入') });
   });
@@ -122,10 +188,14 @@ describe.each(BACKENDS)('telling co-owners about a cast on %s', (kind) => {
 
   it('limits casts per person and household: one co-owner’s 30 casts a minute do not lock the other out, and none exceeds 30 even at once', async () => {
     const t = later(3 * 3_600_000);
-    const results = await Promise.all(Array.from({ length: 45 }, (_, i) => castOnline(open.db, { ballotId, userId: coOwners[0]!.id, choices: { m1: i % 2 ? 'agree' : 'oppose' } }, t)));
+    const results = await Promise.all(
+      Array.from({ length: 45 }, (_, i) => castOnline(open.db, { ballotId, userId: coOwners[0]!.id, choices: { m1: i % 2 ? 'agree' : 'oppose' } }, t)),
+    );
     expect(results.filter((r) => r.ok)).toHaveLength(30);
     expect(results.filter((r) => !r.ok).every((r) => !r.ok && r.error === 'err.rateLimited')).toBe(true);
     expect(await castOnline(open.db, { ballotId, userId: coOwners[1]!.id, choices: { m1: 'abstain' } }, t)).toMatchObject({ ok: true });
-    expect(await castOnline(open.db, { ballotId, userId: coOwners[0]!.id, choices: { m1: 'agree' } }, later(3 * 3_600_000 + 61_000))).toMatchObject({ ok: true });
+    expect(await castOnline(open.db, { ballotId, userId: coOwners[0]!.id, choices: { m1: 'agree' } }, later(3 * 3_600_000 + 61_000))).toMatchObject({
+      ok: true,
+    });
   });
 });

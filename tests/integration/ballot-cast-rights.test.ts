@@ -38,18 +38,30 @@ describe.each(BACKENDS)('cast rights on %s', (kind) => {
   const flatsOf = (key: string) => flats.filter((f) => f.owners.some((o) => ownerKey(o) === key));
 
   async function reimport() {
-    const imp = await open.db.insertInto('register_imports').values({ estate_id: estateId, user_id: staffId, file_name: `f${imports++}`, sha256: 'x' }).returning('id').executeTakeFirstOrThrow();
+    const imp = await open.db
+      .insertInto('register_imports')
+      .values({ estate_id: estateId, user_id: staffId, file_name: `f${imports++}`, sha256: 'x' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     await applyImport(open.db, { estateId, importId: imp.id, actorUserId: staffId, flats });
   }
   async function ownerId(o: PreparedOwner) {
-    return (await open.db.selectFrom('register_owners').select('id').where('id_hash', '=', o.idHash).where('removed_at', 'is', null).executeTakeFirstOrThrow()).id;
+    return (await open.db.selectFrom('register_owners').select('id').where('id_hash', '=', o.idHash).where('removed_at', 'is', null).executeTakeFirstOrThrow())
+      .id;
   }
   /** An account verified as this register owner. */
   async function verifiedAccount(o: PreparedOwner) {
     const registerOwnerId = await ownerId(o);
     const unit = await open.db.selectFrom('unit_owners').select('unit_id').where('owner_id', '=', registerOwnerId).executeTakeFirstOrThrow();
-    const u = await open.db.insertInto('users').values({ phone: `1371000${String(phones++).padStart(4, '0')}`, password_hash: 'x', display_name: o.name }).returning(['id', 'phone']).executeTakeFirstOrThrow();
-    await open.db.insertInto('owner_verifications').values({ user_id: u.id, unit_id: unit.unit_id, register_owner_id: registerOwnerId, status: 'verified', method: 'auto', claimed_name: o.name }).execute();
+    const u = await open.db
+      .insertInto('users')
+      .values({ phone: `1371000${String(phones++).padStart(4, '0')}`, password_hash: 'x', display_name: o.name })
+      .returning(['id', 'phone'])
+      .executeTakeFirstOrThrow();
+    await open.db
+      .insertInto('owner_verifications')
+      .values({ user_id: u.id, unit_id: unit.unit_id, register_owner_id: registerOwnerId, status: 'verified', method: 'auto', claimed_name: o.name })
+      .execute();
     return u;
   }
   const buyer = (n: number): PreparedOwner => ({ name: `买受人${n}`, idType: 'resident_id', idHash: `buyer-hash-${n}`, keyVersion: 1, last4: '000X' });
@@ -80,20 +92,46 @@ describe.each(BACKENDS)('cast rights on %s', (kind) => {
     }
     const sole = [...byOwner.values()].filter((e) => !e.shared);
     multi = sole.find((e) => e.n >= 2)!.o;
-    singles = sole.filter((e) => e.n === 1).slice(0, 9).map((e) => e.o);
+    singles = sole
+      .filter((e) => e.n === 1)
+      .slice(0, 9)
+      .map((e) => e.o);
     expect(multi).toBeDefined();
     expect(singles).toHaveLength(9);
     // an heir staff added on a legal basis to the flat of singles[6]
     const heirFlat = flatsOf(ownerKey(singles[6]!))[0]!;
-    const added = await addOwnerOnBasis(open.db, KEY, staffId, {
-      estateId, building: heirFlat.building, entrance: heirFlat.entrance, room: heirFlat.room, name: '继承人', idType: 'resident_id', idNumber: '11010519491231002X', basis: 'inheritance',
-    }, 'e'.repeat(64));
+    const added = await addOwnerOnBasis(
+      open.db,
+      KEY,
+      staffId,
+      {
+        estateId,
+        building: heirFlat.building,
+        entrance: heirFlat.entrance,
+        room: heirFlat.room,
+        name: '继承人',
+        idType: 'resident_id',
+        idNumber: '11010519491231002X',
+        basis: 'inheritance',
+      },
+      'e'.repeat(64),
+    );
     expect(added).toMatchObject({ ok: true });
 
     const created = await ballots.createBallot(open.db, staffId, {
-      subdistrictId: subId, projectId: null, title: '改造方案表决', explanation: '', convener: 'subdistrict', noticeDays: 15,
-      opensAt: new Date(T0.getTime() + 15 * DAY), closesAt: new Date(T0.getTime() + 25 * DAY),
-      scopes: [{ estateId, building: null, entrance: null }], matters: [{ title: '改造方案', item: 7 }, { title: '选聘物业', item: 4 }],
+      subdistrictId: subId,
+      projectId: null,
+      title: '改造方案表决',
+      explanation: '',
+      convener: 'subdistrict',
+      noticeDays: 15,
+      opensAt: new Date(T0.getTime() + 15 * DAY),
+      closesAt: new Date(T0.getTime() + 25 * DAY),
+      scopes: [{ estateId, building: null, entrance: null }],
+      matters: [
+        { title: '改造方案', item: 7 },
+        { title: '选聘物业', item: 4 },
+      ],
     });
     if (!created.ok) throw new Error(created.error);
     ballotId = created.ballotId;
@@ -129,8 +167,16 @@ describe.each(BACKENDS)('cast rights on %s', (kind) => {
     // the new owner may change their own ballot; the last counts, the receipt stays
     const second = await castOnline(open.db, { ballotId, userId: newOwner.id, choices: { m1: 'abstain', m2: 'abstain' } }, DURING);
     expect(second).toEqual(first.ok ? { ...first } : null);
-    const casts = await open.db.selectFrom('ballot_casts').select(['cast_by', 'cast_right', 'channel']).where('ballot_id', '=', ballotId).where('cast_by', '=', newOwner.id).execute();
-    expect(casts).toEqual([{ cast_by: newOwner.id, cast_right: 'new_owner', channel: 'online' }, { cast_by: newOwner.id, cast_right: 'new_owner', channel: 'online' }]);
+    const casts = await open.db
+      .selectFrom('ballot_casts')
+      .select(['cast_by', 'cast_right', 'channel'])
+      .where('ballot_id', '=', ballotId)
+      .where('cast_by', '=', newOwner.id)
+      .execute();
+    expect(casts).toEqual([
+      { cast_by: newOwner.id, cast_right: 'new_owner', channel: 'online' },
+      { cast_by: newOwner.id, cast_right: 'new_owner', channel: 'online' },
+    ]);
   });
 
   it('counts a paper ballot staff enter after the whole holding moved as the new owner’s, who may still change it', async () => {
@@ -140,10 +186,19 @@ describe.each(BACKENDS)('cast rights on %s', (kind) => {
     await reimport();
     const newOwner = await verifiedAccount(buyer(6));
     const voter = await open.db.selectFrom('ballot_voters').select('id').where('ballot_id', '=', ballotId).where('code', '=', code!).executeTakeFirstOrThrow();
-    expect(await ballots.recordCast(open.db, { ballotId, voterId: voter.id, castBy: staffId, channel: 'paper', choices: ALL, mandate: '新业主的纸质票', scanStorageKey: 'f'.repeat(64) }, DURING)).toMatchObject({ ok: true });
+    expect(
+      await ballots.recordCast(
+        open.db,
+        { ballotId, voterId: voter.id, castBy: staffId, channel: 'paper', choices: ALL, mandate: '新业主的纸质票', scanStorageKey: 'f'.repeat(64) },
+        DURING,
+      ),
+    ).toMatchObject({ ok: true });
     const entry = await open.db.selectFrom('ballot_casts').select('cast_right').where('voter_id', '=', voter.id).executeTakeFirstOrThrow();
     expect(entry.cast_right).toBe('new_owner');
-    expect(await castOnline(open.db, { ballotId, userId: newOwner.id, choices: { m1: 'abstain', m2: 'abstain' } }, DURING)).toMatchObject({ ok: true, voter: code });
+    expect(await castOnline(open.db, { ballotId, userId: newOwner.id, choices: { m1: 'abstain', m2: 'abstain' } }, DURING)).toMatchObject({
+      ok: true,
+      voter: code,
+    });
   });
 
   it('lets a ballot cast before the sale stand: the buyer cannot replace it, the seller can no longer cast', async () => {
@@ -153,12 +208,41 @@ describe.each(BACKENDS)('cast rights on %s', (kind) => {
     sell(flatsOf(ownerKey(singles[1]!))[0]!, buyer(3));
     await reimport();
     const newOwner = await verifiedAccount(buyer(3));
-    expect(await castOnline(open.db, { ballotId, userId: newOwner.id, choices: { m1: 'oppose', m2: 'oppose' } }, DURING)).toEqual({ ok: false, error: 'err.ballotStands' });
-    const standing = await open.db.selectFrom('ballot_voters').select('id').where('ballot_id', '=', ballotId).where('receipt', '=', cast.ok ? cast.receipt : '').executeTakeFirstOrThrow();
-    expect(await ballots.recordCast(open.db, { ballotId, voterId: standing.id, castBy: staffId, channel: 'paper', choices: { m1: 'oppose', m2: 'oppose' }, mandate: '买受人的纸质票', scanStorageKey: 'f'.repeat(64) }, DURING))
-      .toEqual({ ok: false, error: 'err.ballotStands' });
-    expect(await castOnline(open.db, { ballotId, userId: seller.id, choices: { m1: 'oppose', m2: 'oppose' } }, DURING)).toEqual({ ok: false, error: 'err.notAVoter' });
-    const voter = await open.db.selectFrom('ballot_voters').select('id').where('ballot_id', '=', ballotId).where('receipt', '=', cast.ok ? cast.receipt : '').executeTakeFirstOrThrow();
+    expect(await castOnline(open.db, { ballotId, userId: newOwner.id, choices: { m1: 'oppose', m2: 'oppose' } }, DURING)).toEqual({
+      ok: false,
+      error: 'err.ballotStands',
+    });
+    const standing = await open.db
+      .selectFrom('ballot_voters')
+      .select('id')
+      .where('ballot_id', '=', ballotId)
+      .where('receipt', '=', cast.ok ? cast.receipt : '')
+      .executeTakeFirstOrThrow();
+    expect(
+      await ballots.recordCast(
+        open.db,
+        {
+          ballotId,
+          voterId: standing.id,
+          castBy: staffId,
+          channel: 'paper',
+          choices: { m1: 'oppose', m2: 'oppose' },
+          mandate: '买受人的纸质票',
+          scanStorageKey: 'f'.repeat(64),
+        },
+        DURING,
+      ),
+    ).toEqual({ ok: false, error: 'err.ballotStands' });
+    expect(await castOnline(open.db, { ballotId, userId: seller.id, choices: { m1: 'oppose', m2: 'oppose' } }, DURING)).toEqual({
+      ok: false,
+      error: 'err.notAVoter',
+    });
+    const voter = await open.db
+      .selectFrom('ballot_voters')
+      .select('id')
+      .where('ballot_id', '=', ballotId)
+      .where('receipt', '=', cast.ok ? cast.receipt : '')
+      .executeTakeFirstOrThrow();
     const counted = await open.db.selectFrom('ballot_choices').select('choice').where('voter_id', '=', voter.id).execute();
     expect(counted.map((c) => c.choice)).toEqual(['agree', 'agree']);
   });
@@ -166,10 +250,24 @@ describe.each(BACKENDS)('cast rights on %s', (kind) => {
   it('lets a recorded proxy cast online with the mandate kept, until revoked or the signing owner sells', async () => {
     const owner = await verifiedAccount(singles[2]!);
     const [ownerVoter] = (await voterCode(owner.id)).map((c) => c.split(':')[0]!);
-    const proxy = await open.db.insertInto('users').values({ phone: '13719990001', password_hash: 'x', display_name: '受托人' }).returning(['id', 'phone']).executeTakeFirstOrThrow();
+    const proxy = await open.db
+      .insertInto('users')
+      .values({ phone: '13719990001', password_hash: 'x', display_name: '受托人' })
+      .returning(['id', 'phone'])
+      .executeTakeFirstOrThrow();
     const grantor = await ownerId(singles[2]!);
-    const input = { ballotId, voterCode: ownerVoter!, proxyPhone: proxy.phone, grantedByOwnerId: grantor, mandate: '授权委托书 2026-05-10', scanStorageKey: 'a'.repeat(64) };
-    expect(await recordProxy(open.db, staffId, { ...input, grantedByOwnerId: await ownerId(singles[3]!) }, DURING)).toMatchObject({ ok: false, error: 'err.grantorNotOwner' });
+    const input = {
+      ballotId,
+      voterCode: ownerVoter!,
+      proxyPhone: proxy.phone,
+      grantedByOwnerId: grantor,
+      mandate: '授权委托书 2026-05-10',
+      scanStorageKey: 'a'.repeat(64),
+    };
+    expect(await recordProxy(open.db, staffId, { ...input, grantedByOwnerId: await ownerId(singles[3]!) }, DURING)).toMatchObject({
+      ok: false,
+      error: 'err.grantorNotOwner',
+    });
     expect(await recordProxy(open.db, staffId, { ...input, proxyPhone: '13719990999' }, DURING)).toMatchObject({ ok: false, error: 'err.noSuchAccount' });
     expect(await recordProxy(open.db, staffId, input, new Date(T0.getTime() + 26 * DAY))).toMatchObject({ ok: false, error: 'err.ballotNotOpen' });
     const recorded = await recordProxy(open.db, staffId, input, DURING);
@@ -177,7 +275,11 @@ describe.each(BACKENDS)('cast rights on %s', (kind) => {
     expect(await recordProxy(open.db, staffId, input, DURING)).toMatchObject({ ok: false, error: 'err.proxyExists' });
     expect(await voterCode(proxy.id)).toEqual([`${ownerVoter}:proxy`]);
     expect(await castOnline(open.db, { ballotId, userId: proxy.id, choices: ALL }, DURING)).toMatchObject({ ok: true, voter: ownerVoter });
-    const kept = await open.db.selectFrom('ballot_casts').select(['cast_by', 'cast_right', 'mandate']).where('cast_by', '=', proxy.id).executeTakeFirstOrThrow();
+    const kept = await open.db
+      .selectFrom('ballot_casts')
+      .select(['cast_by', 'cast_right', 'mandate'])
+      .where('cast_by', '=', proxy.id)
+      .executeTakeFirstOrThrow();
     expect(kept).toEqual({ cast_by: proxy.id, cast_right: 'proxy', mandate: input.mandate });
 
     // a proxy who is also an owner chooses which household they vote for
@@ -186,7 +288,10 @@ describe.each(BACKENDS)('cast rights on %s', (kind) => {
     expect(await recordProxy(open.db, staffId, { ...input, proxyPhone: both.phone }, DURING)).toMatchObject({ ok: true });
     expect(await castOnline(open.db, { ballotId, userId: both.id, choices: ALL }, DURING)).toEqual({ ok: false, error: 'err.chooseVoter' });
     expect(await castOnline(open.db, { ballotId, userId: both.id, voterCode: ownVoter, choices: ALL }, DURING)).toMatchObject({ ok: true, voter: ownVoter });
-    expect(await castOnline(open.db, { ballotId, userId: both.id, voterCode: ownerVoter, choices: ALL }, DURING)).toMatchObject({ ok: true, voter: ownerVoter });
+    expect(await castOnline(open.db, { ballotId, userId: both.id, voterCode: ownerVoter, choices: ALL }, DURING)).toMatchObject({
+      ok: true,
+      voter: ownerVoter,
+    });
 
     if (!recorded.ok) throw new Error('unreachable');
     expect(await revokeProxy(open.db, staffId, ballotId, recorded.proxyId, DURING)).toEqual({ ok: true });
@@ -240,7 +345,10 @@ describe.each(BACKENDS)('cast rights on %s', (kind) => {
     const owner = await verifiedAccount(singles[4]!);
     const session = async (expiresInDays: number) => {
       const token = generateSessionToken();
-      await open.db.insertInto('sessions').values({ id: sessionIdOf(token), user_id: owner.id, expires_at: new Date(DURING.getTime() + expiresInDays * DAY) }).execute();
+      await open.db
+        .insertInto('sessions')
+        .values({ id: sessionIdOf(token), user_id: owner.id, expires_at: new Date(DURING.getTime() + expiresInDays * DAY) })
+        .execute();
       return sessionIdOf(token);
     };
     const fresh = await session(29);
@@ -253,7 +361,10 @@ describe.each(BACKENDS)('cast rights on %s', (kind) => {
     const expired = await session(-1);
     expect(await castOnline(open.db, { ballotId, sessionId: expired, choices: ALL }, DURING)).toEqual({ ok: false, error: 'err.signInFirst' });
     expect(await open.db.selectFrom('sessions').select('id').where('id', '=', expired).execute()).toEqual([]);
-    expect(await castOnline(open.db, { ballotId, sessionId: sessionIdOf(generateSessionToken()), choices: ALL }, DURING)).toEqual({ ok: false, error: 'err.signInFirst' });
+    expect(await castOnline(open.db, { ballotId, sessionId: sessionIdOf(generateSessionToken()), choices: ALL }, DURING)).toEqual({
+      ok: false,
+      error: 'err.signInFirst',
+    });
     await open.db.updateTable('users').set({ disabled_at: DURING }).where('id', '=', owner.id).execute();
     expect(await castOnline(open.db, { ballotId, sessionId: fresh, choices: ALL }, DURING)).toEqual({ ok: false, error: 'err.signInFirst' });
   });

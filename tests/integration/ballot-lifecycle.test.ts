@@ -32,10 +32,24 @@ describe.each(BACKENDS)('the life of a ballot on %s', (kind) => {
   let otherBallot: number;
   const owners: { userId: number; unitId: number }[] = [];
 
-  const create = async (title: string, matters: { title: string; item: 1 | 4 | 7 }[] = [{ title: '改造方案', item: 7 }, { title: '选聘物业', item: 4 }]) => {
+  const create = async (
+    title: string,
+    matters: { title: string; item: 1 | 4 | 7 }[] = [
+      { title: '改造方案', item: 7 },
+      { title: '选聘物业', item: 4 },
+    ],
+  ) => {
     const created = await ballots.createBallot(open.db, staffId, {
-      subdistrictId: subId, projectId: null, title, explanation: '', convener: 'subdistrict', noticeDays: 15,
-      opensAt: new Date(T0.getTime() + 16 * DAY), closesAt: new Date(T0.getTime() + 30 * DAY), scopes: [{ estateId, building: null, entrance: null }], matters,
+      subdistrictId: subId,
+      projectId: null,
+      title,
+      explanation: '',
+      convener: 'subdistrict',
+      noticeDays: 15,
+      opensAt: new Date(T0.getTime() + 16 * DAY),
+      closesAt: new Date(T0.getTime() + 30 * DAY),
+      scopes: [{ estateId, building: null, entrance: null }],
+      matters,
     });
     if (!created.ok) throw new Error(created.error);
     return created.ballotId;
@@ -61,26 +75,57 @@ describe.each(BACKENDS)('the life of a ballot on %s', (kind) => {
     await expect(open.db.updateTable('ballots').set({ status: 'open' }).where('id', '=', draft).execute()).rejects.toThrow(/no move from draft to open/);
     await expect(open.db.updateTable('ballots').set({ status: 'closed' }).where('id', '=', draft).execute()).rejects.toThrow(/no move/);
     await expect(open.db.updateTable('ballots').set({ status: 'cancelled' }).where('id', '=', draft).execute()).rejects.toThrow(/reason/);
-    await expect(open.db.updateTable('ballots').set({ status: 'noticed' }).where('id', '=', ballotId).execute()).rejects.toThrow(/no move from open to noticed/);
-    await expect(open.db.updateTable('ballots').set({ status: 'cancelled', cancel_reason: '错了' }).where('id', '=', ballotId).execute()).rejects.toThrow(/no move from open to cancelled/);
-    await expect(open.db.insertInto('ballots').values({
-      subdistrict_id: subId, title: '直接开始', convener: 'subdistrict', status: 'open', opens_at: T0, closes_at: DURING, created_by: staffId,
-    }).execute()).rejects.toThrow(/starts as a draft/);
+    await expect(open.db.updateTable('ballots').set({ status: 'noticed' }).where('id', '=', ballotId).execute()).rejects.toThrow(
+      /no move from open to noticed/,
+    );
+    await expect(open.db.updateTable('ballots').set({ status: 'cancelled', cancel_reason: '错了' }).where('id', '=', ballotId).execute()).rejects.toThrow(
+      /no move from open to cancelled/,
+    );
+    await expect(
+      open.db
+        .insertInto('ballots')
+        .values({
+          subdistrict_id: subId,
+          title: '直接开始',
+          convener: 'subdistrict',
+          status: 'open',
+          opens_at: T0,
+          closes_at: DURING,
+          created_by: staffId,
+        })
+        .execute(),
+    ).rejects.toThrow(/starts as a draft/);
   });
 
   it('fixes the closing time once the vote is open', async () => {
-    await expect(open.db.updateTable('ballots').set({ closes_at: new Date(T0.getTime() + 40 * DAY) }).where('id', '=', ballotId).execute()).rejects.toThrow(/closing time/);
+    await expect(
+      open.db
+        .updateTable('ballots')
+        .set({ closes_at: new Date(T0.getTime() + 40 * DAY) })
+        .where('id', '=', ballotId)
+        .execute(),
+    ).rejects.toThrow(/closing time/);
   });
 
   it('keeps a matter’s kind to its Art. 278 item, and a counted choice to its own ballot’s matters and voters', async () => {
     const draft = await create('种类');
-    await expect(open.db.insertInto('ballot_matters').values({ ballot_id: draft, code: 'm9', title: '改建', art278_item: 7, kind: 'ordinary' }).execute()).rejects.toThrow(/kind_follows_item/);
+    await expect(
+      open.db.insertInto('ballot_matters').values({ ballot_id: draft, code: 'm9', title: '改建', art278_item: 7, kind: 'ordinary' }).execute(),
+    ).rejects.toThrow(/kind_follows_item/);
     const [voter] = await ballots.votersFor(open.db, ballotId, owners[0]!.userId);
-    const cast = await ballots.recordCast(open.db, { ballotId, voterId: voter!.id, castBy: owners[0]!.userId, channel: 'online', choices: { m1: 'agree', m2: 'agree' } }, DURING);
+    const cast = await ballots.recordCast(
+      open.db,
+      { ballotId, voterId: voter!.id, castBy: owners[0]!.userId, channel: 'online', choices: { m1: 'agree', m2: 'agree' } },
+      DURING,
+    );
     if (!cast.ok) throw new Error(cast.error);
     const foreignMatter = await open.db.selectFrom('ballot_matters').select('id').where('ballot_id', '=', otherBallot).executeTakeFirstOrThrow();
-    await expect(open.db.insertInto('ballot_choices').values({ ballot_id: ballotId, voter_id: voter!.id, matter_id: foreignMatter.id, choice: 'agree', cast_id: cast.castId }).execute())
-      .rejects.toThrow(/ballot_choices_matter_fk/);
+    await expect(
+      open.db
+        .insertInto('ballot_choices')
+        .values({ ballot_id: ballotId, voter_id: voter!.id, matter_id: foreignMatter.id, choice: 'agree', cast_id: cast.castId })
+        .execute(),
+    ).rejects.toThrow(/ballot_choices_matter_fk/);
   });
 
   it('keeps casts and bulletins append-only, and takes a cast only into an open ballot', async () => {
@@ -88,9 +133,19 @@ describe.each(BACKENDS)('the life of a ballot on %s', (kind) => {
     await expect(open.db.deleteFrom('ballot_casts').where('ballot_id', '=', ballotId).execute()).rejects.toThrow(/append-only/);
     await expect(open.db.deleteFrom('ballot_bulletins').execute()).rejects.toThrow(/append-only/);
     const [voter] = await ballots.votersFor(open.db, ballotId, owners[0]!.userId);
-    await expect(open.db.insertInto('ballot_casts').values({
-      ballot_id: ballotId, voter_id: voter!.id, cast_by: owners[0]!.userId, channel: 'online', choices: '{}', cast_at: new Date(T0.getTime() + 31 * DAY),
-    }).execute()).rejects.toThrow(/not open/);
+    await expect(
+      open.db
+        .insertInto('ballot_casts')
+        .values({
+          ballot_id: ballotId,
+          voter_id: voter!.id,
+          cast_by: owners[0]!.userId,
+          channel: 'online',
+          choices: '{}',
+          cast_at: new Date(T0.getTime() + 31 * DAY),
+        })
+        .execute(),
+    ).rejects.toThrow(/not open/);
   });
 
   it('makes an online cast replace the voter’s whole counted ballot, as staff entries do', async () => {
@@ -98,25 +153,57 @@ describe.each(BACKENDS)('the life of a ballot on %s', (kind) => {
     expect(await castOnline(open.db, { ballotId, userId: owners[1]!.userId, choices: { m1: 'agree', m2: 'oppose' } }, DURING)).toMatchObject({ ok: true });
     const matters = await open.db.selectFrom('ballot_matters').select(['id', 'code']).where('ballot_id', '=', ballotId).orderBy('id').execute();
     // the database function called with one matter only (whatever code path calls it)
-    const res = await sql<{ status: string }>`select status from gz_cast(${ballotId}::integer, null::text, ${owners[1]!.userId}::integer, null::text, '{"m1":"abstain"}'::jsonb,
+    const res = await sql<{
+      status: string;
+    }>`select status from gz_cast(${ballotId}::integer, null::text, ${owners[1]!.userId}::integer, null::text, '{"m1":"abstain"}'::jsonb,
       ${[matters[0]!.id]}::integer[], ${['abstain']}::text[], ${DURING}::timestamptz, 30, 60)`.execute(open.db);
     expect(res.rows[0]!.status).toBe('ok');
-    const counted = await open.db.selectFrom('ballot_choices').innerJoin('ballot_matters', 'ballot_matters.id', 'ballot_choices.matter_id')
-      .where('voter_id', '=', voter!.id).select(['ballot_matters.code', 'choice']).execute();
+    const counted = await open.db
+      .selectFrom('ballot_choices')
+      .innerJoin('ballot_matters', 'ballot_matters.id', 'ballot_choices.matter_id')
+      .where('voter_id', '=', voter!.id)
+      .select(['ballot_matters.code', 'choice'])
+      .execute();
     expect(counted).toEqual([{ code: 'm1', choice: 'abstain' }]);
   });
 
   it('lets an owner of record added to a flat on the roll during the vote cast for that household', async () => {
-    const flat = await open.db.selectFrom('ballot_voter_units').innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_voter_units.voter_id')
-      .where('ballot_voters.ballot_id', '=', ballotId).where('ballot_voters.developer', '=', false)
+    const flat = await open.db
+      .selectFrom('ballot_voter_units')
+      .innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_voter_units.voter_id')
+      .where('ballot_voters.ballot_id', '=', ballotId)
+      .where('ballot_voters.developer', '=', false)
       .select(['ballot_voter_units.building', 'ballot_voter_units.entrance', 'ballot_voter_units.room', 'ballot_voter_units.unit_id', 'ballot_voters.code'])
-      .orderBy('ballot_voters.code', 'desc').executeTakeFirstOrThrow();
+      .orderBy('ballot_voters.code', 'desc')
+      .executeTakeFirstOrThrow();
     // staff add a co-owner by inheritance while the vote is open, and verify her account
-    const added = await addOwnerOnBasis(open.db, KEY, staffId, { estateId, building: flat.building, entrance: flat.entrance, room: flat.room, name: '新共有人', idType: 'resident_id', idNumber: '11010519491231002X', basis: 'inheritance' }, 'proof');
+    const added = await addOwnerOnBasis(
+      open.db,
+      KEY,
+      staffId,
+      {
+        estateId,
+        building: flat.building,
+        entrance: flat.entrance,
+        room: flat.room,
+        name: '新共有人',
+        idType: 'resident_id',
+        idNumber: '11010519491231002X',
+        basis: 'inheritance',
+      },
+      'proof',
+    );
     expect(added).toEqual({ ok: true });
     const owner = await open.db.selectFrom('register_owners').select('id').where('name', '=', '新共有人').executeTakeFirstOrThrow();
-    const u = await open.db.insertInto('users').values({ phone: '13800009999', password_hash: 'x', display_name: '新' }).returning('id').executeTakeFirstOrThrow();
-    await open.db.insertInto('owner_verifications').values({ user_id: u.id, unit_id: flat.unit_id, register_owner_id: owner.id, status: 'verified', method: 'staff', claimed_name: '新共有人' }).execute();
+    const u = await open.db
+      .insertInto('users')
+      .values({ phone: '13800009999', password_hash: 'x', display_name: '新' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await open.db
+      .insertInto('owner_verifications')
+      .values({ user_id: u.id, unit_id: flat.unit_id, register_owner_id: owner.id, status: 'verified', method: 'staff', claimed_name: '新共有人' })
+      .execute();
     expect((await ballots.votersFor(open.db, ballotId, u.id)).map((v) => [v.code, v.cast_right])).toEqual([[flat.code, 'owner']]);
     expect(await castOnline(open.db, { ballotId, userId: u.id, choices: { m1: 'agree', m2: 'agree' } }, DURING)).toMatchObject({ ok: true, voter: flat.code });
   });
@@ -124,7 +211,15 @@ describe.each(BACKENDS)('the life of a ballot on %s', (kind) => {
   it('asks for a reason before a paper ballot replaces one cast online, and keeps it', async () => {
     const [voter] = await ballots.votersFor(open.db, ballotId, owners[0]!.userId);
     expect(await castOnline(open.db, { ballotId, userId: owners[0]!.userId, choices: { m1: 'oppose', m2: 'oppose' } }, DURING)).toMatchObject({ ok: true });
-    const paper = { ballotId, voterId: voter!.id, castBy: staffId, channel: 'paper' as const, choices: { m1: 'agree' as const }, mandate: '本人签字', scanStorageKey: 'k' };
+    const paper = {
+      ballotId,
+      voterId: voter!.id,
+      castBy: staffId,
+      channel: 'paper' as const,
+      choices: { m1: 'agree' as const },
+      mandate: '本人签字',
+      scanStorageKey: 'k',
+    };
     const refused = await ballots.recordCast(open.db, paper, DURING);
     expect(refused).toMatchObject({ ok: false, error: 'err.votedOnline', field: 'overrideReason', votedOnline: { at: DURING.toISOString(), right: 'owner' } });
     const entered = await ballots.recordCast(open.db, { ...paper, overrideReason: '业主到办公室交纸质票，说明网上投错了' }, DURING);
@@ -146,7 +241,11 @@ describe.each(BACKENDS)('the life of a ballot on %s', (kind) => {
     expect(await statusOf(mistaken)).toBe('cancelled');
     const listed = (await publicBallots(open.db)).find((b) => b.id === mistaken);
     expect(listed).toMatchObject({ status: 'cancelled', cancel_reason: '表决事项填错，重新发起' });
-    const notice = await open.db.selectFrom('notices').select('body').where('id', '=', res.ok ? res.noticeId! : 0).executeTakeFirstOrThrow();
+    const notice = await open.db
+      .selectFrom('notices')
+      .select('body')
+      .where('id', '=', res.ok ? res.noticeId! : 0)
+      .executeTakeFirstOrThrow();
     expect(notice.body).toContain('表决事项填错，重新发起');
     expect(await ballots.cancelBallot(open.db, staffId, ballotId, '晚了')).toEqual({ ok: false, error: 'err.ballotState' });
     await expect(open.db.updateTable('ballots').set({ title: '改名' }).where('id', '=', mistaken).execute()).rejects.toThrow(/cancelled/);
@@ -165,7 +264,9 @@ describe.each(BACKENDS)('the life of a ballot on %s', (kind) => {
     let stop = false;
     const waiting = (async () => {
       while (!stop) {
-        const w = await sql<{ n: number }>`select count(*)::integer as n from pg_locks where locktype = 'advisory' and not granted and classid = 7500 and objid = ${id}`.execute(open.db);
+        const w = await sql<{
+          n: number;
+        }>`select count(*)::integer as n from pg_locks where locktype = 'advisory' and not granted and classid = 7500 and objid = ${id}`.execute(open.db);
         if (w.rows[0]!.n > 0) return 'waiting' as const;
         await new Promise((r) => setTimeout(r, 20));
       }
@@ -185,11 +286,24 @@ describe.each(BACKENDS)('the life of a ballot on %s', (kind) => {
     const postedAt = new Date('2026-04-01T00:00:00+08:00');
     const now = new Date('2026-04-03T10:00:00+08:00');
     expect(await postMeetingNotice(open.db, staffId, b, postedAt, 'https://gz.test', now, 'photo-key')).toMatchObject({ ok: true });
-    const row = await open.db.selectFrom('ballots').select(['notice_published_at', 'notice_online_at', 'notice_photo_key']).where('id', '=', id).executeTakeFirstOrThrow();
+    const row = await open.db
+      .selectFrom('ballots')
+      .select(['notice_published_at', 'notice_online_at', 'notice_photo_key'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ notice_published_at: postedAt, notice_online_at: now, notice_photo_key: 'photo-key' });
-    const entry = await open.db.selectFrom('audit_log').select('detail').where('action', '=', 'ballot.notice').where('target', '=', `ballot:${id}`).executeTakeFirstOrThrow();
+    const entry = await open.db
+      .selectFrom('audit_log')
+      .select('detail')
+      .where('action', '=', 'ballot.notice')
+      .where('target', '=', `ballot:${id}`)
+      .executeTakeFirstOrThrow();
     expect(entry.detail).toMatchObject({ postedOn: '2026-04-01', publishedOn: '2026-04-03', photo: true });
-    const notice = await open.db.selectFrom('notices').select('body').where('id', '=', (entry.detail as { noticeId: number }).noticeId).executeTakeFirstOrThrow();
+    const notice = await open.db
+      .selectFrom('notices')
+      .select('body')
+      .where('id', '=', (entry.detail as { noticeId: number }).noticeId)
+      .executeTakeFirstOrThrow();
     expect(notice.body).toContain('本通知于 2026-04-01 在小区公告栏张贴，2026-04-03 在本网站发布');
   });
 
@@ -198,16 +312,27 @@ describe.each(BACKENDS)('the life of a ballot on %s', (kind) => {
     await ballots.publishNotice(open.db, staffId, id, T0);
     // a flat of nobody in this suite loses its owners on the register
     const mine = new Set(owners.map((o) => o.unitId));
-    const flat = await open.db.selectFrom('units').innerJoin('entrances', 'entrances.id', 'units.entrance_id').innerJoin('buildings', 'buildings.id', 'entrances.building_id')
-      .where('units.developer_held', '=', false).where('buildings.estate_id', '=', estateId)
-      .select(['units.id', 'buildings.label as building', 'entrances.label as entrance', 'units.room']).orderBy('units.id', 'desc').execute();
+    const flat = await open.db
+      .selectFrom('units')
+      .innerJoin('entrances', 'entrances.id', 'units.entrance_id')
+      .innerJoin('buildings', 'buildings.id', 'entrances.building_id')
+      .where('units.developer_held', '=', false)
+      .where('buildings.estate_id', '=', estateId)
+      .select(['units.id', 'buildings.label as building', 'entrances.label as entrance', 'units.room'])
+      .orderBy('units.id', 'desc')
+      .execute();
     const lost = flat.find((f) => !mine.has(f.id))!;
     await open.db.deleteFrom('unit_owners').where('unit_id', '=', lost.id).execute();
     const at = new Date(T0.getTime() + 16 * DAY);
     expect(await ballots.openBallot(open.db, staffId, id, at)).toEqual({ ok: false, error: 'err.confirmUnowned', field: 'confirmUnowned', unowned: 1 });
     expect(await statusOf(id)).toBe('noticed');
     expect(await ballots.openBallot(open.db, staffId, id, at, { confirmUnowned: true })).toMatchObject({ ok: true });
-    const entry = await open.db.selectFrom('audit_log').select('detail').where('action', '=', 'ballot.open').where('target', '=', `ballot:${id}`).executeTakeFirstOrThrow();
+    const entry = await open.db
+      .selectFrom('audit_log')
+      .select('detail')
+      .where('action', '=', 'ballot.open')
+      .where('target', '=', `ballot:${id}`)
+      .executeTakeFirstOrThrow();
     expect(entry.detail).toMatchObject({ unownedFlats: 1, unowned: [`${lost.building}-${lost.entrance}-${lost.room}`] });
   });
 });

@@ -76,9 +76,12 @@ describe.skipIf(!built || !postgresUrl)('the casting endpoint over HTTP', () => 
     expect(evil.status).toBe(403);
     expect((await evil.json()).error_en).toBe('Request origin not accepted');
     // without Origin, only a same-origin Sec-Fetch-Site passes
-    const noOrigin = (site: string) => fetch(`${base}/api/ballots/${vote.ballotId}/cast`, {
-      method: 'POST', headers: { 'content-type': 'application/json', cookie: `gz_session=${vote.tokens[1]}`, 'sec-fetch-site': site }, body: JSON.stringify({ choices: CHOICES }),
-    });
+    const noOrigin = (site: string) =>
+      fetch(`${base}/api/ballots/${vote.ballotId}/cast`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: `gz_session=${vote.tokens[1]}`, 'sec-fetch-site': site },
+        body: JSON.stringify({ choices: CHOICES }),
+      });
     expect((await noOrigin('cross-site')).status).toBe(403);
     expect((await noOrigin('same-origin')).status).toBe(200);
   });
@@ -86,7 +89,10 @@ describe.skipIf(!built || !postgresUrl)('the casting endpoint over HTTP', () => 
   it('believes X-Forwarded-Proto and X-Forwarded-Host only from a TRUST_PROXY address (none here), like every other mutation', async () => {
     const https = base.replace('http:', 'https:');
     expect((await cast(vote.tokens[2]!, { choices: CHOICES }, { origin: https, 'x-forwarded-proto': 'https' })).status).toBe(403);
-    expect((await cast(vote.tokens[2]!, { choices: CHOICES }, { origin: 'https://evil.example', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'evil.example' })).status).toBe(403);
+    expect(
+      (await cast(vote.tokens[2]!, { choices: CHOICES }, { origin: 'https://evil.example', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'evil.example' }))
+        .status,
+    ).toBe(403);
   });
 
   it('asks to sign in without a valid session, and clears a cookie that is not one', async () => {
@@ -100,7 +106,11 @@ describe.skipIf(!built || !postgresUrl)('the casting endpoint over HTTP', () => 
   });
 
   it('ignores another application’s malformed cookie and reads the first of a repeated session cookie', async () => {
-    for (const jar of [`gz_session=${vote.tokens[7]}; utm=%E4%B8`, `a=%; gz_session=${vote.tokens[7]}`, `gz_session=${vote.tokens[7]}; gz_session=${generateSessionToken()}`]) {
+    for (const jar of [
+      `gz_session=${vote.tokens[7]}; utm=%E4%B8`,
+      `a=%; gz_session=${vote.tokens[7]}`,
+      `gz_session=${vote.tokens[7]}; gz_session=${generateSessionToken()}`,
+    ]) {
       const res = await cast(null, { choices: CHOICES }, { cookie: jar });
       expect(res.status, jar).toBe(200);
     }
@@ -109,7 +119,10 @@ describe.skipIf(!built || !postgresUrl)('the casting endpoint over HTTP', () => 
   it('slides a session in its last 15 days and sends the new expiry', async () => {
     const token = generateSessionToken();
     const user = await open.db.selectFrom('sessions').select('user_id').where('id', '=', sessionIdOf(vote.tokens[2]!)).executeTakeFirstOrThrow();
-    await open.db.insertInto('sessions').values({ id: sessionIdOf(token), user_id: user.user_id, expires_at: new Date(Date.now() + 2 * DAY) }).execute();
+    await open.db
+      .insertInto('sessions')
+      .values({ id: sessionIdOf(token), user_id: user.user_id, expires_at: new Date(Date.now() + 2 * DAY) })
+      .execute();
     const res = await cast(token, { choices: CHOICES });
     expect(res.status).toBe(200);
     const cookie = res.headers.get('set-cookie')!;
@@ -136,7 +149,9 @@ describe.skipIf(!built || !postgresUrl)('the casting endpoint over HTTP', () => 
 
   it('answers an unknown ballot and a non-voter with a refusal, and rate-limits casting', async () => {
     const unknown = await fetch(`${base}/api/ballots/999999/cast`, {
-      method: 'POST', headers: { 'content-type': 'application/json', origin: base, cookie: `gz_session=${vote.tokens[4]}` }, body: JSON.stringify({ choices: CHOICES }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: base, cookie: `gz_session=${vote.tokens[4]}` },
+      body: JSON.stringify({ choices: CHOICES }),
     });
     expect(unknown.status).toBeGreaterThanOrEqual(400);
     expect(unknown.status).toBeLessThan(500);
@@ -150,7 +165,12 @@ describe.skipIf(!built || !postgresUrl)('the casting endpoint over HTTP', () => 
   it('answers any body, cookie and ballot id without a server error', async () => {
     const json = fc.oneof(
       fc.jsonValue().map((v) => JSON.stringify(v)),
-      fc.record({ choices: fc.dictionary(fc.string({ maxLength: 4 }), fc.oneof(fc.constantFrom('agree', 'oppose', 'abstain'), fc.string())), voter: fc.option(fc.string(), { nil: undefined }) }).map((v) => JSON.stringify(v)),
+      fc
+        .record({
+          choices: fc.dictionary(fc.string({ maxLength: 4 }), fc.oneof(fc.constantFrom('agree', 'oppose', 'abstain'), fc.string())),
+          voter: fc.option(fc.string(), { nil: undefined }),
+        })
+        .map((v) => JSON.stringify(v)),
       fc.string({ maxLength: 300 }),
     );
     const printable = fc.string({ maxLength: 40 }).filter((v) => !/[\r\n\u0000-\u001f\u007f-\uffff]/.test(v));
@@ -162,17 +182,31 @@ describe.skipIf(!built || !postgresUrl)('the casting endpoint over HTTP', () => 
       printable.map((v) => `x=%${v.replaceAll(';', '')}; gz_session=${vote.tokens[6]}`),
     );
     const ballot = fc.oneof(fc.constant(String(vote.ballotId)), fc.integer({ min: -5, max: 3_000_000_000 }).map(String), fc.constant('99999999999'));
-    await fc.assert(fc.asyncProperty(json, cookie, ballot, async (body, c, b) => {
-      const res = await fetch(`${base}/api/ballots/${b}/cast`, { method: 'POST', headers: { 'content-type': 'application/json', origin: base, cookie: c }, body });
-      await res.arrayBuffer();
-      return res.status < 500;
-    }), { numRuns: 300 });
+    await fc.assert(
+      fc.asyncProperty(json, cookie, ballot, async (body, c, b) => {
+        const res = await fetch(`${base}/api/ballots/${b}/cast`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin: base, cookie: c },
+          body,
+        });
+        await res.arrayBuffer();
+        return res.status < 500;
+      }),
+      { numRuns: 300 },
+    );
   }, 60_000);
 
   it('limits refused attempts of someone who is not a voter', async () => {
-    const u = await open.db.insertInto('users').values({ phone: '13740000001', password_hash: 'x', display_name: 'n' }).returning('id').executeTakeFirstOrThrow();
+    const u = await open.db
+      .insertInto('users')
+      .values({ phone: '13740000001', password_hash: 'x', display_name: 'n' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const token = generateSessionToken();
-    await open.db.insertInto('sessions').values({ id: sessionIdOf(token), user_id: u.id, expires_at: new Date(Date.now() + 20 * DAY) }).execute();
+    await open.db
+      .insertInto('sessions')
+      .values({ id: sessionIdOf(token), user_id: u.id, expires_at: new Date(Date.now() + 20 * DAY) })
+      .execute();
     const statuses: number[] = [];
     for (let i = 0; i < 61; i++) statuses.push((await cast(token, { choices: CHOICES })).status);
     expect(statuses[0]).toBe(403);

@@ -18,7 +18,8 @@ afterEach(() => {
 /** A child process that takes the lock and waits; resolves once it holds it. */
 function holder(dir: string) {
   const child = spawn(process.execPath, [
-    '--input-type=module', '-e',
+    '--input-type=module',
+    '-e',
     `import { lockDataDir } from ${JSON.stringify(path.resolve('src/lib/db/data-dir-lock.ts'))}; lockDataDir(${JSON.stringify(dir)}); console.log('locked'); setInterval(() => {}, 1000);`,
   ]);
   const ready = new Promise<void>((resolve, reject) => {

@@ -7,21 +7,32 @@ describe.each(BACKENDS)('history of published data on %s', (kind) => {
   let published: number;
   let draft: number;
   const version = async () => (await open.db.selectFrom('disclosure_version').select('version').executeTakeFirstOrThrow()).version;
-  const history = (projectId: number) =>
-    open.db.selectFrom('disclosure_history').selectAll().where('project_id', '=', projectId).orderBy('id').execute();
+  const history = (projectId: number) => open.db.selectFrom('disclosure_history').selectAll().where('project_id', '=', projectId).orderBy('id').execute();
 
   beforeAll(async () => {
     open = await freshDatabase(kind);
-    const sub = await open.db.insertInto('subdistricts').values({ code: 'hebin', name: '河滨街道', name_en: 'Hebin' }).returning('id').executeTakeFirstOrThrow();
+    const sub = await open.db
+      .insertInto('subdistricts')
+      .values({ code: 'hebin', name: '河滨街道', name_en: 'Hebin' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const mk = (code: string, publishedAt: Date | null) =>
-      open.db.insertInto('projects').values({ code, subdistrict_id: sub.id, title: code, batch_year: 2021, stage: 1, published_at: publishedAt }).returning('id').executeTakeFirstOrThrow();
+      open.db
+        .insertInto('projects')
+        .values({ code, subdistrict_id: sub.id, title: code, batch_year: 2021, stage: 1, published_at: publishedAt })
+        .returning('id')
+        .executeTakeFirstOrThrow();
     published = (await mk('PUB-1', new Date('2021-03-01T00:00:00Z'))).id;
     draft = (await mk('DRAFT-1', null)).id;
   });
   afterAll(() => open.close());
 
   it('records additions, edits and deletions of a published project’s data, old → new', async () => {
-    const line = await open.db.insertInto('budget_lines').values({ project_id: published, channel: 'district', amount_fen: 100_000 }).returning('id').executeTakeFirstOrThrow();
+    const line = await open.db
+      .insertInto('budget_lines')
+      .values({ project_id: published, channel: 'district', amount_fen: 100_000 })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     await open.db.updateTable('budget_lines').set({ amount_fen: 120_000 }).where('id', '=', line.id).execute();
     await open.db.deleteFrom('budget_lines').where('id', '=', line.id).execute();
     const rows = await history(published);
@@ -46,7 +57,10 @@ describe.each(BACKENDS)('history of published data on %s', (kind) => {
   });
 
   it('keeps drafts private: no history until published, and publishing is not a change', async () => {
-    await open.db.insertInto('scope_items').values({ project_id: draft, code: 'services.culture', description: 'x', quantity_x100: 100, unit: '处', estimated_cost_fen: 1 }).execute();
+    await open.db
+      .insertInto('scope_items')
+      .values({ project_id: draft, code: 'services.culture', description: 'x', quantity_x100: 100, unit: '处', estimated_cost_fen: 1 })
+      .execute();
     await open.db.updateTable('projects').set({ title: 'draft edit' }).where('id', '=', draft).execute();
     await open.db.updateTable('projects').set({ published_at: new Date() }).where('id', '=', draft).execute();
     expect(await history(draft)).toEqual([]);
@@ -77,13 +91,19 @@ describe.each(BACKENDS)('text with a NUL byte on %s', (kind) => {
   it('is stored without it instead of failing the statement', async () => {
     const open = await freshDatabase(kind);
     try {
-      const row = await open.db.insertInto('subdistricts').values({ code: 'nul', name: '河\u0000滨', name_en: 'H\u0000' }).returning(['name', 'name_en']).executeTakeFirstOrThrow();
+      const row = await open.db
+        .insertInto('subdistricts')
+        .values({ code: 'nul', name: '河\u0000滨', name_en: 'H\u0000' })
+        .returning(['name', 'name_en'])
+        .executeTakeFirstOrThrow();
       expect(row).toEqual({ name: '河滨', name_en: 'H' });
       const { sql } = await import('kysely');
       const found = await sql<{ n: string }>`select name as n from subdistricts where name = ${'河\u0000滨'}`.execute(open.db);
       expect(found.rows).toEqual([{ n: '河滨' }]);
       const { appendAudit, verifyAudit } = await import('../../src/features/audit/service.ts');
-      await open.db.transaction().execute((trx) => appendAudit(trx, { actorUserId: null, action: 'test.nul', target: 'x\u0000', detail: { name: 'a\u0000b', list: ['\u0000'] } }));
+      await open.db
+        .transaction()
+        .execute((trx) => appendAudit(trx, { actorUserId: null, action: 'test.nul', target: 'x\u0000', detail: { name: 'a\u0000b', list: ['\u0000'] } }));
       expect((await verifyAudit(open.db)).ok).toBe(true);
       const stored = await open.db.selectFrom('audit_log').select(['target', 'detail']).where('action', '=', 'test.nul').executeTakeFirstOrThrow();
       expect(stored).toEqual({ target: 'x', detail: { name: 'ab', list: [''] } });

@@ -143,10 +143,12 @@ describe.each(BACKENDS)('disclosure queries on %s', (kind) => {
   });
 
   it('finds a resident’s estate by part of its name, its address or the project code, in the list, the map and the notices', async () => {
-    const links = await open.db.selectFrom('project_estates')
+    const links = await open.db
+      .selectFrom('project_estates')
       .innerJoin('estates', 'estates.id', 'project_estates.estate_id')
       .innerJoin('projects', 'projects.id', 'project_estates.project_id')
-      .select(['projects.code', 'estates.name', 'estates.name_en', 'estates.address']).execute();
+      .select(['projects.code', 'estates.name', 'estates.name_en', 'estates.address'])
+      .execute();
     const codesWhere = (keep: (l: (typeof links)[number]) => boolean) => [...new Set(links.filter(keep).map((l) => l.code))].sort();
     const found = async (q: string) => (await listProjects(open.db, { q }, 1000)).map((p) => p.code).sort();
 
@@ -184,9 +186,18 @@ describe.each(BACKENDS)('disclosure queries on %s', (kind) => {
   it('enforces the schema’s own rules', async () => {
     const projectId = (await open.db.selectFrom('projects').select('id').executeTakeFirstOrThrow()).id;
     await expect(open.db.insertInto('budget_lines').values({ project_id: projectId, channel: 'city', amount_fen: -1 }).execute()).rejects.toThrow();
-    await expect(open.db.updateTable('projects').set({ stage: 7 as never }).where('id', '=', projectId).execute()).rejects.toThrow();
     await expect(
-      open.db.insertInto('project_parties').values({ project_id: projectId, party_id: 1, role: 'astrologer' as never }).execute(),
+      open.db
+        .updateTable('projects')
+        .set({ stage: 7 as never })
+        .where('id', '=', projectId)
+        .execute(),
+    ).rejects.toThrow();
+    await expect(
+      open.db
+        .insertInto('project_parties')
+        .values({ project_id: projectId, party_id: 1, role: 'astrologer' as never })
+        .execute(),
     ).rejects.toThrow();
   });
 });

@@ -29,9 +29,19 @@ describe.each(BACKENDS)('district administration on %s', (kind) => {
 
   beforeAll(async () => {
     open = await freshDatabase(kind);
-    adminId = (await open.db.insertInto('users')
-      .values({ phone: '13900000000', password_hash: await hashPassword(PASSWORD), display_name: '区住建局', role: 'district_admin', phone_verified_at: new Date() })
-      .returning('id').executeTakeFirstOrThrow()).id;
+    adminId = (
+      await open.db
+        .insertInto('users')
+        .values({
+          phone: '13900000000',
+          password_hash: await hashPassword(PASSWORD),
+          display_name: '区住建局',
+          role: 'district_admin',
+          phone_verified_at: new Date(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
   });
   afterAll(() => open.close());
 
@@ -43,45 +53,96 @@ describe.each(BACKENDS)('district administration on %s', (kind) => {
     if (a.ok) hebin = a.id;
     const b = await staff.createSubdistrict(open.db, adminId, { code: 'beidu', name: '北渡街道', nameEn: 'Beidu Subdistrict' });
     if (b.ok) beidu = b.id;
-    expect(await staff.createSubdistrict(open.db, adminId, { code: 'hebin', name: '另一个', nameEn: 'Other' })).toEqual({ ok: false, error: 'err.subdistrictCodeTaken', field: 'code' });
-    expect(await staff.createSubdistrict(open.db, adminId, { code: 'hebin-2', name: '河滨街道', nameEn: 'Other' })).toEqual({ ok: false, error: 'err.subdistrictNameTaken', field: 'name' });
+    expect(await staff.createSubdistrict(open.db, adminId, { code: 'hebin', name: '另一个', nameEn: 'Other' })).toEqual({
+      ok: false,
+      error: 'err.subdistrictCodeTaken',
+      field: 'code',
+    });
+    expect(await staff.createSubdistrict(open.db, adminId, { code: 'hebin-2', name: '河滨街道', nameEn: 'Other' })).toEqual({
+      ok: false,
+      error: 'err.subdistrictNameTaken',
+      field: 'name',
+    });
     for (const code of ['H', 'a', 'has space', 'x'.repeat(41), '河滨', 'UPPER']) {
-      expect(await staff.createSubdistrict(open.db, adminId, { code, name: `名${code}`, nameEn: 'x' })).toMatchObject({ ok: false, error: 'err.subdistrictCode', field: 'code' });
+      expect(await staff.createSubdistrict(open.db, adminId, { code, name: `名${code}`, nameEn: 'x' })).toMatchObject({
+        ok: false,
+        error: 'err.subdistrictCode',
+        field: 'code',
+      });
     }
     expect(await open.db.selectFrom('subdistricts').select('code').orderBy('id').execute()).toEqual([{ code: 'hebin' }, { code: 'beidu' }]);
   });
 
   it('refuses a code taken by a concurrent request without an error escaping', async () => {
-    const results = await Promise.all([1, 2, 3].map((i) => staff.createSubdistrict(open.db, adminId, { code: 'jingshan', name: `荆山街道${i}`, nameEn: 'Jingshan' })));
+    const results = await Promise.all(
+      [1, 2, 3].map((i) => staff.createSubdistrict(open.db, adminId, { code: 'jingshan', name: `荆山街道${i}`, nameEn: 'Jingshan' })),
+    );
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(results.filter((r) => !r.ok).every((r) => !r.ok && r.error === 'err.subdistrictCodeTaken')).toBe(true);
   });
 
   it('renames a subdistrict, keeping its code, and refuses a name in use or no change', async () => {
-    expect(await staff.renameSubdistrict(open.db, adminId, { subdistrictId: beidu, name: '北渡街道办事处', nameEn: 'Beidu Subdistrict Office' })).toEqual({ ok: true });
+    expect(await staff.renameSubdistrict(open.db, adminId, { subdistrictId: beidu, name: '北渡街道办事处', nameEn: 'Beidu Subdistrict Office' })).toEqual({
+      ok: true,
+    });
     const row = await open.db.selectFrom('subdistricts').selectAll().where('id', '=', beidu).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ code: 'beidu', name: '北渡街道办事处', name_en: 'Beidu Subdistrict Office' });
-    expect(await staff.renameSubdistrict(open.db, adminId, { subdistrictId: beidu, name: '河滨街道', nameEn: 'x' })).toEqual({ ok: false, error: 'err.subdistrictNameTaken', field: 'name' });
-    expect(await staff.renameSubdistrict(open.db, adminId, { subdistrictId: beidu, name: '北渡街道办事处', nameEn: 'Beidu Subdistrict Office' })).toMatchObject({ ok: false, error: 'err.unchanged' });
-    expect(await staff.renameSubdistrict(open.db, adminId, { subdistrictId: 999_999, name: 'x', nameEn: 'x' })).toMatchObject({ ok: false, error: 'err.notFound', field: 'subdistrictId' });
+    expect(await staff.renameSubdistrict(open.db, adminId, { subdistrictId: beidu, name: '河滨街道', nameEn: 'x' })).toEqual({
+      ok: false,
+      error: 'err.subdistrictNameTaken',
+      field: 'name',
+    });
+    expect(await staff.renameSubdistrict(open.db, adminId, { subdistrictId: beidu, name: '北渡街道办事处', nameEn: 'Beidu Subdistrict Office' })).toMatchObject(
+      { ok: false, error: 'err.unchanged' },
+    );
+    expect(await staff.renameSubdistrict(open.db, adminId, { subdistrictId: 999_999, name: 'x', nameEn: 'x' })).toMatchObject({
+      ok: false,
+      error: 'err.notFound',
+      field: 'subdistrictId',
+    });
   });
 
   it('creates communities in a subdistrict, unique by name within it', async () => {
     const c = await staff.createCommunity(open.db, adminId, { subdistrictId: hebin, name: '建设路社区', nameEn: null });
     expect(c.ok).toBe(true);
-    expect(await staff.createCommunity(open.db, adminId, { subdistrictId: hebin, name: '建设路社区', nameEn: 'again' })).toEqual({ ok: false, error: 'err.communityTaken', field: 'name' });
+    expect(await staff.createCommunity(open.db, adminId, { subdistrictId: hebin, name: '建设路社区', nameEn: 'again' })).toEqual({
+      ok: false,
+      error: 'err.communityTaken',
+      field: 'name',
+    });
     expect((await staff.createCommunity(open.db, adminId, { subdistrictId: beidu, name: '建设路社区', nameEn: null })).ok).toBe(true);
-    expect(await staff.createCommunity(open.db, adminId, { subdistrictId: 999_999, name: '无', nameEn: null })).toMatchObject({ ok: false, error: 'err.notFound' });
+    expect(await staff.createCommunity(open.db, adminId, { subdistrictId: 999_999, name: '无', nameEn: null })).toMatchObject({
+      ok: false,
+      error: 'err.notFound',
+    });
   });
 
   it('creates a staff account only with a community of the chosen subdistrict and a good password', async () => {
     const [hebinCommunity, beiduCommunity] = await open.db.selectFrom('communities').select(['id', 'subdistrict_id']).orderBy('id').execute();
     const base = { phone: '13711110001', displayName: '王社区', password: PASSWORD, subdistrictId: hebin };
-    expect(await staff.createStaffAccount(open.db, adminId, { ...base, communityId: beiduCommunity!.id })).toEqual({ ok: false, error: 'err.communityNotInSubdistrict', field: 'communityId' });
-    expect(await staff.createStaffAccount(open.db, adminId, { ...base, communityId: 999_999 })).toMatchObject({ ok: false, error: 'err.communityNotInSubdistrict' });
-    expect(await staff.createStaffAccount(open.db, adminId, { ...base, password: 'short', communityId: null })).toEqual({ ok: false, error: 'err.password_too_short', field: 'password' });
-    expect(await staff.createStaffAccount(open.db, adminId, { ...base, password: '13711110001', communityId: null })).toMatchObject({ ok: false, error: 'err.password_too_simple' });
-    expect(await staff.createStaffAccount(open.db, adminId, { ...base, phone: '13900000000', communityId: null })).toEqual({ ok: false, error: 'err.accountPhoneTaken', field: 'phone' });
+    expect(await staff.createStaffAccount(open.db, adminId, { ...base, communityId: beiduCommunity!.id })).toEqual({
+      ok: false,
+      error: 'err.communityNotInSubdistrict',
+      field: 'communityId',
+    });
+    expect(await staff.createStaffAccount(open.db, adminId, { ...base, communityId: 999_999 })).toMatchObject({
+      ok: false,
+      error: 'err.communityNotInSubdistrict',
+    });
+    expect(await staff.createStaffAccount(open.db, adminId, { ...base, password: 'short', communityId: null })).toEqual({
+      ok: false,
+      error: 'err.password_too_short',
+      field: 'password',
+    });
+    expect(await staff.createStaffAccount(open.db, adminId, { ...base, password: '13711110001', communityId: null })).toMatchObject({
+      ok: false,
+      error: 'err.password_too_simple',
+    });
+    expect(await staff.createStaffAccount(open.db, adminId, { ...base, phone: '13900000000', communityId: null })).toEqual({
+      ok: false,
+      error: 'err.accountPhoneTaken',
+      field: 'phone',
+    });
     expect(await open.db.selectFrom('users').select('id').where('phone', '=', base.phone).executeTakeFirst()).toBeUndefined();
 
     const made = await staff.createStaffAccount(open.db, adminId, { ...base, communityId: hebinCommunity!.id });
@@ -124,22 +185,40 @@ describe.each(BACKENDS)('district administration on %s', (kind) => {
   });
 
   it('disables only staff accounts: not the district admin, not a resident', async () => {
-    const resident = await open.db.insertInto('users').values({ phone: '13711110009', password_hash: 'x', display_name: '居民' }).returning('id').executeTakeFirstOrThrow();
+    const resident = await open.db
+      .insertInto('users')
+      .values({ phone: '13711110009', password_hash: 'x', display_name: '居民' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     expect(await staff.setStaffDisabled(open.db, adminId, adminId, true)).toMatchObject({ ok: false, error: 'err.notFound' });
     expect(await staff.setStaffDisabled(open.db, adminId, resident.id, true)).toMatchObject({ ok: false, error: 'err.notFound' });
-    expect(await open.db.selectFrom('users').select('disabled_at').where('id', 'in', [adminId, resident.id]).execute()).toEqual([{ disabled_at: null }, { disabled_at: null }]);
+    expect(await open.db.selectFrom('users').select('disabled_at').where('id', 'in', [adminId, resident.id]).execute()).toEqual([
+      { disabled_at: null },
+      { disabled_at: null },
+    ]);
   });
 
   it('lists staff with their area, and every change above is one entry of an intact chain', async () => {
     const list = await staff.staffAccounts(open.db);
-    expect(list.map((s) => [s.display_name, s.community])).toEqual([['王社区', '建设路社区'], ['李街道', null]]);
+    expect(list.map((s) => [s.display_name, s.community])).toEqual([
+      ['王社区', '建设路社区'],
+      ['李街道', null],
+    ]);
     const subs = await staff.subdistrictsWithCommunities(open.db);
     expect(subs.find((s) => s.id === hebin)!.communities.map((c) => c.name)).toEqual(['建设路社区']);
 
     const actions = (await auditActions()).filter((a) => a !== 'session.signIn');
     expect(actions).toEqual([
-      'subdistrict.create', 'subdistrict.create', 'subdistrict.create', 'subdistrict.rename', 'community.create', 'community.create',
-      'staff.create', 'staff.create', 'staff.disable', 'staff.enable',
+      'subdistrict.create',
+      'subdistrict.create',
+      'subdistrict.create',
+      'subdistrict.rename',
+      'community.create',
+      'community.create',
+      'staff.create',
+      'staff.create',
+      'staff.disable',
+      'staff.enable',
     ]);
     const rows = await open.db.selectFrom('audit_log').select(['id', 'prev_hash', 'hash', 'actor_user_id', 'action']).orderBy('id').execute();
     for (let i = 1; i < rows.length; i++) expect(rows[i]!.prev_hash).toBe(rows[i - 1]!.hash);
@@ -159,24 +238,63 @@ describe.each(BACKENDS)('district administration on %s', (kind) => {
     const second = await auditPage(open.db, first.nextBefore, 4);
     expect(second.entries.map((e) => e.id)).toEqual(ids.slice(4, 8));
     expect(all.entries.find((e) => e.action === 'staff.enable')!.actor).toBe('区住建局');
-    expect([parseBefore(null), parseBefore(''), parseBefore('12'), parseBefore('0'), parseBefore('-1'), parseBefore('1e3'), parseBefore('abc')]).toEqual([null, null, 12, 'invalid', 'invalid', 'invalid', 'invalid']);
+    expect([parseBefore(null), parseBefore(''), parseBefore('12'), parseBefore('0'), parseBefore('-1'), parseBefore('1e3'), parseBefore('abc')]).toEqual([
+      null,
+      null,
+      12,
+      'invalid',
+      'invalid',
+      'invalid',
+      'invalid',
+    ]);
   });
 
   it('exports an estate register masked; the parser refuses the export as a whole (masked_export)', async () => {
     const community = await open.db.selectFrom('communities').select('id').where('subdistrict_id', '=', hebin).executeTakeFirstOrThrow();
-    const estate = await open.db.insertInto('estates').values({
-      community_id: community.id, name: '建设小区', address: 'a', build_year: 1990, building_count: 2, household_count: 4, floor_area_cm2: 1, lat: 33.7, lng: 113.3, eligibility: '{}',
-    }).returning('id').executeTakeFirstOrThrow();
+    const estate = await open.db
+      .insertInto('estates')
+      .values({
+        community_id: community.id,
+        name: '建设小区',
+        address: 'a',
+        build_year: 1990,
+        building_count: 2,
+        household_count: 4,
+        floor_area_cm2: 1,
+        lat: 33.7,
+        lng: 113.3,
+        eligibility: '{}',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const ids = [residentId('41041119700614556'), residentId('41041119800101123'), residentId('41041119651231001')];
     const flat = (building: string, room: string, owners: RegisterRow['owners'], extra: Partial<RegisterRow> = {}): RegisterRow => ({
-      line: 0, estate: null, building, entrance: '1', floor: Number(room[0]), room, areaCm2: 8520, areaSource: 'registered', owners, phone: null, developerHeld: false, ...extra,
+      line: 0,
+      estate: null,
+      building,
+      entrance: '1',
+      floor: Number(room[0]),
+      room,
+      areaCm2: 8520,
+      areaSource: 'registered',
+      owners,
+      phone: null,
+      developerHeld: false,
+      ...extra,
     });
     const rows = [
       flat('10', '101', [{ name: '张三', idType: 'resident_id', idNumber: ids[0]! }], { phone: '13812345678' }),
-      flat('2', '201', [{ name: '李四', idType: 'resident_id', idNumber: ids[1]! }, { name: '王五', idType: 'resident_id', idNumber: ids[2]! }]),
+      flat('2', '201', [
+        { name: '李四', idType: 'resident_id', idNumber: ids[1]! },
+        { name: '王五', idType: 'resident_id', idNumber: ids[2]! },
+      ]),
       flat('2', '102', [], { developerHeld: true }),
     ];
-    const imp = await open.db.insertInto('register_imports').values({ estate_id: estate.id, user_id: adminId, file_name: 'r.xlsx', sha256: 'x' }).returning('id').executeTakeFirstOrThrow();
+    const imp = await open.db
+      .insertInto('register_imports')
+      .values({ estate_id: estate.id, user_id: adminId, file_name: 'r.xlsx', sha256: 'x' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     await applyImport(open.db, { estateId: estate.id, importId: imp.id, actorUserId: adminId, flats: prepareRows(rows, KEY) });
 
     const exported = await registerRowsOfEstate(open.db, estate.id);

@@ -50,14 +50,19 @@ describe.each(BACKENDS)('donations on %s', (kind) => {
     const fx = await hebinEstate(open.db);
     staffId = fx.staffId;
     const mk = async (code: string) => {
-      const p = await open.db.insertInto('projects')
+      const p = await open.db
+        .insertInto('projects')
         .values({ code, subdistrict_id: fx.subId, title: `${code} 改造`, batch_year: 2026, stage: 3, published_at: new Date('2026-01-01T00:00:00Z') })
-        .returning('id').executeTakeFirstOrThrow();
+        .returning('id')
+        .executeTakeFirstOrThrow();
       await open.db.insertInto('project_estates').values({ project_id: p.id, estate_id: fx.estateId }).execute();
-      await open.db.insertInto('budget_lines').values([
-        { project_id: p.id, channel: 'city', amount_fen: 50_000_000 },
-        { project_id: p.id, channel: 'donations', amount_fen: 1_000_000 },
-      ]).execute();
+      await open.db
+        .insertInto('budget_lines')
+        .values([
+          { project_id: p.id, channel: 'city', amount_fen: 50_000_000 },
+          { project_id: p.id, channel: 'donations', amount_fen: 1_000_000 },
+        ])
+        .execute();
       return p.id;
     };
     projectId = await mk('ZH-D-1');
@@ -66,47 +71,92 @@ describe.each(BACKENDS)('donations on %s', (kind) => {
       (await open.db.insertInto('users').values({ phone, password_hash: 'x', display_name: name }).returning('id').executeTakeFirstOrThrow()).id;
     donorId = await user('13600000301', '张三账户名');
     secondDonorId = await user('13600000302', '李四账户名');
-    const bei = (await open.db.insertInto('subdistricts').values({ code: 'beidu', name: '北渡街道', name_en: 'B' }).returning('id').executeTakeFirstOrThrow()).id;
-    otherStaffId = (await open.db.insertInto('users').values({ phone: '13700000009', password_hash: 'x', display_name: '北渡', role: 'staff', subdistrict_id: bei })
-      .returning('id').executeTakeFirstOrThrow()).id;
+    const bei = (await open.db.insertInto('subdistricts').values({ code: 'beidu', name: '北渡街道', name_en: 'B' }).returning('id').executeTakeFirstOrThrow())
+      .id;
+    otherStaffId = (
+      await open.db
+        .insertInto('users')
+        .values({ phone: '13700000009', password_hash: 'x', display_name: '北渡', role: 'staff', subdistrict_id: bei })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
   });
   afterAll(() => open.close());
 
   it('goes offered → accepted → received, each staff act in the audit chain, and refuses a second decision', async () => {
-    const auditBefore = Number((await open.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+    const auditBefore = Number(
+      (
+        await open.db
+          .selectFrom('audit_log')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
     const id = await offered({ kind: 'goods', goodsWhat: '水泥', goodsQuantity: 20 });
     expect(await decideDonation(open.db, staffId, { donationId: id, decision: 'accept', reason: null })).toEqual({ ok: true, status: 'accepted' });
     expect(await decideDonation(open.db, staffId, { donationId: id, decision: 'decline', reason: '晚了' })).toEqual({ ok: false, error: 'err.donationState' });
     expect(await receiveDonation(open.db, staffId, { donationId: id, receivedOn: TODAY, receiptNo: null })).toMatchObject({ ok: true });
     expect(await receiveDonation(open.db, staffId, { donationId: id, receivedOn: TODAY, receiptNo: null })).toEqual({ ok: false, error: 'err.donationState' });
-    const entries = await open.db.selectFrom('audit_log').select(['action', 'target', 'actor_user_id']).where('target', '=', `donation:${id}`).orderBy('id').execute();
+    const entries = await open.db
+      .selectFrom('audit_log')
+      .select(['action', 'target', 'actor_user_id'])
+      .where('target', '=', `donation:${id}`)
+      .orderBy('id')
+      .execute();
     expect(entries).toEqual([
       { action: 'donation.accept', target: `donation:${id}`, actor_user_id: staffId },
       { action: 'donation.receive', target: `donation:${id}`, actor_user_id: staffId },
     ]);
-    const auditAfter = Number((await open.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+    const auditAfter = Number(
+      (
+        await open.db
+          .selectFrom('audit_log')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
     expect(auditAfter - auditBefore).toBe(2);
     expect((await verifyAudit(open.db)).ok).toBe(true);
   });
 
   it('declines only with a reason the donor sees, and money is received only with a receipt number, dated from the offer to today', async () => {
     const id = await offered({ kind: 'labour', labourSkill: '电工', labourHours: 8 });
-    expect(await decideDonation(open.db, staffId, { donationId: id, decision: 'decline', reason: null })).toEqual({ ok: false, error: 'err.reasonRequired', field: 'reason' });
-    expect(await decideDonation(open.db, staffId, { donationId: id, decision: 'decline', reason: '本项目暂不需要电工' })).toEqual({ ok: true, status: 'declined' });
+    expect(await decideDonation(open.db, staffId, { donationId: id, decision: 'decline', reason: null })).toEqual({
+      ok: false,
+      error: 'err.reasonRequired',
+      field: 'reason',
+    });
+    expect(await decideDonation(open.db, staffId, { donationId: id, decision: 'decline', reason: '本项目暂不需要电工' })).toEqual({
+      ok: true,
+      status: 'declined',
+    });
     const mine = await donationsOf(open.db, donorId);
     expect(mine.find((d) => d.id === id)).toMatchObject({ status: 'declined', declineReason: '本项目暂不需要电工', project: { code: 'ZH-D-1' } });
 
     const money = await offered({ kind: 'money', amountFen: 5_000 });
     await decideDonation(open.db, staffId, { donationId: money, decision: 'accept', reason: null });
-    expect(await receiveDonation(open.db, staffId, { donationId: money, receivedOn: TODAY, receiptNo: null })).toEqual({ ok: false, error: 'err.receiptNoRequired', field: 'receiptNo' });
-    expect(await receiveDonation(open.db, staffId, { donationId: money, receivedOn: '2099-01-01', receiptNo: 'R-1' })).toEqual({ ok: false, error: 'err.receivedOn', field: 'receivedOn' });
-    expect(await receiveDonation(open.db, staffId, { donationId: money, receivedOn: '2020-01-01', receiptNo: 'R-1' })).toEqual({ ok: false, error: 'err.receivedOn', field: 'receivedOn' });
+    expect(await receiveDonation(open.db, staffId, { donationId: money, receivedOn: TODAY, receiptNo: null })).toEqual({
+      ok: false,
+      error: 'err.receiptNoRequired',
+      field: 'receiptNo',
+    });
+    expect(await receiveDonation(open.db, staffId, { donationId: money, receivedOn: '2099-01-01', receiptNo: 'R-1' })).toEqual({
+      ok: false,
+      error: 'err.receivedOn',
+      field: 'receivedOn',
+    });
+    expect(await receiveDonation(open.db, staffId, { donationId: money, receivedOn: '2020-01-01', receiptNo: 'R-1' })).toEqual({
+      ok: false,
+      error: 'err.receivedOn',
+      field: 'receivedOn',
+    });
     expect((await open.db.selectFrom('donations').select('status').where('id', '=', money).executeTakeFirstOrThrow()).status).toBe('accepted');
   });
 
   it('refuses in the database every other transition and any change to what was offered, whatever code writes', async () => {
     const fresh = await offered({ kind: 'money', amountFen: 100 });
-    const refuse = (q: { execute(db: typeof open.db): Promise<unknown> }) => expect(q.execute(open.db)).rejects.toThrow(/gz_donation|violates check constraint/);
+    const refuse = (q: { execute(db: typeof open.db): Promise<unknown> }) =>
+      expect(q.execute(open.db)).rejects.toThrow(/gz_donation|violates check constraint/);
     // offered → received skips the acceptance
     await refuse(sql`update donations set status = 'received', received_on = current_date, receipt_no = 'X', decided_at = now() where id = ${fresh}`);
     // inserted in any state but offered
@@ -126,9 +176,20 @@ describe.each(BACKENDS)('donations on %s', (kind) => {
     // what was offered does not change even while offered; shapes and signs are checked
     await refuse(sql`update donations set amount_fen = 1 where id = ${fresh}`);
     await refuse(sql`insert into donations (project_id, donor_user_id, kind, amount_fen) values (${projectId}, ${donorId}, 'money', -100)`);
-    await refuse(sql`insert into donations (project_id, donor_user_id, kind, amount_fen, goods_what) values (${projectId}, ${donorId}, 'money', 100, '又有钱又有物')`);
-    const rows = await open.db.selectFrom('donations').select(['id', 'status', 'amount_fen']).where('id', 'in', [fresh, declined, received]).orderBy('id').execute();
-    expect(rows).toEqual([{ id: fresh, status: 'offered', amount_fen: 100 }, { id: declined, status: 'declined', amount_fen: 200 }, { id: received, status: 'received', amount_fen: 300 }]);
+    await refuse(
+      sql`insert into donations (project_id, donor_user_id, kind, amount_fen, goods_what) values (${projectId}, ${donorId}, 'money', 100, '又有钱又有物')`,
+    );
+    const rows = await open.db
+      .selectFrom('donations')
+      .select(['id', 'status', 'amount_fen'])
+      .where('id', 'in', [fresh, declined, received])
+      .orderBy('id')
+      .execute();
+    expect(rows).toEqual([
+      { id: fresh, status: 'offered', amount_fen: 100 },
+      { id: declined, status: 'declined', amount_fen: 200 },
+      { id: received, status: 'received', amount_fen: 300 },
+    ]);
   });
 
   it('shows on the board what was received, with a name only where the donor chose one, and never the account', async () => {
@@ -183,12 +244,35 @@ describe.each(BACKENDS)('donations on %s', (kind) => {
   });
 
   it('refuses offers on a draft project, and lists offers only to the office of the project', async () => {
-    const draft = await open.db.insertInto('projects').values({ code: 'ZH-D-DRAFT', subdistrict_id: (await open.db.selectFrom('projects').select('subdistrict_id').where('id', '=', projectId).executeTakeFirstOrThrow()).subdistrict_id, title: '草稿', batch_year: 2026, stage: 1 })
-      .returning('id').executeTakeFirstOrThrow();
-    expect(await offerDonation(open.db, donorId, { projectId: draft.id, what: { kind: 'money', amountFen: 100 }, displayName: null })).toEqual({ ok: false, error: 'err.notFound', field: 'projectId' });
-    const staff = { id: staffId, role: 'staff' as const, subdistrictId: (await open.db.selectFrom('users').select('subdistrict_id').where('id', '=', staffId).executeTakeFirstOrThrow()).subdistrict_id, communityId: null };
+    const draft = await open.db
+      .insertInto('projects')
+      .values({
+        code: 'ZH-D-DRAFT',
+        subdistrict_id: (await open.db.selectFrom('projects').select('subdistrict_id').where('id', '=', projectId).executeTakeFirstOrThrow()).subdistrict_id,
+        title: '草稿',
+        batch_year: 2026,
+        stage: 1,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    expect(await offerDonation(open.db, donorId, { projectId: draft.id, what: { kind: 'money', amountFen: 100 }, displayName: null })).toEqual({
+      ok: false,
+      error: 'err.notFound',
+      field: 'projectId',
+    });
+    const staff = {
+      id: staffId,
+      role: 'staff' as const,
+      subdistrictId: (await open.db.selectFrom('users').select('subdistrict_id').where('id', '=', staffId).executeTakeFirstOrThrow()).subdistrict_id,
+      communityId: null,
+    };
     expect((await officeDonations(open.db, staff)).length).toBeGreaterThan(0);
-    const other = { id: otherStaffId, role: 'staff' as const, subdistrictId: (await open.db.selectFrom('users').select('subdistrict_id').where('id', '=', otherStaffId).executeTakeFirstOrThrow()).subdistrict_id, communityId: null };
+    const other = {
+      id: otherStaffId,
+      role: 'staff' as const,
+      subdistrictId: (await open.db.selectFrom('users').select('subdistrict_id').where('id', '=', otherStaffId).executeTakeFirstOrThrow()).subdistrict_id,
+      communityId: null,
+    };
     expect(await officeDonations(open.db, other)).toEqual([]);
   });
 });
@@ -203,10 +287,23 @@ describe.each(BACKENDS)('the demo donation on %s', (kind) => {
   afterAll(() => open.close());
 
   it('is one received money donation, marked demo, anonymous on the board of a 河滨 project that plans 社会捐助', async () => {
-    const rows = await open.db.selectFrom('donations').innerJoin('projects', 'projects.id', 'donations.project_id')
+    const rows = await open.db
+      .selectFrom('donations')
+      .innerJoin('projects', 'projects.id', 'donations.project_id')
       .innerJoin('subdistricts', 'subdistricts.id', 'projects.subdistrict_id')
-      .select(['donations.status', 'donations.kind', 'donations.amount_fen', 'donations.is_demo', 'donations.display_name', 'projects.code', 'subdistricts.code as sub']).execute();
-    expect(rows).toEqual([expect.objectContaining({ status: 'received', kind: 'money', amount_fen: 200_000, is_demo: true, display_name: null, sub: 'hebin' })]);
+      .select([
+        'donations.status',
+        'donations.kind',
+        'donations.amount_fen',
+        'donations.is_demo',
+        'donations.display_name',
+        'projects.code',
+        'subdistricts.code as sub',
+      ])
+      .execute();
+    expect(rows).toEqual([
+      expect.objectContaining({ status: 'received', kind: 'money', amount_fen: 200_000, is_demo: true, display_name: null, sub: 'hebin' }),
+    ]);
     const p = (await projectDisclosure(open.db, rows[0]!.code))!;
     expect(p.budget.some((b) => b.channel === 'donations')).toBe(true);
     expect(p.donations.receivedMoneyFen).toBe(200_000);

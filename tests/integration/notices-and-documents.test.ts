@@ -27,26 +27,53 @@ describe.each(BACKENDS)('notices and documents on %s', (kind) => {
   let published: { id: number; code: string };
   let draft: { id: number; code: string };
 
-  const auditOf = (target: string) => open.db.selectFrom('audit_log').select(['action', 'actor_user_id', 'detail']).where('target', '=', target).orderBy('id').execute();
+  const auditOf = (target: string) =>
+    open.db.selectFrom('audit_log').select(['action', 'actor_user_id', 'detail']).where('target', '=', target).orderBy('id').execute();
   const version = async () => Number((await open.db.selectFrom('disclosure_version').select('version').executeTakeFirstOrThrow()).version);
 
   beforeAll(async () => {
     open = await freshDatabase(kind);
-    hebin = (await open.db.insertInto('subdistricts').values({ code: 'hebin', name: '河滨街道', name_en: 'Hebin' }).returning('id').executeTakeFirstOrThrow()).id;
-    beidu = (await open.db.insertInto('subdistricts').values({ code: 'beidu', name: '北渡街道', name_en: 'Beidu' }).returning('id').executeTakeFirstOrThrow()).id;
-    const staffId = (await open.db.insertInto('users').values({ phone: '13700000001', password_hash: 'x', display_name: '河滨', role: 'staff', subdistrict_id: hebin }).returning('id').executeTakeFirstOrThrow()).id;
-    const otherId = (await open.db.insertInto('users').values({ phone: '13700000002', password_hash: 'x', display_name: '北渡', role: 'staff', subdistrict_id: beidu }).returning('id').executeTakeFirstOrThrow()).id;
+    hebin = (await open.db.insertInto('subdistricts').values({ code: 'hebin', name: '河滨街道', name_en: 'Hebin' }).returning('id').executeTakeFirstOrThrow())
+      .id;
+    beidu = (await open.db.insertInto('subdistricts').values({ code: 'beidu', name: '北渡街道', name_en: 'Beidu' }).returning('id').executeTakeFirstOrThrow())
+      .id;
+    const staffId = (
+      await open.db
+        .insertInto('users')
+        .values({ phone: '13700000001', password_hash: 'x', display_name: '河滨', role: 'staff', subdistrict_id: hebin })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+    const otherId = (
+      await open.db
+        .insertInto('users')
+        .values({ phone: '13700000002', password_hash: 'x', display_name: '北渡', role: 'staff', subdistrict_id: beidu })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
     staff = { id: staffId, role: 'staff', subdistrictId: hebin, communityId: null };
     other = { id: otherId, role: 'staff', subdistrictId: beidu, communityId: null };
-    published = await open.db.insertInto('projects').values({ code: 'ZH-T-1', subdistrict_id: hebin, title: '建设小区改造', batch_year: 2020, stage: 3, published_at: new Date() })
-      .returning(['id', 'code']).executeTakeFirstOrThrow();
-    draft = await open.db.insertInto('projects').values({ code: 'ZH-T-2', subdistrict_id: hebin, title: '草稿项目', batch_year: 2021, stage: 1 })
-      .returning(['id', 'code']).executeTakeFirstOrThrow();
+    published = await open.db
+      .insertInto('projects')
+      .values({ code: 'ZH-T-1', subdistrict_id: hebin, title: '建设小区改造', batch_year: 2020, stage: 3, published_at: new Date() })
+      .returning(['id', 'code'])
+      .executeTakeFirstOrThrow();
+    draft = await open.db
+      .insertInto('projects')
+      .values({ code: 'ZH-T-2', subdistrict_id: hebin, title: '草稿项目', batch_year: 2021, stage: 1 })
+      .returning(['id', 'code'])
+      .executeTakeFirstOrThrow();
   });
   afterAll(() => open.close());
 
   it('keeps a draft notice private, shows it once published and hides it again when withdrawn, with an audit entry for each step', async () => {
-    const created = await createNotice(open.db, staff.id, { subdistrictId: hebin, projectId: published.id, kind: 'construction', title: '施工公告：建设小区', body: '第一行\n第二行' });
+    const created = await createNotice(open.db, staff.id, {
+      subdistrictId: hebin,
+      projectId: published.id,
+      kind: 'construction',
+      title: '施工公告：建设小区',
+      body: '第一行\n第二行',
+    });
     if (!created.ok) throw new Error(created.error);
     const id = created.noticeId;
     const ids = async () => (await listNotices(open.db, {})).map((n) => n.id);
@@ -122,7 +149,12 @@ describe.each(BACKENDS)('notices and documents on %s', (kind) => {
     expect(plans.map((d) => d.version).sort()).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(plans.find((d) => d.version === 1)!.sha256).toBe(createHash('sha256').update(PNG).digest('hex'));
     // a new document on a published project is part of its public history
-    const history = await open.db.selectFrom('disclosure_history').select(['entity', 'field']).where('project_id', '=', published.id).where('entity', '=', 'document').execute();
+    const history = await open.db
+      .selectFrom('disclosure_history')
+      .select(['entity', 'field'])
+      .where('project_id', '=', published.id)
+      .where('entity', '=', 'document')
+      .execute();
     expect(history.length).toBeGreaterThanOrEqual(4);
 
     const audit = await auditOf(`document:${v2.ok && v2.documentId}`);
@@ -145,13 +177,18 @@ describe.each(BACKENDS)('notices and documents on %s', (kind) => {
   });
 
   it('accepts PDF and images by their bytes and refuses SVG, HTML and disguised files', async () => {
-    const file = (bytes: Uint8Array | string, name: string, type: string) => new File([typeof bytes === 'string' ? bytes : new Uint8Array(bytes)], name, { type });
+    const file = (bytes: Uint8Array | string, name: string, type: string) =>
+      new File([typeof bytes === 'string' ? bytes : new Uint8Array(bytes)], name, { type });
     const max = 10 * 1024 * 1024;
     expect(await checkUpload(file(PNG, 'a.png', 'image/png'), DOCUMENT_TYPES, max)).toMatchObject({ ok: true, mime: 'image/png' });
-    expect(await checkUpload(file('%PDF-1.4\n%âãÏÓ\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n', 'a.pdf', 'application/pdf'), DOCUMENT_TYPES, max)).toMatchObject({ ok: true, mime: 'application/pdf' });
+    expect(
+      await checkUpload(file('%PDF-1.4\n%âãÏÓ\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n', 'a.pdf', 'application/pdf'), DOCUMENT_TYPES, max),
+    ).toMatchObject({ ok: true, mime: 'application/pdf' });
     expect(await checkUpload(file('<svg xmlns="http://www.w3.org/2000/svg"/>', 'a.svg', 'image/svg+xml'), DOCUMENT_TYPES, max)).toMatchObject({ ok: false });
     expect(await checkUpload(file('<!doctype html><script>alert(1)</script>', 'a.pdf', 'application/pdf'), DOCUMENT_TYPES, max)).toMatchObject({ ok: false });
-    expect(await checkUpload(file(Buffer.from('MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff', 'latin1'), 'setup.pdf', 'application/pdf'), DOCUMENT_TYPES, max)).toMatchObject({ ok: false });
+    expect(
+      await checkUpload(file(Buffer.from('MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff', 'latin1'), 'setup.pdf', 'application/pdf'), DOCUMENT_TYPES, max),
+    ).toMatchObject({ ok: false });
     expect(await checkUpload(file(new Uint8Array(max + 1), 'big.pdf', 'application/pdf'), DOCUMENT_TYPES, max)).toMatchObject({ ok: false });
   });
 });

@@ -24,19 +24,35 @@ describe.each(BACKENDS)('owner verification on %s', (kind) => {
   let estateId: number;
   let staffId: number;
   const user = async (phone: string, confirmed = true) =>
-    (await open.db.insertInto('users').values({ phone, password_hash: 'x', display_name: phone, phone_verified_at: confirmed ? new Date() : null }).returning('id').executeTakeFirstOrThrow()).id;
+    (
+      await open.db
+        .insertInto('users')
+        .values({ phone, password_hash: 'x', display_name: phone, phone_verified_at: confirmed ? new Date() : null })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
   const claim = (userId: number, over: Partial<Parameters<typeof claimFlat>[3]> = {}, proof: { storageKey: string; mime: string } | null = null) =>
-    claimFlat(open.db, KEY, userId, { estateId, building: b!, entrance: e!, room: room!, name: name!, idType: 'resident_id', idNumber: idNumber!, ...over }, proof);
+    claimFlat(
+      open.db,
+      KEY,
+      userId,
+      { estateId, building: b!, entrance: e!, room: room!, name: name!, idType: 'resident_id', idNumber: idNumber!, ...over },
+      proof,
+    );
 
   beforeAll(async () => {
     open = await freshDatabase(kind);
     ({ estateId, staffId } = await hebinEstate(open.db));
-    const imp = await open.db.insertInto('register_imports').values({ estate_id: estateId, user_id: staffId, file_name: 'f.csv', sha256: 'x' }).returning('id').executeTakeFirstOrThrow();
+    const imp = await open.db
+      .insertInto('register_imports')
+      .values({ estate_id: estateId, user_id: staffId, file_name: 'f.csv', sha256: 'x' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     await applyImport(open.db, { estateId, importId: imp.id, actorUserId: staffId, flats: prepareRows(parseRegister(table).rows, KEY) });
   });
   afterAll(() => open.close());
 
-  it('does not verify on a name and an ID number alone: the account\'s confirmed mobile must be the register\'s phone for that owner', async () => {
+  it("does not verify on a name and an ID number alone: the account's confirmed mobile must be the register's phone for that owner", async () => {
     // the right name and ID number, from another mobile: staff must see proof
     const stranger = await user('13600000009', true);
     expect(await claim(stranger)).toMatchObject({ ok: false, error: 'err.needProof' });
@@ -48,8 +64,20 @@ describe.each(BACKENDS)('owner verification on %s', (kind) => {
     await open.db.deleteFrom('users').where('id', '=', unconfirmed).execute();
     // a staff account (its mobile marked confirmed by whoever created it, never by a code) holding the register's phone: proof too
     const office = await open.db.selectFrom('users').select('subdistrict_id').where('id', '=', staffId).executeTakeFirstOrThrow();
-    const staff = (await open.db.insertInto('users').values({ phone: phone!, password_hash: 'x', display_name: '街道', role: 'staff', subdistrict_id: office.subdistrict_id, phone_verified_at: new Date() })
-      .returning('id').executeTakeFirstOrThrow()).id;
+    const staff = (
+      await open.db
+        .insertInto('users')
+        .values({
+          phone: phone!,
+          password_hash: 'x',
+          display_name: '街道',
+          role: 'staff',
+          subdistrict_id: office.subdistrict_id,
+          phone_verified_at: new Date(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
     expect(await claim(staff, {}, { storageKey: 'e'.repeat(64), mime: 'image/png' })).toMatchObject({ ok: true, status: 'pending' });
     await open.db.deleteFrom('owner_verifications').where('user_id', '=', staff).execute();
     await sql`update rate_limits set hits = hits - 1 where bucket = ${CLAIM_LIMITS.perFlat.bucket}`.execute(open.db); // the later tests count their own claims
@@ -68,7 +96,11 @@ describe.each(BACKENDS)('owner verification on %s', (kind) => {
     const [yang, lin] = names!.split(';');
     const [yangId, linId] = ids!.split(';');
     const corrected = table.map((r, i) => (i === 3 ? r.map((c, j) => (j === 7 ? '13600000021;13600000022' : c)) : r));
-    const imp = await open.db.insertInto('register_imports').values({ estate_id: estateId, user_id: staffId, file_name: 'g.csv', sha256: 'y' }).returning('id').executeTakeFirstOrThrow();
+    const imp = await open.db
+      .insertInto('register_imports')
+      .values({ estate_id: estateId, user_id: staffId, file_name: 'g.csv', sha256: 'y' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     await applyImport(open.db, { estateId, importId: imp.id, actorUserId: staffId, flats: prepareRows(parseRegister(corrected).rows, KEY) });
     const linsPhone = await user('13600000022', true);
     expect(await claim(linsPhone, { room: '201', name: yang!, idNumber: yangId! })).toMatchObject({ ok: false, error: 'err.needProof' });
@@ -113,8 +145,12 @@ describe.each(BACKENDS)('owner verification on %s', (kind) => {
     expect(await decideVerification(open.db, staffId, heir.verificationId, 'approve', null)).toMatchObject({ ok: false, error: 'err.groundRequired' });
     expect(await decideVerification(open.db, staffId, heir.verificationId, 'approve', null, 'proof')).toMatchObject({ ok: false, error: 'err.basisRequired' });
     expect(await decideVerification(open.db, staffId, heir.verificationId, 'approve', null, 'inheritance')).toEqual({ ok: true });
-    const owner = await open.db.selectFrom('owner_verifications').innerJoin('register_owners', 'register_owners.id', 'owner_verifications.register_owner_id')
-      .where('owner_verifications.id', '=', heir.verificationId).select(['register_owners.legal_basis', 'register_owners.proof_storage_key', 'register_owners.id_last4', 'owner_verifications.status']).executeTakeFirstOrThrow();
+    const owner = await open.db
+      .selectFrom('owner_verifications')
+      .innerJoin('register_owners', 'register_owners.id', 'owner_verifications.register_owner_id')
+      .where('owner_verifications.id', '=', heir.verificationId)
+      .select(['register_owners.legal_basis', 'register_owners.proof_storage_key', 'register_owners.id_last4', 'owner_verifications.status'])
+      .executeTakeFirstOrThrow();
     expect(owner).toEqual({ legal_basis: 'inheritance', proof_storage_key: 'b'.repeat(64), id_last4: '002X', status: 'verified' });
     const audit = await open.db.selectFrom('audit_log').select(['action', 'detail']).where('action', '=', 'verification.approve').execute();
     expect(audit.at(-1)!.detail).toMatchObject({ legalBasis: 'inheritance', ground: 'inheritance' });
@@ -123,26 +159,96 @@ describe.each(BACKENDS)('owner verification on %s', (kind) => {
   it('lets staff add an heir with a proof and their mobile, whose claim then matches at once', async () => {
     const body = '41041119900202123';
     const heirId = body + residentIdCheckChar(body);
-    const added = await addOwnerOnBasis(open.db, KEY, staffId, { estateId, building: b!, entrance: e!, room: '202', name: '赵小敏', idType: 'resident_id', idNumber: heirId, basis: 'inheritance', phone: '13600000006' }, 'c'.repeat(64));
+    const added = await addOwnerOnBasis(
+      open.db,
+      KEY,
+      staffId,
+      {
+        estateId,
+        building: b!,
+        entrance: e!,
+        room: '202',
+        name: '赵小敏',
+        idType: 'resident_id',
+        idNumber: heirId,
+        basis: 'inheritance',
+        phone: '13600000006',
+      },
+      'c'.repeat(64),
+    );
     expect(added).toEqual({ ok: true });
-    const owner = await open.db.selectFrom('register_owners').select(['legal_basis', 'proof_storage_key']).where('name', '=', '赵小敏').executeTakeFirstOrThrow();
+    const owner = await open.db
+      .selectFrom('register_owners')
+      .select(['legal_basis', 'proof_storage_key'])
+      .where('name', '=', '赵小敏')
+      .executeTakeFirstOrThrow();
     expect(owner).toEqual({ legal_basis: 'inheritance', proof_storage_key: 'c'.repeat(64) });
     const other = await user('13600000007');
     expect(await claim(other, { room: '202', name: '赵小敏', idNumber: heirId })).toMatchObject({ ok: false, error: 'err.needProof' });
     const heir = await user('13600000006');
     expect(await claim(heir, { room: '202', name: '赵小敏', idNumber: heirId })).toMatchObject({ ok: true, status: 'verified' });
     // the same owner added again: another mobile is refused (not silently dropped); the one held stays
-    expect(await addOwnerOnBasis(open.db, KEY, staffId, { estateId, building: b!, entrance: e!, room: '202', name: '赵小敏', idType: 'resident_id', idNumber: heirId, basis: 'inheritance', phone: '13600000008' }, 'c'.repeat(64)))
-      .toEqual({ ok: false, error: 'err.ownerHasOtherPhone', field: 'phone' });
-    expect(await open.db.selectFrom('register_owners').select('phone').where('name', '=', '赵小敏').executeTakeFirstOrThrow()).toEqual({ phone: '13600000006' });
+    expect(
+      await addOwnerOnBasis(
+        open.db,
+        KEY,
+        staffId,
+        {
+          estateId,
+          building: b!,
+          entrance: e!,
+          room: '202',
+          name: '赵小敏',
+          idType: 'resident_id',
+          idNumber: heirId,
+          basis: 'inheritance',
+          phone: '13600000008',
+        },
+        'c'.repeat(64),
+      ),
+    ).toEqual({ ok: false, error: 'err.ownerHasOtherPhone', field: 'phone' });
+    expect(await open.db.selectFrom('register_owners').select('phone').where('name', '=', '赵小敏').executeTakeFirstOrThrow()).toEqual({
+      phone: '13600000006',
+    });
     // an owner on the register without a mobile gets the one typed, audited
     await open.db.updateTable('register_owners').set({ phone: null }).where('name', '=', '赵小敏').execute();
-    expect(await addOwnerOnBasis(open.db, KEY, staffId, { estateId, building: b!, entrance: e!, room: '202', name: '赵小敏', idType: 'resident_id', idNumber: heirId, basis: 'inheritance', phone: '13600000008' }, 'c'.repeat(64)))
-      .toEqual({ ok: true });
-    expect(await open.db.selectFrom('register_owners').select('phone').where('name', '=', '赵小敏').executeTakeFirstOrThrow()).toEqual({ phone: '13600000008' });
-    const entry = await open.db.selectFrom('audit_log').select('detail').where('action', '=', 'register.addOwner').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(
+      await addOwnerOnBasis(
+        open.db,
+        KEY,
+        staffId,
+        {
+          estateId,
+          building: b!,
+          entrance: e!,
+          room: '202',
+          name: '赵小敏',
+          idType: 'resident_id',
+          idNumber: heirId,
+          basis: 'inheritance',
+          phone: '13600000008',
+        },
+        'c'.repeat(64),
+      ),
+    ).toEqual({ ok: true });
+    expect(await open.db.selectFrom('register_owners').select('phone').where('name', '=', '赵小敏').executeTakeFirstOrThrow()).toEqual({
+      phone: '13600000008',
+    });
+    const entry = await open.db
+      .selectFrom('audit_log')
+      .select('detail')
+      .where('action', '=', 'register.addOwner')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
     expect(entry.detail).toMatchObject({ phoneAdded: '136****0008' });
-    expect(await addOwnerOnBasis(open.db, KEY, staffId, { estateId, building: b!, entrance: e!, room: '999', name: 'x', idType: 'resident_id', idNumber: heirId, basis: 'court' }, 'c'.repeat(64)))
-      .toMatchObject({ ok: false, error: 'err.noSuchFlat' });
+    expect(
+      await addOwnerOnBasis(
+        open.db,
+        KEY,
+        staffId,
+        { estateId, building: b!, entrance: e!, room: '999', name: 'x', idType: 'resident_id', idNumber: heirId, basis: 'court' },
+        'c'.repeat(64),
+      ),
+    ).toMatchObject({ ok: false, error: 'err.noSuchFlat' });
   });
 });

@@ -21,7 +21,8 @@ describe.each(BACKENDS)('privacy on %s', (kind) => {
   let staffId: number;
   const removed: string[] = [];
   const store = { remove: async (k: string) => void removed.push(k) };
-  const userOf = async (token: string) => (await open.db.selectFrom('sessions').select('user_id').where('id', '=', sessionIdOf(token)).executeTakeFirstOrThrow()).user_id;
+  const userOf = async (token: string) =>
+    (await open.db.selectFrom('sessions').select('user_id').where('id', '=', sessionIdOf(token)).executeTakeFirstOrThrow()).user_id;
 
   beforeAll(async () => {
     open = await freshDatabase(kind);
@@ -32,8 +33,18 @@ describe.each(BACKENDS)('privacy on %s', (kind) => {
 
   it('gives a person what it holds about them, ID numbers only as their last four', async () => {
     const u = await userOf(tokens[0]!);
-    await open.db.updateTable('owner_verifications').set({ claimed_id_type: 'resident_id', claimed_id_hash: 'secret-hash', claimed_id_last4: '002X', proof_storage_key: key('a'), proof_mime: 'image/png', decided_at: new Date() })
-      .where('user_id', '=', u).execute();
+    await open.db
+      .updateTable('owner_verifications')
+      .set({
+        claimed_id_type: 'resident_id',
+        claimed_id_hash: 'secret-hash',
+        claimed_id_last4: '002X',
+        proof_storage_key: key('a'),
+        proof_mime: 'image/png',
+        decided_at: new Date(),
+      })
+      .where('user_id', '=', u)
+      .execute();
     await open.db.insertInto('privacy_consents').values({ user_id: u, purpose: 'id_number', notice_version: 'v' }).execute();
     const data = await personalData(open.db, u);
     expect(data.account.phone).toMatch(/^158\d{8}$/);
@@ -43,14 +54,28 @@ describe.each(BACKENDS)('privacy on %s', (kind) => {
     expect(JSON.stringify(data)).not.toContain('secret-hash');
   });
 
-  it('never gives a pending claimant the register\'s entry or its mobile, nor a reason telling that name and ID matched', async () => {
+  it("never gives a pending claimant the register's entry or its mobile, nor a reason telling that name and ID matched", async () => {
     const u = await userOf(tokens[1]!);
-    const owner = await open.db.selectFrom('register_owners').innerJoin('unit_owners', 'unit_owners.owner_id', 'register_owners.id')
-      .select(['register_owners.id', 'register_owners.name', 'unit_owners.unit_id']).orderBy('register_owners.id', 'desc').executeTakeFirstOrThrow();
+    const owner = await open.db
+      .selectFrom('register_owners')
+      .innerJoin('unit_owners', 'unit_owners.owner_id', 'register_owners.id')
+      .select(['register_owners.id', 'register_owners.name', 'unit_owners.unit_id'])
+      .orderBy('register_owners.id', 'desc')
+      .executeTakeFirstOrThrow();
     await open.db.updateTable('register_owners').set({ phone: '13612345678' }).where('id', '=', owner.id).execute();
-    const pending = await open.db.insertInto('owner_verifications').values({
-      user_id: u, unit_id: owner.unit_id, register_owner_id: owner.id, status: 'pending', method: 'proof', claimed_name: owner.name, reason: 'owner.phoneNotRegisters',
-    }).returning('id').executeTakeFirstOrThrow();
+    const pending = await open.db
+      .insertInto('owner_verifications')
+      .values({
+        user_id: u,
+        unit_id: owner.unit_id,
+        register_owner_id: owner.id,
+        status: 'pending',
+        method: 'proof',
+        claimed_name: owner.name,
+        reason: 'owner.phoneNotRegisters',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     try {
       const data = await personalData(open.db, u);
       const claim = data.claims.find((c) => c.status === 'pending')!;
@@ -70,9 +95,15 @@ describe.each(BACKENDS)('privacy on %s', (kind) => {
   it('closes an account: personal data erased, the cast ballot kept, who cast it kept for the challenge period only', async () => {
     const u = await userOf(tokens[0]!);
     const before = await open.db.selectFrom('users').select(['phone', 'display_name']).where('id', '=', u).executeTakeFirstOrThrow();
-    const claimBefore = await open.db.selectFrom('owner_verifications').select(['unit_id', 'register_owner_id']).where('user_id', '=', u).executeTakeFirstOrThrow();
+    const claimBefore = await open.db
+      .selectFrom('owner_verifications')
+      .select(['unit_id', 'register_owner_id'])
+      .where('user_id', '=', u)
+      .executeTakeFirstOrThrow();
     expect(claimBefore.register_owner_id).not.toBeNull();
-    expect(await castOnline(open.db, { sessionId: sessionIdOf(tokens[0]!), ballotId, choices: { m1: 'agree', m2: 'agree', m3: 'oppose' } })).toMatchObject({ ok: true });
+    expect(await castOnline(open.db, { sessionId: sessionIdOf(tokens[0]!), ballotId, choices: { m1: 'agree', m2: 'agree', m3: 'oppose' } })).toMatchObject({
+      ok: true,
+    });
     const closes = (await open.db.selectFrom('ballots').select('closes_at').where('id', '=', ballotId).executeTakeFirstOrThrow()).closes_at;
 
     const res = await closeAccount(open.db, store, u);
@@ -82,8 +113,14 @@ describe.each(BACKENDS)('privacy on %s', (kind) => {
     expect(after.closed_at).not.toBeNull();
     // the claims are gone: nothing links the account, or the ballot it cast, to a flat or a register owner but the evidence kept apart
     expect(await open.db.selectFrom('owner_verifications').select('id').where('user_id', '=', u).execute()).toEqual([]);
-    expect(await open.db.selectFrom('ballot_casts').innerJoin('owner_verifications', 'owner_verifications.user_id', 'ballot_casts.cast_by')
-      .select('owner_verifications.register_owner_id').where('ballot_casts.cast_by', '=', u).execute()).toEqual([]);
+    expect(
+      await open.db
+        .selectFrom('ballot_casts')
+        .innerJoin('owner_verifications', 'owner_verifications.user_id', 'ballot_casts.cast_by')
+        .select('owner_verifications.register_owner_id')
+        .where('ballot_casts.cast_by', '=', u)
+        .execute(),
+    ).toEqual([]);
     const kept = await open.db.selectFrom('closed_account_evidence').select('claims').where('user_id', '=', u).executeTakeFirstOrThrow();
     expect(kept.claims).toEqual([expect.objectContaining({ unitId: claimBefore.unit_id, registerOwnerId: claimBefore.register_owner_id, status: 'verified' })]);
     expect(removed).toEqual([key('a')]);
@@ -91,10 +128,14 @@ describe.each(BACKENDS)('privacy on %s', (kind) => {
     expect(await open.db.selectFrom('privacy_consents').select('id').where('user_id', '=', u).execute()).toEqual([]);
     // the ballot stays cast and counted, and who cast it can still be shown during the challenge period
     expect(await open.db.selectFrom('ballot_casts').select('id').where('cast_by', '=', u).execute()).toHaveLength(1);
-    expect(await open.db.selectFrom('closed_account_evidence').select(['phone', 'display_name']).where('user_id', '=', u).executeTakeFirstOrThrow())
-      .toEqual({ phone: before.phone, display_name: before.display_name });
+    expect(await open.db.selectFrom('closed_account_evidence').select(['phone', 'display_name']).where('user_id', '=', u).executeTakeFirstOrThrow()).toEqual({
+      phone: before.phone,
+      display_name: before.display_name,
+    });
     // the session no longer signs anyone in, and a second close is refused
-    expect(await castOnline(open.db, { sessionId: sessionIdOf(tokens[0]!), ballotId, choices: { m1: 'agree', m2: 'agree', m3: 'agree' } })).toMatchObject({ ok: false });
+    expect(await castOnline(open.db, { sessionId: sessionIdOf(tokens[0]!), ballotId, choices: { m1: 'agree', m2: 'agree', m3: 'agree' } })).toMatchObject({
+      ok: false,
+    });
     expect(await closeAccount(open.db, store, u)).toEqual({ ok: false, error: 'err.forbidden' });
 
     // a day after the challenge period the sweep erases the evidence
@@ -107,26 +148,51 @@ describe.each(BACKENDS)('privacy on %s', (kind) => {
     expect(await closeAccount(open.db, store, staffId)).toEqual({ ok: false, error: 'err.staffCannotClose' });
   });
 
-  it('deletes proof documents 180 days after the decision, unless disputed or the register\'s own record', async () => {
+  it("deletes proof documents 180 days after the decision, unless disputed or the register's own record", async () => {
     const [u1, u2] = [await userOf(tokens[1]!), await userOf(tokens[2]!)];
     const unit = (await open.db.selectFrom('owner_verifications').select('unit_id').where('user_id', '=', u1).executeTakeFirstOrThrow()).unit_id;
     const decided = new Date('2026-01-01T00:00:00Z');
     const add = async (userId: number, proof: string, status: 'rejected' | 'pending' = 'rejected') =>
-      (await open.db.insertInto('owner_verifications').values({ user_id: userId, unit_id: unit, status, method: 'proof', claimed_name: 'x', proof_storage_key: proof, proof_mime: 'image/png', decided_at: decided })
-        .returning('id').executeTakeFirstOrThrow()).id;
+      (
+        await open.db
+          .insertInto('owner_verifications')
+          .values({
+            user_id: userId,
+            unit_id: unit,
+            status,
+            method: 'proof',
+            claimed_name: 'x',
+            proof_storage_key: proof,
+            proof_mime: 'image/png',
+            decided_at: decided,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
     const plain = await add(u1, key('b'));
     const disputed = await add(u1, key('c'));
     const registers = await add(u2, key('d'));
     const waiting = await add(u2, key('e'), 'pending');
-    await open.db.updateTable('register_owners').set({ proof_storage_key: key('d') }).where('id', '=', (await open.db.selectFrom('register_owners').select('id').orderBy('id').executeTakeFirstOrThrow()).id).execute();
+    await open.db
+      .updateTable('register_owners')
+      .set({ proof_storage_key: key('d') })
+      .where('id', '=', (await open.db.selectFrom('register_owners').select('id').orderBy('id').executeTakeFirstOrThrow()).id)
+      .execute();
     expect(await setProofDispute(open.db, staffId, disputed, true)).toEqual({ ok: true });
     removed.length = 0;
 
     expect(await privacySweep(open.db, store, new Date(decided.getTime() + 179 * DAY))).toMatchObject({ proofs: 0, files: 0 });
     expect(await privacySweep(open.db, store, new Date(decided.getTime() + 181 * DAY))).toMatchObject({ proofs: 2, files: 1 });
     expect(removed).toEqual([key('b')]);
-    const keys = Object.fromEntries((await open.db.selectFrom('owner_verifications').select(['id', 'proof_storage_key', 'proof_deleted_at']).where('id', 'in', [plain, disputed, registers, waiting]).execute())
-      .map((r) => [r.id, [r.proof_storage_key, r.proof_deleted_at !== null]]));
+    const keys = Object.fromEntries(
+      (
+        await open.db
+          .selectFrom('owner_verifications')
+          .select(['id', 'proof_storage_key', 'proof_deleted_at'])
+          .where('id', 'in', [plain, disputed, registers, waiting])
+          .execute()
+      ).map((r) => [r.id, [r.proof_storage_key, r.proof_deleted_at !== null]]),
+    );
     expect(keys).toEqual({ [plain]: [null, true], [disputed]: [key('c'), false], [registers]: [null, true], [waiting]: [key('e'), false] });
     const audit = await open.db.selectFrom('audit_log').select('action').where('target', '=', `verification:${disputed}`).execute();
     expect(audit.map((a) => a.action)).toEqual(['verification.proofDisputed']);

@@ -22,7 +22,16 @@ describe.skipIf(!built)('the built server in production mode', () => {
   let dataDir: string;
   let log = '';
   // the outbox as the provider outside demo mode: messages stored, never logged
-  const env = (port: number) => ({ ...process.env, DATABASE_URL: '', GONGZHI_DEMO: '0', GONGZHI_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', GONGZHI_ID_KEY: '', GONGZHI_SMS: 'outbox' });
+  const env = (port: number) => ({
+    ...process.env,
+    DATABASE_URL: '',
+    GONGZHI_DEMO: '0',
+    GONGZHI_DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    GONGZHI_ID_KEY: '',
+    GONGZHI_SMS: 'outbox',
+  });
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongzhi-prod-'));
@@ -91,7 +100,11 @@ describe.skipIf(!built)('the built server on a host other than loopback, with no
     // a resident with a session, to reach the claim form
     const open = await openPglite(dataDir);
     await migrateToLatest(open.db);
-    const user = await open.db.insertInto('users').values({ phone: '13711112222', password_hash: 'x', display_name: '居民', phone_verified_at: new Date() }).returning('id').executeTakeFirstOrThrow();
+    const user = await open.db
+      .insertInto('users')
+      .values({ phone: '13711112222', password_hash: 'x', display_name: '居民', phone_verified_at: new Date() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     await createSession(open.db, residentToken, user.id);
     let staffId: number;
     ({ estateId, staffId } = await hebinEstate(open.db));
@@ -123,7 +136,8 @@ describe.skipIf(!built)('the built server on a host other than loopback, with no
   });
 
   it('serves every public page', async () => {
-    for (const page of ['/', '/notices', '/open-data', '/account/login', '/account/signup', '/account/reset', '/robots.txt']) expect((await fetch(`${base}${page}`)).status, page).toBe(200);
+    for (const page of ['/', '/notices', '/open-data', '/account/login', '/account/signup', '/account/reset', '/robots.txt'])
+      expect((await fetch(`${base}${page}`)).status, page).toBe(200);
   });
 
   it('refuses texting features with a clear message instead of failing', async () => {
@@ -136,7 +150,9 @@ describe.skipIf(!built)('the built server on a host other than loopback, with no
     expect(await res.text()).toContain('err.smsUnavailable');
     const reset = new FormData();
     reset.set('phone', '13712345678');
-    expect(await (await fetch(`${base}/_actions/accounts.resetStart`, { method: 'POST', body: reset, headers: { origin: base } })).text()).toContain('err.smsUnavailable');
+    expect(await (await fetch(`${base}/_actions/accounts.resetStart`, { method: 'POST', body: reset, headers: { origin: base } })).text()).toContain(
+      'err.smsUnavailable',
+    );
   });
 
   it('refuses owner claims without GONGZHI_ID_KEY with a clear message', async () => {
@@ -145,7 +161,17 @@ describe.skipIf(!built)('the built server on a host other than loopback, with no
     expect(page).toContain('本站尚未设置证件号码密钥');
     expect(page).not.toContain('name="idNumber"');
     const form = new FormData();
-    for (const [k, v] of Object.entries({ estateId: String(estateId), building: '1', entrance: '1', room: '101', name: '居民', idType: 'resident_id', idNumber: '110101199003074514', consentIdNumber: 'yes' })) form.set(k, v);
+    for (const [k, v] of Object.entries({
+      estateId: String(estateId),
+      building: '1',
+      entrance: '1',
+      room: '101',
+      name: '居民',
+      idType: 'resident_id',
+      idNumber: '110101199003074514',
+      consentIdNumber: 'yes',
+    }))
+      form.set(k, v);
     const res = await fetch(`${base}/_actions/verification.claim`, { method: 'POST', body: form, headers: { origin: base, ...cookie } });
     const body = await res.text();
     // a form error the claim page shows translated (form-errors.ts), not a server error
@@ -162,7 +188,17 @@ describe.skipIf(!built)('the built server on a host other than loopback, with no
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('err.idKeyMissing');
     const owner = new FormData();
-    for (const [k, v] of Object.entries({ estateId: String(estateId), building: '1', entrance: '1', room: '101', name: '业主', idType: 'resident_id', idNumber: '110101199003074514', basis: 'inheritance' })) owner.set(k, v);
+    for (const [k, v] of Object.entries({
+      estateId: String(estateId),
+      building: '1',
+      entrance: '1',
+      room: '101',
+      name: '业主',
+      idType: 'resident_id',
+      idNumber: '110101199003074514',
+      basis: 'inheritance',
+    }))
+      owner.set(k, v);
     owner.set('proof', new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], 'p.png', { type: 'image/png' }));
     const added = await fetch(`${base}/_actions/register.addOwner`, { method: 'POST', body: owner, headers: { origin: base, ...cookie } });
     expect(added.status).toBe(200);

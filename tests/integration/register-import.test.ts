@@ -29,7 +29,11 @@ describe.each(BACKENDS)('household register import on %s', (kind) => {
   async function preview(table: string[][]) {
     const parsed = parseRegister(table);
     const flats = prepareRows(parsed.rows, KEY);
-    const imp = await open.db.insertInto('register_imports').values({ estate_id: estateId, user_id: staffId, file_name: 'f.csv', sha256: 'x' }).returning('id').executeTakeFirstOrThrow();
+    const imp = await open.db
+      .insertInto('register_imports')
+      .values({ estate_id: estateId, user_id: staffId, file_name: 'f.csv', sha256: 'x' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     return { parsed, flats, importId: imp.id, plan: await planImport(open.db, estateId, flats) };
   }
 
@@ -79,11 +83,25 @@ describe.each(BACKENDS)('household register import on %s', (kind) => {
     const table = readCsv(fs.readFileSync(FIXTURE)).slice(0, 73); // header + the 72 good lines
     const firstFlat = table[1]!;
     // someone verified as the owner of the first flat
-    const unit = await open.db.selectFrom('units').innerJoin('entrances', 'entrances.id', 'units.entrance_id').innerJoin('buildings', 'buildings.id', 'entrances.building_id')
-      .where('buildings.label', '=', firstFlat[0]!).where('entrances.label', '=', firstFlat[1]!).where('units.room', '=', firstFlat[3]!).select('units.id').executeTakeFirstOrThrow();
+    const unit = await open.db
+      .selectFrom('units')
+      .innerJoin('entrances', 'entrances.id', 'units.entrance_id')
+      .innerJoin('buildings', 'buildings.id', 'entrances.building_id')
+      .where('buildings.label', '=', firstFlat[0]!)
+      .where('entrances.label', '=', firstFlat[1]!)
+      .where('units.room', '=', firstFlat[3]!)
+      .select('units.id')
+      .executeTakeFirstOrThrow();
     const owner = await open.db.selectFrom('unit_owners').where('unit_id', '=', unit.id).select('owner_id').executeTakeFirstOrThrow();
-    const resident = await open.db.insertInto('users').values({ phone: '13700000002', password_hash: 'x', display_name: '业主' }).returning('id').executeTakeFirstOrThrow();
-    await open.db.insertInto('owner_verifications').values({ user_id: resident.id, unit_id: unit.id, register_owner_id: owner.owner_id, status: 'verified', method: 'auto', claimed_name: firstFlat[5]! }).execute();
+    const resident = await open.db
+      .insertInto('users')
+      .values({ phone: '13700000002', password_hash: 'x', display_name: '业主' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await open.db
+      .insertInto('owner_verifications')
+      .values({ user_id: resident.id, unit_id: unit.id, register_owner_id: owner.owner_id, status: 'verified', method: 'auto', claimed_name: firstFlat[5]! })
+      .execute();
     // the flat was sold: a new owner on the register, and a corrected area elsewhere
     const changed = table.map((r) => [...r]);
     const body = '41041119900101123';

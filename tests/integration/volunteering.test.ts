@@ -22,22 +22,36 @@ type Db = OpenDatabase['db'];
 
 async function setting(db: Db) {
   const { subId, estateId, staffId } = await hebinEstate(db);
-  const project = await db.insertInto('projects')
+  const project = await db
+    .insertInto('projects')
     .values({ code: 'ZH-V-1', subdistrict_id: subId, title: '建设小区改造', summary: 's', batch_year: 2026, stage: 3, published_at: new Date() })
-    .returning('id').executeTakeFirstOrThrow();
+    .returning('id')
+    .executeTakeFirstOrThrow();
   await db.insertInto('project_estates').values({ project_id: project.id, estate_id: estateId }).execute();
   return { subId, staffId, projectId: project.id };
 }
 
 /** n residents with phones 1350000xxxx (offset keeps batches apart). */
 async function residents(db: Db, n: number, offset = 0): Promise<{ id: number; phone: string }[]> {
-  const rows = Array.from({ length: n }, (_, i) => ({ phone: `135${String(offset + i).padStart(8, '0')}`, password_hash: 'x', display_name: `居民${offset + i}` }));
+  const rows = Array.from({ length: n }, (_, i) => ({
+    phone: `135${String(offset + i).padStart(8, '0')}`,
+    password_hash: 'x',
+    display_name: `居民${offset + i}`,
+  }));
   return db.insertInto('users').values(rows).returning(['id', 'phone']).execute();
 }
 
 async function newTask(db: Db, staffId: number, projectId: number, places: number, title = '清理楼道杂物') {
   const startsAt = new Date(Date.now() + 3 * DAY);
-  const res = await createTask(db, staffId, { projectId, title, place: '3 号楼前', details: '', startsAt, endsAt: new Date(startsAt.getTime() + 2.5 * HOUR), places });
+  const res = await createTask(db, staffId, {
+    projectId,
+    title,
+    place: '3 号楼前',
+    details: '',
+    startsAt,
+    endsAt: new Date(startsAt.getTime() + 2.5 * HOUR),
+    places,
+  });
   if (!res.ok) throw new Error(res.error);
   return res.taskId;
 }
@@ -58,12 +72,32 @@ describe.each(BACKENDS)('volunteering on %s', (kind) => {
 
   it('refuses a task that starts in the past, ends before it starts, or lasts over a day, and writes nothing', async () => {
     const now = Date.now();
-    const base = { projectId, title: '义务植树', place: '中心绿地', details: '' , places: 5 };
-    expect(await createTask(open.db, staffId, { ...base, startsAt: new Date(now - HOUR), endsAt: new Date(now + HOUR) })).toEqual({ ok: false, field: 'startsAt', error: 'err.volunteerPast' });
-    expect(await createTask(open.db, staffId, { ...base, startsAt: new Date(now + DAY), endsAt: new Date(now + DAY) })).toEqual({ ok: false, field: 'endsAt', error: 'err.volunteerEndBeforeStart' });
-    expect(await createTask(open.db, staffId, { ...base, startsAt: new Date(now + DAY), endsAt: new Date(now + 2 * DAY + HOUR) })).toEqual({ ok: false, field: 'endsAt', error: 'err.volunteerTooLong' });
-    expect(await createTask(open.db, staffId, { ...base, startsAt: new Date(now + 400 * DAY), endsAt: new Date(now + 400 * DAY + HOUR) })).toEqual({ ok: false, field: 'startsAt', error: 'err.volunteerTooFar' });
-    const n = await open.db.selectFrom('volunteer_tasks').select(sql<number>`count(*)::int`.as('n')).where('title', '=', '义务植树').executeTakeFirstOrThrow();
+    const base = { projectId, title: '义务植树', place: '中心绿地', details: '', places: 5 };
+    expect(await createTask(open.db, staffId, { ...base, startsAt: new Date(now - HOUR), endsAt: new Date(now + HOUR) })).toEqual({
+      ok: false,
+      field: 'startsAt',
+      error: 'err.volunteerPast',
+    });
+    expect(await createTask(open.db, staffId, { ...base, startsAt: new Date(now + DAY), endsAt: new Date(now + DAY) })).toEqual({
+      ok: false,
+      field: 'endsAt',
+      error: 'err.volunteerEndBeforeStart',
+    });
+    expect(await createTask(open.db, staffId, { ...base, startsAt: new Date(now + DAY), endsAt: new Date(now + 2 * DAY + HOUR) })).toEqual({
+      ok: false,
+      field: 'endsAt',
+      error: 'err.volunteerTooLong',
+    });
+    expect(await createTask(open.db, staffId, { ...base, startsAt: new Date(now + 400 * DAY), endsAt: new Date(now + 400 * DAY + HOUR) })).toEqual({
+      ok: false,
+      field: 'startsAt',
+      error: 'err.volunteerTooFar',
+    });
+    const n = await open.db
+      .selectFrom('volunteer_tasks')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('title', '=', '义务植树')
+      .executeTakeFirstOrThrow();
     expect(n.n).toBe(0);
   });
 
@@ -71,7 +105,11 @@ describe.each(BACKENDS)('volunteering on %s', (kind) => {
     const taskId = await newTask(open.db, staffId, projectId, 1, '转换测试');
     const [a, b, c] = await residents(open.db, 3, 1000);
     // the status written by the code is ignored: the database decides
-    const first = await open.db.insertInto('volunteer_signups').values({ task_id: taskId, user_id: a!.id, status: 'attended' } as never).returning(['id', 'status']).executeTakeFirstOrThrow();
+    const first = await open.db
+      .insertInto('volunteer_signups')
+      .values({ task_id: taskId, user_id: a!.id, status: 'attended' } as never)
+      .returning(['id', 'status'])
+      .executeTakeFirstOrThrow();
     expect(first.status).toBe('confirmed');
     const second = await signUp(open.db, b!.id, taskId);
     expect(second).toMatchObject({ ok: true, status: 'waiting' });
@@ -83,9 +121,19 @@ describe.each(BACKENDS)('volunteering on %s', (kind) => {
     await refused(open.db.updateTable('volunteer_signups').set({ status: 'attended', minutes: 60 }).where('id', '=', waitingId));
     await refused(open.db.updateTable('volunteer_signups').set({ status: 'confirmed' }).where('id', '=', waitingId));
     // the counter belongs to the database; a sign-up is never deleted nor moved
-    await refused(open.db.updateTable('volunteer_tasks').set({ taken: 0 } as never).where('id', '=', taskId));
+    await refused(
+      open.db
+        .updateTable('volunteer_tasks')
+        .set({ taken: 0 } as never)
+        .where('id', '=', taskId),
+    );
     await refused(open.db.deleteFrom('volunteer_signups').where('id', '=', first.id));
-    await refused(open.db.updateTable('volunteer_signups').set({ user_id: c!.id } as never).where('id', '=', first.id));
+    await refused(
+      open.db
+        .updateTable('volunteer_signups')
+        .set({ user_id: c!.id } as never)
+        .where('id', '=', first.id),
+    );
     // attended needs its minutes
     await refused(open.db.updateTable('volunteer_signups').set({ status: 'attended' }).where('id', '=', first.id));
     // cancelled is final
@@ -94,7 +142,10 @@ describe.each(BACKENDS)('volunteering on %s', (kind) => {
     await refused(open.db.updateTable('volunteer_signups').set({ status: 'waiting', cancelled_at: null }).where('id', '=', first.id));
     // …and the cancellation moved the waiting one up, by the database alone
     const rows = await statuses(open.db, taskId);
-    expect(rows.map((r) => [r.user_id, r.status, r.promoted_at !== null])).toEqual([[a!.id, 'cancelled', false], [b!.id, 'confirmed', true]]);
+    expect(rows.map((r) => [r.user_id, r.status, r.promoted_at !== null])).toEqual([
+      [a!.id, 'cancelled', false],
+      [b!.id, 'confirmed', true],
+    ]);
     // attended → confirmed (undo) is allowed; attended → cancelled is not
     await open.db.updateTable('volunteer_signups').set({ status: 'attended', minutes: 90 }).where('id', '=', waitingId).execute();
     await refused(open.db.updateTable('volunteer_signups').set({ status: 'cancelled', cancelled_at: new Date(), minutes: null }).where('id', '=', waitingId));
@@ -121,7 +172,11 @@ describe.each(BACKENDS)('volunteering on %s', (kind) => {
     const taskId = await newTask(open.db, staffId, projectId, 3, '已开始的任务');
     const [a, b] = await residents(open.db, 2, 2000);
     expect(await signUp(open.db, a!.id, taskId)).toMatchObject({ ok: true, status: 'confirmed' });
-    await open.db.updateTable('volunteer_tasks').set({ starts_at: sql`now() - interval '1 minute'`, ends_at: sql`now() + interval '1 hour'` }).where('id', '=', taskId).execute();
+    await open.db
+      .updateTable('volunteer_tasks')
+      .set({ starts_at: sql`now() - interval '1 minute'`, ends_at: sql`now() + interval '1 hour'` })
+      .where('id', '=', taskId)
+      .execute();
     expect(await signUp(open.db, b!.id, taskId)).toEqual({ ok: false, error: 'err.volunteerClosed' });
     expect(await cancelSignUp(open.db, a!.id, taskId)).toEqual({ ok: false, error: 'err.volunteerClosed' });
     await expect(open.db.insertInto('volunteer_signups').values({ task_id: taskId, user_id: b!.id }).execute()).rejects.toThrow(/started/);
@@ -151,13 +206,26 @@ describe.each(BACKENDS)('volunteering on %s', (kind) => {
     expect(texts[0]!.body).toContain('你已从候补转为正式报名');
     expect(texts[0]!.body).toContain('候补测试');
     // nobody else was texted
-    expect(await open.db.selectFrom('sms_outbox').select('phone').where('phone', 'in', people.filter((_, i) => i !== 2).map((p) => p.phone)).execute()).toEqual([]);
+    expect(
+      await open.db
+        .selectFrom('sms_outbox')
+        .select('phone')
+        .where(
+          'phone',
+          'in',
+          people.filter((_, i) => i !== 2).map((p) => p.phone),
+        )
+        .execute(),
+    ).toEqual([]);
 
     // with texts switched off (GONGZHI_SMS=none, as senderFor gives it) the waiting list still moves up, and nothing is queued
     const quiet = await newTask(open.db, staffId, projectId, 1, '不发短信');
     const pair = await residents(open.db, 2, 3100);
     for (const p of pair) await signUp(open.db, p.id, quiet);
-    expect(await cancelSignUp(open.db, pair[0]!.id, quiet, (trx) => senderFor({ kind: 'none' }, trx, false))).toEqual({ ok: true, promotedUserIds: [pair[1]!.id] });
+    expect(await cancelSignUp(open.db, pair[0]!.id, quiet, (trx) => senderFor({ kind: 'none' }, trx, false))).toEqual({
+      ok: true,
+      promotedUserIds: [pair[1]!.id],
+    });
     expect(await open.db.selectFrom('sms_outbox').select('phone').where('phone', '=', pair[1]!.phone).execute()).toEqual([]);
 
     // the one who cancelled may sign up again: a new row, at the back of the queue
@@ -169,20 +237,24 @@ describe.each(BACKENDS)('volunteering on %s', (kind) => {
   it('credits attended hours to the person, lets staff undo, refuses waiting volunteers, and audits each mark', async () => {
     const taskId = await newTask(open.db, staffId, projectId, 1, '出勤测试');
     const [a, b] = await residents(open.db, 2, 4000);
-    const sa = await signUp(open.db, a!.id, taskId) as { signupId: number };
-    const sb = await signUp(open.db, b!.id, taskId) as { signupId: number };
+    const sa = (await signUp(open.db, a!.id, taskId)) as { signupId: number };
+    const sb = (await signUp(open.db, b!.id, taskId)) as { signupId: number };
     expect(await markAttendance(open.db, staffId, { taskId, signupId: sb.signupId, minutes: 60 })).toEqual({ ok: false, error: 'err.volunteerNotConfirmed' });
     // another task's sign-up cannot be reached through this task
     expect(await markAttendance(open.db, staffId, { taskId: taskId + 999, signupId: sa.signupId, minutes: 60 })).toEqual({ ok: false, error: 'err.notFound' });
     expect(await markAttendance(open.db, staffId, { taskId, signupId: sa.signupId, minutes: 150 })).toEqual({ ok: true });
     const other = await newTask(open.db, staffId, projectId, 1, '出勤测试二');
-    const so = await signUp(open.db, a!.id, other) as { signupId: number };
+    const so = (await signUp(open.db, a!.id, other)) as { signupId: number };
     expect(await markAttendance(open.db, staffId, { taskId: other, signupId: so.signupId, minutes: 60 })).toEqual({ ok: true });
     expect((await signupsOf(open.db, a!.id)).totalMinutes).toBe(210);
     expect(await markAttendance(open.db, staffId, { taskId: other, signupId: so.signupId, minutes: null })).toEqual({ ok: true });
     expect((await signupsOf(open.db, a!.id)).totalMinutes).toBe(150);
     const audit = await open.db.selectFrom('audit_log').select(['action', 'target']).where('action', 'like', 'volunteer.%').orderBy('id').execute();
-    expect(audit.filter((e) => e.action.startsWith('volunteer.attendance')).map((e) => e.action)).toEqual(['volunteer.attendance', 'volunteer.attendance', 'volunteer.attendance.undo']);
+    expect(audit.filter((e) => e.action.startsWith('volunteer.attendance')).map((e) => e.action)).toEqual([
+      'volunteer.attendance',
+      'volunteer.attendance',
+      'volunteer.attendance.undo',
+    ]);
     expect(audit.filter((e) => e.action === 'volunteer.task.create').length).toBeGreaterThanOrEqual(5);
     expect((await verifyAudit(open.db)).ok).toBe(true);
   });
@@ -191,9 +263,14 @@ describe.each(BACKENDS)('volunteering on %s', (kind) => {
     const taskId = await newTask(open.db, staffId, projectId, 2, '=HYPERLINK("http://x","点我")');
     const [a] = await residents(open.db, 1, 5000);
     await open.db.updateTable('users').set({ display_name: '@SUM(A1)' }).where('id', '=', a!.id).execute();
-    const s = await signUp(open.db, a!.id, taskId) as { signupId: number };
+    const s = (await signUp(open.db, a!.id, taskId)) as { signupId: number };
     await markAttendance(open.db, staffId, { taskId, signupId: s.signupId, minutes: 90 });
-    const staff = { id: staffId, role: 'staff' as const, subdistrictId: (await open.db.selectFrom('users').select('subdistrict_id').where('id', '=', staffId).executeTakeFirstOrThrow()).subdistrict_id, communityId: null };
+    const staff = {
+      id: staffId,
+      role: 'staff' as const,
+      subdistrictId: (await open.db.selectFrom('users').select('subdistrict_id').where('id', '=', staffId).executeTakeFirstOrThrow()).subdistrict_id,
+      communityId: null,
+    };
     const rows = await hoursRows(open.db, staff, taskId);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await hoursWorkbook(rows)).buffer as ArrayBuffer);
@@ -225,7 +302,10 @@ describe.each(BACKENDS)('volunteering on %s', (kind) => {
       }
       const results = await Promise.all(people.map((p) => signUp(race.db, p.id, taskId)));
       expect(results.every((r) => r.ok)).toBe(true);
-      const counted = results.reduce((acc, r) => ({ ...acc, [(r as { status: string }).status]: (acc[(r as { status: string }).status] ?? 0) + 1 }), {} as Record<string, number>);
+      const counted = results.reduce(
+        (acc, r) => ({ ...acc, [(r as { status: string }).status]: (acc[(r as { status: string }).status] ?? 0) + 1 }),
+        {} as Record<string, number>,
+      );
       expect(counted).toEqual({ confirmed: 10, waiting: 190 });
       const rows = await statuses(race.db, taskId);
       expect(rows.filter((r) => r.status === 'confirmed')).toHaveLength(10);

@@ -96,13 +96,21 @@ export async function runKillTest(adminUrl: string, voters: number, castsPerVote
 
     const problems: string[] = [];
     if (!killed) problems.push('the server was never killed');
-    const stored = await open.db.selectFrom('ballot_casts').innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_casts.voter_id')
-      .where('ballot_casts.ballot_id', '=', vote.ballotId).select(['ballot_voters.code']).execute();
+    const stored = await open.db
+      .selectFrom('ballot_casts')
+      .innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_casts.voter_id')
+      .where('ballot_casts.ballot_id', '=', vote.ballotId)
+      .select(['ballot_voters.code'])
+      .execute();
     const storedPerVoter = new Map<string, number>();
     for (const s of stored) storedPerVoter.set(s.code, (storedPerVoter.get(s.code) ?? 0) + 1);
-    const counted = await open.db.selectFrom('ballot_choices').innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_choices.voter_id')
+    const counted = await open.db
+      .selectFrom('ballot_choices')
+      .innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_choices.voter_id')
       .innerJoin('ballot_matters', 'ballot_matters.id', 'ballot_choices.matter_id')
-      .where('ballot_choices.ballot_id', '=', vote.ballotId).select(['ballot_voters.code', 'ballot_matters.code as matter', 'ballot_choices.choice']).execute();
+      .where('ballot_choices.ballot_id', '=', vote.ballotId)
+      .select(['ballot_voters.code', 'ballot_matters.code as matter', 'ballot_choices.choice'])
+      .execute();
     // voter codes follow the roll's order, which is the order the owners were created in
     const codeOf = (i: number) => `V${String(i + 1).padStart(4, '0')}`;
     for (let i = 0; i < voters; i++) {
@@ -111,15 +119,23 @@ export async function runKillTest(adminUrl: string, voters: number, castsPerVote
       if ((storedPerVoter.get(code) ?? 0) < a.count) problems.push(`${code}: ${a.count} acknowledged, ${storedPerVoter.get(code) ?? 0} stored`);
       const mine = counted.filter((c) => c.code === code);
       if (mine.length !== 3) problems.push(`${code}: ${mine.length} counted choices`);
-      for (const c of mine) if (a.choices[c.matter as keyof Choices] !== c.choice) problems.push(`${code} ${c.matter}: counted ${c.choice}, last acknowledged ${a.choices[c.matter as keyof Choices]}`);
+      for (const c of mine)
+        if (a.choices[c.matter as keyof Choices] !== c.choice)
+          problems.push(`${code} ${c.matter}: counted ${c.choice}, last acknowledged ${a.choices[c.matter as keyof Choices]}`);
     }
     await closeBallot(open.db, 1, vote.ballotId);
     const results = await ballotResults(open.db, vote.ballotId);
     const bulletin = await buildBulletin(open.db, vote.ballotId, 1);
-    const recountMatches = results?.status === 'closed' && bulletin !== null && JSON.stringify(recount(bulletin).matters) === JSON.stringify(results.results.matters);
+    const recountMatches =
+      results?.status === 'closed' && bulletin !== null && JSON.stringify(recount(bulletin).matters) === JSON.stringify(results.results.matters);
     if (!recountMatches) problems.push('results differ from the recount of the bulletin');
     return {
-      voters, acknowledged: [...acked.values()].reduce((a, v) => a + v.count, 0), failedWhileDown, castsStored: stored.length, countedRows: counted.length, recountMatches,
+      voters,
+      acknowledged: [...acked.values()].reduce((a, v) => a + v.count, 0),
+      failedWhileDown,
+      castsStored: stored.length,
+      countedRows: counted.length,
+      recountMatches,
       problems: problems.slice(0, 20),
     };
   } finally {

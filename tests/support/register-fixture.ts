@@ -11,7 +11,11 @@ import { fixture } from './fixtures.ts';
 /** The shared synthetic household register (72 flats, co-owners, developer flats), imported into an estate. */
 export async function importSampleRegister(db: Kysely<Database>, estateId: number, staffId: number, key: IdKey): Promise<PreparedFlat[]> {
   const flats = prepareRows(parseRegister(readCsv(fs.readFileSync(fixture('register-sample.csv')))).rows, key);
-  const imp = await db.insertInto('register_imports').values({ estate_id: estateId, user_id: staffId, file_name: 'register-sample.csv', sha256: 'x' }).returning('id').executeTakeFirstOrThrow();
+  const imp = await db
+    .insertInto('register_imports')
+    .values({ estate_id: estateId, user_id: staffId, file_name: 'register-sample.csv', sha256: 'x' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   await applyImport(db, { estateId, importId: imp.id, actorUserId: staffId, flats });
   return flats;
 }
@@ -25,8 +29,15 @@ export async function verifiedOwners(db: Kysely<Database>, n: number, phonePrefi
     if (owners.length === n) break;
     if (seen.has(l.owner_id)) continue;
     seen.add(l.owner_id);
-    const u = await db.insertInto('users').values({ phone: `${phonePrefix}${owners.length}`, password_hash: 'x', display_name: 'o' }).returning('id').executeTakeFirstOrThrow();
-    await db.insertInto('owner_verifications').values({ user_id: u.id, unit_id: l.unit_id, register_owner_id: l.owner_id, status: 'verified', method: 'auto', claimed_name: 'o' }).execute();
+    const u = await db
+      .insertInto('users')
+      .values({ phone: `${phonePrefix}${owners.length}`, password_hash: 'x', display_name: 'o' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('owner_verifications')
+      .values({ user_id: u.id, unit_id: l.unit_id, register_owner_id: l.owner_id, status: 'verified', method: 'auto', claimed_name: 'o' })
+      .execute();
     owners.push({ userId: u.id, unitId: l.unit_id });
   }
   return owners;

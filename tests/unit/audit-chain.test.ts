@@ -7,7 +7,13 @@ function chain(n: number): StoredEntry[] {
   const out: StoredEntry[] = [];
   let prev = GENESIS;
   for (let i = 1; i <= n; i++) {
-    const c = { at: new Date(Date.UTC(2026, 0, 1, 0, 0, i)), actorUserId: i % 3 ? i : null, action: 'project.edit', target: `project:${i}`, detail: { field: 'stage', to: i % 6 } };
+    const c = {
+      at: new Date(Date.UTC(2026, 0, 1, 0, 0, i)),
+      actorUserId: i % 3 ? i : null,
+      action: 'project.edit',
+      target: `project:${i}`,
+      detail: { field: 'stage', to: i % 6 },
+    };
     const hash = entryHash(prev, c);
     out.push({ ...c, id: i, prevHash: prev, hash });
     prev = hash;
@@ -45,7 +51,10 @@ describe('audit chain', () => {
   it('checks published heads against the stored hashes', () => {
     const c = chain(10);
     const stored = new Map(c.map((e) => [e.id, e.hash]));
-    const heads = [{ day: '2026-01-01', entryId: 3, hash: c[2]!.hash }, { day: '2026-01-02', entryId: 7, hash: c[6]!.hash }];
+    const heads = [
+      { day: '2026-01-01', entryId: 3, hash: c[2]!.hash },
+      { day: '2026-01-02', entryId: 7, hash: c[6]!.hash },
+    ];
     expect(checkHeads(heads, stored)).toEqual({ ok: true, checked: 2 });
     // a rewritten and re-hashed history carries other hashes
     const rewritten = new Map(stored).set(7, 'e'.repeat(64));

@@ -156,7 +156,9 @@ describe('bulletin schema', () => {
 const SAMPLE_RECOUNT = {
   matters: [
     {
-      id: 'm1', quorumMet: true, passed: false,
+      id: 'm1',
+      quorumMet: true,
+      passed: false,
       eligible: { areaM2: '310.90', owners: 4 },
       participating: { areaM2: '255.80', owners: 3 },
       agree: { areaM2: '185.73', owners: 2 },
@@ -164,7 +166,9 @@ const SAMPLE_RECOUNT = {
       abstain: { areaM2: '0.00', owners: 0 },
     },
     {
-      id: 'm2', quorumMet: false, passed: false,
+      id: 'm2',
+      quorumMet: false,
+      passed: false,
       eligible: { areaM2: '310.90', owners: 4 },
       participating: { areaM2: '185.73', owners: 2 },
       agree: { areaM2: '85.23', owners: 1 },
@@ -183,7 +187,9 @@ describe('recount', () => {
       JSON.stringify({
         matters: [
           {
-            id: 'm1', quorumMet: true, passed: false,
+            id: 'm1',
+            quorumMet: true,
+            passed: false,
             eligible: { areaM2: '310.90', owners: 4 },
             participating: { areaM2: '255.80', owners: 3 },
             agree: { areaM2: '185.73', owners: 2 },
@@ -191,7 +197,9 @@ describe('recount', () => {
             abstain: { areaM2: '0.00', owners: 0 },
           },
           {
-            id: 'm2', quorumMet: false, passed: false,
+            id: 'm2',
+            quorumMet: false,
+            passed: false,
             eligible: { areaM2: '310.90', owners: 4 },
             participating: { areaM2: '185.73', owners: 2 },
             agree: { areaM2: '85.23', owners: 1 },
@@ -238,7 +246,10 @@ describe('recount', () => {
     })
     .map(({ rows, links, kinds, ballots }) => {
       const units = rows.map((r, i): RollUnit => ({ unitId: `u${i}`, entrance: '1', ...r }));
-      const roll = buildRoll(units, links.map((l) => ({ unitId: `u${l.unit}`, ownerId: `o${l.owner}` })));
+      const roll = buildRoll(
+        units,
+        links.map((l) => ({ unitId: `u${l.unit}`, ownerId: `o${l.owner}` })),
+      );
       const matters = kinds.map((kind, i): TallyMatter & { title: string } => ({ id: `m${i + 1}`, title: `事项${i + 1}`, kind }));
       const receipts = new Map<string, string>();
       const cast = ballots.map((b): Ballot & { receipt: string } => {
@@ -336,25 +347,31 @@ describe('the public form of a bulletin', () => {
 
   it('recounts like the full form for any vote (same figures as the tally)', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({
-        areaCm2: fc.integer({ min: 1, max: 40_000 }),
-        m1: fc.option(fc.constantFrom<Choice>('agree', 'oppose', 'abstain'), { nil: undefined }),
-        m2: fc.option(fc.constantFrom<Choice>('agree', 'oppose', 'abstain'), { nil: undefined }),
-        voted: fc.boolean(),
-      }), { maxLength: 30 }), (rows) => {
-        const full = bulletinSchema.parse({
-          ballot: sample().ballot,
-          matters: sample().matters,
-          voters: rows.map((r, i) => ({
-            id: `V${String(i + 1).padStart(4, '0')}`,
-            receipt: r.voted ? newReceipt() : null,
-            units: [{ building: String(1 + (i % 3)), entrance: '1', room: String(101 + i), areaM2: formatAreaM2(r.areaCm2) }],
-            votes: r.voted ? Object.fromEntries((['m1', 'm2'] as const).flatMap((m) => (r[m] ? [[m, r[m]]] : []))) : {},
-          })),
-        });
-        const pub = JSON.parse(publicBulletinText(bulletinText(full).body).body);
-        expect(recount(publicBulletinSchema.parse(pub))).toEqual(recount(full));
-      }),
+      fc.property(
+        fc.array(
+          fc.record({
+            areaCm2: fc.integer({ min: 1, max: 40_000 }),
+            m1: fc.option(fc.constantFrom<Choice>('agree', 'oppose', 'abstain'), { nil: undefined }),
+            m2: fc.option(fc.constantFrom<Choice>('agree', 'oppose', 'abstain'), { nil: undefined }),
+            voted: fc.boolean(),
+          }),
+          { maxLength: 30 },
+        ),
+        (rows) => {
+          const full = bulletinSchema.parse({
+            ballot: sample().ballot,
+            matters: sample().matters,
+            voters: rows.map((r, i) => ({
+              id: `V${String(i + 1).padStart(4, '0')}`,
+              receipt: r.voted ? newReceipt() : null,
+              units: [{ building: String(1 + (i % 3)), entrance: '1', room: String(101 + i), areaM2: formatAreaM2(r.areaCm2) }],
+              votes: r.voted ? Object.fromEntries((['m1', 'm2'] as const).flatMap((m) => (r[m] ? [[m, r[m]]] : []))) : {},
+            })),
+          });
+          const pub = JSON.parse(publicBulletinText(bulletinText(full).body).body);
+          expect(recount(publicBulletinSchema.parse(pub))).toEqual(recount(full));
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -365,7 +382,12 @@ describe('a bulletin over several estates', () => {
     ballot: { id: 'b7', title: '合并项目改造方案表决', closedAt: '2026-07-30T09:00:00Z', version: 1 },
     matters: [{ id: 'm1', title: '改造方案', kind: 'major' }],
     voters: [
-      { id: 'V0001', receipt: 'ABCD-EFGH-JK', units: [{ estate: '建设小区', building: '1', entrance: '1', room: '101', areaM2: '80.00' }], votes: { m1: 'agree' } },
+      {
+        id: 'V0001',
+        receipt: 'ABCD-EFGH-JK',
+        units: [{ estate: '建设小区', building: '1', entrance: '1', room: '101', areaM2: '80.00' }],
+        votes: { m1: 'agree' },
+      },
       { id: 'V0002', receipt: null, units: [{ estate: '建设小区二期', building: '1', entrance: '1', room: '101', areaM2: '60.00' }], votes: {} },
     ],
   });
@@ -380,7 +402,9 @@ describe('a bulletin over several estates', () => {
   });
   it('recounts (eligible 140.00 m², 2 voters; 80.00 m² and 1 voter agree: no quorum by count)', () => {
     expect(recount(bulletinSchema.parse(twoEstates())).matters[0]).toEqual({
-      id: 'm1', quorumMet: false, passed: false,
+      id: 'm1',
+      quorumMet: false,
+      passed: false,
       eligible: { areaM2: '140.00', owners: 2 },
       participating: { areaM2: '80.00', owners: 1 },
       agree: { areaM2: '80.00', owners: 1 },

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  mayCosign, mayLodgeOnline, mayObjectTo, mayRecordWritten, mayRespond, objectionWindow, periodState, windowDays,
+  mayCosign,
+  mayLodgeOnline,
+  mayObjectTo,
+  mayRecordWritten,
+  mayRespond,
+  objectionWindow,
+  periodState,
+  windowDays,
 } from '../../src/features/ballots/objection-period.ts';
 
 const DAY = 86_400_000;
@@ -44,12 +51,14 @@ describe('the objection period', () => {
   });
 
   it('agrees with the period state at every instant', () => {
-    fc.assert(fc.property(fc.integer({ min: -20 * DAY, max: 20 * DAY }), (offset) => {
-      const now = new Date(PUBLISHED.getTime() + offset);
-      const state = periodState(W, now);
-      expect(mayLodgeOnline(W, now).ok).toBe(state === 'open');
-      expect(state).toBe(offset < 0 ? 'none' : now < at('2026-05-29T00:00:00') ? 'open' : 'over');
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: -20 * DAY, max: 20 * DAY }), (offset) => {
+        const now = new Date(PUBLISHED.getTime() + offset);
+        const state = periodState(W, now);
+        expect(mayLodgeOnline(W, now).ok).toBe(state === 'open');
+        expect(state).toBe(offset < 0 ? 'none' : now < at('2026-05-29T00:00:00') ? 'open' : 'over');
+      }),
+    );
   });
 
   it('lets staff record a letter received inside the period, even after it, never one dated outside or in the future', () => {
@@ -76,7 +85,8 @@ describe('co-signing a result', () => {
   const now = at('2026-05-25T12:00:00');
   it('is for the owners’ committee only', () => {
     expect(mayCosign('owners_committee', PUBLISHED, '2026-05-22', now)).toEqual({ ok: true });
-    for (const c of ['subdistrict', 'residents_committee'] as const) expect(mayCosign(c, PUBLISHED, '2026-05-22', now)).toEqual({ ok: false, error: 'err.notOwnersCommittee' });
+    for (const c of ['subdistrict', 'residents_committee'] as const)
+      expect(mayCosign(c, PUBLISHED, '2026-05-22', now)).toEqual({ ok: false, error: 'err.notOwnersCommittee' });
   });
   it('is dated from the publication of the version to today', () => {
     expect(mayCosign('owners_committee', PUBLISHED, '2026-05-21', now)).toEqual({ ok: true });

@@ -31,10 +31,12 @@ describe('the preliminary result is due by the end of the next working day (Chin
   });
 
   it('is always more than a day and at most four days after a close without holidays', () => {
-    fc.assert(fc.property(fc.date({ min: new Date('2020-01-01'), max: new Date('2035-12-31'), noInvalidDate: true }), (closedAt) => {
-      const hours = (preliminaryDue(closedAt).getTime() - closedAt.getTime()) / 3_600_000;
-      return hours > 24 && hours <= 4 * 24;
-    }));
+    fc.assert(
+      fc.property(fc.date({ min: new Date('2020-01-01'), max: new Date('2035-12-31'), noInvalidDate: true }), (closedAt) => {
+        const hours = (preliminaryDue(closedAt).getTime() - closedAt.getTime()) / 3_600_000;
+        return hours > 24 && hours <= 4 * 24;
+      }),
+    );
   });
 
   it('reads date lists from settings and refuses anything else', () => {
@@ -60,7 +62,13 @@ describe('a vote’s deadline', () => {
   it('is none while open, and counts from the manual close or else from the end', () => {
     const closesAt = cst('2026-11-27T17:00:00');
     expect(voteDeadline({ closed_at: null, closes_at: closesAt }, null, cst('2026-11-27T16:00:00'))).toBeNull();
-    expect(voteDeadline({ closed_at: null, closes_at: closesAt }, null, cst('2026-11-27T18:00:00'))).toEqual({ due: cst('2026-12-01T00:00:00'), state: 'pending' });
-    expect(voteDeadline({ closed_at: cst('2026-11-26T10:00:00'), closes_at: closesAt }, null, cst('2026-11-27T16:00:00'))).toEqual({ due: cst('2026-11-28T00:00:00'), state: 'pending' });
+    expect(voteDeadline({ closed_at: null, closes_at: closesAt }, null, cst('2026-11-27T18:00:00'))).toEqual({
+      due: cst('2026-12-01T00:00:00'),
+      state: 'pending',
+    });
+    expect(voteDeadline({ closed_at: cst('2026-11-26T10:00:00'), closes_at: closesAt }, null, cst('2026-11-27T16:00:00'))).toEqual({
+      due: cst('2026-11-28T00:00:00'),
+      state: 'pending',
+    });
   });
 });

@@ -70,10 +70,7 @@ describe('grouping owners into voters', () => {
   });
 
   it('makes an owner of several flats one voter with all their area', () => {
-    const roll = buildRoll(
-      [flat('a', '101', 100), flat('b', '102', 200), flat('c', '103', 300)],
-      [own('a', 'o1'), own('c', 'o1'), own('b', 'o2')],
-    );
+    const roll = buildRoll([flat('a', '101', 100), flat('b', '102', 200), flat('c', '103', 300)], [own('a', 'o1'), own('c', 'o1'), own('b', 'o2')]);
     expect(roll.voters.map((v) => [v.id, unitIds(v), v.ownerIds, v.areaCm2])).toEqual([
       ['V0001', ['a', 'c'], ['o1'], 400],
       ['V0002', ['b'], ['o2'], 200],
@@ -173,9 +170,15 @@ function naiveGroups(units: RollUnit[], links: OwnershipLink[]): string[][] {
     }
   }
   const out = groups.map((g) => [...g.units].sort());
-  const dev = units.filter((u) => u.developerHeld).map((u) => u.unitId).sort();
+  const dev = units
+    .filter((u) => u.developerHeld)
+    .map((u) => u.unitId)
+    .sort();
   if (dev.length > 0) out.push(dev);
-  return out.map((g) => g.join(',')).sort().map((g) => g.split(','));
+  return out
+    .map((g) => g.join(','))
+    .sort()
+    .map((g) => g.split(','));
 }
 
 const register = fc
@@ -203,14 +206,21 @@ const register = fc
   }));
 
 const shuffle = <T>(xs: readonly T[], keys: number[]) =>
-  xs.map((x, i) => ({ x, k: keys[i % keys.length]! * 1000 + i })).sort((a, b) => a.k - b.k).map((e) => e.x);
+  xs
+    .map((x, i) => ({ x, k: keys[i % keys.length]! * 1000 + i }))
+    .sort((a, b) => a.k - b.k)
+    .map((e) => e.x);
 
 describe('roll properties', () => {
   it('groups exactly as a naive merge does', () => {
     fc.assert(
       fc.property(register, ({ units, links }) => {
         const roll = buildRoll(units, links);
-        const got = roll.voters.map(unitIds).map((g) => [...g].sort().join(',')).sort().map((g) => g.split(','));
+        const got = roll.voters
+          .map(unitIds)
+          .map((g) => [...g].sort().join(','))
+          .sort()
+          .map((g) => g.split(','));
         expect(got).toEqual(naiveGroups(units, links));
       }),
     );

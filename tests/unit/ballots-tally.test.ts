@@ -16,9 +16,17 @@ const MAJ: TallyMatter = { id: 'm1', kind: 'major' };
 /** One flat per voter, V0001… in the order of `areas` (0.01 m²). */
 function rollOf(areas: number[]): Roll {
   const units = areas.map((areaCm2, i): RollUnit => ({
-    unitId: `u${i}`, building: '1', entrance: '1', room: String(101 + i), areaCm2, developerHeld: false,
+    unitId: `u${i}`,
+    building: '1',
+    entrance: '1',
+    room: String(101 + i),
+    areaCm2,
+    developerHeld: false,
   }));
-  return buildRoll(units, units.map((u, i) => ({ unitId: u.unitId, ownerId: `o${i}` })));
+  return buildRoll(
+    units,
+    units.map((u, i) => ({ unitId: u.unitId, ownerId: `o${i}` })),
+  );
 }
 /** A ballot per voter on matter m1; null = no ballot. */
 function cast(choices: (Choice | null)[], matterId = 'm1'): Ballot[] {
@@ -30,9 +38,7 @@ const fig = (areaCm2: number, owners: number) => ({ areaCm2, owners });
 describe('Art. 278 items', () => {
   it('makes items 6, 7, 8 major and the others ordinary', () => {
     expect(ART_278_ITEMS.map((i) => i.item)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    expect(ART_278_ITEMS.map((i) => kind(i.item))).toEqual([
-      'ordinary', 'ordinary', 'ordinary', 'ordinary', 'ordinary', 'major', 'major', 'major', 'ordinary',
-    ]);
+    expect(ART_278_ITEMS.map((i) => kind(i.item))).toEqual(['ordinary', 'ordinary', 'ordinary', 'ordinary', 'ordinary', 'major', 'major', 'major', 'ordinary']);
     expect(() => kind(0 as Art278Item)).toThrow(RangeError);
     expect(() => kind(10 as Art278Item)).toThrow(RangeError);
   });
@@ -74,9 +80,17 @@ describe('quorum: at least 2/3 of area and of owners take part', () => {
     for (const m of [ORD, MAJ]) {
       const r = one({ voters: [] }, [], m);
       expect(r).toEqual({
-        id: 'm1', kind: m.kind,
-        eligible: fig(0, 0), participating: fig(0, 0), agree: fig(0, 0), oppose: fig(0, 0), abstain: fig(0, 0),
-        quorumMet: false, thresholdMet: false, passed: false, outcome: 'no_valid_decision',
+        id: 'm1',
+        kind: m.kind,
+        eligible: fig(0, 0),
+        participating: fig(0, 0),
+        agree: fig(0, 0),
+        oppose: fig(0, 0),
+        abstain: fig(0, 0),
+        quorumMet: false,
+        thresholdMet: false,
+        passed: false,
+        outcome: 'no_valid_decision',
       });
     }
     expect(quorumMet(fig(0, 0), fig(0, 0))).toBe(false);
@@ -145,10 +159,18 @@ describe('major matters: at least 3/4 of participating area and owners', () => {
 describe('who is one voter, in the tally', () => {
   it('counts an owner of several flats once, with all their area', () => {
     const units: RollUnit[] = ['101', '102', '103', '104'].map((room, i) => ({
-      unitId: `u${i}`, building: '1', entrance: '1', room, areaCm2: 100, developerHeld: false,
+      unitId: `u${i}`,
+      building: '1',
+      entrance: '1',
+      room,
+      areaCm2: 100,
+      developerHeld: false,
     }));
     const roll = buildRoll(units, [
-      { unitId: 'u0', ownerId: 'a' }, { unitId: 'u1', ownerId: 'a' }, { unitId: 'u2', ownerId: 'b' }, { unitId: 'u3', ownerId: 'c' },
+      { unitId: 'u0', ownerId: 'a' },
+      { unitId: 'u1', ownerId: 'a' },
+      { unitId: 'u2', ownerId: 'b' },
+      { unitId: 'u3', ownerId: 'c' },
     ]);
     const r = one(roll, cast(['agree', 'oppose', null]), ORD);
     expect([r.eligible, r.participating, r.agree]).toEqual([fig(400, 3), fig(300, 2), fig(200, 1)]);
@@ -157,28 +179,57 @@ describe('who is one voter, in the tally', () => {
   });
   it('counts co-owners of a flat as one owner', () => {
     const units: RollUnit[] = ['101', '102'].map((room, i) => ({
-      unitId: `u${i}`, building: '1', entrance: '1', room, areaCm2: 100, developerHeld: false,
+      unitId: `u${i}`,
+      building: '1',
+      entrance: '1',
+      room,
+      areaCm2: 100,
+      developerHeld: false,
     }));
-    const roll = buildRoll(units, [{ unitId: 'u0', ownerId: 'a' }, { unitId: 'u0', ownerId: 'b' }, { unitId: 'u1', ownerId: 'c' }]);
+    const roll = buildRoll(units, [
+      { unitId: 'u0', ownerId: 'a' },
+      { unitId: 'u0', ownerId: 'b' },
+      { unitId: 'u1', ownerId: 'c' },
+    ]);
     const r = one(roll, cast(['agree', 'oppose']), ORD);
     expect([r.eligible, r.agree, r.oppose, r.passed]).toEqual([fig(200, 2), fig(100, 1), fig(100, 1), false]);
   });
   it('counts a co-owner who also owns another flat together with the other co-owners', () => {
     const units: RollUnit[] = ['101', '102', '103'].map((room, i) => ({
-      unitId: `u${i}`, building: '1', entrance: '1', room, areaCm2: 100, developerHeld: false,
+      unitId: `u${i}`,
+      building: '1',
+      entrance: '1',
+      room,
+      areaCm2: 100,
+      developerHeld: false,
     }));
     const roll = buildRoll(units, [
-      { unitId: 'u0', ownerId: 'a' }, { unitId: 'u0', ownerId: 'b' }, { unitId: 'u1', ownerId: 'b' }, { unitId: 'u2', ownerId: 'c' },
+      { unitId: 'u0', ownerId: 'a' },
+      { unitId: 'u0', ownerId: 'b' },
+      { unitId: 'u1', ownerId: 'b' },
+      { unitId: 'u2', ownerId: 'c' },
     ]);
     const r = one(roll, cast(['agree', 'oppose']), ORD);
     expect([r.eligible, r.agree, r.oppose, r.passed]).toEqual([fig(300, 2), fig(200, 1), fig(100, 1), false]);
   });
   it('counts all developer-held flats as one owner', () => {
     const units: RollUnit[] = ['101', '102', '103', '104', '105'].map((room, i) => ({
-      unitId: `u${i}`, building: '1', entrance: '1', room, areaCm2: 100, developerHeld: i >= 2,
+      unitId: `u${i}`,
+      building: '1',
+      entrance: '1',
+      room,
+      areaCm2: 100,
+      developerHeld: i >= 2,
     }));
-    const roll = buildRoll(units, [{ unitId: 'u0', ownerId: 'a' }, { unitId: 'u1', ownerId: 'b' }]);
-    expect(roll.voters.map((v) => [v.id, v.areaCm2, v.developer])).toEqual([['V0001', 100, false], ['V0002', 100, false], ['V0003', 300, true]]);
+    const roll = buildRoll(units, [
+      { unitId: 'u0', ownerId: 'a' },
+      { unitId: 'u1', ownerId: 'b' },
+    ]);
+    expect(roll.voters.map((v) => [v.id, v.areaCm2, v.developer])).toEqual([
+      ['V0001', 100, false],
+      ['V0002', 100, false],
+      ['V0003', 300, true],
+    ]);
     const r = one(roll, cast(['agree', 'agree', 'oppose']), MAJ);
     // the developer holds 3/5 of the area but is one owner of three
     expect([r.eligible, r.agree, r.oppose, r.quorumMet, r.passed]).toEqual([fig(500, 3), fig(200, 2), fig(300, 1), true, false]);
@@ -187,14 +238,21 @@ describe('who is one voter, in the tally', () => {
 
 describe('ballots', () => {
   const roll = rollOf([100, 100, 100]);
-  const two: TallyMatter[] = [{ id: 'm1', kind: 'ordinary' }, { id: 'm2', kind: 'major' }];
+  const two: TallyMatter[] = [
+    { id: 'm1', kind: 'ordinary' },
+    { id: 'm2', kind: 'major' },
+  ];
 
   it('treat a matter missing from a ballot as not taking part in it', () => {
-    const t = tally(roll, [
-      { voterId: 'V0001', choices: { m1: 'agree', m2: 'agree' } },
-      { voterId: 'V0002', choices: { m1: 'agree', m2: 'agree' } },
-      { voterId: 'V0003', choices: { m1: 'agree' } },
-    ], two);
+    const t = tally(
+      roll,
+      [
+        { voterId: 'V0001', choices: { m1: 'agree', m2: 'agree' } },
+        { voterId: 'V0002', choices: { m1: 'agree', m2: 'agree' } },
+        { voterId: 'V0003', choices: { m1: 'agree' } },
+      ],
+      two,
+    );
     expect(t.matters.map((m) => [m.id, m.participating, m.agree])).toEqual([
       ['m1', fig(300, 3), fig(300, 3)],
       ['m2', fig(200, 2), fig(200, 2)],
@@ -206,11 +264,15 @@ describe('ballots', () => {
     expect([t.matters[0]!.eligible, t.matters[0]!.participating, t.matters[0]!.agree]).toEqual([fig(300, 3), fig(200, 2), fig(0, 0)]);
   });
   it('count only the last of several ballots of a voter, whole', () => {
-    const t = tally(roll, [
-      { voterId: 'V0001', choices: { m1: 'oppose', m2: 'oppose' } },
-      { voterId: 'V0002', choices: { m1: 'agree', m2: 'agree' } },
-      { voterId: 'V0001', choices: { m1: 'agree' } },
-    ], two);
+    const t = tally(
+      roll,
+      [
+        { voterId: 'V0001', choices: { m1: 'oppose', m2: 'oppose' } },
+        { voterId: 'V0002', choices: { m1: 'agree', m2: 'agree' } },
+        { voterId: 'V0001', choices: { m1: 'agree' } },
+      ],
+      two,
+    );
     expect(t.supersededBallots).toEqual([{ index: 0, voterId: 'V0001' }]);
     // m2 of the earlier ballot is not carried over: V0001 did not take part in m2
     expect(t.matters.map((m) => [m.agree, m.oppose, m.participating])).toEqual([
@@ -227,7 +289,10 @@ describe('ballots', () => {
     expect(t.matters[0]!.agree).toEqual(fig(100, 1));
   });
   it('do not mistake inherited properties for choices', () => {
-    const t = tally(roll, cast(['agree']), [{ id: 'toString', kind: 'ordinary' }, { id: 'constructor', kind: 'major' }]);
+    const t = tally(roll, cast(['agree']), [
+      { id: 'toString', kind: 'ordinary' },
+      { id: 'constructor', kind: 'major' },
+    ]);
     expect(t.matters.map((m) => m.participating)).toEqual([fig(0, 0), fig(0, 0)]);
   });
   it('refuse a choice that is not agree, oppose or abstain', () => {
@@ -253,10 +318,19 @@ describe('per-building breakdown', () => {
       { unitId: 'd', building: '10', entrance: '1', room: '101', areaCm2: 50, developerHeld: false },
     ];
     const roll = buildRoll(units, [
-      { unitId: 'a', ownerId: 'x' }, { unitId: 'b', ownerId: 'x' }, { unitId: 'c', ownerId: 'y' }, { unitId: 'd', ownerId: 'x' },
+      { unitId: 'a', ownerId: 'x' },
+      { unitId: 'b', ownerId: 'x' },
+      { unitId: 'c', ownerId: 'y' },
+      { unitId: 'd', ownerId: 'x' },
     ]);
-    expect(roll.voters.map((v) => [v.id, v.areaCm2])).toEqual([['V0001', 220], ['V0002', 30]]);
-    const ballots: Ballot[] = [{ voterId: 'V0001', choices: { m1: 'agree' } }, { voterId: 'V0002', choices: { m1: 'abstain' } }];
+    expect(roll.voters.map((v) => [v.id, v.areaCm2])).toEqual([
+      ['V0001', 220],
+      ['V0002', 30],
+    ]);
+    const ballots: Ballot[] = [
+      { voterId: 'V0001', choices: { m1: 'agree' } },
+      { voterId: 'V0002', choices: { m1: 'abstain' } },
+    ];
     const byBuilding = tallyByBuilding(roll, ballots, [ORD]);
     expect(byBuilding).toEqual([
       { building: '1', matters: [{ id: 'm1', eligible: fig(100, 1), participating: fig(100, 1), agree: fig(100, 1), oppose: fig(0, 0), abstain: fig(0, 0) }] },
@@ -308,10 +382,9 @@ const caseArb: fc.Arbitrary<Case> = fc
     ),
     links: fc.array(fc.record({ unit: fc.nat(12), owner: fc.nat(8) }), { maxLength: 20 }),
     kinds: fc.array(fc.constantFrom<'major' | 'ordinary'>('major', 'ordinary'), { minLength: 1, maxLength: 4 }),
-    ballots: fc.array(
-      fc.record({ voter: fc.nat(14), choices: fc.array(fc.option(choiceArb, { nil: undefined }), { minLength: 5, maxLength: 5 }) }),
-      { maxLength: 20 },
-    ),
+    ballots: fc.array(fc.record({ voter: fc.nat(14), choices: fc.array(fc.option(choiceArb, { nil: undefined }), { minLength: 5, maxLength: 5 }) }), {
+      maxLength: 20,
+    }),
     keys: fc.array(fc.nat(), { minLength: 32, maxLength: 32 }),
   })
   .map(({ rows, links, kinds, ballots, keys }) => {
@@ -331,7 +404,10 @@ const caseArb: fc.Arbitrary<Case> = fc
   });
 
 const shuffle = <T>(xs: readonly T[], keys: number[]) =>
-  xs.map((x, i) => ({ x, k: keys[i % keys.length]! * 1000 + i })).sort((a, b) => a.k - b.k).map((e) => e.x);
+  xs
+    .map((x, i) => ({ x, k: keys[i % keys.length]! * 1000 + i }))
+    .sort((a, b) => a.k - b.k)
+    .map((e) => e.x);
 
 /** The tally again, written differently: BigInt, thresholds as ceilings, the last ballot found by scanning back. */
 function reference(roll: Roll, ballots: Ballot[], matters: TallyMatter[]) {
@@ -351,7 +427,8 @@ function reference(roll: Roll, ballots: Ballot[], matters: TallyMatter[]) {
       }
     }
     const atLeast = (part: bigint, whole: bigint, num: bigint, den: bigint) => part >= (num * whole + den - 1n) / den;
-    const quorum = f.eligible.owners > 0n && atLeast(f.participating.area, f.eligible.area, 2n, 3n) && atLeast(f.participating.owners, f.eligible.owners, 2n, 3n);
+    const quorum =
+      f.eligible.owners > 0n && atLeast(f.participating.area, f.eligible.area, 2n, 3n) && atLeast(f.participating.owners, f.eligible.owners, 2n, 3n);
     const threshold =
       m.kind === 'major'
         ? atLeast(f.agree.area, f.participating.area, 3n, 4n) && atLeast(f.agree.owners, f.participating.owners, 3n, 4n)
@@ -359,8 +436,14 @@ function reference(roll: Roll, ballots: Ballot[], matters: TallyMatter[]) {
     const out = (x: { area: bigint; owners: bigint }) => ({ areaCm2: Number(x.area), owners: Number(x.owners) });
     return {
       id: m.id,
-      eligible: out(f.eligible), participating: out(f.participating), agree: out(f.agree), oppose: out(f.oppose), abstain: out(f.abstain),
-      quorumMet: quorum, passed: quorum && threshold, outcome: quorum && threshold ? 'passed' : 'no_valid_decision',
+      eligible: out(f.eligible),
+      participating: out(f.participating),
+      agree: out(f.agree),
+      oppose: out(f.oppose),
+      abstain: out(f.abstain),
+      quorumMet: quorum,
+      passed: quorum && threshold,
+      outcome: quorum && threshold ? 'passed' : 'no_valid_decision',
     };
   });
 }
@@ -417,7 +500,10 @@ describe('tally properties', () => {
         const roll = buildRoll(shuffle(units, keys), shuffle(links, [...keys].reverse()));
         // ballots of different voters interleave freely; a voter's own ballots keep their order
         const voterKey = (id: string) => keys[Number(id.slice(1)) % keys.length]!;
-        const regrouped = ballots.map((b, i) => ({ b, i })).sort((x, y) => voterKey(x.b.voterId) - voterKey(y.b.voterId) || x.i - y.i).map((e) => e.b);
+        const regrouped = ballots
+          .map((b, i) => ({ b, i }))
+          .sort((x, y) => voterKey(x.b.voterId) - voterKey(y.b.voterId) || x.i - y.i)
+          .map((e) => e.b);
         expect(tally(roll, regrouped, matters).matters).toEqual(base);
         const lastOnly = [...new Map(ballots.map((b) => [b.voterId, b])).values()];
         expect(tally(roll, shuffle(lastOnly, keys), matters).matters).toEqual(base);

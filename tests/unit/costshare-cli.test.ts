@@ -18,9 +18,15 @@ function tmpFile(name: string, text: string): string {
 
 /** The issue's example, one flat a floor: 0 / 0.6 / 0.9 of 1.5 → 0, 192,000.00, 288,000.00 (hand-computed). */
 const SCHEME = {
-  method: 'tiered', totalYuan: '480000.00', weightByArea: false,
+  method: 'tiered',
+  totalYuan: '480000.00',
+  weightByArea: false,
   coefficients: { '1': '0', '2': '0.6', '3': '0.9' },
-  flats: [{ id: '3-2-101', floor: 1, areaM2: '85.23' }, { id: '3-2-201', floor: 2, areaM2: '85.23' }, { id: '3-2-301', floor: 3, areaM2: '85.23' }],
+  flats: [
+    { id: '3-2-101', floor: 1, areaM2: '85.23' },
+    { id: '3-2-201', floor: 2, areaM2: '85.23' },
+    { id: '3-2-301', floor: 3, areaM2: '85.23' },
+  ],
 };
 const EXPECTED =
   '{"totalYuan":"480000.00","shares":[{"id":"3-2-101","yuan":"0.00"},{"id":"3-2-201","yuan":"192000.00"},{"id":"3-2-301","yuan":"288000.00"}]}\n';
@@ -37,7 +43,10 @@ describe('costshare:split CLI', () => {
     // The npm on PATH runs "node …": put the node running this test first, as a developer's shell would.
     const env = { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}` };
     const r = spawnSync('npm', ['run', '--silent', 'costshare:split', '--', tmpFile('npm.json', JSON.stringify(SCHEME))], {
-      cwd: ROOT, encoding: 'utf8', timeout: 60_000, env,
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env,
     });
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(EXPECTED);

@@ -20,10 +20,13 @@ const yuanById = (out: { shares: { id: string; yuan: string }[] }) => Object.fro
 
 /** A six-storey entrance, two flats a floor: 101, 102, 201, … 602. */
 const LIFT_COEFFICIENTS = { '1': '0', '2': '0.6', '3': '0.9', '4': '1.1', '5': '1.3', '6': '1.5' };
-const liftFlats = (floors: number[]) =>
-  floors.flatMap((floor) => [1, 2].map((n) => ({ id: `3-2-${floor}0${n}`, floor, areaM2: '85.23' })));
+const liftFlats = (floors: number[]) => floors.flatMap((floor) => [1, 2].map((n) => ({ id: `3-2-${floor}0${n}`, floor, areaM2: '85.23' })));
 const lift = (floors = [1, 2, 3, 4, 5, 6]) => ({
-  method: 'tiered', totalYuan: '480000.00', weightByArea: false, coefficients: LIFT_COEFFICIENTS, flats: liftFlats(floors),
+  method: 'tiered',
+  totalYuan: '480000.00',
+  weightByArea: false,
+  coefficients: LIFT_COEFFICIENTS,
+  flats: liftFlats(floors),
 });
 
 describe('cost split: worked examples (expected values computed by hand)', () => {
@@ -35,19 +38,36 @@ describe('cost split: worked examples (expected values computed by hand)', () =>
     const out = split(lift());
     expect(out.totalYuan).toBe('480000.00');
     expect(out.shares).toEqual([
-      { id: '3-2-101', yuan: '0.00' }, { id: '3-2-102', yuan: '0.00' },
-      { id: '3-2-201', yuan: '26666.67' }, { id: '3-2-202', yuan: '26666.67' },
-      { id: '3-2-301', yuan: '40000.00' }, { id: '3-2-302', yuan: '40000.00' },
-      { id: '3-2-401', yuan: '48888.89' }, { id: '3-2-402', yuan: '48888.89' },
-      { id: '3-2-501', yuan: '57777.78' }, { id: '3-2-502', yuan: '57777.78' },
-      { id: '3-2-601', yuan: '66666.66' }, { id: '3-2-602', yuan: '66666.66' },
+      { id: '3-2-101', yuan: '0.00' },
+      { id: '3-2-102', yuan: '0.00' },
+      { id: '3-2-201', yuan: '26666.67' },
+      { id: '3-2-202', yuan: '26666.67' },
+      { id: '3-2-301', yuan: '40000.00' },
+      { id: '3-2-302', yuan: '40000.00' },
+      { id: '3-2-401', yuan: '48888.89' },
+      { id: '3-2-402', yuan: '48888.89' },
+      { id: '3-2-501', yuan: '57777.78' },
+      { id: '3-2-502', yuan: '57777.78' },
+      { id: '3-2-601', yuan: '66666.66' },
+      { id: '3-2-602', yuan: '66666.66' },
     ]);
   });
 
   it('gives tied remainders to the flat listed first (the same lift listed top floor first)', () => {
     const out = split(lift([6, 5, 4, 3, 2, 1]));
     expect(out.shares.map((s) => s.id)).toEqual([
-      '3-2-601', '3-2-602', '3-2-501', '3-2-502', '3-2-401', '3-2-402', '3-2-301', '3-2-302', '3-2-201', '3-2-202', '3-2-101', '3-2-102',
+      '3-2-601',
+      '3-2-602',
+      '3-2-501',
+      '3-2-502',
+      '3-2-401',
+      '3-2-402',
+      '3-2-301',
+      '3-2-302',
+      '3-2-201',
+      '3-2-202',
+      '3-2-101',
+      '3-2-102',
     ]);
     const y = yuanById(out);
     expect([y['3-2-601'], y['3-2-602'], y['3-2-201'], y['3-2-202']]).toEqual(['66666.67', '66666.67', '26666.66', '26666.66']);
@@ -59,10 +79,20 @@ describe('cost split: worked examples (expected values computed by hand)', () =>
     expect(split({ method: 'equal', totalYuan: '100', flats: flats(3) }).shares.map((s) => s.yuan)).toEqual(['33.34', '33.33', '33.33']);
     // 6 fen over 7 flats: each gets ⌊6/7⌋ = 0, the 6 fen go to the first six (all remainders equal).
     expect(split({ method: 'equal', totalYuan: '0.06', flats: flats(7) }).shares.map((s) => s.yuan)).toEqual([
-      '0.01', '0.01', '0.01', '0.01', '0.01', '0.01', '0.00',
+      '0.01',
+      '0.01',
+      '0.01',
+      '0.01',
+      '0.01',
+      '0.01',
+      '0.00',
     ]);
     expect(split({ method: 'equal', totalYuan: '0', flats: flats(2) })).toEqual({
-      totalYuan: '0.00', shares: [{ id: 'f1', yuan: '0.00' }, { id: 'f2', yuan: '0.00' }],
+      totalYuan: '0.00',
+      shares: [
+        { id: 'f1', yuan: '0.00' },
+        { id: 'f2', yuan: '0.00' },
+      ],
     });
   });
 
@@ -70,19 +100,37 @@ describe('cost split: worked examples (expected values computed by hand)', () =>
     // W = 8523 + 8523 + 12050 = 29096; T = 100,000 fen. 100000 × 8523 = 852,300,000 = 29096 × 29292 + 19968;
     // 100000 × 12050 = 1,205,000,000 = 29096 × 41414 + 18256. Σ = 99,998: 2 fen left, to the two 19968s.
     const out = split({
-      method: 'equal', totalYuan: '1000.00', weightByArea: true,
-      flats: [{ id: 'a', areaM2: '85.23' }, { id: 'b', areaM2: '85.23' }, { id: 'c', areaM2: '120.5' }],
+      method: 'equal',
+      totalYuan: '1000.00',
+      weightByArea: true,
+      flats: [
+        { id: 'a', areaM2: '85.23' },
+        { id: 'b', areaM2: '85.23' },
+        { id: 'c', areaM2: '120.5' },
+      ],
     });
-    expect(out).toEqual({ totalYuan: '1000.00', shares: [{ id: 'a', yuan: '292.93' }, { id: 'b', yuan: '292.93' }, { id: 'c', yuan: '414.14' }] });
+    expect(out).toEqual({
+      totalYuan: '1000.00',
+      shares: [
+        { id: 'a', yuan: '292.93' },
+        { id: 'b', yuan: '292.93' },
+        { id: 'c', yuan: '414.14' },
+      ],
+    });
   });
 
   it('weights a tiered split by coefficient × area when asked', () => {
     // weights 0 × 60, 1 × 60, 1 × 90, 2 × 60 = 0, 60, 90, 120 of 270; 900 yuan → 0, 200, 300, 400.
     const scheme = {
-      method: 'tiered', totalYuan: '900', weightByArea: true, coefficients: { '1': '0', '2': '1', '3': '2' },
+      method: 'tiered',
+      totalYuan: '900',
+      weightByArea: true,
+      coefficients: { '1': '0', '2': '1', '3': '2' },
       flats: [
-        { id: '101', floor: 1, areaM2: '60.00' }, { id: '201', floor: 2, areaM2: '60' },
-        { id: '202', floor: 2, areaM2: '90.00' }, { id: '301', floor: 3, areaM2: '60.00' },
+        { id: '101', floor: 1, areaM2: '60.00' },
+        { id: '201', floor: 2, areaM2: '60' },
+        { id: '202', floor: 2, areaM2: '90.00' },
+        { id: '301', floor: 3, areaM2: '60.00' },
       ],
     };
     expect(yuanById(split(scheme))).toEqual({ '101': '0.00', '201': '200.00', '202': '300.00', '301': '400.00' });
@@ -93,24 +141,45 @@ describe('cost split: worked examples (expected values computed by hand)', () =>
   it('single: each flat pays its own amount and the total is their sum', () => {
     const out = split({
       method: 'single',
-      flats: [{ id: 'x', amountYuan: '1200' }, { id: 'y', amountYuan: '350.5' }, { id: 'z', amountYuan: '0' }, { id: 'w', amountYuan: '0.07' }],
+      flats: [
+        { id: 'x', amountYuan: '1200' },
+        { id: 'y', amountYuan: '350.5' },
+        { id: 'z', amountYuan: '0' },
+        { id: 'w', amountYuan: '0.07' },
+      ],
     });
     expect(out).toEqual({
       totalYuan: '1550.57',
-      shares: [{ id: 'x', yuan: '1200.00' }, { id: 'y', yuan: '350.50' }, { id: 'z', yuan: '0.00' }, { id: 'w', yuan: '0.07' }],
+      shares: [
+        { id: 'x', yuan: '1200.00' },
+        { id: 'y', yuan: '350.50' },
+        { id: 'z', yuan: '0.00' },
+        { id: 'w', yuan: '0.07' },
+      ],
     });
   });
 
   it('prints plain decimals without thousands separators, even for the largest total', () => {
     const out = split({ method: 'equal', totalYuan: '9999999999999.99', flats: [{ id: 'a' }, { id: 'b' }] });
-    expect(out).toEqual({ totalYuan: '9999999999999.99', shares: [{ id: 'a', yuan: '5000000000000.00' }, { id: 'b', yuan: '4999999999999.99' }] });
+    expect(out).toEqual({
+      totalYuan: '9999999999999.99',
+      shares: [
+        { id: 'a', yuan: '5000000000000.00' },
+        { id: 'b', yuan: '4999999999999.99' },
+      ],
+    });
   });
 
   it('takes coefficients with up to 4 decimals', () => {
     // 1 × 1.0001 vs 1 × 0.9999: 200.00 yuan → 100.01, 99.99.
     const out = split({
-      method: 'tiered', totalYuan: '200', coefficients: { '1': '1.0001', '2': '0.9999' },
-      flats: [{ id: 'a', floor: 1 }, { id: 'b', floor: 2 }],
+      method: 'tiered',
+      totalYuan: '200',
+      coefficients: { '1': '1.0001', '2': '0.9999' },
+      flats: [
+        { id: 'a', floor: 1 },
+        { id: 'b', floor: 2 },
+      ],
     });
     expect(out.shares.map((s) => s.yuan)).toEqual(['100.01', '99.99']);
   });
@@ -153,9 +222,7 @@ describe('cost split: refusals', () => {
   });
 
   it('refuses more decimals than allowed: amounts 2, areas 2, coefficients 4', () => {
-    expect(refusal({ ...lift(), totalYuan: '480000.001' })).toEqual([
-      { code: 'tooManyDecimals', path: 'totalYuan', kind: 'amount', max: 2 },
-    ]);
+    expect(refusal({ ...lift(), totalYuan: '480000.001' })).toEqual([{ code: 'tooManyDecimals', path: 'totalYuan', kind: 'amount', max: 2 }]);
     expect(refusal({ method: 'single', flats: [{ id: 'a', amountYuan: '1.005' }] })).toEqual([
       { code: 'tooManyDecimals', path: 'flats[0].amountYuan', kind: 'amount', max: 2 },
     ]);
@@ -179,7 +246,11 @@ describe('cost split: refusals', () => {
     ['null', null, [['notAnObject', '']]],
     ['an unknown method', { method: 'proportional', totalYuan: '1', flats: [{ id: 'a' }] }, [['badMethod', 'method']]],
     ['no method', { totalYuan: '1', flats: [{ id: 'a' }] }, [['missingField', 'method']]],
-    ['an unknown field (a typo must not be ignored)', { method: 'equal', totalYuan: '1', weightbyArea: true, flats: [{ id: 'a' }] }, [['unknownField', 'weightbyArea']]],
+    [
+      'an unknown field (a typo must not be ignored)',
+      { method: 'equal', totalYuan: '1', weightbyArea: true, flats: [{ id: 'a' }] },
+      [['unknownField', 'weightbyArea']],
+    ],
     ['no total', { method: 'equal', flats: [{ id: 'a' }] }, [['missingField', 'totalYuan']]],
     ['a total for a single-household scheme', { method: 'single', totalYuan: '5', flats: [{ id: 'a', amountYuan: '5' }] }, [['fieldNotAllowed', 'totalYuan']]],
     ['a total as a JSON number', { method: 'equal', totalYuan: 480000, flats: [{ id: 'a' }] }, [['notADecimal', 'totalYuan']]],
@@ -190,14 +261,41 @@ describe('cost split: refusals', () => {
     ['a total ending in a point', { method: 'equal', totalYuan: '480000.', flats: [{ id: 'a' }] }, [['notADecimal', 'totalYuan']]],
     ['a negative total', { method: 'equal', totalYuan: '-1.00', flats: [{ id: 'a' }] }, [['negative', 'totalYuan']]],
     ['a total of 10¹³ yuan', { method: 'equal', totalYuan: '10000000000000', flats: [{ id: 'a' }] }, [['tooLarge', 'totalYuan']]],
-    ['weightByArea not a boolean', { method: 'equal', totalYuan: '1', weightByArea: 'true', flats: [{ id: 'a', areaM2: '1' }] }, [['notABoolean', 'weightByArea']]],
-    ['weightByArea for a single-household scheme', { method: 'single', weightByArea: true, flats: [{ id: 'a', amountYuan: '1', areaM2: '1' }] }, [['fieldNotAllowed', 'weightByArea']]],
-    ['coefficients for an equal split', { method: 'equal', totalYuan: '1', coefficients: { '1': '1' }, flats: [{ id: 'a', floor: 1 }] }, [['fieldNotAllowed', 'coefficients']]],
+    [
+      'weightByArea not a boolean',
+      { method: 'equal', totalYuan: '1', weightByArea: 'true', flats: [{ id: 'a', areaM2: '1' }] },
+      [['notABoolean', 'weightByArea']],
+    ],
+    [
+      'weightByArea for a single-household scheme',
+      { method: 'single', weightByArea: true, flats: [{ id: 'a', amountYuan: '1', areaM2: '1' }] },
+      [['fieldNotAllowed', 'weightByArea']],
+    ],
+    [
+      'coefficients for an equal split',
+      { method: 'equal', totalYuan: '1', coefficients: { '1': '1' }, flats: [{ id: 'a', floor: 1 }] },
+      [['fieldNotAllowed', 'coefficients']],
+    ],
     ['a tiered split without coefficients', { method: 'tiered', totalYuan: '1', flats: [{ id: 'a', floor: 1 }] }, [['missingField', 'coefficients']]],
     ['coefficients as a list', { method: 'tiered', totalYuan: '1', coefficients: ['1'], flats: [{ id: 'a', floor: 1 }] }, [['notAnObject', 'coefficients']]],
-    ['a coefficient as a JSON number', { method: 'tiered', totalYuan: '1', coefficients: { '1': 0.6 }, flats: [{ id: 'a', floor: 1 }] }, [['notADecimal', 'coefficients["1"]']]],
-    ['a coefficient for floor "01"', { method: 'tiered', totalYuan: '1', coefficients: { '01': '1' }, flats: [{ id: 'a', floor: 1 }] }, [['badCoefficientFloor', 'coefficients["01"]'], ['noCoefficient', 'flats[0].floor']]],
-    ['a coefficient of 1000', { method: 'tiered', totalYuan: '1', coefficients: { '1': '1000' }, flats: [{ id: 'a', floor: 1 }] }, [['tooLarge', 'coefficients["1"]']]],
+    [
+      'a coefficient as a JSON number',
+      { method: 'tiered', totalYuan: '1', coefficients: { '1': 0.6 }, flats: [{ id: 'a', floor: 1 }] },
+      [['notADecimal', 'coefficients["1"]']],
+    ],
+    [
+      'a coefficient for floor "01"',
+      { method: 'tiered', totalYuan: '1', coefficients: { '01': '1' }, flats: [{ id: 'a', floor: 1 }] },
+      [
+        ['badCoefficientFloor', 'coefficients["01"]'],
+        ['noCoefficient', 'flats[0].floor'],
+      ],
+    ],
+    [
+      'a coefficient of 1000',
+      { method: 'tiered', totalYuan: '1', coefficients: { '1': '1000' }, flats: [{ id: 'a', floor: 1 }] },
+      [['tooLarge', 'coefficients["1"]']],
+    ],
     ['no flats', { method: 'equal', totalYuan: '1', flats: [] }, [['noFlats', 'flats']]],
     ['no flats field', { method: 'equal', totalYuan: '1' }, [['missingField', 'flats']]],
     ['flats as an object', { method: 'equal', totalYuan: '1', flats: { a: {} } }, [['notAList', 'flats']]],
@@ -207,17 +305,51 @@ describe('cost split: refusals', () => {
     ['a flat id with spaces around it', { method: 'equal', totalYuan: '1', flats: [{ id: ' 3-2-101' }] }, [['badFlatId', 'flats[0].id']]],
     ['a numeric flat id', { method: 'equal', totalYuan: '1', flats: [{ id: 101 }] }, [['badFlatId', 'flats[0].id']]],
     ['an unknown flat field', { method: 'equal', totalYuan: '1', flats: [{ id: 'a', area: '85.23' }] }, [['unknownField', 'flats[0].area']]],
-    ['a tiered flat without a floor', { method: 'tiered', totalYuan: '1', coefficients: { '1': '1' }, flats: [{ id: 'a' }] }, [['missingField', 'flats[0].floor']]],
+    [
+      'a tiered flat without a floor',
+      { method: 'tiered', totalYuan: '1', coefficients: { '1': '1' }, flats: [{ id: 'a' }] },
+      [['missingField', 'flats[0].floor']],
+    ],
     ['a floor of 2.5', { method: 'tiered', totalYuan: '1', coefficients: { '2': '1' }, flats: [{ id: 'a', floor: 2.5 }] }, [['badFloor', 'flats[0].floor']]],
-    ['a floor as a string', { method: 'tiered', totalYuan: '1', coefficients: { '2': '1' }, flats: [{ id: 'a', floor: '2' }] }, [['badFloor', 'flats[0].floor']]],
-    ['weighting by area with a flat without area', { method: 'equal', totalYuan: '1', weightByArea: true, flats: [{ id: 'a', areaM2: '1' }, { id: 'b' }] }, [['missingField', 'flats[1].areaM2']]],
-    ['an area of zero', { method: 'equal', totalYuan: '1', weightByArea: true, flats: [{ id: 'a', areaM2: '0.00' }] }, [['areaNotPositive', 'flats[0].areaM2']]],
+    [
+      'a floor as a string',
+      { method: 'tiered', totalYuan: '1', coefficients: { '2': '1' }, flats: [{ id: 'a', floor: '2' }] },
+      [['badFloor', 'flats[0].floor']],
+    ],
+    [
+      'weighting by area with a flat without area',
+      { method: 'equal', totalYuan: '1', weightByArea: true, flats: [{ id: 'a', areaM2: '1' }, { id: 'b' }] },
+      [['missingField', 'flats[1].areaM2']],
+    ],
+    [
+      'an area of zero',
+      { method: 'equal', totalYuan: '1', weightByArea: true, flats: [{ id: 'a', areaM2: '0.00' }] },
+      [['areaNotPositive', 'flats[0].areaM2']],
+    ],
     ['a negative area', { method: 'equal', totalYuan: '1', weightByArea: true, flats: [{ id: 'a', areaM2: '-85.23' }] }, [['negative', 'flats[0].areaM2']]],
-    ['a malformed area even when not weighting by area', { method: 'equal', totalYuan: '1', flats: [{ id: 'a', areaM2: '85,23' }] }, [['notADecimal', 'flats[0].areaM2']]],
-    ['an amount on a flat of an equal split', { method: 'equal', totalYuan: '1', flats: [{ id: 'a', amountYuan: '1' }] }, [['fieldNotAllowed', 'flats[0].amountYuan']]],
+    [
+      'a malformed area even when not weighting by area',
+      { method: 'equal', totalYuan: '1', flats: [{ id: 'a', areaM2: '85,23' }] },
+      [['notADecimal', 'flats[0].areaM2']],
+    ],
+    [
+      'an amount on a flat of an equal split',
+      { method: 'equal', totalYuan: '1', flats: [{ id: 'a', amountYuan: '1' }] },
+      [['fieldNotAllowed', 'flats[0].amountYuan']],
+    ],
     ['a single-household flat without an amount', { method: 'single', flats: [{ id: 'a' }] }, [['missingField', 'flats[0].amountYuan']]],
     ['a negative amount', { method: 'single', flats: [{ id: 'a', amountYuan: '-3' }] }, [['negative', 'flats[0].amountYuan']]],
-    ['amounts summing past the largest total', { method: 'single', flats: [{ id: 'a', amountYuan: '9999999999999.99' }, { id: 'b', amountYuan: '0.01' }] }, [['tooLarge', 'flats']]],
+    [
+      'amounts summing past the largest total',
+      {
+        method: 'single',
+        flats: [
+          { id: 'a', amountYuan: '9999999999999.99' },
+          { id: 'b', amountYuan: '0.01' },
+        ],
+      },
+      [['tooLarge', 'flats']],
+    ],
   ])('refuses %s', (_name, input, expected) => {
     expect(codes(input)).toEqual(expected);
   });
@@ -229,7 +361,15 @@ describe('cost split: refusals', () => {
   });
 
   it('reports every problem it finds, not only the first', () => {
-    const errors = refusal({ method: 'tiered', totalYuan: '1.001', coefficients: { '1': '-1' }, flats: [{ id: 'a', floor: 1 }, { id: 'a', floor: 1 }] });
+    const errors = refusal({
+      method: 'tiered',
+      totalYuan: '1.001',
+      coefficients: { '1': '-1' },
+      flats: [
+        { id: 'a', floor: 1 },
+        { id: 'a', floor: 1 },
+      ],
+    });
     expect(errors.map((e) => e.code)).toEqual(['tooManyDecimals', 'negative', 'duplicateFlat']);
   });
 
@@ -276,7 +416,9 @@ const schemeArb = fc
     const placed = flats.map((f, i) => ({ id: `f${i}`, floor: 1 + (f.floorIndex % coefficients.length), areaCm2: f.areaCm2 }));
     const weights = placed.map((f) => BigInt(coefficients[f.floor - 1]!) * (weightByArea ? BigInt(f.areaCm2) : 1n));
     const input = {
-      method: 'tiered', totalYuan: decimal(Number(totalFen), 2), weightByArea,
+      method: 'tiered',
+      totalYuan: decimal(Number(totalFen), 2),
+      weightByArea,
       coefficients: Object.fromEntries(coefficients.map((c, i) => [String(i + 1), decimal(c, 4)])),
       flats: placed.map((f) => ({ id: f.id, floor: f.floor, areaM2: decimal(f.areaCm2, 2) })),
     };

@@ -9,7 +9,11 @@ const errorsOf = (input: Record<string, unknown>) => {
 
 describe('donation offer input', () => {
   it('takes yuan with at most two decimals as integer fen', () => {
-    expect(offerInput.parse({ projectId: '1', kind: 'money', amount: '1234.5', showName: null })).toEqual({ projectId: 1, what: { kind: 'money', amountFen: 123_450 }, displayName: null });
+    expect(offerInput.parse({ projectId: '1', kind: 'money', amount: '1234.5', showName: null })).toEqual({
+      projectId: 1,
+      what: { kind: 'money', amountFen: 123_450 },
+      displayName: null,
+    });
     expect(offerInput.parse({ projectId: '1', kind: 'money', amount: '0.01', showName: null }).what).toEqual({ kind: 'money', amountFen: 1 });
   });
   it('refuses three decimals, negative, zero, huge and non-numeric amounts on the amount field', () => {
@@ -23,7 +27,10 @@ describe('donation offer input', () => {
   });
   it('needs what and how many for goods, skill and hours for labour, within bounds', () => {
     expect(errorsOf({ kind: 'goods', goodsWhat: '', goodsQuantity: '0' })).toEqual({ goodsWhat: 'err.required', goodsQuantity: 'err.number' });
-    expect(errorsOf({ kind: 'goods', goodsWhat: 'x'.repeat(201), goodsQuantity: '1000001' })).toEqual({ goodsWhat: 'err.tooLong', goodsQuantity: 'err.donationTooMany' });
+    expect(errorsOf({ kind: 'goods', goodsWhat: 'x'.repeat(201), goodsQuantity: '1000001' })).toEqual({
+      goodsWhat: 'err.tooLong',
+      goodsQuantity: 'err.donationTooMany',
+    });
     expect(errorsOf({ kind: 'labour', labourSkill: '电工', labourHours: '1.5' })).toEqual({ labourHours: 'err.number' });
     expect(errorsOf({ kind: 'nothing' })).toMatchObject({ kind: 'err.donationKind' });
   });
@@ -31,9 +38,15 @@ describe('donation offer input', () => {
     const hostile = '<script>alert(1)</script>\u0000\u202e=cmd|';
     const r = offerInput.parse({ projectId: '1', kind: 'goods', goodsWhat: hostile, goodsQuantity: '3', showName: null, displayName: '不会显示' });
     expect(r.what).toEqual({ kind: 'goods', goodsWhat: '<script>alert(1)</script>=cmd|', goodsQuantity: 3 });
-    expect(offerInput.parse({ projectId: '1', kind: 'labour', labourSkill: '\u200b电\u2066工\u2069\n', labourHours: '2', showName: null }).what).toEqual({ kind: 'labour', labourSkill: '电工', labourHours: 2 });
+    expect(offerInput.parse({ projectId: '1', kind: 'labour', labourSkill: '\u200b电\u2066工\u2069\n', labourHours: '2', showName: null }).what).toEqual({
+      kind: 'labour',
+      labourSkill: '电工',
+      labourHours: 2,
+    });
     expect(r.displayName).toBeNull();
-    expect(offerInput.parse({ projectId: '1', kind: 'labour', labourSkill: '木工', labourHours: '6', showName: 'on', displayName: ' 王师傅 ' }).displayName).toBe('王师傅');
+    expect(
+      offerInput.parse({ projectId: '1', kind: 'labour', labourSkill: '木工', labourHours: '6', showName: 'on', displayName: ' 王师傅 ' }).displayName,
+    ).toBe('王师傅');
     expect(errorsOf({ kind: 'labour', labourSkill: '木工', labourHours: '6', showName: 'on', displayName: '' })).toEqual({ displayName: 'err.required' });
   });
   it('declines only with a reason; a receipt needs a real date', () => {

@@ -25,10 +25,14 @@ describe('served file names', () => {
   it('whatever the uploaded name', () => {
     const ext = { 'application/pdf': ['pdf'], 'image/png': ['png'], 'image/jpeg': ['jpg', 'jpeg'], 'image/webp': ['webp'] } as const;
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom('a', '.', '/', '\u202E', '\u2066', '\u200F', 'x', 'é', '文', ' ', 'p', 'd', 'f'), maxLength: 200 }), fc.constantFrom(...(Object.keys(ext) as (keyof typeof ext)[])), (name, mime) => {
-        const served = servedFileName(name, mime);
-        return !BIDI.test(served) && served.length <= 120 && !served.includes('/') && ext[mime].some((e) => served.toLowerCase().endsWith(`.${e}`));
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom('a', '.', '/', '\u202E', '\u2066', '\u200F', 'x', 'é', '文', ' ', 'p', 'd', 'f'), maxLength: 200 }),
+        fc.constantFrom(...(Object.keys(ext) as (keyof typeof ext)[])),
+        (name, mime) => {
+          const served = servedFileName(name, mime);
+          return !BIDI.test(served) && served.length <= 120 && !served.includes('/') && ext[mime].some((e) => served.toLowerCase().endsWith(`.${e}`));
+        },
+      ),
     );
   });
 });
@@ -40,8 +44,20 @@ describe('exports neutralise formulas', () => {
   });
   it('in the project list CSV', () => {
     const row = (title: string, i: number): ProjectListItem => ({
-      id: i, code: `ZH-2020-${i}`, title, titleEn: null, stage: 1, batchYear: 2020, households: 10, subdistrictCode: 'hebin',
-      subdistrictName: '@河滨街道', subdistrictNameEn: 'Hebin', lat: 33.7, lng: 113.3, totalFen: 100, donationsReceivedFen: 0,
+      id: i,
+      code: `ZH-2020-${i}`,
+      title,
+      titleEn: null,
+      stage: 1,
+      batchYear: 2020,
+      households: 10,
+      subdistrictCode: 'hebin',
+      subdistrictName: '@河滨街道',
+      subdistrictNameEn: 'Hebin',
+      lat: 33.7,
+      lng: 113.3,
+      totalFen: 100,
+      donationsReceivedFen: 0,
     });
     const csv = projectsCsv(FORMULAS.map(row), 'http://x.test', () => '立项');
     const records = parse(csv.replace(/^\uFEFF/, ''), { relax_column_count: true }) as string[][];
@@ -51,8 +67,17 @@ describe('exports neutralise formulas', () => {
   });
   it('in the register XLSX export', async () => {
     const rows = FORMULAS.map((f, i) => ({
-      line: i + 2, estate: '=建设小区', building: f, entrance: '1', floor: -1, room: `${101 + i}`, areaCm2: 8520, areaSource: 'registered' as const,
-      owners: [{ name: f, idType: 'resident_id' as const, idNumber: `${'*'.repeat(14)}1234` }], phone: null, developerHeld: false,
+      line: i + 2,
+      estate: '=建设小区',
+      building: f,
+      entrance: '1',
+      floor: -1,
+      room: `${101 + i}`,
+      areaCm2: 8520,
+      areaSource: 'registered' as const,
+      owners: [{ name: f, idType: 'resident_id' as const, idNumber: `${'*'.repeat(14)}1234` }],
+      phone: null,
+      developerHeld: false,
     }));
     const table = await readXlsx(await writeXlsx(rows));
     expect(table[0]).toEqual(COLUMNS.map((c) => c.zh));
@@ -71,6 +96,7 @@ describe('ids and dates from requests', () => {
   });
   it('a date is one that exists, in years 0001–9999', () => {
     for (const ok of ['2026-02-28', '2024-02-29', '0001-01-01', '9999-12-31']) expect(isCalendarDate(ok)).toBe(true);
-    for (const bad of ['2026-02-30', '2025-02-29', '0000-01-01', '2026-13-01', '2026-00-10', '2026-1-1', '99999-01-01', '2026-01-01T00:00']) expect(isCalendarDate(bad)).toBe(false);
+    for (const bad of ['2026-02-30', '2025-02-29', '0000-01-01', '2026-13-01', '2026-00-10', '2026-1-1', '99999-01-01', '2026-01-01T00:00'])
+      expect(isCalendarDate(bad)).toBe(false);
   });
 });

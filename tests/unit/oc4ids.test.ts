@@ -7,9 +7,7 @@ import addFormats from 'ajv-formats';
 import { buildOc4idsPackage, fenToYuanNumber, type Oc4idsPackage } from '../../src/features/open-data/oc4ids.ts';
 import type { Disclosure } from '../../src/features/projects/disclosure.ts';
 import { usccCheckChar } from '../../src/features/projects/parties.ts';
-import {
-  oc4idsPackageSchema, uniqueIdsKeyword, PARTY_ROLE, DOCUMENT_TYPE, PROJECT_SECTOR,
-} from './oc4ids-schema.ts';
+import { oc4idsPackageSchema, uniqueIdsKeyword, PARTY_ROLE, DOCUMENT_TYPE, PROJECT_SECTOR } from './oc4ids-schema.ts';
 
 // ---------- fixtures ----------
 
@@ -18,31 +16,74 @@ const DESIGN_AND_SUPERVISION = uscc('91410411MA44XYZ12');
 const BUILDER = uscc('91410400MA40ABC34');
 
 const base = (over: Partial<Disclosure>): Disclosure => ({
-  id: 1, code: 'ZH-2024-001', title: '示例小区改造', titleEn: null, summary: '示例', summaryEn: null, batchYear: 2024, stage: 1,
-  plannedStart: null, plannedEnd: null, households: 0, publishedAt: new Date('2024-03-01T02:00:00Z'),
-  updatedAt: new Date('2024-03-02T02:00:00Z'), isDemo: true,
+  id: 1,
+  code: 'ZH-2024-001',
+  title: '示例小区改造',
+  titleEn: null,
+  summary: '示例',
+  summaryEn: null,
+  batchYear: 2024,
+  stage: 1,
+  plannedStart: null,
+  plannedEnd: null,
+  households: 0,
+  publishedAt: new Date('2024-03-01T02:00:00Z'),
+  updatedAt: new Date('2024-03-02T02:00:00Z'),
+  isDemo: true,
   subdistrict: { code: 'hebin', name: '河滨街道', nameEn: 'Hebin Subdistrict' },
-  estates: [], stageEvents: [], scope: [], budget: [], parties: [], documents: [], fees: [], notices: [], history: [],
+  estates: [],
+  stageEvents: [],
+  scope: [],
+  budget: [],
+  parties: [],
+  documents: [],
+  fees: [],
+  notices: [],
+  history: [],
   donations: { board: [], receivedMoneyFen: 0 },
   ...over,
 });
 
 const estate = (id: number, name: string, lat: number, lng: number) => ({
-  id, name, nameEn: null, community: '河滨社区', address: `建设路${id}号`, buildYear: 1995, buildingCount: 6, householdCount: 120,
-  floorAreaCm2: 800_000, lat, lng, eligibility: {},
+  id,
+  name,
+  nameEn: null,
+  community: '河滨社区',
+  address: `建设路${id}号`,
+  buildYear: 1995,
+  buildingCount: 6,
+  householdCount: 120,
+  floorAreaCm2: 800_000,
+  lat,
+  lng,
+  eligibility: {},
 });
 
 const doc = (id: number, kind: Disclosure['documents'][number]['kind'], fileName: string, mime = 'application/pdf') => ({
-  id, kind, title: `文件${id}`, fileName, mime, sizeBytes: 1024, sha256: 'ab'.repeat(32), version: 1,
+  id,
+  kind,
+  title: `文件${id}`,
+  fileName,
+  mime,
+  sizeBytes: 1024,
+  sha256: 'ab'.repeat(32),
+  version: 1,
   publishedAt: new Date('2024-05-01T08:00:00Z'),
 });
 
 /** Stage 5: handed over, so it carries `completion`. */
 const completed = base({
-  id: 1, code: 'ZH-2023-007', title: '建设路片区老旧小区改造', summary: '改造建设路两处小区的管网、道路和照明。', batchYear: 2023, stage: 5,
-  plannedStart: '2023-04-01', plannedEnd: '2023-11-30', households: 240,
+  id: 1,
+  code: 'ZH-2023-007',
+  title: '建设路片区老旧小区改造',
+  summary: '改造建设路两处小区的管网、道路和照明。',
+  batchYear: 2023,
+  stage: 5,
+  plannedStart: '2023-04-01',
+  plannedEnd: '2023-11-30',
+  households: 240,
   updatedAt: new Date('2024-01-15T03:04:05.678Z'),
-  estates: [estate(11, '建设路一号院', 33.7275, 113.2985), estate(12, '建设路二号院', 33.7281, 113.2990)],
+  estates: [estate(11, '建设路一号院', 33.7275, 113.2985), estate(12, '建设路二号院', 33.7281, 113.299)],
   stageEvents: [
     { stage: 1, enteredOn: '2023-01-10', note: null },
     { stage: 2, enteredOn: '2023-02-20', note: null },
@@ -65,17 +106,20 @@ const completed = base({
     { role: 'supervision', name: '平顶山某设计院有限公司', uscc: DESIGN_AND_SUPERVISION, contactName: null },
     { role: 'property', name: '湛河物业服务中心', uscc: null, contactName: null },
   ],
-  documents: [
-    doc(501, 'plan', '改造方案 2023.pdf'),
-    doc(502, 'acceptance_report', '竣工验收报告.pdf'),
-    doc(503, 'other', 'photo #1.jpg', 'image/jpeg'),
-  ],
+  documents: [doc(501, 'plan', '改造方案 2023.pdf'), doc(502, 'acceptance_report', '竣工验收报告.pdf'), doc(503, 'other', 'photo #1.jpg', 'image/jpeg')],
 });
 
 /** Stage 3: under construction, no completion yet. */
 const underway = base({
-  id: 2, code: 'ZH-2024-002', title: '北渡小区改造', summary: '加装电梯与雨污分流。', batchYear: 2024, stage: 3,
-  plannedStart: '2024-03-15', plannedEnd: null, households: 96,
+  id: 2,
+  code: 'ZH-2024-002',
+  title: '北渡小区改造',
+  summary: '加装电梯与雨污分流。',
+  batchYear: 2024,
+  stage: 3,
+  plannedStart: '2024-03-15',
+  plannedEnd: null,
+  households: 96,
   subdistrict: { code: 'beidu', name: '北渡街道', nameEn: 'Beidu Subdistrict' },
   estates: [estate(21, '北渡小区', 33.7182, 113.262)],
   stageEvents: [
@@ -93,8 +137,15 @@ const underway = base({
 });
 
 /** Stage 1: just announced; no estates, budget or documents yet. */
-const announced = base({ id: 3, code: 'ZH-2025-003', title: '荆山社区改造（谋划）', summary: '', batchYear: 2025, stage: 1,
-  subdistrict: { code: 'jingshan', name: '荆山街道', nameEn: 'Jingshan Subdistrict' } });
+const announced = base({
+  id: 3,
+  code: 'ZH-2025-003',
+  title: '荆山社区改造（谋划）',
+  summary: '',
+  batchYear: 2025,
+  stage: 1,
+  subdistrict: { code: 'jingshan', name: '荆山街道', nameEn: 'Jingshan Subdistrict' },
+});
 
 const META = { baseUrl: 'https://gongzhi.example.cn', publishedDate: new Date('2024-06-01T00:00:00Z'), publisherName: '湛河区住房和城乡建设局' };
 const build = (projects: Disclosure[] = [completed, underway, announced]) => buildOc4idsPackage(projects, META);
@@ -139,8 +190,7 @@ describe('buildOc4idsPackage', () => {
     expect(pkg.version).toBe('0.9');
     expect(pkg.publishedDate).toBe('2024-06-01T00:00:00.000Z');
     expect(pkg.publisher).toEqual({ name: '湛河区住房和城乡建设局' });
-    expect(buildOc4idsPackage([completed], { ...META, baseUrl: 'https://gongzhi.example.cn/' }).uri)
-      .toBe('https://gongzhi.example.cn/open-data/oc4ids.json');
+    expect(buildOc4idsPackage([completed], { ...META, baseUrl: 'https://gongzhi.example.cn/' }).uri).toBe('https://gongzhi.example.cn/open-data/oc4ids.json');
   });
 
   it('maps identity, status, type, sector and periods', () => {
@@ -200,12 +250,16 @@ describe('buildOc4idsPackage', () => {
     expect(a!.parties).toEqual([
       { id: 'gzzh-subdistrict-hebin', name: '河滨街道办事处', roles: ['publicAuthority', 'funder'] },
       {
-        id: `CN-SAIC-${DESIGN_AND_SUPERVISION}`, name: '平顶山某设计院有限公司',
-        identifier: { scheme: 'CN-SAIC', id: DESIGN_AND_SUPERVISION, legalName: '平顶山某设计院有限公司' }, roles: ['supplier'],
+        id: `CN-SAIC-${DESIGN_AND_SUPERVISION}`,
+        name: '平顶山某设计院有限公司',
+        identifier: { scheme: 'CN-SAIC', id: DESIGN_AND_SUPERVISION, legalName: '平顶山某设计院有限公司' },
+        roles: ['supplier'],
       },
       {
-        id: `CN-SAIC-${BUILDER}`, name: '平顶山某建筑工程有限公司',
-        identifier: { scheme: 'CN-SAIC', id: BUILDER, legalName: '平顶山某建筑工程有限公司' }, roles: ['supplier'],
+        id: `CN-SAIC-${BUILDER}`,
+        name: '平顶山某建筑工程有限公司',
+        identifier: { scheme: 'CN-SAIC', id: BUILDER, legalName: '平顶山某建筑工程有限公司' },
+        roles: ['supplier'],
       },
       { id: expect.stringMatching(/^gzzh-org-[0-9a-f]{8}$/), name: '湛河物业服务中心', roles: ['supplier'] },
     ]);
@@ -225,15 +279,27 @@ describe('buildOc4idsPackage', () => {
     const [a, b, c] = build().projects;
     expect(a!.documents).toEqual([
       {
-        id: '501', documentType: 'projectPlan', title: '文件501', format: 'application/pdf', datePublished: '2024-05-01T08:00:00.000Z',
+        id: '501',
+        documentType: 'projectPlan',
+        title: '文件501',
+        format: 'application/pdf',
+        datePublished: '2024-05-01T08:00:00.000Z',
         url: `https://gongzhi.example.cn/files/501/${encodeURIComponent('改造方案 2023.pdf')}`,
       },
       {
-        id: '502', documentType: 'completionCertificate', title: '文件502', format: 'application/pdf', datePublished: '2024-05-01T08:00:00.000Z',
+        id: '502',
+        documentType: 'completionCertificate',
+        title: '文件502',
+        format: 'application/pdf',
+        datePublished: '2024-05-01T08:00:00.000Z',
         url: `https://gongzhi.example.cn/files/502/${encodeURIComponent('竣工验收报告.pdf')}`,
       },
-      { // 'other' is not an OC4IDS code: no documentType
-        id: '503', title: '文件503', format: 'image/jpeg', datePublished: '2024-05-01T08:00:00.000Z',
+      {
+        // 'other' is not an OC4IDS code: no documentType
+        id: '503',
+        title: '文件503',
+        format: 'image/jpeg',
+        datePublished: '2024-05-01T08:00:00.000Z',
         url: 'https://gongzhi.example.cn/files/503/photo%20%231.jpg',
       },
     ]);
@@ -259,32 +325,99 @@ describe('buildOc4idsPackage', () => {
 });
 
 describe('the OC4IDS transcription rejects broken packages', () => {
-  it('missing project id', () => expectInvalid((p) => { delete p.projects[0].id; }));
-  it('project id without the oc4ids prefix', () => expectInvalid((p) => { p.projects[0].id = 'ZH-2023-007'; }));
-  it('duplicate project ids', () => expectInvalid((p) => { p.projects[1].id = p.projects[0].id; }));
-  it('unknown status', () => expectInvalid((p) => { p.projects[0].status = 'acceptance'; }));
-  it('unknown project type', () => expectInvalid((p) => { p.projects[0].type = 'renovation'; }));
-  it('unknown sector', () => expectInvalid((p) => { p.projects[0].sector = ['housing']; }));
-  it('non-codelist party role', () => expectInvalid((p) => { p.projects[0].parties[1].roles = ['contractor']; }));
-  it('duplicate party ids', () => expectInvalid((p) => { p.projects[0].parties[2].id = p.projects[0].parties[1].id; }));
-  it('non-codelist document type', () => expectInvalid((p) => { p.projects[0].documents[2].documentType = 'other'; }));
-  it('relative document url', () => expectInvalid((p) => { p.projects[0].documents[0].url = '/files/501/x.pdf'; }));
-  it('latitude first', () => expectInvalid((p) => { p.projects[0].locations[0].geometry.coordinates.reverse(); }));
-  it('coordinates as strings', () => expectInvalid((p) => { p.projects[0].locations[0].geometry.coordinates = ['113.2', '33.7']; }));
-  it('unknown geometry type', () => expectInvalid((p) => { p.projects[0].locations[0].geometry.type = 'Circle'; }));
-  it('location without id', () => expectInvalid((p) => { delete p.projects[0].locations[0].id; }));
-  it('amount as a string', () => expectInvalid((p) => { p.projects[0].budget.amount.amount = '123456789.31'; }));
-  it('currency other than CNY', () => expectInvalid((p) => { p.projects[0].budget.amount.currency = 'RMB'; }));
-  it('the pre-0.9.4 flat budget.budgetBreakdown', () => expectInvalid((p) => {
-    p.projects[0].budget.budgetBreakdown = p.projects[0].budget.budgetBreakdowns[0].budgetBreakdown;
-    delete p.projects[0].budget.budgetBreakdowns;
-  }));
-  it('budget breakdown line without id', () => expectInvalid((p) => { delete p.projects[0].budget.budgetBreakdowns[0].budgetBreakdown[0].id; }));
-  it('date without time zone', () => expectInvalid((p) => { p.projects[0].period.startDate = '2023-04-01T00:00:00'; }));
-  it('plain calendar date', () => expectInvalid((p) => { p.projects[0].completion.endDate = '2023-12-20'; }));
-  it('empty parties', () => expectInvalid((p) => { p.projects[0].parties = []; }));
-  it('version other than major.minor', () => expectInvalid((p) => { p.version = '0.9.5'; }));
-  it('publisher without name', () => expectInvalid((p) => { p.publisher = {}; }));
+  it('missing project id', () =>
+    expectInvalid((p) => {
+      delete p.projects[0].id;
+    }));
+  it('project id without the oc4ids prefix', () =>
+    expectInvalid((p) => {
+      p.projects[0].id = 'ZH-2023-007';
+    }));
+  it('duplicate project ids', () =>
+    expectInvalid((p) => {
+      p.projects[1].id = p.projects[0].id;
+    }));
+  it('unknown status', () =>
+    expectInvalid((p) => {
+      p.projects[0].status = 'acceptance';
+    }));
+  it('unknown project type', () =>
+    expectInvalid((p) => {
+      p.projects[0].type = 'renovation';
+    }));
+  it('unknown sector', () =>
+    expectInvalid((p) => {
+      p.projects[0].sector = ['housing'];
+    }));
+  it('non-codelist party role', () =>
+    expectInvalid((p) => {
+      p.projects[0].parties[1].roles = ['contractor'];
+    }));
+  it('duplicate party ids', () =>
+    expectInvalid((p) => {
+      p.projects[0].parties[2].id = p.projects[0].parties[1].id;
+    }));
+  it('non-codelist document type', () =>
+    expectInvalid((p) => {
+      p.projects[0].documents[2].documentType = 'other';
+    }));
+  it('relative document url', () =>
+    expectInvalid((p) => {
+      p.projects[0].documents[0].url = '/files/501/x.pdf';
+    }));
+  it('latitude first', () =>
+    expectInvalid((p) => {
+      p.projects[0].locations[0].geometry.coordinates.reverse();
+    }));
+  it('coordinates as strings', () =>
+    expectInvalid((p) => {
+      p.projects[0].locations[0].geometry.coordinates = ['113.2', '33.7'];
+    }));
+  it('unknown geometry type', () =>
+    expectInvalid((p) => {
+      p.projects[0].locations[0].geometry.type = 'Circle';
+    }));
+  it('location without id', () =>
+    expectInvalid((p) => {
+      delete p.projects[0].locations[0].id;
+    }));
+  it('amount as a string', () =>
+    expectInvalid((p) => {
+      p.projects[0].budget.amount.amount = '123456789.31';
+    }));
+  it('currency other than CNY', () =>
+    expectInvalid((p) => {
+      p.projects[0].budget.amount.currency = 'RMB';
+    }));
+  it('the pre-0.9.4 flat budget.budgetBreakdown', () =>
+    expectInvalid((p) => {
+      p.projects[0].budget.budgetBreakdown = p.projects[0].budget.budgetBreakdowns[0].budgetBreakdown;
+      delete p.projects[0].budget.budgetBreakdowns;
+    }));
+  it('budget breakdown line without id', () =>
+    expectInvalid((p) => {
+      delete p.projects[0].budget.budgetBreakdowns[0].budgetBreakdown[0].id;
+    }));
+  it('date without time zone', () =>
+    expectInvalid((p) => {
+      p.projects[0].period.startDate = '2023-04-01T00:00:00';
+    }));
+  it('plain calendar date', () =>
+    expectInvalid((p) => {
+      p.projects[0].completion.endDate = '2023-12-20';
+    }));
+  it('empty parties', () =>
+    expectInvalid((p) => {
+      p.projects[0].parties = [];
+    }));
+  it('version other than major.minor', () =>
+    expectInvalid((p) => {
+      p.version = '0.9.5';
+    }));
+  it('publisher without name', () =>
+    expectInvalid((p) => {
+      p.publisher = {};
+    }));
 });
 
 /**
@@ -329,7 +462,11 @@ describe('official OC4IDS schema', () => {
     const codes = (name: string): string[] | null => {
       const file = join(dir, 'codelists', `${name}.csv`);
       if (!existsSync(file)) return null;
-      return readFileSync(file, 'utf8').split(/\r?\n/).slice(1).filter(Boolean).map((line) => line.split(',')[0]!);
+      return readFileSync(file, 'utf8')
+        .split(/\r?\n/)
+        .slice(1)
+        .filter(Boolean)
+        .map((line) => line.split(',')[0]!);
     };
     const used = {
       partyRole: pkg.projects.flatMap((p: any) => p.parties.flatMap((x: any) => x.roles)),
@@ -345,4 +482,3 @@ describe('official OC4IDS schema', () => {
     }
   });
 });
-

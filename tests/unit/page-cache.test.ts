@@ -62,7 +62,7 @@ describe('page cache', () => {
     expect(key('/notices?kind=plan')).not.toBe(key('/notices'));
     expect(cacheKey('en', true, new URL('http://x.test/'))).not.toBe(key('/'));
   });
-  it('gives a cached page\'s own address without the query parameters its key drops', () => {
+  it("gives a cached page's own address without the query parameters its key drops", () => {
     expect(cacheKeptPath(new URL('http://x.test/notices?junk=%3Cx%3E&kind=plan&kind=other&utm_source=a'))).toBe('/notices?kind=plan');
     expect(cacheKeptPath(new URL('http://x.test/?x=1'))).toBe('/');
   });
@@ -70,7 +70,8 @@ describe('page cache', () => {
     // a cacheable page reading a parameter the key leaves out would serve one answer for all values
     const root = path.resolve('src/pages');
     const files: string[] = [];
-    const walk = (d: string) => fs.readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : files.push(path.join(d, e.name))));
+    const walk = (d: string) =>
+      fs.readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : files.push(path.join(d, e.name))));
     walk(root);
     const filterKeys = /parseFilters/;
     let cacheable = 0;

@@ -54,7 +54,8 @@ describe('authorization matrix', () => {
     expect(POLICY['donation.manage']).toBe('office');
     const project = { subdistrictId: 1, communityId: 10 };
     expect(can(null, 'donation.offer', {})).toBe(false);
-    expect(['resident', 'subdistrictStaff', 'otherSubdistrictStaff', 'otherCommunityStaff', 'districtAdmin'].map((a) => can(ACTORS[a]!, 'donation.manage', project)))
-      .toEqual([false, true, false, false, true]);
+    expect(
+      ['resident', 'subdistrictStaff', 'otherSubdistrictStaff', 'otherCommunityStaff', 'districtAdmin'].map((a) => can(ACTORS[a]!, 'donation.manage', project)),
+    ).toEqual([false, true, false, false, true]);
   });
 });

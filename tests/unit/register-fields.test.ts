@@ -94,7 +94,20 @@ describe('headers', () => {
     const zh = mapHeaders(['楼栋', ' 单元 ', '楼层', '房号', '专有面积（㎡）', '业主姓名', '身份证号', '电话', '开发商持有']);
     expect(zh.faults).toEqual([]);
     expect(zh.columns).toEqual({ building: 0, entrance: 1, floor: 2, room: 3, area_m2: 4, owner_names: 5, id_numbers: 6, phone: 7, developer_held: 8 });
-    const en = mapHeaders(['Estate', 'BUILDING', 'entrance', 'floor', 'room', 'Area (m2)', 'area_source', 'Owner Names', 'ID_Types', 'id_numbers', 'phone', 'developer_held']);
+    const en = mapHeaders([
+      'Estate',
+      'BUILDING',
+      'entrance',
+      'floor',
+      'room',
+      'Area (m2)',
+      'area_source',
+      'Owner Names',
+      'ID_Types',
+      'id_numbers',
+      'phone',
+      'developer_held',
+    ]);
     expect(en.faults).toEqual([]);
     expect(Object.keys(en.columns)).toHaveLength(12);
     expect(mapHeaders(['楼栋', '单元', '楼层', '房号', '面积', '业主姓名', '证件号码']).faults).toEqual([]);

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  isMaskedId,
-  last4,
-  maskId,
-  residentIdCheckChar,
-  validateIdNumber,
-} from '../../src/features/register/id-numbers.ts';
+import { isMaskedId, last4, maskId, residentIdCheckChar, validateIdNumber } from '../../src/features/register/id-numbers.ts';
 
 /** ISO 7064 MOD 11-2 written the textbook way (weights 2^(17-i) mod 11), independent of the code under test. */
 function checkChar(first17: string): string {
@@ -45,7 +39,11 @@ describe('resident ID numbers (身份证)', () => {
   });
 
   it('builds valid IDs with the helper and fails them when the check digit is mutated', () => {
-    for (const [birth, seq] of [['19800101', '001'], ['20000229', '123'], ['19491001', '999']] as const) {
+    for (const [birth, seq] of [
+      ['19800101', '001'],
+      ['20000229', '123'],
+      ['19491001', '999'],
+    ] as const) {
       const id = buildId('410411', birth, seq);
       expect(codeOf(validateIdNumber('resident_id', id))).toBe('ok');
       expect(residentIdCheckChar(id.slice(0, 17))).toBe(id[17]);
@@ -113,7 +111,15 @@ describe('统一社会信用代码, passports and 港澳台 permits', () => {
   });
 
   it('validates 港澳台 permits', () => {
-    for (const ok of ['H12345678', 'M1234567890', 'h12345678', '12345678', '1234567890', buildId('810000', '19900101', '123'), buildId('830000', '19851231', '045')]) {
+    for (const ok of [
+      'H12345678',
+      'M1234567890',
+      'h12345678',
+      '12345678',
+      '1234567890',
+      buildId('810000', '19900101', '123'),
+      buildId('830000', '19851231', '045'),
+    ]) {
       expect(codeOf(validateIdNumber('hmt_permit', ok)), ok).toBe('ok');
     }
     const residence = buildId('820000', '19900101', '123');

@@ -101,8 +101,7 @@ describe('the fixture register (tests/fixtures/register-sample.csv)', () => {
   });
 
   it('has owners of several flats with the same ID on several rows', () => {
-    const flatsOf = (id: string) =>
-      result.rows.filter((r) => r.owners.some((o) => o.idNumber === id)).map((r) => `${r.building}-${r.entrance}-${r.room}`);
+    const flatsOf = (id: string) => result.rows.filter((r) => r.owners.some((o) => o.idNumber === id)).map((r) => `${r.building}-${r.entrance}-${r.room}`);
     expect(flatsOf('410411194404042860')).toEqual(['1-2-202', '2-1-401', '3-2-601']);
     expect(flatsOf('410411199307203119')).toEqual(['2-1-502', '3-1-402']);
   });
@@ -131,7 +130,10 @@ describe('the fixture register (tests/fixtures/register-sample.csv)', () => {
     expect(byColumn.get('id_numbers')).toBe('身份证号');
     expect(byColumn.get('area_m2')).toBe(header.find((h) => h.includes('面积')));
     for (const f of result.faults) if (f.column !== null) expect(header).toContain(f.header);
-    const missing = parseRegister([['楼栋', '单元', '楼层', '房号', '业主', '身份证号码'], ['1', '1', '1', '101', '张三', '110105194912310021']]);
+    const missing = parseRegister([
+      ['楼栋', '单元', '楼层', '房号', '业主', '身份证号码'],
+      ['1', '1', '1', '101', '张三', '110105194912310021'],
+    ]);
     expect(missing.faults.map((f) => [f.code, f.column, f.header])).toEqual([['missing_column', 'area_m2', '专有面积']]);
   });
 
@@ -184,7 +186,9 @@ describe('line rules', () => {
   });
 
   it('refuses masked ID numbers, and a file holding them as a whole', () => {
-    const r = parseCsv(`${HEADER}\n1,1,1,101,80,张三,4*************5569,,否\n1,1,1,102,80,李四,${ID_B},,否\n1,1,1,103,80,王五,4１＊＊＊＊＊＊＊＊＊＊＊＊5569,,否\n`);
+    const r = parseCsv(
+      `${HEADER}\n1,1,1,101,80,张三,4*************5569,,否\n1,1,1,102,80,李四,${ID_B},,否\n1,1,1,103,80,王五,4１＊＊＊＊＊＊＊＊＊＊＊＊5569,,否\n`,
+    );
     expect(pairs(r)).toEqual([
       [1, 'masked_export'],
       [2, 'masked_id'],
@@ -279,7 +283,9 @@ describe('line rules', () => {
 
   it('keeps the first line of a flat listed twice; the estate is part of the address', () => {
     const head = '小区,楼栋,单元,楼层,房号,专有面积,业主姓名,身份证号';
-    const r = parseCsv(`${head}\n东苑,1,1,1,101,80,张三,${ID_A}\n西苑,1,1,1,101,80,李四,${ID_B}\n东苑,1,1,1,101,81,王五,${ID_C}\n东苑,1,1,1,101,82,王五,${ID_C}\n`);
+    const r = parseCsv(
+      `${head}\n东苑,1,1,1,101,80,张三,${ID_A}\n西苑,1,1,1,101,80,李四,${ID_B}\n东苑,1,1,1,101,81,王五,${ID_C}\n东苑,1,1,1,101,82,王五,${ID_C}\n`,
+    );
     expect(pairs(r)).toEqual([
       [4, 'duplicate_flat'],
       [5, 'duplicate_flat'],
@@ -380,8 +386,25 @@ describe('xlsx', () => {
 describe('estate column on the import screen', async () => {
   const { keepChosenEstate } = await import('../../src/features/register/prepare.ts');
   it('keeps lines of the chosen estate and refuses lines of another one with their line number', () => {
-    const base = { building: '1', entrance: '1', floor: 1, room: '101', areaCm2: 100, areaSource: 'registered' as const, owners: [], phone: null, developerHeld: true };
-    const res = keepChosenEstate([{ ...base, line: 2, estate: null }, { ...base, line: 3, estate: '建设小区' }, { ...base, line: 4, estate: '别的小区' }], '建设小区');
+    const base = {
+      building: '1',
+      entrance: '1',
+      floor: 1,
+      room: '101',
+      areaCm2: 100,
+      areaSource: 'registered' as const,
+      owners: [],
+      phone: null,
+      developerHeld: true,
+    };
+    const res = keepChosenEstate(
+      [
+        { ...base, line: 2, estate: null },
+        { ...base, line: 3, estate: '建设小区' },
+        { ...base, line: 4, estate: '别的小区' },
+      ],
+      '建设小区',
+    );
     expect(res.rows.map((r) => r.line)).toEqual([2, 3]);
     expect(res.faults.map((f) => [f.line, f.code])).toEqual([[4, 'estate_mismatch']]);
   });

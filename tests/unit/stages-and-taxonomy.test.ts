@@ -39,7 +39,11 @@ describe('scope taxonomy', () => {
     expect(() => categoryOf('space.rocket')).toThrow();
   });
   it('groups items by category in taxonomy order, leaving empty categories out', () => {
-    const groups = groupByCategory([{ code: 'management.owners_committee' }, { code: 'infrastructure.basic.roads' }, { code: 'infrastructure.utilities.water' }]);
+    const groups = groupByCategory([
+      { code: 'management.owners_committee' },
+      { code: 'infrastructure.basic.roads' },
+      { code: 'infrastructure.utilities.water' },
+    ]);
     expect(groups.map((g) => g.category)).toEqual(['infrastructure', 'management']);
     expect(groups[0]!.items.map((i) => i.code)).toEqual(['infrastructure.utilities.water', 'infrastructure.basic.roads']);
   });

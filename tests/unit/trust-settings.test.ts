@@ -24,8 +24,15 @@ describe('demo mode is on by default only on a loopback host', () => {
     const c = readConfig({ HOST: '0.0.0.0' });
     expect(c.missing.map((m) => m.name)).toEqual(['GONGZHI_SMS', 'GONGZHI_ID_KEY', 'PUBLIC_BASE_URL']);
     const log = startupNotes(c);
-    for (const name of ['GONGZHI_SMS', 'GONGZHI_ID_KEY', 'PUBLIC_BASE_URL']) expect(log.some((l) => l.includes(`缺少设置 ${name}`) && l.includes(`Missing setting ${name}`))).toBe(true);
-    const complete = readConfig({ HOST: '0.0.0.0', GONGZHI_SMS: 'webhook', GONGZHI_SMS_WEBHOOK_URL: 'https://sms.gateway.test/send', GONGZHI_ID_KEY: 'v1:x', PUBLIC_BASE_URL: 'https://gz.example' });
+    for (const name of ['GONGZHI_SMS', 'GONGZHI_ID_KEY', 'PUBLIC_BASE_URL'])
+      expect(log.some((l) => l.includes(`缺少设置 ${name}`) && l.includes(`Missing setting ${name}`))).toBe(true);
+    const complete = readConfig({
+      HOST: '0.0.0.0',
+      GONGZHI_SMS: 'webhook',
+      GONGZHI_SMS_WEBHOOK_URL: 'https://sms.gateway.test/send',
+      GONGZHI_ID_KEY: 'v1:x',
+      PUBLIC_BASE_URL: 'https://gz.example',
+    });
     expect(complete.missing).toEqual([]);
     expect(complete.sms).toEqual({ kind: 'webhook', url: 'https://sms.gateway.test/send', token: null });
     expect(readConfig({ HOST: '0.0.0.0', GONGZHI_SMS: 'webhook' }).missing[0]!.name).toBe('GONGZHI_SMS_WEBHOOK_URL');
@@ -49,7 +56,11 @@ describe('SMS providers', () => {
   });
   it('posts to the webhook with its token and reports a refusal by status only', async () => {
     const calls: { url: string; init: RequestInit }[] = [];
-    const ok = webhookSender('https://sms.gateway.test/send', 's3cret', (async (url: string, init: RequestInit) => (calls.push({ url, init }), new Response(null, { status: 204 }))) as never);
+    const ok = webhookSender(
+      'https://sms.gateway.test/send',
+      's3cret',
+      (async (url: string, init: RequestInit) => (calls.push({ url, init }), new Response(null, { status: 204 }))) as never,
+    );
     await ok.send('13812345678', 'hello 123456');
     expect(calls[0]!.url).toBe('https://sms.gateway.test/send');
     expect(JSON.parse(String(calls[0]!.init.body))).toEqual({ to: '13812345678', body: 'hello 123456' });
@@ -61,7 +72,15 @@ describe('SMS providers', () => {
 });
 
 describe('the site origin behind an HTTPS reverse proxy', () => {
-  const facts = (f: Partial<RequestFacts>): RequestFacts => ({ encrypted: false, host: '127.0.0.1:4321', forwardedProto: null, forwardedHost: null, forwardedFor: null, peer: '127.0.0.1', ...f });
+  const facts = (f: Partial<RequestFacts>): RequestFacts => ({
+    encrypted: false,
+    host: '127.0.0.1:4321',
+    forwardedProto: null,
+    forwardedHost: null,
+    forwardedFor: null,
+    peer: '127.0.0.1',
+    ...f,
+  });
   const plain = readConfig({});
   it('is PUBLIC_BASE_URL when set', () => {
     const c = readConfig({ PUBLIC_BASE_URL: 'https://gz.example/' });
@@ -73,8 +92,12 @@ describe('the site origin behind an HTTPS reverse proxy', () => {
     const behind = facts({ host: 'gz.example', forwardedProto: 'https', peer: '::ffff:10.0.0.2' });
     expect(siteOrigin(behind, plain)).toBe('http://gz.example');
     expect(siteOrigin(behind, readConfig({ TRUST_PROXY: '10.0.0.2' }))).toBe('https://gz.example');
-    expect(siteOrigin(facts({ forwardedProto: 'https', forwardedHost: 'gz.example', peer: '10.0.0.2' }), readConfig({ TRUST_PROXY: '10.0.0.2' }))).toBe('https://gz.example');
-    expect(siteOrigin(facts({ forwardedProto: 'https', forwardedHost: 'evil.example', peer: '10.0.0.9' }), readConfig({ TRUST_PROXY: '10.0.0.2' }))).toBe('http://127.0.0.1:4321');
+    expect(siteOrigin(facts({ forwardedProto: 'https', forwardedHost: 'gz.example', peer: '10.0.0.2' }), readConfig({ TRUST_PROXY: '10.0.0.2' }))).toBe(
+      'https://gz.example',
+    );
+    expect(siteOrigin(facts({ forwardedProto: 'https', forwardedHost: 'evil.example', peer: '10.0.0.9' }), readConfig({ TRUST_PROXY: '10.0.0.2' }))).toBe(
+      'http://127.0.0.1:4321',
+    );
   });
   it('takes the client address from X-Forwarded-For only behind a trusted proxy', () => {
     const c = readConfig({ TRUST_PROXY: '10.0.0.2,10.0.0.3' });
@@ -85,7 +108,15 @@ describe('the site origin behind an HTTPS reverse proxy', () => {
 
 describe('?next= stays on the site', () => {
   it('refuses off-site and control-character paths, keeps same-site ones', () => {
-    for (const bad of ['/\t/evil.example', '/\n/evil.example', '/\r\nSet-Cookie: x=1', '/\\/evil.example', '//evil.example', 'https://evil.example', '/\u0000x'])
+    for (const bad of [
+      '/\t/evil.example',
+      '/\n/evil.example',
+      '/\r\nSet-Cookie: x=1',
+      '/\\/evil.example',
+      '//evil.example',
+      'https://evil.example',
+      '/\u0000x',
+    ])
       expect(safeNext(bad)).toBe('/');
     expect(safeNext('/ballots/3?tab=roll#vote')).toBe('/ballots/3?tab=roll#vote');
     expect(safeNext('/%09/evil.example')).toBe('/%09/evil.example'); // still a path here: %09 stays encoded

@@ -52,7 +52,24 @@ describe('open data formats', () => {
   });
   it('quotes CSV fields that need it and starts with a BOM', () => {
     const csv = projectsCsv(
-      [{ id: 1, code: 'A', title: '甲,"乙"', titleEn: null, stage: 1, batchYear: 2021, households: 3, subdistrictCode: 's', subdistrictName: '河滨街道', subdistrictNameEn: 'H', lat: 33.7, lng: 113.3, totalFen: 12345, donationsReceivedFen: 0 }],
+      [
+        {
+          id: 1,
+          code: 'A',
+          title: '甲,"乙"',
+          titleEn: null,
+          stage: 1,
+          batchYear: 2021,
+          households: 3,
+          subdistrictCode: 's',
+          subdistrictName: '河滨街道',
+          subdistrictNameEn: 'H',
+          lat: 33.7,
+          lng: 113.3,
+          totalFen: 12345,
+          donationsReceivedFen: 0,
+        },
+      ],
       'http://x',
       () => '组织宣传',
     );

@@ -17,6 +17,7 @@ export async function verifyPassword(hashed: string, password: string): Promise<
 export function passwordProblem(password: string, phone?: string): 'too_short' | 'too_long' | 'too_simple' | null {
   if (password.length < 8) return 'too_short';
   if (password.length > 128) return 'too_long';
-  if (/^(.)\1*$/.test(password) || (phone && phone.includes(password)) || /^(?:0123456789|12345678|123456789|87654321|password)/i.test(password)) return 'too_simple';
+  if (/^(.)\1*$/.test(password) || (phone && phone.includes(password)) || /^(?:0123456789|12345678|123456789|87654321|password)/i.test(password))
+    return 'too_simple';
   return null;
 }

@@ -52,8 +52,14 @@ export async function within(db: Kysely<Database>, limit: Limit, key: string, no
 
 /** Old windows are useless; called now and then. */
 export async function pruneRateLimits(db: Kysely<Database>, now = new Date()): Promise<void> {
-  await db.deleteFrom('rate_limits').where('window_start', '<', new Date(now.getTime() - 24 * 3600 * 1000)).execute();
-  await db.deleteFrom('sign_in_throttle').where('last_failure_at', '<', new Date(now.getTime() - FORGET_AFTER_SECONDS * 1000)).execute();
+  await db
+    .deleteFrom('rate_limits')
+    .where('window_start', '<', new Date(now.getTime() - 24 * 3600 * 1000))
+    .execute();
+  await db
+    .deleteFrom('sign_in_throttle')
+    .where('last_failure_at', '<', new Date(now.getTime() - FORGET_AFTER_SECONDS * 1000))
+    .execute();
 }
 
 // Failed sign-ins never lock an account: each failure beyond a free allowance imposes a

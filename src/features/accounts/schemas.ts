@@ -11,7 +11,10 @@ export const mobile = z
     return m ?? '';
   });
 const password = z.string().min(8, 'err.passwordShort').max(128, 'err.passwordLong');
-const code = z.string().trim().regex(/^\d{6}$/, 'err.code');
+const code = z
+  .string()
+  .trim()
+  .regex(/^\d{6}$/, 'err.code');
 
 export const signUpInput = z.object({
   phone: mobile,
@@ -19,7 +22,10 @@ export const signUpInput = z.object({
   password,
 });
 /** A sign-up request's token (src/features/accounts/service.ts: signUp), carried by the verify page. */
-const request = z.string().trim().regex(/^[a-z2-7]{32}$/, 'err.signupExpired');
+const request = z
+  .string()
+  .trim()
+  .regex(/^[a-z2-7]{32}$/, 'err.signupExpired');
 export const confirmPhoneInput = z.object({ request, code });
 export const resendCodeInput = z.object({ request });
 export const signInInput = z.object({ phone: mobile, password: z.string().min(1, 'err.required').max(128, 'err.passwordLong') });

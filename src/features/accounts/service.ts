@@ -26,25 +26,43 @@ const newToken = () => generateSessionToken();
  * same number is a second request with its own code; it cannot touch the first one's
  * password, and the first one's code does not confirm it.
  */
-export async function signUp(db: Kysely<Database>, sms: SmsSender, input: { phone: string; displayName: string; password: string }, ip: string, now = new Date()): Promise<Result<{ request: string }>> {
+export async function signUp(
+  db: Kysely<Database>,
+  sms: SmsSender,
+  input: { phone: string; displayName: string; password: string },
+  ip: string,
+  now = new Date(),
+): Promise<Result<{ request: string }>> {
   const weak = passwordProblem(input.password, input.phone);
   if (weak) return fail(`err.password_${weak}`, 'password');
   const taken = await db.selectFrom('users').select('id').where('phone', '=', input.phone).where('phone_verified_at', 'is not', null).executeTakeFirst();
   if (taken) return fail('err.phoneTaken', 'phone');
   if (!(await hit(db, LIMITS.sms, input.phone, now)) || !(await hit(db, LIMITS.smsIp, ip, now))) return fail('err.rateLimited');
   // requests older than a day are dead: their password hashes and names go
-  await db.deleteFrom('signup_requests').where('created_at', '<', new Date(now.getTime() - REQUEST_HOURS * 3600_000)).execute();
+  await db
+    .deleteFrom('signup_requests')
+    .where('created_at', '<', new Date(now.getTime() - REQUEST_HOURS * 3600_000))
+    .execute();
   const request = newToken();
   const code = newCode();
   const row = await db
     .insertInto('signup_requests')
     .values({
-      token_hash: sessionIdOf(request), phone: input.phone, display_name: input.displayName, password_hash: await hashPassword(input.password),
-      code_hash: '', code_expires_at: new Date(now.getTime() + CODE_LIFETIME_MS), created_at: now,
+      token_hash: sessionIdOf(request),
+      phone: input.phone,
+      display_name: input.displayName,
+      password_hash: await hashPassword(input.password),
+      code_hash: '',
+      code_expires_at: new Date(now.getTime() + CODE_LIFETIME_MS),
+      created_at: now,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await db.updateTable('signup_requests').set({ code_hash: hashCode(`signup:${row.id}`, code) }).where('id', '=', row.id).execute();
+  await db
+    .updateTable('signup_requests')
+    .set({ code_hash: hashCode(`signup:${row.id}`, code) })
+    .where('id', '=', row.id)
+    .execute();
   await sms.send(input.phone, codeText('signup', code));
   return { ok: true, request };
 }
@@ -63,7 +81,13 @@ export async function signupRequest(db: Kysely<Database>, request: string, now =
 }
 
 /** A new code for an open sign-up request (the one before stops working). */
-export async function resendSignupCode(db: Kysely<Database>, sms: SmsSender, request: string, ip: string, now = new Date()): Promise<Result<{ phone: string }>> {
+export async function resendSignupCode(
+  db: Kysely<Database>,
+  sms: SmsSender,
+  request: string,
+  ip: string,
+  now = new Date(),
+): Promise<Result<{ phone: string }>> {
   const row = await signupRequest(db, request, now);
   if (!row) return fail('err.signupExpired');
   if (!(await hit(db, LIMITS.sms, row.phone, now)) || !(await hit(db, LIMITS.smsIp, ip, now))) return fail('err.rateLimited');
@@ -78,24 +102,50 @@ export async function resendSignupCode(db: Kysely<Database>, sms: SmsSender, req
 }
 
 /** Confirms a sign-up request with its code: now, and only now, the account exists. */
-export async function confirmPhone(db: Kysely<Database>, input: { request: string; code: string }, now = new Date()): Promise<Result<{ token: string; expiresAt: Date; userId: number }>> {
+export async function confirmPhone(
+  db: Kysely<Database>,
+  input: { request: string; code: string },
+  now = new Date(),
+): Promise<Result<{ token: string; expiresAt: Date; userId: number }>> {
   const row = await signupRequest(db, input.request, now);
   if (!row) return fail('err.signupExpired');
   if (row.attempts >= MAX_CODE_ATTEMPTS || row.code_expires_at.getTime() <= now.getTime()) return fail('err.codeExpired', 'code');
   if (!row.code_hash || row.code_hash !== hashCode(`signup:${row.id}`, input.code.trim())) {
-    await db.updateTable('signup_requests').set((eb) => ({ attempts: eb('attempts', '+', 1) })).where('id', '=', row.id).execute();
+    await db
+      .updateTable('signup_requests')
+      .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+      .where('id', '=', row.id)
+      .execute();
     return fail('err.codeWrong', 'code');
   }
   return db.transaction().execute(async (trx): Promise<Result<{ token: string; expiresAt: Date; userId: number }>> => {
-    const used = await trx.updateTable('signup_requests').set({ consumed_at: now }).where('id', '=', row.id).where('consumed_at', 'is', null).executeTakeFirst();
+    const used = await trx
+      .updateTable('signup_requests')
+      .set({ consumed_at: now })
+      .where('id', '=', row.id)
+      .where('consumed_at', 'is', null)
+      .executeTakeFirst();
     if (Number(used.numUpdatedRows) !== 1) return fail('err.signupExpired');
     const existing = await trx.selectFrom('users').select(['id', 'phone_verified_at']).where('phone', '=', row.phone).forUpdate().executeTakeFirst();
     if (existing?.phone_verified_at) return fail('err.phoneTaken', 'phone');
     // an account left unconfirmed by the sign-up of earlier versions is taken over by the
     // request the number's holder confirmed
     const userId = existing
-      ? (await trx.updateTable('users').set({ password_hash: row.password_hash, display_name: row.display_name, phone_verified_at: now }).where('id', '=', existing.id).returning('id').executeTakeFirstOrThrow()).id
-      : (await trx.insertInto('users').values({ phone: row.phone, password_hash: row.password_hash, display_name: row.display_name, phone_verified_at: now }).returning('id').executeTakeFirstOrThrow()).id;
+      ? (
+          await trx
+            .updateTable('users')
+            .set({ password_hash: row.password_hash, display_name: row.display_name, phone_verified_at: now })
+            .where('id', '=', existing.id)
+            .returning('id')
+            .executeTakeFirstOrThrow()
+        ).id
+      : (
+          await trx
+            .insertInto('users')
+            .values({ phone: row.phone, password_hash: row.password_hash, display_name: row.display_name, phone_verified_at: now })
+            .returning('id')
+            .executeTakeFirstOrThrow()
+        ).id;
     // the number's other open requests die with this one
     await trx.updateTable('signup_requests').set({ consumed_at: now }).where('phone', '=', row.phone).where('consumed_at', 'is', null).execute();
     const token = generateSessionToken();
@@ -108,7 +158,13 @@ export async function confirmPhone(db: Kysely<Database>, input: { request: strin
 async function knownDevice(db: Kysely<Database>, device: string | null | undefined, phone: string): Promise<string | null> {
   if (!device || !/^[a-z2-7]{32}$/.test(device)) return null;
   const id = sessionIdOf(device);
-  const row = await db.selectFrom('sign_in_devices').innerJoin('users', 'users.id', 'sign_in_devices.user_id').select('sign_in_devices.id').where('sign_in_devices.id', '=', id).where('users.phone', '=', phone).executeTakeFirst();
+  const row = await db
+    .selectFrom('sign_in_devices')
+    .innerJoin('users', 'users.id', 'sign_in_devices.user_id')
+    .select('sign_in_devices.id')
+    .where('sign_in_devices.id', '=', id)
+    .where('users.phone', '=', phone)
+    .executeTakeFirst();
   return row ? id : null;
 }
 
@@ -120,12 +176,19 @@ async function knownDevice(db: Kysely<Database>, device: string | null | undefin
  * told to confirm it (err.notConfirmed, with the request to resend a code for).
  */
 export async function signIn(
-  db: Kysely<Database>, input: { phone: string; password: string }, ip: string, device: string | null = null, now = new Date(),
+  db: Kysely<Database>,
+  input: { phone: string; password: string },
+  ip: string,
+  device: string | null = null,
+  now = new Date(),
 ): Promise<Result<{ token: string; expiresAt: Date; userId: number; device: string | null }>> {
   const known = await knownDevice(db, device, input.phone);
   const keys: ThrottleKey[] = known
     ? [{ throttle: THROTTLES.device, key: known }]
-    : [{ throttle: THROTTLES.account, key: input.phone }, { throttle: THROTTLES.address, key: ip }];
+    : [
+        { throttle: THROTTLES.account, key: input.phone },
+        { throttle: THROTTLES.address, key: ip },
+      ];
   const wait = await secondsToWait(db, keys, now);
   if (wait > 0) return { ok: false, error: 'err.signInWait', params: { seconds: wait } };
   const user = await db
@@ -136,19 +199,37 @@ export async function signIn(
   let tried = false; // one password hash compared per attempt, whichever it is (timing)
   if (!user?.phone_verified_at) {
     const pending = await db
-      .selectFrom('signup_requests').select(['id', 'password_hash'])
-      .where('phone', '=', input.phone).where('consumed_at', 'is', null).where('created_at', '>', new Date(now.getTime() - REQUEST_HOURS * 3600_000))
-      .orderBy('id', 'desc').executeTakeFirst();
+      .selectFrom('signup_requests')
+      .select(['id', 'password_hash'])
+      .where('phone', '=', input.phone)
+      .where('consumed_at', 'is', null)
+      .where('created_at', '>', new Date(now.getTime() - REQUEST_HOURS * 3600_000))
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
     const hashed = pending?.password_hash ?? user?.password_hash;
     tried = Boolean(hashed);
     if (hashed && (await verifyPassword(hashed, input.password))) {
       // the person who chose this password: a fresh link to their request (a code is sent on asking)
       const request = newToken();
-      if (pending) await db.updateTable('signup_requests').set({ token_hash: sessionIdOf(request) }).where('id', '=', pending.id).execute();
+      if (pending)
+        await db
+          .updateTable('signup_requests')
+          .set({ token_hash: sessionIdOf(request) })
+          .where('id', '=', pending.id)
+          .execute();
       else
-        await db.insertInto('signup_requests').values({
-          token_hash: sessionIdOf(request), phone: input.phone, display_name: user!.display_name, password_hash: hashed, code_hash: '', code_expires_at: now, created_at: now,
-        }).execute();
+        await db
+          .insertInto('signup_requests')
+          .values({
+            token_hash: sessionIdOf(request),
+            phone: input.phone,
+            display_name: user!.display_name,
+            password_hash: hashed,
+            code_hash: '',
+            code_expires_at: now,
+            created_at: now,
+          })
+          .execute();
       return { ok: false, error: 'err.notConfirmed', request };
     }
   }
@@ -165,11 +246,21 @@ export async function signIn(
     await db.updateTable('sign_in_devices').set({ last_used_at: now }).where('id', '=', known).execute();
   } else {
     newDevice = newToken();
-    await db.insertInto('sign_in_devices').values({ id: sessionIdOf(newDevice), user_id: user.id, created_at: now, last_used_at: now }).execute();
+    await db
+      .insertInto('sign_in_devices')
+      .values({ id: sessionIdOf(newDevice), user_id: user.id, created_at: now, last_used_at: now })
+      .execute();
   }
   const token = generateSessionToken();
   const session = await createSession(db, token, user.id, now);
-  await db.transaction().execute((trx) => appendAudit(trx, { actorUserId: user.id, action: 'session.signIn', target: `user:${user.id}`, detail: { ip, role: user.role, knownDevice: Boolean(known) } }));
+  await db.transaction().execute((trx) =>
+    appendAudit(trx, {
+      actorUserId: user.id,
+      action: 'session.signIn',
+      target: `user:${user.id}`,
+      detail: { ip, role: user.role, knownDevice: Boolean(known) },
+    }),
+  );
   return { ok: true, token, expiresAt: session.expires_at, userId: user.id, device: newDevice };
 }
 
@@ -188,7 +279,12 @@ export async function resetStart(db: Kysely<Database>, sms: SmsSender, phone: st
 export async function resetConfirm(db: Kysely<Database>, input: { phone: string; code: string; password: string }): Promise<Result<{}>> {
   const weak = passwordProblem(input.password, input.phone);
   if (weak) return fail(`err.password_${weak}`, 'password');
-  const user = await db.selectFrom('users').select(['id', 'role']).where('phone', '=', input.phone).where('phone_verified_at', 'is not', null).executeTakeFirst();
+  const user = await db
+    .selectFrom('users')
+    .select(['id', 'role'])
+    .where('phone', '=', input.phone)
+    .where('phone_verified_at', 'is not', null)
+    .executeTakeFirst();
   if (!user || !(await checkCode(db, input.phone, 'reset', input.code))) return fail('err.codeWrong', 'code');
   const passwordHash = await hashPassword(input.password);
   await db.transaction().execute(async (trx) => {
@@ -211,14 +307,21 @@ export async function changePassword(db: Kysely<Database>, userId: number, curre
   if (!(await verifyPassword(user.password_hash, current))) return fail('err.passwordWrong', 'current');
   const weak = passwordProblem(next, user.phone);
   if (weak) return fail(`err.password_${weak}`, 'password');
-  await db.updateTable('users').set({ password_hash: await hashPassword(next) }).where('id', '=', userId).execute();
+  await db
+    .updateTable('users')
+    .set({ password_hash: await hashPassword(next) })
+    .where('id', '=', userId)
+    .execute();
   await invalidateUserSessions(db, userId);
   await db.deleteFrom('sign_in_devices').where('user_id', '=', userId).execute();
   return { ok: true };
 }
 
 /** The first district admin, from the command line. */
-export async function createDistrictAdmin(db: Kysely<Database>, input: { phone: string; displayName: string; password: string }): Promise<Result<{ id: number }>> {
+export async function createDistrictAdmin(
+  db: Kysely<Database>,
+  input: { phone: string; displayName: string; password: string },
+): Promise<Result<{ id: number }>> {
   const weak = passwordProblem(input.password, input.phone);
   if (weak) return fail(`err.password_${weak}`, 'password');
   const taken = await db.selectFrom('users').select('id').where('phone', '=', input.phone).executeTakeFirst();

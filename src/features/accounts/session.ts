@@ -45,7 +45,17 @@ export async function validateSessionToken(db: Kysely<Database>, token: string, 
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .where('sessions.id', '=', id)
-    .select(['sessions.expires_at', 'users.id', 'users.display_name', 'users.phone', 'users.role', 'users.subdistrict_id', 'users.community_id', 'users.owner_status_held_since', 'users.disabled_at'])
+    .select([
+      'sessions.expires_at',
+      'users.id',
+      'users.display_name',
+      'users.phone',
+      'users.role',
+      'users.subdistrict_id',
+      'users.community_id',
+      'users.owner_status_held_since',
+      'users.disabled_at',
+    ])
     .executeTakeFirst();
   if (!row) return null;
   if (row.disabled_at || now.getTime() >= row.expires_at.getTime()) {
@@ -59,7 +69,12 @@ export async function validateSessionToken(db: Kysely<Database>, token: string, 
   }
   return {
     user: {
-      id: row.id, displayName: row.display_name, phone: row.phone, role: row.role, subdistrictId: row.subdistrict_id, communityId: row.community_id,
+      id: row.id,
+      displayName: row.display_name,
+      phone: row.phone,
+      role: row.role,
+      subdistrictId: row.subdistrict_id,
+      communityId: row.community_id,
       ownerStatusHeld: row.owner_status_held_since !== null,
     },
     expiresAt,

@@ -62,8 +62,17 @@ export const codeText = (purpose: 'signup' | 'reset', code: string) =>
 
 export async function issueCode(db: Kysely<Database>, sender: SmsSender, phone: string, purpose: 'signup' | 'reset', now = new Date()): Promise<void> {
   const code = newCode();
-  await db.updateTable('sms_codes').set({ consumed_at: now }).where('phone', '=', phone).where('purpose', '=', purpose).where('consumed_at', 'is', null).execute();
-  await db.insertInto('sms_codes').values({ phone, purpose, code_hash: hashCode(phone, code), expires_at: new Date(now.getTime() + CODE_LIFETIME_MS) }).execute();
+  await db
+    .updateTable('sms_codes')
+    .set({ consumed_at: now })
+    .where('phone', '=', phone)
+    .where('purpose', '=', purpose)
+    .where('consumed_at', 'is', null)
+    .execute();
+  await db
+    .insertInto('sms_codes')
+    .values({ phone, purpose, code_hash: hashCode(phone, code), expires_at: new Date(now.getTime() + CODE_LIFETIME_MS) })
+    .execute();
   await sender.send(phone, codeText(purpose, code));
 }
 
@@ -72,11 +81,19 @@ export async function checkCode(db: Kysely<Database>, phone: string, purpose: 's
   const row = await db
     .selectFrom('sms_codes')
     .select(['id', 'code_hash', 'attempts', 'expires_at'])
-    .where('phone', '=', phone).where('purpose', '=', purpose).where('consumed_at', 'is', null)
-    .orderBy('id', 'desc').limit(1).executeTakeFirst();
+    .where('phone', '=', phone)
+    .where('purpose', '=', purpose)
+    .where('consumed_at', 'is', null)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   if (!row || row.expires_at.getTime() <= now.getTime() || row.attempts >= MAX_ATTEMPTS) return false;
   if (row.code_hash !== hashCode(phone, code.trim())) {
-    await db.updateTable('sms_codes').set((eb) => ({ attempts: eb('attempts', '+', 1) })).where('id', '=', row.id).execute();
+    await db
+      .updateTable('sms_codes')
+      .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+      .where('id', '=', row.id)
+      .execute();
     return false;
   }
   const consumed = await db.updateTable('sms_codes').set({ consumed_at: now }).where('id', '=', row.id).where('consumed_at', 'is', null).executeTakeFirst();

@@ -39,11 +39,24 @@ export async function createSubdistrict(db: DB, actorUserId: number, input: Subd
   return orUniqueFailure(
     () =>
       db.transaction().execute(async (trx): Promise<Result<{ id: number }>> => {
-        const taken = await trx.selectFrom('subdistricts').select(['code', 'name']).where((eb) => eb.or([eb('code', '=', input.code), eb('name', '=', input.name)])).execute();
+        const taken = await trx
+          .selectFrom('subdistricts')
+          .select(['code', 'name'])
+          .where((eb) => eb.or([eb('code', '=', input.code), eb('name', '=', input.name)]))
+          .execute();
         if (taken.some((s) => s.code === input.code)) return fail('err.subdistrictCodeTaken', 'code');
         if (taken.length) return fail('err.subdistrictNameTaken', 'name');
-        const row = await trx.insertInto('subdistricts').values({ code: input.code, name: input.name, name_en: input.nameEn }).returning('id').executeTakeFirstOrThrow();
-        await appendAudit(trx, { actorUserId, action: 'subdistrict.create', target: `subdistrict:${row.id}`, detail: { code: input.code, name: input.name, nameEn: input.nameEn } });
+        const row = await trx
+          .insertInto('subdistricts')
+          .values({ code: input.code, name: input.name, name_en: input.nameEn })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await appendAudit(trx, {
+          actorUserId,
+          action: 'subdistrict.create',
+          target: `subdistrict:${row.id}`,
+          detail: { code: input.code, name: input.name, nameEn: input.nameEn },
+        });
         return { ok: true, id: row.id };
       }),
     fail('err.subdistrictCodeTaken', 'code'),
@@ -60,14 +73,20 @@ export async function renameSubdistrict(db: DB, actorUserId: number, input: { su
     if (other) return fail('err.subdistrictNameTaken', 'name');
     await trx.updateTable('subdistricts').set({ name: input.name, name_en: input.nameEn }).where('id', '=', s.id).execute();
     await appendAudit(trx, {
-      actorUserId, action: 'subdistrict.rename', target: `subdistrict:${s.id}`,
+      actorUserId,
+      action: 'subdistrict.rename',
+      target: `subdistrict:${s.id}`,
       detail: { from: { name: s.name, nameEn: s.name_en }, to: { name: input.name, nameEn: input.nameEn } },
     });
     return { ok: true };
   });
 }
 
-export async function createCommunity(db: DB, actorUserId: number, input: { subdistrictId: number; name: string; nameEn: string | null }): Promise<Result<{ id: number }>> {
+export async function createCommunity(
+  db: DB,
+  actorUserId: number,
+  input: { subdistrictId: number; name: string; nameEn: string | null },
+): Promise<Result<{ id: number }>> {
   return orUniqueFailure(
     () =>
       db.transaction().execute(async (trx): Promise<Result<{ id: number }>> => {
@@ -75,8 +94,17 @@ export async function createCommunity(db: DB, actorUserId: number, input: { subd
         if (!s) return fail('err.notFound', 'subdistrictId');
         const taken = await trx.selectFrom('communities').select('id').where('subdistrict_id', '=', s.id).where('name', '=', input.name).executeTakeFirst();
         if (taken) return fail('err.communityTaken', 'name');
-        const row = await trx.insertInto('communities').values({ subdistrict_id: s.id, name: input.name, name_en: input.nameEn }).returning('id').executeTakeFirstOrThrow();
-        await appendAudit(trx, { actorUserId, action: 'community.create', target: `community:${row.id}`, detail: { subdistrictId: s.id, name: input.name, nameEn: input.nameEn } });
+        const row = await trx
+          .insertInto('communities')
+          .values({ subdistrict_id: s.id, name: input.name, name_en: input.nameEn })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await appendAudit(trx, {
+          actorUserId,
+          action: 'community.create',
+          target: `community:${row.id}`,
+          detail: { subdistrictId: s.id, name: input.name, nameEn: input.nameEn },
+        });
         return { ok: true, id: row.id };
       }),
     fail('err.communityTaken', 'name'),
@@ -112,13 +140,20 @@ export async function createStaffAccount(db: DB, actorUserId: number, input: Sta
         const row = await trx
           .insertInto('users')
           .values({
-            phone: input.phone, display_name: input.displayName, password_hash: passwordHash, role: 'staff',
-            subdistrict_id: s.id, community_id: input.communityId, phone_verified_at: new Date(),
+            phone: input.phone,
+            display_name: input.displayName,
+            password_hash: passwordHash,
+            role: 'staff',
+            subdistrict_id: s.id,
+            community_id: input.communityId,
+            phone_verified_at: new Date(),
           })
           .returning('id')
           .executeTakeFirstOrThrow();
         await appendAudit(trx, {
-          actorUserId, action: 'staff.create', target: `user:${row.id}`,
+          actorUserId,
+          action: 'staff.create',
+          target: `user:${row.id}`,
           detail: { phone: maskMobile(input.phone), displayName: input.displayName, subdistrictId: s.id, communityId: input.communityId },
         });
         return { ok: true, id: row.id };
@@ -136,10 +171,19 @@ export async function setStaffDisabled(db: DB, actorUserId: number, userId: numb
     const u = await trx.selectFrom('users').select(['id', 'role', 'disabled_at']).where('id', '=', userId).forUpdate().executeTakeFirst();
     if (!u || u.role !== 'staff') return fail('err.notFound');
     if ((u.disabled_at !== null) === disabled) return { ok: true, changed: false };
-    await trx.updateTable('users').set({ disabled_at: disabled ? new Date() : null }).where('id', '=', u.id).execute();
+    await trx
+      .updateTable('users')
+      .set({ disabled_at: disabled ? new Date() : null })
+      .where('id', '=', u.id)
+      .execute();
     let sessionsEnded = 0;
     if (disabled) sessionsEnded = Number((await trx.deleteFrom('sessions').where('user_id', '=', u.id).executeTakeFirst()).numDeletedRows);
-    await appendAudit(trx, { actorUserId, action: disabled ? 'staff.disable' : 'staff.enable', target: `user:${u.id}`, detail: disabled ? { sessionsEnded } : {} });
+    await appendAudit(trx, {
+      actorUserId,
+      action: disabled ? 'staff.disable' : 'staff.enable',
+      target: `user:${u.id}`,
+      detail: disabled ? { sessionsEnded } : {},
+    });
     return { ok: true, changed: true };
   });
 }
@@ -158,7 +202,15 @@ export function staffAccounts(db: DB) {
     .innerJoin('subdistricts', 'subdistricts.id', 'users.subdistrict_id')
     .leftJoin('communities', 'communities.id', 'users.community_id')
     .where('users.role', '=', 'staff')
-    .select(['users.id', 'users.phone', 'users.display_name', 'users.disabled_at', 'users.created_at', 'subdistricts.name as subdistrict', 'communities.name as community'])
+    .select([
+      'users.id',
+      'users.phone',
+      'users.display_name',
+      'users.disabled_at',
+      'users.created_at',
+      'subdistricts.name as subdistrict',
+      'communities.name as community',
+    ])
     .orderBy('subdistricts.id')
     .orderBy('users.id')
     .execute();

@@ -10,7 +10,15 @@ export async function auditPage(db: DB, before: number | null, limit = AUDIT_PAG
   let q = db
     .selectFrom('audit_log')
     .leftJoin('users', 'users.id', 'audit_log.actor_user_id')
-    .select(['audit_log.id', 'audit_log.at', 'audit_log.actor_user_id', 'audit_log.action', 'audit_log.target', 'audit_log.detail', 'users.display_name as actor'])
+    .select([
+      'audit_log.id',
+      'audit_log.at',
+      'audit_log.actor_user_id',
+      'audit_log.action',
+      'audit_log.target',
+      'audit_log.detail',
+      'users.display_name as actor',
+    ])
     .orderBy('audit_log.id', 'desc')
     .limit(limit + 1);
   if (before !== null) q = q.where('audit_log.id', '<', before);
@@ -30,6 +38,13 @@ export function parseBefore(text: string | null): number | null | 'invalid' {
 /** Date and time to the second in Asia/Shanghai, as audit readers need it. */
 export function formatAuditTime(d: Date, lang: 'zh' | 'en'): string {
   return new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', {
-    timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false,
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hour12: false,
   }).format(d);
 }

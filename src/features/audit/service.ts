@@ -43,7 +43,15 @@ export async function appendAudit(trx: Transaction<Database>, entry: AuditEntry)
   const hash = entryHash(prevHash, content);
   await trx
     .insertInto('audit_log')
-    .values({ at: content.at, actor_user_id: content.actorUserId, action: content.action, target: content.target, detail: JSON.stringify(content.detail), prev_hash: prevHash, hash })
+    .values({
+      at: content.at,
+      actor_user_id: content.actorUserId,
+      action: content.action,
+      target: content.target,
+      detail: JSON.stringify(content.detail),
+      prev_hash: prevHash,
+      hash,
+    })
     .execute();
   return hash;
 }
@@ -77,7 +85,14 @@ export async function verifyAudit(db: Kysely<Database>, pageSize = 5000): Promis
     const rows = await db.selectFrom('audit_log').selectAll().where('id', '>', afterId).orderBy('id').limit(pageSize).execute();
     if (rows.length === 0) return { ok: true, checked, head: prev };
     const entries: StoredEntry[] = rows.map((r) => ({
-      id: r.id, at: r.at, actorUserId: r.actor_user_id, action: r.action, target: r.target, detail: r.detail, prevHash: r.prev_hash, hash: r.hash,
+      id: r.id,
+      at: r.at,
+      actorUserId: r.actor_user_id,
+      action: r.action,
+      target: r.target,
+      detail: r.detail,
+      prevHash: r.prev_hash,
+      hash: r.hash,
     }));
     const res = checkChain(entries, prev, checked);
     if (!res.ok) return res;
@@ -97,7 +112,11 @@ export async function verifyHeads(db: Kysely<Database>, heads: readonly Recorded
   const ids = [...new Set(heads.map((h) => h.entryId))].filter((id) => Number.isSafeInteger(id) && id > 0);
   const stored = new Map<number, string>();
   for (let i = 0; i < ids.length; i += 1000) {
-    const rows = await db.selectFrom('audit_log').select(['id', 'hash']).where('id', 'in', ids.slice(i, i + 1000)).execute();
+    const rows = await db
+      .selectFrom('audit_log')
+      .select(['id', 'hash'])
+      .where('id', 'in', ids.slice(i, i + 1000))
+      .execute();
     for (const r of rows) stored.set(r.id, r.hash);
   }
   return checkHeads(heads, stored);

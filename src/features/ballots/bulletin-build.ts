@@ -40,7 +40,10 @@ export function toBulletin(input: BulletinInput): Bulletin {
         receipt: b ? b.receipt : null,
         units: v.units.map((u) => ({
           ...(u.estate !== undefined ? { estate: u.estate } : {}),
-          building: u.building, entrance: u.entrance, room: u.room, areaM2: formatAreaM2(u.areaCm2),
+          building: u.building,
+          entrance: u.entrance,
+          room: u.room,
+          areaM2: formatAreaM2(u.areaCm2),
         })),
         votes,
       };

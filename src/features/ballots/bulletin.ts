@@ -30,12 +30,15 @@ const areaM2 = z
 
 // JSON.parse keeps a "__proto__" key as data, but a zod record silently drops it, so a
 // vote on it would vanish instead of being refused.
-const votes = z.preprocess((v, ctx) => {
-  if (v !== null && typeof v === 'object' && Object.hasOwn(v, '__proto__')) {
-    ctx.addIssue({ code: 'custom', message: '表决事项“__proto__”不存在 / unknown matter "__proto__"', input: v });
-  }
-  return v;
-}, z.record(z.string(), choice));
+const votes = z.preprocess(
+  (v, ctx) => {
+    if (v !== null && typeof v === 'object' && Object.hasOwn(v, '__proto__')) {
+      ctx.addIssue({ code: 'custom', message: '表决事项“__proto__”不存在 / unknown matter "__proto__"', input: v });
+    }
+    return v;
+  },
+  z.record(z.string(), choice),
+);
 
 // `estate` is in every unit of a bulletin published since votes may span estates; older
 // one-estate bulletins lack it, and a recount accepts both.
@@ -46,7 +49,11 @@ const voter = z.strictObject({
   units: z.array(unit).min(1, '投票人至少有一户 / a voter holds at least one flat'),
   votes,
 });
-const matter = z.strictObject({ id: idText, title: z.string().min(1).max(500), kind: z.enum(['major', 'ordinary'], { error: '类型须为 major 或 ordinary / kind is major or ordinary' }) });
+const matter = z.strictObject({
+  id: idText,
+  title: z.string().min(1).max(500),
+  kind: z.enum(['major', 'ordinary'], { error: '类型须为 major 或 ordinary / kind is major or ordinary' }),
+});
 const ballot = z.strictObject({
   id: idText,
   title: z.string().min(1).max(500),
@@ -199,7 +206,10 @@ export function rollFromBulletin(b: Bulletin): BulletinRoll {
       id: v.id,
       units: v.units.map((u) => ({
         ...(u.estate !== undefined ? { estate: u.estate } : {}),
-        building: u.building, entrance: u.entrance, room: u.room, areaCm2: parseAreaM2(u.areaM2)!,
+        building: u.building,
+        entrance: u.entrance,
+        room: u.room,
+        areaCm2: parseAreaM2(u.areaM2)!,
       })),
     })),
   };

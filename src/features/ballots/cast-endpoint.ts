@@ -12,7 +12,10 @@ import { hit, LIMITS } from '../accounts/rate-limit.ts';
 
 export const castRequestBody = z.object({
   choices: z.record(z.string().regex(/^m\d{1,2}$/), z.enum(['agree', 'oppose', 'abstain'])),
-  voter: z.string().regex(/^V\d{4,6}$/).optional(),
+  voter: z
+    .string()
+    .regex(/^V\d{4,6}$/)
+    .optional(),
 });
 
 export interface CastReply {
@@ -30,7 +33,13 @@ function refusal(key: string, lang: Lang, session: CastReply['session'] = 'keep'
   return { status: STATUS[key] ?? 409, body: problemBody(hasKey(key) ? zh(key) : key, hasKey(key) ? en(key) : key, lang), session };
 }
 
-export async function castReply(db: Kysely<Database>, caster: Caster | null, ballotParam: string | undefined, payload: unknown, lang: Lang): Promise<CastReply> {
+export async function castReply(
+  db: Kysely<Database>,
+  caster: Caster | null,
+  ballotParam: string | undefined,
+  payload: unknown,
+  lang: Lang,
+): Promise<CastReply> {
   if (!caster) return refusal('err.signInFirst', lang);
   const ballotId = Number(ballotParam);
   if (!Number.isSafeInteger(ballotId) || ballotId <= 0 || ballotId > 2_147_483_647) return refusal('err.notFound', lang);
@@ -41,7 +50,11 @@ export async function castReply(db: Kysely<Database>, caster: Caster | null, bal
   if (!res.ok) {
     // refused attempts (not a voter here) are counted per person, as the ballot form does
     const refusedAs = res.userId ?? ('userId' in caster ? caster.userId : undefined);
-    if ((res.error === 'err.notAVoter' || res.error === 'err.chooseVoter') && refusedAs !== undefined && !(await hit(db, LIMITS.castRefused, String(refusedAs)))) {
+    if (
+      (res.error === 'err.notAVoter' || res.error === 'err.chooseVoter') &&
+      refusedAs !== undefined &&
+      !(await hit(db, LIMITS.castRefused, String(refusedAs)))
+    ) {
       return refusal('err.rateLimited', lang, session);
     }
     return refusal(res.error, lang, session);

@@ -51,8 +51,11 @@ function sessionCookie(reply: CastReply, token: string, secure: boolean): string
 function send(res: ServerResponse, status: number, body: unknown, setCookie: string | null): void {
   const text = JSON.stringify(body);
   const headers: Record<string, string | number> = {
-    ...SECURITY_HEADERS, 'Content-Security-Policy': FALLBACK_CSP, 'Content-Type': 'application/json; charset=utf-8',
-    'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(text),
+    ...SECURITY_HEADERS,
+    'Content-Security-Policy': FALLBACK_CSP,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'Content-Length': Buffer.byteLength(text),
   };
   if (setCookie) headers['Set-Cookie'] = setCookie;
   res.writeHead(status, headers);
@@ -91,8 +94,12 @@ export function castNodeRoute(req: IncomingMessage, res: ServerResponse): boolea
       return Array.isArray(v) ? v.join(',') : v;
     };
     const facts: RequestFacts = {
-      encrypted: 'encrypted' in req.socket && Boolean(req.socket.encrypted), host: req.headers.host,
-      forwardedProto: header('x-forwarded-proto'), forwardedHost: header('x-forwarded-host'), forwardedFor: header('x-forwarded-for'), peer: req.socket.remoteAddress,
+      encrypted: 'encrypted' in req.socket && Boolean(req.socket.encrypted),
+      host: req.headers.host,
+      forwardedProto: header('x-forwarded-proto'),
+      forwardedHost: header('x-forwarded-host'),
+      forwardedFor: header('x-forwarded-for'),
+      peer: req.socket.remoteAddress,
     };
     if (!sameOriginMutation('POST', req.headers.origin, req.headers['sec-fetch-site'] as string | undefined, siteOrigin(facts))) {
       send(res, 403, refused('err.origin', lang), null);

@@ -85,16 +85,37 @@ async function sweepBatch(db: DB, smsVia: SenderFor, now: Date | undefined): Pro
     const units = voters.length
       ? await trx.selectFrom('ballot_voter_units').select(['voter_id', 'building', 'entrance', 'room']).where('voter_id', 'in', voters).execute()
       : [];
-    const flatsOf = (voterId: number) => units.filter((u) => u.voter_id === voterId).sort(compareUnitKeys).map((u) => `${u.building}-${u.entrance}-${u.room}`).join('、');
+    const flatsOf = (voterId: number) =>
+      units
+        .filter((u) => u.voter_id === voterId)
+        .sort(compareUnitKeys)
+        .map((u) => `${u.building}-${u.entrance}-${u.room}`)
+        .join('、');
     for (const t of texts.rows) {
       const by = t.channel !== 'online' ? zh('castNotice.byStaff') : t.cast_right === 'proxy' ? zh('castNotice.byProxy') : zh('castNotice.byOwner');
-      await sms.send(t.phone, zh('castNotice.sms', { title: t.title, flats: flatsOf(t.voter_id), time: formatDateTime(t.cast_at, 'zh'), by, receipt: t.receipt, minutes: QUIET_MINUTES }));
+      await sms.send(
+        t.phone,
+        zh('castNotice.sms', {
+          title: t.title,
+          flats: flatsOf(t.voter_id),
+          time: formatDateTime(t.cast_at, 'zh'),
+          by,
+          receipt: t.receipt,
+          minutes: QUIET_MINUTES,
+        }),
+      );
     }
     for (const v of voters) {
-      await trx.insertInto('ballot_voter_notices').values({ voter_id: v, last_sent_at: dbNow })
-        .onConflict((oc) => oc.column('voter_id').doUpdateSet({ last_sent_at: dbNow })).execute();
+      await trx
+        .insertInto('ballot_voter_notices')
+        .values({ voter_id: v, last_sent_at: dbNow })
+        .onConflict((oc) => oc.column('voter_id').doUpdateSet({ last_sent_at: dbNow }))
+        .execute();
     }
-    await trx.updateTable('ballot_cast_notices').set({ last_cast_id: settled.at(-1)!.id, swept_at: dbNow }).execute();
+    await trx
+      .updateTable('ballot_cast_notices')
+      .set({ last_cast_id: settled.at(-1)!.id, swept_at: dbNow })
+      .execute();
     return { casts: settled.length, texts: texts.rows.length };
   });
 }

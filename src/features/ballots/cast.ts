@@ -23,11 +23,7 @@ export const CHOICE_CODE: Readonly<Record<Choice, number>> = { agree: 1, oppose:
  * entirely, so a matter left out of it is not taken from an earlier ballot (DOMAIN.md:
  * "the last ballot cast before the close counts"). Callers pass ballots in casting order.
  */
-export function resolveBallots(
-  voterIds: readonly string[],
-  matterIds: readonly string[],
-  ballots: readonly Ballot[],
-): ResolvedBallots {
+export function resolveBallots(voterIds: readonly string[], matterIds: readonly string[], ballots: readonly Ballot[]): ResolvedBallots {
   const voterIndex = new Map<string, number>();
   voterIds.forEach((id, i) => voterIndex.set(id, i));
   const matterIndex = new Map<string, number>();

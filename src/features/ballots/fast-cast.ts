@@ -13,14 +13,19 @@ const matterIds = new Map<number, Map<string, number>>();
 async function mattersOf(db: DB, ballotId: number): Promise<Map<string, number>> {
   const hit = matterIds.get(ballotId);
   if (hit) return hit;
-  const rows = await db.selectFrom('ballot_matters').innerJoin('ballots', 'ballots.id', 'ballot_matters.ballot_id')
-    .where('ballot_id', '=', ballotId).select(['ballot_matters.id', 'ballot_matters.code', 'ballots.status']).execute();
+  const rows = await db
+    .selectFrom('ballot_matters')
+    .innerJoin('ballots', 'ballots.id', 'ballot_matters.ballot_id')
+    .where('ballot_id', '=', ballotId)
+    .select(['ballot_matters.id', 'ballot_matters.code', 'ballots.status'])
+    .execute();
   const map = new Map(rows.map((r) => [r.code, r.id]));
   if (rows.some((r) => r.status === 'open' || r.status === 'closed')) matterIds.set(ballotId, map);
   return map;
 }
 
-export type CastResult = { ok: true; receipt: string; voter: string; sessionExpires: Date | null } | { ok: false; error: string; sessionExpires?: Date; userId?: number };
+export type CastResult =
+  { ok: true; receipt: string; voter: string; sessionExpires: Date | null } | { ok: false; error: string; sessionExpires?: Date; userId?: number };
 
 /** At most 30 casts by one person for one household in any 60 seconds (counted from the casts themselves). */
 export const CAST_LIMIT = { max: 30, windowSeconds: 60 };
@@ -45,7 +50,11 @@ export type Caster = { userId: number } | { sessionId: string };
  * counted choices.
  */
 /** `now` is for tests that travel in time; otherwise the database's clock decides (cast time, open check). */
-export async function castOnline(db: DB, input: Caster & { ballotId: number; voterCode?: string; choices: Record<string, Choice> }, now?: Date): Promise<CastResult> {
+export async function castOnline(
+  db: DB,
+  input: Caster & { ballotId: number; voterCode?: string; choices: Record<string, Choice> },
+  now?: Date,
+): Promise<CastResult> {
   const matters = await mattersOf(db, input.ballotId);
   const entries = Object.entries(input.choices);
   if (entries.length !== matters.size || entries.some(([code]) => !matters.has(code))) return { ok: false, error: 'err.everyMatter' };
@@ -60,7 +69,8 @@ export async function castOnline(db: DB, input: Caster & { ballotId: number; vot
   if (r.status === 'ok') return { ok: true, receipt: r.receipt!, voter: r.code!, sessionExpires: r.session_expires };
   const error = ERRORS[r.status] ?? 'err.ballotNotOpen';
   return {
-    ok: false, error,
+    ok: false,
+    error,
     ...(r.session_expires ? { sessionExpires: r.session_expires } : {}),
     // who was refused, when a session named them (the caller may count refusals per person)
     ...('sessionId' in input && r.user_id !== null ? { userId: r.user_id } : {}),

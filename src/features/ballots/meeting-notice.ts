@@ -32,7 +32,10 @@ export function meetingNoticeText(b: BallotDetail, postedOn: string, baseUrl: st
     `${electorateText(b.scopes, 'zh')}的业主：`,
     '',
     `根据《中华人民共和国民法典》第二百七十八条和《物业管理条例》，${convenerZh(b.convener, b.subdistrict)}定于 ${when(b.opens_at)} 至 ${when(b.closes_at)}（北京时间）召开业主大会会议，以书面和网上表决方式对下列事项进行表决：`,
-    ...b.matters.map((m, i) => `${i + 1}. ${m.title}（民法典第二百七十八条第${m.art278_item}项“${itemLabel(m.art278_item)}”，${m.kind === 'major' ? '重大事项' : '一般事项'}）`),
+    ...b.matters.map(
+      (m, i) =>
+        `${i + 1}. ${m.title}（民法典第二百七十八条第${m.art278_item}项“${itemLabel(m.art278_item)}”，${m.kind === 'major' ? '重大事项' : '一般事项'}）`,
+    ),
     '',
     ...(b.explanation ? [`说明：${b.explanation}`, ''] : []),
     '表决规则：专有部分面积占比三分之二以上且人数占比三分之二以上的业主参与表决（弃权也计为参与）；重大事项须经参与表决专有部分面积四分之三以上且参与表决人数四分之三以上的业主同意，其他事项须经参与表决专有部分面积过半数且参与表决人数过半数的业主同意。未达到的，为“未形成有效决定”。',
@@ -48,20 +51,48 @@ export function meetingNoticeText(b: BallotDetail, postedOn: string, baseUrl: st
  * and the moment it is published here, and publishes the notice, in one transaction with
  * their audit entries (both dates, and whether a photo of the posted sheet is kept).
  */
-export async function postMeetingNotice(db: DB, actorUserId: number, b: BallotDetail, postedAt: Date, baseUrl: string, now = new Date(), photoKey: string | null = null) {
+export async function postMeetingNotice(
+  db: DB,
+  actorUserId: number,
+  b: BallotDetail,
+  postedAt: Date,
+  baseUrl: string,
+  now = new Date(),
+  photoKey: string | null = null,
+) {
   const sheet = meetingNoticeText(b, cstDate(postedAt), baseUrl, cstDate(now));
   return db.transaction().execute(async (trx) => {
-    const res = await trx.updateTable('ballots').set({ status: 'noticed', notice_published_at: postedAt, notice_online_at: now, notice_photo_key: photoKey })
-      .where('id', '=', b.id).where('status', '=', 'draft').executeTakeFirst();
+    const res = await trx
+      .updateTable('ballots')
+      .set({ status: 'noticed', notice_published_at: postedAt, notice_online_at: now, notice_photo_key: photoKey })
+      .where('id', '=', b.id)
+      .where('status', '=', 'draft')
+      .executeTakeFirst();
     if (Number(res.numUpdatedRows) !== 1) return { ok: false as const, error: 'err.ballotState' };
-    const notice = await trx.insertInto('notices')
-      .values({ subdistrict_id: b.subdistrict_id, project_id: b.project_id !== null && b.project_published_at ? b.project_id : null, kind: 'other', title: sheet.title, body: sheet.body, published_at: now })
-      .returning('id').executeTakeFirstOrThrow();
+    const notice = await trx
+      .insertInto('notices')
+      .values({
+        subdistrict_id: b.subdistrict_id,
+        project_id: b.project_id !== null && b.project_published_at ? b.project_id : null,
+        kind: 'other',
+        title: sheet.title,
+        body: sheet.body,
+        published_at: now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     await appendAudit(trx, {
-      actorUserId, action: 'ballot.notice', target: `ballot:${b.id}`,
+      actorUserId,
+      action: 'ballot.notice',
+      target: `ballot:${b.id}`,
       detail: { postedOn: cstDate(postedAt), publishedOn: cstDate(now), publishedAt: now.toISOString(), photo: photoKey !== null, noticeId: notice.id },
     });
-    await appendAudit(trx, { actorUserId, action: 'notice.publish', target: `notice:${notice.id}`, detail: { publishedAt: now.toISOString(), ballotId: b.id } });
+    await appendAudit(trx, {
+      actorUserId,
+      action: 'notice.publish',
+      target: `notice:${notice.id}`,
+      detail: { publishedAt: now.toISOString(), ballotId: b.id },
+    });
     return { ok: true as const, noticeId: notice.id };
   });
 }
@@ -105,28 +136,59 @@ export function resultNoticeText(b: BallotDetail, results: RecountResult, bullet
     `文件 SHA-256：${bulletin.sha256}`,
     `每位投票人可在 ${baseUrl}/ballots/${b.id} 用回执码查询自己的表决票是否计入。`,
     ...(bulletin.stage === 'preliminary'
-      ? [`如有异议，请于本公告发布之日起 ${b.objection_days} 日内向${convenerZh(b.convener, b.subdistrict)}书面提出，已认证业主也可在 ${baseUrl}/ballots/${b.id}#lodge 网上提出；收到的异议（只列房号）和答复都在该页公开。异议期满后发布最终公告，更正将发布新版本。`]
+      ? [
+          `如有异议，请于本公告发布之日起 ${b.objection_days} 日内向${convenerZh(b.convener, b.subdistrict)}书面提出，已认证业主也可在 ${baseUrl}/ballots/${b.id}#lodge 网上提出；收到的异议（只列房号）和答复都在该页公开。异议期满后发布最终公告，更正将发布新版本。`,
+        ]
       : [
-        ...(bulletin.objections !== undefined
-          ? [bulletin.objections === 0
-            ? '异议期内未收到异议。'
-            : `异议期内共收到异议 ${bulletin.objections} 件，每件异议及召集人的答复均已公开：${baseUrl}/ballots/${b.id}#objections`]
-          : []),
-        '本公告为最终公告。',
-      ]),
+          ...(bulletin.objections !== undefined
+            ? [
+                bulletin.objections === 0
+                  ? '异议期内未收到异议。'
+                  : `异议期内共收到异议 ${bulletin.objections} 件，每件异议及召集人的答复均已公开：${baseUrl}/ballots/${b.id}#objections`,
+              ]
+            : []),
+          '本公告为最终公告。',
+        ]),
   ];
   return { title, body: lines.join('\n') };
 }
 
 /** Publishes the result notice of a bulletin version, with its audit entries. */
-export async function postResultNotice(db: DB, actorUserId: number, b: BallotDetail, results: RecountResult, bulletin: NoticedBulletin, baseUrl: string, now = new Date()) {
+export async function postResultNotice(
+  db: DB,
+  actorUserId: number,
+  b: BallotDetail,
+  results: RecountResult,
+  bulletin: NoticedBulletin,
+  baseUrl: string,
+  now = new Date(),
+) {
   const sheet = resultNoticeText(b, results, bulletin, baseUrl);
   return db.transaction().execute(async (trx) => {
-    const notice = await trx.insertInto('notices')
-      .values({ subdistrict_id: b.subdistrict_id, project_id: b.project_id !== null && b.project_published_at ? b.project_id : null, kind: 'other', title: sheet.title, body: sheet.body, published_at: now })
-      .returning('id').executeTakeFirstOrThrow();
-    await appendAudit(trx, { actorUserId, action: 'ballot.resultNotice', target: `ballot:${b.id}`, detail: { noticeId: notice.id, version: bulletin.version, stage: bulletin.stage } });
-    await appendAudit(trx, { actorUserId, action: 'notice.publish', target: `notice:${notice.id}`, detail: { publishedAt: now.toISOString(), ballotId: b.id } });
+    const notice = await trx
+      .insertInto('notices')
+      .values({
+        subdistrict_id: b.subdistrict_id,
+        project_id: b.project_id !== null && b.project_published_at ? b.project_id : null,
+        kind: 'other',
+        title: sheet.title,
+        body: sheet.body,
+        published_at: now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await appendAudit(trx, {
+      actorUserId,
+      action: 'ballot.resultNotice',
+      target: `ballot:${b.id}`,
+      detail: { noticeId: notice.id, version: bulletin.version, stage: bulletin.stage },
+    });
+    await appendAudit(trx, {
+      actorUserId,
+      action: 'notice.publish',
+      target: `notice:${notice.id}`,
+      detail: { publishedAt: now.toISOString(), ballotId: b.id },
+    });
     return { ok: true as const, noticeId: notice.id };
   });
 }

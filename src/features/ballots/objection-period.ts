@@ -31,7 +31,11 @@ export function periodLastDay(start: Date, days: number, calendar: WorkCalendar 
 }
 
 /** The objection period, or null while no preliminary result has been published: it ends at 24:00 of its last day. */
-export function objectionWindow(firstPreliminaryAt: Date | null | undefined, objectionDays: number, calendar: WorkCalendar = NO_ADJUSTMENTS): ObjectionWindow | null {
+export function objectionWindow(
+  firstPreliminaryAt: Date | null | undefined,
+  objectionDays: number,
+  calendar: WorkCalendar = NO_ADJUSTMENTS,
+): ObjectionWindow | null {
   if (!firstPreliminaryAt) return null;
   return { start: firstPreliminaryAt, end: cstMidnight(addDays(periodLastDay(firstPreliminaryAt, objectionDays, calendar), 1)) };
 }

@@ -7,7 +7,10 @@ import { validDate } from '../../lib/calendar.ts';
 
 const id = z.coerce.number({ message: 'err.notFound' }).int('err.notFound').positive('err.notFound').max(2_147_483_647, 'err.notFound');
 const clean = (max: number, required = 'err.required') =>
-  z.string({ message: required }).transform((v) => v.replaceAll('\u0000', '').trim()).pipe(z.string().min(1, required).max(max, 'err.tooLong'));
+  z
+    .string({ message: required })
+    .transform((v) => v.replaceAll('\u0000', '').trim())
+    .pipe(z.string().min(1, required).max(max, 'err.tooLong'));
 const date = z.string({ message: 'err.date' }).trim().refine(validDate, 'err.date');
 
 export const OBJECTION_MAX = 2000;

@@ -19,7 +19,12 @@ export async function objectionFacts(db: DB, ballotId: number, calendar: WorkCal
   if (!Number.isSafeInteger(ballotId) || ballotId <= 0 || ballotId > 2_147_483_647) return null;
   const b = await db.selectFrom('ballots').select(['id', 'convener', 'objection_days', 'status']).where('id', '=', ballotId).executeTakeFirst();
   if (!b) return null;
-  const bulletins = await db.selectFrom('ballot_bulletins').select(['version', 'stage', 'published_at']).where('ballot_id', '=', ballotId).orderBy('version').execute();
+  const bulletins = await db
+    .selectFrom('ballot_bulletins')
+    .select(['version', 'stage', 'published_at'])
+    .where('ballot_id', '=', ballotId)
+    .orderBy('version')
+    .execute();
   const firstPreliminary = bulletins.find((x) => x.stage === 'preliminary');
   return {
     ballotId: b.id,
@@ -38,8 +43,16 @@ const stageOf = (facts: ObjectionFacts, version: number) => facts.bulletins.find
 export async function objectionFlatsFor(db: DB, ballotId: number, userId: number) {
   const voters = (await votersFor(db, ballotId, userId)).filter((v) => v.cast_right !== 'proxy');
   if (voters.length === 0) return [];
-  return db.selectFrom('ballot_voter_units').where('voter_id', 'in', voters.map((v) => v.id))
-    .select(['unit_id', 'building', 'entrance', 'room']).orderBy('unit_id').execute();
+  return db
+    .selectFrom('ballot_voter_units')
+    .where(
+      'voter_id',
+      'in',
+      voters.map((v) => v.id),
+    )
+    .select(['unit_id', 'building', 'entrance', 'room'])
+    .orderBy('unit_id')
+    .execute();
 }
 
 export interface OnlineObjection {
@@ -63,11 +76,29 @@ export async function lodgeObjection(db: DB, input: OnlineObjection, now = new D
   const flat = input.unitId === null && flats.length === 1 ? flats[0] : flats.find((f) => f.unit_id === input.unitId);
   if (!flat) return { ok: false as const, error: 'err.notYourFlat', field: 'unitId' };
   return db.transaction().execute(async (trx) => {
-    const row = await trx.insertInto('ballot_objections').values({
-      ballot_id: input.ballotId, version: input.version, received_on: cstDate(now), channel: 'online', unit_id: flat.unit_id,
-      building: flat.building, entrance: flat.entrance, room: flat.room, body: input.body, lodged_by: input.userId, created_at: now,
-    }).returning('id').executeTakeFirstOrThrow();
-    await appendAudit(trx, { actorUserId: input.userId, action: 'ballot.objection.lodge', target: `ballot:${input.ballotId}`, detail: { objectionId: row.id, version: input.version } });
+    const row = await trx
+      .insertInto('ballot_objections')
+      .values({
+        ballot_id: input.ballotId,
+        version: input.version,
+        received_on: cstDate(now),
+        channel: 'online',
+        unit_id: flat.unit_id,
+        building: flat.building,
+        entrance: flat.entrance,
+        room: flat.room,
+        body: input.body,
+        lodged_by: input.userId,
+        created_at: now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await appendAudit(trx, {
+      actorUserId: input.userId,
+      action: 'ballot.objection.lodge',
+      target: `ballot:${input.ballotId}`,
+      detail: { objectionId: row.id, version: input.version },
+    });
     return { ok: true as const, objectionId: row.id };
   });
 }
@@ -85,7 +116,8 @@ export interface WrittenObjection {
 
 /** A flat of one of the ballot's estates (on the roll or not: a letter may say it was left off). */
 async function flatOfBallot(db: DB, ballotId: number, f: { estateId: number; building: string; entrance: string; room: string }) {
-  return db.selectFrom('units')
+  return db
+    .selectFrom('units')
     .innerJoin('entrances', 'entrances.id', 'units.entrance_id')
     .innerJoin('buildings', 'buildings.id', 'entrances.building_id')
     .innerJoin('ballot_scopes', 'ballot_scopes.estate_id', 'buildings.estate_id')
@@ -109,12 +141,28 @@ export async function recordWrittenObjection(db: DB, actorUserId: number, input:
   const flat = await flatOfBallot(db, input.ballotId, input);
   if (!flat) return { ok: false as const, error: 'err.noSuchFlat', field: 'room' };
   return db.transaction().execute(async (trx) => {
-    const row = await trx.insertInto('ballot_objections').values({
-      ballot_id: input.ballotId, version: input.version, received_on: input.receivedOn, channel: 'written', unit_id: flat.id,
-      building: flat.building, entrance: flat.entrance, room: flat.room, body: input.body, recorded_by: actorUserId, created_at: now,
-    }).returning('id').executeTakeFirstOrThrow();
+    const row = await trx
+      .insertInto('ballot_objections')
+      .values({
+        ballot_id: input.ballotId,
+        version: input.version,
+        received_on: input.receivedOn,
+        channel: 'written',
+        unit_id: flat.id,
+        building: flat.building,
+        entrance: flat.entrance,
+        room: flat.room,
+        body: input.body,
+        recorded_by: actorUserId,
+        created_at: now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     await appendAudit(trx, {
-      actorUserId, action: 'ballot.objection.written', target: `ballot:${input.ballotId}`, detail: { objectionId: row.id, version: input.version, receivedOn: input.receivedOn },
+      actorUserId,
+      action: 'ballot.objection.written',
+      target: `ballot:${input.ballotId}`,
+      detail: { objectionId: row.id, version: input.version, receivedOn: input.receivedOn },
     });
     return { ok: true as const, objectionId: row.id };
   });
@@ -123,8 +171,13 @@ export async function recordWrittenObjection(db: DB, actorUserId: number, input:
 /** The office answers an objection, once; the answer is public and dated. */
 export async function respondToObjection(db: DB, actorUserId: number, input: { ballotId: number; objectionId: number; response: string }, now = new Date()) {
   return db.transaction().execute(async (trx) => {
-    const o = await trx.selectFrom('ballot_objections').select(['id', 'response']).where('id', '=', input.objectionId).where('ballot_id', '=', input.ballotId)
-      .forUpdate().executeTakeFirst();
+    const o = await trx
+      .selectFrom('ballot_objections')
+      .select(['id', 'response'])
+      .where('id', '=', input.objectionId)
+      .where('ballot_id', '=', input.ballotId)
+      .forUpdate()
+      .executeTakeFirst();
     if (!o) return { ok: false as const, error: 'err.notFound' };
     const may = mayRespond(o);
     if (!may.ok) return refused(may);
@@ -159,15 +212,33 @@ export async function recordCosignature(db: DB, actorUserId: number, input: Cosi
   const may = cosignVerdict(facts, input.version, input.signedOn, now);
   if (!may.ok) return may;
   return db.transaction().execute(async (trx) => {
-    const dup = await trx.selectFrom('ballot_cosignatures').select('id').where('ballot_id', '=', input.ballotId).where('version', '=', input.version)
-      .where('member_name', '=', input.memberName).executeTakeFirst();
+    const dup = await trx
+      .selectFrom('ballot_cosignatures')
+      .select('id')
+      .where('ballot_id', '=', input.ballotId)
+      .where('version', '=', input.version)
+      .where('member_name', '=', input.memberName)
+      .executeTakeFirst();
     if (dup) return { ok: false as const, error: 'err.alreadySigned', field: 'memberName' };
-    const row = await trx.insertInto('ballot_cosignatures').values({
-      ballot_id: input.ballotId, version: input.version, member_name: input.memberName, role: input.role, signed_on: input.signedOn,
-      recorded_by: actorUserId, scan_storage_key: input.scanStorageKey, created_at: now,
-    }).returning('id').executeTakeFirstOrThrow();
+    const row = await trx
+      .insertInto('ballot_cosignatures')
+      .values({
+        ballot_id: input.ballotId,
+        version: input.version,
+        member_name: input.memberName,
+        role: input.role,
+        signed_on: input.signedOn,
+        recorded_by: actorUserId,
+        scan_storage_key: input.scanStorageKey,
+        created_at: now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     await appendAudit(trx, {
-      actorUserId, action: 'ballot.cosign', target: `ballot:${input.ballotId}`, detail: { cosignatureId: row.id, version: input.version, role: input.role, signedOn: input.signedOn },
+      actorUserId,
+      action: 'ballot.cosign',
+      target: `ballot:${input.ballotId}`,
+      detail: { cosignatureId: row.id, version: input.version, role: input.role, signedOn: input.signedOn },
     });
     return { ok: true as const, cosignatureId: row.id };
   });
@@ -175,21 +246,35 @@ export async function recordCosignature(db: DB, actorUserId: number, input: Cosi
 
 /** The objections of a ballot as published: flat, date, channel, text, response. Never who. */
 export function objectionsOf(db: DB, ballotId: number) {
-  return db.selectFrom('ballot_objections')
+  return db
+    .selectFrom('ballot_objections')
     .select(['id', 'version', 'received_on', 'channel', 'building', 'entrance', 'room', 'body', 'response', 'responded_at', 'created_at'])
-    .where('ballot_id', '=', ballotId).orderBy('received_on').orderBy('id').execute();
+    .where('ballot_id', '=', ballotId)
+    .orderBy('received_on')
+    .orderBy('id')
+    .execute();
 }
 export type PublicObjection = Awaited<ReturnType<typeof objectionsOf>>[number];
 
 /** The co-signatures of a ballot's versions: name, role, date (and whether a scan is kept). */
 export async function cosignaturesOf(db: DB, ballotId: number) {
-  const rows = await db.selectFrom('ballot_cosignatures').select(['id', 'version', 'member_name', 'role', 'signed_on', 'scan_storage_key'])
-    .where('ballot_id', '=', ballotId).orderBy('version').orderBy('signed_on').orderBy('id').execute();
+  const rows = await db
+    .selectFrom('ballot_cosignatures')
+    .select(['id', 'version', 'member_name', 'role', 'signed_on', 'scan_storage_key'])
+    .where('ballot_id', '=', ballotId)
+    .orderBy('version')
+    .orderBy('signed_on')
+    .orderBy('id')
+    .execute();
   return rows.map(({ scan_storage_key, ...r }) => ({ ...r, hasScan: scan_storage_key !== null }));
 }
 export type PublicCosignature = Awaited<ReturnType<typeof cosignaturesOf>>[number];
 
 export async function objectionCount(db: DB, ballotId: number) {
-  const row = await db.selectFrom('ballot_objections').select((eb) => eb.fn.countAll<number>().as('n')).where('ballot_id', '=', ballotId).executeTakeFirst();
+  const row = await db
+    .selectFrom('ballot_objections')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('ballot_id', '=', ballotId)
+    .executeTakeFirst();
   return Number(row?.n ?? 0);
 }

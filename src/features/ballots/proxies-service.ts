@@ -23,7 +23,12 @@ export async function recordProxy(db: DB, actorUserId: number, input: ProxyInput
   return db.transaction().execute(async (trx) => {
     const ballot = await trx.selectFrom('ballots').select(['status', 'closes_at']).where('id', '=', input.ballotId).executeTakeFirst();
     if (!ballot || ballot.status !== 'open' || now >= ballot.closes_at) return { ok: false as const, error: 'err.ballotNotOpen' };
-    const voter = await trx.selectFrom('ballot_voters').select(['id', 'developer']).where('ballot_id', '=', input.ballotId).where('code', '=', input.voterCode).executeTakeFirst();
+    const voter = await trx
+      .selectFrom('ballot_voters')
+      .select(['id', 'developer'])
+      .where('ballot_id', '=', input.ballotId)
+      .where('code', '=', input.voterCode)
+      .executeTakeFirst();
     if (!voter) return { ok: false as const, error: 'err.noSuchVoter', field: 'grantor' };
     if (voter.developer) return { ok: false as const, error: 'err.proxyDeveloper', field: 'grantor' };
     const grantor = await sql<{ holds: boolean }>`
@@ -32,15 +37,32 @@ export async function recordProxy(db: DB, actorUserId: number, input: ProxyInput
     if (!grantor.rows[0]?.holds) return { ok: false as const, error: 'err.grantorNotOwner', field: 'grantor' };
     const proxy = await trx.selectFrom('users').select(['id', 'disabled_at']).where('phone', '=', input.proxyPhone).executeTakeFirst();
     if (!proxy || proxy.disabled_at) return { ok: false as const, error: 'err.noSuchAccount', field: 'proxyPhone' };
-    const active = await trx.selectFrom('ballot_proxies').select('id').where('voter_id', '=', voter.id).where('proxy_user_id', '=', proxy.id)
-      .where('revoked_at', 'is', null).executeTakeFirst();
+    const active = await trx
+      .selectFrom('ballot_proxies')
+      .select('id')
+      .where('voter_id', '=', voter.id)
+      .where('proxy_user_id', '=', proxy.id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
     if (active) return { ok: false as const, error: 'err.proxyExists', field: 'proxyPhone' };
-    const row = await trx.insertInto('ballot_proxies').values({
-      ballot_id: input.ballotId, voter_id: voter.id, proxy_user_id: proxy.id, granted_by_owner_id: input.grantedByOwnerId,
-      mandate: input.mandate, scan_storage_key: input.scanStorageKey, recorded_by: actorUserId, recorded_at: now,
-    }).returning('id').executeTakeFirstOrThrow();
+    const row = await trx
+      .insertInto('ballot_proxies')
+      .values({
+        ballot_id: input.ballotId,
+        voter_id: voter.id,
+        proxy_user_id: proxy.id,
+        granted_by_owner_id: input.grantedByOwnerId,
+        mandate: input.mandate,
+        scan_storage_key: input.scanStorageKey,
+        recorded_by: actorUserId,
+        recorded_at: now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     await appendAudit(trx, {
-      actorUserId, action: 'ballot.proxy.record', target: `ballot:${input.ballotId}`,
+      actorUserId,
+      action: 'ballot.proxy.record',
+      target: `ballot:${input.ballotId}`,
       detail: { proxyId: row.id, voter: input.voterCode, proxyUserId: proxy.id, grantedByOwnerId: input.grantedByOwnerId, scan: input.scanStorageKey },
     });
     return { ok: true as const, proxyId: row.id };
@@ -49,8 +71,13 @@ export async function recordProxy(db: DB, actorUserId: number, input: ProxyInput
 
 export async function revokeProxy(db: DB, actorUserId: number, ballotId: number, proxyId: number, now = new Date()) {
   return db.transaction().execute(async (trx) => {
-    const res = await trx.updateTable('ballot_proxies').set({ revoked_at: now, revoked_by: actorUserId })
-      .where('id', '=', proxyId).where('ballot_id', '=', ballotId).where('revoked_at', 'is', null).executeTakeFirst();
+    const res = await trx
+      .updateTable('ballot_proxies')
+      .set({ revoked_at: now, revoked_by: actorUserId })
+      .where('id', '=', proxyId)
+      .where('ballot_id', '=', ballotId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
     if (Number(res.numUpdatedRows) !== 1) return { ok: false as const, error: 'err.notFound' };
     await appendAudit(trx, { actorUserId, action: 'ballot.proxy.revoke', target: `ballot:${ballotId}`, detail: { proxyId } });
     return { ok: true as const };
@@ -59,17 +86,26 @@ export async function revokeProxy(db: DB, actorUserId: number, ballotId: number,
 
 /** The mandates of a ballot for the office: who may cast for which voter, on whose signature. */
 export function proxiesOf(db: DB, ballotId: number) {
-  return db.selectFrom('ballot_proxies')
+  return db
+    .selectFrom('ballot_proxies')
     .innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_proxies.voter_id')
     .innerJoin('users as proxy', 'proxy.id', 'ballot_proxies.proxy_user_id')
     .innerJoin('register_owners', 'register_owners.id', 'ballot_proxies.granted_by_owner_id')
     .innerJoin('users as staff', 'staff.id', 'ballot_proxies.recorded_by')
     .where('ballot_proxies.ballot_id', '=', ballotId)
     .select([
-      'ballot_proxies.id', 'ballot_voters.code', 'proxy.phone as proxy_phone', 'proxy.display_name as proxy_name', 'register_owners.name as granted_by',
-      'ballot_proxies.mandate', 'ballot_proxies.recorded_at', 'staff.display_name as recorded_by', 'ballot_proxies.revoked_at',
+      'ballot_proxies.id',
+      'ballot_voters.code',
+      'proxy.phone as proxy_phone',
+      'proxy.display_name as proxy_name',
+      'register_owners.name as granted_by',
+      'ballot_proxies.mandate',
+      'ballot_proxies.recorded_at',
+      'staff.display_name as recorded_by',
+      'ballot_proxies.revoked_at',
     ])
-    .orderBy('ballot_proxies.id', 'desc').execute();
+    .orderBy('ballot_proxies.id', 'desc')
+    .execute();
 }
 
 /** The owners on the frozen roll who may sign a mandate for a voter (still holding one of its flats). */

@@ -26,7 +26,10 @@ export function receiptValid(code: string): boolean {
 
 /** What a voter types into a search box ("abcd efgh jk") → the canonical code, or null. */
 export function normaliseReceipt(input: string): string | null {
-  const s = input.normalize('NFKC').toUpperCase().replace(/[\s\-–—_.]/g, '');
+  const s = input
+    .normalize('NFKC')
+    .toUpperCase()
+    .replace(/[\s\-–—_.]/g, '');
   if (s.length !== LENGTH) return null;
   const code = group(s);
   return receiptValid(code) ? code : null;

@@ -15,14 +15,24 @@ export function preliminaryDue(closedAt: Date, calendar: WorkCalendar = NO_ADJUS
 export type DeadlineState = 'pending' | 'overdue' | 'metOnTime' | 'metLate';
 
 /** Where a closed vote stands against its deadline for the preliminary result. */
-export function preliminaryDeadline(closedAt: Date, firstPublishedAt: Date | null, now: Date, calendar: WorkCalendar = NO_ADJUSTMENTS): { due: Date; state: DeadlineState } {
+export function preliminaryDeadline(
+  closedAt: Date,
+  firstPublishedAt: Date | null,
+  now: Date,
+  calendar: WorkCalendar = NO_ADJUSTMENTS,
+): { due: Date; state: DeadlineState } {
   const due = preliminaryDue(closedAt, calendar);
   if (firstPublishedAt) return { due, state: firstPublishedAt < due ? 'metOnTime' : 'metLate' };
   return { due, state: now < due ? 'pending' : 'overdue' };
 }
 
 /** A vote's deadline for its preliminary result, or null while it is open (it closed when closed by staff, or at its end). */
-export function voteDeadline(b: { closed_at: Date | null; closes_at: Date }, firstPublishedAt: Date | null, now: Date, calendar: WorkCalendar = NO_ADJUSTMENTS) {
+export function voteDeadline(
+  b: { closed_at: Date | null; closes_at: Date },
+  firstPublishedAt: Date | null,
+  now: Date,
+  calendar: WorkCalendar = NO_ADJUSTMENTS,
+) {
   const closedAt = b.closed_at ?? (b.closes_at <= now ? b.closes_at : null);
   return closedAt ? preliminaryDeadline(closedAt, firstPublishedAt, now, calendar) : null;
 }

@@ -21,14 +21,22 @@ export type FrozenUnit = { estate: string; building: string; entrance: string; r
  * may both have a 1-1-101), by voter code, each voter's flats in natural order.
  */
 export async function frozenUnits(db: DB, ballotId: number): Promise<Map<string, FrozenUnit[]>> {
-  const rows = await db.selectFrom('ballot_voter_units')
+  const rows = await db
+    .selectFrom('ballot_voter_units')
     .innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_voter_units.voter_id')
     .innerJoin('units', 'units.id', 'ballot_voter_units.unit_id')
     .innerJoin('entrances', 'entrances.id', 'units.entrance_id')
     .innerJoin('buildings', 'buildings.id', 'entrances.building_id')
     .innerJoin('estates', 'estates.id', 'buildings.estate_id')
     .where('ballot_voters.ballot_id', '=', ballotId)
-    .select(['ballot_voters.code', 'estates.name as estate', 'ballot_voter_units.building', 'ballot_voter_units.entrance', 'ballot_voter_units.room', 'ballot_voter_units.area_cm2'])
+    .select([
+      'ballot_voters.code',
+      'estates.name as estate',
+      'ballot_voter_units.building',
+      'ballot_voter_units.entrance',
+      'ballot_voter_units.room',
+      'ballot_voter_units.area_cm2',
+    ])
     .execute();
   const of = new Map<string, FrozenUnit[]>();
   for (const r of rows) {
@@ -101,12 +109,22 @@ export async function buildBulletin(db: DB, ballotId: number, version: number) {
  * form is derived from it (toPublicBulletin), and both sha256 go into the audit chain.
  */
 export async function publishBulletin(db: DB, actorUserId: number, ballotId: number, stage: 'preliminary' | 'final', now = new Date()) {
-  const last = await db.selectFrom('ballot_bulletins').select(['version', 'stage']).where('ballot_id', '=', ballotId).orderBy('version', 'desc').executeTakeFirst();
+  const last = await db
+    .selectFrom('ballot_bulletins')
+    .select(['version', 'stage'])
+    .where('ballot_id', '=', ballotId)
+    .orderBy('version', 'desc')
+    .executeTakeFirst();
   if (stage === 'final' && !last) return { ok: false as const, error: 'err.preliminaryFirst' };
   if (last?.stage === 'final') return { ok: false as const, error: 'err.alreadyFinal' };
   if (stage === 'final') {
-    const first = await db.selectFrom('ballot_bulletins').innerJoin('ballots', 'ballots.id', 'ballot_bulletins.ballot_id')
-      .select(['ballot_bulletins.published_at', 'ballots.objection_days']).where('ballot_id', '=', ballotId).orderBy('version').executeTakeFirstOrThrow();
+    const first = await db
+      .selectFrom('ballot_bulletins')
+      .innerJoin('ballots', 'ballots.id', 'ballot_bulletins.ballot_id')
+      .select(['ballot_bulletins.published_at', 'ballots.objection_days'])
+      .where('ballot_id', '=', ballotId)
+      .orderBy('version')
+      .executeTakeFirstOrThrow();
     const objectionsEnd = objectionWindow(first.published_at, first.objection_days)!.end;
     if (now < objectionsEnd) return { ok: false as const, error: 'err.objectionPeriod', objectionsEnd: objectionsEnd.toISOString() };
   }

@@ -32,12 +32,29 @@ export async function createBallot(db: DB, actorUserId: number, b: NewBallot) {
   if (b.scopes.length === 0) return { ok: false as const, error: 'err.noElectorate' };
   if (b.closesAt <= b.opensAt) return { ok: false as const, error: 'err.dateOrder', field: 'closesAt' };
   return db.transaction().execute(async (trx) => {
-    const row = await trx.insertInto('ballots').values({
-      subdistrict_id: b.subdistrictId, project_id: b.projectId, title: b.title, explanation: b.explanation, convener: b.convener, notice_days: Math.max(15, b.noticeDays),
-      opens_at: b.opensAt, closes_at: b.closesAt, created_by: actorUserId,
-    }).returning('id').executeTakeFirstOrThrow();
-    await trx.insertInto('ballot_scopes').values(b.scopes.map((s) => ({ ballot_id: row.id, estate_id: s.estateId, building: s.building, entrance: s.entrance }))).execute();
-    await trx.insertInto('ballot_matters').values(b.matters.map((m, i) => ({ ballot_id: row.id, code: `m${i + 1}`, title: m.title, art278_item: m.item, kind: kind(m.item) }))).execute();
+    const row = await trx
+      .insertInto('ballots')
+      .values({
+        subdistrict_id: b.subdistrictId,
+        project_id: b.projectId,
+        title: b.title,
+        explanation: b.explanation,
+        convener: b.convener,
+        notice_days: Math.max(15, b.noticeDays),
+        opens_at: b.opensAt,
+        closes_at: b.closesAt,
+        created_by: actorUserId,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto('ballot_scopes')
+      .values(b.scopes.map((s) => ({ ballot_id: row.id, estate_id: s.estateId, building: s.building, entrance: s.entrance })))
+      .execute();
+    await trx
+      .insertInto('ballot_matters')
+      .values(b.matters.map((m, i) => ({ ballot_id: row.id, code: `m${i + 1}`, title: m.title, art278_item: m.item, kind: kind(m.item) })))
+      .execute();
     await appendAudit(trx, { actorUserId, action: 'ballot.create', target: `ballot:${row.id}`, detail: { matters: b.matters.length } });
     return { ok: true as const, ballotId: row.id };
   });
@@ -51,17 +68,31 @@ async function electorate(db: DB | Tx, ballotId: number) {
     .selectFrom('units')
     .innerJoin('entrances', 'entrances.id', 'units.entrance_id')
     .innerJoin('buildings', 'buildings.id', 'entrances.building_id')
-    .where((eb) => eb.or(scopes.map((s) => eb.and([
-      eb('buildings.estate_id', '=', s.estate_id),
-      ...(s.building !== null ? [eb('buildings.label', '=', s.building)] : []),
-      ...(s.entrance !== null ? [eb('entrances.label', '=', s.entrance)] : []),
-    ]))))
+    .where((eb) =>
+      eb.or(
+        scopes.map((s) =>
+          eb.and([
+            eb('buildings.estate_id', '=', s.estate_id),
+            ...(s.building !== null ? [eb('buildings.label', '=', s.building)] : []),
+            ...(s.entrance !== null ? [eb('entrances.label', '=', s.entrance)] : []),
+          ]),
+        ),
+      ),
+    )
     .select(['units.id', 'units.room', 'units.area_cm2', 'units.developer_held', 'buildings.label as building', 'entrances.label as entrance'])
     .execute();
   const links = units.length
-    ? await db.selectFrom('unit_owners').innerJoin('register_owners', 'register_owners.id', 'unit_owners.owner_id')
-      .where('unit_owners.unit_id', 'in', units.map((u) => u.id)).where('register_owners.removed_at', 'is', null)
-      .select(['unit_owners.unit_id', 'unit_owners.owner_id', 'register_owners.id_type', 'register_owners.id_hash']).execute()
+    ? await db
+        .selectFrom('unit_owners')
+        .innerJoin('register_owners', 'register_owners.id', 'unit_owners.owner_id')
+        .where(
+          'unit_owners.unit_id',
+          'in',
+          units.map((u) => u.id),
+        )
+        .where('register_owners.removed_at', 'is', null)
+        .select(['unit_owners.unit_id', 'unit_owners.owner_id', 'register_owners.id_type', 'register_owners.id_hash'])
+        .execute()
     : [];
   return { units, links };
 }
@@ -76,11 +107,21 @@ export async function previewRoll(db: DB | Tx, ballotId: number) {
   const rowsOf = new Map<string, Set<string>>();
   for (const l of links) rowsOf.set(person(l), (rowsOf.get(person(l)) ?? new Set()).add(String(l.owner_id)));
   const roll = buildRoll(
-    units.map((u) => ({ unitId: String(u.id), building: u.building, entrance: u.entrance, room: u.room, areaCm2: u.area_cm2, developerHeld: u.developer_held })),
+    units.map((u) => ({
+      unitId: String(u.id),
+      building: u.building,
+      entrance: u.entrance,
+      room: u.room,
+      areaCm2: u.area_cm2,
+      developerHeld: u.developer_held,
+    })),
     links.map((l) => ({ unitId: String(l.unit_id), ownerId: person(l) })),
   );
   // the frozen roll keeps every register row of each person, so a verification against any of them casts
-  return { ...roll, voters: roll.voters.map((v) => ({ ...v, ownerIds: v.ownerIds.flatMap((k) => [...(rowsOf.get(k) ?? [])]).sort((a, b) => Number(a) - Number(b)) })) };
+  return {
+    ...roll,
+    voters: roll.voters.map((v) => ({ ...v, ownerIds: v.ownerIds.flatMap((k) => [...(rowsOf.get(k) ?? [])]).sort((a, b) => Number(a) - Number(b)) })),
+  };
 }
 
 /**
@@ -95,7 +136,12 @@ export async function databaseNow(db: DB | Tx): Promise<Date> {
 export async function publishNotice(db: DB, actorUserId: number, ballotId: number, now?: Date) {
   return db.transaction().execute(async (trx) => {
     now ??= await databaseNow(trx);
-    const res = await trx.updateTable('ballots').set({ status: 'noticed', notice_published_at: now }).where('id', '=', ballotId).where('status', '=', 'draft').executeTakeFirst();
+    const res = await trx
+      .updateTable('ballots')
+      .set({ status: 'noticed', notice_published_at: now })
+      .where('id', '=', ballotId)
+      .where('status', '=', 'draft')
+      .executeTakeFirst();
     if (Number(res.numUpdatedRows) !== 1) return { ok: false as const, error: 'err.ballotState' };
     await appendAudit(trx, { actorUserId, action: 'ballot.notice', target: `ballot:${ballotId}` });
     return { ok: true as const };
@@ -119,24 +165,36 @@ export async function openBallot(db: DB, actorUserId: number, ballotId: number, 
     if (now >= b.closes_at) return { ok: false as const, error: 'err.ballotPast' };
     const roll = await previewRoll(trx, ballotId);
     const unowned = roll.unownedUnits.map((u) => `${u.building}-${u.entrance}-${u.room}`);
-    if (unowned.length > 0 && !opts.confirmUnowned) return { ok: false as const, error: 'err.confirmUnowned', field: 'confirmUnowned', unowned: unowned.length };
+    if (unowned.length > 0 && !opts.confirmUnowned)
+      return { ok: false as const, error: 'err.confirmUnowned', field: 'confirmUnowned', unowned: unowned.length };
     // the roll is written set-wise, ROLL_BATCH voters at a time (an estate has thousands)
     for (let start = 0; start < roll.voters.length; start += ROLL_BATCH) {
       const part = roll.voters.slice(start, start + ROLL_BATCH);
-      const rows = await trx.insertInto('ballot_voters')
+      const rows = await trx
+        .insertInto('ballot_voters')
         .values(part.map((v) => ({ ballot_id: ballotId, code: v.id, area_cm2: v.areaCm2, developer: v.developer, receipt: newReceipt() })))
-        .returning(['id', 'code']).execute();
+        .returning(['id', 'code'])
+        .execute();
       const idOf = new Map(rows.map((r) => [r.code, r.id]));
-      const units = part.flatMap((v) => v.units.map((u) => ({
-        voter_id: idOf.get(v.id)!, unit_id: Number(u.unitId), building: u.building, entrance: u.entrance, room: u.room, area_cm2: u.areaCm2,
-      })));
+      const units = part.flatMap((v) =>
+        v.units.map((u) => ({
+          voter_id: idOf.get(v.id)!,
+          unit_id: Number(u.unitId),
+          building: u.building,
+          entrance: u.entrance,
+          room: u.room,
+          area_cm2: u.areaCm2,
+        })),
+      );
       const owners = part.flatMap((v) => v.ownerIds.map((o) => ({ voter_id: idOf.get(v.id)!, register_owner_id: Number(o) })));
       if (units.length) await trx.insertInto('ballot_voter_units').values(units).execute();
       if (owners.length) await trx.insertInto('ballot_voter_owners').values(owners).execute();
     }
     await trx.updateTable('ballots').set({ status: 'open', opened_at: now }).where('id', '=', ballotId).execute();
     await appendAudit(trx, {
-      actorUserId, action: 'ballot.open', target: `ballot:${ballotId}`,
+      actorUserId,
+      action: 'ballot.open',
+      target: `ballot:${ballotId}`,
       detail: { voters: roll.voters.length, ...(unowned.length ? { unownedFlats: unowned.length, unowned: unowned.slice(0, 2000) } : {}) },
     });
     return { ok: true as const, voters: roll.voters.length };
@@ -149,8 +207,13 @@ export async function openBallot(db: DB, actorUserId: number, ballotId: number, 
 
 /** A ballot past its end (by the database's clock) is closed, whoever looks first. */
 export async function closeIfDue(db: DB, ballotId: number, now?: Date) {
-  await db.updateTable('ballots').set({ status: 'closed', closed_at: sql`closes_at` as never })
-    .where('id', '=', ballotId).where('status', '=', 'open').where('closes_at', '<=', now ?? sql<Date>`now()`).execute();
+  await db
+    .updateTable('ballots')
+    .set({ status: 'closed', closed_at: sql`closes_at` as never })
+    .where('id', '=', ballotId)
+    .where('status', '=', 'open')
+    .where('closes_at', '<=', now ?? sql<Date>`now()`)
+    .execute();
 }
 
 /**
@@ -160,7 +223,12 @@ export async function closeIfDue(db: DB, ballotId: number, now?: Date) {
  */
 export async function closeBallot(db: DB, actorUserId: number, ballotId: number, now?: Date) {
   return db.transaction().execute(async (trx) => {
-    const res = await trx.updateTable('ballots').set({ status: 'closed', ...(now ? { closed_at: now } : {}) }).where('id', '=', ballotId).where('status', '=', 'open').executeTakeFirst();
+    const res = await trx
+      .updateTable('ballots')
+      .set({ status: 'closed', ...(now ? { closed_at: now } : {}) })
+      .where('id', '=', ballotId)
+      .where('status', '=', 'open')
+      .executeTakeFirst();
     if (Number(res.numUpdatedRows) !== 1) return { ok: false as const, error: 'err.ballotState' };
     await appendAudit(trx, { actorUserId, action: 'ballot.close', target: `ballot:${ballotId}` });
     return { ok: true as const };
@@ -175,21 +243,39 @@ export async function cancelBallot(db: DB, actorUserId: number, ballotId: number
   const why = reason.trim();
   if (!why) return { ok: false as const, error: 'err.cancelReason', field: 'reason' };
   return db.transaction().execute(async (trx) => {
-    const b = await trx.selectFrom('ballots').select(['id', 'status', 'title', 'subdistrict_id', 'project_id', 'notice_published_at']).where('id', '=', ballotId).forUpdate().executeTakeFirst();
+    const b = await trx
+      .selectFrom('ballots')
+      .select(['id', 'status', 'title', 'subdistrict_id', 'project_id', 'notice_published_at'])
+      .where('id', '=', ballotId)
+      .forUpdate()
+      .executeTakeFirst();
     if (!b || (b.status !== 'draft' && b.status !== 'noticed')) return { ok: false as const, error: 'err.ballotState' };
     const now = await databaseNow(trx);
     await trx.updateTable('ballots').set({ status: 'cancelled', cancelled_at: now, cancel_reason: why }).where('id', '=', ballotId).execute();
     let noticeId: number | null = null;
     if (b.status === 'noticed') {
       const project = b.project_id === null ? null : await trx.selectFrom('projects').select('published_at').where('id', '=', b.project_id).executeTakeFirst();
-      const notice = await trx.insertInto('notices').values({
-        subdistrict_id: b.subdistrict_id, project_id: project?.published_at ? b.project_id : null, kind: 'other',
-        title: `业主大会会议取消通知：${b.title}`.slice(0, 200), body: `原定的业主大会会议（表决）“${b.title}”已取消，不再进行表决。\n\n取消原因：${why}`, published_at: now,
-      }).returning('id').executeTakeFirstOrThrow();
+      const notice = await trx
+        .insertInto('notices')
+        .values({
+          subdistrict_id: b.subdistrict_id,
+          project_id: project?.published_at ? b.project_id : null,
+          kind: 'other',
+          title: `业主大会会议取消通知：${b.title}`.slice(0, 200),
+          body: `原定的业主大会会议（表决）“${b.title}”已取消，不再进行表决。\n\n取消原因：${why}`,
+          published_at: now,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
       noticeId = notice.id;
       await appendAudit(trx, { actorUserId, action: 'notice.publish', target: `notice:${notice.id}`, detail: { publishedAt: now.toISOString(), ballotId } });
     }
-    await appendAudit(trx, { actorUserId, action: 'ballot.cancel', target: `ballot:${ballotId}`, detail: { from: b.status, reason: why, ...(noticeId ? { noticeId } : {}) } });
+    await appendAudit(trx, {
+      actorUserId,
+      action: 'ballot.cancel',
+      target: `ballot:${ballotId}`,
+      detail: { from: b.status, reason: why, ...(noticeId ? { noticeId } : {}) },
+    });
     return { ok: true as const, noticeId };
   });
 }
@@ -220,8 +306,14 @@ export interface CastInput {
 
 /** The ballot that counts for a voter now, if it was cast online: when, and by what right. */
 export async function countedOnlineCast(db: DB | Tx, ballotId: number, voterId: number) {
-  const last = await db.selectFrom('ballot_casts').select(['id', 'channel', 'cast_right', 'cast_at'])
-    .where('ballot_id', '=', ballotId).where('voter_id', '=', voterId).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const last = await db
+    .selectFrom('ballot_casts')
+    .select(['id', 'channel', 'cast_right', 'cast_at'])
+    .where('ballot_id', '=', ballotId)
+    .where('voter_id', '=', voterId)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   return last && last.channel === 'online' ? { castId: last.id, at: last.cast_at, right: last.cast_right } : null;
 }
 
@@ -248,18 +340,43 @@ export async function recordCast(db: DB, input: CastInput, now?: Date) {
     if (right === 'stands') return { ok: false as const, error: 'err.ballotStands' };
     const override = input.overrideReason?.trim() || null;
     const online = input.channel === 'online' ? null : await countedOnlineCast(trx, input.ballotId, input.voterId);
-    if (online && !override) return { ok: false as const, error: 'err.votedOnline', field: 'overrideReason', votedOnline: { at: online.at.toISOString(), right: online.right } };
-    const cast = await trx.insertInto('ballot_casts').values({
-      ballot_id: input.ballotId, voter_id: input.voterId, cast_by: input.castBy, channel: input.channel, cast_right: right, mandate: input.mandate ?? null,
-      scan_storage_key: input.scanStorageKey ?? null, choices: JSON.stringify(input.choices), cast_at: now, override_reason: online ? override : null,
-    }).returning('id').executeTakeFirstOrThrow();
+    if (online && !override)
+      return { ok: false as const, error: 'err.votedOnline', field: 'overrideReason', votedOnline: { at: online.at.toISOString(), right: online.right } };
+    const cast = await trx
+      .insertInto('ballot_casts')
+      .values({
+        ballot_id: input.ballotId,
+        voter_id: input.voterId,
+        cast_by: input.castBy,
+        channel: input.channel,
+        cast_right: right,
+        mandate: input.mandate ?? null,
+        scan_storage_key: input.scanStorageKey ?? null,
+        choices: JSON.stringify(input.choices),
+        cast_at: now,
+        override_reason: online ? override : null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     await trx.deleteFrom('ballot_choices').where('voter_id', '=', input.voterId).execute();
-    const rows = Object.entries(input.choices).map(([code, choice]) => ({ ballot_id: input.ballotId, voter_id: input.voterId, matter_id: known.get(code)!, choice, cast_id: cast.id }));
+    const rows = Object.entries(input.choices).map(([code, choice]) => ({
+      ballot_id: input.ballotId,
+      voter_id: input.voterId,
+      matter_id: known.get(code)!,
+      choice,
+      cast_id: cast.id,
+    }));
     if (rows.length) await trx.insertInto('ballot_choices').values(rows).execute();
     if (input.channel !== 'online') {
       await appendAudit(trx, {
-        actorUserId: input.castBy, action: `ballot.${input.channel}`, target: `ballot:${input.ballotId}`,
-        detail: { voterId: input.voterId, castId: cast.id, ...(online ? { overOnlineCast: online.castId, onlineCastAt: online.at.toISOString(), reason: override } : {}) },
+        actorUserId: input.castBy,
+        action: `ballot.${input.channel}`,
+        target: `ballot:${input.ballotId}`,
+        detail: {
+          voterId: input.voterId,
+          castId: cast.id,
+          ...(online ? { overOnlineCast: online.castId, onlineCastAt: online.at.toISOString(), reason: override } : {}),
+        },
       });
     }
     const receipt = await trx.selectFrom('ballot_voters').select('receipt').where('id', '=', input.voterId).executeTakeFirstOrThrow();
@@ -276,7 +393,9 @@ async function staffEntryRight(trx: Tx, ballotId: number, voterId: number): Prom
   const res = await sql<{ has_owners: boolean; seller_holds: boolean; cast_before: boolean }>`
     select exists (select 1 from ballot_voter_owners f where f.voter_id = ${voterId}) as has_owners,
       exists (select 1 from ballot_voter_owners f where f.voter_id = ${voterId} and ${holdsFlatOf(voterId, sql.ref('f.register_owner_id'))}) as seller_holds,
-      exists (select 1 from ballot_casts c where c.ballot_id = ${ballotId} and c.voter_id = ${voterId} and c.cast_right <> 'new_owner') as cast_before`.execute(trx);
+      exists (select 1 from ballot_casts c where c.ballot_id = ${ballotId} and c.voter_id = ${voterId} and c.cast_right <> 'new_owner') as cast_before`.execute(
+    trx,
+  );
   const r = res.rows[0]!;
   if (!r.has_owners || r.seller_holds) return 'staff';
   return r.cast_before ? 'stands' : 'new_owner';
@@ -286,11 +405,19 @@ async function staffEntryRight(trx: Tx, ballotId: number, voterId: number): Prom
 export async function countedData(db: DB, ballotId: number) {
   const [voters, units, matters, choices] = await Promise.all([
     db.selectFrom('ballot_voters').select(['id', 'code', 'receipt']).where('ballot_id', '=', ballotId).orderBy('code').execute(),
-    db.selectFrom('ballot_voter_units').innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_voter_units.voter_id').where('ballot_voters.ballot_id', '=', ballotId)
-      .select(['ballot_voter_units.voter_id', 'building', 'entrance', 'room', 'ballot_voter_units.area_cm2']).execute(),
+    db
+      .selectFrom('ballot_voter_units')
+      .innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_voter_units.voter_id')
+      .where('ballot_voters.ballot_id', '=', ballotId)
+      .select(['ballot_voter_units.voter_id', 'building', 'entrance', 'room', 'ballot_voter_units.area_cm2'])
+      .execute(),
     db.selectFrom('ballot_matters').select(['id', 'code', 'title', 'kind']).where('ballot_id', '=', ballotId).orderBy('id').execute(),
-    db.selectFrom('ballot_choices').innerJoin('ballot_matters', 'ballot_matters.id', 'ballot_choices.matter_id').where('ballot_choices.ballot_id', '=', ballotId)
-      .select(['ballot_choices.voter_id', 'ballot_matters.code', 'ballot_choices.choice']).execute(),
+    db
+      .selectFrom('ballot_choices')
+      .innerJoin('ballot_matters', 'ballot_matters.id', 'ballot_choices.matter_id')
+      .where('ballot_choices.ballot_id', '=', ballotId)
+      .select(['ballot_choices.voter_id', 'ballot_matters.code', 'ballot_choices.choice'])
+      .execute(),
   ]);
   const unitsOf = new Map<number, { building: string; entrance: string; room: string; areaCm2: number }[]>();
   for (const u of units) {

@@ -13,13 +13,13 @@ export type TallyRoll = { voters: readonly TallyVoter[] };
 export type Figures = { eligible: Figure; participating: Figure; agree: Figure; oppose: Figure; abstain: Figure };
 export type Outcome = 'passed' | 'no_valid_decision';
 export type MatterResult = { id: string; kind: MatterKind } & Figures & {
-  quorumMet: boolean;
-  /** the approval threshold is reached, whatever the quorum */
-  thresholdMet: boolean;
-  passed: boolean;
-  /** a matter that did not pass is "no valid decision" (未形成有效决定), never "rejected" */
-  outcome: Outcome;
-};
+    quorumMet: boolean;
+    /** the approval threshold is reached, whatever the quorum */
+    thresholdMet: boolean;
+    passed: boolean;
+    /** a matter that did not pass is "no valid decision" (未形成有效决定), never "rejected" */
+    outcome: Outcome;
+  };
 export type Tally = { matters: MatterResult[] } & Omit<ResolvedBallots, 'codes'>;
 /** `estate` is there when the roll's flats carry their estate (a vote may span estates). */
 export type BuildingTally = { estate?: string; building: string; matters: ({ id: string } & Figures)[] };

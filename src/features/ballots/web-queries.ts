@@ -22,24 +22,56 @@ export async function ballotResource(db: DB, ballotId: number): Promise<BallotRe
   if (!Number.isSafeInteger(ballotId) || ballotId <= 0 || ballotId > 2_147_483_647) return null;
   const b = await db.selectFrom('ballots').select(['id', 'subdistrict_id', 'status']).where('id', '=', ballotId).executeTakeFirst();
   if (!b) return null;
-  const communities = await db.selectFrom('ballot_scopes').innerJoin('estates', 'estates.id', 'ballot_scopes.estate_id')
-    .where('ballot_scopes.ballot_id', '=', b.id).select('estates.community_id').distinct().execute();
+  const communities = await db
+    .selectFrom('ballot_scopes')
+    .innerJoin('estates', 'estates.id', 'ballot_scopes.estate_id')
+    .where('ballot_scopes.ballot_id', '=', b.id)
+    .select('estates.community_id')
+    .distinct()
+    .execute();
   return { ballotId: b.id, subdistrictId: b.subdistrict_id, communityId: communities.length === 1 ? communities[0]!.community_id : null, status: b.status };
 }
 
 /** Ballots an office works on, newest first; community staff see those of their community. */
 export async function ballotsForOffice(db: DB, actor: Actor) {
   if (actor.role !== 'staff' && actor.role !== 'district_admin') return [];
-  let q = db.selectFrom('ballots').innerJoin('subdistricts', 'subdistricts.id', 'ballots.subdistrict_id')
-    .select(['ballots.id', 'ballots.title', 'ballots.status', 'ballots.opens_at', 'ballots.closes_at', 'ballots.closed_at', 'ballots.convener', 'subdistricts.name as subdistrict', 'subdistricts.name_en as subdistrict_en'])
-    .select((eb) => eb.selectFrom('ballot_bulletins').whereRef('ballot_bulletins.ballot_id', '=', 'ballots.id').select((b) => b.fn.min('published_at').as('at')).as('first_bulletin_at'))
-    .orderBy('ballots.id', 'desc').limit(300);
+  let q = db
+    .selectFrom('ballots')
+    .innerJoin('subdistricts', 'subdistricts.id', 'ballots.subdistrict_id')
+    .select([
+      'ballots.id',
+      'ballots.title',
+      'ballots.status',
+      'ballots.opens_at',
+      'ballots.closes_at',
+      'ballots.closed_at',
+      'ballots.convener',
+      'subdistricts.name as subdistrict',
+      'subdistricts.name_en as subdistrict_en',
+    ])
+    .select((eb) =>
+      eb
+        .selectFrom('ballot_bulletins')
+        .whereRef('ballot_bulletins.ballot_id', '=', 'ballots.id')
+        .select((b) => b.fn.min('published_at').as('at'))
+        .as('first_bulletin_at'),
+    )
+    .orderBy('ballots.id', 'desc')
+    .limit(300);
   if (actor.role === 'staff') q = q.where('ballots.subdistrict_id', '=', actor.subdistrictId!);
   const rows = await q.execute();
   if (actor.role === 'staff' && actor.communityId !== null) {
     const scoped = rows.length
-      ? await db.selectFrom('ballot_scopes').innerJoin('estates', 'estates.id', 'ballot_scopes.estate_id')
-        .where('ballot_scopes.ballot_id', 'in', rows.map((r) => r.id)).select(['ballot_scopes.ballot_id', 'estates.community_id']).execute()
+      ? await db
+          .selectFrom('ballot_scopes')
+          .innerJoin('estates', 'estates.id', 'ballot_scopes.estate_id')
+          .where(
+            'ballot_scopes.ballot_id',
+            'in',
+            rows.map((r) => r.id),
+          )
+          .select(['ballot_scopes.ballot_id', 'estates.community_id'])
+          .execute()
       : [];
     return rows.filter((r) => {
       const cs = new Set(scoped.filter((s) => s.ballot_id === r.id).map((s) => s.community_id));
@@ -51,32 +83,68 @@ export async function ballotsForOffice(db: DB, actor: Actor) {
 
 /** Ballots the public may see: from the meeting notice on. Ballots past their end are closed first. */
 export async function publicBallots(db: DB, now?: Date) {
-  const due = await db.selectFrom('ballots').select('id').where('status', '=', 'open').where('closes_at', '<=', now ?? sql<Date>`now()`).execute();
+  const due = await db
+    .selectFrom('ballots')
+    .select('id')
+    .where('status', '=', 'open')
+    .where('closes_at', '<=', now ?? sql<Date>`now()`)
+    .execute();
   for (const b of due) await closeIfDue(db, b.id, now);
   // a cancelled ballot stays listed, with its reason, once its meeting notice was public
-  return db.selectFrom('ballots').innerJoin('subdistricts', 'subdistricts.id', 'ballots.subdistrict_id')
-    .where((eb) => eb.or([eb('ballots.status', 'in', ['noticed', 'open', 'closed']), eb.and([eb('ballots.status', '=', 'cancelled'), eb('ballots.notice_published_at', 'is not', null)])]))
-    .select(['ballots.id', 'ballots.title', 'ballots.status', 'ballots.cancel_reason', 'ballots.opens_at', 'ballots.closes_at', 'ballots.convener', 'subdistricts.name as subdistrict', 'subdistricts.name_en as subdistrict_en'])
-    .orderBy('ballots.id', 'desc').limit(200).execute();
+  return db
+    .selectFrom('ballots')
+    .innerJoin('subdistricts', 'subdistricts.id', 'ballots.subdistrict_id')
+    .where((eb) =>
+      eb.or([
+        eb('ballots.status', 'in', ['noticed', 'open', 'closed']),
+        eb.and([eb('ballots.status', '=', 'cancelled'), eb('ballots.notice_published_at', 'is not', null)]),
+      ]),
+    )
+    .select([
+      'ballots.id',
+      'ballots.title',
+      'ballots.status',
+      'ballots.cancel_reason',
+      'ballots.opens_at',
+      'ballots.closes_at',
+      'ballots.convener',
+      'subdistricts.name as subdistrict',
+      'subdistricts.name_en as subdistrict_en',
+    ])
+    .orderBy('ballots.id', 'desc')
+    .limit(200)
+    .execute();
 }
 
 /** Everything shown about one ballot, or null. */
 export async function ballotDetail(db: DB, ballotId: number) {
   if (!Number.isSafeInteger(ballotId) || ballotId <= 0 || ballotId > 2_147_483_647) return null;
   await closeIfDue(db, ballotId);
-  const b = await db.selectFrom('ballots').innerJoin('subdistricts', 'subdistricts.id', 'ballots.subdistrict_id')
+  const b = await db
+    .selectFrom('ballots')
+    .innerJoin('subdistricts', 'subdistricts.id', 'ballots.subdistrict_id')
     .leftJoin('projects', 'projects.id', 'ballots.project_id')
     .where('ballots.id', '=', ballotId)
     .selectAll('ballots')
-    .select(['subdistricts.name as subdistrict', 'subdistricts.name_en as subdistrict_en', 'projects.code as project_code', 'projects.title as project_title', 'projects.published_at as project_published_at'])
+    .select([
+      'subdistricts.name as subdistrict',
+      'subdistricts.name_en as subdistrict_en',
+      'projects.code as project_code',
+      'projects.title as project_title',
+      'projects.published_at as project_published_at',
+    ])
     .executeTakeFirst();
   if (!b) return null;
   const [matters, scopes] = await Promise.all([
     db.selectFrom('ballot_matters').select(['id', 'code', 'title', 'art278_item', 'kind']).where('ballot_id', '=', ballotId).orderBy('id').execute(),
-    db.selectFrom('ballot_scopes').innerJoin('estates', 'estates.id', 'ballot_scopes.estate_id').innerJoin('communities', 'communities.id', 'estates.community_id')
+    db
+      .selectFrom('ballot_scopes')
+      .innerJoin('estates', 'estates.id', 'ballot_scopes.estate_id')
+      .innerJoin('communities', 'communities.id', 'estates.community_id')
       .where('ballot_scopes.ballot_id', '=', ballotId)
       .select(['ballot_scopes.estate_id', 'ballot_scopes.building', 'ballot_scopes.entrance', 'estates.name as estate', 'communities.name as community'])
-      .orderBy('ballot_scopes.estate_id').execute(),
+      .orderBy('ballot_scopes.estate_id')
+      .execute(),
   ]);
   return { ...b, matters, scopes };
 }
@@ -88,14 +156,18 @@ export function electorateText(scopes: BallotDetail['scopes'], lang: 'zh' | 'en'
   for (const s of scopes) {
     const e = byEstate.get(s.estate_id) ?? { estate: s.estate, parts: [] };
     if (s.building !== null) {
-      e.parts.push(lang === 'zh'
-        ? `${s.building} 号楼${s.entrance !== null ? ` ${s.entrance} 单元` : ''}`
-        : `building ${s.building}${s.entrance !== null ? ` entrance ${s.entrance}` : ''}`);
+      e.parts.push(
+        lang === 'zh'
+          ? `${s.building} 号楼${s.entrance !== null ? ` ${s.entrance} 单元` : ''}`
+          : `building ${s.building}${s.entrance !== null ? ` entrance ${s.entrance}` : ''}`,
+      );
     }
     byEstate.set(s.estate_id, e);
   }
   return [...byEstate.values()]
-    .map((e) => (e.parts.length ? `${e.estate}（${e.parts.join(lang === 'zh' ? '、' : ', ')}）` : `${e.estate}${lang === 'zh' ? '（全体业主）' : ' (all owners)'}`))
+    .map((e) =>
+      e.parts.length ? `${e.estate}（${e.parts.join(lang === 'zh' ? '、' : ', ')}）` : `${e.estate}${lang === 'zh' ? '（全体业主）' : ' (all owners)'}`,
+    )
     .join(lang === 'zh' ? '；' : '; ');
 }
 
@@ -108,7 +180,11 @@ export type RollVoter = { id: string; developer: boolean; areaCm2: number; units
  * the public sees the totals. With the flats of the electorate that no owner on the register
  * holds (left off the roll: listed so that no flat silently leaves the electorate).
  */
-export async function rollOf(db: DB, ballotId: number, status: BallotStatus): Promise<{ frozen: boolean; voters: RollVoter[]; unowned: { building: string; entrance: string; room: string }[] }> {
+export async function rollOf(
+  db: DB,
+  ballotId: number,
+  status: BallotStatus,
+): Promise<{ frozen: boolean; voters: RollVoter[]; unowned: { building: string; entrance: string; room: string }[] }> {
   if (status === 'open' || status === 'closed') {
     const [voters, units] = await Promise.all([
       db.selectFrom('ballot_voters').select(['id', 'code', 'developer', 'area_cm2']).where('ballot_id', '=', ballotId).orderBy('code').execute(),
@@ -124,8 +200,14 @@ export async function rollOf(db: DB, ballotId: number, status: BallotStatus): Pr
   const ids = roll.voters.flatMap((v) => v.units.map((u) => Number(u.unitId)));
   const estates = new Map<number, string>();
   for (let i = 0; i < ids.length; i += 5000) {
-    const rows = await db.selectFrom('units').innerJoin('entrances', 'entrances.id', 'units.entrance_id').innerJoin('buildings', 'buildings.id', 'entrances.building_id')
-      .innerJoin('estates', 'estates.id', 'buildings.estate_id').where('units.id', 'in', ids.slice(i, i + 5000)).select(['units.id', 'estates.name']).execute();
+    const rows = await db
+      .selectFrom('units')
+      .innerJoin('entrances', 'entrances.id', 'units.entrance_id')
+      .innerJoin('buildings', 'buildings.id', 'entrances.building_id')
+      .innerJoin('estates', 'estates.id', 'buildings.estate_id')
+      .where('units.id', 'in', ids.slice(i, i + 5000))
+      .select(['units.id', 'estates.name'])
+      .execute();
     for (const r of rows) estates.set(r.id, r.name);
   }
   return {
@@ -169,19 +251,30 @@ export async function mayInspect(db: DB, ballotId: number, user: SessionUser | n
   if (user.ownerStatusHeld) return false;
   const scopes = await db.selectFrom('ballot_scopes').select(['estate_id', 'building', 'entrance']).where('ballot_id', '=', ballotId).execute();
   if (scopes.length === 0) return false;
-  const inScope = await db.selectFrom('owner_verifications')
+  const inScope = await db
+    .selectFrom('owner_verifications')
     .innerJoin('units', 'units.id', 'owner_verifications.unit_id')
     .innerJoin('entrances', 'entrances.id', 'units.entrance_id')
     .innerJoin('buildings', 'buildings.id', 'entrances.building_id')
-    .innerJoin('unit_owners', (j) => j.onRef('unit_owners.unit_id', '=', 'owner_verifications.unit_id').onRef('unit_owners.owner_id', '=', 'owner_verifications.register_owner_id'))
+    .innerJoin('unit_owners', (j) =>
+      j.onRef('unit_owners.unit_id', '=', 'owner_verifications.unit_id').onRef('unit_owners.owner_id', '=', 'owner_verifications.register_owner_id'),
+    )
     .where('owner_verifications.user_id', '=', user.id)
     .where('owner_verifications.status', '=', 'verified')
-    .where((eb) => eb.or(scopes.map((sc) => eb.and([
-      eb('buildings.estate_id', '=', sc.estate_id),
-      ...(sc.building !== null ? [eb('buildings.label', '=', sc.building)] : []),
-      ...(sc.entrance !== null ? [eb('entrances.label', '=', sc.entrance)] : []),
-    ]))))
-    .select('owner_verifications.id').limit(1).executeTakeFirst();
+    .where((eb) =>
+      eb.or(
+        scopes.map((sc) =>
+          eb.and([
+            eb('buildings.estate_id', '=', sc.estate_id),
+            ...(sc.building !== null ? [eb('buildings.label', '=', sc.building)] : []),
+            ...(sc.entrance !== null ? [eb('entrances.label', '=', sc.entrance)] : []),
+          ]),
+        ),
+      ),
+    )
+    .select('owner_verifications.id')
+    .limit(1)
+    .executeTakeFirst();
   if (inScope) return true;
   const b = await db.selectFrom('ballots').select('status').where('id', '=', ballotId).executeTakeFirst();
   if (b?.status !== 'open' && b?.status !== 'closed') return false;
@@ -197,8 +290,15 @@ export async function auditInspection(db: DB, userId: number, ballotId: number, 
   const action = what === 'roll' ? 'ballot.roll.view' : 'ballot.bulletin.download';
   const target = `ballot:${ballotId}`;
   if (what === 'roll') {
-    const seen = await db.selectFrom('audit_log').select('id').where('actor_user_id', '=', userId).where('action', '=', action).where('target', '=', target)
-      .where('at', '>=', sql<Date>`(date_trunc('day', now() at time zone 'Asia/Shanghai') at time zone 'Asia/Shanghai')`).limit(1).executeTakeFirst();
+    const seen = await db
+      .selectFrom('audit_log')
+      .select('id')
+      .where('actor_user_id', '=', userId)
+      .where('action', '=', action)
+      .where('target', '=', target)
+      .where('at', '>=', sql<Date>`(date_trunc('day', now() at time zone 'Asia/Shanghai') at time zone 'Asia/Shanghai')`)
+      .limit(1)
+      .executeTakeFirst();
     if (seen) return;
   }
   await db.transaction().execute((trx) => appendAudit(trx, { actorUserId: userId, action, target, detail }));
@@ -217,16 +317,28 @@ export type NotVoterReason = 'held' | 'review' | 'pending' | 'notOnRoll' | 'sell
 export async function whyNotVoter(db: DB, ballotId: number, userId: number): Promise<{ reason: NotVoterReason; flats: string[] }> {
   const u = await db.selectFrom('users').select('owner_status_held_since').where('id', '=', userId).executeTakeFirst();
   if (u?.owner_status_held_since) return { reason: 'held', flats: [] };
-  const claims = await db.selectFrom('owner_verifications').innerJoin('units', 'units.id', 'owner_verifications.unit_id')
-    .innerJoin('entrances', 'entrances.id', 'units.entrance_id').innerJoin('buildings', 'buildings.id', 'entrances.building_id')
+  const claims = await db
+    .selectFrom('owner_verifications')
+    .innerJoin('units', 'units.id', 'owner_verifications.unit_id')
+    .innerJoin('entrances', 'entrances.id', 'units.entrance_id')
+    .innerJoin('buildings', 'buildings.id', 'entrances.building_id')
     .where('owner_verifications.user_id', '=', userId)
     .select(['owner_verifications.status', 'owner_verifications.unit_id', 'buildings.label as building', 'entrances.label as entrance', 'units.room'])
     .execute();
   const verified = claims.filter((c) => c.status === 'verified');
   if (verified.length === 0 && claims.some((c) => c.status === 'review')) return { reason: 'review', flats: [] };
   if (verified.length === 0) return { reason: claims.some((c) => c.status !== 'rejected' && c.status !== 'revoked') ? 'pending' : 'unverified', flats: [] };
-  const onRoll = await db.selectFrom('ballot_voter_units').innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_voter_units.voter_id')
-    .where('ballot_voters.ballot_id', '=', ballotId).where('ballot_voter_units.unit_id', 'in', verified.map((v) => v.unit_id)).select('ballot_voter_units.unit_id').execute();
+  const onRoll = await db
+    .selectFrom('ballot_voter_units')
+    .innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_voter_units.voter_id')
+    .where('ballot_voters.ballot_id', '=', ballotId)
+    .where(
+      'ballot_voter_units.unit_id',
+      'in',
+      verified.map((v) => v.unit_id),
+    )
+    .select('ballot_voter_units.unit_id')
+    .execute();
   const rolled = new Set(onRoll.map((r) => r.unit_id));
   const flats = verified.map((v) => `${v.building}-${v.entrance}-${v.room}`);
   return { reason: rolled.size > 0 ? 'sellerHolds' : 'notOnRoll', flats };
@@ -234,11 +346,15 @@ export async function whyNotVoter(db: DB, ballotId: number, userId: number): Pro
 
 /** The ballot that counts now for each voter who has one: its channel and time (the staff form shows who already voted online). */
 export async function lastCasts(db: DB, ballotId: number) {
-  const rows = await db.selectFrom('ballot_casts').innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_casts.voter_id')
+  const rows = await db
+    .selectFrom('ballot_casts')
+    .innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_casts.voter_id')
     .where('ballot_casts.ballot_id', '=', ballotId)
     .distinctOn('ballot_casts.voter_id')
     .select(['ballot_casts.voter_id', 'ballot_voters.code', 'ballot_casts.channel', 'ballot_casts.cast_right', 'ballot_casts.cast_at'])
-    .orderBy('ballot_casts.voter_id').orderBy('ballot_casts.id', 'desc').execute();
+    .orderBy('ballot_casts.voter_id')
+    .orderBy('ballot_casts.id', 'desc')
+    .execute();
   return new Map(rows.map((r) => [r.code, { channel: r.channel, right: r.cast_right, at: r.cast_at }]));
 }
 
@@ -254,10 +370,19 @@ export async function myVoters(db: DB, ballotId: number, userId: number) {
   const ids = voters.map((v) => v.id);
   const [units, casts, choices] = await Promise.all([
     db.selectFrom('ballot_voter_units').where('voter_id', 'in', ids).select(['voter_id', 'building', 'entrance', 'room', 'area_cm2']).execute(),
-    db.selectFrom('ballot_casts').where('ballot_id', '=', ballotId).where('voter_id', 'in', ids)
-      .select(['voter_id', 'cast_by', 'channel', 'cast_right', 'cast_at', 'id']).orderBy('id', 'desc').execute(),
-    db.selectFrom('ballot_choices').innerJoin('ballot_matters', 'ballot_matters.id', 'ballot_choices.matter_id')
-      .where('ballot_choices.voter_id', 'in', ids).select(['ballot_choices.voter_id', 'ballot_matters.code', 'ballot_choices.choice']).execute(),
+    db
+      .selectFrom('ballot_casts')
+      .where('ballot_id', '=', ballotId)
+      .where('voter_id', 'in', ids)
+      .select(['voter_id', 'cast_by', 'channel', 'cast_right', 'cast_at', 'id'])
+      .orderBy('id', 'desc')
+      .execute(),
+    db
+      .selectFrom('ballot_choices')
+      .innerJoin('ballot_matters', 'ballot_matters.id', 'ballot_choices.matter_id')
+      .where('ballot_choices.voter_id', 'in', ids)
+      .select(['ballot_choices.voter_id', 'ballot_matters.code', 'ballot_choices.choice'])
+      .execute(),
   ]);
   return voters.map((v) => {
     const last = casts.find((c) => c.voter_id === v.id);
@@ -266,8 +391,19 @@ export async function myVoters(db: DB, ballotId: number, userId: number) {
       code: v.code,
       receipt: v.receipt,
       right: v.cast_right,
-      units: units.filter((u) => u.voter_id === v.id).map((u) => ({ building: u.building, entrance: u.entrance, room: u.room, areaCm2: u.area_cm2 })).sort(compareUnitKeys),
-      last: last ? { at: last.cast_at, channel: last.channel, right: last.cast_right, byMe: last.cast_by === userId, casts: casts.filter((c) => c.voter_id === v.id).length } : null,
+      units: units
+        .filter((u) => u.voter_id === v.id)
+        .map((u) => ({ building: u.building, entrance: u.entrance, room: u.room, areaCm2: u.area_cm2 }))
+        .sort(compareUnitKeys),
+      last: last
+        ? {
+            at: last.cast_at,
+            channel: last.channel,
+            right: last.cast_right,
+            byMe: last.cast_by === userId,
+            casts: casts.filter((c) => c.voter_id === v.id).length,
+          }
+        : null,
       counted: Object.fromEntries(choices.filter((c) => c.voter_id === v.id).map((c) => [c.code, c.choice])) as Record<string, 'agree' | 'oppose' | 'abstain'>,
     };
   });
@@ -276,21 +412,45 @@ export type MyVoter = Awaited<ReturnType<typeof myVoters>>[number];
 
 /** Ballots entered by staff (paper, proxy, developer), kept as evidence, newest first. */
 export function staffEntries(db: DB, ballotId: number) {
-  return db.selectFrom('ballot_casts').innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_casts.voter_id').innerJoin('users', 'users.id', 'ballot_casts.cast_by')
-    .where('ballot_casts.ballot_id', '=', ballotId).where('ballot_casts.channel', '<>', 'online')
-    .select(['ballot_casts.id', 'ballot_voters.code', 'ballot_casts.channel', 'ballot_casts.mandate', 'ballot_casts.scan_storage_key', 'ballot_casts.cast_at', 'users.display_name as entered_by'])
-    .orderBy('ballot_casts.id', 'desc').limit(500).execute();
+  return db
+    .selectFrom('ballot_casts')
+    .innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_casts.voter_id')
+    .innerJoin('users', 'users.id', 'ballot_casts.cast_by')
+    .where('ballot_casts.ballot_id', '=', ballotId)
+    .where('ballot_casts.channel', '<>', 'online')
+    .select([
+      'ballot_casts.id',
+      'ballot_voters.code',
+      'ballot_casts.channel',
+      'ballot_casts.mandate',
+      'ballot_casts.scan_storage_key',
+      'ballot_casts.cast_at',
+      'users.display_name as entered_by',
+    ])
+    .orderBy('ballot_casts.id', 'desc')
+    .limit(500)
+    .execute();
 }
 
 /** How many ballots were cast through each channel (every cast, changes included). */
 export async function castCounts(db: DB, ballotId: number) {
-  const rows = await db.selectFrom('ballot_casts').where('ballot_id', '=', ballotId).select(['channel', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('channel').execute();
+  const rows = await db
+    .selectFrom('ballot_casts')
+    .where('ballot_id', '=', ballotId)
+    .select(['channel', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('channel')
+    .execute();
   return Object.fromEntries(rows.map((r) => [r.channel, Number(r.n)])) as Partial<Record<'online' | 'paper' | 'proxy' | 'developer', number>>;
 }
 
 /** The published bulletin versions, without their bodies: the stored full form's sha256 and the public form's. */
 export async function bulletinsOf(db: DB, ballotId: number) {
-  const rows = await db.selectFrom('ballot_bulletins').select(['version', 'stage', 'sha256', 'published_at']).where('ballot_id', '=', ballotId).orderBy('version').execute();
+  const rows = await db
+    .selectFrom('ballot_bulletins')
+    .select(['version', 'stage', 'sha256', 'published_at'])
+    .where('ballot_id', '=', ballotId)
+    .orderBy('version')
+    .execute();
   const out = [];
   for (const r of rows) {
     const pub = publicTextCache.get(r.sha256) ?? (await publicFormOf(db, ballotId, r.version, r.sha256));
@@ -332,8 +492,13 @@ export async function publicBulletinBody(db: DB, ballotId: number, version: numb
 
 /** The public notices posted for a ballot (meeting notice, result notices), oldest first. */
 export async function noticesOfBallot(db: DB, ballotId: number) {
-  const entries = await db.selectFrom('audit_log').select(['detail']).where('target', '=', `ballot:${ballotId}`)
-    .where('action', 'in', ['ballot.notice', 'ballot.resultNotice', 'ballot.cancel']).orderBy('id').execute();
+  const entries = await db
+    .selectFrom('audit_log')
+    .select(['detail'])
+    .where('target', '=', `ballot:${ballotId}`)
+    .where('action', 'in', ['ballot.notice', 'ballot.resultNotice', 'ballot.cancel'])
+    .orderBy('id')
+    .execute();
   const ids = entries.map((e) => Number((e.detail as { noticeId?: unknown }).noticeId)).filter((n) => Number.isSafeInteger(n) && n > 0);
   if (ids.length === 0) return [];
   return db.selectFrom('notices').select(['id', 'title', 'published_at']).where('id', 'in', ids).where('published_at', 'is not', null).orderBy('id').execute();

@@ -14,12 +14,20 @@ export const MATTER_CODES = Array.from({ length: MAX_MATTERS }, (_, i) => `m${i 
 const id = z.coerce.number().int().positive().max(2_147_483_647);
 const text = (max: number) => z.string({ message: 'err.required' }).trim().min(1, 'err.required').max(max, 'err.tooLong');
 /** Optional free text: Astro hands an empty field over as null. */
-const optionalText = (max: number) => z.string().max(max, 'err.tooLong').nullish().transform((v) => (v ?? '').trim());
-const dateTime = z.string({ message: 'err.dateTime' }).trim().transform((v, ctx) => {
-  const d = parseLocalDateTime(v);
-  if (!d) ctx.addIssue({ code: 'custom', message: 'err.dateTime' });
-  return d ?? new Date(0);
-});
+const optionalText = (max: number) =>
+  z
+    .string()
+    .max(max, 'err.tooLong')
+    .nullish()
+    .transform((v) => (v ?? '').trim());
+const dateTime = z
+  .string({ message: 'err.dateTime' })
+  .trim()
+  .transform((v, ctx) => {
+    const d = parseLocalDateTime(v);
+    if (!d) ctx.addIssue({ code: 'custom', message: 'err.dateTime' });
+    return d ?? new Date(0);
+  });
 
 export const CONVENERS = ['owners_committee', 'subdistrict', 'residents_committee'] as const;
 
@@ -40,7 +48,8 @@ export const createBallotInput = z
     matterItem: z.array(z.string().max(3)).max(50).default([]),
   })
   .superRefine((v, ctx) => {
-    if (v.opensAt.getTime() > 0 && v.closesAt.getTime() > 0 && v.closesAt <= v.opensAt) ctx.addIssue({ code: 'custom', message: 'err.ballotPeriod', path: ['closesAt'] });
+    if (v.opensAt.getTime() > 0 && v.closesAt.getTime() > 0 && v.closesAt <= v.opensAt)
+      ctx.addIssue({ code: 'custom', message: 'err.ballotPeriod', path: ['closesAt'] });
     const rows = matterRows(v.matterTitle, v.matterItem);
     if (rows.some((r) => r.item === null)) ctx.addIssue({ code: 'custom', message: 'err.art278Item', path: ['matterItem'] });
     if (rows.length === 0) ctx.addIssue({ code: 'custom', message: 'err.noMatters', path: ['matterTitle'] });
@@ -60,7 +69,11 @@ export function matterRows(titles: readonly string[], items: readonly string[]) 
 }
 
 /** Splits "1, 2-1、3" into its parts. */
-export const electorateTokens = (text: string): string[] => text.split(/[,，、;；\s]+/).map((s) => s.trim()).filter(Boolean);
+export const electorateTokens = (text: string): string[] =>
+  text
+    .split(/[,，、;；\s]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /**
  * Resolves the parts against the estate's buildings and entrances: a building label, or
@@ -91,7 +104,10 @@ export const ballotIdInput = z.object({ ballotId: id });
 export const openInput = z.object({ ballotId: id, confirmUnowned: z.string().max(10).nullish() });
 
 /** Cancelling a ballot before it opens: the reason is public. */
-export const cancelInput = z.object({ ballotId: id, reason: z.string({ message: 'err.cancelReason' }).trim().min(1, 'err.cancelReason').max(2000, 'err.tooLong') });
+export const cancelInput = z.object({
+  ballotId: id,
+  reason: z.string({ message: 'err.cancelReason' }).trim().min(1, 'err.cancelReason').max(2000, 'err.tooLong'),
+});
 
 /** Closing before the announced end cannot be undone, so the form asks to tick a box. */
 export const closeInput = z.object({ ballotId: id, confirm: z.string().max(10).nullish() });
@@ -112,13 +128,20 @@ const choiceFields = <T extends z.ZodType>(c: T) => Object.fromEntries(MATTER_CO
 
 export const castInput = z.object({
   ballotId: id,
-  voter: z.string().trim().regex(/^V\d{4,6}$/, 'err.chooseVoter').optional(),
+  voter: z
+    .string()
+    .trim()
+    .regex(/^V\d{4,6}$/, 'err.chooseVoter')
+    .optional(),
   ...choiceFields(choice),
 });
 
 export const paperInput = z.object({
   ballotId: id,
-  voter: z.string().trim().regex(/^V\d{4,6}$/, 'err.chooseVoter'),
+  voter: z
+    .string()
+    .trim()
+    .regex(/^V\d{4,6}$/, 'err.chooseVoter'),
   channel: z.enum(['paper', 'proxy', 'developer'], { message: 'err.channel' }),
   mandate: text(2000),
   scan: z.instanceof(File, { message: 'err.scanRequired' }),
@@ -142,10 +165,14 @@ export function choicesOf(input: Record<string, unknown>, codes: readonly string
 export const proxyInput = z.object({
   ballotId: id,
   // the voter and the owner on the roll who signed, chosen together: "V0001:123"
-  grantor: z.string().trim().regex(/^V\d{4,6}:\d{1,10}$/, 'err.grantorNotOwner').transform((v) => {
-    const [voter, owner] = v.split(':');
-    return { voter: voter!, ownerId: Number(owner) };
-  }),
+  grantor: z
+    .string()
+    .trim()
+    .regex(/^V\d{4,6}:\d{1,10}$/, 'err.grantorNotOwner')
+    .transform((v) => {
+      const [voter, owner] = v.split(':');
+      return { voter: voter!, ownerId: Number(owner) };
+    }),
   proxyPhone: mobile,
   mandate: text(2000),
   scan: z.instanceof(File, { message: 'err.scanRequired' }),

@@ -69,7 +69,7 @@ export const costshareMessages: { zh: Messages; en: Messages } = {
     kind: { amount: 'amount', area: 'area', coefficient: 'coefficient', total: 'the sum of the amounts' },
     method: { equal: 'an equal split', tiered: 'a tiered split', single: 'a single-household item' },
     roundingRule:
-      "Each flat pays total × its weight ÷ the sum of all weights, rounded down to the fen; the fen left over go one each " +
+      'Each flat pays total × its weight ÷ the sum of all weights, rounded down to the fen; the fen left over go one each ' +
       'to the flats whose rounding cut off the most, ties to the flat listed first. A weight is the coefficient of the ' +
       "flat's floor (1 for an equal split), times its area when the split is by area. The shares add up to the total exactly.",
   },

@@ -1,6 +1,14 @@
 /** Funding channels of a budget (资金来源), in the order the plan lists them. */
 export const FUNDING_CHANNELS = [
-  'central_provincial', 'city', 'district', 'subdistrict', 'utilities', 'residents', 'donations', 'market', 'original_owner_units',
+  'central_provincial',
+  'city',
+  'district',
+  'subdistrict',
+  'utilities',
+  'residents',
+  'donations',
+  'market',
+  'original_owner_units',
 ] as const;
 export type FundingChannel = (typeof FUNDING_CHANNELS)[number];
 

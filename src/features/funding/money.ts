@@ -3,7 +3,9 @@ export function formatYuan(fen: number): string {
   if (!Number.isSafeInteger(fen)) throw new RangeError(`not an integer amount of fen: ${fen}`);
   const sign = fen < 0 ? '-' : '';
   const abs = Math.abs(fen);
-  const yuan = Math.trunc(abs / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const yuan = Math.trunc(abs / 100)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return `${sign}${yuan}.${String(abs % 100).padStart(2, '0')}`;
 }
 
@@ -34,9 +36,7 @@ export function sharesPerMille(parts: number[]): number[] {
   if (total <= 0) return parts.map(() => 0);
   const floors = parts.map((p) => Math.floor((p * 1000) / total));
   let left = 1000 - floors.reduce((a, b) => a + b, 0);
-  const order = parts
-    .map((p, i) => ({ i, rem: (p * 1000) % total }))
-    .sort((a, b) => b.rem - a.rem || a.i - b.i);
+  const order = parts.map((p, i) => ({ i, rem: (p * 1000) % total })).sort((a, b) => b.rem - a.rem || a.i - b.i);
   for (const { i } of order) {
     if (left <= 0) break;
     floors[i]! += 1;

@@ -10,12 +10,7 @@ export async function listSubdistricts(db: DB) {
 export async function subdistrictByCode(db: DB, code: string) {
   const s = await db.selectFrom('subdistricts').where('code', '=', code).selectAll().executeTakeFirst();
   if (!s) return null;
-  const communities = await db
-    .selectFrom('communities')
-    .where('subdistrict_id', '=', s.id)
-    .select(['id', 'name', 'name_en'])
-    .orderBy('id')
-    .execute();
+  const communities = await db.selectFrom('communities').where('subdistrict_id', '=', s.id).select(['id', 'name', 'name_en']).orderBy('id').execute();
   const estates = await db
     .selectFrom('estates')
     .innerJoin('communities', 'communities.id', 'estates.community_id')

@@ -29,8 +29,14 @@ export async function noticesForOffice(db: DB, actor: Actor, limit = 300) {
     .innerJoin('subdistricts', 'subdistricts.id', 'notices.subdistrict_id')
     .leftJoin('projects', 'projects.id', 'notices.project_id')
     .select([
-      'notices.id', 'notices.kind', 'notices.title', 'notices.body', 'notices.published_at', 'subdistricts.name as subdistrict',
-      'projects.code as project_code', 'projects.title as project_title',
+      'notices.id',
+      'notices.kind',
+      'notices.title',
+      'notices.body',
+      'notices.published_at',
+      'subdistricts.name as subdistrict',
+      'projects.code as project_code',
+      'projects.title as project_title',
     ])
     .orderBy('notices.id', 'desc')
     .limit(limit);
@@ -41,7 +47,9 @@ export async function noticesForOffice(db: DB, actor: Actor, limit = 300) {
   const withdrawn = new Set(
     unpublished.length === 0
       ? []
-      : (await db.selectFrom('audit_log').select('target').where('action', '=', 'notice.withdraw').where('target', 'in', unpublished).execute()).map((r) => r.target),
+      : (await db.selectFrom('audit_log').select('target').where('action', '=', 'notice.withdraw').where('target', 'in', unpublished).execute()).map(
+          (r) => r.target,
+        ),
   );
   return rows.map((r) => ({
     ...r,

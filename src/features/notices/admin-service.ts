@@ -28,7 +28,9 @@ export async function createNotice(db: DB, actorUserId: number, draft: NoticeDra
       .returning('id')
       .executeTakeFirstOrThrow();
     await appendAudit(trx, {
-      actorUserId, action: 'notice.create', target: `notice:${row.id}`,
+      actorUserId,
+      action: 'notice.create',
+      target: `notice:${row.id}`,
       detail: { subdistrictId: draft.subdistrictId, projectId: draft.projectId, kind: draft.kind, title: draft.title },
     });
     return { ok: true as const, noticeId: row.id };
@@ -58,7 +60,9 @@ export async function withdrawNotice(db: DB, actorUserId: number, noticeId: numb
     if (!n.published_at) return { ok: false as const, error: 'err.noticeNotPublished' };
     await trx.updateTable('notices').set({ published_at: null }).where('id', '=', noticeId).execute();
     await appendAudit(trx, {
-      actorUserId, action: 'notice.withdraw', target: `notice:${noticeId}`,
+      actorUserId,
+      action: 'notice.withdraw',
+      target: `notice:${noticeId}`,
       detail: { wasPublishedAt: new Date(n.published_at).toISOString(), reason },
     });
     return { ok: true as const, noticeId };

@@ -32,7 +32,15 @@ function filtered(db: DB, f: NoticeFilters) {
 /** One page of published notices, newest first. */
 export async function listNotices(db: DB, f: NoticeFilters, limit = 100, offset = 0) {
   return filtered(db, f)
-    .select(['notices.id', 'notices.kind', 'notices.title', 'notices.published_at', 'subdistricts.name as subdistrict_name', 'subdistricts.name_en as subdistrict_name_en', 'projects.code as project_code'])
+    .select([
+      'notices.id',
+      'notices.kind',
+      'notices.title',
+      'notices.published_at',
+      'subdistricts.name as subdistrict_name',
+      'subdistricts.name_en as subdistrict_name_en',
+      'projects.code as project_code',
+    ])
     .orderBy('notices.published_at', 'desc')
     .orderBy('notices.id', 'desc')
     .limit(limit)
@@ -41,7 +49,9 @@ export async function listNotices(db: DB, f: NoticeFilters, limit = 100, offset 
 }
 
 export async function countNotices(db: DB, f: NoticeFilters): Promise<number> {
-  const row = await filtered(db, f).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const row = await filtered(db, f)
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -53,8 +63,17 @@ export async function noticeById(db: DB, id: number) {
     .where('notices.id', '=', id)
     .where('notices.published_at', 'is not', null)
     .select([
-      'notices.id', 'notices.kind', 'notices.title', 'notices.body', 'notices.published_at', 'subdistricts.code as subdistrict_code',
-      'subdistricts.name as subdistrict_name', 'subdistricts.name_en as subdistrict_name_en', 'projects.code as project_code', 'projects.title as project_title', 'projects.title_en as project_title_en',
+      'notices.id',
+      'notices.kind',
+      'notices.title',
+      'notices.body',
+      'notices.published_at',
+      'subdistricts.code as subdistrict_code',
+      'subdistricts.name as subdistrict_name',
+      'subdistricts.name_en as subdistrict_name_en',
+      'projects.code as project_code',
+      'projects.title as project_title',
+      'projects.title_en as project_title_en',
     ])
     .executeTakeFirst();
 }

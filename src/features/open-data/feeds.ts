@@ -31,39 +31,126 @@ const FILTERS = ['q', 'subdistrict', 'stage', 'year', 'category'];
 export function feeds(sample: { projectCode: string | null; ballotId: number | null }): Feed[] {
   return [
     {
-      id: 'geojson', title: 'openData.geojson', description: 'openData.geojsonDesc', format: 'GeoJSON', url: '/api/projects.geojson', params: FILTERS, clock: 'projects',
+      id: 'geojson',
+      title: 'openData.geojson',
+      description: 'openData.geojsonDesc',
+      format: 'GeoJSON',
+      url: '/api/projects.geojson',
+      params: FILTERS,
+      clock: 'projects',
       fields: ['features[].geometry.coordinates [lng, lat]', 'features[].properties.code', 'features[].properties.title', 'features[].properties.stage'],
     },
-    { id: 'csv', title: 'openData.csv', description: 'openData.csvDesc', format: 'CSV (UTF-8)', url: '/open-data/projects.csv', params: FILTERS, clock: 'projects', fields: CSV_COLUMNS },
     {
-      id: 'oc4ids', title: 'openData.oc4ids', description: 'openData.oc4idsDesc', format: 'JSON (OC4IDS 0.9)', url: '/open-data/oc4ids.json', clock: 'projects',
-      fields: ['uri', 'version', 'publishedDate', 'publisher', 'projects[].id', 'projects[].title', 'projects[].status', 'projects[].parties', 'projects[].budget', 'projects[].locations', 'projects[].documents'],
+      id: 'csv',
+      title: 'openData.csv',
+      description: 'openData.csvDesc',
+      format: 'CSV (UTF-8)',
+      url: '/open-data/projects.csv',
+      params: FILTERS,
+      clock: 'projects',
+      fields: CSV_COLUMNS,
     },
     {
-      id: 'project', title: 'openData.project', description: 'openData.projectDesc', format: 'JSON', url: '/api/projects/{code}.json', clock: 'projects',
-      example: sample.projectCode ? `/api/projects/${encodeURIComponent(sample.projectCode)}.json` : undefined,
+      id: 'oc4ids',
+      title: 'openData.oc4ids',
+      description: 'openData.oc4idsDesc',
+      format: 'JSON (OC4IDS 0.9)',
+      url: '/open-data/oc4ids.json',
+      clock: 'projects',
       fields: [
-        'code', 'title', 'titleEn', 'summary', 'summaryEn', 'batchYear', 'stage', 'plannedStart', 'plannedEnd', 'households', 'publishedAt', 'updatedAt', 'isDemo',
-        'subdistrict', 'estates[]', 'stageEvents[]', 'scope[]', 'budget[]', 'budgetTotalFen', 'parties[]', 'documents[]', 'fees[]', 'notices[]', 'history[]',
+        'uri',
+        'version',
+        'publishedDate',
+        'publisher',
+        'projects[].id',
+        'projects[].title',
+        'projects[].status',
+        'projects[].parties',
+        'projects[].budget',
+        'projects[].locations',
+        'projects[].documents',
       ],
     },
     {
-      id: 'results', title: 'openData.results', description: 'openData.resultsDesc', format: 'JSON', url: '/api/ballots/{id}/results.json', clock: 'results',
+      id: 'project',
+      title: 'openData.project',
+      description: 'openData.projectDesc',
+      format: 'JSON',
+      url: '/api/projects/{code}.json',
+      clock: 'projects',
+      example: sample.projectCode ? `/api/projects/${encodeURIComponent(sample.projectCode)}.json` : undefined,
+      fields: [
+        'code',
+        'title',
+        'titleEn',
+        'summary',
+        'summaryEn',
+        'batchYear',
+        'stage',
+        'plannedStart',
+        'plannedEnd',
+        'households',
+        'publishedAt',
+        'updatedAt',
+        'isDemo',
+        'subdistrict',
+        'estates[]',
+        'stageEvents[]',
+        'scope[]',
+        'budget[]',
+        'budgetTotalFen',
+        'parties[]',
+        'documents[]',
+        'fees[]',
+        'notices[]',
+        'history[]',
+      ],
+    },
+    {
+      id: 'results',
+      title: 'openData.results',
+      description: 'openData.resultsDesc',
+      format: 'JSON',
+      url: '/api/ballots/{id}/results.json',
+      clock: 'results',
       example: sample.ballotId ? `/api/ballots/${sample.ballotId}/results.json` : undefined,
       fields: ['ballot {id, title, status, openedAt, closesAt, closedAt}', 'turnout', 'matters[]', 'byBuilding[]'],
     },
     {
-      id: 'bulletin', title: 'openData.bulletin', description: 'openData.bulletinDesc', format: 'JSON', url: '/api/ballots/{id}/bulletin.json', params: ['version'], clock: 'bulletins',
+      id: 'bulletin',
+      title: 'openData.bulletin',
+      description: 'openData.bulletinDesc',
+      format: 'JSON',
+      url: '/api/ballots/{id}/bulletin.json',
+      params: ['version'],
+      clock: 'bulletins',
       example: sample.ballotId ? `/api/ballots/${sample.ballotId}/bulletin.json` : undefined,
-      fields: ['ballot {id, title, closedAt, version}', 'matters[] {id, title, kind}', 'voters[] {receipt, areaM2, votes}', 'X-Content-SHA256', 'X-Bulletin-Version', 'X-Bulletin-Stage'],
+      fields: [
+        'ballot {id, title, closedAt, version}',
+        'matters[] {id, title, kind}',
+        'voters[] {receipt, areaM2, votes}',
+        'X-Content-SHA256',
+        'X-Bulletin-Version',
+        'X-Bulletin-Stage',
+      ],
     },
     {
-      id: 'objections', title: 'openData.objections', description: 'openData.objectionsDesc', format: 'JSON', url: '/api/ballots/{id}/objections.json', clock: 'bulletins',
+      id: 'objections',
+      title: 'openData.objections',
+      description: 'openData.objectionsDesc',
+      format: 'JSON',
+      url: '/api/ballots/{id}/objections.json',
+      clock: 'bulletins',
       example: sample.ballotId ? `/api/ballots/${sample.ballotId}/objections.json` : undefined,
       fields: ['ballot {id, convener}', 'objectionPeriod {start, end}', 'versions[] {version, stage, publishedAt, objections[], cosignatures[]}'],
     },
     {
-      id: 'audit-heads', title: 'openData.auditHeads', description: 'openData.auditHeadsDesc', format: 'JSON', url: '/api/audit/heads.json', clock: 'audit',
+      id: 'audit-heads',
+      title: 'openData.auditHeads',
+      description: 'openData.auditHeadsDesc',
+      format: 'JSON',
+      url: '/api/audit/heads.json',
+      clock: 'audit',
       fields: ['heads[] {day, entryId, hash}'],
     },
   ];
@@ -72,18 +159,46 @@ export function feeds(sample: { projectCode: string | null; ballotId: number | n
 /** When each kind of feed last changed (null: nothing published yet), a sample project and the votes with a published result. */
 export async function feedFacts(db: DB) {
   const [projects, bulletins, results, audit, sample, ballots] = await Promise.all([
-    db.selectFrom('projects').where('published_at', 'is not', null).select(sql<Date | null>`max(updated_at)`.as('at')).executeTakeFirst(),
-    db.selectFrom('ballot_bulletins').select(sql<Date | null>`max(published_at)`.as('at')).executeTakeFirst(),
-    db.selectFrom('ballots').where('opened_at', 'is not', null).select(sql<Date | null>`max(coalesce(closed_at, opened_at))`.as('at')).executeTakeFirst(),
-    db.selectFrom('audit_heads').select(sql<Date | null>`max(recorded_at)`.as('at')).executeTakeFirst(),
+    db
+      .selectFrom('projects')
+      .where('published_at', 'is not', null)
+      .select(sql<Date | null>`max(updated_at)`.as('at'))
+      .executeTakeFirst(),
+    db
+      .selectFrom('ballot_bulletins')
+      .select(sql<Date | null>`max(published_at)`.as('at'))
+      .executeTakeFirst(),
+    db
+      .selectFrom('ballots')
+      .where('opened_at', 'is not', null)
+      .select(sql<Date | null>`max(coalesce(closed_at, opened_at))`.as('at'))
+      .executeTakeFirst(),
+    db
+      .selectFrom('audit_heads')
+      .select(sql<Date | null>`max(recorded_at)`.as('at'))
+      .executeTakeFirst(),
     db.selectFrom('projects').where('published_at', 'is not', null).select('code').orderBy('code').limit(1).executeTakeFirst(),
-    db.selectFrom('ballots')
-      .where((eb) => eb.exists(eb.selectFrom('ballot_bulletins').select(sql`1`.as('one')).whereRef('ballot_bulletins.ballot_id', '=', 'ballots.id')))
-      .select(['id', 'title']).orderBy('id', 'desc').limit(50).execute(),
+    db
+      .selectFrom('ballots')
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('ballot_bulletins')
+            .select(sql`1`.as('one'))
+            .whereRef('ballot_bulletins.ballot_id', '=', 'ballots.id'),
+        ),
+      )
+      .select(['id', 'title'])
+      .orderBy('id', 'desc')
+      .limit(50)
+      .execute(),
   ]);
   const date = (v: Date | string | null | undefined) => (v ? new Date(v) : null);
   return {
-    updated: { projects: date(projects?.at), bulletins: date(bulletins?.at), results: date(results?.at), audit: date(audit?.at) } satisfies Record<FeedClock, Date | null>,
+    updated: { projects: date(projects?.at), bulletins: date(bulletins?.at), results: date(results?.at), audit: date(audit?.at) } satisfies Record<
+      FeedClock,
+      Date | null
+    >,
     projectCode: sample?.code ?? null,
     ballots,
   };

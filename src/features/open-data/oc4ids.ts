@@ -38,11 +38,29 @@ const TZ = '+08:00';
 
 // ---------- output types (the subset of OC4IDS 0.9 we publish) ----------
 
-export interface Oc4idsValue { amount: number; currency: 'CNY' }
-export interface Oc4idsPeriod { startDate?: string; endDate?: string }
-export interface Oc4idsOrganizationReference { id: string; name: string }
-export interface Oc4idsIdentifier { scheme: string; id: string; legalName?: string }
-export interface Oc4idsAddress { streetAddress?: string; locality?: string; region?: string; countryName?: string }
+export interface Oc4idsValue {
+  amount: number;
+  currency: 'CNY';
+}
+export interface Oc4idsPeriod {
+  startDate?: string;
+  endDate?: string;
+}
+export interface Oc4idsOrganizationReference {
+  id: string;
+  name: string;
+}
+export interface Oc4idsIdentifier {
+  scheme: string;
+  id: string;
+  legalName?: string;
+}
+export interface Oc4idsAddress {
+  streetAddress?: string;
+  locality?: string;
+  region?: string;
+  countryName?: string;
+}
 
 export interface Oc4idsParty {
   id: string;
@@ -194,7 +212,9 @@ function phasePeriods(p: Disclosure): Partial<Record<Phase, Oc4idsPeriod>> {
   PHASES.forEach((phase, i) => {
     const start = starts.get(phase);
     if (!start) return;
-    const next = PHASES.slice(i + 1).map((ph) => starts.get(ph)).find((d) => d !== undefined);
+    const next = PHASES.slice(i + 1)
+      .map((ph) => starts.get(ph))
+      .find((d) => d !== undefined);
     out[phase] = next && next >= start ? { startDate: dateTime(start), endDate: dateTime(next) } : { startDate: dateTime(start) };
   });
   return out;
@@ -210,9 +230,12 @@ function parties(p: Disclosure, authority: Oc4idsParty): Oc4idsParty[] {
       if (!known.roles.includes(role)) known.roles.push(role);
       continue;
     }
-    byKey.set(key, x.uscc
-      ? { id: `${USCC_SCHEME}-${x.uscc}`, name: x.name, identifier: { scheme: USCC_SCHEME, id: x.uscc, legalName: x.name }, roles: [role] }
-      : { id: `gzzh-org-${fnv1a(x.name)}`, name: x.name, roles: [role] });
+    byKey.set(
+      key,
+      x.uscc
+        ? { id: `${USCC_SCHEME}-${x.uscc}`, name: x.name, identifier: { scheme: USCC_SCHEME, id: x.uscc, legalName: x.name }, roles: [role] }
+        : { id: `gzzh-org-${fnv1a(x.name)}`, name: x.name, roles: [role] },
+    );
   }
   return [authority, ...byKey.values()];
 }
@@ -228,12 +251,13 @@ function project(p: Disclosure, baseUrl: string): Oc4idsProject {
   const authorityRef = { id: authority.id, name: authority.name };
   const phases = phasePeriods(p);
 
-  const period: Oc4idsPeriod | undefined = p.plannedStart || p.plannedEnd
-    ? {
-        ...(p.plannedStart ? { startDate: dateTime(p.plannedStart) } : {}),
-        ...(p.plannedEnd ? { endDate: dateTime(p.plannedEnd, true) } : {}),
-      }
-    : undefined;
+  const period: Oc4idsPeriod | undefined =
+    p.plannedStart || p.plannedEnd
+      ? {
+          ...(p.plannedStart ? { startDate: dateTime(p.plannedStart) } : {}),
+          ...(p.plannedEnd ? { endDate: dateTime(p.plannedEnd, true) } : {}),
+        }
+      : undefined;
 
   const locations: Oc4idsLocation[] = p.estates.map((e) => ({
     id: String(e.id),
@@ -242,30 +266,41 @@ function project(p: Disclosure, baseUrl: string): Oc4idsProject {
     address: { streetAddress: e.address, locality: LOCALITY, region: REGION, countryName: COUNTRY },
   }));
 
-  const budget: Oc4idsBudget | undefined = p.budget.length > 0
-    ? {
-        description: '改造资金预算，按资金来源分列',
-        amount: cny(totalFen),
-        budgetBreakdowns: [{
-          id: 'funding-channel',
-          description: '按资金来源 (funding channel)',
-          budgetBreakdown: p.budget.map((b) => ({
-            id: String(b.id),
-            description: channelDescription(b.channel),
-            amount: cny(b.amountFen),
-            ...(b.channel === 'subdistrict' ? { sourceParty: authorityRef } : {}),
-          })),
-        },
-        // money donations received so far, against the planned 社会捐助 line: the sum of the received records
-        ...(p.donations.receivedMoneyFen > 0
-          ? [{
-              id: 'received',
-              description: '已到位资金 (received)',
-              budgetBreakdown: [{ id: 'donations-received', description: `${channelDescription('donations')} 已到位 (received)`, amount: cny(p.donations.receivedMoneyFen) }],
-            }]
-          : [])],
-      }
-    : undefined;
+  const budget: Oc4idsBudget | undefined =
+    p.budget.length > 0
+      ? {
+          description: '改造资金预算，按资金来源分列',
+          amount: cny(totalFen),
+          budgetBreakdowns: [
+            {
+              id: 'funding-channel',
+              description: '按资金来源 (funding channel)',
+              budgetBreakdown: p.budget.map((b) => ({
+                id: String(b.id),
+                description: channelDescription(b.channel),
+                amount: cny(b.amountFen),
+                ...(b.channel === 'subdistrict' ? { sourceParty: authorityRef } : {}),
+              })),
+            },
+            // money donations received so far, against the planned 社会捐助 line: the sum of the received records
+            ...(p.donations.receivedMoneyFen > 0
+              ? [
+                  {
+                    id: 'received',
+                    description: '已到位资金 (received)',
+                    budgetBreakdown: [
+                      {
+                        id: 'donations-received',
+                        description: `${channelDescription('donations')} 已到位 (received)`,
+                        amount: cny(p.donations.receivedMoneyFen),
+                      },
+                    ],
+                  },
+                ]
+              : []),
+          ],
+        }
+      : undefined;
 
   const documents: Oc4idsDocument[] = p.documents.map((d) => {
     const documentType = OC4IDS_DOCUMENT_TYPE[d.kind];
@@ -281,7 +316,11 @@ function project(p: Disclosure, baseUrl: string): Oc4idsProject {
 
   let completion: Oc4idsProject['completion'];
   if (p.stage >= 5) {
-    const handover = p.stageEvents.filter((e) => e.stage === 5).map((e) => e.enteredOn).sort().at(-1);
+    const handover = p.stageEvents
+      .filter((e) => e.stage === 5)
+      .map((e) => e.enteredOn)
+      .sort()
+      .at(-1);
     const c = {
       ...(handover ? { endDate: dateTime(handover) } : {}),
       ...(p.budget.length > 0 ? { finalValue: cny(totalFen) } : {}),
@@ -301,9 +340,8 @@ function project(p: Disclosure, baseUrl: string): Oc4idsProject {
     status: oc4idsStatus(p.stage),
     type: 'rehabilitation',
     sector: sectors(p),
-    purpose: p.households > 0
-      ? `${p.batchYear}年度老旧小区改造，改善${p.households}户居民的居住条件。`
-      : `${p.batchYear}年度老旧小区改造，改善居民的居住条件。`,
+    purpose:
+      p.households > 0 ? `${p.batchYear}年度老旧小区改造，改善${p.households}户居民的居住条件。` : `${p.batchYear}年度老旧小区改造，改善居民的居住条件。`,
     ...(period ? { period } : {}),
     ...(phases.identification ? { identificationPeriod: phases.identification } : {}),
     ...(phases.preparation ? { preparationPeriod: phases.preparation } : {}),

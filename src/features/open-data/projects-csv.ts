@@ -4,14 +4,37 @@ import { neutraliseCell } from '../../lib/files/spreadsheet-cell.ts';
 import type { ProjectListItem } from '../projects/queries.ts';
 
 /** The CSV's columns, in order (also listed on the open-data page). */
-export const CSV_COLUMNS = ['code', 'title', 'subdistrict', 'batch_year', 'stage', 'stage_name', 'households', 'budget_total_yuan', 'donations_received_yuan', 'lat', 'lng', 'url'];
+export const CSV_COLUMNS = [
+  'code',
+  'title',
+  'subdistrict',
+  'batch_year',
+  'stage',
+  'stage_name',
+  'households',
+  'budget_total_yuan',
+  'donations_received_yuan',
+  'lat',
+  'lng',
+  'url',
+];
 
 /** The project list as CSV (UTF-8 with BOM so that spreadsheet programs read the Chinese; no cell starts a formula). */
 export function projectsCsv(rows: ProjectListItem[], baseUrl: string, stageName: (stage: number) => string): string {
   // text that people typed is neutralised; numbers and the URL we build are not text from anyone
   const body = rows.map((p) => [
-    neutraliseCell(p.code), neutraliseCell(p.title), neutraliseCell(p.subdistrictName), p.batchYear, p.stage, stageName(p.stage), p.households, fenToDecimal(p.totalFen), fenToDecimal(p.donationsReceivedFen),
-    p.lat?.toFixed(6) ?? '', p.lng?.toFixed(6) ?? '', `${baseUrl}/projects/${encodeURIComponent(p.code)}`,
+    neutraliseCell(p.code),
+    neutraliseCell(p.title),
+    neutraliseCell(p.subdistrictName),
+    p.batchYear,
+    p.stage,
+    stageName(p.stage),
+    p.households,
+    fenToDecimal(p.totalFen),
+    fenToDecimal(p.donationsReceivedFen),
+    p.lat?.toFixed(6) ?? '',
+    p.lng?.toFixed(6) ?? '',
+    `${baseUrl}/projects/${encodeURIComponent(p.code)}`,
   ]);
   return '\uFEFF' + stringify([CSV_COLUMNS, ...body], { record_delimiter: 'windows' });
 }

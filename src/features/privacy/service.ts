@@ -17,7 +17,10 @@ const DAY = 86_400_000;
 /** Records consent, given on the form that collects the data, before it is processed. */
 export async function recordConsents(db: DB | Transaction<Database>, userId: number, purposes: readonly ConsentPurpose[]): Promise<void> {
   if (purposes.length === 0) return;
-  await db.insertInto('privacy_consents').values(purposes.map((purpose) => ({ user_id: userId, purpose, notice_version: PRIVACY_NOTICE_VERSION }))).execute();
+  await db
+    .insertInto('privacy_consents')
+    .values(purposes.map((purpose) => ({ user_id: userId, purpose, notice_version: PRIVACY_NOTICE_VERSION })))
+    .execute();
 }
 
 /** Files in the private store that some row still points to. */
@@ -57,30 +60,77 @@ const MATCH_REASONS = new Set(['owner.phoneNotRegisters', 'owner.noPhoneOnRegist
  * claim: a pending one may be someone trying a guessed name and ID number.
  */
 export async function personalData(db: DB, userId: number) {
-  const user = await db.selectFrom('users').select(['id', 'phone', 'display_name', 'role', 'phone_verified_at', 'created_at']).where('id', '=', userId).executeTakeFirstOrThrow();
-  const claims = await db.selectFrom('owner_verifications')
+  const user = await db
+    .selectFrom('users')
+    .select(['id', 'phone', 'display_name', 'role', 'phone_verified_at', 'created_at'])
+    .where('id', '=', userId)
+    .executeTakeFirstOrThrow();
+  const claims = await db
+    .selectFrom('owner_verifications')
     .innerJoin('units', 'units.id', 'owner_verifications.unit_id')
     .innerJoin('entrances', 'entrances.id', 'units.entrance_id')
     .innerJoin('buildings', 'buildings.id', 'entrances.building_id')
     .innerJoin('estates', 'estates.id', 'buildings.estate_id')
     .leftJoin('register_owners', 'register_owners.id', 'owner_verifications.register_owner_id')
     .where('owner_verifications.user_id', '=', userId)
-    .select(['owner_verifications.id', 'estates.name as estate', 'buildings.label as building', 'entrances.label as entrance', 'units.room',
-      'owner_verifications.status', 'owner_verifications.method', 'owner_verifications.ground', 'owner_verifications.claimed_name', 'owner_verifications.claimed_id_type',
-      'owner_verifications.claimed_id_last4', 'owner_verifications.reason', 'owner_verifications.created_at', 'owner_verifications.decided_at',
-      'owner_verifications.proof_mime', 'owner_verifications.proof_storage_key', 'owner_verifications.proof_deleted_at',
-      'register_owners.name as register_name', 'register_owners.id_last4 as register_id_last4', 'register_owners.legal_basis'])
-    .orderBy('owner_verifications.id').execute();
-  const consents = await db.selectFrom('privacy_consents').select(['purpose', 'notice_version', 'given_at']).where('user_id', '=', userId).orderBy('id').execute();
-  const casts = await db.selectFrom('ballot_casts').innerJoin('ballots', 'ballots.id', 'ballot_casts.ballot_id').innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_casts.voter_id')
+    .select([
+      'owner_verifications.id',
+      'estates.name as estate',
+      'buildings.label as building',
+      'entrances.label as entrance',
+      'units.room',
+      'owner_verifications.status',
+      'owner_verifications.method',
+      'owner_verifications.ground',
+      'owner_verifications.claimed_name',
+      'owner_verifications.claimed_id_type',
+      'owner_verifications.claimed_id_last4',
+      'owner_verifications.reason',
+      'owner_verifications.created_at',
+      'owner_verifications.decided_at',
+      'owner_verifications.proof_mime',
+      'owner_verifications.proof_storage_key',
+      'owner_verifications.proof_deleted_at',
+      'register_owners.name as register_name',
+      'register_owners.id_last4 as register_id_last4',
+      'register_owners.legal_basis',
+    ])
+    .orderBy('owner_verifications.id')
+    .execute();
+  const consents = await db
+    .selectFrom('privacy_consents')
+    .select(['purpose', 'notice_version', 'given_at'])
+    .where('user_id', '=', userId)
+    .orderBy('id')
+    .execute();
+  const casts = await db
+    .selectFrom('ballot_casts')
+    .innerJoin('ballots', 'ballots.id', 'ballot_casts.ballot_id')
+    .innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_casts.voter_id')
     .where('ballot_casts.cast_by', '=', userId)
-    .select(['ballots.id as ballotId', 'ballots.title', 'ballot_voters.code as voter', 'ballot_casts.cast_at', 'ballot_casts.channel', 'ballot_casts.cast_right'])
-    .orderBy('ballot_casts.id').execute();
-  const mandates = await db.selectFrom('ballot_proxies').innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_proxies.voter_id')
+    .select([
+      'ballots.id as ballotId',
+      'ballots.title',
+      'ballot_voters.code as voter',
+      'ballot_casts.cast_at',
+      'ballot_casts.channel',
+      'ballot_casts.cast_right',
+    ])
+    .orderBy('ballot_casts.id')
+    .execute();
+  const mandates = await db
+    .selectFrom('ballot_proxies')
+    .innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_proxies.voter_id')
     .where('ballot_proxies.proxy_user_id', '=', userId)
-    .select(['ballot_proxies.ballot_id as ballotId', 'ballot_voters.code as voter', 'ballot_proxies.recorded_at', 'ballot_proxies.revoked_at']).orderBy('ballot_proxies.id').execute();
-  const objections = await db.selectFrom('ballot_objections').where('lodged_by', '=', userId)
-    .select(['ballot_id as ballotId', 'version', 'received_on', 'building', 'entrance', 'room', 'body', 'response']).orderBy('id').execute();
+    .select(['ballot_proxies.ballot_id as ballotId', 'ballot_voters.code as voter', 'ballot_proxies.recorded_at', 'ballot_proxies.revoked_at'])
+    .orderBy('ballot_proxies.id')
+    .execute();
+  const objections = await db
+    .selectFrom('ballot_objections')
+    .where('lodged_by', '=', userId)
+    .select(['ballot_id as ballotId', 'version', 'received_on', 'building', 'entrance', 'room', 'body', 'response'])
+    .orderBy('id')
+    .execute();
   const sessions = await db.selectFrom('sessions').where('user_id', '=', userId).select(['created_at', 'expires_at']).orderBy('created_at').execute();
   return {
     generatedAt: new Date().toISOString(),
@@ -88,11 +138,21 @@ export async function personalData(db: DB, userId: number) {
     account: { id: user.id, phone: user.phone, name: user.display_name, role: user.role, phoneConfirmedAt: user.phone_verified_at, createdAt: user.created_at },
     claims: claims.map((c) => ({
       flat: { estate: c.estate, building: c.building, entrance: c.entrance, room: c.room },
-      status: c.status, method: c.method, ground: c.ground, claimedName: c.claimed_name, idType: c.claimed_id_type, idLast4: c.claimed_id_last4,
+      status: c.status,
+      method: c.method,
+      ground: c.ground,
+      claimedName: c.claimed_name,
+      idType: c.claimed_id_type,
+      idLast4: c.claimed_id_last4,
       // a claim not (yet) verified never shows the register's entry, nor a reason that tells the name and ID matched
       reason: c.status !== 'verified' && c.reason !== null && MATCH_REASONS.has(c.reason) ? null : c.reason,
-      createdAt: c.created_at, decidedAt: c.decided_at,
-      proof: c.proof_storage_key ? { type: c.proof_mime, deleteAfter: c.decided_at ? new Date(c.decided_at.getTime() + PROOF_KEEP_DAYS * DAY) : null } : c.proof_deleted_at ? { deletedAt: c.proof_deleted_at } : null,
+      createdAt: c.created_at,
+      decidedAt: c.decided_at,
+      proof: c.proof_storage_key
+        ? { type: c.proof_mime, deleteAfter: c.decided_at ? new Date(c.decided_at.getTime() + PROOF_KEEP_DAYS * DAY) : null }
+        : c.proof_deleted_at
+          ? { deletedAt: c.proof_deleted_at }
+          : null,
       register: c.status !== 'verified' || c.register_name === null ? null : { name: c.register_name, idLast4: c.register_id_last4, legalBasis: c.legal_basis },
     })),
     consents,
@@ -117,36 +177,82 @@ export type CloseResult = { ok: true; evidenceKeptUntil: Date | null } | { ok: f
 export async function closeAccount(db: DB, store: FileRemover, userId: number, now = new Date()): Promise<CloseResult> {
   const freed: string[] = [];
   const result = await db.transaction().execute(async (trx): Promise<CloseResult> => {
-    const user = await trx.selectFrom('users').select(['id', 'role', 'phone', 'display_name', 'closed_at']).where('id', '=', userId).forUpdate().executeTakeFirst();
+    const user = await trx
+      .selectFrom('users')
+      .select(['id', 'role', 'phone', 'display_name', 'closed_at'])
+      .where('id', '=', userId)
+      .forUpdate()
+      .executeTakeFirst();
     if (!user || user.closed_at) return { ok: false, error: 'err.forbidden' };
     if (user.role !== 'resident') return { ok: false, error: 'err.staffCannotClose' };
-    const last = await trx.selectFrom('ballot_casts').innerJoin('ballots', 'ballots.id', 'ballot_casts.ballot_id')
-      .where('ballot_casts.cast_by', '=', userId).select((eb) => eb.fn.max('ballots.closes_at').as('closes')).executeTakeFirst();
+    const last = await trx
+      .selectFrom('ballot_casts')
+      .innerJoin('ballots', 'ballots.id', 'ballot_casts.ballot_id')
+      .where('ballot_casts.cast_by', '=', userId)
+      .select((eb) => eb.fn.max('ballots.closes_at').as('closes'))
+      .executeTakeFirst();
     const lastClose = last?.closes ? new Date(last.closes as Date | string) : null;
     const keepUntil = lastClose ? new Date(Math.max(lastClose.getTime(), now.getTime()) + CHALLENGE_PERIOD_DAYS * DAY) : null;
-    const claims = await trx.selectFrom('owner_verifications').select(['unit_id', 'register_owner_id', 'status', 'method', 'ground', 'decided_at', 'proof_storage_key'])
-      .where('user_id', '=', userId).orderBy('id').execute();
+    const claims = await trx
+      .selectFrom('owner_verifications')
+      .select(['unit_id', 'register_owner_id', 'status', 'method', 'ground', 'decided_at', 'proof_storage_key'])
+      .where('user_id', '=', userId)
+      .orderBy('id')
+      .execute();
     if (keepUntil) {
       // what ballot evidence needs of the claims (by what right the account cast) lives only here, and goes with the sweep
       const kept: ClosedClaim[] = claims.map((c) => ({
-        unitId: c.unit_id, registerOwnerId: c.register_owner_id, status: c.status, method: c.method, ground: c.ground, decidedAt: c.decided_at ? c.decided_at.toISOString() : null,
+        unitId: c.unit_id,
+        registerOwnerId: c.register_owner_id,
+        status: c.status,
+        method: c.method,
+        ground: c.ground,
+        decidedAt: c.decided_at ? c.decided_at.toISOString() : null,
       }));
-      await trx.insertInto('closed_account_evidence').values({
-        user_id: userId, display_name: user.display_name, phone: user.phone, claims: JSON.stringify(kept), closed_at: now, keep_until: keepUntil,
-      }).execute();
+      await trx
+        .insertInto('closed_account_evidence')
+        .values({
+          user_id: userId,
+          display_name: user.display_name,
+          phone: user.phone,
+          claims: JSON.stringify(kept),
+          closed_at: now,
+          keep_until: keepUntil,
+        })
+        .execute();
     }
     freed.push(...claims.flatMap((c) => (c.proof_storage_key ? [c.proof_storage_key] : [])));
     // the claims go: nothing left links the account (and the ballots it cast) to a flat or a register owner
     await trx.deleteFrom('owner_verifications').where('user_id', '=', userId).execute();
-    await trx.updateTable('ballot_proxies').set({ revoked_at: now, revoked_by: userId }).where('proxy_user_id', '=', userId).where('revoked_at', 'is', null).execute();
+    await trx
+      .updateTable('ballot_proxies')
+      .set({ revoked_at: now, revoked_by: userId })
+      .where('proxy_user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .execute();
     await trx.deleteFrom('privacy_consents').where('user_id', '=', userId).execute();
     await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
     await trx.deleteFrom('sms_codes').where('phone', '=', user.phone).execute();
     await trx.deleteFrom('sms_outbox').where('phone', '=', user.phone).execute();
-    await trx.updateTable('users').set({
-      phone: `closed-${userId}`, display_name: '', password_hash: '!', phone_verified_at: null, owner_status_held_since: null, disabled_at: now, closed_at: now,
-    }).where('id', '=', userId).execute();
-    await appendAudit(trx, { actorUserId: userId, action: 'account.close', target: `user:${userId}`, detail: keepUntil ? { evidenceKeptUntil: keepUntil.toISOString() } : {} });
+    await trx
+      .updateTable('users')
+      .set({
+        phone: `closed-${userId}`,
+        display_name: '',
+        password_hash: '!',
+        phone_verified_at: null,
+        owner_status_held_since: null,
+        disabled_at: now,
+        closed_at: now,
+      })
+      .where('id', '=', userId)
+      .execute();
+    await appendAudit(trx, {
+      actorUserId: userId,
+      action: 'account.close',
+      target: `user:${userId}`,
+      detail: keepUntil ? { evidenceKeptUntil: keepUntil.toISOString() } : {},
+    });
     return { ok: true, evidenceKeptUntil: keepUntil };
   });
   if (result.ok) await removeUnreferenced(db, store, freed);
@@ -160,30 +266,60 @@ export async function closeAccount(db: DB, store: FileRemover, userId: number, n
  * accounts whose challenge period is over is erased; register previews (every owner's name
  * and phone) left unconfirmed for a day are discarded.
  */
-export async function privacySweep(db: DB, store: FileRemover, now = new Date()): Promise<{ proofs: number; files: number; evidence: number; previews: number }> {
+export async function privacySweep(
+  db: DB,
+  store: FileRemover,
+  now = new Date(),
+): Promise<{ proofs: number; files: number; evidence: number; previews: number }> {
   const due = new Date(now.getTime() - PROOF_KEEP_DAYS * DAY);
   const expired = await db.transaction().execute(async (trx) => {
-    const rows = await trx.selectFrom('owner_verifications').select(['id', 'proof_storage_key'])
-      .where('proof_storage_key', 'is not', null).where('decided_at', '<', due).where('proof_disputed_at', 'is', null)
-      .where('status', 'not in', ['pending', 'review']).forUpdate().execute();
+    const rows = await trx
+      .selectFrom('owner_verifications')
+      .select(['id', 'proof_storage_key'])
+      .where('proof_storage_key', 'is not', null)
+      .where('decided_at', '<', due)
+      .where('proof_disputed_at', 'is', null)
+      .where('status', 'not in', ['pending', 'review'])
+      .forUpdate()
+      .execute();
     if (rows.length) {
-      await trx.updateTable('owner_verifications').set({ proof_storage_key: null, proof_mime: null, proof_deleted_at: now })
-        .where('id', 'in', rows.map((r) => r.id)).execute();
+      await trx
+        .updateTable('owner_verifications')
+        .set({ proof_storage_key: null, proof_mime: null, proof_deleted_at: now })
+        .where(
+          'id',
+          'in',
+          rows.map((r) => r.id),
+        )
+        .execute();
     }
     return rows;
   });
-  const files = await removeUnreferenced(db, store, expired.map((r) => r.proof_storage_key!));
+  const files = await removeUnreferenced(
+    db,
+    store,
+    expired.map((r) => r.proof_storage_key!),
+  );
   const evidence = await db.deleteFrom('closed_account_evidence').where('keep_until', '<', now).executeTakeFirst();
   const previews = await discardStalePreviews(db);
   return { proofs: expired.length, files, evidence: Number(evidence.numDeletedRows), previews };
 }
 
 /** Staff keep a proof past 180 days while the decision is disputed, or let it go again; audited. */
-export async function setProofDispute(db: DB, actorUserId: number, verificationId: number, disputed: boolean): Promise<{ ok: true } | { ok: false; error: string }> {
+export async function setProofDispute(
+  db: DB,
+  actorUserId: number,
+  verificationId: number,
+  disputed: boolean,
+): Promise<{ ok: true } | { ok: false; error: string }> {
   return db.transaction().execute(async (trx) => {
     const v = await trx.selectFrom('owner_verifications').select(['id', 'proof_storage_key']).where('id', '=', verificationId).forUpdate().executeTakeFirst();
     if (!v || !v.proof_storage_key) return { ok: false as const, error: 'err.noProof' };
-    await trx.updateTable('owner_verifications').set({ proof_disputed_at: disputed ? new Date() : null }).where('id', '=', v.id).execute();
+    await trx
+      .updateTable('owner_verifications')
+      .set({ proof_disputed_at: disputed ? new Date() : null })
+      .where('id', '=', v.id)
+      .execute();
     await appendAudit(trx, { actorUserId, action: disputed ? 'verification.proofDisputed' : 'verification.proofReleased', target: `verification:${v.id}` });
     return { ok: true as const };
   });

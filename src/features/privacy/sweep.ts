@@ -18,7 +18,10 @@ export function startPrivacySweep(db: Kysely<Database>, everyMs = 86_400_000): (
     if (running) return;
     running = true;
     privacySweep(db, store)
-      .then((r) => { if (r.proofs || r.evidence || r.previews) console.log(`[个人信息 / privacy] proofs ${r.proofs}, files ${r.files}, evidence ${r.evidence}, register previews ${r.previews}`); })
+      .then((r) => {
+        if (r.proofs || r.evidence || r.previews)
+          console.log(`[个人信息 / privacy] proofs ${r.proofs}, files ${r.files}, evidence ${r.evidence}, register previews ${r.previews}`);
+      })
       .catch((error: unknown) => console.error(`[个人信息 / privacy] ${error instanceof Error ? error.message : String(error)}`))
       .finally(() => (running = false));
   };

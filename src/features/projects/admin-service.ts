@@ -10,11 +10,22 @@ type DB = Kysely<Database>;
 
 export async function updateBudgetLine(db: DB, actorUserId: number, projectId: number, lineId: number, amountFen: number, note: string | null) {
   return db.transaction().execute(async (trx) => {
-    const line = await trx.selectFrom('budget_lines').select(['id', 'amount_fen']).where('id', '=', lineId).where('project_id', '=', projectId).forUpdate().executeTakeFirst();
+    const line = await trx
+      .selectFrom('budget_lines')
+      .select(['id', 'amount_fen'])
+      .where('id', '=', lineId)
+      .where('project_id', '=', projectId)
+      .forUpdate()
+      .executeTakeFirst();
     if (!line) return { ok: false as const, error: 'err.notFound' };
     await trx.updateTable('budget_lines').set({ amount_fen: amountFen, note }).where('id', '=', lineId).execute();
     await trx.updateTable('projects').set({ updated_at: new Date() }).where('id', '=', projectId).execute();
-    await appendAudit(trx, { actorUserId, action: 'budget_line.update', target: `budget_line:${lineId}`, detail: { projectId, from: line.amount_fen, to: amountFen } });
+    await appendAudit(trx, {
+      actorUserId,
+      action: 'budget_line.update',
+      target: `budget_line:${lineId}`,
+      detail: { projectId, from: line.amount_fen, to: amountFen },
+    });
     return { ok: true as const };
   });
 }
@@ -46,29 +57,65 @@ export interface NewProject {
 /** A new project starts as a private draft in stage 1; its code is derived from year and id. */
 export async function createProject(db: DB, actorUserId: number, p: NewProject) {
   return db.transaction().execute(async (trx) => {
-    const estates = await trx.selectFrom('estates').innerJoin('communities', 'communities.id', 'estates.community_id')
-      .where('estates.id', 'in', p.estateIds).select(['estates.id', 'communities.subdistrict_id']).execute();
-    if (estates.length !== new Set(p.estateIds).size || estates.some((e) => e.subdistrict_id !== p.subdistrictId)) return { ok: false as const, error: 'err.estates', field: 'estateIds' };
-    const row = await trx.insertInto('projects').values({
-      code: `TMP-${crypto.randomUUID()}`, subdistrict_id: p.subdistrictId, title: p.title, summary: p.summary, batch_year: p.batchYear, stage: 1,
-      planned_start: p.plannedStart, planned_end: p.plannedEnd, households_benefiting: p.households,
-    }).returning('id').executeTakeFirstOrThrow();
+    const estates = await trx
+      .selectFrom('estates')
+      .innerJoin('communities', 'communities.id', 'estates.community_id')
+      .where('estates.id', 'in', p.estateIds)
+      .select(['estates.id', 'communities.subdistrict_id'])
+      .execute();
+    if (estates.length !== new Set(p.estateIds).size || estates.some((e) => e.subdistrict_id !== p.subdistrictId))
+      return { ok: false as const, error: 'err.estates', field: 'estateIds' };
+    const row = await trx
+      .insertInto('projects')
+      .values({
+        code: `TMP-${crypto.randomUUID()}`,
+        subdistrict_id: p.subdistrictId,
+        title: p.title,
+        summary: p.summary,
+        batch_year: p.batchYear,
+        stage: 1,
+        planned_start: p.plannedStart,
+        planned_end: p.plannedEnd,
+        households_benefiting: p.households,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const code = `ZH-${p.batchYear}-${String(row.id).padStart(5, '0')}`;
     const taken = await trx.selectFrom('projects').select('id').where('code', '=', code).executeTakeFirst();
     const finalCode = taken ? `${code}-${row.id}` : code;
     await trx.updateTable('projects').set({ code: finalCode }).where('id', '=', row.id).execute();
-    await trx.insertInto('project_estates').values(p.estateIds.map((estate_id) => ({ project_id: row.id, estate_id }))).execute();
-    await trx.insertInto('stage_events').values({ project_id: row.id, stage: 1, entered_on: new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10) }).execute();
+    await trx
+      .insertInto('project_estates')
+      .values(p.estateIds.map((estate_id) => ({ project_id: row.id, estate_id })))
+      .execute();
+    await trx
+      .insertInto('stage_events')
+      .values({ project_id: row.id, stage: 1, entered_on: new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10) })
+      .execute();
     await appendAudit(trx, { actorUserId, action: 'project.create', target: `project:${row.id}`, detail: { code: finalCode } });
     return { ok: true as const, code: finalCode };
   });
 }
 
-export async function updateProjectFields(db: DB, actorUserId: number, projectId: number, f: { title: string; summary: string; households: number; plannedStart: string | null; plannedEnd: string | null }) {
+export async function updateProjectFields(
+  db: DB,
+  actorUserId: number,
+  projectId: number,
+  f: { title: string; summary: string; households: number; plannedStart: string | null; plannedEnd: string | null },
+) {
   return db.transaction().execute(async (trx) => {
-    await trx.updateTable('projects').set({
-      title: f.title, summary: f.summary, households_benefiting: f.households, planned_start: f.plannedStart, planned_end: f.plannedEnd, updated_at: new Date(),
-    }).where('id', '=', projectId).execute();
+    await trx
+      .updateTable('projects')
+      .set({
+        title: f.title,
+        summary: f.summary,
+        households_benefiting: f.households,
+        planned_start: f.plannedStart,
+        planned_end: f.plannedEnd,
+        updated_at: new Date(),
+      })
+      .where('id', '=', projectId)
+      .execute();
     await appendAudit(trx, { actorUserId, action: 'project.update', target: `project:${projectId}` });
     return { ok: true as const };
   });
@@ -77,7 +124,12 @@ export async function updateProjectFields(db: DB, actorUserId: number, projectId
 /** Makes a draft public. From then on every change lands in its public history. */
 export async function publishProject(db: DB, actorUserId: number, projectId: number) {
   return db.transaction().execute(async (trx) => {
-    const res = await trx.updateTable('projects').set({ published_at: new Date() }).where('id', '=', projectId).where('published_at', 'is', null).executeTakeFirst();
+    const res = await trx
+      .updateTable('projects')
+      .set({ published_at: new Date() })
+      .where('id', '=', projectId)
+      .where('published_at', 'is', null)
+      .executeTakeFirst();
     if (Number(res.numUpdatedRows) !== 1) return { ok: false as const, error: 'err.alreadyPublished' };
     await trx.updateTable('documents').set({ published_at: new Date() }).where('project_id', '=', projectId).where('published_at', 'is', null).execute();
     await appendAudit(trx, { actorUserId, action: 'project.publish', target: `project:${projectId}` });
@@ -90,7 +142,11 @@ type ChildTable = 'scope_items' | 'budget_lines' | 'fee_schedules';
 /** Adds a row of a project's disclosure (scope item, budget line, fee) with its audit entry. */
 export async function addChild<T extends ChildTable>(db: DB, actorUserId: number, table: T, projectId: number, values: Record<string, unknown>) {
   return db.transaction().execute(async (trx) => {
-    const row = await trx.insertInto(table).values({ ...values, project_id: projectId } as never).returning('id' as never).executeTakeFirstOrThrow() as unknown as { id: number };
+    const row = (await trx
+      .insertInto(table)
+      .values({ ...values, project_id: projectId } as never)
+      .returning('id' as never)
+      .executeTakeFirstOrThrow()) as unknown as { id: number };
     await trx.updateTable('projects').set({ updated_at: new Date() }).where('id', '=', projectId).execute();
     await appendAudit(trx, { actorUserId, action: `${table}.add`, target: `${table}:${row.id}`, detail: { projectId } });
     return { ok: true as const };
@@ -107,11 +163,28 @@ export async function removeChild(db: DB, actorUserId: number, table: ChildTable
   });
 }
 
-export async function addParty(db: DB, actorUserId: number, projectId: number, p: { name: string; uscc: string | null; role: import('./parties.ts').PartyRole; contactName: string | null; contactPhone: string | null }) {
+export async function addParty(
+  db: DB,
+  actorUserId: number,
+  projectId: number,
+  p: { name: string; uscc: string | null; role: import('./parties.ts').PartyRole; contactName: string | null; contactPhone: string | null },
+) {
   return db.transaction().execute(async (trx) => {
     const existing = p.uscc ? await trx.selectFrom('parties').select('id').where('uscc', '=', p.uscc).executeTakeFirst() : undefined;
-    const partyId = existing?.id ?? (await trx.insertInto('parties').values({ name: p.name, uscc: p.uscc, contact_name: p.contactName, contact_phone: p.contactPhone }).returning('id').executeTakeFirstOrThrow()).id;
-    const added = await trx.insertInto('project_parties').values({ project_id: projectId, party_id: partyId, role: p.role }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+    const partyId =
+      existing?.id ??
+      (
+        await trx
+          .insertInto('parties')
+          .values({ name: p.name, uscc: p.uscc, contact_name: p.contactName, contact_phone: p.contactPhone })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
+    const added = await trx
+      .insertInto('project_parties')
+      .values({ project_id: projectId, party_id: partyId, role: p.role })
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
     if (Number(added.numInsertedOrUpdatedRows ?? 0n) !== 1) return { ok: false as const, error: 'err.partyExists' };
     await appendAudit(trx, { actorUserId, action: 'project_party.add', target: `project:${projectId}`, detail: { partyId, role: p.role } });
     return { ok: true as const };
@@ -120,7 +193,12 @@ export async function addParty(db: DB, actorUserId: number, projectId: number, p
 
 export async function removeParty(db: DB, actorUserId: number, projectId: number, partyId: number, role: import('./parties.ts').PartyRole) {
   return db.transaction().execute(async (trx) => {
-    const res = await trx.deleteFrom('project_parties').where('project_id', '=', projectId).where('party_id', '=', partyId).where('role', '=', role).executeTakeFirst();
+    const res = await trx
+      .deleteFrom('project_parties')
+      .where('project_id', '=', projectId)
+      .where('party_id', '=', partyId)
+      .where('role', '=', role)
+      .executeTakeFirst();
     if (Number(res.numDeletedRows) !== 1) return { ok: false as const, error: 'err.notFound' };
     await appendAudit(trx, { actorUserId, action: 'project_party.remove', target: `project:${projectId}`, detail: { partyId, role } });
     return { ok: true as const };

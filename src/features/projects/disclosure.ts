@@ -26,15 +26,33 @@ export interface Disclosure {
   isDemo: boolean;
   subdistrict: { code: string; name: string; nameEn: string };
   estates: {
-    id: number; name: string; nameEn: string | null; community: string; address: string; buildYear: number; buildingCount: number;
-    householdCount: number; floorAreaCm2: number; lat: number; lng: number; eligibility: Record<string, unknown>;
+    id: number;
+    name: string;
+    nameEn: string | null;
+    community: string;
+    address: string;
+    buildYear: number;
+    buildingCount: number;
+    householdCount: number;
+    floorAreaCm2: number;
+    lat: number;
+    lng: number;
+    eligibility: Record<string, unknown>;
   }[];
   stageEvents: { stage: Stage; enteredOn: string; note: string | null }[];
   scope: { id: number; code: string; description: string; quantityX100: number; unit: string; estimatedCostFen: number }[];
   budget: { id: number; channel: string; amountFen: number; note: string | null }[];
   parties: { role: PartyRole; name: string; uscc: string | null; contactName: string | null }[];
   documents: {
-    id: number; kind: DocumentKind; title: string; fileName: string; mime: string; sizeBytes: number; sha256: string; version: number; publishedAt: Date;
+    id: number;
+    kind: DocumentKind;
+    title: string;
+    fileName: string;
+    mime: string;
+    sizeBytes: number;
+    sha256: string;
+    version: number;
+    publishedAt: Date;
   }[];
   fees: { id: number; item: string; unit: string; beforeFen: number; afterFen: number; subsidyFenPerM2Month: number; subsidyMonths: number }[];
   notices: { id: number; kind: string; title: string; publishedAt: Date }[];
@@ -71,17 +89,37 @@ export async function loadDisclosures(db: DB, where: { code: string } | { all: t
   const ids = 'code' in where ? projects.map((p) => p.id) : null;
   const scoped = <QB extends { where: (...args: any[]) => any }>(qb: QB, column: string): QB => (ids ? (qb.where as any)(column, 'in', ids) : qb);
   const [estates, stageEvents, scope, budget, parties, documents, fees, notices, history, boards] = await Promise.all([
-    scoped(db.selectFrom('project_estates').innerJoin('estates', 'estates.id', 'project_estates.estate_id').innerJoin('communities', 'communities.id', 'estates.community_id')
-      .selectAll('estates').select(['communities.name as community', 'project_estates.project_id']).orderBy('estates.id'), 'project_estates.project_id').execute(),
+    scoped(
+      db
+        .selectFrom('project_estates')
+        .innerJoin('estates', 'estates.id', 'project_estates.estate_id')
+        .innerJoin('communities', 'communities.id', 'estates.community_id')
+        .selectAll('estates')
+        .select(['communities.name as community', 'project_estates.project_id'])
+        .orderBy('estates.id'),
+      'project_estates.project_id',
+    ).execute(),
     scoped(db.selectFrom('stage_events').selectAll().orderBy('entered_on').orderBy('id'), 'project_id').execute(),
     scoped(db.selectFrom('scope_items').selectAll().orderBy('id'), 'project_id').execute(),
     scoped(db.selectFrom('budget_lines').selectAll().orderBy('id'), 'project_id').execute(),
-    scoped(db.selectFrom('project_parties').innerJoin('parties', 'parties.id', 'project_parties.party_id')
-      .select(['project_parties.project_id', 'project_parties.role', 'parties.name', 'parties.uscc', 'parties.contact_name']), 'project_parties.project_id').execute(),
+    scoped(
+      db
+        .selectFrom('project_parties')
+        .innerJoin('parties', 'parties.id', 'project_parties.party_id')
+        .select(['project_parties.project_id', 'project_parties.role', 'parties.name', 'parties.uscc', 'parties.contact_name']),
+      'project_parties.project_id',
+    ).execute(),
     scoped(db.selectFrom('documents').where('published_at', 'is not', null).selectAll().orderBy('kind').orderBy('id'), 'project_id').execute(),
     scoped(db.selectFrom('fee_schedules').selectAll().orderBy('id'), 'project_id').execute(),
-    scoped(db.selectFrom('notices').where('published_at', 'is not', null).where('project_id', 'is not', null)
-      .select(['id', 'kind', 'title', 'published_at', 'project_id']).orderBy('published_at', 'desc'), 'project_id').execute(),
+    scoped(
+      db
+        .selectFrom('notices')
+        .where('published_at', 'is not', null)
+        .where('project_id', 'is not', null)
+        .select(['id', 'kind', 'title', 'published_at', 'project_id'])
+        .orderBy('published_at', 'desc'),
+      'project_id',
+    ).execute(),
     scoped(db.selectFrom('disclosure_history').selectAll().orderBy('changed_at', 'desc').orderBy('id', 'desc'), 'project_id').execute(),
     donationBoards(db, ids),
   ]);
@@ -99,28 +137,78 @@ export async function loadDisclosures(db: DB, where: { code: string } | { all: t
   return projects.map((p) => {
     const id = p.id;
     return {
-      id, code: p.code, title: p.title, titleEn: p.title_en, summary: p.summary, summaryEn: p.summary_en, batchYear: p.batch_year, stage: p.stage,
-      plannedStart: p.planned_start, plannedEnd: p.planned_end, households: p.households_benefiting, publishedAt: p.published_at!, updatedAt: p.updated_at,
+      id,
+      code: p.code,
+      title: p.title,
+      titleEn: p.title_en,
+      summary: p.summary,
+      summaryEn: p.summary_en,
+      batchYear: p.batch_year,
+      stage: p.stage,
+      plannedStart: p.planned_start,
+      plannedEnd: p.planned_end,
+      households: p.households_benefiting,
+      publishedAt: p.published_at!,
+      updatedAt: p.updated_at,
       isDemo: p.is_demo,
       subdistrict: { code: p.s_code, name: p.s_name, nameEn: p.s_name_en },
       estates: (by.estates.get(id) ?? []).map((e) => ({
-        id: e.id, name: e.name, nameEn: e.name_en, community: e.community, address: e.address, buildYear: e.build_year, buildingCount: e.building_count,
-        householdCount: e.household_count, floorAreaCm2: e.floor_area_cm2, lat: e.lat, lng: e.lng, eligibility: e.eligibility,
+        id: e.id,
+        name: e.name,
+        nameEn: e.name_en,
+        community: e.community,
+        address: e.address,
+        buildYear: e.build_year,
+        buildingCount: e.building_count,
+        householdCount: e.household_count,
+        floorAreaCm2: e.floor_area_cm2,
+        lat: e.lat,
+        lng: e.lng,
+        eligibility: e.eligibility,
       })),
       stageEvents: (by.stageEvents.get(id) ?? []).map((e) => ({ stage: e.stage, enteredOn: e.entered_on, note: e.note })),
-      scope: (by.scope.get(id) ?? []).map((s) => ({ id: s.id, code: s.code, description: s.description, quantityX100: s.quantity_x100, unit: s.unit, estimatedCostFen: s.estimated_cost_fen })),
+      scope: (by.scope.get(id) ?? []).map((s) => ({
+        id: s.id,
+        code: s.code,
+        description: s.description,
+        quantityX100: s.quantity_x100,
+        unit: s.unit,
+        estimatedCostFen: s.estimated_cost_fen,
+      })),
       budget: (by.budget.get(id) ?? []).map((b) => ({ id: b.id, channel: b.channel, amountFen: b.amount_fen, note: b.note })),
       parties: (by.parties.get(id) ?? [])
         .map((x) => ({ role: x.role, name: x.name, uscc: x.uscc, contactName: x.contact_name }))
         .sort((a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role)),
       documents: (by.documents.get(id) ?? []).map((d) => ({
-        id: d.id, kind: d.kind, title: d.title, fileName: servedFileName(d.file_name, d.mime), mime: d.mime, sizeBytes: d.size_bytes, sha256: d.sha256, version: d.version, publishedAt: d.published_at!,
+        id: d.id,
+        kind: d.kind,
+        title: d.title,
+        fileName: servedFileName(d.file_name, d.mime),
+        mime: d.mime,
+        sizeBytes: d.size_bytes,
+        sha256: d.sha256,
+        version: d.version,
+        publishedAt: d.published_at!,
       })),
       fees: (by.fees.get(id) ?? []).map((f) => ({
-        id: f.id, item: f.item, unit: f.unit, beforeFen: f.before_fen, afterFen: f.after_fen, subsidyFenPerM2Month: f.subsidy_fen_per_m2_month, subsidyMonths: f.subsidy_months,
+        id: f.id,
+        item: f.item,
+        unit: f.unit,
+        beforeFen: f.before_fen,
+        afterFen: f.after_fen,
+        subsidyFenPerM2Month: f.subsidy_fen_per_m2_month,
+        subsidyMonths: f.subsidy_months,
       })),
       notices: (by.notices.get(id) ?? []).map((n) => ({ id: n.id, kind: n.kind, title: n.title, publishedAt: n.published_at! })),
-      history: (by.history.get(id) ?? []).map((h) => ({ id: h.id, entity: h.entity, field: h.field, oldValue: h.old_value, newValue: h.new_value, changedAt: h.changed_at, note: h.note })),
+      history: (by.history.get(id) ?? []).map((h) => ({
+        id: h.id,
+        entity: h.entity,
+        field: h.field,
+        oldValue: h.old_value,
+        newValue: h.new_value,
+        changedAt: h.changed_at,
+        note: h.note,
+      })),
       donations: donationSummary(boards.get(id) ?? []),
     };
   });

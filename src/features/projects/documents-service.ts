@@ -41,8 +41,16 @@ export async function addDocument(db: DB, actorUserId: number, projectId: number
     const row = await trx
       .insertInto('documents')
       .values({
-        project_id: projectId, kind: doc.kind, title: doc.title, file_name: doc.fileName, storage_key: doc.storageKey, mime: doc.mime,
-        size_bytes: doc.sizeBytes, sha256: doc.sha256, version, published_at: publishedAt,
+        project_id: projectId,
+        kind: doc.kind,
+        title: doc.title,
+        file_name: doc.fileName,
+        storage_key: doc.storageKey,
+        mime: doc.mime,
+        size_bytes: doc.sizeBytes,
+        sha256: doc.sha256,
+        version,
+        published_at: publishedAt,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -51,7 +59,16 @@ export async function addDocument(db: DB, actorUserId: number, projectId: number
       actorUserId,
       action: 'document.upload',
       target: `document:${row.id}`,
-      detail: { projectId, kind: doc.kind, title: doc.title, version, sha256: doc.sha256, sizeBytes: doc.sizeBytes, mime: doc.mime, published: publishedAt !== null },
+      detail: {
+        projectId,
+        kind: doc.kind,
+        title: doc.title,
+        version,
+        sha256: doc.sha256,
+        sizeBytes: doc.sizeBytes,
+        mime: doc.mime,
+        published: publishedAt !== null,
+      },
     });
     return { ok: true as const, documentId: row.id, version, published: publishedAt !== null };
   });

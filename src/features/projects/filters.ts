@@ -4,8 +4,15 @@ import { SCOPE_CATEGORIES } from './taxonomy.ts';
 
 /** The filters shared by the map, the list, the GeoJSON feed and the CSV export. */
 export const projectFiltersSchema = z.object({
-  subdistrict: z.string().regex(/^[a-z0-9-]{1,40}$/).optional(),
-  stage: z.coerce.number().int().refine((n) => (STAGES as readonly number[]).includes(n), 'stage must be 1–6').optional(),
+  subdistrict: z
+    .string()
+    .regex(/^[a-z0-9-]{1,40}$/)
+    .optional(),
+  stage: z.coerce
+    .number()
+    .int()
+    .refine((n) => (STAGES as readonly number[]).includes(n), 'stage must be 1–6')
+    .optional(),
   year: z.coerce.number().int().min(1990).max(2100).optional(),
   category: z.enum(SCOPE_CATEGORIES).optional(),
   /** Free text: part of an estate's name or address, or of the project's code or title. */

@@ -6,17 +6,20 @@ type DB = Kysely<Database>;
 
 /** Published projects matching the filters; drafts never leave the office. */
 function filtered(db: DB, f: ProjectFilters): SelectQueryBuilder<Database, 'projects' | 'subdistricts', {}> {
-  let q = db
-    .selectFrom('projects')
-    .innerJoin('subdistricts', 'subdistricts.id', 'projects.subdistrict_id')
-    .where('projects.published_at', 'is not', null);
+  let q = db.selectFrom('projects').innerJoin('subdistricts', 'subdistricts.id', 'projects.subdistrict_id').where('projects.published_at', 'is not', null);
   if (f.subdistrict) q = q.where('subdistricts.code', '=', f.subdistrict);
   if (f.stage) q = q.where('projects.stage', '=', f.stage as never);
   if (f.year) q = q.where('projects.batch_year', '=', f.year);
   if (f.category) {
     const prefix = `${f.category}.%`;
     q = q.where((eb) =>
-      eb.exists(eb.selectFrom('scope_items').select(sql`1`.as('one')).whereRef('scope_items.project_id', '=', 'projects.id').where('scope_items.code', 'like', prefix)),
+      eb.exists(
+        eb
+          .selectFrom('scope_items')
+          .select(sql`1`.as('one'))
+          .whereRef('scope_items.project_id', '=', 'projects.id')
+          .where('scope_items.code', 'like', prefix),
+      ),
     );
   }
   if (f.q) q = q.where((eb) => matchesText(eb, f.q!)) as typeof q;
@@ -34,7 +37,9 @@ export function matchesText(eb: ExpressionBuilder<Database, 'projects'>, text: s
     eb('projects.title', 'ilike', like),
     eb('projects.title_en', 'ilike', like),
     eb.exists(
-      eb.selectFrom('project_estates').innerJoin('estates', 'estates.id', 'project_estates.estate_id')
+      eb
+        .selectFrom('project_estates')
+        .innerJoin('estates', 'estates.id', 'project_estates.estate_id')
         .select(sql`1`.as('one'))
         .whereRef('project_estates.project_id', '=', 'projects.id')
         .where((e) => e.or([e('estates.name', 'ilike', like), e('estates.name_en', 'ilike', like), e('estates.address', 'ilike', like)])),
@@ -63,15 +68,40 @@ export interface ProjectListItem {
 export async function listProjects(db: DB, f: ProjectFilters, limit = 200, offset = 0): Promise<ProjectListItem[]> {
   const rows = await filtered(db, f)
     .select((eb) => [
-      'projects.id', 'projects.code', 'projects.title', 'projects.title_en', 'projects.stage', 'projects.batch_year', 'projects.households_benefiting',
-      'subdistricts.code as subdistrict_code', 'subdistricts.name as subdistrict_name', 'subdistricts.name_en as subdistrict_name_en',
-      eb.selectFrom('project_estates').innerJoin('estates', 'estates.id', 'project_estates.estate_id').whereRef('project_estates.project_id', '=', 'projects.id')
-        .select(sql<number>`avg(estates.lat)`.as('v')).as('lat'),
-      eb.selectFrom('project_estates').innerJoin('estates', 'estates.id', 'project_estates.estate_id').whereRef('project_estates.project_id', '=', 'projects.id')
-        .select(sql<number>`avg(estates.lng)`.as('v')).as('lng'),
-      eb.selectFrom('budget_lines').whereRef('budget_lines.project_id', '=', 'projects.id').select(sql<string>`coalesce(sum(amount_fen), 0)`.as('v')).as('total_fen'),
-      eb.selectFrom('donations').whereRef('donations.project_id', '=', 'projects.id').where('donations.status', '=', 'received').where('donations.kind', '=', 'money')
-        .select(sql<string>`coalesce(sum(amount_fen), 0)`.as('v')).as('donations_fen'),
+      'projects.id',
+      'projects.code',
+      'projects.title',
+      'projects.title_en',
+      'projects.stage',
+      'projects.batch_year',
+      'projects.households_benefiting',
+      'subdistricts.code as subdistrict_code',
+      'subdistricts.name as subdistrict_name',
+      'subdistricts.name_en as subdistrict_name_en',
+      eb
+        .selectFrom('project_estates')
+        .innerJoin('estates', 'estates.id', 'project_estates.estate_id')
+        .whereRef('project_estates.project_id', '=', 'projects.id')
+        .select(sql<number>`avg(estates.lat)`.as('v'))
+        .as('lat'),
+      eb
+        .selectFrom('project_estates')
+        .innerJoin('estates', 'estates.id', 'project_estates.estate_id')
+        .whereRef('project_estates.project_id', '=', 'projects.id')
+        .select(sql<number>`avg(estates.lng)`.as('v'))
+        .as('lng'),
+      eb
+        .selectFrom('budget_lines')
+        .whereRef('budget_lines.project_id', '=', 'projects.id')
+        .select(sql<string>`coalesce(sum(amount_fen), 0)`.as('v'))
+        .as('total_fen'),
+      eb
+        .selectFrom('donations')
+        .whereRef('donations.project_id', '=', 'projects.id')
+        .where('donations.status', '=', 'received')
+        .where('donations.kind', '=', 'money')
+        .select(sql<string>`coalesce(sum(amount_fen), 0)`.as('v'))
+        .as('donations_fen'),
     ])
     .orderBy('projects.batch_year', 'desc')
     .orderBy('projects.code')
@@ -79,15 +109,27 @@ export async function listProjects(db: DB, f: ProjectFilters, limit = 200, offse
     .offset(offset)
     .execute();
   return rows.map((r) => ({
-    id: r.id, code: r.code, title: r.title, titleEn: r.title_en, stage: r.stage, batchYear: r.batch_year, households: r.households_benefiting,
-    subdistrictCode: r.subdistrict_code, subdistrictName: r.subdistrict_name, subdistrictNameEn: r.subdistrict_name_en,
-    lat: r.lat === null ? null : Number(r.lat), lng: r.lng === null ? null : Number(r.lng), totalFen: Number(r.total_fen ?? 0),
+    id: r.id,
+    code: r.code,
+    title: r.title,
+    titleEn: r.title_en,
+    stage: r.stage,
+    batchYear: r.batch_year,
+    households: r.households_benefiting,
+    subdistrictCode: r.subdistrict_code,
+    subdistrictName: r.subdistrict_name,
+    subdistrictNameEn: r.subdistrict_name_en,
+    lat: r.lat === null ? null : Number(r.lat),
+    lng: r.lng === null ? null : Number(r.lng),
+    totalFen: Number(r.total_fen ?? 0),
     donationsReceivedFen: Number(r.donations_fen ?? 0),
   }));
 }
 
 export async function countProjects(db: DB, f: ProjectFilters): Promise<number> {
-  const row = await filtered(db, f).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const row = await filtered(db, f)
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -114,10 +156,13 @@ export async function headlineFigures(db: DB, f: ProjectFilters) {
 export async function mapPoints(db: DB, f: ProjectFilters) {
   const rows = await filtered(db, f)
     .innerJoin(
-      (eb) => eb.selectFrom('project_estates').innerJoin('estates', 'estates.id', 'project_estates.estate_id')
-        .groupBy('project_estates.project_id')
-        .select(['project_estates.project_id', sql<number>`avg(estates.lat)`.as('lat'), sql<number>`avg(estates.lng)`.as('lng')])
-        .as('pt'),
+      (eb) =>
+        eb
+          .selectFrom('project_estates')
+          .innerJoin('estates', 'estates.id', 'project_estates.estate_id')
+          .groupBy('project_estates.project_id')
+          .select(['project_estates.project_id', sql<number>`avg(estates.lat)`.as('lat'), sql<number>`avg(estates.lng)`.as('lng')])
+          .as('pt'),
       (join) => join.onRef('pt.project_id', '=', 'projects.id'),
     )
     .select(['projects.code', 'projects.title', 'projects.title_en', 'projects.stage', 'pt.lat', 'pt.lng'])
@@ -133,9 +178,21 @@ export async function batchYears(db: DB): Promise<number[]> {
 
 /** The name of one estate of a published project (the search box's example), in the page's language where given, or ''. */
 export async function sampleEstateName(db: DB, lang: 'zh' | 'en'): Promise<string> {
-  const row = await db.selectFrom('estates')
-    .where((eb) => eb.exists(eb.selectFrom('project_estates').innerJoin('projects', 'projects.id', 'project_estates.project_id')
-      .select(sql`1`.as('one')).whereRef('project_estates.estate_id', '=', 'estates.id').where('projects.published_at', 'is not', null)))
-    .select(['name', 'name_en']).orderBy('id').limit(1).executeTakeFirst();
+  const row = await db
+    .selectFrom('estates')
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('project_estates')
+          .innerJoin('projects', 'projects.id', 'project_estates.project_id')
+          .select(sql`1`.as('one'))
+          .whereRef('project_estates.estate_id', '=', 'estates.id')
+          .where('projects.published_at', 'is not', null),
+      ),
+    )
+    .select(['name', 'name_en'])
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
   return (lang === 'en' && row?.name_en) || row?.name || '';
 }

@@ -8,13 +8,19 @@ export type ScopeCategory = (typeof SCOPE_CATEGORIES)[number];
 const INFRA_UTILITIES = ['water', 'power', 'gas', 'heating', 'telecom', 'broadcast', 'drainage'];
 const INFRA_BASIC = ['roads', 'lighting', 'waterproofing', 'doors_windows', 'refuse'];
 const INFRA_FUNCTION = [
-  'property_rooms', 'activity_rooms', 'fitness', 'parking', 'ebike_charging', 'charging_piles',
-  'accessibility', 'notice_boards', 'fire_safety', 'security', 'signage',
+  'property_rooms',
+  'activity_rooms',
+  'fitness',
+  'parking',
+  'ebike_charging',
+  'charging_piles',
+  'accessibility',
+  'notice_boards',
+  'fire_safety',
+  'security',
+  'signage',
 ];
-const ENVIRONMENT = [
-  'illegal_structures', 'debris', 'fire_lanes', 'ads', 'ac_units', 'ground_locks', 'abandoned_vehicles',
-  'green_space', 'bare_soil',
-];
+const ENVIRONMENT = ['illegal_structures', 'debris', 'fire_lanes', 'ads', 'ac_units', 'ground_locks', 'abandoned_vehicles', 'green_space', 'bare_soil'];
 const SERVICES = ['elderly', 'childcare', 'medical', 'culture', 'shopping', 'housekeeping', 'courier'];
 const MANAGEMENT = ['owners_meeting', 'owners_committee', 'property_company'];
 
@@ -39,8 +45,6 @@ export function categoryOf(code: string): ScopeCategory {
 export function groupByCategory<T extends { code: string }>(items: T[]): { category: ScopeCategory; items: T[] }[] {
   return SCOPE_CATEGORIES.map((category) => ({
     category,
-    items: items
-      .filter((i) => categoryOf(i.code) === category)
-      .sort((a, b) => SCOPE_CODES.indexOf(a.code) - SCOPE_CODES.indexOf(b.code)),
+    items: items.filter((i) => categoryOf(i.code) === category).sort((a, b) => SCOPE_CODES.indexOf(a.code) - SCOPE_CODES.indexOf(b.code)),
   })).filter((g) => g.items.length > 0);
 }

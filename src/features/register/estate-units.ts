@@ -8,6 +8,15 @@ export function estateUnits(db: Kysely<Database> | Transaction<Database>, estate
     .innerJoin('entrances', 'entrances.id', 'units.entrance_id')
     .innerJoin('buildings', 'buildings.id', 'entrances.building_id')
     .where('buildings.estate_id', '=', estateId)
-    .select(['units.id', 'units.floor', 'units.room', 'units.area_cm2', 'units.area_source', 'units.developer_held', 'entrances.label as entrance', 'buildings.label as building'])
+    .select([
+      'units.id',
+      'units.floor',
+      'units.room',
+      'units.area_cm2',
+      'units.area_source',
+      'units.developer_held',
+      'entrances.label as entrance',
+      'buildings.label as building',
+    ])
     .execute();
 }

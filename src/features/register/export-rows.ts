@@ -31,7 +31,14 @@ export async function registerRowsOfEstate(db: DB, estateId: number): Promise<Re
     .innerJoin('buildings', 'buildings.id', 'entrances.building_id')
     .where('buildings.estate_id', '=', estateId)
     .where('register_owners.removed_at', 'is', null)
-    .select(['unit_owners.unit_id', 'register_owners.id', 'register_owners.name', 'register_owners.id_type', 'register_owners.id_last4', 'register_owners.phone'])
+    .select([
+      'unit_owners.unit_id',
+      'register_owners.id',
+      'register_owners.name',
+      'register_owners.id_type',
+      'register_owners.id_last4',
+      'register_owners.phone',
+    ])
     .orderBy('register_owners.id')
     .execute();
   const ownersOf = new Map<number, typeof owners>();
@@ -43,10 +50,24 @@ export async function registerRowsOfEstate(db: DB, estateId: number): Promise<Re
   units.sort((a, b) => byLabel(a.building, b.building) || byLabel(a.entrance, b.entrance) || a.floor - b.floor || byLabel(a.room, b.room));
   return units.map((u, i): RegisterRow => {
     const list = ownersOf.get(u.id) ?? [];
-    const registerOwners: RegisterOwner[] = list.map((o) => ({ name: o.name, idType: o.id_type, idNumber: maskedIdFromLast4(o.id_last4), ...(o.phone ? { phone: o.phone } : {}) }));
+    const registerOwners: RegisterOwner[] = list.map((o) => ({
+      name: o.name,
+      idType: o.id_type,
+      idNumber: maskedIdFromLast4(o.id_last4),
+      ...(o.phone ? { phone: o.phone } : {}),
+    }));
     return {
-      line: i + 2, estate: estate.name, building: u.building, entrance: u.entrance, floor: u.floor, room: u.room,
-      areaCm2: u.area_cm2, areaSource: u.area_source, owners: registerOwners, phone: list.find((o) => o.phone)?.phone ?? null, developerHeld: u.developer_held,
+      line: i + 2,
+      estate: estate.name,
+      building: u.building,
+      entrance: u.entrance,
+      floor: u.floor,
+      room: u.room,
+      areaCm2: u.area_cm2,
+      areaSource: u.area_source,
+      owners: registerOwners,
+      phone: list.find((o) => o.phone)?.phone ?? null,
+      developerHeld: u.developer_held,
     };
   });
 }

@@ -2,18 +2,7 @@ import { rowError, rowWarning } from './faults.ts';
 import type { RowFault } from './model.ts';
 
 export type ColumnKey =
-  | 'estate'
-  | 'building'
-  | 'entrance'
-  | 'floor'
-  | 'room'
-  | 'area_m2'
-  | 'area_source'
-  | 'owner_names'
-  | 'id_types'
-  | 'id_numbers'
-  | 'phone'
-  | 'developer_held';
+  'estate' | 'building' | 'entrance' | 'floor' | 'room' | 'area_m2' | 'area_source' | 'owner_names' | 'id_types' | 'id_numbers' | 'phone' | 'developer_held';
 
 export interface ColumnSpec {
   key: ColumnKey;
@@ -47,7 +36,11 @@ export type ColumnMap = Partial<Record<ColumnKey, number>>;
 
 /** Case-, width- and space-insensitive; "_" and "-" ignored too. */
 function squash(text: string): string {
-  return text.normalize('NFKC').replace(/\uFEFF/g, '').toLowerCase().replace(/[\s_-]/g, '');
+  return text
+    .normalize('NFKC')
+    .replace(/\uFEFF/g, '')
+    .toLowerCase()
+    .replace(/[\s_-]/g, '');
 }
 
 /** "专有面积（m²）" matches as "专有面积m2" and as "专有面积" (unit in parentheses dropped). */

@@ -60,7 +60,13 @@ export function parseLine(cells: readonly string[], columns: ColumnMap, line: nu
   if (sourceText !== '') {
     const s = parseAreaSource(sourceText);
     if (s) areaSource = s;
-    else err('area_source', 'area_source_invalid', `面积来源“${sourceText}”无效（应为登记、实测或合同）`, `Area source "${sourceText}" is not one of registered, surveyed, contract`);
+    else
+      err(
+        'area_source',
+        'area_source_invalid',
+        `面积来源“${sourceText}”无效（应为登记、实测或合同）`,
+        `Area source "${sourceText}" is not one of registered, surveyed, contract`,
+      );
   }
 
   const heldText = code('developer_held');
@@ -73,7 +79,11 @@ export function parseLine(cells: readonly string[], columns: ColumnMap, line: nu
 
   const phones = parsePhones(raw('phone'), owners?.length ?? 0, (code, message) => faults.push(rowError(line, 'phone', code, message)));
   const phone = phones?.find((p) => p !== null) ?? null;
-  if (owners && phones) owners.forEach((o, j) => { const p = phones[j]; if (p) o.phone = p; });
+  if (owners && phones)
+    owners.forEach((o, j) => {
+      const p = phones[j];
+      if (p) o.phone = p;
+    });
 
   const flatKey = building && entrance && room ? JSON.stringify([estate, building, entrance, room]) : null;
   if (faults.length > 0 || !area.ok || developerHeld === null || owners === null || phones === null) return { row: null, faults, flatKey };
@@ -101,7 +111,10 @@ function parsePhones(text: string, ownerCount: number, report: (code: string, me
   }
   const out: (string | null)[] = [];
   for (const [j, part] of parts.entries()) {
-    if (part === '') { out.push(null); continue; }
+    if (part === '') {
+      out.push(null);
+      continue;
+    }
     const p = validatePhone(part);
     if (!p.ok) {
       const prefix = parts.length > 1 ? { zh: `第${j + 1}个电话：`, en: `Phone ${j + 1}: ` } : { zh: '', en: '' };
@@ -113,13 +126,7 @@ function parsePhones(text: string, ownerCount: number, report: (code: string, me
   return out;
 }
 
-function parseOwners(
-  namesText: string,
-  typesText: string,
-  idsText: string,
-  developerHeld: boolean | null,
-  err: Report,
-): RegisterOwner[] | null {
+function parseOwners(namesText: string, typesText: string, idsText: string, developerHeld: boolean | null, err: Report): RegisterOwner[] | null {
   const names = splitList(namesText);
   const ids = splitList(idsText);
   if (developerHeld === true && ids.length === 0) return [];
@@ -136,7 +143,12 @@ function parseOwners(
   });
   if (types.length > 1 && types.length !== names.length) {
     ok = false;
-    err('id_types', 'id_type_count_mismatch', `业主姓名${names.length}个，证件类型${types.length}个`, `${names.length} owner name(s) but ${types.length} ID type(s)`);
+    err(
+      'id_types',
+      'id_type_count_mismatch',
+      `业主姓名${names.length}个，证件类型${types.length}个`,
+      `${names.length} owner name(s) but ${types.length} ID type(s)`,
+    );
   }
   const typeOf = (j: number): IdType | null => (types.length === 0 ? 'resident_id' : types.length === 1 ? types[0]! : (types[j] ?? null));
 
@@ -146,7 +158,12 @@ function parseOwners(
   }
   if (ids.length !== names.length) {
     ok = false;
-    err('id_numbers', 'id_count_mismatch', `业主姓名${names.length}个，证件号码${ids.length}个`, `${names.length} owner name(s) but ${ids.length} ID number(s)`);
+    err(
+      'id_numbers',
+      'id_count_mismatch',
+      `业主姓名${names.length}个，证件号码${ids.length}个`,
+      `${names.length} owner name(s) but ${ids.length} ID number(s)`,
+    );
   }
 
   const owners: RegisterOwner[] = [];

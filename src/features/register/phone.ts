@@ -1,8 +1,6 @@
 import type { Message } from './model.ts';
 
-export type PhoneCheck =
-  | { ok: true; normalised: string; kind: 'mobile' | 'landline' }
-  | { ok: false; code: string; message: Message };
+export type PhoneCheck = { ok: true; normalised: string; kind: 'mobile' | 'landline' } | { ok: false; code: string; message: Message };
 
 const MOBILE = /^(?:\+86|0086|86)?(1[3-9]\d{9})$/;
 /**

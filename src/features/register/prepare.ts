@@ -21,7 +21,14 @@ export type PreparedFlat = Omit<RegisterRow, 'owners'> & { owners: PreparedOwner
 export function prepareRows(rows: readonly RegisterRow[], key: IdKey): PreparedFlat[] {
   return rows.map((r) => ({
     ...r,
-    owners: r.owners.map((o) => ({ name: o.name, idType: o.idType, idHash: hashIdNumber(key, o.idType, o.idNumber), keyVersion: key.version, last4: last4(o.idNumber), ...(o.phone ? { phone: o.phone } : {}) })),
+    owners: r.owners.map((o) => ({
+      name: o.name,
+      idType: o.idType,
+      idHash: hashIdNumber(key, o.idType, o.idNumber),
+      keyVersion: key.version,
+      last4: last4(o.idNumber),
+      ...(o.phone ? { phone: o.phone } : {}),
+    })),
   }));
 }
 
@@ -43,7 +50,10 @@ export function keepChosenEstate(rows: readonly RegisterRow[], estateName: strin
     if (r.estate === null || r.estate.trim() === estateName) kept.push(r);
     else
       faults.push({
-        line: r.line, column: 'estate', code: 'estate_mismatch', severity: 'error',
+        line: r.line,
+        column: 'estate',
+        code: 'estate_mismatch',
+        severity: 'error',
         message: { zh: `第 ${r.line} 行属于另一个小区，请分别导入`, en: `Line ${r.line} belongs to another estate; import each estate on its own` },
       });
   }

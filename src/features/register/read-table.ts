@@ -107,10 +107,13 @@ export async function writeXlsx(rows: readonly RegisterRow[], { unmasked = false
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet(unmasked ? '业主名册（含电话）' : '业主名册（已脱敏）');
   sheet.addRow(COLUMNS.map((c) => c.zh));
-  for (const row of rows) sheet.addRow(COLUMNS.map((c) => {
-    const value = exportValue(row, c.key, unmasked);
-    return typeof value === 'string' ? neutraliseCell(value) : value; // names and labels never start a formula
-  }));
+  for (const row of rows)
+    sheet.addRow(
+      COLUMNS.map((c) => {
+        const value = exportValue(row, c.key, unmasked);
+        return typeof value === 'string' ? neutraliseCell(value) : value; // names and labels never start a formula
+      }),
+    );
   sheet.getRow(1).font = { bold: true };
   sheet.columns.forEach((col) => {
     col.width = 14;

@@ -19,11 +19,25 @@ function withFlat(db: DB) {
   return verificationsWithFlat(db)
     .innerJoin('users', 'users.id', 'owner_verifications.user_id')
     .select([
-      'owner_verifications.id', 'owner_verifications.status', 'owner_verifications.method', 'owner_verifications.claimed_name', 'owner_verifications.reason',
-      'owner_verifications.created_at', 'owner_verifications.decided_at', 'owner_verifications.proof_mime', 'owner_verifications.register_owner_id',
-      'owner_verifications.proof_disputed_at', 'owner_verifications.proof_deleted_at',
-      'owner_verifications.claimed_id_last4', 'estates.name as estate', 'buildings.label as building', 'entrances.label as entrance', 'units.room',
-      'users.display_name', 'users.phone', 'users.owner_status_held_since',
+      'owner_verifications.id',
+      'owner_verifications.status',
+      'owner_verifications.method',
+      'owner_verifications.claimed_name',
+      'owner_verifications.reason',
+      'owner_verifications.created_at',
+      'owner_verifications.decided_at',
+      'owner_verifications.proof_mime',
+      'owner_verifications.register_owner_id',
+      'owner_verifications.proof_disputed_at',
+      'owner_verifications.proof_deleted_at',
+      'owner_verifications.claimed_id_last4',
+      'estates.name as estate',
+      'buildings.label as building',
+      'entrances.label as entrance',
+      'units.room',
+      'users.display_name',
+      'users.phone',
+      'users.owner_status_held_since',
     ]);
 }
 
@@ -47,14 +61,19 @@ export async function claimsForOffice(db: DB, actor: Actor) {
   }
   // what waits for a decision first, all of it; then the latest 200 of the rest
   const waiting = await q.where('owner_verifications.status', 'in', ['pending', 'review']).orderBy('owner_verifications.id', 'desc').execute();
-  const rest = await q.where('owner_verifications.status', 'not in', ['pending', 'review']).where((eb) =>
-    eb.or([
-      eb.and([eb('owner_verifications.method', '=', 'auto'), eb('owner_verifications.created_at', '>', new Date(Date.now() - 30 * 86_400_000))]),
-      eb.and([eb('owner_verifications.status', '=', 'verified'), eb('users.owner_status_held_since', 'is not', null)]),
-      // decided claims whose proof is still kept (deleted 180 days after the decision unless disputed)
-      eb.and([eb('owner_verifications.proof_storage_key', 'is not', null), eb('owner_verifications.decided_at', 'is not', null)]),
-    ]),
-  ).orderBy('owner_verifications.id', 'desc').limit(200).execute();
+  const rest = await q
+    .where('owner_verifications.status', 'not in', ['pending', 'review'])
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('owner_verifications.method', '=', 'auto'), eb('owner_verifications.created_at', '>', new Date(Date.now() - 30 * 86_400_000))]),
+        eb.and([eb('owner_verifications.status', '=', 'verified'), eb('users.owner_status_held_since', 'is not', null)]),
+        // decided claims whose proof is still kept (deleted 180 days after the decision unless disputed)
+        eb.and([eb('owner_verifications.proof_storage_key', 'is not', null), eb('owner_verifications.decided_at', 'is not', null)]),
+      ]),
+    )
+    .orderBy('owner_verifications.id', 'desc')
+    .limit(200)
+    .execute();
   return [...waiting, ...rest];
 }
 

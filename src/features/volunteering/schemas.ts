@@ -7,23 +7,34 @@ import { MAX_PLACES, parseHours } from './core/rules.ts';
 const id = z.coerce.number({ message: 'err.notFound' }).int('err.notFound').positive('err.notFound').max(2_147_483_647, 'err.notFound');
 const text = (max: number) => z.string({ message: 'err.required' }).trim().min(1, 'err.required').max(max, 'err.tooLong');
 /** A datetime-local field, read as Asia/Shanghai time. */
-const localDateTime = z.string({ message: 'err.dateTime' }).trim().transform((v, ctx) => {
-  const d = parseLocalDateTime(v);
-  if (!d) {
-    ctx.addIssue({ code: 'custom', message: 'err.dateTime' });
-    return z.NEVER;
-  }
-  return d;
-});
+const localDateTime = z
+  .string({ message: 'err.dateTime' })
+  .trim()
+  .transform((v, ctx) => {
+    const d = parseLocalDateTime(v);
+    if (!d) {
+      ctx.addIssue({ code: 'custom', message: 'err.dateTime' });
+      return z.NEVER;
+    }
+    return d;
+  });
 
 export const createTaskInput = z.object({
   projectId: id,
   title: text(200),
   place: text(200),
-  details: z.string().max(2000, 'err.tooLong').nullish().transform((v) => (v ?? '').trim()),
+  details: z
+    .string()
+    .max(2000, 'err.tooLong')
+    .nullish()
+    .transform((v) => (v ?? '').trim()),
   startsAt: localDateTime,
   endsAt: localDateTime,
-  places: z.string({ message: 'err.volunteerPlaces' }).trim().regex(/^\d{1,4}$/, 'err.volunteerPlaces').transform(Number)
+  places: z
+    .string({ message: 'err.volunteerPlaces' })
+    .trim()
+    .regex(/^\d{1,4}$/, 'err.volunteerPlaces')
+    .transform(Number)
     .refine((n) => n >= 1 && n <= MAX_PLACES, 'err.volunteerPlaces'),
 });
 

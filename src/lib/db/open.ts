@@ -17,8 +17,7 @@ export interface OpenDatabase {
 
 function pgTypes() {
   return {
-    getTypeParser: (oid: number, format?: string) =>
-      typeParsers[oid] ?? pg.types.getTypeParser(oid, format as 'text'),
+    getTypeParser: (oid: number, format?: string) => typeParsers[oid] ?? pg.types.getTypeParser(oid, format as 'text'),
   };
 }
 

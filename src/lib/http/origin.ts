@@ -34,7 +34,10 @@ export function siteOrigin(f: RequestFacts, cfg: Pick<Config, 'publicOrigin' | '
 export function clientAddressOf(f: RequestFacts, cfg: Pick<Config, 'trustProxy'> = config()): string {
   const peer = normaliseAddress(f.peer ?? '');
   if (!fromTrustedProxy(cfg, f)) return peer;
-  const hops = (f.forwardedFor ?? '').split(',').map((h) => normaliseAddress(h)).filter(Boolean);
+  const hops = (f.forwardedFor ?? '')
+    .split(',')
+    .map((h) => normaliseAddress(h))
+    .filter(Boolean);
   // walk back through trusted proxies to the first address that is not one
   while (hops.length && cfg.trustProxy.includes(hops.at(-1)!)) hops.pop();
   return hops.at(-1) ?? peer;
@@ -44,8 +47,12 @@ export function clientAddressOf(f: RequestFacts, cfg: Pick<Config, 'trustProxy'>
 export function factsOf(request: Request, url: URL, peer: string | undefined): RequestFacts {
   const h = request.headers;
   return {
-    encrypted: url.protocol === 'https:', host: h.get('host') ?? url.host,
-    forwardedProto: h.get('x-forwarded-proto'), forwardedHost: h.get('x-forwarded-host'), forwardedFor: h.get('x-forwarded-for'), peer,
+    encrypted: url.protocol === 'https:',
+    host: h.get('host') ?? url.host,
+    forwardedProto: h.get('x-forwarded-proto'),
+    forwardedHost: h.get('x-forwarded-host'),
+    forwardedFor: h.get('x-forwarded-for'),
+    peer,
   };
 }
 

@@ -8,7 +8,13 @@ import { toFeatureCollection } from '../../features/map/geojson.ts';
 export const GET: APIRoute = async ({ url, locals }) => {
   const filters = parseFilters(url.searchParams);
   if (!filters.success) {
-    return problem(400, '筛选条件无效', 'Invalid filter', locals.lang, filters.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    return problem(
+      400,
+      '筛选条件无效',
+      'Invalid filter',
+      locals.lang,
+      filters.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
   }
   locals.cacheable = true;
   const points = await mapPoints(await db(), filters.data);

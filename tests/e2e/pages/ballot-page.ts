@@ -25,11 +25,24 @@ export function residentId(seq: number): string {
 const origin = (page: Page) => new URL(page.url() === 'about:blank' ? 'http://x.invalid' : page.url()).origin;
 
 /** Staff add an owner to a flat on a legal basis (with a proof), as /admin/register does. */
-export async function addOwner(staff: Page, estateId: string, flat: { building: string; entrance: string; room: string }, name: string, idNumber: string, phone = '') {
+export async function addOwner(
+  staff: Page,
+  estateId: string,
+  flat: { building: string; entrance: string; room: string },
+  name: string,
+  idNumber: string,
+  phone = '',
+) {
   const res = await staff.request.post('/_actions/register.addOwner', {
     headers: { origin: origin(staff) },
     multipart: {
-      estateId, ...flat, name, idType: 'resident_id', idNumber, basis: 'occupation', phone,
+      estateId,
+      ...flat,
+      name,
+      idType: 'resident_id',
+      idNumber,
+      basis: 'occupation',
+      phone,
       proof: { name: 'contract.png', mimeType: 'image/png', buffer: PNG },
     },
   });
@@ -37,10 +50,20 @@ export async function addOwner(staff: Page, estateId: string, flat: { building: 
 }
 
 /** Staff import a one-flat household register into an estate (preview, then confirm), as /admin/register does. */
-export async function importOneFlat(staff: Page, estateId: string, flat: { building: string; entrance: string; room: string }, name: string, idNumber: string, phone = '') {
-  const csv = Buffer.from(`楼栋,单元,楼层,房号,专有面积,业主姓名,身份证号,电话,开发商持有\n${flat.building},${flat.entrance},1,${flat.room},80.00,${name},${idNumber},${phone},否\n`);
+export async function importOneFlat(
+  staff: Page,
+  estateId: string,
+  flat: { building: string; entrance: string; room: string },
+  name: string,
+  idNumber: string,
+  phone = '',
+) {
+  const csv = Buffer.from(
+    `楼栋,单元,楼层,房号,专有面积,业主姓名,身份证号,电话,开发商持有\n${flat.building},${flat.entrance},1,${flat.room},80.00,${name},${idNumber},${phone},否\n`,
+  );
   const preview = await staff.request.post('/_actions/register.preview', {
-    headers: { origin: origin(staff) }, multipart: { estateId, file: { name: 'one-flat.csv', mimeType: 'text/csv', buffer: csv } },
+    headers: { origin: origin(staff) },
+    multipart: { estateId, file: { name: 'one-flat.csv', mimeType: 'text/csv', buffer: csv } },
   });
   const { importId } = devalueParse(await preview.text()) as { importId?: number };
   expect(importId, 'register preview').toBeGreaterThan(0);
@@ -52,18 +75,35 @@ export async function importOneFlat(staff: Page, estateId: string, flat: { build
  * A new resident account in its own browser context, signed in; verified as owner of the flat
  * when given (the register must hold this phone for that owner: see addOwner, importOneFlat).
  */
-export async function resident(browser: Browser, phone: string, name: string, claim?: { estateId: string; building: string; entrance: string; room: string; idNumber: string }, javaScriptEnabled = true) {
+export async function resident(
+  browser: Browser,
+  phone: string,
+  name: string,
+  claim?: { estateId: string; building: string; entrance: string; room: string; idNumber: string },
+  javaScriptEnabled = true,
+) {
   const context = await browser.newContext({ javaScriptEnabled });
   const page = await context.newPage();
   await page.goto('/');
-  const post = (action: string, multipart: Record<string, string>) => page.request.post(`/_actions/${action}`, { headers: { origin: origin(page) }, multipart });
-  const { request } = expectActionOk(await (await post('accounts.signUp', { phone, displayName: name, password: 'owner long password' })).text(), `sign up ${phone}`);
+  const post = (action: string, multipart: Record<string, string>) =>
+    page.request.post(`/_actions/${action}`, { headers: { origin: origin(page) }, multipart });
+  const { request } = expectActionOk(
+    await (await post('accounts.signUp', { phone, displayName: name, password: 'owner long password' })).text(),
+    `sign up ${phone}`,
+  );
   const outbox = await (await page.request.get(`/dev/sms-outbox?phone=${phone}`)).text();
   const code = new RegExp(`${phone}</td><td>[^<]*?(\\d{6})`).exec(outbox)![1]!;
   expectActionOk(await (await post('accounts.confirmPhone', { request: String(request), code })).text(), `confirm ${phone}`);
   if (claim) {
     const res = await post('verification.claim', {
-      estateId: claim.estateId, building: claim.building, entrance: claim.entrance, room: claim.room, name, idType: 'resident_id', idNumber: claim.idNumber, consentIdNumber: 'yes',
+      estateId: claim.estateId,
+      building: claim.building,
+      entrance: claim.entrance,
+      room: claim.room,
+      name,
+      idType: 'resident_id',
+      idNumber: claim.idNumber,
+      consentIdNumber: 'yes',
     });
     expect(await res.text(), `claim of ${name}`).toContain('verified');
   }
@@ -108,7 +148,10 @@ export async function openVote(page: Page) {
 }
 
 export class BallotPage {
-  constructor(readonly page: Page, readonly id: string) {}
+  constructor(
+    readonly page: Page,
+    readonly id: string,
+  ) {}
 
   goto() {
     return this.page.goto(`/ballots/${this.id}`);
@@ -121,7 +164,10 @@ export class BallotPage {
   /** Chooses with the mouse, goes to the confirmation view and confirms; returns the receipt. */
   async vote(choices: Choice[]): Promise<string> {
     await this.goto();
-    for (const [i, c] of choices.entries()) await this.matter(i + 1).getByLabel(LABEL[c], { exact: true }).check();
+    for (const [i, c] of choices.entries())
+      await this.matter(i + 1)
+        .getByLabel(LABEL[c], { exact: true })
+        .check();
     await this.page.getByRole('button', { name: '下一步：确认' }).click();
     await expect(this.page.getByRole('heading', { level: 1 })).toHaveText('请确认您的表决');
     for (const [i, c] of choices.entries()) await expect(this.page.locator(`#confirm-choices tr[data-matter="m${i + 1}"]`)).toHaveAttribute('data-choice', c);

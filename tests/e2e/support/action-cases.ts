@@ -11,9 +11,16 @@ export const CSV = Buffer.from('楼栋,单元,楼层,房号,专有面积,业主�
 
 export type ActorName = 'public' | 'resident' | 'owner' | 'hebinStaff' | 'communityStaffElsewhere' | 'otherSubdistrictStaff' | 'districtAdmin';
 
-
 /** Actions anyone may call: creating and leaving a session cannot be authorised by one. */
-export const PUBLIC_ACTIONS = ['accounts.signUp', 'accounts.resendCode', 'accounts.confirmPhone', 'accounts.signIn', 'accounts.signOut', 'accounts.resetStart', 'accounts.resetConfirm'];
+export const PUBLIC_ACTIONS = [
+  'accounts.signUp',
+  'accounts.resendCode',
+  'accounts.confirmPhone',
+  'accounts.signIn',
+  'accounts.signOut',
+  'accounts.resetStart',
+  'accounts.resetConfirm',
+];
 
 export interface Fixture {
   hebinId: number;
@@ -46,40 +53,69 @@ export const uniq = () => `${Date.now().toString(36)}${Math.random().toString(36
 
 export const CASES: Case[] = [
   { action: 'accounts.changePassword', verb: 'account.update', form: () => ({ current: 'not the password', password: 'a new long password' }) },
-  { action: 'register.preview', verb: 'register.import', form: (fx) => ({ estateId: String(fx.importEstateId), file: { name: 'r.csv', mimeType: 'text/csv', buffer: CSV } }) },
+  {
+    action: 'register.preview',
+    verb: 'register.import',
+    form: (fx) => ({ estateId: String(fx.importEstateId), file: { name: 'r.csv', mimeType: 'text/csv', buffer: CSV } }),
+  },
   { action: 'register.confirm', verb: 'register.import', form: (fx) => ({ importId: String(fx.importId) }) },
   {
-    action: 'register.addOwner', verb: 'register.addOwner',
+    action: 'register.addOwner',
+    verb: 'register.addOwner',
     form: (fx) => ({
-      estateId: String(fx.estateId), building: '99', entrance: '9', room: '999', name: '矩阵继承人', idType: 'resident_id', idNumber: '11010519491231002X',
-      basis: 'inheritance', proof: { name: 'p.png', mimeType: 'image/png', buffer: PNG },
+      estateId: String(fx.estateId),
+      building: '99',
+      entrance: '9',
+      room: '999',
+      name: '矩阵继承人',
+      idType: 'resident_id',
+      idNumber: '11010519491231002X',
+      basis: 'inheritance',
+      proof: { name: 'p.png', mimeType: 'image/png', buffer: PNG },
     }),
   },
   { action: 'register.discard', verb: 'register.import', form: (fx) => ({ importId: String(fx.discardImportId) }) },
   {
-    action: 'verification.claim', verb: 'verification.claim',
-    form: (fx) => ({ estateId: String(fx.estateId), building: '99', entrance: '9', room: '999', name: '测试', idType: 'resident_id', idNumber: '11010519491231002X', consentIdNumber: 'yes' }),
+    action: 'verification.claim',
+    verb: 'verification.claim',
+    form: (fx) => ({
+      estateId: String(fx.estateId),
+      building: '99',
+      entrance: '9',
+      room: '999',
+      name: '测试',
+      idType: 'resident_id',
+      idNumber: '11010519491231002X',
+      consentIdNumber: 'yes',
+    }),
   },
   { action: 'verification.holdProof', verb: 'verification.decide', form: (fx) => ({ verificationId: String(fx.claimId), disputed: 'no' }) },
   // a wrong password: authorised, refused after the policy check, nobody's account closed
   { action: 'privacy.closeAccount', verb: 'account.update', form: () => ({ password: 'not the password', confirm: 'yes' }) },
-  { action: 'verification.decide', verb: 'verification.decide', form: (fx) => ({ verificationId: String(fx.claimId), decision: 'reject', reason: '矩阵测试' }) },
+  {
+    action: 'verification.decide',
+    verb: 'verification.decide',
+    form: (fx) => ({ verificationId: String(fx.claimId), decision: 'reject', reason: '矩阵测试' }),
+  },
   { action: 'verification.confirmHeld', verb: 'verification.decide', form: (fx) => ({ verificationId: String(fx.claimId) }) },
   { action: 'projects.updateBudgetLine', verb: 'project.edit', form: (fx) => ({ projectId: String(fx.projectId), lineId: String(fx.lineId), amount: '1000' }) },
   { action: 'projects.transition', verb: 'project.transition', form: (fx) => ({ projectId: String(fx.projectId), stage: '2', enteredOn: '2026-01-01' }) },
   {
-    action: 'projectEditing.create', verb: 'project.create',
+    action: 'projectEditing.create',
+    verb: 'project.create',
     form: (fx) => ({ subdistrictId: String(fx.hebinId), estateIds: String(fx.estateId), batchYear: '2026', title: `矩阵 ${uniq()}`, households: '1' }),
   },
   { action: 'projectEditing.updateFields', verb: 'project.edit', form: (fx) => ({ projectId: String(fx.projectId), title: '矩阵测试项目', households: '10' }) },
   { action: 'projectEditing.publish', verb: 'project.publish', form: (fx) => ({ projectId: String(fx.projectId) }) },
   {
-    action: 'projectEditing.addScopeItem', verb: 'project.edit',
+    action: 'projectEditing.addScopeItem',
+    verb: 'project.edit',
     form: (fx) => ({ projectId: String(fx.projectId), code: 'infrastructure.basic.roads', quantity: '1', unit: '㎡', cost: '1' }),
   },
   { action: 'projectEditing.addBudgetLine', verb: 'project.edit', form: (fx) => ({ projectId: String(fx.projectId), channel: 'city', amount: '1' }) },
   {
-    action: 'projectEditing.addFee', verb: 'project.edit',
+    action: 'projectEditing.addFee',
+    verb: 'project.edit',
     form: (fx) => ({ projectId: String(fx.projectId), item: '停车费', unit: '元/月', before: '0', after: '1', subsidy: '0', subsidyMonths: '0' }),
   },
   { action: 'projectEditing.removeScopeItem', verb: 'project.edit', form: (fx) => ({ projectId: String(fx.projectId), id: '999999' }) },
@@ -87,33 +123,69 @@ export const CASES: Case[] = [
   { action: 'projectEditing.removeFee', verb: 'project.edit', form: (fx) => ({ projectId: String(fx.projectId), id: '999999' }) },
   { action: 'projectEditing.addParty', verb: 'project.edit', form: (fx) => ({ projectId: String(fx.projectId), name: `监理 ${uniq()}`, role: 'supervision' }) },
   { action: 'projectEditing.removeParty', verb: 'project.edit', form: (fx) => ({ projectId: String(fx.projectId), partyId: '999999', role: 'design' }) },
-  { action: 'notices.create', verb: 'notice.publish', form: (fx) => ({ subdistrictId: String(fx.hebinId), kind: 'other', title: '矩阵测试公告', body: '内容' }) },
+  {
+    action: 'notices.create',
+    verb: 'notice.publish',
+    form: (fx) => ({ subdistrictId: String(fx.hebinId), kind: 'other', title: '矩阵测试公告', body: '内容' }),
+  },
   { action: 'notices.publish', verb: 'notice.publish', form: (fx) => ({ noticeId: String(fx.noticeId) }) },
   { action: 'notices.withdraw', verb: 'notice.withdraw', form: (fx) => ({ noticeId: String(fx.noticeId) }) },
   {
-    action: 'documents.upload', verb: 'document.upload',
+    action: 'documents.upload',
+    verb: 'document.upload',
     form: (fx) => ({ projectId: String(fx.projectId), kind: 'other', title: '矩阵测试文件', file: { name: 'a.png', mimeType: 'image/png', buffer: PNG } }),
   },
   { action: 'district.createSubdistrict', verb: 'subdistrict.manage', form: () => ({ code: `m-${uniq()}`, name: '矩阵街道', nameEn: 'Matrix' }) },
-  { action: 'district.renameSubdistrict', verb: 'subdistrict.manage', form: (fx) => ({ renameId: String(fx.subdistrictToRename), renameName: '矩阵街道', renameNameEn: 'Matrix' }) },
-  { action: 'district.createCommunity', verb: 'subdistrict.manage', form: (fx) => ({ communitySubdistrictId: String(fx.hebinId), communityName: `矩阵社区${uniq()}` }) },
   {
-    action: 'district.createStaff', verb: 'staff.manage',
-    form: (fx) => ({ phone: `135${String(Date.now() + Math.floor(Math.random() * 1e6)).slice(-8)}`, displayName: '矩阵', password: 'matrix long password', staffSubdistrictId: String(fx.hebinId) }),
+    action: 'district.renameSubdistrict',
+    verb: 'subdistrict.manage',
+    form: (fx) => ({ renameId: String(fx.subdistrictToRename), renameName: '矩阵街道', renameNameEn: 'Matrix' }),
+  },
+  {
+    action: 'district.createCommunity',
+    verb: 'subdistrict.manage',
+    form: (fx) => ({ communitySubdistrictId: String(fx.hebinId), communityName: `矩阵社区${uniq()}` }),
+  },
+  {
+    action: 'district.createStaff',
+    verb: 'staff.manage',
+    form: (fx) => ({
+      phone: `135${String(Date.now() + Math.floor(Math.random() * 1e6)).slice(-8)}`,
+      displayName: '矩阵',
+      password: 'matrix long password',
+      staffSubdistrictId: String(fx.hebinId),
+    }),
   },
   { action: 'district.setStaffDisabled', verb: 'staff.manage', form: () => ({ userId: '999999', disabled: '1' }) },
   { action: 'ballots.create', verb: 'ballot.manage', form: (fx) => ballotForm(fx.estateId) },
-  { action: 'ballots.publishNotice', verb: 'ballot.manage', form: (fx) => ({ ballotId: String(fx.ballotId ?? 1), postedOn: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10) }) },
+  {
+    action: 'ballots.publishNotice',
+    verb: 'ballot.manage',
+    form: (fx) => ({ ballotId: String(fx.ballotId ?? 1), postedOn: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10) }),
+  },
   { action: 'ballots.open', verb: 'ballot.manage', form: (fx) => ({ ballotId: String(fx.ballotId ?? 1) }) },
   { action: 'ballots.close', verb: 'ballot.manage', form: (fx) => ({ ballotId: String(fx.ballotId ?? 1), confirm: 'early' }) },
   {
-    action: 'ballots.enterPaper', verb: 'ballot.enterPaper',
-    form: (fx) => ({ ballotId: String(fx.ballotId ?? 1), voter: 'V0001', channel: 'paper', mandate: '矩阵纸质票', m1: 'agree', scan: { name: 's.png', mimeType: 'image/png', buffer: PNG } }),
+    action: 'ballots.enterPaper',
+    verb: 'ballot.enterPaper',
+    form: (fx) => ({
+      ballotId: String(fx.ballotId ?? 1),
+      voter: 'V0001',
+      channel: 'paper',
+      mandate: '矩阵纸质票',
+      m1: 'agree',
+      scan: { name: 's.png', mimeType: 'image/png', buffer: PNG },
+    }),
   },
   {
-    action: 'ballots.recordProxy', verb: 'ballot.enterPaper',
+    action: 'ballots.recordProxy',
+    verb: 'ballot.enterPaper',
     form: (fx) => ({
-      ballotId: String(fx.ballotId ?? 1), grantor: 'V0001:1', proxyPhone: '13900000103', mandate: '矩阵授权委托书', scan: { name: 's.png', mimeType: 'image/png', buffer: PNG },
+      ballotId: String(fx.ballotId ?? 1),
+      grantor: 'V0001:1',
+      proxyPhone: '13900000103',
+      mandate: '矩阵授权委托书',
+      scan: { name: 's.png', mimeType: 'image/png', buffer: PNG },
     }),
   },
   { action: 'ballots.revokeProxy', verb: 'ballot.enterPaper', form: (fx) => ({ ballotId: String(fx.ballotId ?? 1), proxyId: '999999' }) },
@@ -123,28 +195,49 @@ export const CASES: Case[] = [
   { action: 'ballots.cast', verb: 'ballot.cast', form: (fx) => ({ ballotId: String(fx.ballotId ?? 1), m1: 'agree' }) },
   { action: 'ballotObjections.lodge', verb: 'ballot.object', form: (fx) => ({ ballotId: String(fx.ballotId ?? 1), version: '1', body: '矩阵异议' }) },
   {
-    action: 'ballotObjections.recordWritten', verb: 'ballot.manage',
+    action: 'ballotObjections.recordWritten',
+    verb: 'ballot.manage',
     form: (fx) => ({
-      ballotId: String(fx.ballotId ?? 1), version: '1', estateId: String(fx.estateId), building: '1', entrance: '1', room: '101',
-      receivedOn: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10), body: '矩阵书面异议',
+      ballotId: String(fx.ballotId ?? 1),
+      version: '1',
+      estateId: String(fx.estateId),
+      building: '1',
+      entrance: '1',
+      room: '101',
+      receivedOn: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10),
+      body: '矩阵书面异议',
     }),
   },
-  { action: 'ballotObjections.respond', verb: 'ballot.manage', form: (fx) => ({ ballotId: String(fx.ballotId ?? 1), objectionId: '999999', response: '矩阵答复' }) },
   {
-    action: 'ballotObjections.cosign', verb: 'ballot.manage',
+    action: 'ballotObjections.respond',
+    verb: 'ballot.manage',
+    form: (fx) => ({ ballotId: String(fx.ballotId ?? 1), objectionId: '999999', response: '矩阵答复' }),
+  },
+  {
+    action: 'ballotObjections.cosign',
+    verb: 'ballot.manage',
     form: (fx) => ({
-      ballotId: String(fx.ballotId ?? 1), version: '1', memberName: '矩阵委员', role: 'member', signedOn: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10),
+      ballotId: String(fx.ballotId ?? 1),
+      version: '1',
+      memberName: '矩阵委员',
+      role: 'member',
+      signedOn: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10),
       scan: { name: 's.png', mimeType: 'image/png', buffer: PNG },
     }),
   },
   { action: 'volunteering.createTask', verb: 'volunteer.manage', form: (fx) => volunteerTaskForm(fx.projectId) },
   { action: 'volunteering.signUp', verb: 'volunteer.signUp', form: (fx) => ({ taskId: String(fx.taskId ?? 1) }) },
   { action: 'volunteering.cancel', verb: 'volunteer.signUp', form: (fx) => ({ taskId: String(fx.taskId ?? 1) }) },
-  { action: 'volunteering.markAttendance', verb: 'volunteer.manage', form: (fx) => ({ taskId: String(fx.taskId ?? 1), signupId: '999999', attended: '1', hours: '2' }) },
+  {
+    action: 'volunteering.markAttendance',
+    verb: 'volunteer.manage',
+    form: (fx) => ({ taskId: String(fx.taskId ?? 1), signupId: '999999', attended: '1', hours: '2' }),
+  },
   { action: 'donations.offer', verb: 'donation.offer', form: (fx) => ({ projectId: String(fx.publishedProjectId ?? 1), kind: 'money', amount: '1.00' }) },
   { action: 'donations.decide', verb: 'donation.manage', form: (fx) => ({ donationId: String(fx.donationId ?? 1), decision: 'accept' }) },
   {
-    action: 'donations.receive', verb: 'donation.manage',
+    action: 'donations.receive',
+    verb: 'donation.manage',
     form: (fx) => ({ donationId: String(fx.donationId ?? 1), receivedOn: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10), receiptNo: 'MX-1' }),
   },
 ];
@@ -158,7 +251,16 @@ export function volunteerTaskForm(projectId: number): Record<string, Part> {
 /** A valid form for a new owners' vote of one estate, opening in 30 days. */
 function ballotForm(estateId: number): Record<string, Part> {
   const local = (days: number) => new Date(Date.now() + 8 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 16);
-  return { convener: 'subdistrict', title: `矩阵表决 ${uniq()}`, noticeDays: '15', opensAt: local(30), closesAt: local(40), estateIds: String(estateId), matterTitle: '矩阵事项', matterItem: '7' };
+  return {
+    convener: 'subdistrict',
+    title: `矩阵表决 ${uniq()}`,
+    noticeDays: '15',
+    opensAt: local(30),
+    closesAt: local(40),
+    estateIds: String(estateId),
+    matterTitle: '矩阵事项',
+    matterItem: '7',
+  };
 }
 
 /** A draft owners' vote of the estate, for the matrix to aim ballot actions at. */
@@ -168,7 +270,6 @@ export async function matrixBallot(ctx: APIRequestContext, estateId: number): Pr
   if (!Number.isInteger(id) || id <= 0) throw new Error(`matrix ballot not created: ${res.status} ${res.body.slice(0, 200)}`);
   return id;
 }
-
 
 export async function context(): Promise<APIRequestContext> {
   return request.newContext({ baseURL: BASE_URL, extraHTTPHeaders: { origin: BASE_URL } });

@@ -15,7 +15,13 @@ export async function axeViolations(page: Page, scope: { include?: string; exclu
   if (scope.exclude) builder = builder.exclude(scope.exclude);
   if (scope.disableRules) builder = builder.disableRules(scope.disableRules);
   const { violations } = await builder.analyze();
-  return violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
+  return violations.map(
+    (v) =>
+      `${v.id}: ${v.nodes
+        .map((n) => n.target.join(' '))
+        .slice(0, 3)
+        .join(' | ')}`,
+  );
 }
 
 export async function expectAxeClean(page: Page, what: string, scope?: Parameters<typeof axeViolations>[1]): Promise<void> {

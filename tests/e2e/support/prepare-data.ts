@@ -22,7 +22,13 @@ const p = await open.db
   .executeTakeFirstOrThrow();
 await open.db.insertInto('project_estates').values({ project_id: p.id, estate_id: estate.id }).execute();
 await open.db.insertInto('stage_events').values({ project_id: p.id, stage: 1, entered_on: '2019-05-01' }).execute();
-await open.db.insertInto('scope_items').values({ project_id: p.id, code: 'services.culture', description: HOSTILE_NOTICE, quantity_x100: 100, unit: '处', estimated_cost_fen: 100 }).execute();
+await open.db
+  .insertInto('scope_items')
+  .values({ project_id: p.id, code: 'services.culture', description: HOSTILE_NOTICE, quantity_x100: 100, unit: '处', estimated_cost_fen: 100 })
+  .execute();
 await open.db.insertInto('budget_lines').values({ project_id: p.id, channel: 'district', amount_fen: 100 }).execute();
-await open.db.insertInto('notices').values({ subdistrict_id: sub.id, project_id: p.id, kind: 'other', title: HOSTILE_TITLE, body: HOSTILE_NOTICE, published_at: new Date() }).execute();
+await open.db
+  .insertInto('notices')
+  .values({ subdistrict_id: sub.id, project_id: p.id, kind: 'other', title: HOSTILE_TITLE, body: HOSTILE_NOTICE, published_at: new Date() })
+  .execute();
 await open.close();

@@ -109,9 +109,7 @@ export function apportion(total: bigint, weights: readonly bigint[]): bigint[] {
   if (sum === 0n) throw new RangeError('apportion: the weights sum to zero');
   const shares = weights.map((w) => (total * w) / sum);
   const left = Number(total - shares.reduce((a, s) => a + s, 0n));
-  const order = weights
-    .map((w, i) => ({ i, rem: (total * w) % sum }))
-    .sort((a, b) => (a.rem === b.rem ? a.i - b.i : a.rem > b.rem ? -1 : 1));
+  const order = weights.map((w, i) => ({ i, rem: (total * w) % sum })).sort((a, b) => (a.rem === b.rem ? a.i - b.i : a.rem > b.rem ? -1 : 1));
   for (let k = 0; k < left; k++) shares[order[k]!.i]! += 1n;
   return shares;
 }

@@ -39,7 +39,12 @@ export async function offerDonation(
 }
 
 async function lockedStatus(trx: Kysely<Database>, donationId: number) {
-  return trx.selectFrom('donations').select(['id', 'status', 'kind', 'project_id', 'amount_fen', 'offered_at']).where('id', '=', donationId).forUpdate().executeTakeFirst();
+  return trx
+    .selectFrom('donations')
+    .select(['id', 'status', 'kind', 'project_id', 'amount_fen', 'offered_at'])
+    .where('id', '=', donationId)
+    .forUpdate()
+    .executeTakeFirst();
 }
 
 /** Staff accept an offer, or decline it with a reason the donor sees; one audit entry in the same transaction. */
@@ -61,7 +66,9 @@ export async function decideDonation(
       .where('id', '=', d.id)
       .execute();
     await appendAudit(trx, {
-      actorUserId, action: to === 'accepted' ? 'donation.accept' : 'donation.decline', target: `donation:${d.id}`,
+      actorUserId,
+      action: to === 'accepted' ? 'donation.accept' : 'donation.decline',
+      target: `donation:${d.id}`,
       detail: { projectId: d.project_id, kind: d.kind, ...(to === 'declined' ? { reason: input.reason } : {}) },
     });
     return { ok: true as const, status: to };
@@ -80,7 +87,8 @@ export async function receiveDonation(
     if (!d) return { ok: false as const, error: 'err.notFound' };
     if (!canMove(d.status, 'received')) return { ok: false as const, error: 'err.donationState' };
     // a receipt is dated between the day of the offer and today (China time)
-    if (input.receivedOn > chinaDate(now) || input.receivedOn < chinaDate(d.offered_at)) return { ok: false as const, error: 'err.receivedOn', field: 'receivedOn' };
+    if (input.receivedOn > chinaDate(now) || input.receivedOn < chinaDate(d.offered_at))
+      return { ok: false as const, error: 'err.receivedOn', field: 'receivedOn' };
     if (d.kind === 'money' && !input.receiptNo) return { ok: false as const, error: 'err.receiptNoRequired', field: 'receiptNo' };
     await trx
       .updateTable('donations')
@@ -88,8 +96,15 @@ export async function receiveDonation(
       .where('id', '=', d.id)
       .execute();
     await appendAudit(trx, {
-      actorUserId, action: 'donation.receive', target: `donation:${d.id}`,
-      detail: { projectId: d.project_id, kind: d.kind, receivedOn: input.receivedOn, ...(d.kind === 'money' ? { amountFen: d.amount_fen, receiptNo: input.receiptNo } : {}) },
+      actorUserId,
+      action: 'donation.receive',
+      target: `donation:${d.id}`,
+      detail: {
+        projectId: d.project_id,
+        kind: d.kind,
+        receivedOn: input.receivedOn,
+        ...(d.kind === 'money' ? { amountFen: d.amount_fen, receiptNo: input.receiptNo } : {}),
+      },
     });
     return { ok: true as const, projectId: d.project_id };
   });

@@ -21,8 +21,7 @@ const clean = (v: unknown) => (typeof v === 'string' ? v.replace(CONTROL, '').tr
 /** Required one-line text; a blank or missing field is 'err.required'. */
 const text = (max: number) => z.preprocess((v) => clean(v ?? ''), z.string().min(1, 'err.required').max(max, 'err.tooLong'));
 /** Optional one-line text: blank means none. */
-const optionalText = (max: number) =>
-  z.preprocess((v) => clean(v ?? ''), z.string().max(max, 'err.tooLong')).transform((v) => (v === '' ? null : v));
+const optionalText = (max: number) => z.preprocess((v) => clean(v ?? ''), z.string().max(max, 'err.tooLong')).transform((v) => (v === '' ? null : v));
 const blank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 
 /** Yuan with at most two decimals, positive and within MAX_DONATION_FEN, as integer fen. */
@@ -44,7 +43,12 @@ export const donationYuan = z.string({ message: 'err.amount' }).transform((v, ct
 });
 
 const wholeNumber = (max: number) =>
-  z.string({ message: 'err.number' }).trim().regex(/^\d{1,9}$/, 'err.number').transform(Number).pipe(z.number().min(1, 'err.number').max(max, 'err.donationTooMany'));
+  z
+    .string({ message: 'err.number' })
+    .trim()
+    .regex(/^\d{1,9}$/, 'err.number')
+    .transform(Number)
+    .pipe(z.number().min(1, 'err.number').max(max, 'err.donationTooMany'));
 
 export type DonationWhat =
   | { kind: 'money'; amountFen: number }

@@ -24,9 +24,28 @@ export interface BoardEntry extends DonationGift {
   receivedOn: string;
 }
 
-const giftColumns = ['donations.kind', 'donations.amount_fen', 'donations.goods_what', 'donations.goods_quantity', 'donations.labour_skill', 'donations.labour_hours'] as const;
-const gift = (r: { kind: DonationKind; amount_fen: number | null; goods_what: string | null; goods_quantity: number | null; labour_skill: string | null; labour_hours: number | null }): DonationGift => ({
-  kind: r.kind, amountFen: r.amount_fen, goodsWhat: r.goods_what, goodsQuantity: r.goods_quantity, labourSkill: r.labour_skill, labourHours: r.labour_hours,
+const giftColumns = [
+  'donations.kind',
+  'donations.amount_fen',
+  'donations.goods_what',
+  'donations.goods_quantity',
+  'donations.labour_skill',
+  'donations.labour_hours',
+] as const;
+const gift = (r: {
+  kind: DonationKind;
+  amount_fen: number | null;
+  goods_what: string | null;
+  goods_quantity: number | null;
+  labour_skill: string | null;
+  labour_hours: number | null;
+}): DonationGift => ({
+  kind: r.kind,
+  amountFen: r.amount_fen,
+  goodsWhat: r.goods_what,
+  goodsQuantity: r.goods_quantity,
+  labourSkill: r.labour_skill,
+  labourHours: r.labour_hours,
 });
 
 /** The received donations of some projects, newest receipt first, keyed by project id. */
@@ -70,16 +89,30 @@ export async function donationsOf(db: DB, userId: number) {
     .innerJoin('projects', 'projects.id', 'donations.project_id')
     .where('donations.donor_user_id', '=', userId)
     .select([
-      'donations.id', 'donations.status', 'donations.display_name', 'donations.offered_at', 'donations.decline_reason', 'donations.received_on',
-      'projects.code', 'projects.title', 'projects.title_en', ...giftColumns,
+      'donations.id',
+      'donations.status',
+      'donations.display_name',
+      'donations.offered_at',
+      'donations.decline_reason',
+      'donations.received_on',
+      'projects.code',
+      'projects.title',
+      'projects.title_en',
+      ...giftColumns,
     ])
     .orderBy('donations.offered_at', 'desc')
     .orderBy('donations.id', 'desc')
     .limit(200)
     .execute();
   return rows.map((r) => ({
-    id: r.id, status: r.status as DonationStatus, displayName: r.display_name, offeredAt: r.offered_at, declineReason: r.decline_reason, receivedOn: r.received_on,
-    project: { code: r.code, title: r.title, titleEn: r.title_en }, ...gift(r),
+    id: r.id,
+    status: r.status as DonationStatus,
+    displayName: r.display_name,
+    offeredAt: r.offered_at,
+    declineReason: r.decline_reason,
+    receivedOn: r.received_on,
+    project: { code: r.code, title: r.title, titleEn: r.title_en },
+    ...gift(r),
   }));
 }
 
@@ -100,8 +133,19 @@ export async function officeDonations(db: DB, actor: Actor) {
     .innerJoin('projects', 'projects.id', 'donations.project_id')
     .innerJoin('users', 'users.id', 'donations.donor_user_id')
     .select([
-      'donations.id', 'donations.status', 'donations.display_name', 'donations.offered_at', 'donations.decline_reason', 'donations.received_on', 'donations.receipt_no',
-      'projects.id as project_id', 'projects.code', 'projects.title', 'projects.subdistrict_id', 'users.display_name as donor_account', ...giftColumns,
+      'donations.id',
+      'donations.status',
+      'donations.display_name',
+      'donations.offered_at',
+      'donations.decline_reason',
+      'donations.received_on',
+      'donations.receipt_no',
+      'projects.id as project_id',
+      'projects.code',
+      'projects.title',
+      'projects.subdistrict_id',
+      'users.display_name as donor_account',
+      ...giftColumns,
     ])
     .orderBy(sql`case donations.status when 'offered' then 0 when 'accepted' then 1 else 2 end`)
     .orderBy('donations.offered_at', 'desc')
@@ -115,7 +159,15 @@ export async function officeDonations(db: DB, actor: Actor) {
   return rows
     .filter((r) => can(actor, 'donation.manage', resources.get(r.project_id) ?? {}))
     .map((r) => ({
-      id: r.id, status: r.status as DonationStatus, displayName: r.display_name, offeredAt: r.offered_at, declineReason: r.decline_reason,
-      receivedOn: r.received_on, receiptNo: r.receipt_no, donorAccount: r.donor_account, project: { id: r.project_id, code: r.code, title: r.title }, ...gift(r),
+      id: r.id,
+      status: r.status as DonationStatus,
+      displayName: r.display_name,
+      offeredAt: r.offered_at,
+      declineReason: r.decline_reason,
+      receivedOn: r.received_on,
+      receiptNo: r.receipt_no,
+      donorAccount: r.donor_account,
+      project: { id: r.project_id, code: r.code, title: r.title },
+      ...gift(r),
     }));
 }

@@ -27,9 +27,17 @@ export async function cancelSignUp(db: DB, userId: number, taskId: number, smsVi
         .forUpdate()
         .executeTakeFirst();
       if (!mine) return { ok: false as const, error: 'err.volunteerNotSignedUp' };
-      const open = await trx.selectFrom('volunteer_tasks').select(sql<boolean>`starts_at > now()`.as('open')).where('id', '=', taskId).executeTakeFirstOrThrow();
+      const open = await trx
+        .selectFrom('volunteer_tasks')
+        .select(sql<boolean>`starts_at > now()`.as('open'))
+        .where('id', '=', taskId)
+        .executeTakeFirstOrThrow();
       if (!open.open) return { ok: false as const, error: 'err.volunteerClosed' };
-      await trx.updateTable('volunteer_signups').set({ status: 'cancelled', cancelled_at: sql`now()` }).where('id', '=', mine.id).execute();
+      await trx
+        .updateTable('volunteer_signups')
+        .set({ status: 'cancelled', cancelled_at: sql`now()` })
+        .where('id', '=', mine.id)
+        .execute();
       // promoted in this transaction: promoted_at is its now()
       const promoted = await trx
         .selectFrom('volunteer_signups')
@@ -41,7 +49,8 @@ export async function cancelSignUp(db: DB, userId: number, taskId: number, smsVi
         .execute();
       const sms = smsVia?.(trx) ?? null;
       if (sms) {
-        for (const p of promoted) await sms.send(p.phone, zh('volunteer.sms.promoted', { title: p.title.slice(0, 40), when: formatDateTime(p.starts_at, 'zh') }));
+        for (const p of promoted)
+          await sms.send(p.phone, zh('volunteer.sms.promoted', { title: p.title.slice(0, 40), when: formatDateTime(p.starts_at, 'zh') }));
       }
       return { ok: true as const, promotedUserIds: promoted.map((p) => p.user_id) };
     });

@@ -25,14 +25,29 @@ export async function createTask(db: DB, actorUserId: number, task: NewTask): Pr
     const row = await trx
       .insertInto('volunteer_tasks')
       .values({
-        project_id: task.projectId, title: task.title, place: task.place, details: task.details,
-        starts_at: task.startsAt, ends_at: task.endsAt, places: task.places, created_by: actorUserId,
+        project_id: task.projectId,
+        title: task.title,
+        place: task.place,
+        details: task.details,
+        starts_at: task.startsAt,
+        ends_at: task.endsAt,
+        places: task.places,
+        created_by: actorUserId,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
     await appendAudit(trx, {
-      actorUserId, action: 'volunteer.task.create', target: `volunteer_task:${row.id}`,
-      detail: { projectId: task.projectId, title: task.title, place: task.place, startsAt: task.startsAt.toISOString(), endsAt: task.endsAt.toISOString(), places: task.places },
+      actorUserId,
+      action: 'volunteer.task.create',
+      target: `volunteer_task:${row.id}`,
+      detail: {
+        projectId: task.projectId,
+        title: task.title,
+        place: task.place,
+        startsAt: task.startsAt.toISOString(),
+        endsAt: task.endsAt.toISOString(),
+        places: task.places,
+      },
     });
     return { ok: true as const, taskId: row.id };
   });

@@ -11,7 +11,9 @@ export type AttendanceResult = { ok: true } | { ok: false; error: string; field?
  * the hours, or undo the mark (attended → confirmed). Written with its audit entry.
  */
 export async function markAttendance(
-  db: DB, actorUserId: number, input: { taskId: number; signupId: number; minutes: number | null },
+  db: DB,
+  actorUserId: number,
+  input: { taskId: number; signupId: number; minutes: number | null },
 ): Promise<AttendanceResult> {
   try {
     return await db.transaction().execute(async (trx) => {
@@ -26,16 +28,22 @@ export async function markAttendance(
       if (s.status !== 'confirmed' && s.status !== 'attended') return { ok: false as const, error: 'err.volunteerNotConfirmed' };
       if (input.minutes === null) {
         if (s.status !== 'attended') return { ok: false as const, error: 'err.volunteerNotAttended' };
-        await trx.updateTable('volunteer_signups')
+        await trx
+          .updateTable('volunteer_signups')
           .set({ status: 'confirmed', minutes: null, attendance_by: actorUserId, attendance_at: sql`now()` })
-          .where('id', '=', s.id).execute();
+          .where('id', '=', s.id)
+          .execute();
       } else {
-        await trx.updateTable('volunteer_signups')
+        await trx
+          .updateTable('volunteer_signups')
           .set({ status: 'attended', minutes: input.minutes, attendance_by: actorUserId, attendance_at: sql`now()` })
-          .where('id', '=', s.id).execute();
+          .where('id', '=', s.id)
+          .execute();
       }
       await appendAudit(trx, {
-        actorUserId, action: input.minutes === null ? 'volunteer.attendance.undo' : 'volunteer.attendance', target: `volunteer_signup:${s.id}`,
+        actorUserId,
+        action: input.minutes === null ? 'volunteer.attendance.undo' : 'volunteer.attendance',
+        target: `volunteer_signup:${s.id}`,
         detail: { taskId: input.taskId, userId: s.user_id, minutes: input.minutes, before: { status: s.status, minutes: s.minutes } },
       });
       return { ok: true as const };

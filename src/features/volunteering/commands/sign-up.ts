@@ -23,11 +23,7 @@ export async function signUp(db: DB, userId: number, taskId: number): Promise<Si
         .executeTakeFirst();
       if (!task) return { ok: false as const, error: 'err.notFound' };
       if (!task.open) return { ok: false as const, error: 'err.volunteerClosed' };
-      const row = await trx
-        .insertInto('volunteer_signups')
-        .values({ task_id: taskId, user_id: userId })
-        .returning(['id', 'status'])
-        .executeTakeFirstOrThrow();
+      const row = await trx.insertInto('volunteer_signups').values({ task_id: taskId, user_id: userId }).returning(['id', 'status']).executeTakeFirstOrThrow();
       return { ok: true as const, signupId: row.id, status: row.status };
     });
   } catch (e) {

@@ -28,13 +28,22 @@ export async function hoursRows(db: DB, actor: Actor, taskId: number | null): Pr
     .innerJoin('users as u', 'u.id', 's.user_id')
     .select(['t.title', 'p.code', 't.starts_at', 't.place', 'u.display_name', 'u.phone', 's.status', 's.minutes'])
     .where('s.status', '<>', 'cancelled')
-    .orderBy('t.starts_at').orderBy('t.id').orderBy('s.seq');
+    .orderBy('t.starts_at')
+    .orderBy('t.id')
+    .orderBy('s.seq');
   if (taskId !== null) q = q.where('t.id', '=', taskId);
   if (actor.role === 'staff') q = q.where('p.subdistrict_id', '=', actor.subdistrictId ?? 0);
   else if (actor.role !== 'district_admin') return [];
   const rows = await q.execute();
   return rows.map((r) => ({
-    task: r.title, project: r.code, startsAt: r.starts_at, place: r.place, volunteer: r.display_name, phone: maskMobile(r.phone), status: r.status, minutes: r.minutes,
+    task: r.title,
+    project: r.code,
+    startsAt: r.starts_at,
+    place: r.place,
+    volunteer: r.display_name,
+    phone: maskMobile(r.phone),
+    status: r.status,
+    minutes: r.minutes,
   }));
 }
 
@@ -44,13 +53,25 @@ export async function hoursWorkbook(rows: readonly HoursRow[]): Promise<Uint8Arr
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet(t('volunteer.export.sheet'));
   sheet.addRow([
-    t('volunteer.export.task'), t('volunteer.export.project'), t('volunteer.export.startsAt'), t('volunteer.export.place'),
-    t('volunteer.export.volunteer'), t('volunteer.export.phone'), t('volunteer.export.status'), t('volunteer.export.hours'),
+    t('volunteer.export.task'),
+    t('volunteer.export.project'),
+    t('volunteer.export.startsAt'),
+    t('volunteer.export.place'),
+    t('volunteer.export.volunteer'),
+    t('volunteer.export.phone'),
+    t('volunteer.export.status'),
+    t('volunteer.export.hours'),
   ]);
   for (const r of rows) {
     sheet.addRow([
-      neutraliseCell(r.task), neutraliseCell(r.project), formatDateTime(r.startsAt, 'zh'), neutraliseCell(r.place),
-      neutraliseCell(r.volunteer), r.phone, t(`volunteer.status.${r.status}` as never), r.minutes === null ? '' : Number(formatHours(r.minutes)),
+      neutraliseCell(r.task),
+      neutraliseCell(r.project),
+      formatDateTime(r.startsAt, 'zh'),
+      neutraliseCell(r.place),
+      neutraliseCell(r.volunteer),
+      r.phone,
+      t(`volunteer.status.${r.status}` as never),
+      r.minutes === null ? '' : Number(formatHours(r.minutes)),
     ]);
   }
   const total = rows.reduce((a, r) => a + (r.minutes ?? 0), 0);

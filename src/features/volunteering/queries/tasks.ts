@@ -26,18 +26,50 @@ export async function upcomingTasksOfProject(db: DB, projectId: number, userId: 
   const rows = await db
     .selectFrom('volunteer_tasks as t')
     .select([
-      't.id', 't.title', 't.place', 't.details', 't.starts_at', 't.ends_at', 't.places', 't.taken', 't.is_demo',
-      (eb) => eb.selectFrom('volunteer_signups as w').select(sql<number>`count(*)::int`.as('n')).whereRef('w.task_id', '=', 't.id').where('w.status', '=', 'waiting').as('waiting'),
-      (eb) => eb.selectFrom('volunteer_signups as m').select('m.status').whereRef('m.task_id', '=', 't.id').where('m.user_id', '=', userId ?? 0).where('m.status', '<>', 'cancelled').limit(1).as('my_status'),
+      't.id',
+      't.title',
+      't.place',
+      't.details',
+      't.starts_at',
+      't.ends_at',
+      't.places',
+      't.taken',
+      't.is_demo',
+      (eb) =>
+        eb
+          .selectFrom('volunteer_signups as w')
+          .select(sql<number>`count(*)::int`.as('n'))
+          .whereRef('w.task_id', '=', 't.id')
+          .where('w.status', '=', 'waiting')
+          .as('waiting'),
+      (eb) =>
+        eb
+          .selectFrom('volunteer_signups as m')
+          .select('m.status')
+          .whereRef('m.task_id', '=', 't.id')
+          .where('m.user_id', '=', userId ?? 0)
+          .where('m.status', '<>', 'cancelled')
+          .limit(1)
+          .as('my_status'),
     ])
     .where('t.project_id', '=', projectId)
     .where(sql<boolean>`t.starts_at > now()`)
-    .orderBy('t.starts_at').orderBy('t.id')
+    .orderBy('t.starts_at')
+    .orderBy('t.id')
     .limit(50)
     .execute();
   return rows.map((r) => ({
-    id: r.id, title: r.title, place: r.place, details: r.details, startsAt: r.starts_at, endsAt: r.ends_at, places: r.places, taken: r.taken,
-    waiting: Number(r.waiting ?? 0), isDemo: r.is_demo, myStatus: (r.my_status as SignupStatus | null) ?? null,
+    id: r.id,
+    title: r.title,
+    place: r.place,
+    details: r.details,
+    startsAt: r.starts_at,
+    endsAt: r.ends_at,
+    places: r.places,
+    taken: r.taken,
+    waiting: Number(r.waiting ?? 0),
+    isDemo: r.is_demo,
+    myStatus: (r.my_status as SignupStatus | null) ?? null,
   }));
 }
 
@@ -64,22 +96,51 @@ export async function signupsOf(db: DB, userId: number): Promise<{ signups: MySi
     .innerJoin('volunteer_tasks as t', 't.id', 's.task_id')
     .innerJoin('projects as p', 'p.id', 't.project_id')
     .select([
-      's.task_id', 't.title', 't.place', 't.starts_at', 't.ends_at', 'p.code', 'p.title as project_title', 's.status', 's.minutes', 's.promoted_at',
+      's.task_id',
+      't.title',
+      't.place',
+      't.starts_at',
+      't.ends_at',
+      'p.code',
+      'p.title as project_title',
+      's.status',
+      's.minutes',
+      's.promoted_at',
       sql<boolean>`t.starts_at > now()`.as('open'),
-      (eb) => eb.selectFrom('volunteer_signups as w').select(sql<number>`count(*)::int`.as('n'))
-        .whereRef('w.task_id', '=', 's.task_id').where('w.status', '=', 'waiting').whereRef('w.seq', '<=', 's.seq').as('position'),
+      (eb) =>
+        eb
+          .selectFrom('volunteer_signups as w')
+          .select(sql<number>`count(*)::int`.as('n'))
+          .whereRef('w.task_id', '=', 's.task_id')
+          .where('w.status', '=', 'waiting')
+          .whereRef('w.seq', '<=', 's.seq')
+          .as('position'),
     ])
     .where('s.user_id', '=', userId)
-    .orderBy('t.starts_at', 'desc').orderBy('s.id', 'desc')
+    .orderBy('t.starts_at', 'desc')
+    .orderBy('s.id', 'desc')
     .limit(200)
     .execute();
   const signups = rows.map((r) => ({
-    taskId: r.task_id, title: r.title, place: r.place, startsAt: r.starts_at, endsAt: r.ends_at, projectCode: r.code, projectTitle: r.project_title,
-    status: r.status, minutes: r.minutes, promoted: r.status === 'confirmed' && r.promoted_at !== null, open: r.open,
+    taskId: r.task_id,
+    title: r.title,
+    place: r.place,
+    startsAt: r.starts_at,
+    endsAt: r.ends_at,
+    projectCode: r.code,
+    projectTitle: r.project_title,
+    status: r.status,
+    minutes: r.minutes,
+    promoted: r.status === 'confirmed' && r.promoted_at !== null,
+    open: r.open,
     position: r.status === 'waiting' ? Number(r.position) : null,
   }));
-  const total = await db.selectFrom('volunteer_signups').select(sql<number>`coalesce(sum(minutes), 0)::int`.as('m'))
-    .where('user_id', '=', userId).where('status', '=', 'attended').executeTakeFirstOrThrow();
+  const total = await db
+    .selectFrom('volunteer_signups')
+    .select(sql<number>`coalesce(sum(minutes), 0)::int`.as('m'))
+    .where('user_id', '=', userId)
+    .where('status', '=', 'attended')
+    .executeTakeFirstOrThrow();
   return { signups, totalMinutes: Number(total.m) };
 }
 
@@ -113,17 +174,47 @@ export async function tasksForOffice(db: DB, actor: Actor): Promise<OfficeTask[]
     .selectFrom('volunteer_tasks as t')
     .innerJoin('projects as p', 'p.id', 't.project_id')
     .select([
-      't.id', 't.title', 't.place', 't.starts_at', 't.ends_at', 't.places', 't.taken', 'p.code', 'p.title as project_title',
-      (eb) => eb.selectFrom('volunteer_signups as w').select(sql<number>`count(*)::int`.as('n')).whereRef('w.task_id', '=', 't.id').where('w.status', '=', 'waiting').as('waiting'),
-      (eb) => eb.selectFrom('volunteer_signups as a').select(sql<number>`coalesce(sum(a.minutes), 0)::int`.as('m')).whereRef('a.task_id', '=', 't.id').where('a.status', '=', 'attended').as('attended_minutes'),
+      't.id',
+      't.title',
+      't.place',
+      't.starts_at',
+      't.ends_at',
+      't.places',
+      't.taken',
+      'p.code',
+      'p.title as project_title',
+      (eb) =>
+        eb
+          .selectFrom('volunteer_signups as w')
+          .select(sql<number>`count(*)::int`.as('n'))
+          .whereRef('w.task_id', '=', 't.id')
+          .where('w.status', '=', 'waiting')
+          .as('waiting'),
+      (eb) =>
+        eb
+          .selectFrom('volunteer_signups as a')
+          .select(sql<number>`coalesce(sum(a.minutes), 0)::int`.as('m'))
+          .whereRef('a.task_id', '=', 't.id')
+          .where('a.status', '=', 'attended')
+          .as('attended_minutes'),
     ])
-    .orderBy('t.starts_at', 'desc').orderBy('t.id', 'desc')
+    .orderBy('t.starts_at', 'desc')
+    .orderBy('t.id', 'desc')
     .limit(500);
   if (actor.role === 'staff') q = q.where('p.subdistrict_id', '=', actor.subdistrictId ?? 0);
   const rows = await q.execute();
   return rows.map((r) => ({
-    id: r.id, title: r.title, place: r.place, startsAt: r.starts_at, endsAt: r.ends_at, places: r.places, taken: r.taken,
-    waiting: Number(r.waiting ?? 0), attendedMinutes: Number(r.attended_minutes ?? 0), projectCode: r.code, projectTitle: r.project_title,
+    id: r.id,
+    title: r.title,
+    place: r.place,
+    startsAt: r.starts_at,
+    endsAt: r.ends_at,
+    places: r.places,
+    taken: r.taken,
+    waiting: Number(r.waiting ?? 0),
+    attendedMinutes: Number(r.attended_minutes ?? 0),
+    projectCode: r.code,
+    projectTitle: r.project_title,
   }));
 }
 
@@ -154,10 +245,25 @@ export async function taskDetail(db: DB, taskId: number) {
     .orderBy('s.seq')
     .execute();
   return {
-    id: task.id, title: task.title, place: task.place, details: task.details, startsAt: task.starts_at, endsAt: task.ends_at, places: task.places,
-    taken: task.taken, projectCode: task.code, projectTitle: task.project_title,
+    id: task.id,
+    title: task.title,
+    place: task.place,
+    details: task.details,
+    startsAt: task.starts_at,
+    endsAt: task.ends_at,
+    places: task.places,
+    taken: task.taken,
+    projectCode: task.code,
+    projectTitle: task.project_title,
     roster: roster.map((r): RosterEntry => ({
-      signupId: r.id, seq: r.seq, displayName: r.display_name, phone: r.phone, status: r.status, minutes: r.minutes, createdAt: r.created_at, promotedAt: r.promoted_at,
+      signupId: r.id,
+      seq: r.seq,
+      displayName: r.display_name,
+      phone: r.phone,
+      status: r.status,
+      minutes: r.minutes,
+      createdAt: r.created_at,
+      promotedAt: r.promoted_at,
     })),
   };
 }

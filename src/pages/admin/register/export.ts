@@ -40,7 +40,9 @@ async function exportRegister(locals: App.Locals, raw: string, reason: string | 
   const bytes = await writeXlsx(rows, { unmasked: reason !== null });
   await database.transaction().execute((trx) =>
     appendAudit(trx, {
-      actorUserId: user.id, action: 'register.export', target: `estate:${estate.estateId}`,
+      actorUserId: user.id,
+      action: 'register.export',
+      target: `estate:${estate.estateId}`,
       detail: { flats: rows.length, owners: rows.reduce((n, r) => n + r.owners.length, 0), ...(reason !== null ? { unmasked: true, reason } : {}) },
     }),
   );

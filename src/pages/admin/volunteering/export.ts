@@ -31,7 +31,12 @@ export const GET: APIRoute = async ({ url, locals }) => {
   const rows = await hoursRows(database, user, taskId);
   const bytes = await hoursWorkbook(rows);
   await database.transaction().execute((trx) =>
-    appendAudit(trx, { actorUserId: user.id, action: 'volunteer.export', target: taskId === null ? 'volunteer_tasks:office' : `volunteer_task:${taskId}`, detail: { rows: rows.length } }),
+    appendAudit(trx, {
+      actorUserId: user.id,
+      action: 'volunteer.export',
+      target: taskId === null ? 'volunteer_tasks:office' : `volunteer_task:${taskId}`,
+      detail: { rows: rows.length },
+    }),
   );
   return new Response(new Uint8Array(bytes), {
     headers: {

@@ -15,7 +15,8 @@ export const GET: APIRoute = async ({ params, locals }) => {
   const v = id !== null ? await verificationResource(database, id) : undefined;
   if (!user) return problem(401, '请先登录', 'Sign in first', locals.lang);
   if (!v || !v.proof_storage_key || !v.proof_mime) return problem(404, '文件不存在', 'No such file', locals.lang);
-  if (!can(user, 'verification.viewProof', { subdistrictId: v.subdistrict_id, communityId: v.community_id })) return problem(403, '您没有权限进行此操作', 'You are not allowed to do this', locals.lang);
+  if (!can(user, 'verification.viewProof', { subdistrictId: v.subdistrict_id, communityId: v.community_id }))
+    return problem(403, '您没有权限进行此操作', 'You are not allowed to do this', locals.lang);
   const bytes = await privateStore().get(v.proof_storage_key);
   if (!bytes) return problem(404, '文件不存在', 'No such file', locals.lang);
   await database.transaction().execute((trx) => appendAudit(trx, { actorUserId: user.id, action: 'verification.viewProof', target: `verification:${v.id}` }));

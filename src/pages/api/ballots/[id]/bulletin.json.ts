@@ -15,11 +15,12 @@ export const GET: APIRoute = async ({ params, url, locals }) => {
   const version = v === null ? null : /^[1-9]\d{0,5}$/.test(v) ? Number(v) : NaN;
   if (Number.isNaN(version)) return problem(400, '版本号应为正整数', 'version must be a positive whole number', locals.lang);
   const row = Number.isSafeInteger(id) && id > 0 && id <= 2_147_483_647 ? await publicBulletinBody(await db(), id, version) : undefined;
-  if (!row) return problem(404, '表决结果公告尚未发布（或没有这个版本）', 'The result bulletin is not published yet (or there is no such version)', locals.lang);
+  if (!row)
+    return problem(404, '表决结果公告尚未发布（或没有这个版本）', 'The result bulletin is not published yet (or there is no such version)', locals.lang);
   return new Response(row.body, {
     headers: {
       'Content-Type': 'application/json; charset=utf-8',
-      'ETag': `"${row.sha256}"`,
+      ETag: `"${row.sha256}"`,
       'X-Bulletin-Version': String(row.version),
       'X-Bulletin-Stage': row.stage,
       'X-Bulletin-Form': 'public',

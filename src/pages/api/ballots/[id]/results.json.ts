@@ -17,18 +17,39 @@ export const GET: APIRoute = async ({ params, locals }) => {
   const database = await db();
   const res = Number.isSafeInteger(id) && id > 0 && id <= 2_147_483_647 ? await ballotResults(database, id) : null;
   if (!res) return problem(404, '表决不存在或尚未开始', 'No such vote, or it has not opened yet', locals.lang);
-  const ballot = await database.selectFrom('ballots').select(['id', 'title', 'opened_at', 'closed_at', 'closes_at']).where('id', '=', id).executeTakeFirstOrThrow();
-  const head = { id: String(ballot.id), title: ballot.title, status: res.status, openedAt: ballot.opened_at?.toISOString() ?? null, closesAt: ballot.closes_at.toISOString(), closedAt: ballot.closed_at?.toISOString() ?? null };
+  const ballot = await database
+    .selectFrom('ballots')
+    .select(['id', 'title', 'opened_at', 'closed_at', 'closes_at'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+  const head = {
+    id: String(ballot.id),
+    title: ballot.title,
+    status: res.status,
+    openedAt: ballot.opened_at?.toISOString() ?? null,
+    closesAt: ballot.closes_at.toISOString(),
+    closedAt: ballot.closed_at?.toISOString() ?? null,
+  };
   if (res.status === 'open') return json({ ballot: head, turnout: res.turnout }, { headers: { 'Cache-Control': 'no-store' } });
-  return json({
-    ballot: head,
-    matters: res.results.matters,
-    byBuildingMinVoters: MIN_BUILDING_VOTERS,
-    byBuildingHidden: res.hiddenBuildings,
-    byBuilding: res.byBuilding.map((b) => ({
-      estate: b.estate ?? null,
-      building: b.building,
-      matters: b.matters.map((m) => ({ id: m.id, eligible: fig(m.eligible), participating: fig(m.participating), agree: fig(m.agree), oppose: fig(m.oppose), abstain: fig(m.abstain) })),
-    })),
-  }, { headers: { 'Cache-Control': 'no-store' } });
+  return json(
+    {
+      ballot: head,
+      matters: res.results.matters,
+      byBuildingMinVoters: MIN_BUILDING_VOTERS,
+      byBuildingHidden: res.hiddenBuildings,
+      byBuilding: res.byBuilding.map((b) => ({
+        estate: b.estate ?? null,
+        building: b.building,
+        matters: b.matters.map((m) => ({
+          id: m.id,
+          eligible: fig(m.eligible),
+          participating: fig(m.participating),
+          agree: fig(m.agree),
+          oppose: fig(m.oppose),
+          abstain: fig(m.abstain),
+        })),
+      })),
+    },
+    { headers: { 'Cache-Control': 'no-store' } },
+  );
 };
