@@ -8,7 +8,8 @@ import { sql, type Kysely } from 'kysely';
 //   because the decision is disputed (proof_deleted_at, proof_disputed_at);
 // - a closed account (users.closed_at) keeps no personal data; what ballot evidence needs
 //   (who cast a ballot) is kept apart until the one-year challenge period of the last vote
-//   it cast in is over (SPC interpretation on building ownership, Art. 12), then erased.
+//   it cast in is over (SPC interpretation on building ownership, Art. 12), then erased —
+//   with the claims that linked the account to a flat and a register owner.
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('privacy_consents')
@@ -30,6 +31,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('user_id', 'integer', (c) => c.primaryKey().references('users.id'))
     .addColumn('display_name', 'text', (c) => c.notNull())
     .addColumn('phone', 'text', (c) => c.notNull())
+    // the account's claims as they stood (flat, register owner, status, how decided): the claim rows themselves are deleted at the close
+    .addColumn('claims', 'jsonb', (c) => c.notNull().defaultTo(sql`'[]'::jsonb`))
     .addColumn('closed_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('keep_until', 'timestamptz', (c) => c.notNull())
     .execute();

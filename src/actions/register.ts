@@ -4,7 +4,7 @@ import { flatPersonFields } from '../features/register/schemas.ts';
 import { createHash } from 'node:crypto';
 import { db } from '../lib/db/index.ts';
 import { dbJson } from '../lib/db/json.ts';
-import { idKey } from '../lib/id-key.ts';
+import { idKeyOrNull } from '../lib/id-key.ts';
 import { can } from '../features/policy/can.ts';
 import { estateResource } from '../features/geography/scope.ts';
 import { readCsv, readXlsx } from '../features/register/read-table.ts';
@@ -30,6 +30,8 @@ export const registerActions = {
       const database = await db();
       const estate = await estateResource(database, input.estateId);
       if (!user || !estate || !can(user, 'register.import', estate)) return { ok: false as const, error: 'err.forbidden' };
+      const key = idKeyOrNull();
+      if (!key) return { ok: false as const, error: 'err.idKeyMissing' };
       if (input.file.size === 0) return { ok: false as const, error: 'err.fileEmpty', field: 'file' };
       if (input.file.size > MAX_BYTES) return { ok: false as const, error: 'err.fileTooLarge', field: 'file' };
       const bytes = new Uint8Array(await input.file.arrayBuffer());
@@ -51,7 +53,7 @@ export const registerActions = {
       await discardStalePreviews(database);
       const parsed = parseRegister(table);
       const chosen = keepChosenEstate(parsed.rows, estate.name);
-      const flats = prepareRows(chosen.rows, idKey());
+      const flats = prepareRows(chosen.rows, key);
       const plan = await planImport(database, estate.estateId, flats);
       const row = await database
         .insertInto('register_imports')
@@ -102,12 +104,14 @@ export const registerActions = {
       const database = await db();
       const estate = await estateResource(database, input.estateId);
       if (!user || !estate || !can(user, 'register.addOwner', estate)) return { ok: false as const, error: 'err.forbidden' };
+      const key = idKeyOrNull();
+      if (!key) return { ok: false as const, error: 'err.idKeyMissing' };
       const phone = input.phone ? normaliseMobile(input.phone) : null;
       if (input.phone && !phone) return { ok: false as const, error: 'err.phone', field: 'phone' };
       const checked = await checkUpload(input.proof, PROOF_TYPES, 5 * 1024 * 1024);
       if (!checked.ok) return { ok: false as const, error: checked.error, field: 'proof' };
       const stored = await privateStore().put(checked.bytes);
-      return addOwnerOnBasis(database, idKey(), user.id, { ...input, phone }, stored.key);
+      return addOwnerOnBasis(database, key, user.id, { ...input, phone }, stored.key);
     },
   }),
   discard: defineAction({

@@ -2,7 +2,7 @@ import { defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
 import { flatPersonFields } from '../features/register/schemas.ts';
 import { db } from '../lib/db/index.ts';
-import { idKey } from '../lib/id-key.ts';
+import { idKeyOrNull } from '../lib/id-key.ts';
 import { checkUpload, PROOF_TYPES } from '../lib/files/upload-check.ts';
 import { can } from '../features/policy/can.ts';
 import { claimFlat, decideVerification, verificationResource, confirmHeldOwner, GROUNDS } from '../features/register/verification-service.ts';
@@ -27,6 +27,8 @@ export const verificationActions = {
       const user = ctx.locals.user;
       if (!user || !can(user, 'verification.claim', {})) return { ok: false as const, error: 'err.signInFirst' };
       const withProof = Boolean(input.proof && input.proof.size > 0);
+      const key = idKeyOrNull();
+      if (!key) return { ok: false as const, error: 'err.idKeyMissing' };
       if (input.consentIdNumber !== 'yes') return { ok: false as const, error: 'err.consentIdNumber', field: 'consentIdNumber' };
       if (withProof && input.consentProof !== 'yes') return { ok: false as const, error: 'err.consentProof', field: 'consentProof' };
       const consents: ConsentPurpose[] = withProof ? ['id_number', 'proof'] : ['id_number'];
@@ -39,7 +41,7 @@ export const verificationActions = {
         proof = { storageKey: stored.key, mime: checked.mime };
       }
       const database = await db();
-      const res = await claimFlat(database, idKey(), user.id, input, proof);
+      const res = await claimFlat(database, key, user.id, input, proof);
       return res;
     },
   }),
@@ -63,12 +65,13 @@ export const verificationActions = {
   /** Staff keep a proof past the 180 days while its decision is disputed, or let it go again. */
   holdProof: defineAction({
     accept: 'form',
-    input: z.object({ verificationId: z.coerce.number().int().positive(), disputed: z.enum(['yes', 'no']) }),
+    input: z.object({ verificationId: zId(), disputed: z.enum(['yes', 'no']) }),
     handler: async (input, ctx) => {
       const user = ctx.locals.user;
+      if (!user) return { ok: false as const, error: 'err.forbidden' };
       const database = await db();
       const v = await verificationResource(database, input.verificationId);
-      if (!user || !v || !can(user, 'verification.decide', { subdistrictId: v.subdistrict_id, communityId: v.community_id }))
+      if (!v || !can(user, 'verification.decide', { subdistrictId: v.subdistrict_id, communityId: v.community_id }))
         return { ok: false as const, error: 'err.forbidden' };
       return setProofDispute(database, user.id, v.id, input.disputed === 'yes');
     },

@@ -486,7 +486,7 @@ export const en: Record<MessageKey, string> = {
     "To sign you in and reset your password; to establish which flat you own so you can vote in owners' votes; to tell a household's other owners that its ballot was cast; to give evidence if a vote's result is challenged. ID numbers and proof documents are sensitive personal information, processed only with your separate consent.",
   'privacy.howLong': 'For how long',
   'privacy.howLongBody':
-    'Account data until you close the account. Proof documents are deleted 180 days after the decision, unless the decision is disputed (then until the dispute is settled). Ballot evidence (who cast a ballot) is kept until one year after the vote closes, the period in which an owner may ask a court to set a decision aside (SPC interpretation on building ownership, Art. 12), and then no longer linked to you.',
+    'Account data until you close the account. Proof documents are deleted 180 days after the decision, unless the decision is disputed (then until the dispute is settled). Ballot evidence (who cast a ballot) is kept until one year after the vote closes, the period in which an owner may ask a court to set a decision aside (SPC interpretation on building ownership, Art. 12), and then no longer linked to you. When you close your account your flat claims are deleted; what the ballot evidence needs of them (which flat, which owner on the register, how it was verified) is kept with that evidence and erased with it. The IP address of every sign-in is written to the audit log; the audit log is append-only, so those IP addresses stay in it after the account is closed.',
   'privacy.who': 'Who sees it',
   'privacy.whoBody':
     'You; the staff of your subdistrict who handle verification and votes; the district administrators. Public pages never show names, phones or ID numbers. Register exports show phones masked unless staff give a reason, which the audit log keeps.',
@@ -545,6 +545,8 @@ export const en: Record<MessageKey, string> = {
   'idType.uscc': 'Unified social credit code',
   'err.idNumber': 'The ID number is malformed or its check digit is wrong',
   'err.noSuchFlat': 'No such flat on the register; check building, entrance and room',
+  'err.ownerHasOtherPhone':
+    'This owner is already on the register with another mobile number; it is not changed here — correct the register by importing it again',
   'err.alreadyClaimed': 'You already claimed this flat',
   'err.needProof':
     "You cannot be verified at once (name and ID number must match the register, and the register must hold this account's mobile number): please upload a proof",
@@ -956,7 +958,7 @@ export const en: Record<MessageKey, string> = {
   'ballots.building': 'Building',
   'ballots.buildingN': 'Building {n}',
   'ballots.estateBuildingN': '{estate} building {n}',
-  'ballots.byBuildingHidden': '{n} more buildings have fewer than 5 voters and are not shown on their own (they are in the totals).',
+  'ballots.byBuildingHidden': '{n} more buildings had fewer than 5 voters taking part and are not shown on their own (they are in the totals).',
   'ballots.byBuildingNone': 'No building has 5 voters or more, so no building figures are shown.',
   'ballots.figureFormat': 'Each cell is “owners / area (m²)”.',
   'ballots.bulletins': 'Result bulletins',

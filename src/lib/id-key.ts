@@ -38,6 +38,16 @@ export function idKey(): IdKey {
   return (cached = parseIdKey(fs.readFileSync(file, 'utf8')));
 }
 
+/** The key, or null when it is missing (production without GONGZHI_ID_KEY): actions answer err.idKeyMissing as a form error. */
+export function idKeyOrNull(): IdKey | null {
+  try {
+    return idKey();
+  } catch (e) {
+    if (e instanceof MissingIdKeyError) return null;
+    throw e;
+  }
+}
+
 export interface IdKey {
   version: number;
   key: Uint8Array;

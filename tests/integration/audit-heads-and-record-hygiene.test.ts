@@ -10,12 +10,13 @@ import type { Database } from '../../src/lib/db/schema.ts';
 import { appendAudit, auditHeads, recordAuditHead, verifyAudit, verifyHeads } from '../../src/features/audit/service.ts';
 import { entryHash, GENESIS } from '../../src/features/audit/chain.ts';
 import { discardStalePreviews } from '../../src/features/register/import-service.ts';
+import { privacySweep } from '../../src/features/privacy/service.ts';
 import { hebinEstate } from '../support/estate-fixture.ts';
 
 const append = (db: Kysely<Database>, i: number) =>
   db.transaction().execute((trx) => appendAudit(trx, { actorUserId: null, action: 'test.entry', target: `t:${i}`, detail: { i } }));
 
-/** What a database superuser could still do: switch the triggers off for a transaction. */
+/** What the tables' owner or a superuser could still do: switch the triggers off for a transaction. */
 const asSuperuser = <T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>) =>
   db.transaction().execute(async (trx) => {
     await sql`set local session_replication_role = replica`.execute(trx);
@@ -48,7 +49,12 @@ describe.each(BACKENDS)('the audit record on %s', (kind) => {
         .values({ day: '2999-01-01', entry_id: last.id, hash: 'f'.repeat(64) })
         .execute(),
     ).rejects.toThrow(/does not match/);
-    await expect(open.db.insertInto('audit_heads').values({ day: '2000-01-01', entry_id: last.id, hash: last.hash }).execute()).rejects.toThrow(/forward/);
+    await expect(open.db.insertInto('audit_heads').values({ day: '2000-01-01', entry_id: last.id, hash: last.hash }).execute()).rejects.toThrow(
+      /today only|forward/,
+    );
+    // a head dated in the future would stop the daily recording for good: only today's day is taken
+    await expect(open.db.insertInto('audit_heads').values({ day: '2099-01-01', entry_id: last.id, hash: last.hash }).execute()).rejects.toThrow(/today only/);
+    expect(await auditHeads(open.db)).toHaveLength(1);
     expect((await verifyAudit(open.db)).ok).toBe(true);
   });
 
@@ -61,7 +67,7 @@ describe.each(BACKENDS)('the audit record on %s', (kind) => {
       const h1 = await append(db, 1);
       const e1 = await db.selectFrom('audit_log').select('id').where('hash', '=', h1).executeTakeFirstOrThrow();
       // a head recorded on an earlier day (as if yesterday's start-up had recorded it)
-      await db.insertInto('audit_heads').values({ day: '2001-01-01', entry_id: e1.id, hash: h1 }).execute();
+      await asSuperuser(db, (trx) => trx.insertInto('audit_heads').values({ day: '2001-01-01', entry_id: e1.id, hash: h1 }).execute());
       await append(db, 2); // first append of a new day, but nothing new since that head: nothing recorded
       expect(await auditHeads(db)).toHaveLength(1);
       const h3 = await append(db, 3); // the chain has moved since: today's head is entry 2, before entry 3
@@ -139,6 +145,10 @@ describe.each(BACKENDS)('the audit record on %s', (kind) => {
     expect(JSON.stringify(rows.get(fresh.id)!.summary)).toContain('张三');
     expect(rows.get(confirmed.id)).toMatchObject({ status: 'confirmed' });
     expect(await discardStalePreviews(open.db)).toBe(0);
+    // the daily privacy sweep discards them too, without waiting for an import or a restart
+    const later = await add('preview', 30);
+    expect(await privacySweep(open.db, { remove: async () => {} })).toMatchObject({ previews: 1 });
+    expect(await open.db.selectFrom('register_imports').select('status').where('id', '=', later.id).executeTakeFirstOrThrow()).toEqual({ status: 'discarded' });
   });
 });
 

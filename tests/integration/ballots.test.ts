@@ -205,7 +205,8 @@ describe.each(BACKENDS)('owners’ ballots on %s', (kind) => {
     expect(recount(bulletin)).toEqual(closed.results);
     expect(closed.results.matters.every((m) => m.quorumMet === false && m.passed === false)).toBe(true); // 2 voters of many
     expect(bulletin.voters.filter((v) => v.receipt !== null)).toHaveLength(2);
-    // per-building figures only for buildings of 5 voters or more, counted here from the frozen roll
+    // per-building figures only where 5 voters or more of the building took part, not where 5 are on the roll:
+    // buildings of 5 or more on the frozen roll, with the 2 ballots cast, are hidden like the rest
     const rows = await open.db
       .selectFrom('ballot_voter_units')
       .innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_voter_units.voter_id')
@@ -214,14 +215,9 @@ describe.each(BACKENDS)('owners’ ballots on %s', (kind) => {
       .execute();
     const votersIn = new Map<string, Set<number>>();
     for (const r of rows) votersIn.set(r.building, (votersIn.get(r.building) ?? new Set()).add(r.voter_id));
-    const big = [...votersIn]
-      .filter(([, v]) => v.size >= 5)
-      .map(([b]) => b)
-      .sort();
-    expect(big.length).toBeGreaterThan(0);
-    expect(closed.byBuilding.map((b) => b.building).sort()).toEqual(big);
-    expect(closed.byBuilding.map((b) => b.estate)).toEqual(big.map(() => '建设小区'));
-    expect(closed.hiddenBuildings).toBe(votersIn.size - big.length);
+    expect([...votersIn.values()].some((v) => v.size >= 5)).toBe(true);
+    expect(closed.byBuilding).toEqual([]);
+    expect(closed.hiddenBuildings).toBe(votersIn.size);
     const v1 = await publishBulletin(open.db, staffId, ballotId, 'preliminary');
     expect(await publishBulletin(open.db, staffId, ballotId, 'final')).toMatchObject({ ok: false, error: 'err.objectionPeriod' });
     const afterObjections = new Date(Date.now() + 8 * DAY); // objection period: 7 days by default

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, freshDatabase } from '../support/databases.ts';
 import { fixture } from '../support/fixtures.ts';
@@ -61,6 +62,26 @@ describe.each(BACKENDS)('owner verification on %s', (kind) => {
     const unconfirmed = await user(phone!, false);
     expect(await claim(unconfirmed)).toMatchObject({ ok: false, error: 'err.needProof' });
     await open.db.deleteFrom('users').where('id', '=', unconfirmed).execute();
+    // a staff account (its mobile marked confirmed by whoever created it, never by a code) holding the register's phone: proof too
+    const office = await open.db.selectFrom('users').select('subdistrict_id').where('id', '=', staffId).executeTakeFirstOrThrow();
+    const staff = (
+      await open.db
+        .insertInto('users')
+        .values({
+          phone: phone!,
+          password_hash: 'x',
+          display_name: '街道',
+          role: 'staff',
+          subdistrict_id: office.subdistrict_id,
+          phone_verified_at: new Date(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+    expect(await claim(staff, {}, { storageKey: 'e'.repeat(64), mime: 'image/png' })).toMatchObject({ ok: true, status: 'pending' });
+    await open.db.deleteFrom('owner_verifications').where('user_id', '=', staff).execute();
+    await sql`update rate_limits set hits = hits - 1 where bucket = ${CLAIM_LIMITS.perFlat.bucket}`.execute(open.db); // the later tests count their own claims
+    await open.db.deleteFrom('users').where('id', '=', staff).execute();
   });
 
   it('verifies at once when name, ID number and the confirmed mobile match an owner of that flat', async () => {
@@ -166,6 +187,60 @@ describe.each(BACKENDS)('owner verification on %s', (kind) => {
     expect(await claim(other, { room: '202', name: '赵小敏', idNumber: heirId })).toMatchObject({ ok: false, error: 'err.needProof' });
     const heir = await user('13600000006');
     expect(await claim(heir, { room: '202', name: '赵小敏', idNumber: heirId })).toMatchObject({ ok: true, status: 'verified' });
+    // the same owner added again: another mobile is refused (not silently dropped); the one held stays
+    expect(
+      await addOwnerOnBasis(
+        open.db,
+        KEY,
+        staffId,
+        {
+          estateId,
+          building: b!,
+          entrance: e!,
+          room: '202',
+          name: '赵小敏',
+          idType: 'resident_id',
+          idNumber: heirId,
+          basis: 'inheritance',
+          phone: '13600000008',
+        },
+        'c'.repeat(64),
+      ),
+    ).toEqual({ ok: false, error: 'err.ownerHasOtherPhone', field: 'phone' });
+    expect(await open.db.selectFrom('register_owners').select('phone').where('name', '=', '赵小敏').executeTakeFirstOrThrow()).toEqual({
+      phone: '13600000006',
+    });
+    // an owner on the register without a mobile gets the one typed, audited
+    await open.db.updateTable('register_owners').set({ phone: null }).where('name', '=', '赵小敏').execute();
+    expect(
+      await addOwnerOnBasis(
+        open.db,
+        KEY,
+        staffId,
+        {
+          estateId,
+          building: b!,
+          entrance: e!,
+          room: '202',
+          name: '赵小敏',
+          idType: 'resident_id',
+          idNumber: heirId,
+          basis: 'inheritance',
+          phone: '13600000008',
+        },
+        'c'.repeat(64),
+      ),
+    ).toEqual({ ok: true });
+    expect(await open.db.selectFrom('register_owners').select('phone').where('name', '=', '赵小敏').executeTakeFirstOrThrow()).toEqual({
+      phone: '13600000008',
+    });
+    const entry = await open.db
+      .selectFrom('audit_log')
+      .select('detail')
+      .where('action', '=', 'register.addOwner')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(entry.detail).toMatchObject({ phoneAdded: '136****0008' });
     expect(
       await addOwnerOnBasis(
         open.db,

@@ -54,9 +54,53 @@ describe.each(BACKENDS)('privacy on %s', (kind) => {
     expect(JSON.stringify(data)).not.toContain('secret-hash');
   });
 
+  it("never gives a pending claimant the register's entry or its mobile, nor a reason telling that name and ID matched", async () => {
+    const u = await userOf(tokens[1]!);
+    const owner = await open.db
+      .selectFrom('register_owners')
+      .innerJoin('unit_owners', 'unit_owners.owner_id', 'register_owners.id')
+      .select(['register_owners.id', 'register_owners.name', 'unit_owners.unit_id'])
+      .orderBy('register_owners.id', 'desc')
+      .executeTakeFirstOrThrow();
+    await open.db.updateTable('register_owners').set({ phone: '13612345678' }).where('id', '=', owner.id).execute();
+    const pending = await open.db
+      .insertInto('owner_verifications')
+      .values({
+        user_id: u,
+        unit_id: owner.unit_id,
+        register_owner_id: owner.id,
+        status: 'pending',
+        method: 'proof',
+        claimed_name: owner.name,
+        reason: 'owner.phoneNotRegisters',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    try {
+      const data = await personalData(open.db, u);
+      const claim = data.claims.find((c) => c.status === 'pending')!;
+      expect(claim).toMatchObject({ status: 'pending', register: null, reason: null });
+      expect(JSON.stringify(data)).not.toContain('13612345678');
+      expect(JSON.stringify(data)).not.toContain('owner.');
+      // a verified claim shows the register's entry, without its mobile
+      const verified = data.claims.find((c) => c.status === 'verified')!;
+      expect(verified.register).not.toBeNull();
+      expect(verified.register).not.toHaveProperty('phone');
+    } finally {
+      await open.db.deleteFrom('owner_verifications').where('id', '=', pending.id).execute();
+      await open.db.updateTable('register_owners').set({ phone: null }).where('id', '=', owner.id).execute();
+    }
+  });
+
   it('closes an account: personal data erased, the cast ballot kept, who cast it kept for the challenge period only', async () => {
     const u = await userOf(tokens[0]!);
     const before = await open.db.selectFrom('users').select(['phone', 'display_name']).where('id', '=', u).executeTakeFirstOrThrow();
+    const claimBefore = await open.db
+      .selectFrom('owner_verifications')
+      .select(['unit_id', 'register_owner_id'])
+      .where('user_id', '=', u)
+      .executeTakeFirstOrThrow();
+    expect(claimBefore.register_owner_id).not.toBeNull();
     expect(await castOnline(open.db, { sessionId: sessionIdOf(tokens[0]!), ballotId, choices: { m1: 'agree', m2: 'agree', m3: 'oppose' } })).toMatchObject({
       ok: true,
     });
@@ -67,15 +111,18 @@ describe.each(BACKENDS)('privacy on %s', (kind) => {
     const after = await open.db.selectFrom('users').selectAll().where('id', '=', u).executeTakeFirstOrThrow();
     expect(after).toMatchObject({ phone: `closed-${u}`, display_name: '', phone_verified_at: null });
     expect(after.closed_at).not.toBeNull();
-    const claim = await open.db.selectFrom('owner_verifications').selectAll().where('user_id', '=', u).executeTakeFirstOrThrow();
-    expect(claim).toMatchObject({
-      status: 'revoked',
-      reason: 'account.closed',
-      claimed_name: '',
-      claimed_id_hash: null,
-      claimed_id_last4: null,
-      proof_storage_key: null,
-    });
+    // the claims are gone: nothing links the account, or the ballot it cast, to a flat or a register owner but the evidence kept apart
+    expect(await open.db.selectFrom('owner_verifications').select('id').where('user_id', '=', u).execute()).toEqual([]);
+    expect(
+      await open.db
+        .selectFrom('ballot_casts')
+        .innerJoin('owner_verifications', 'owner_verifications.user_id', 'ballot_casts.cast_by')
+        .select('owner_verifications.register_owner_id')
+        .where('ballot_casts.cast_by', '=', u)
+        .execute(),
+    ).toEqual([]);
+    const kept = await open.db.selectFrom('closed_account_evidence').select('claims').where('user_id', '=', u).executeTakeFirstOrThrow();
+    expect(kept.claims).toEqual([expect.objectContaining({ unitId: claimBefore.unit_id, registerOwnerId: claimBefore.register_owner_id, status: 'verified' })]);
     expect(removed).toEqual([key('a')]);
     expect(await open.db.selectFrom('sessions').select('id').where('user_id', '=', u).execute()).toEqual([]);
     expect(await open.db.selectFrom('privacy_consents').select('id').where('user_id', '=', u).execute()).toEqual([]);

@@ -8,6 +8,7 @@ import { waitForServer } from '../support/wait-for-server.ts';
 import { openPglite } from '../../src/lib/db/open.ts';
 import { migrateToLatest } from '../../src/lib/db/migrate.ts';
 import { createSession, generateSessionToken } from '../../src/features/accounts/session.ts';
+import { hebinEstate } from '../support/estate-fixture.ts';
 
 // The built server in production mode (GONGZHI_DEMO=0) on the embedded database: no demo
 // data, no demo accounts, no SMS outbox page; and a second server on the same data
@@ -87,6 +88,8 @@ describe.skipIf(!built)('the built server in production mode', () => {
 
 describe.skipIf(!built)('the built server on a host other than loopback, with nothing optional set', () => {
   const residentToken = generateSessionToken();
+  const staffToken = generateSessionToken();
+  let estateId: number;
   let server: ChildProcess;
   let base: string;
   let dataDir: string;
@@ -103,6 +106,9 @@ describe.skipIf(!built)('the built server on a host other than loopback, with no
       .returning('id')
       .executeTakeFirstOrThrow();
     await createSession(open.db, residentToken, user.id);
+    let staffId: number;
+    ({ estateId, staffId } = await hebinEstate(open.db));
+    await createSession(open.db, staffToken, staffId);
     await open.close();
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
@@ -156,17 +162,46 @@ describe.skipIf(!built)('the built server on a host other than loopback, with no
     expect(page).not.toContain('name="idNumber"');
     const form = new FormData();
     for (const [k, v] of Object.entries({
-      estateId: '1',
+      estateId: String(estateId),
       building: '1',
       entrance: '1',
       room: '101',
       name: '居民',
       idType: 'resident_id',
       idNumber: '110101199003074514',
+      consentIdNumber: 'yes',
     }))
       form.set(k, v);
     const res = await fetch(`${base}/_actions/verification.claim`, { method: 'POST', body: form, headers: { origin: base, ...cookie } });
     const body = await res.text();
-    expect(body).toContain('err.idKeyMissing'); // the claim page shows it translated (form-errors.ts)
+    // a form error the claim page shows translated (form-errors.ts), not a server error
+    expect(res.status).toBe(200);
+    expect(body).toContain('err.idKeyMissing');
+  });
+
+  it('refuses register imports and owners added on a legal basis without GONGZHI_ID_KEY with a form error', async () => {
+    const cookie = { cookie: `gz_session=${staffToken}` };
+    const preview = new FormData();
+    preview.set('estateId', String(estateId));
+    preview.set('file', new File(['楼栋,单元,房号\n1,1,101\n'], 'r.csv', { type: 'text/csv' }));
+    const res = await fetch(`${base}/_actions/register.preview`, { method: 'POST', body: preview, headers: { origin: base, ...cookie } });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('err.idKeyMissing');
+    const owner = new FormData();
+    for (const [k, v] of Object.entries({
+      estateId: String(estateId),
+      building: '1',
+      entrance: '1',
+      room: '101',
+      name: '业主',
+      idType: 'resident_id',
+      idNumber: '110101199003074514',
+      basis: 'inheritance',
+    }))
+      owner.set(k, v);
+    owner.set('proof', new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], 'p.png', { type: 'image/png' }));
+    const added = await fetch(`${base}/_actions/register.addOwner`, { method: 'POST', body: owner, headers: { origin: base, ...cookie } });
+    expect(added.status).toBe(200);
+    expect(await added.text()).toContain('err.idKeyMissing');
   });
 });

@@ -5,7 +5,7 @@ import { hebinEstate } from '../support/estate-fixture.ts';
 import { scratchDatabase, type ScratchDatabase } from '../support/scratch-database.ts';
 import { openPostgres, type OpenDatabase } from '../../src/lib/db/open.ts';
 import { migrateToLatest } from '../../src/lib/db/migrate.ts';
-import { outboxSender } from '../../src/features/accounts/sms.ts';
+import { outboxSender, senderFor } from '../../src/features/accounts/sms.ts';
 import { verifyAudit } from '../../src/features/audit/service.ts';
 import { createTask } from '../../src/features/volunteering/commands/create-task.ts';
 import { signUp } from '../../src/features/volunteering/commands/sign-up.ts';
@@ -217,6 +217,16 @@ describe.each(BACKENDS)('volunteering on %s', (kind) => {
         )
         .execute(),
     ).toEqual([]);
+
+    // with texts switched off (GONGZHI_SMS=none, as senderFor gives it) the waiting list still moves up, and nothing is queued
+    const quiet = await newTask(open.db, staffId, projectId, 1, '不发短信');
+    const pair = await residents(open.db, 2, 3100);
+    for (const p of pair) await signUp(open.db, p.id, quiet);
+    expect(await cancelSignUp(open.db, pair[0]!.id, quiet, (trx) => senderFor({ kind: 'none' }, trx, false))).toEqual({
+      ok: true,
+      promotedUserIds: [pair[1]!.id],
+    });
+    expect(await open.db.selectFrom('sms_outbox').select('phone').where('phone', '=', pair[1]!.phone).execute()).toEqual([]);
 
     // the one who cancelled may sign up again: a new row, at the back of the queue
     expect(await signUp(open.db, people[0]!.id, taskId)).toMatchObject({ ok: true, status: 'waiting' });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
-import { cacheKey, CACHE_QUERY_PARAMS, createPageCache } from '../../src/lib/http/page-cache.ts';
+import { cacheKey, cacheKeptPath, CACHE_QUERY_PARAMS, createPageCache } from '../../src/lib/http/page-cache.ts';
 
 const entry = (text: string) => ({ status: 200, headers: [] as [string, string][], body: new TextEncoder().encode(text) });
 
@@ -61,6 +61,10 @@ describe('page cache', () => {
     expect(key('/?stage=3')).not.toBe(key('/?stage=4'));
     expect(key('/notices?kind=plan')).not.toBe(key('/notices'));
     expect(cacheKey('en', true, new URL('http://x.test/'))).not.toBe(key('/'));
+  });
+  it("gives a cached page's own address without the query parameters its key drops", () => {
+    expect(cacheKeptPath(new URL('http://x.test/notices?junk=%3Cx%3E&kind=plan&kind=other&utm_source=a'))).toBe('/notices?kind=plan');
+    expect(cacheKeptPath(new URL('http://x.test/?x=1'))).toBe('/');
   });
   it('knows every query parameter a cacheable page reads', () => {
     // a cacheable page reading a parameter the key leaves out would serve one answer for all values

@@ -75,13 +75,15 @@ export async function ballotResults(db: DB, ballotId: number, now = new Date()) 
   const ballots = data.voters.filter((v) => v.choices !== null).map((v) => ({ voterId: v.id, choices: v.choices! }));
   const matters = data.matters.map((m) => ({ id: m.id, kind: m.kind }));
   const buildings = tallyByBuilding(roll, ballots, matters);
-  const shown = buildings.filter((x) => (x.matters[0]?.eligible.owners ?? 0) >= MIN_BUILDING_VOTERS);
+  // a building's figures only when at least MIN_BUILDING_VOTERS of its voters took part in every matter:
+  // otherwise a handful of ballots (one, on a roll of five) could be read off the table
+  const shown = buildings.filter((x) => x.matters.length > 0 && x.matters.every((m) => m.participating.owners >= MIN_BUILDING_VOTERS));
   return {
     status: 'closed' as const,
     results: publicResults(tally(roll, ballots, matters)),
-    /** buildings of MIN_BUILDING_VOTERS voters or more only */
+    /** buildings where MIN_BUILDING_VOTERS voters or more took part in every matter only */
     byBuilding: shown,
-    /** how many buildings were left out for having fewer voters */
+    /** how many buildings were left out for having fewer voters taking part */
     hiddenBuildings: buildings.length - shown.length,
   };
 }

@@ -281,16 +281,27 @@ export async function mayInspect(db: DB, ballotId: number, user: SessionUser | n
   return (await votersFor(db, ballotId, user.id)).some((v) => v.cast_right !== 'proxy');
 }
 
-/** Records that someone saw the flat-labelled roll or downloaded a full bulletin. */
-export function auditInspection(db: DB, userId: number, ballotId: number, what: 'roll' | 'bulletin', detail: Record<string, unknown> = {}) {
-  return db.transaction().execute((trx) =>
-    appendAudit(trx, {
-      actorUserId: userId,
-      action: what === 'roll' ? 'ballot.roll.view' : 'ballot.bulletin.download',
-      target: `ballot:${ballotId}`,
-      detail,
-    }),
-  );
+/**
+ * Records that someone saw the flat-labelled roll or downloaded a full bulletin. A look at
+ * the roll is recorded once per person, ballot and Asia/Shanghai day (checked before taking
+ * the audit lock): reloading the page does not flood the log.
+ */
+export async function auditInspection(db: DB, userId: number, ballotId: number, what: 'roll' | 'bulletin', detail: Record<string, unknown> = {}) {
+  const action = what === 'roll' ? 'ballot.roll.view' : 'ballot.bulletin.download';
+  const target = `ballot:${ballotId}`;
+  if (what === 'roll') {
+    const seen = await db
+      .selectFrom('audit_log')
+      .select('id')
+      .where('actor_user_id', '=', userId)
+      .where('action', '=', action)
+      .where('target', '=', target)
+      .where('at', '>=', sql<Date>`(date_trunc('day', now() at time zone 'Asia/Shanghai') at time zone 'Asia/Shanghai')`)
+      .limit(1)
+      .executeTakeFirst();
+    if (seen) return;
+  }
+  await db.transaction().execute((trx) => appendAudit(trx, { actorUserId: userId, action, target, detail }));
 }
 
 export type NotVoterReason = 'held' | 'review' | 'pending' | 'notOnRoll' | 'sellerHolds' | 'unverified';

@@ -1,7 +1,8 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
 import { appendAudit } from '../audit/service.ts';
-import type { ConsentPurpose } from './tables.ts';
+import { discardStalePreviews } from '../register/import-service.ts';
+import type { ClosedClaim, ConsentPurpose } from './tables.ts';
 
 type DB = Kysely<Database>;
 
@@ -48,10 +49,15 @@ async function removeUnreferenced(db: DB, store: FileRemover, keys: Iterable<str
   return removed;
 }
 
+/** Reasons staff see on a claim that would tell its claimant the name and ID number matched a register owner. */
+const MATCH_REASONS = new Set(['owner.phoneNotRegisters', 'owner.noPhoneOnRegister', 'owner.alreadyVerifiedElsewhere']);
+
 /**
  * What the portal holds about a person, for them to download (PIPL Arts. 45): the account,
  * their claims (ID numbers only as the last four: the keyed hash is not theirs to read and
  * proves nothing), consents, ballots they cast and by what right, mandates, objections.
+ * The register's entry (name, last four, legal basis; never its mobile) only for a verified
+ * claim: a pending one may be someone trying a guessed name and ID number.
  */
 export async function personalData(db: DB, userId: number) {
   const user = await db
@@ -87,7 +93,6 @@ export async function personalData(db: DB, userId: number) {
       'owner_verifications.proof_deleted_at',
       'register_owners.name as register_name',
       'register_owners.id_last4 as register_id_last4',
-      'register_owners.phone as register_phone',
       'register_owners.legal_basis',
     ])
     .orderBy('owner_verifications.id')
@@ -139,7 +144,8 @@ export async function personalData(db: DB, userId: number) {
       claimedName: c.claimed_name,
       idType: c.claimed_id_type,
       idLast4: c.claimed_id_last4,
-      reason: c.reason,
+      // a claim not (yet) verified never shows the register's entry, nor a reason that tells the name and ID matched
+      reason: c.status !== 'verified' && c.reason !== null && MATCH_REASONS.has(c.reason) ? null : c.reason,
       createdAt: c.created_at,
       decidedAt: c.decided_at,
       proof: c.proof_storage_key
@@ -147,7 +153,7 @@ export async function personalData(db: DB, userId: number) {
         : c.proof_deleted_at
           ? { deletedAt: c.proof_deleted_at }
           : null,
-      register: c.register_name === null ? null : { name: c.register_name, idLast4: c.register_id_last4, phone: c.register_phone, legalBasis: c.legal_basis },
+      register: c.status !== 'verified' || c.register_name === null ? null : { name: c.register_name, idLast4: c.register_id_last4, legalBasis: c.legal_basis },
     })),
     consents,
     ballotsCast: casts,
@@ -161,9 +167,10 @@ export type CloseResult = { ok: true; evidenceKeptUntil: Date | null } | { ok: f
 
 /**
  * A person closes their account: their personal data is erased — name and mobile, claims
- * (names, ID hashes and last four, proof files), consents, sessions — except the ballot
- * evidence: who cast a ballot is kept apart (closed_account_evidence) until the one-year
- * challenge period after the close of the last vote they cast in, then erased by the sweep.
+ * (deleted, with names, ID hashes and last four, proof files), consents, sessions — except the
+ * ballot evidence: who cast a ballot, and the claims by which they could (flat, register
+ * owner, how decided), are kept apart (closed_account_evidence) until the one-year challenge
+ * period after the close of the last vote they cast in, then erased by the sweep.
  * Ballots stay cast and counted; the account id they point to no longer names anyone.
  * Staff accounts are closed by the district office, not here.
  */
@@ -186,39 +193,37 @@ export async function closeAccount(db: DB, store: FileRemover, userId: number, n
       .executeTakeFirst();
     const lastClose = last?.closes ? new Date(last.closes as Date | string) : null;
     const keepUntil = lastClose ? new Date(Math.max(lastClose.getTime(), now.getTime()) + CHALLENGE_PERIOD_DAYS * DAY) : null;
+    const claims = await trx
+      .selectFrom('owner_verifications')
+      .select(['unit_id', 'register_owner_id', 'status', 'method', 'ground', 'decided_at', 'proof_storage_key'])
+      .where('user_id', '=', userId)
+      .orderBy('id')
+      .execute();
     if (keepUntil) {
+      // what ballot evidence needs of the claims (by what right the account cast) lives only here, and goes with the sweep
+      const kept: ClosedClaim[] = claims.map((c) => ({
+        unitId: c.unit_id,
+        registerOwnerId: c.register_owner_id,
+        status: c.status,
+        method: c.method,
+        ground: c.ground,
+        decidedAt: c.decided_at ? c.decided_at.toISOString() : null,
+      }));
       await trx
         .insertInto('closed_account_evidence')
-        .values({ user_id: userId, display_name: user.display_name, phone: user.phone, closed_at: now, keep_until: keepUntil })
+        .values({
+          user_id: userId,
+          display_name: user.display_name,
+          phone: user.phone,
+          claims: JSON.stringify(kept),
+          closed_at: now,
+          keep_until: keepUntil,
+        })
         .execute();
     }
-    const proofs = await trx
-      .selectFrom('owner_verifications')
-      .select('proof_storage_key')
-      .where('user_id', '=', userId)
-      .where('proof_storage_key', 'is not', null)
-      .execute();
-    freed.push(...proofs.map((p) => p.proof_storage_key!));
-    await trx
-      .updateTable('owner_verifications')
-      .set({ status: 'revoked', reason: 'account.closed', decided_at: now })
-      .where('user_id', '=', userId)
-      .where('status', 'in', ['pending', 'review', 'verified'])
-      .execute();
-    await trx
-      .updateTable('owner_verifications')
-      .set({
-        claimed_name: '',
-        claimed_id_type: null,
-        claimed_id_hash: null,
-        claimed_id_key_version: null,
-        claimed_id_last4: null,
-        proof_storage_key: null,
-        proof_mime: null,
-        proof_deleted_at: sql`case when proof_storage_key is null then proof_deleted_at else ${now} end`,
-      })
-      .where('user_id', '=', userId)
-      .execute();
+    freed.push(...claims.flatMap((c) => (c.proof_storage_key ? [c.proof_storage_key] : [])));
+    // the claims go: nothing left links the account (and the ballots it cast) to a flat or a register owner
+    await trx.deleteFrom('owner_verifications').where('user_id', '=', userId).execute();
     await trx
       .updateTable('ballot_proxies')
       .set({ revoked_at: now, revoked_by: userId })
@@ -258,9 +263,14 @@ export async function closeAccount(db: DB, store: FileRemover, userId: number, n
  * The daily privacy sweep: proof documents of claims decided more than 180 days ago are
  * deleted unless staff keep them because the decision is disputed (a proof that became the
  * register's own record of a legal basis stays with the register); the evidence of closed
- * accounts whose challenge period is over is erased.
+ * accounts whose challenge period is over is erased; register previews (every owner's name
+ * and phone) left unconfirmed for a day are discarded.
  */
-export async function privacySweep(db: DB, store: FileRemover, now = new Date()): Promise<{ proofs: number; files: number; evidence: number }> {
+export async function privacySweep(
+  db: DB,
+  store: FileRemover,
+  now = new Date(),
+): Promise<{ proofs: number; files: number; evidence: number; previews: number }> {
   const due = new Date(now.getTime() - PROOF_KEEP_DAYS * DAY);
   const expired = await db.transaction().execute(async (trx) => {
     const rows = await trx
@@ -291,7 +301,8 @@ export async function privacySweep(db: DB, store: FileRemover, now = new Date())
     expired.map((r) => r.proof_storage_key!),
   );
   const evidence = await db.deleteFrom('closed_account_evidence').where('keep_until', '<', now).executeTakeFirst();
-  return { proofs: expired.length, files, evidence: Number(evidence.numDeletedRows) };
+  const previews = await discardStalePreviews(db);
+  return { proofs: expired.length, files, evidence: Number(evidence.numDeletedRows), previews };
 }
 
 /** Staff keep a proof past 180 days while the decision is disputed, or let it go again; audited. */

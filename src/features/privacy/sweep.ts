@@ -7,7 +7,8 @@ import { privacySweep } from './service.ts';
 
 /**
  * Runs the privacy sweep (proofs 180 days after the decision, closed accounts' ballot
- * evidence after the challenge period) at start-up and then daily, beside the server.
+ * evidence after the challenge period, register previews unconfirmed for a day) at start-up
+ * and then daily, beside the server.
  * Logs counts only, never personal data.
  */
 export function startPrivacySweep(db: Kysely<Database>, everyMs = 86_400_000): () => void {
@@ -18,7 +19,8 @@ export function startPrivacySweep(db: Kysely<Database>, everyMs = 86_400_000): (
     running = true;
     privacySweep(db, store)
       .then((r) => {
-        if (r.proofs || r.evidence) console.log(`[个人信息 / privacy] proofs ${r.proofs}, files ${r.files}, evidence ${r.evidence}`);
+        if (r.proofs || r.evidence || r.previews)
+          console.log(`[个人信息 / privacy] proofs ${r.proofs}, files ${r.files}, evidence ${r.evidence}, register previews ${r.previews}`);
       })
       .catch((error: unknown) => console.error(`[个人信息 / privacy] ${error instanceof Error ? error.message : String(error)}`))
       .finally(() => (running = false));

@@ -49,24 +49,32 @@ export function claimsOf(db: DB, userId: number) {
  * What an office reviews: pending claims, automatic verifications held for review (made on
  * name and ID number alone before migration 0014), recent automatic matches, and owners held
  * after a reset, and decided claims whose proof is still kept (staff may keep it if disputed).
+ * Every pending claim and review comes first, never cut off by the decided ones.
  */
-export function claimsForOffice(db: DB, actor: Actor) {
-  let q = withFlat(db).where((eb) =>
-    eb.or([
-      eb('owner_verifications.status', 'in', ['pending', 'review']),
-      eb.and([eb('owner_verifications.method', '=', 'auto'), eb('owner_verifications.created_at', '>', new Date(Date.now() - 30 * 86_400_000))]),
-      eb.and([eb('owner_verifications.status', '=', 'verified'), eb('users.owner_status_held_since', 'is not', null)]),
-      // decided claims whose proof is still kept (deleted 180 days after the decision unless disputed)
-      eb.and([eb('owner_verifications.proof_storage_key', 'is not', null), eb('owner_verifications.decided_at', 'is not', null)]),
-    ]),
-  );
+export async function claimsForOffice(db: DB, actor: Actor) {
+  let q = withFlat(db);
   if (actor.role === 'staff') {
     q = q.where('communities.subdistrict_id', '=', actor.subdistrictId!);
     if (actor.communityId !== null) q = q.where('communities.id', '=', actor.communityId);
   } else if (actor.role !== 'district_admin') {
-    return Promise.resolve([]);
+    return [];
   }
-  return q.orderBy('owner_verifications.id', 'desc').limit(200).execute();
+  // what waits for a decision first, all of it; then the latest 200 of the rest
+  const waiting = await q.where('owner_verifications.status', 'in', ['pending', 'review']).orderBy('owner_verifications.id', 'desc').execute();
+  const rest = await q
+    .where('owner_verifications.status', 'not in', ['pending', 'review'])
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('owner_verifications.method', '=', 'auto'), eb('owner_verifications.created_at', '>', new Date(Date.now() - 30 * 86_400_000))]),
+        eb.and([eb('owner_verifications.status', '=', 'verified'), eb('users.owner_status_held_since', 'is not', null)]),
+        // decided claims whose proof is still kept (deleted 180 days after the decision unless disputed)
+        eb.and([eb('owner_verifications.proof_storage_key', 'is not', null), eb('owner_verifications.decided_at', 'is not', null)]),
+      ]),
+    )
+    .orderBy('owner_verifications.id', 'desc')
+    .limit(200)
+    .execute();
+  return [...waiting, ...rest];
 }
 
 /** Estates that have a register, for the claim form. */

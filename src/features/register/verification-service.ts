@@ -46,7 +46,8 @@ export async function findUnit(db: DB, estateId: number, building: string, entra
  * A resident claims a flat. A name and an ID number prove nothing (ID numbers are not secret
  * in China): the claim is verified at once only when they match an owner of that flat on the
  * register, the register holds a phone for that owner, and it is this account's mobile,
- * confirmed by a code (and no other account holds that owner). Otherwise it waits for staff,
+ * confirmed by a code (so a resident account, never a staff one), and no other account holds
+ * that owner. Otherwise it waits for staff,
  * with the proof the resident attached; the answer does not tell which part did not match.
  */
 export async function claimFlat(
@@ -84,8 +85,9 @@ export async function claimFlat(
   const taken = match
     ? await db.selectFrom('owner_verifications').select('id').where('register_owner_id', '=', match.id).where('status', '=', 'verified').executeTakeFirst()
     : undefined;
-  const account = await db.selectFrom('users').select(['phone', 'phone_verified_at']).where('id', '=', userId).executeTakeFirstOrThrow();
-  const phoneMatches = match?.phone != null && account.phone_verified_at !== null && match.phone === account.phone;
+  const account = await db.selectFrom('users').select(['phone', 'phone_verified_at', 'role']).where('id', '=', userId).executeTakeFirstOrThrow();
+  // only a resident's mobile was confirmed by a code: a staff account's is marked confirmed by whoever created it
+  const phoneMatches = account.role === 'resident' && match?.phone != null && account.phone_verified_at !== null && match.phone === account.phone;
   if (match && !taken && phoneMatches) {
     const row = await db
       .insertInto('owner_verifications')

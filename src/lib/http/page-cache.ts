@@ -18,15 +18,20 @@ export interface CachedResponse {
  */
 export const CACHE_QUERY_PARAMS = ['q', 'subdistrict', 'stage', 'year', 'category', 'kind', 'page'] as const;
 
-/** The cache key of a request: language, elder mode, path and the known query parameters only. */
-export function cacheKey(lang: string, elder: boolean, url: URL): string {
+/** The path and the known query parameters only, in a fixed order: what a cached page may be about. */
+export function cacheKeptPath(url: URL): string {
   const kept = new URLSearchParams();
   for (const name of CACHE_QUERY_PARAMS) {
     const v = url.searchParams.get(name); // pages read the first value only
     if (v !== null) kept.set(name, v);
   }
   const query = kept.toString();
-  return `${lang}|${elder ? 1 : 0}|${url.pathname}${query ? `?${query}` : ''}`;
+  return `${url.pathname}${query ? `?${query}` : ''}`;
+}
+
+/** The cache key of a request: language, elder mode, path and the known query parameters only. */
+export function cacheKey(lang: string, elder: boolean, url: URL): string {
+  return `${lang}|${elder ? 1 : 0}|${cacheKeptPath(url)}`;
 }
 
 /** What an entry costs: its body, headers and key (a fixed overhead per entry for the rest). */

@@ -8,8 +8,8 @@ const zh = translator('zh');
 
 type DB = Kysely<Database>;
 export type CancelResult = { ok: true; promotedUserIds: number[] } | { ok: false; error: string };
-/** The text sender, given the cancellation's transaction (the outbox writes in it). */
-export type SenderFor = (trx: DB) => SmsSender;
+/** The text sender configured, given the cancellation's transaction (the outbox writes in it); null when texts are off. */
+export type SenderFor = (trx: DB) => SmsSender | null;
 
 /**
  * A resident cancels their own live sign-up on a task. When it held a place, the database
@@ -47,8 +47,8 @@ export async function cancelSignUp(db: DB, userId: number, taskId: number, smsVi
         .where('volunteer_signups.task_id', '=', taskId)
         .where('volunteer_signups.promoted_at', '=', sql<Date>`now()`)
         .execute();
-      if (smsVia) {
-        const sms = smsVia(trx);
+      const sms = smsVia?.(trx) ?? null;
+      if (sms) {
         for (const p of promoted)
           await sms.send(p.phone, zh('volunteer.sms.promoted', { title: p.title.slice(0, 40), when: formatDateTime(p.starts_at, 'zh') }));
       }

@@ -10,7 +10,7 @@ const fig = (f: Figure) => ({ areaM2: formatAreaM2(f.areaCm2), owners: f.owners 
 /**
  * Results of a vote. While it is open only turnout; after the close, per matter, the
  * figures of `npm run ballot:recount` (same module, same shape) and a per-building breakdown
- * (estate + building) for buildings of MIN_BUILDING_VOTERS voters or more only.
+ * (estate + building) only for buildings where MIN_BUILDING_VOTERS voters or more took part in every matter.
  */
 export const GET: APIRoute = async ({ params, locals }) => {
   const id = Number(params.id);
