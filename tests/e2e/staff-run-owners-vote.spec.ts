@@ -124,6 +124,11 @@ test('staff run an owners’ vote: notice, opening after 15 days, online, change
   await expect(page.locator('#staff-preview')).toBeVisible();
   const outsider = await (await browser.newContext()).newPage();
   expect((await outsider.goto(`/ballots/${id}`))!.status()).toBe(404);
+  // and its roll: a preview for the staff (404 for anyone else until the notice is out)
+  expect((await page.goto(`/ballots/${id}/roll`))!.status()).toBe(200);
+  await expect(page.locator('#staff-preview')).toBeVisible();
+  await expect(page.locator('#roll')).toContainText('2-1-101');
+  expect((await outsider.goto(`/ballots/${id}/roll`))!.status()).toBe(404);
   await page.goto(`/admin/ballots/${id}`);
   // posted 20 days ago: not on a word, only with a photo of the posted notice
   await page.getByLabel('张贴日期').fill(cstDay(-20));

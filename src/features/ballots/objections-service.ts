@@ -5,7 +5,8 @@ import { votersFor } from './service.ts';
 import { cstDate } from '../../lib/calendar.ts';
 import { mayCosign, mayLodgeOnline, mayObjectTo, mayRecordWritten, mayRespond, objectionWindow } from './objection-period.ts';
 import type { CommitteeRole, Convener } from './tables.ts';
-import { NO_ADJUSTMENTS, type WorkCalendar } from '../../lib/calendar.ts';
+import type { WorkCalendar } from '../../lib/calendar.ts';
+import { config } from '../../lib/config.ts';
 
 // Objections to a preliminary result and the owners' committee's co-signatures: each
 // write is one transaction with its audit entry. The rules themselves are the pure
@@ -15,7 +16,7 @@ type DB = Kysely<Database>;
 const refused = (v: { error: string; field?: string }) => ({ ok: false as const, error: v.error, ...(v.field ? { field: v.field } : {}) });
 
 /** What the rules need to know of a ballot: convener, period, published versions. */
-export async function objectionFacts(db: DB, ballotId: number, calendar: WorkCalendar = NO_ADJUSTMENTS) {
+export async function objectionFacts(db: DB, ballotId: number, calendar: WorkCalendar = config().workCalendar) {
   if (!Number.isSafeInteger(ballotId) || ballotId <= 0 || ballotId > 2_147_483_647) return null;
   const b = await db.selectFrom('ballots').select(['id', 'convener', 'objection_days', 'status']).where('id', '=', ballotId).executeTakeFirst();
   if (!b) return null;
@@ -64,7 +65,7 @@ export interface OnlineObjection {
 }
 
 /** A verified owner on the roll objects online, for one of their own flats, during the period. */
-export async function lodgeObjection(db: DB, input: OnlineObjection, now = new Date(), calendar: WorkCalendar = NO_ADJUSTMENTS) {
+export async function lodgeObjection(db: DB, input: OnlineObjection, now = new Date(), calendar: WorkCalendar = config().workCalendar) {
   const facts = await objectionFacts(db, input.ballotId, calendar);
   if (!facts) return { ok: false as const, error: 'err.notFound' };
   const period = mayLodgeOnline(facts.window, now);
@@ -131,7 +132,7 @@ async function flatOfBallot(db: DB, ballotId: number, f: { estateId: number; bui
 }
 
 /** Staff record a paper letter received by the office, dated the day it was received. */
-export async function recordWrittenObjection(db: DB, actorUserId: number, input: WrittenObjection, now = new Date(), calendar: WorkCalendar = NO_ADJUSTMENTS) {
+export async function recordWrittenObjection(db: DB, actorUserId: number, input: WrittenObjection, now = new Date(), calendar: WorkCalendar = config().workCalendar) {
   const facts = await objectionFacts(db, input.ballotId, calendar);
   if (!facts) return { ok: false as const, error: 'err.notFound' };
   const received = mayRecordWritten(facts.window, input.receivedOn, now);

@@ -8,6 +8,7 @@ import { closeIfDue, countedData } from './service.ts';
 import { compareUnitKeys, naturalCompare } from './natural-order.ts';
 import { formatAreaM2 } from './area.ts';
 import { objectionWindow } from './objection-period.ts';
+import { config } from '../../lib/config.ts';
 
 type DB = Kysely<Database>;
 
@@ -125,7 +126,7 @@ export async function publishBulletin(db: DB, actorUserId: number, ballotId: num
       .where('ballot_id', '=', ballotId)
       .orderBy('version')
       .executeTakeFirstOrThrow();
-    const objectionsEnd = objectionWindow(first.published_at, first.objection_days)!.end;
+    const objectionsEnd = objectionWindow(first.published_at, first.objection_days, config().workCalendar)!.end;
     if (now < objectionsEnd) return { ok: false as const, error: 'err.objectionPeriod', objectionsEnd: objectionsEnd.toISOString() };
   }
   const version = (last?.version ?? 0) + 1;

@@ -237,7 +237,7 @@ export function rollTotals(roll: { voters: RollVoter[] }) {
 /**
  * Who may see the flat-labelled roll and the full bulletin (owners' right to inspect the
  * ballots of their own meeting, DOMAIN.md "Who sees what"): staff whose office covers the
- * ballot, and verified owners of its electorate — an owner verified on a flat the vote
+ * ballot (a draft's too, as a preview), and verified owners of its electorate — an owner verified on a flat the vote
  * covers (the current register), or one who may cast for a voter of the frozen roll as an
  * owner (gz_cast_voters, as for objections; a voting mandate does not count). An account
  * whose owner status is held after a password reset may not until staff review it.
@@ -246,7 +246,7 @@ export async function mayInspect(db: DB, ballotId: number, user: SessionUser | n
   if (!user) return false;
   if (user.role === 'staff' || user.role === 'district_admin') {
     const r = await ballotResource(db, ballotId);
-    return r !== null && r.status !== 'draft' && can(user, 'ballot.manage', r);
+    return r !== null && can(user, 'ballot.manage', r);
   }
   if (user.ownerStatusHeld) return false;
   const scopes = await db.selectFrom('ballot_scopes').select(['estate_id', 'building', 'entrance']).where('ballot_id', '=', ballotId).execute();
