@@ -132,7 +132,13 @@ async function flatOfBallot(db: DB, ballotId: number, f: { estateId: number; bui
 }
 
 /** Staff record a paper letter received by the office, dated the day it was received. */
-export async function recordWrittenObjection(db: DB, actorUserId: number, input: WrittenObjection, now = new Date(), calendar: WorkCalendar = config().workCalendar) {
+export async function recordWrittenObjection(
+  db: DB,
+  actorUserId: number,
+  input: WrittenObjection,
+  now = new Date(),
+  calendar: WorkCalendar = config().workCalendar,
+) {
   const facts = await objectionFacts(db, input.ballotId, calendar);
   if (!facts) return { ok: false as const, error: 'err.notFound' };
   const received = mayRecordWritten(facts.window, input.receivedOn, now);
