@@ -42,7 +42,10 @@ try {
 
   // the server's backends: the children of the postmaster listening on this port
   const port = new URL(scratch.url).port;
-  const postmaster = execFileSync('pgrep', ['-f', `postgres.*-p ${port}`]).toString().trim().split('\n')[0]!;
+  const postmaster = execFileSync('pgrep', ['-f', `postgres.*-p ${port}`])
+    .toString()
+    .trim()
+    .split('\n')[0]!;
   const seconds = (pid: string) => {
     const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, in clock ticks of 1/100 s
@@ -81,17 +84,23 @@ try {
     const clients = await Promise.all(Array.from({ length: CONNECTIONS }, () => pool.connect()));
     try {
       // warm: past the first custom plans of each connection
-      await Promise.all(clients.map(async (c) => { for (let w = 0; w < 8; w++) await one(c, name, bare); }));
+      await Promise.all(
+        clients.map(async (c) => {
+          for (let w = 0; w < 8; w++) await one(c, name, bare);
+        }),
+      );
       const cpu0 = backendCpu();
       const end = Date.now() + SECONDS * 1000;
       let done = 0;
       let refused = 0;
-      await Promise.all(clients.map(async (c) => {
-        while (Date.now() < end) {
-          if (!(await one(c, name, bare))) refused++;
-          done++;
-        }
-      }));
+      await Promise.all(
+        clients.map(async (c) => {
+          while (Date.now() < end) {
+            if (!(await one(c, name, bare))) refused++;
+            done++;
+          }
+        }),
+      );
       return { rate: done / SECONDS, cpuUs: ((backendCpu() - cpu0) / done) * 1e6, refused };
     } finally {
       for (const c of clients) c.release();
@@ -104,8 +113,10 @@ try {
       if (v !== 'current') await pool.query(fs.readFileSync(v, 'utf8'));
       const f = await measure(`cast-${round}-${v}`, false);
       const b = await measure(`bare-${round}-${v}`, true);
-      console.log(`${v} ×${CONNECTIONS}: gz_cast ${f.rate.toFixed(0)}/s, ${f.cpuUs.toFixed(0)} µs PostgreSQL CPU a cast${f.refused ? ` (${f.refused} not ok!)` : ''}; `
-        + `bare ${b.rate.toFixed(0)}/s, ${b.cpuUs.toFixed(0)} µs; rate ratio ${(f.rate / b.rate).toFixed(2)}, CPU ratio ${(b.cpuUs / f.cpuUs).toFixed(2)}  [load ${os.loadavg()[0]!.toFixed(1)}]`);
+      console.log(
+        `${v} ×${CONNECTIONS}: gz_cast ${f.rate.toFixed(0)}/s, ${f.cpuUs.toFixed(0)} µs PostgreSQL CPU a cast${f.refused ? ` (${f.refused} not ok!)` : ''}; ` +
+          `bare ${b.rate.toFixed(0)}/s, ${b.cpuUs.toFixed(0)} µs; rate ratio ${(f.rate / b.rate).toFixed(2)}, CPU ratio ${(b.cpuUs / f.cpuUs).toFixed(2)}  [load ${os.loadavg()[0]!.toFixed(1)}]`,
+      );
       if (v !== 'current') await pool.query(fs.readFileSync('db/functions/gz_cast.sql', 'utf8'));
     }
   }
