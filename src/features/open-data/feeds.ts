@@ -104,6 +104,7 @@ export function feeds(sample: { projectCode: string | null; ballotId: number | n
         'fees[]',
         'notices[]',
         'history[]',
+        'donations {board[], receivedMoneyFen}',
       ],
     },
     {
