@@ -16,7 +16,7 @@ import { seedDatabase } from '../../db/seed/seed-database.ts';
 import { load, percentile, sequential } from './http.ts';
 import { jsBytesGzip, launch, markersVisibleMs } from './measure-js.ts';
 import { printReport, type Row } from './report.ts';
-import { benchTally } from '../../src/features/ballots/bench.ts';
+import { benchTally } from '../support/tally-bench.ts';
 import { barePgCasts, httpCasts } from './casts.ts';
 import { prepareVote } from '../support/vote-fixture.ts';
 

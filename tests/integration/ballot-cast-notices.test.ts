@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, freshDatabase } from '../support/databases.ts';
+import { postNoticeAsStaff } from '../support/ballot-notice.ts';
 import { fixture } from '../support/fixtures.ts';
 import { hebinEstate } from '../support/estate-fixture.ts';
 import type { OpenDatabase } from '../../src/lib/db/open.ts';
@@ -87,7 +88,7 @@ describe.each(BACKENDS)('telling co-owners about a cast on %s', (kind) => {
     });
     if (!created.ok) throw new Error(created.error);
     ballotId = created.ballotId;
-    await ballots.publishNotice(open.db, staffId, ballotId, T0);
+    await postNoticeAsStaff(open.db, staffId, ballotId, T0);
     await ballots.openBallot(open.db, staffId, ballotId, new Date(T0.getTime() + 15 * DAY));
     const s = await account('13720000003', soleUnit, soleOwner!);
     single = { ...s, voter: (await ballots.votersFor(open.db, ballotId, s.id))[0]!.code };

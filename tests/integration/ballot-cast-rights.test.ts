@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, freshDatabase } from '../support/databases.ts';
+import { postNoticeAsStaff } from '../support/ballot-notice.ts';
 import { fixture } from '../support/fixtures.ts';
 import { hebinEstate } from '../support/estate-fixture.ts';
 import type { OpenDatabase } from '../../src/lib/db/open.ts';
@@ -135,7 +136,7 @@ describe.each(BACKENDS)('cast rights on %s', (kind) => {
     });
     if (!created.ok) throw new Error(created.error);
     ballotId = created.ballotId;
-    await ballots.publishNotice(open.db, staffId, ballotId, T0);
+    await postNoticeAsStaff(open.db, staffId, ballotId, T0);
     expect(await ballots.openBallot(open.db, staffId, ballotId, new Date(T0.getTime() + 15 * DAY))).toMatchObject({ ok: true });
   });
   afterAll(() => open.close());

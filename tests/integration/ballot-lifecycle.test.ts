@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { BACKENDS, freshDatabase } from '../support/databases.ts';
+import { postNoticeAsStaff } from '../support/ballot-notice.ts';
 import { hebinEstate } from '../support/estate-fixture.ts';
 import { importSampleRegister, verifiedOwners } from '../support/register-fixture.ts';
 import type { OpenDatabase } from '../../src/lib/db/open.ts';
@@ -64,7 +65,7 @@ describe.each(BACKENDS)('the life of a ballot on %s', (kind) => {
     ballotId = await create('生命周期表决');
     otherBallot = await create('另一表决', [{ title: '议事规则', item: 1 }]);
     for (const id of [ballotId, otherBallot]) {
-      await ballots.publishNotice(open.db, staffId, id, T0);
+      await postNoticeAsStaff(open.db, staffId, id, T0);
       expect(await ballots.openBallot(open.db, staffId, id, new Date(T0.getTime() + 16 * DAY))).toMatchObject({ ok: true });
     }
   });
@@ -234,7 +235,7 @@ describe.each(BACKENDS)('the life of a ballot on %s', (kind) => {
 
   it('cancels a noticed ballot with a public reason and a cancellation notice, never an open one', async () => {
     const mistaken = await create('建错的表决');
-    await ballots.publishNotice(open.db, staffId, mistaken, T0);
+    await postNoticeAsStaff(open.db, staffId, mistaken, T0);
     expect(await ballots.cancelBallot(open.db, staffId, mistaken, '  ')).toMatchObject({ ok: false, error: 'err.cancelReason' });
     const res = await ballots.cancelBallot(open.db, staffId, mistaken, '表决事项填错，重新发起');
     expect(res).toMatchObject({ ok: true });
@@ -254,7 +255,7 @@ describe.each(BACKENDS)('the life of a ballot on %s', (kind) => {
 
   it.runIf(kind === 'postgres')('never lets a cast interleave with a close: a cast waits for the close, then finds the vote closed', async () => {
     const id = await create('并发关闭');
-    await ballots.publishNotice(open.db, staffId, id, T0);
+    await postNoticeAsStaff(open.db, staffId, id, T0);
     await ballots.openBallot(open.db, staffId, id, new Date(T0.getTime() + 16 * DAY));
     // staff close the vote in a transaction that has not committed yet
     const closing = await open.db.startTransaction().execute();
@@ -309,7 +310,7 @@ describe.each(BACKENDS)('the life of a ballot on %s', (kind) => {
 
   it('opens only with an explicit confirmation while a flat of the electorate has no owner, and records which', async () => {
     const id = await create('无业主房屋');
-    await ballots.publishNotice(open.db, staffId, id, T0);
+    await postNoticeAsStaff(open.db, staffId, id, T0);
     // a flat of nobody in this suite loses its owners on the register
     const mine = new Set(owners.map((o) => o.unitId));
     const flat = await open.db

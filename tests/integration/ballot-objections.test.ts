@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, freshDatabase } from '../support/databases.ts';
+import { postNoticeAsStaff } from '../support/ballot-notice.ts';
 import { hebinEstate } from '../support/estate-fixture.ts';
 import { importSampleRegister, verifiedOwners } from '../support/register-fixture.ts';
 import type { OpenDatabase } from '../../src/lib/db/open.ts';
@@ -51,7 +52,7 @@ describe.each(BACKENDS)('objections and co-signatures of a ballot’s result on 
       matters: [{ title: '改造方案', item: 7 }],
     });
     if (!created.ok) throw new Error(created.error);
-    await ballots.publishNotice(open.db, staffId, created.ballotId, T0);
+    await postNoticeAsStaff(open.db, staffId, created.ballotId, T0);
     await ballots.openBallot(open.db, staffId, created.ballotId, new Date(T0.getTime() + 15 * DAY));
     await ballots.closeBallot(open.db, staffId, created.ballotId, new Date(T0.getTime() + 16 * DAY));
     return created.ballotId;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, freshDatabase } from '../support/databases.ts';
+import { postNoticeAsStaff } from '../support/ballot-notice.ts';
 import { hebinEstate } from '../support/estate-fixture.ts';
 import type { OpenDatabase } from '../../src/lib/db/open.ts';
 import { applyImport } from '../../src/features/register/import-service.ts';
@@ -91,7 +92,7 @@ describe.each(BACKENDS)('a roll across estates on %s', (kind) => {
     });
     if (!created.ok) throw new Error(created.error);
     ballotId = created.ballotId;
-    await ballots.publishNotice(open.db, staffId, ballotId, T0);
+    await postNoticeAsStaff(open.db, staffId, ballotId, T0);
     await ballots.openBallot(open.db, staffId, ballotId, new Date(T0.getTime() + 15 * DAY));
   });
   afterAll(() => open.close());

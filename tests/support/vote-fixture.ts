@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../src/lib/db/schema.ts';
 import { generateSessionToken, sessionIdOf } from '../../src/features/accounts/session.ts';
-import { createBallot, openBallot, publishNotice } from '../../src/features/ballots/service.ts';
+import { createBallot, openBallot } from '../../src/features/ballots/service.ts';
+import { postNoticeAsStaff } from './ballot-notice.ts';
 
 // An open 3-matter vote of N verified owners with sessions, each owning one flat of building
 // B of the first estate: for the casting bench, the load and fault test and HTTP tests.
@@ -11,6 +12,13 @@ const DAY = 86_400_000;
 
 /** Returns the ballot and one session token per owner. */
 export async function prepareVote(db: Kysely<Database>, owners: number) {
+  const voters = await prepareVoters(db, owners);
+  const ballotId = await openVote(db, voters);
+  return { ballotId, tokens: voters.tokens };
+}
+
+/** The owners alone (flats, register rows, verifications, sessions), and the staff member who will run their vote. */
+export async function prepareVoters(db: Kysely<Database>, owners: number) {
   const estate = await db
     .selectFrom('estates')
     .innerJoin('communities', 'communities.id', 'estates.community_id')
@@ -76,8 +84,17 @@ export async function prepareVote(db: Kysely<Database>, owners: number) {
       .execute();
     tokens.push(...batchTokens);
   }
+  return { adminId: admin.id, estate, tokens };
+}
+
+/**
+ * The open 3-matter vote of building B: its meeting notice posted through the staff action's
+ * command 20 days ago, opened now. Returns the ballot.
+ */
+export async function openVote(db: Kysely<Database>, voters: { adminId: number; estate: { id: number; subdistrict_id: number } }) {
+  const { adminId, estate } = voters;
   const now = new Date();
-  const ballot = await createBallot(db, admin.id, {
+  const ballot = await createBallot(db, adminId, {
     subdistrictId: estate.subdistrict_id,
     projectId: null,
     title: 'bench',
@@ -94,8 +111,9 @@ export async function prepareVote(db: Kysely<Database>, owners: number) {
     ],
   });
   if (!ballot.ok) throw new Error(ballot.error);
-  await publishNotice(db, admin.id, ballot.ballotId, new Date(now.getTime() - 20 * DAY));
-  const opened = await openBallot(db, admin.id, ballot.ballotId, now);
+  const noticed = await postNoticeAsStaff(db, adminId, ballot.ballotId, new Date(now.getTime() - 20 * DAY));
+  if (!noticed.ok) throw new Error(noticed.error);
+  const opened = await openBallot(db, adminId, ballot.ballotId, now);
   if (!opened.ok) throw new Error(opened.error);
-  return { ballotId: ballot.ballotId, tokens };
+  return ballot.ballotId;
 }

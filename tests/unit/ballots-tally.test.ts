@@ -7,8 +7,8 @@ import type { OwnershipLink, Roll, RollUnit } from '../../src/features/ballots/r
 import { tally, tallyByBuilding } from '../../src/features/ballots/tally.ts';
 import type { Ballot, Choice, MatterResult, TallyMatter, TallyRoll } from '../../src/features/ballots/tally.ts';
 import { quorumMet, thresholdMet } from '../../src/features/ballots/thresholds.ts';
-import { syntheticCase } from '../../src/features/ballots/synthetic.ts';
-import { benchTally } from '../../src/features/ballots/bench.ts';
+import { syntheticCase } from '../support/synthetic-ballots.ts';
+import { benchTally } from '../support/tally-bench.ts';
 
 const ORD: TallyMatter = { id: 'm1', kind: 'ordinary' };
 const MAJ: TallyMatter = { id: 'm1', kind: 'major' };

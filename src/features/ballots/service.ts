@@ -133,21 +133,6 @@ export async function databaseNow(db: DB | Tx): Promise<Date> {
   return new Date(res.rows[0]!.now);
 }
 
-export async function publishNotice(db: DB, actorUserId: number, ballotId: number, now?: Date) {
-  return db.transaction().execute(async (trx) => {
-    now ??= await databaseNow(trx);
-    const res = await trx
-      .updateTable('ballots')
-      .set({ status: 'noticed', notice_published_at: now })
-      .where('id', '=', ballotId)
-      .where('status', '=', 'draft')
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) !== 1) return { ok: false as const, error: 'err.ballotState' };
-    await appendAudit(trx, { actorUserId, action: 'ballot.notice', target: `ballot:${ballotId}` });
-    return { ok: true as const };
-  });
-}
-
 /** Earliest moment a noticed ballot may open: never less than 15 days after its notice. */
 export const earliestOpening = (noticePublishedAt: Date, noticeDays: number) => new Date(noticePublishedAt.getTime() + Math.max(15, noticeDays) * DAY);
 

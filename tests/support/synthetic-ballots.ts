@@ -1,7 +1,7 @@
-import type { Ballot, Choice } from './cast.ts';
-import { buildRoll } from './roll.ts';
-import type { OwnershipLink, Roll, RollUnit } from './roll.ts';
-import type { TallyMatter } from './tally.ts';
+import type { Ballot, Choice } from '../../src/features/ballots/cast.ts';
+import { buildRoll } from '../../src/features/ballots/roll.ts';
+import type { OwnershipLink, Roll, RollUnit } from '../../src/features/ballots/roll.ts';
+import type { TallyMatter } from '../../src/features/ballots/tally.ts';
 
 /** Small deterministic generator (mulberry32), so a case is the same on every run. */
 function random(seed: number): () => number {

@@ -1,5 +1,5 @@
-import { syntheticCase } from './synthetic.ts';
-import { tally } from './tally.ts';
+import { syntheticCase } from './synthetic-ballots.ts';
+import { tally } from '../../src/features/ballots/tally.ts';
 
 /**
  * Milliseconds for one tally of `voters` × `matters` (issue 4 asks ≤ 100 ms for
