@@ -662,7 +662,7 @@ export const en: Record<MessageKey, string> = {
   'volunteer.status.waiting': 'Waiting list',
   'volunteer.status.cancelled': 'Cancelled',
   'volunteer.status.attended': 'Attended',
-  'volunteer.sms.promoted': '【共治】你已从候补转为正式报名：志愿服务“{title}”，{when}。如不能参加，请登录后取消。',
+  'volunteer.sms.promoted': '【共治】您已从候补转为正式报名：志愿服务“{title}”，{when}。如不能参加，请登录后取消。',
   'volunteer.export.sheet': 'Volunteer hours',
   'volunteer.export.task': 'Task',
   'volunteer.export.project': 'Project code',

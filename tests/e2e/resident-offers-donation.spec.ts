@@ -74,7 +74,7 @@ test('a resident offers money anonymously and goods under a name; staff accept a
   await resident.goto(`/projects/${code}/donate`);
   await resident.getByLabel('金额（元）').fill('1234.56');
   await resident.getByRole('button', { name: '提交捐赠意向' }).click();
-  await expect(resident.getByRole('status')).toHaveText('已提交。街道工作人员会联系你；进度见“我的账户”。');
+  await expect(resident.getByRole('status')).toHaveText('已提交。街道工作人员会联系您；进度见“我的账户”。');
   // goods, under a name the resident chooses to show
   await resident.goto(`/projects/${code}/donate`);
   await resident.getByLabel('捐物').check();
@@ -97,7 +97,7 @@ test('a resident offers money anonymously and goods under a name; staff accept a
   const mine = resident.locator('#my-donation-list li');
   await expect(mine).toHaveCount(3);
   await expect(mine.filter({ hasText: '1,234.56' })).toContainText('待确认');
-  await expect(mine.filter({ hasText: '1,234.56' })).toContainText('公示名: 匿名');
+  await expect(mine.filter({ hasText: '1,234.56' })).toContainText('公示名：匿名');
   await expect(mine.filter({ hasText: goods })).toContainText(shownName);
 
   // the office accepts and receives both

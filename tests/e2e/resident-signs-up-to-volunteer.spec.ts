@@ -61,7 +61,7 @@ test('the last place is taken, the next resident waits and moves up on a cancell
   await first.goto(`/projects/${code}`);
   await expect(task(first).locator('.places')).toHaveText('剩余名额：2/2');
   await task(first).getByRole('button', { name: '报名' }).click();
-  await expect(first.getByText('报名成功，你已获得一个名额。')).toBeVisible();
+  await expect(first.getByText('报名成功，您已获得一个名额。')).toBeVisible();
   await expect(task(first).locator('[data-my-status]')).toHaveText('已报名');
 
   // The third resident's page still shows one place left…
@@ -71,11 +71,11 @@ test('the last place is taken, the next resident waits and moves up on a cancell
   // …while the second takes it,
   await second.goto(`/projects/${code}`);
   await task(second).getByRole('button', { name: '报名' }).click();
-  await expect(second.getByText('报名成功，你已获得一个名额。')).toBeVisible();
+  await expect(second.getByText('报名成功，您已获得一个名额。')).toBeVisible();
   await expect(task(second).locator('.places')).toHaveText('名额已满，候补 0 人');
   // so the third lands on the waiting list.
   await task(third).getByRole('button', { name: '报名' }).click();
-  await expect(third.getByText('名额已满，你已进入候补名单；有人取消时将按先后转为正式报名。')).toBeVisible();
+  await expect(third.getByText('名额已满，您已进入候补名单；有人取消时将按先后转为正式报名。')).toBeVisible();
   await expect(task(third).locator('[data-my-status]')).toHaveText('候补');
   await third.goto('/account');
   const thirdEntry = third.locator('#my-signups li', { hasText: title });
@@ -89,10 +89,10 @@ test('the last place is taken, the next resident waits and moves up on a cancell
   await expect(first.locator('#my-signups li', { hasText: title })).toHaveAttribute('data-status', 'cancelled');
   await third.goto('/account');
   await expect(thirdEntry).toHaveAttribute('data-status', 'confirmed');
-  await expect(thirdEntry.locator('.volunteer-promoted')).toHaveText('你已从候补转为正式报名');
+  await expect(thirdEntry.locator('.volunteer-promoted')).toHaveText('您已从候补转为正式报名');
   await expectAxeClean(third, 'the account page with volunteering');
   const outbox = await (await third.request.get('/dev/sms-outbox?phone=13900000103')).text();
-  expect(outbox).toContain(`你已从候补转为正式报名：志愿服务“${title}”`);
+  expect(outbox).toContain(`您已从候补转为正式报名：志愿服务“${title}”`);
 
   // Staff mark attendance: 2.5 hours by default (the task's length), 1 hour for the other.
   await page.goto(taskPath);

@@ -205,8 +205,8 @@ test('staff run an owners’ vote: notice, opening after 15 days, online, change
   const co = new BallotPage(coOwnerA, id);
   await co.goto();
   await expect(coOwnerA.locator('.my-voter')).toContainText('由另一位共有人提交');
-  await expect(coOwnerA.locator('.my-voter')).toContainText('加装电梯及外立面改造方案: 同意');
-  await expect(coOwnerA.locator('.my-voter')).toContainText('选聘物业服务企业: 反对');
+  await expect(coOwnerA.locator('.my-voter')).toContainText('加装电梯及外立面改造方案：同意');
+  await expect(coOwnerA.locator('.my-voter')).toContainText('选聘物业服务企业：反对');
   await expect(coOwnerA.locator('.my-voter')).toContainText(receiptA);
   await expect(coOwnerA.locator('fieldset.choice[data-matter="m2"] input[value="oppose"]')).toBeChecked();
   // on a phone in elder mode, confirming lands on the confirmation and the receipt

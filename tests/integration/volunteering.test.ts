@@ -203,7 +203,7 @@ describe.each(BACKENDS)('volunteering on %s', (kind) => {
     expect(mine.signups[0]).toMatchObject({ status: 'confirmed', promoted: true });
     const texts = await open.db.selectFrom('sms_outbox').select(['phone', 'body']).where('phone', '=', people[2]!.phone).execute();
     expect(texts).toHaveLength(1);
-    expect(texts[0]!.body).toContain('你已从候补转为正式报名');
+    expect(texts[0]!.body).toContain('您已从候补转为正式报名');
     expect(texts[0]!.body).toContain('候补测试');
     // nobody else was texted
     expect(
