@@ -44,7 +44,22 @@ export default tseslint.config(
   { files: ['src/lib/**'], ignores: ['src/lib/db/schema.ts'], rules: { '@typescript-eslint/no-restricted-imports': restrict([FEATURES, ACTIONS, PAGES]) } },
   // The table types of every feature meet in one Database type: type-only imports may stay.
   { files: ['src/lib/db/schema.ts'], rules: { '@typescript-eslint/no-restricted-imports': restrict([FEATURES, ACTIONS, PAGES], true) } },
-  { files: ['src/i18n/**'], rules: { '@typescript-eslint/no-restricted-imports': restrict([FEATURES, ACTIONS, PAGES]) } },
+  {
+    files: ['src/i18n/**'],
+    ignores: ['src/i18n/zh.ts', 'src/i18n/en.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': restrict([FEATURES, ACTIONS, PAGES]) },
+  },
+  // The one dictionary spreads each feature's words (src/features/<f>/messages.ts) and nothing else of a feature.
+  {
+    files: ['src/i18n/zh.ts', 'src/i18n/en.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': restrict([
+        { regex: '(^|/)features/(?![^/]+/messages\\.ts$)', message: 'The dictionary imports only features/<f>/messages.ts.' },
+        ACTIONS,
+        PAGES,
+      ]),
+    },
+  },
   {
     files: ['src/features/**'],
     rules: {

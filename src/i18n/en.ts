@@ -1,6 +1,8 @@
-import type { MessageKey } from './zh.ts';
+import type { MessageKey, zhParts } from './zh.ts';
+import type { EnglishOf } from './define.ts';
+import { donationsEn } from '../features/donations/messages.ts';
 
-export const en: Record<MessageKey, string> = {
+const sharedEn: EnglishOf<typeof zhParts.shared> = {
   'site.name': 'Gongzhi',
   'site.tagline': 'Zhanhe District old estate renovation portal',
   'site.district': 'Zhanhe District',
@@ -78,44 +80,6 @@ export const en: Record<MessageKey, string> = {
   'budget.chart': 'Funding by channel',
   'budget.received': 'Received (yuan)',
   'budget.receivedNote': '“Received” is the sum of the money donations received; each is listed on the donation board below.',
-  'donations.title': 'Give money, goods or labour',
-  'donations.intro':
-    'Residents may give money, goods or labour to this project. Once the subdistrict office has accepted and received a donation it is listed on the donation board below; donors who did not choose to show a name are listed as “Anonymous”.',
-  'donations.board': 'Donation board',
-  'donations.boardEmpty': 'No donations received yet.',
-  'donations.anonymous': 'Anonymous',
-  'donations.donor': 'Donor',
-  'donations.what': 'Donation',
-  'donations.receivedOn': 'Received on',
-  'donations.offerLink': 'Offer money, goods or labour',
-  'donations.signInToOffer': 'Sign in to offer money, goods or labour',
-  'donations.offerTitle': 'Give to: {project}',
-  'donations.kind': 'What you give',
-  'donations.kind.money': 'Money',
-  'donations.kind.goods': 'Goods',
-  'donations.kind.labour': 'Labour',
-  'donations.amount': 'Amount (yuan)',
-  'donations.goodsWhat': 'Item',
-  'donations.goodsQuantity': 'How many',
-  'donations.labourSkill': 'Skill or trade',
-  'donations.labourHours': 'Hours',
-  'donations.moneyLine': '{amount} yuan',
-  'donations.goodsLine': '{what} × {n}',
-  'donations.labourLine': '{skill}, {n} hours',
-  'donations.showName': 'Show a name on the donation board',
-  'donations.displayName': 'Name to show (when ticked above)',
-  'donations.privacy': 'Anonymous by default: only when ticked does the board show the name you give; your phone number and account are never shown.',
-  'donations.fieldsHelp': 'Money: the amount. Goods: the item and how many. Labour: the skill and hours. Leave the rest blank.',
-  'donations.submit': 'Offer',
-  'donations.offered': 'Offered. The subdistrict office will contact you; follow it on your account page.',
-  'donations.mine': 'My donations',
-  'donations.mineNone': 'You have not offered a donation.',
-  'donations.status.offered': 'Offered',
-  'donations.status.accepted': 'Accepted, to be collected',
-  'donations.status.declined': 'Declined',
-  'donations.status.received': 'Received',
-  'donations.reason': 'Reason',
-  'donations.shownAs': 'Shown as',
   'adminDonations.title': 'Donations',
   'adminDonations.help':
     'Donation offers to your projects. Accept, or decline with a reason the donor sees; once received, record the date and, for money, the receipt number. A received donation is listed on the project’s donation board, and money counts as received against the Donations line.',
@@ -1233,3 +1197,7 @@ export const en: Record<MessageKey, string> = {
   'results.metOnTime': 'The preliminary result was published within its deadline ({time}).',
   'results.metLate': 'The preliminary result was published after its deadline ({time}).',
 };
+
+export const enParts = { shared: sharedEn, donations: donationsEn } as const;
+
+export const en: Record<MessageKey, string> = { ...sharedEn, ...donationsEn };

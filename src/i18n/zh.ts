@@ -1,5 +1,9 @@
 // zh-CN, the default language. Every key must also exist in en.ts (the type enforces it).
-export const zh = {
+// Shared words live here; a feature's own words live in src/features/<f>/messages.ts and are
+// spread into `zh` below (see src/i18n/define.ts).
+import { donationsZh } from '../features/donations/messages.ts';
+
+const sharedZh = {
   'site.name': '共治',
   'site.tagline': '湛河区老旧小区改造公开平台',
   'site.district': '湛河区',
@@ -77,43 +81,6 @@ export const zh = {
   'budget.chart': '资金来源构成',
   'budget.received': '已到位（元）',
   'budget.receivedNote': '“已到位”为已收到的捐款之和，逐笔见下方捐赠公示。',
-  'donations.title': '捐资捐物投劳',
-  'donations.intro': '居民可以为本项目捐款、捐物或投劳。街道工作人员接受并收到后，列入下面的捐赠公示；捐赠人没有选择公开名字的，显示为“匿名”。',
-  'donations.board': '捐赠公示',
-  'donations.boardEmpty': '暂无已收到的捐赠。',
-  'donations.anonymous': '匿名',
-  'donations.donor': '捐赠人',
-  'donations.what': '捐赠内容',
-  'donations.receivedOn': '收到日期',
-  'donations.offerLink': '我要捐资捐物投劳',
-  'donations.signInToOffer': '登录后捐资捐物投劳',
-  'donations.offerTitle': '捐资捐物投劳：{project}',
-  'donations.kind': '捐赠方式',
-  'donations.kind.money': '捐款',
-  'donations.kind.goods': '捐物',
-  'donations.kind.labour': '投劳',
-  'donations.amount': '金额（元）',
-  'donations.goodsWhat': '物品名称',
-  'donations.goodsQuantity': '数量（件）',
-  'donations.labourSkill': '技能或工种',
-  'donations.labourHours': '小时数',
-  'donations.moneyLine': '{amount} 元',
-  'donations.goodsLine': '{what} × {n}',
-  'donations.labourLine': '{skill}，{n} 小时',
-  'donations.showName': '在捐赠公示中显示名字',
-  'donations.displayName': '公示的名字（勾选上面一项时填写）',
-  'donations.privacy': '默认匿名：只有勾选后，捐赠公示才显示您填写的名字；手机号和账户信息都不公开。',
-  'donations.fieldsHelp': '捐款填金额；捐物填物品名称和数量；投劳填技能和小时数。其余的留空。',
-  'donations.submit': '提交捐赠意向',
-  'donations.offered': '已提交。街道工作人员会联系您；进度见“我的账户”。',
-  'donations.mine': '我的捐赠',
-  'donations.mineNone': '您还没有提交捐赠。',
-  'donations.status.offered': '待确认',
-  'donations.status.accepted': '已接受，待收取',
-  'donations.status.declined': '未接受',
-  'donations.status.received': '已收到',
-  'donations.reason': '理由',
-  'donations.shownAs': '公示名',
   'adminDonations.title': '捐赠管理',
   'adminDonations.help':
     '本单位项目收到的捐赠意向。接受或不接受（须写理由，捐赠人能看到）；收到后登记日期，捐款还须登记收据编号。登记收到后即列入项目的捐赠公示，捐款计入社会捐助的已到位金额。',
@@ -1197,5 +1164,10 @@ export const zh = {
   'results.metOnTime': '初步结果公告已在期限（{time}）内发布。',
   'results.metLate': '初步结果公告晚于期限（{time}）发布。',
 } as const;
+
+/** Every part of the dictionary, shared first; tests check no key is defined twice. */
+export const zhParts = { shared: sharedZh, donations: donationsZh } as const;
+
+export const zh = { ...sharedZh, ...donationsZh } as const;
 
 export type MessageKey = keyof typeof zh;
