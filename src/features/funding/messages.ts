@@ -1,0 +1,43 @@
+import type { EnglishOf } from '../../i18n/define.ts';
+
+export const fundingZh = {
+  'budget.channel': '资金来源',
+  'budget.amount': '金额（元）',
+  'budget.share': '占比',
+  'budget.total': '合计',
+  'budget.chart': '资金来源构成',
+  'budget.received': '已到位（元）',
+  'budget.receivedNote': '“已到位”为已收到的捐款之和，逐笔见下方捐赠公示。',
+  'unit.wanYuan': '万元',
+  'channel.central_provincial': '中央和省专项资金',
+  'channel.city': '市级财政奖补',
+  'channel.district': '区级财政',
+  'channel.subdistrict': '街道办事处',
+  'channel.utilities': '专业经营单位',
+  'channel.residents': '居民合理分摊',
+  'channel.donations': '社会捐助',
+  'channel.market': '市场主体投资',
+  'channel.original_owner_units': '原产权单位',
+  'unit.yuan': '元',
+} as const;
+
+export const fundingEn = {
+  'budget.channel': 'Funding channel',
+  'budget.amount': 'Amount (yuan)',
+  'budget.share': 'Share',
+  'budget.total': 'Total',
+  'budget.chart': 'Funding by channel',
+  'budget.received': 'Received (yuan)',
+  'budget.receivedNote': '“Received” is the sum of the money donations received; each is listed on the donation board below.',
+  'unit.wanYuan': '×10,000 yuan',
+  'channel.central_provincial': 'Central and provincial special funds',
+  'channel.city': 'City subsidy',
+  'channel.district': 'District funds',
+  'channel.subdistrict': 'Subdistrict office',
+  'channel.utilities': 'Utility companies',
+  'channel.residents': "Residents' share",
+  'channel.donations': 'Donations',
+  'channel.market': 'Market / PPP investment',
+  'channel.original_owner_units': 'Original property owner units',
+  'unit.yuan': 'yuan',
+} satisfies EnglishOf<typeof fundingZh>;

@@ -1,0 +1,17 @@
+import type { EnglishOf } from '../../i18n/define.ts';
+
+export const mapZh = {
+  'map.legend': '图例',
+  'map.loading': '正在加载地图…',
+  'map.failed': '地图数据加载失败，请使用下方列表。',
+  'map.open': '查看项目',
+  'map.noScript': '地图需要浏览器启用 JavaScript 才能显示。下方“项目列表”列出了同样的项目。',
+} as const;
+
+export const mapEn = {
+  'map.legend': 'Legend',
+  'map.loading': 'Loading the map…',
+  'map.failed': 'The map data could not be loaded; please use the list below.',
+  'map.open': 'Open project',
+  'map.noScript': 'The map needs JavaScript in your browser. The project list below has the same projects.',
+} satisfies EnglishOf<typeof mapZh>;
