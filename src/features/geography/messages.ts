@@ -1,14 +1,12 @@
 import type { EnglishOf } from '../../i18n/define.ts';
 
 export const geographyZh = {
-  'subdistrict.title': '{name}',
   'subdistrict.projects': '本街道改造项目',
   'subdistrict.communities': '社区',
   'subdistrict.estates': '小区',
 } as const;
 
 export const geographyEn = {
-  'subdistrict.title': '{name}',
   'subdistrict.projects': 'Projects in this subdistrict',
   'subdistrict.communities': 'Communities',
   'subdistrict.estates': 'Estates',
