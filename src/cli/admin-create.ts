@@ -4,7 +4,7 @@ import readline from 'node:readline/promises';
 import { openForCli } from './open-for-cli.ts';
 import { createAdminInput } from '../features/accounts/schemas.ts';
 import { createDistrictAdmin } from '../features/accounts/service.ts';
-import { translator } from '../i18n/index.ts';
+import { hasKey, translator, type MessageKey } from '../i18n/index.ts';
 
 const { values } = parseArgs({ options: { phone: { type: 'string' }, name: { type: 'string' } } });
 let password = process.env.GONGZHI_ADMIN_PASSWORD ?? '';
@@ -16,10 +16,10 @@ if (!password && process.stdin.isTTY) {
 const parsed = createAdminInput.safeParse({ phone: values.phone ?? '', displayName: values.name ?? '', password });
 const zh = translator('zh');
 const en = translator('en');
-const say = (key: string) => `${zh(key as never)} / ${en(key as never)}`;
+const say = (key: MessageKey) => `${zh(key)} / ${en(key)}`;
 if (!parsed.success) {
   for (const issue of parsed.error.issues) {
-    const key = issue.message.startsWith('err.') ? issue.message : 'err.required';
+    const key = hasKey(issue.message) ? issue.message : 'err.required';
     console.error(`--${String(issue.path[0])}: ${say(key)}`);
   }
   console.error('用法 / usage: npm run admin:create -- --phone 13800000000 --name 姓名 (GONGZHI_ADMIN_PASSWORD=…)');

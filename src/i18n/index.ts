@@ -21,6 +21,11 @@ export function translator(lang: Lang): Translate {
   };
 }
 
+/** A command's refusal: a message key (a typo fails the type check) and the form field at fault, if one is. */
+export type Refusal = { ok: false; error: MessageKey; field?: string };
+
+export const refuse = (error: MessageKey, field?: string): Refusal => (field ? { ok: false, error, field } : { ok: false, error });
+
 /** Dynamic keys built from domain codes (stage.3, channel.city…), checked at runtime. */
 export function hasKey(key: string): key is MessageKey {
   return key in zh;

@@ -5,13 +5,14 @@ import { hashPassword, passwordProblem, verifyPassword } from './password.ts';
 import { CODE_LIFETIME_MS, MAX_CODE_ATTEMPTS, checkCode, codeText, hashCode, issueCode, newCode, type SmsSender } from './sms.ts';
 import { LIMITS, THROTTLES, clearFailures, hit, recordFailure, secondsToWait, type ThrottleKey } from './rate-limit.ts';
 import { createSession, generateSessionToken, invalidateUserSessions, sessionIdOf } from './session.ts';
+import type { MessageKey } from '../../i18n/index.ts';
 
 // Use cases of accounts. Each returns a result or a failure naming a dictionary key,
 // never throws for a user's mistake.
 
-export type Failure = { ok: false; error: string; field?: string; params?: Record<string, string | number>; request?: string };
+export type Failure = { ok: false; error: MessageKey; field?: string; params?: Record<string, string | number>; request?: string };
 export type Result<T> = ({ ok: true } & T) | Failure;
-const fail = (error: string, field?: string): Failure => ({ ok: false, error, field });
+const fail = (error: MessageKey, field?: string): Failure => ({ ok: false, error, field });
 
 // A real hash to compare against when the phone is unknown, so timing does not tell.
 let dummyHash: Promise<string> | undefined;

@@ -4,6 +4,7 @@ import { appendAudit } from '../audit/service.ts';
 import { hashPassword, passwordProblem } from './password.ts';
 import { maskMobile } from './mobile.ts';
 import type { Failure, Result } from './service.ts';
+import type { MessageKey } from '../../i18n/index.ts';
 
 // The district administrator's use cases: subdistricts, communities and staff accounts.
 // Callers authorise first (can(user, 'subdistrict.manage' | 'staff.manage')); each use case
@@ -14,7 +15,7 @@ type DB = Kysely<Database>;
 
 export const SUBDISTRICT_CODE = /^[a-z0-9-]{2,40}$/;
 
-const fail = (error: string, field?: string): Failure => ({ ok: false, error, field });
+const fail = (error: MessageKey, field?: string): Failure => ({ ok: false, error, field });
 
 /** PostgreSQL's unique_violation, as pg and PGlite both report it: a concurrent insert won the race. */
 const isUniqueViolation = (e: unknown): boolean => typeof e === 'object' && e !== null && (e as { code?: unknown }).code === '23505';

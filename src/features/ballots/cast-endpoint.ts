@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
 import { problemBody } from '../../lib/http/responses.ts';
-import { hasKey, translator, type Lang } from '../../i18n/index.ts';
+import { translator, type Lang, type MessageKey } from '../../i18n/index.ts';
 import { castOnline, type Caster } from './fast-cast.ts';
 import { hit, LIMITS } from '../accounts/rate-limit.ts';
 
@@ -27,10 +27,16 @@ export interface CastReply {
 
 const zh = translator('zh');
 const en = translator('en');
-const STATUS: Record<string, number> = { 'err.signInFirst': 401, 'err.notAVoter': 403, 'err.rateLimited': 429, 'err.form': 400, 'err.notFound': 404 };
+const STATUS: Partial<Record<MessageKey, number>> = {
+  'err.signInFirst': 401,
+  'err.notAVoter': 403,
+  'err.rateLimited': 429,
+  'err.form': 400,
+  'err.notFound': 404,
+};
 
-function refusal(key: string, lang: Lang, session: CastReply['session'] = 'keep'): CastReply {
-  return { status: STATUS[key] ?? 409, body: problemBody(hasKey(key) ? zh(key) : key, hasKey(key) ? en(key) : key, lang), session };
+function refusal(key: MessageKey, lang: Lang, session: CastReply['session'] = 'keep'): CastReply {
+  return { status: STATUS[key] ?? 409, body: problemBody(zh(key), en(key), lang), session };
 }
 
 export async function castReply(

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
 import type { Choice } from './cast.ts';
+import type { MessageKey } from '../../i18n/index.ts';
 
 // The hot path of a vote: an owner casts every matter in one request, one round trip to
 // the database (after the first cast of a ballot, whose matter ids are then cached).
@@ -25,12 +26,12 @@ async function mattersOf(db: DB, ballotId: number): Promise<Map<string, number>>
 }
 
 export type CastResult =
-  { ok: true; receipt: string; voter: string; sessionExpires: Date | null } | { ok: false; error: string; sessionExpires?: Date; userId?: number };
+  { ok: true; receipt: string; voter: string; sessionExpires: Date | null } | { ok: false; error: MessageKey; sessionExpires?: Date; userId?: number };
 
 /** At most 30 casts by one person for one household in any 60 seconds (counted from the casts themselves). */
 export const CAST_LIMIT = { max: 30, windowSeconds: 60 };
 
-const ERRORS: Record<string, string> = {
+const ERRORS: Record<string, MessageKey> = {
   no_session: 'err.signInFirst',
   not_voter: 'err.notAVoter',
   choose_voter: 'err.chooseVoter',

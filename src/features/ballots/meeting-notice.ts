@@ -7,6 +7,7 @@ import { electorateText, type BallotDetail } from './web-queries.ts';
 import { legalEarliestOpening, toLocalDateTime } from './notice-period.ts';
 import { cstDate } from '../../lib/calendar.ts';
 import type { RecountResult } from './bulletin.ts';
+import { refuse } from '../../i18n/index.ts';
 
 // The public notices of a vote, in the notices table so that they are listed with every
 // other notice and printable for the estate's board with a QR code: the meeting notice
@@ -68,7 +69,7 @@ export async function postMeetingNotice(
       .where('id', '=', b.id)
       .where('status', '=', 'draft')
       .executeTakeFirst();
-    if (Number(res.numUpdatedRows) !== 1) return { ok: false as const, error: 'err.ballotState' };
+    if (Number(res.numUpdatedRows) !== 1) return refuse('err.ballotState');
     const notice = await trx
       .insertInto('notices')
       .values({

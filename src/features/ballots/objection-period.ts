@@ -1,6 +1,7 @@
 import { addDays, cstDate, cstMidnight, validDate } from '../../lib/calendar.ts';
 import { isWorkingDay, NO_ADJUSTMENTS, type WorkCalendar } from '../../lib/calendar.ts';
 import type { Convener } from './tables.ts';
+import type { MessageKey } from '../../i18n/index.ts';
 
 // Pure rules of the objection period that follows a preliminary result (公示期) and of the
 // owners' committee's co-signature of a result. No I/O: the services read the facts and
@@ -47,7 +48,7 @@ export function periodState(window: ObjectionWindow | null, now: Date): PeriodSt
   return now < window.end ? 'open' : 'over';
 }
 
-type Verdict = { ok: true } | { ok: false; error: string; field?: string };
+type Verdict = { ok: true } | { ok: false; error: MessageKey; field?: string };
 const ok: Verdict = { ok: true };
 
 /** Only a preliminary result is objected to, and only until a final announcement exists (a correction is a new version). */

@@ -7,13 +7,14 @@ import { mayCosign, mayLodgeOnline, mayObjectTo, mayRecordWritten, mayRespond, o
 import type { CommitteeRole, Convener } from './tables.ts';
 import type { WorkCalendar } from '../../lib/calendar.ts';
 import { config } from '../../lib/config.ts';
+import { refuse, type MessageKey } from '../../i18n/index.ts';
 
 // Objections to a preliminary result and the owners' committee's co-signatures: each
 // write is one transaction with its audit entry. The rules themselves are the pure
 // functions of objection-period.ts; this module reads the facts they need.
 
 type DB = Kysely<Database>;
-const refused = (v: { error: string; field?: string }) => ({ ok: false as const, error: v.error, ...(v.field ? { field: v.field } : {}) });
+const refused = (v: { error: MessageKey; field?: string }) => ({ ok: false as const, error: v.error, ...(v.field ? { field: v.field } : {}) });
 
 /** What the rules need to know of a ballot: convener, period, published versions. */
 export async function objectionFacts(db: DB, ballotId: number, calendar: WorkCalendar = config().workCalendar) {
@@ -67,15 +68,15 @@ export interface OnlineObjection {
 /** A verified owner on the roll objects online, for one of their own flats, during the period. */
 export async function lodgeObjection(db: DB, input: OnlineObjection, now = new Date(), calendar: WorkCalendar = config().workCalendar) {
   const facts = await objectionFacts(db, input.ballotId, calendar);
-  if (!facts) return { ok: false as const, error: 'err.notFound' };
+  if (!facts) return refuse('err.notFound');
   const period = mayLodgeOnline(facts.window, now);
   if (!period.ok) return refused(period);
   const stage = mayObjectTo(stageOf(facts, input.version), facts.finalPublished);
   if (!stage.ok) return refused(stage);
   const flats = await objectionFlatsFor(db, input.ballotId, input.userId);
-  if (flats.length === 0) return { ok: false as const, error: 'err.notAVoter' };
+  if (flats.length === 0) return refuse('err.notAVoter');
   const flat = input.unitId === null && flats.length === 1 ? flats[0] : flats.find((f) => f.unit_id === input.unitId);
-  if (!flat) return { ok: false as const, error: 'err.notYourFlat', field: 'unitId' };
+  if (!flat) return refuse('err.notYourFlat', 'unitId');
   return db.transaction().execute(async (trx) => {
     const row = await trx
       .insertInto('ballot_objections')
@@ -140,13 +141,13 @@ export async function recordWrittenObjection(
   calendar: WorkCalendar = config().workCalendar,
 ) {
   const facts = await objectionFacts(db, input.ballotId, calendar);
-  if (!facts) return { ok: false as const, error: 'err.notFound' };
+  if (!facts) return refuse('err.notFound');
   const received = mayRecordWritten(facts.window, input.receivedOn, now);
   if (!received.ok) return refused(received);
   const stage = mayObjectTo(stageOf(facts, input.version), facts.finalPublished);
   if (!stage.ok) return refused(stage);
   const flat = await flatOfBallot(db, input.ballotId, input);
-  if (!flat) return { ok: false as const, error: 'err.noSuchFlat', field: 'room' };
+  if (!flat) return refuse('err.noSuchFlat', 'room');
   return db.transaction().execute(async (trx) => {
     const row = await trx
       .insertInto('ballot_objections')
@@ -185,7 +186,7 @@ export async function respondToObjection(db: DB, actorUserId: number, input: { b
       .where('ballot_id', '=', input.ballotId)
       .forUpdate()
       .executeTakeFirst();
-    if (!o) return { ok: false as const, error: 'err.notFound' };
+    if (!o) return refuse('err.notFound');
     const may = mayRespond(o);
     if (!may.ok) return refused(may);
     await trx.updateTable('ballot_objections').set({ response: input.response, responded_at: now, responded_by: actorUserId }).where('id', '=', o.id).execute();
@@ -215,7 +216,7 @@ export function cosignVerdict(facts: ObjectionFacts, version: number, signedOn: 
 /** Staff record that an owners' committee member signed a result version. */
 export async function recordCosignature(db: DB, actorUserId: number, input: Cosignature, now = new Date()) {
   const facts = await objectionFacts(db, input.ballotId);
-  if (!facts) return { ok: false as const, error: 'err.notFound' };
+  if (!facts) return refuse('err.notFound');
   const may = cosignVerdict(facts, input.version, input.signedOn, now);
   if (!may.ok) return may;
   return db.transaction().execute(async (trx) => {
@@ -226,7 +227,7 @@ export async function recordCosignature(db: DB, actorUserId: number, input: Cosi
       .where('version', '=', input.version)
       .where('member_name', '=', input.memberName)
       .executeTakeFirst();
-    if (dup) return { ok: false as const, error: 'err.alreadySigned', field: 'memberName' };
+    if (dup) return refuse('err.alreadySigned', 'memberName');
     const row = await trx
       .insertInto('ballot_cosignatures')
       .values({

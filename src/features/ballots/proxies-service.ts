@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
 import { appendAudit } from '../audit/service.ts';
 import { holdsFlatOf } from './holdings.ts';
+import { refuse } from '../../i18n/index.ts';
 
 // Online proxy voting (授权委托书): an owner authorises someone in writing; staff check the
 // signed mandate, keep its scan and name the account that may then cast that voter's
@@ -22,21 +23,21 @@ export interface ProxyInput {
 export async function recordProxy(db: DB, actorUserId: number, input: ProxyInput, now = new Date()) {
   return db.transaction().execute(async (trx) => {
     const ballot = await trx.selectFrom('ballots').select(['status', 'closes_at']).where('id', '=', input.ballotId).executeTakeFirst();
-    if (!ballot || ballot.status !== 'open' || now >= ballot.closes_at) return { ok: false as const, error: 'err.ballotNotOpen' };
+    if (!ballot || ballot.status !== 'open' || now >= ballot.closes_at) return refuse('err.ballotNotOpen');
     const voter = await trx
       .selectFrom('ballot_voters')
       .select(['id', 'developer'])
       .where('ballot_id', '=', input.ballotId)
       .where('code', '=', input.voterCode)
       .executeTakeFirst();
-    if (!voter) return { ok: false as const, error: 'err.noSuchVoter', field: 'grantor' };
-    if (voter.developer) return { ok: false as const, error: 'err.proxyDeveloper', field: 'grantor' };
+    if (!voter) return refuse('err.noSuchVoter', 'grantor');
+    if (voter.developer) return refuse('err.proxyDeveloper', 'grantor');
     const grantor = await sql<{ holds: boolean }>`
       select ${holdsFlatOf(voter.id, input.grantedByOwnerId)} as holds
       from ballot_voter_owners bvo where bvo.voter_id = ${voter.id} and bvo.register_owner_id = ${input.grantedByOwnerId}`.execute(trx);
-    if (!grantor.rows[0]?.holds) return { ok: false as const, error: 'err.grantorNotOwner', field: 'grantor' };
+    if (!grantor.rows[0]?.holds) return refuse('err.grantorNotOwner', 'grantor');
     const proxy = await trx.selectFrom('users').select(['id', 'disabled_at']).where('phone', '=', input.proxyPhone).executeTakeFirst();
-    if (!proxy || proxy.disabled_at) return { ok: false as const, error: 'err.noSuchAccount', field: 'proxyPhone' };
+    if (!proxy || proxy.disabled_at) return refuse('err.noSuchAccount', 'proxyPhone');
     const active = await trx
       .selectFrom('ballot_proxies')
       .select('id')
@@ -44,7 +45,7 @@ export async function recordProxy(db: DB, actorUserId: number, input: ProxyInput
       .where('proxy_user_id', '=', proxy.id)
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
-    if (active) return { ok: false as const, error: 'err.proxyExists', field: 'proxyPhone' };
+    if (active) return refuse('err.proxyExists', 'proxyPhone');
     const row = await trx
       .insertInto('ballot_proxies')
       .values({
@@ -78,7 +79,7 @@ export async function revokeProxy(db: DB, actorUserId: number, ballotId: number,
       .where('ballot_id', '=', ballotId)
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
-    if (Number(res.numUpdatedRows) !== 1) return { ok: false as const, error: 'err.notFound' };
+    if (Number(res.numUpdatedRows) !== 1) return refuse('err.notFound');
     await appendAudit(trx, { actorUserId, action: 'ballot.proxy.revoke', target: `ballot:${ballotId}`, detail: { proxyId } });
     return { ok: true as const };
   });

@@ -9,6 +9,7 @@ import { compareUnitKeys, naturalCompare } from './natural-order.ts';
 import { formatAreaM2 } from './area.ts';
 import { objectionWindow } from './objection-period.ts';
 import { config } from '../../lib/config.ts';
+import { refuse } from '../../i18n/index.ts';
 
 type DB = Kysely<Database>;
 
@@ -116,8 +117,8 @@ export async function publishBulletin(db: DB, actorUserId: number, ballotId: num
     .where('ballot_id', '=', ballotId)
     .orderBy('version', 'desc')
     .executeTakeFirst();
-  if (stage === 'final' && !last) return { ok: false as const, error: 'err.preliminaryFirst' };
-  if (last?.stage === 'final') return { ok: false as const, error: 'err.alreadyFinal' };
+  if (stage === 'final' && !last) return refuse('err.preliminaryFirst');
+  if (last?.stage === 'final') return refuse('err.alreadyFinal');
   if (stage === 'final') {
     const first = await db
       .selectFrom('ballot_bulletins')
@@ -127,11 +128,11 @@ export async function publishBulletin(db: DB, actorUserId: number, ballotId: num
       .orderBy('version')
       .executeTakeFirstOrThrow();
     const objectionsEnd = objectionWindow(first.published_at, first.objection_days, config().workCalendar)!.end;
-    if (now < objectionsEnd) return { ok: false as const, error: 'err.objectionPeriod', objectionsEnd: objectionsEnd.toISOString() };
+    if (now < objectionsEnd) return { ...refuse('err.objectionPeriod'), objectionsEnd: objectionsEnd.toISOString() };
   }
   const version = (last?.version ?? 0) + 1;
   const bulletin = await buildBulletin(db, ballotId, version);
-  if (!bulletin) return { ok: false as const, error: 'err.ballotNotClosed' };
+  if (!bulletin) return refuse('err.ballotNotClosed');
   const { body, sha256 } = bulletinText(bulletin);
   const publicSha256 = bulletinText(toPublicBulletin(bulletin)).sha256;
   await db.transaction().execute(async (trx) => {

@@ -8,6 +8,7 @@ import { newReceipt } from './receipt.ts';
 import { holdsFlatOf } from './holdings.ts';
 import type { Choice } from './cast.ts';
 import type { CastChannel, CastRight, Convener } from './tables.ts';
+import { refuse } from '../../i18n/index.ts';
 
 type DB = Kysely<Database>;
 type Tx = Transaction<Database>;
@@ -28,9 +29,9 @@ export interface NewBallot {
 }
 
 export async function createBallot(db: DB, actorUserId: number, b: NewBallot) {
-  if (b.matters.length === 0) return { ok: false as const, error: 'err.noMatters' };
-  if (b.scopes.length === 0) return { ok: false as const, error: 'err.noElectorate' };
-  if (b.closesAt <= b.opensAt) return { ok: false as const, error: 'err.dateOrder', field: 'closesAt' };
+  if (b.matters.length === 0) return refuse('err.noMatters');
+  if (b.scopes.length === 0) return refuse('err.noElectorate');
+  if (b.closesAt <= b.opensAt) return refuse('err.dateOrder', 'closesAt');
   return db.transaction().execute(async (trx) => {
     const row = await trx
       .insertInto('ballots')
@@ -145,13 +146,12 @@ export async function openBallot(db: DB, actorUserId: number, ballotId: number, 
   const opened = await db.transaction().execute(async (trx) => {
     now ??= await databaseNow(trx);
     const b = await trx.selectFrom('ballots').selectAll().where('id', '=', ballotId).forUpdate().executeTakeFirst();
-    if (!b || b.status !== 'noticed' || !b.notice_published_at) return { ok: false as const, error: 'err.ballotState' };
-    if (now < earliestOpening(b.notice_published_at, b.notice_days)) return { ok: false as const, error: 'err.noticeTooRecent' };
-    if (now >= b.closes_at) return { ok: false as const, error: 'err.ballotPast' };
+    if (!b || b.status !== 'noticed' || !b.notice_published_at) return refuse('err.ballotState');
+    if (now < earliestOpening(b.notice_published_at, b.notice_days)) return refuse('err.noticeTooRecent');
+    if (now >= b.closes_at) return refuse('err.ballotPast');
     const roll = await previewRoll(trx, ballotId);
     const unowned = roll.unownedUnits.map((u) => `${u.building}-${u.entrance}-${u.room}`);
-    if (unowned.length > 0 && !opts.confirmUnowned)
-      return { ok: false as const, error: 'err.confirmUnowned', field: 'confirmUnowned', unowned: unowned.length };
+    if (unowned.length > 0 && !opts.confirmUnowned) return { ...refuse('err.confirmUnowned', 'confirmUnowned'), unowned: unowned.length };
     // the roll is written set-wise, ROLL_BATCH voters at a time (an estate has thousands)
     for (let start = 0; start < roll.voters.length; start += ROLL_BATCH) {
       const part = roll.voters.slice(start, start + ROLL_BATCH);
@@ -214,7 +214,7 @@ export async function closeBallot(db: DB, actorUserId: number, ballotId: number,
       .where('id', '=', ballotId)
       .where('status', '=', 'open')
       .executeTakeFirst();
-    if (Number(res.numUpdatedRows) !== 1) return { ok: false as const, error: 'err.ballotState' };
+    if (Number(res.numUpdatedRows) !== 1) return refuse('err.ballotState');
     await appendAudit(trx, { actorUserId, action: 'ballot.close', target: `ballot:${ballotId}` });
     return { ok: true as const };
   });
@@ -226,7 +226,7 @@ export async function closeBallot(db: DB, actorUserId: number, ballotId: number,
  */
 export async function cancelBallot(db: DB, actorUserId: number, ballotId: number, reason: string) {
   const why = reason.trim();
-  if (!why) return { ok: false as const, error: 'err.cancelReason', field: 'reason' };
+  if (!why) return refuse('err.cancelReason', 'reason');
   return db.transaction().execute(async (trx) => {
     const b = await trx
       .selectFrom('ballots')
@@ -234,7 +234,7 @@ export async function cancelBallot(db: DB, actorUserId: number, ballotId: number
       .where('id', '=', ballotId)
       .forUpdate()
       .executeTakeFirst();
-    if (!b || (b.status !== 'draft' && b.status !== 'noticed')) return { ok: false as const, error: 'err.ballotState' };
+    if (!b || (b.status !== 'draft' && b.status !== 'noticed')) return refuse('err.ballotState');
     const now = await databaseNow(trx);
     await trx.updateTable('ballots').set({ status: 'cancelled', cancelled_at: now, cancel_reason: why }).where('id', '=', ballotId).execute();
     let noticeId: number | null = null;
@@ -316,17 +316,16 @@ export async function recordCast(db: DB, input: CastInput, now?: Date) {
     await sql`select pg_advisory_xact_lock_shared(7500, ${input.ballotId}::integer)`.execute(trx);
     now ??= await databaseNow(trx);
     const b = await trx.selectFrom('ballots').select(['status', 'closes_at']).where('id', '=', input.ballotId).executeTakeFirst();
-    if (!b || b.status !== 'open' || now >= b.closes_at) return { ok: false as const, error: 'err.ballotNotOpen' };
+    if (!b || b.status !== 'open' || now >= b.closes_at) return refuse('err.ballotNotOpen');
     const matters = await trx.selectFrom('ballot_matters').select(['id', 'code']).where('ballot_id', '=', input.ballotId).execute();
     const known = new Map(matters.map((m) => [m.code, m.id]));
-    if (Object.keys(input.choices).some((c) => !known.has(c))) return { ok: false as const, error: 'err.unknownMatter' };
-    if (input.channel === 'online' && Object.keys(input.choices).length !== matters.length) return { ok: false as const, error: 'err.everyMatter' };
+    if (Object.keys(input.choices).some((c) => !known.has(c))) return refuse('err.unknownMatter');
+    if (input.channel === 'online' && Object.keys(input.choices).length !== matters.length) return refuse('err.everyMatter');
     const right = input.channel === 'online' ? 'owner' : await staffEntryRight(trx, input.ballotId, input.voterId);
-    if (right === 'stands') return { ok: false as const, error: 'err.ballotStands' };
+    if (right === 'stands') return refuse('err.ballotStands');
     const override = input.overrideReason?.trim() || null;
     const online = input.channel === 'online' ? null : await countedOnlineCast(trx, input.ballotId, input.voterId);
-    if (online && !override)
-      return { ok: false as const, error: 'err.votedOnline', field: 'overrideReason', votedOnline: { at: online.at.toISOString(), right: online.right } };
+    if (online && !override) return { ...refuse('err.votedOnline', 'overrideReason'), votedOnline: { at: online.at.toISOString(), right: online.right } };
     const cast = await trx
       .insertInto('ballot_casts')
       .values({

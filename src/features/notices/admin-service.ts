@@ -2,10 +2,11 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
 import { appendAudit } from '../audit/service.ts';
 import type { NOTICE_KINDS } from './queries.ts';
+import type { MessageKey } from '../../i18n/index.ts';
 
 type DB = Kysely<Database>;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
-type Result = { ok: true; noticeId: number } | { ok: false; error: string; field?: string };
+type Result = { ok: true; noticeId: number } | { ok: false; error: MessageKey; field?: string };
 
 // A notice is written as a draft, published (public at once, printable with its QR code)
 // and may be withdrawn: the row stays, only published_at goes back to null. Each step

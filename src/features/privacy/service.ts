@@ -3,6 +3,7 @@ import type { Database } from '../../lib/db/schema.ts';
 import { appendAudit } from '../audit/service.ts';
 import { discardStalePreviews } from '../register/import-service.ts';
 import type { ClosedClaim, ConsentPurpose } from './tables.ts';
+import type { MessageKey } from '../../i18n/index.ts';
 
 type DB = Kysely<Database>;
 
@@ -163,7 +164,7 @@ export async function personalData(db: DB, userId: number) {
   };
 }
 
-export type CloseResult = { ok: true; evidenceKeptUntil: Date | null } | { ok: false; error: string };
+export type CloseResult = { ok: true; evidenceKeptUntil: Date | null } | { ok: false; error: MessageKey };
 
 /**
  * A person closes their account: their personal data is erased — name and mobile, claims
@@ -311,7 +312,7 @@ export async function setProofDispute(
   actorUserId: number,
   verificationId: number,
   disputed: boolean,
-): Promise<{ ok: true } | { ok: false; error: string }> {
+): Promise<{ ok: true } | { ok: false; error: MessageKey }> {
   return db.transaction().execute(async (trx) => {
     const v = await trx.selectFrom('owner_verifications').select(['id', 'proof_storage_key']).where('id', '=', verificationId).forUpdate().executeTakeFirst();
     if (!v || !v.proof_storage_key) return { ok: false as const, error: 'err.noProof' };

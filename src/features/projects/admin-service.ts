@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
 import { appendAudit } from '../audit/service.ts';
 import type { Stage } from './stages.ts';
+import { refuse } from '../../i18n/index.ts';
 
 type DB = Kysely<Database>;
 
@@ -17,7 +18,7 @@ export async function updateBudgetLine(db: DB, actorUserId: number, projectId: n
       .where('project_id', '=', projectId)
       .forUpdate()
       .executeTakeFirst();
-    if (!line) return { ok: false as const, error: 'err.notFound' };
+    if (!line) return refuse('err.notFound');
     await trx.updateTable('budget_lines').set({ amount_fen: amountFen, note }).where('id', '=', lineId).execute();
     await trx.updateTable('projects').set({ updated_at: new Date() }).where('id', '=', projectId).execute();
     await appendAudit(trx, {
@@ -34,8 +35,8 @@ export async function updateBudgetLine(db: DB, actorUserId: number, projectId: n
 export async function transitionStage(db: DB, actorUserId: number, projectId: number, stage: Stage, enteredOn: string, note: string | null) {
   return db.transaction().execute(async (trx) => {
     const p = await trx.selectFrom('projects').select(['id', 'stage']).where('id', '=', projectId).forUpdate().executeTakeFirst();
-    if (!p) return { ok: false as const, error: 'err.notFound' };
-    if (p.stage === stage) return { ok: false as const, error: 'err.sameStage', field: 'stage' };
+    if (!p) return refuse('err.notFound');
+    if (p.stage === stage) return refuse('err.sameStage', 'stage');
     await trx.updateTable('projects').set({ stage, updated_at: new Date() }).where('id', '=', projectId).execute();
     await trx.insertInto('stage_events').values({ project_id: projectId, stage, entered_on: enteredOn, note }).execute();
     await appendAudit(trx, { actorUserId, action: 'project.transition', target: `project:${projectId}`, detail: { from: p.stage, to: stage, enteredOn } });
@@ -63,8 +64,7 @@ export async function createProject(db: DB, actorUserId: number, p: NewProject) 
       .where('estates.id', 'in', p.estateIds)
       .select(['estates.id', 'communities.subdistrict_id'])
       .execute();
-    if (estates.length !== new Set(p.estateIds).size || estates.some((e) => e.subdistrict_id !== p.subdistrictId))
-      return { ok: false as const, error: 'err.estates', field: 'estateIds' };
+    if (estates.length !== new Set(p.estateIds).size || estates.some((e) => e.subdistrict_id !== p.subdistrictId)) return refuse('err.estates', 'estateIds');
     const row = await trx
       .insertInto('projects')
       .values({
@@ -130,7 +130,7 @@ export async function publishProject(db: DB, actorUserId: number, projectId: num
       .where('id', '=', projectId)
       .where('published_at', 'is', null)
       .executeTakeFirst();
-    if (Number(res.numUpdatedRows) !== 1) return { ok: false as const, error: 'err.alreadyPublished' };
+    if (Number(res.numUpdatedRows) !== 1) return refuse('err.alreadyPublished');
     await trx.updateTable('documents').set({ published_at: new Date() }).where('project_id', '=', projectId).where('published_at', 'is', null).execute();
     await appendAudit(trx, { actorUserId, action: 'project.publish', target: `project:${projectId}` });
     return { ok: true as const };
@@ -156,7 +156,7 @@ export async function addChild<T extends ChildTable>(db: DB, actorUserId: number
 export async function removeChild(db: DB, actorUserId: number, table: ChildTable, projectId: number, id: number) {
   return db.transaction().execute(async (trx) => {
     const res = await trx.deleteFrom(table).where('id', '=', id).where('project_id', '=', projectId).executeTakeFirst();
-    if (Number(res.numDeletedRows) !== 1) return { ok: false as const, error: 'err.notFound' };
+    if (Number(res.numDeletedRows) !== 1) return refuse('err.notFound');
     await trx.updateTable('projects').set({ updated_at: new Date() }).where('id', '=', projectId).execute();
     await appendAudit(trx, { actorUserId, action: `${table}.remove`, target: `${table}:${id}`, detail: { projectId } });
     return { ok: true as const };
@@ -185,7 +185,7 @@ export async function addParty(
       .values({ project_id: projectId, party_id: partyId, role: p.role })
       .onConflict((oc) => oc.doNothing())
       .executeTakeFirst();
-    if (Number(added.numInsertedOrUpdatedRows ?? 0n) !== 1) return { ok: false as const, error: 'err.partyExists' };
+    if (Number(added.numInsertedOrUpdatedRows ?? 0n) !== 1) return refuse('err.partyExists');
     await appendAudit(trx, { actorUserId, action: 'project_party.add', target: `project:${projectId}`, detail: { partyId, role: p.role } });
     return { ok: true as const };
   });
@@ -199,7 +199,7 @@ export async function removeParty(db: DB, actorUserId: number, projectId: number
       .where('party_id', '=', partyId)
       .where('role', '=', role)
       .executeTakeFirst();
-    if (Number(res.numDeletedRows) !== 1) return { ok: false as const, error: 'err.notFound' };
+    if (Number(res.numDeletedRows) !== 1) return refuse('err.notFound');
     await appendAudit(trx, { actorUserId, action: 'project_party.remove', target: `project:${projectId}`, detail: { partyId, role } });
     return { ok: true as const };
   });

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
 import { appendAudit } from '../audit/service.ts';
 import type { DocumentKind } from './documents.ts';
+import type { MessageKey } from '../../i18n/index.ts';
 
 type DB = Kysely<Database>;
 
@@ -16,7 +17,7 @@ export interface StoredDocument {
   sha256: string;
 }
 
-export type UploadResult = { ok: true; documentId: number; version: number; published: boolean } | { ok: false; error: string; field?: string };
+export type UploadResult = { ok: true; documentId: number; version: number; published: boolean } | { ok: false; error: MessageKey; field?: string };
 
 /**
  * Records an uploaded document. A document with the same project, kind and title is a

@@ -1,5 +1,5 @@
 import { formatYuan } from '../funding/money.ts';
-import type { Translate, MessageKey } from '../../i18n/index.ts';
+import type { Translate } from '../../i18n/index.ts';
 import { hasKey } from '../../i18n/index.ts';
 
 // Turns a history row's stored values (a column's text, or a whole row as JSON for
@@ -8,7 +8,7 @@ import { hasKey } from '../../i18n/index.ts';
 type Row = Record<string, unknown>;
 
 function label(t: Translate, key: string, fallback: string): string {
-  return hasKey(key) ? t(key as MessageKey) : fallback;
+  return hasKey(key) ? t(key) : fallback;
 }
 
 export function formatValue(t: Translate, field: string, value: string | null): string {

@@ -7,6 +7,7 @@ import { type IdKey } from '../../lib/id-key.ts';
 import { last4, validateIdNumber } from './id-numbers.ts';
 import { findUnit, type LegalBasis } from './verification-service.ts';
 import type { IdType } from './model.ts';
+import { refuse } from '../../i18n/index.ts';
 
 /**
  * Staff add an owner who is not (yet) on the property register — an heir, a party to a
@@ -34,9 +35,9 @@ export async function addOwnerOnBasis(
   proofStorageKey: string,
 ) {
   const id = validateIdNumber(input.idType, input.idNumber);
-  if (!id.ok) return { ok: false as const, error: 'err.idNumber', field: 'idNumber' };
+  if (!id.ok) return refuse('err.idNumber', 'idNumber');
   const unit = await findUnit(db, input.estateId, input.building, input.entrance, input.room);
-  if (!unit) return { ok: false as const, error: 'err.noSuchFlat', field: 'room' };
+  if (!unit) return refuse('err.noSuchFlat', 'room');
   const idHash = hashIdNumber(key, input.idType, id.normalised);
   return db.transaction().execute(async (trx) => {
     const existing = await trx
@@ -50,8 +51,7 @@ export async function addOwnerOnBasis(
       .executeTakeFirst();
     // an owner already on the register keeps the mobile it holds: a different one typed here is refused, not
     // dropped and not overwritten (whoever holds that mobile would be verified at once); a missing one is filled in
-    if (existing && input.phone && existing.phone && existing.phone !== input.phone)
-      return { ok: false as const, error: 'err.ownerHasOtherPhone', field: 'phone' };
+    if (existing && input.phone && existing.phone && existing.phone !== input.phone) return refuse('err.ownerHasOtherPhone', 'phone');
     const phoneAdded = Boolean(existing && input.phone && !existing.phone);
     if (phoneAdded) await trx.updateTable('register_owners').set({ phone: input.phone! }).where('id', '=', existing!.id).execute();
     const ownerId =

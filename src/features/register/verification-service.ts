@@ -7,6 +7,7 @@ import { type IdKey } from '../../lib/id-key.ts';
 import { last4, validateIdNumber } from './id-numbers.ts';
 import type { IdType } from './model.ts';
 import { verificationsWithFlat } from './verification-queries.ts';
+import type { MessageKey } from '../../i18n/index.ts';
 
 type DB = Kysely<Database>;
 
@@ -27,7 +28,7 @@ export interface ClaimInput {
   idNumber: string;
 }
 
-export type ClaimResult = { ok: true; status: 'verified' | 'pending'; verificationId: number } | { ok: false; error: string; field?: string };
+export type ClaimResult = { ok: true; status: 'verified' | 'pending'; verificationId: number } | { ok: false; error: MessageKey; field?: string };
 
 export async function findUnit(db: DB, estateId: number, building: string, entrance: string, room: string) {
   return db

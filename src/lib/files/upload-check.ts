@@ -1,5 +1,6 @@
 import { fileTypeFromBuffer } from 'file-type';
 import { servedFileName } from './names.ts';
+import type { MessageKey } from '../../i18n/index.ts';
 
 export { safeFileName, servedFileName } from './names.ts';
 
@@ -8,7 +9,7 @@ export { safeFileName, servedFileName } from './names.ts';
 export const PROOF_TYPES = new Set(['image/png', 'image/jpeg', 'image/webp', 'application/pdf']);
 export const DOCUMENT_TYPES = PROOF_TYPES;
 
-export type UploadCheck = { ok: true; bytes: Uint8Array; mime: string; safeName: string } | { ok: false; error: string };
+export type UploadCheck = { ok: true; bytes: Uint8Array; mime: string; safeName: string } | { ok: false; error: MessageKey };
 
 export async function checkUpload(file: File, allowed: ReadonlySet<string>, maxBytes: number): Promise<UploadCheck> {
   if (file.size === 0) return { ok: false, error: 'err.fileEmpty' };

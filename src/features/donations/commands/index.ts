@@ -4,12 +4,13 @@ import { appendAudit } from '../../audit/service.ts';
 import type { DonationWhat } from '../core/schemas.ts';
 import { canMove } from '../core/rules.ts';
 import type { DonationStatus } from '../tables.ts';
+import type { MessageKey } from '../../../i18n/index.ts';
 
 type DB = Kysely<Database>;
 /** The calendar day of an instant in China (UTC+8, no daylight saving). */
 export const chinaDate = (d: Date): string => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 
-type Refusal = { ok: false; error: string; field?: string };
+type Refusal = { ok: false; error: MessageKey; field?: string };
 
 /** A signed-in person offers money, goods or labour to a published project. No audit entry: it is the person's own act, not the office's. */
 export async function offerDonation(

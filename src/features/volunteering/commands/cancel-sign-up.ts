@@ -3,11 +3,12 @@ import type { Database } from '../../../lib/db/schema.ts';
 import type { SmsSender } from '../../accounts/sms.ts';
 import { dbErrorCode } from './errors.ts';
 import { formatDateTime, translator } from '../../../i18n/index.ts';
+import type { MessageKey } from '../../../i18n/index.ts';
 
 const zh = translator('zh');
 
 type DB = Kysely<Database>;
-export type CancelResult = { ok: true; promotedUserIds: number[] } | { ok: false; error: string };
+export type CancelResult = { ok: true; promotedUserIds: number[] } | { ok: false; error: MessageKey };
 /** The text sender configured, given the cancellation's transaction (the outbox writes in it); null when texts are off. */
 export type SenderFor = (trx: DB) => SmsSender | null;
 

@@ -2,9 +2,10 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../../lib/db/schema.ts';
 import { appendAudit } from '../../audit/service.ts';
 import { checkTaskTimes } from '../core/rules.ts';
+import type { MessageKey } from '../../../i18n/index.ts';
 
 type DB = Kysely<Database>;
-export type Result = { ok: true; taskId: number } | { ok: false; error: string; field?: string };
+export type Result = { ok: true; taskId: number } | { ok: false; error: MessageKey; field?: string };
 
 export interface NewTask {
   projectId: number;

@@ -2,9 +2,10 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../../lib/db/schema.ts';
 import { appendAudit } from '../../audit/service.ts';
 import { dbErrorCode } from './errors.ts';
+import type { MessageKey } from '../../../i18n/index.ts';
 
 type DB = Kysely<Database>;
-export type AttendanceResult = { ok: true } | { ok: false; error: string; field?: string };
+export type AttendanceResult = { ok: true } | { ok: false; error: MessageKey; field?: string };
 
 /**
  * Staff mark a confirmed volunteer as attended with the hours credited (in minutes), change

@@ -2,9 +2,10 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../../lib/db/schema.ts';
 import type { SignupStatus } from '../tables.ts';
 import { dbErrorCode } from './errors.ts';
+import type { MessageKey } from '../../../i18n/index.ts';
 
 type DB = Kysely<Database>;
-export type SignUpResult = { ok: true; signupId: number; status: SignupStatus } | { ok: false; error: string };
+export type SignUpResult = { ok: true; signupId: number; status: SignupStatus } | { ok: false; error: MessageKey };
 
 /**
  * A resident signs up for a task, for themself. The database decides confirmed or waiting

@@ -2,6 +2,7 @@
 // The waiting list itself is kept by the database (migration 0021): a sign-up is
 // confirmed while places are left, otherwise it waits; a freed place goes to the first
 // waiting (order of arrival).
+import type { MessageKey } from '../../../i18n/index.ts';
 
 /** Longest a task may be, and how far ahead it may be posted. */
 export const MAX_TASK_HOURS = 24;
@@ -32,7 +33,7 @@ export function placesLeft(places: number, taken: number): number {
   return Math.max(0, places - taken);
 }
 
-export type TaskTimeError = { field: 'startsAt' | 'endsAt'; error: string };
+export type TaskTimeError = { field: 'startsAt' | 'endsAt'; error: MessageKey };
 
 /** A new task starts in the future (within a year) and lasts more than nothing, at most 24 hours. */
 export function checkTaskTimes(startsAt: Date, endsAt: Date, now: Date): TaskTimeError | null {

@@ -5,6 +5,7 @@ import type { Actor } from '../../policy/can.ts';
 import { maskMobile } from '../../accounts/mobile.ts';
 import { formatDateTime, translator } from '../../../i18n/index.ts';
 import { formatHours, neutraliseCell } from '../core/rules.ts';
+import type { SignupStatus } from '../tables.ts';
 
 type DB = Kysely<Database>;
 
@@ -15,7 +16,7 @@ export interface HoursRow {
   place: string;
   volunteer: string;
   phone: string;
-  status: string;
+  status: SignupStatus;
   minutes: number | null;
 }
 
@@ -70,7 +71,7 @@ export async function hoursWorkbook(rows: readonly HoursRow[]): Promise<Uint8Arr
       neutraliseCell(r.place),
       neutraliseCell(r.volunteer),
       r.phone,
-      t(`volunteer.status.${r.status}` as never),
+      t(`volunteer.status.${r.status}`),
       r.minutes === null ? '' : Number(formatHours(r.minutes)),
     ]);
   }
