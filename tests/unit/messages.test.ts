@@ -61,6 +61,12 @@ export function unreferencedKeys(keys: string[], sources: string, prefixes: stri
   );
 }
 
+/** `'err.something'` literals in the sources that are not dictionary keys. */
+export function missingErrorKeys(sources: string, keys: string[]): string[] {
+  const known = new Set(keys);
+  return [...new Set([...sources.matchAll(/['"`](err\.\w+)['"`]/g)].map((m) => m[1]!))].filter((k) => !known.has(k));
+}
+
 // Where ASCII punctuation is right in Chinese text. Each span is removed before checking:
 const ALLOWED_SPANS: [RegExp, string][] = [
   [/https?:\/\/\S+/g, 'a web address'],
@@ -118,6 +124,14 @@ describe('unused keys', () => {
       ).toBe(true);
     }
     for (const key of BUILT_FROM_LISTS) expect(key in zh, key).toBe(true);
+  });
+  it("every 'err.…' literal in src is a key (zod messages and action refusals are plain strings to the type checker)", () => {
+    expect(missingErrorKeys(sources, Object.keys(zh))).toEqual([]);
+  });
+  it('the check finds an error literal the dictionary lacks', () => {
+    expect(missingErrorKeys("z.string().min(1, 'err.required'); return { error: 'err.requird' }; t(`err.password_${w}`)", ['err.required'])).toEqual([
+      'err.requird',
+    ]);
   });
   it('the check finds a key only its definition names', () => {
     const src = 't(\'home.title\'); t(`stage.${s}`); const k = "nav.home";';
