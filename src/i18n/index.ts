@@ -31,6 +31,12 @@ export function hasKey(key: string): key is MessageKey {
   return key in zh;
 }
 
+/** The word for a domain code read from the database (`noticeKind.` + `works`), or the code itself when there is none. */
+export function codeLabel(t: Translate, prefix: string, code: string | number): string {
+  const key = `${prefix}${code}`;
+  return hasKey(key) ? t(key) : String(code);
+}
+
 /** Shows English content where the office wrote it, Chinese otherwise. */
 export const pick = (lang: Lang, zhText: string, enText: string | null | undefined): string => (lang === 'en' && enText ? enText : zhText);
 

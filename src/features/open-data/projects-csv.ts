@@ -2,6 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import { fenToDecimal } from '../funding/money.ts';
 import { neutraliseCell } from '../../lib/files/spreadsheet-cell.ts';
 import type { ProjectListItem } from '../projects/queries.ts';
+import type { Stage } from '../projects/stages.ts';
 
 /** The CSV's columns, in order (also listed on the open-data page). */
 export const CSV_COLUMNS = [
@@ -20,7 +21,7 @@ export const CSV_COLUMNS = [
 ];
 
 /** The project list as CSV (UTF-8 with BOM so that spreadsheet programs read the Chinese; no cell starts a formula). */
-export function projectsCsv(rows: ProjectListItem[], baseUrl: string, stageName: (stage: number) => string): string {
+export function projectsCsv(rows: ProjectListItem[], baseUrl: string, stageName: (stage: Stage) => string): string {
   // text that people typed is neutralised; numbers and the URL we build are not text from anyone
   const body = rows.map((p) => [
     neutraliseCell(p.code),

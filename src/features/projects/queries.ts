@@ -1,6 +1,7 @@
 import { sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
 import { containsPattern, type ProjectFilters } from './filters.ts';
+import type { Stage } from './stages.ts';
 
 type DB = Kysely<Database>;
 
@@ -52,7 +53,7 @@ export interface ProjectListItem {
   code: string;
   title: string;
   titleEn: string | null;
-  stage: number;
+  stage: Stage;
   batchYear: number;
   households: number;
   subdistrictCode: string;

@@ -15,7 +15,7 @@ export const GET: APIRoute = async ({ url, locals }) => {
   const total = await countProjects(database, filters.data);
   const rows = await listProjects(database, filters.data, Math.max(total, 1));
   const t = translator('zh');
-  const csv = projectsCsv(rows, config().publicBaseUrl, (s) => t(`stage.${s}` as never));
+  const csv = projectsCsv(rows, config().publicBaseUrl, (s) => t(`stage.${s}`));
   return new Response(csv, {
     headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': 'attachment; filename="gongzhi-projects.csv"' },
   });
