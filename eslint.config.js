@@ -73,4 +73,31 @@ export default tseslint.config(
     files: ['src/actions/**', 'src/components/**', 'src/layouts/**', 'src/middleware.ts', 'src/cli/**', 'db/**'],
     rules: { '@typescript-eslint/no-restricted-imports': restrict([PAGES]) },
   },
+  // Actions are "parse → can → one command": the SQL and the rules live in the feature's
+  // commands and queries. An action gets the db handle (and its type) from src/lib/db and
+  // nothing else of it: no query builder, no sql tag, no Kysely.
+  {
+    files: ['src/actions/**'],
+    // The ballot actions still hold SQL until their refactor lands: the integrator removes this line then.
+    ignores: ['src/actions/ballots.ts', 'src/actions/ballot-objections.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': restrict([
+        PAGES,
+        { regex: '(^|/)lib/db/(?!index\\.ts$)', message: 'Actions take only the db handle from src/lib/db: SQL goes in a feature command or query.' },
+        { regex: '(^|/)lib/db/index\\.ts$', allowImportNames: ['db', 'DB'], message: 'Actions take only the db handle (db, DB) from src/lib/db.' },
+        { regex: '^kysely$', message: 'No SQL in actions: write a command in src/features/<f>/commands.' },
+      ]),
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'CallExpression > MemberExpression.callee[property.name=/^(selectFrom|insertInto|updateTable|deleteFrom|mergeInto|replaceInto)$/]',
+          message: 'No SQL in actions: the query belongs in a feature command (src/features/<f>/commands) or query.',
+        },
+        {
+          selector: "TaggedTemplateExpression[tag.name='sql'], TaggedTemplateExpression[tag.object.name='sql']",
+          message: 'No SQL in actions: the query belongs in a feature command (src/features/<f>/commands) or query.',
+        },
+      ],
+    },
+  },
 );

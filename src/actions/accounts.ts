@@ -1,8 +1,7 @@
 import { defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
-import type { Kysely } from 'kysely';
-import type { Database } from '../lib/db/schema.ts';
-import { db } from '../lib/db/index.ts';
+import { db, type DB } from '../lib/db/index.ts';
+import { forbidden, signedOut } from './errors.ts';
 import { config } from '../lib/config.ts';
 import { secureCookies } from '../lib/http/secure-cookies.ts';
 import { clientAddress } from '../lib/http/origin.ts';
@@ -27,7 +26,7 @@ const secure = (ctx: Ctx) => secureCookies(ctx.request, ctx.url, ctx.clientAddre
 /** The client's address (behind a TRUST_PROXY proxy, from X-Forwarded-For): rate limits key on it. */
 const ip = (ctx: Ctx) => clientAddress(ctx.request, ctx.url, ctx.clientAddress);
 /** The configured SMS provider; null when none is (texting refuses with err.smsUnavailable). */
-const sms = (database: Kysely<Database>) => senderFor(config().sms, database, config().demo);
+const sms = (database: DB) => senderFor(config().sms, database, config().demo);
 const smsUnavailable = { ok: false as const, error: 'err.smsUnavailable' };
 
 export const accountActions = {
@@ -112,7 +111,8 @@ export const accountActions = {
     input: z.object({ current: z.string().min(1, 'err.required').max(128), password: z.string().min(8, 'err.passwordShort').max(128, 'err.passwordLong') }),
     handler: async (input, ctx) => {
       const user = ctx.locals.user;
-      if (!user || !can(user, 'account.update', { userId: user.id })) return { ok: false as const, error: 'err.forbidden' };
+      if (!user) throw signedOut();
+      if (!can(user, 'account.update', { userId: user.id })) throw forbidden();
       const res = await accounts.changePassword(await db(), user.id, input.current, input.password);
       if (res.ok) ctx.cookies.delete(SESSION_COOKIE, { path: '/' });
       return res.ok ? { ok: true as const } : res;

@@ -1,6 +1,7 @@
 import { defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
 import { db } from '../lib/db/index.ts';
+import { forbidden, signedOut } from './errors.ts';
 import { pageCache } from '../lib/http/page-cache-instance.ts';
 import { can } from '../features/policy/can.ts';
 import { normaliseMobile } from '../features/accounts/mobile.ts';
@@ -24,8 +25,6 @@ const mobile = z
     return m ?? '';
   });
 
-const forbidden = { ok: false as const, error: 'err.forbidden' };
-
 function fieldsAs<T extends { ok: boolean }>(res: T | Failure, names: Record<string, string>): T | Failure {
   if (res.ok || !('field' in res) || !res.field) return res;
   return { ...res, field: names[res.field] ?? res.field };
@@ -41,7 +40,8 @@ export const districtActions = {
     }),
     handler: async (input, ctx) => {
       const user = ctx.locals.user;
-      if (!user || !can(user, 'subdistrict.manage')) return forbidden;
+      if (!user) throw signedOut();
+      if (!can(user, 'subdistrict.manage')) throw forbidden();
       const res = await staff.createSubdistrict(await db(), user.id, input);
       if (res.ok) pageCache.invalidate();
       return res;
@@ -52,7 +52,8 @@ export const districtActions = {
     input: z.object({ renameId: id, renameName: text(40), renameNameEn: text(80) }),
     handler: async (input, ctx) => {
       const user = ctx.locals.user;
-      if (!user || !can(user, 'subdistrict.manage')) return forbidden;
+      if (!user) throw signedOut();
+      if (!can(user, 'subdistrict.manage')) throw forbidden();
       const res = await staff.renameSubdistrict(await db(), user.id, { subdistrictId: input.renameId, name: input.renameName, nameEn: input.renameNameEn });
       if (res.ok) pageCache.invalidate();
       return fieldsAs(res, { subdistrictId: 'renameId', name: 'renameName' });
@@ -63,7 +64,8 @@ export const districtActions = {
     input: z.object({ communitySubdistrictId: id, communityName: text(40), communityNameEn: optionalText(80) }),
     handler: async (input, ctx) => {
       const user = ctx.locals.user;
-      if (!user || !can(user, 'subdistrict.manage')) return forbidden;
+      if (!user) throw signedOut();
+      if (!can(user, 'subdistrict.manage')) throw forbidden();
       const res = await staff.createCommunity(await db(), user.id, {
         subdistrictId: input.communitySubdistrictId,
         name: input.communityName,
@@ -84,7 +86,8 @@ export const districtActions = {
     }),
     handler: async (input, ctx) => {
       const user = ctx.locals.user;
-      if (!user || !can(user, 'staff.manage')) return forbidden;
+      if (!user) throw signedOut();
+      if (!can(user, 'staff.manage')) throw forbidden();
       const res = await staff.createStaffAccount(await db(), user.id, {
         phone: input.phone,
         displayName: input.displayName,
@@ -100,7 +103,8 @@ export const districtActions = {
     input: z.object({ userId: id, disabled: z.enum(['1', '0']) }),
     handler: async (input, ctx) => {
       const user = ctx.locals.user;
-      if (!user || !can(user, 'staff.manage')) return forbidden;
+      if (!user) throw signedOut();
+      if (!can(user, 'staff.manage')) throw forbidden();
       return staff.setStaffDisabled(await db(), user.id, input.userId, input.disabled === '1');
     },
   }),

@@ -10,6 +10,7 @@ import { projectResource } from '../features/projects/admin-queries.ts';
 import { DOCUMENT_KINDS } from '../features/projects/documents.ts';
 import { addDocument } from '../features/projects/documents-service.ts';
 import { zId } from '../lib/input.ts';
+import { forbidden, notFound, signedOut } from './errors.ts';
 
 /** 10 MB: the server refuses action bodies over 11 MB (astro.config.mjs), form fields included. */
 export const DOCUMENT_MAX_BYTES = 10 * 1024 * 1024;
@@ -28,9 +29,11 @@ export const documentActions = {
     }),
     handler: async (input, ctx) => {
       const user = ctx.locals.user;
+      if (!user) throw signedOut();
       const database = await db();
       const project = await projectResource(database, input.projectId);
-      if (!user || !project || !can(user, 'document.upload', project)) return { ok: false as const, error: 'err.forbidden' };
+      if (!project) throw notFound();
+      if (!can(user, 'document.upload', project)) throw forbidden();
       if (!input.file.name && input.file.size === 0) return { ok: false as const, error: 'err.fileRequired', field: 'file' };
       const checked = await checkUpload(input.file, DOCUMENT_TYPES, DOCUMENT_MAX_BYTES);
       if (!checked.ok) return { ok: false as const, error: DOCUMENT_ERRORS[checked.error] ?? checked.error, field: 'file' };

@@ -6,13 +6,12 @@ import { hit, LIMITS } from '../features/accounts/rate-limit.ts';
 import { decideInput, offerInput, receiveInput } from '../features/donations/core/schemas.ts';
 import { decideDonation, offerDonation, receiveDonation } from '../features/donations/commands/index.ts';
 import { donationResource } from '../features/donations/queries/index.ts';
+import { forbidden, notFound, signedOut } from './errors.ts';
 
 // Donations (捐资、捐物、投劳): any signed-in account offers (rate-limited per person);
 // staff of the project's office accept, decline with a reason, and record receipt, each
 // with its audit entry. A receipt changes the public board and budget: the database bumps
 // the disclosure version (migration 0022) and this server drops its page cache at once.
-
-const forbidden = { ok: false as const, error: 'err.forbidden' };
 
 export const donationActions = {
   offer: defineAction({
@@ -20,8 +19,8 @@ export const donationActions = {
     input: offerInput,
     handler: async (input, ctx) => {
       const user = ctx.locals.user;
-      if (!user) return { ok: false as const, error: 'err.signInFirst' };
-      if (!can(user, 'donation.offer', {})) return forbidden;
+      if (!user) throw signedOut();
+      if (!can(user, 'donation.offer', {})) throw forbidden();
       const database = await db();
       if (!(await hit(database, LIMITS.donationOffer, String(user.id)))) return { ok: false as const, error: 'err.rateLimited' };
       return offerDonation(database, user.id, input);
@@ -33,9 +32,11 @@ export const donationActions = {
     input: decideInput,
     handler: async (input, ctx) => {
       const user = ctx.locals.user;
+      if (!user) throw signedOut();
       const database = await db();
       const r = await donationResource(database, input.donationId);
-      if (!user || !r || !can(user, 'donation.manage', r)) return forbidden;
+      if (!r) throw notFound();
+      if (!can(user, 'donation.manage', r)) throw forbidden();
       return decideDonation(database, user.id, { donationId: r.donationId, decision: input.decision, reason: input.reason });
     },
   }),
@@ -45,9 +46,11 @@ export const donationActions = {
     input: receiveInput,
     handler: async (input, ctx) => {
       const user = ctx.locals.user;
+      if (!user) throw signedOut();
       const database = await db();
       const r = await donationResource(database, input.donationId);
-      if (!user || !r || !can(user, 'donation.manage', r)) return forbidden;
+      if (!r) throw notFound();
+      if (!can(user, 'donation.manage', r)) throw forbidden();
       const res = await receiveDonation(database, user.id, { donationId: r.donationId, receivedOn: input.receivedOn, receiptNo: input.receiptNo });
       if (res.ok) pageCache.invalidate();
       return res;

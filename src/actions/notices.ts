@@ -7,7 +7,9 @@ import { projectResource } from '../features/projects/admin-queries.ts';
 import { NOTICE_KINDS } from '../features/notices/queries.ts';
 import { noticeResource } from '../features/notices/admin-queries.ts';
 import { createNotice, publishNotice, withdrawNotice } from '../features/notices/admin-service.ts';
+import { subdistrictResource } from '../features/geography/scope.ts';
 import { zId } from '../lib/input.ts';
+import { forbidden, notFound, signedOut } from './errors.ts';
 
 const id = zId();
 
@@ -25,23 +27,23 @@ export const noticeActions = {
     }),
     handler: async (input, ctx) => {
       const user = ctx.locals.user;
-      if (!user) return { ok: false as const, error: 'err.forbidden' };
+      if (!user) throw signedOut();
       const database = await db();
       let resource: Resource & { subdistrictId: number };
       let projectId: number | null = null;
       if (input.projectId !== undefined) {
         const project = await projectResource(database, input.projectId);
-        if (!project) return { ok: false as const, error: 'err.notFound', field: 'projectId' };
+        if (!project) throw notFound();
         resource = { subdistrictId: project.subdistrictId!, communityId: project.communityId };
         projectId = project.projectId;
       } else {
         const subdistrictId = input.subdistrictId ?? user.subdistrictId;
         if (subdistrictId === null) return { ok: false as const, error: 'err.required', field: 'subdistrictId' };
-        const known = await database.selectFrom('subdistricts').select('id').where('id', '=', subdistrictId).executeTakeFirst();
-        if (!known) return { ok: false as const, error: 'err.notFound', field: 'subdistrictId' };
-        resource = { subdistrictId, communityId: null };
+        const known = await subdistrictResource(database, subdistrictId);
+        if (!known) throw notFound();
+        resource = known;
       }
-      if (!can(user, 'notice.publish', resource)) return { ok: false as const, error: 'err.forbidden' };
+      if (!can(user, 'notice.publish', resource)) throw forbidden();
       return createNotice(database, user.id, { subdistrictId: resource.subdistrictId, projectId, kind: input.kind, title: input.title, body: input.body });
     },
   }),
@@ -50,9 +52,11 @@ export const noticeActions = {
     input: z.object({ noticeId: id }),
     handler: async (input, ctx) => {
       const user = ctx.locals.user;
+      if (!user) throw signedOut();
       const database = await db();
       const notice = await noticeResource(database, input.noticeId);
-      if (!user || !notice || !can(user, 'notice.publish', notice)) return { ok: false as const, error: 'err.forbidden' };
+      if (!notice) throw notFound();
+      if (!can(user, 'notice.publish', notice)) throw forbidden();
       const res = await publishNotice(database, user.id, notice.noticeId);
       if (res.ok) pageCache.invalidate();
       return res;
@@ -63,9 +67,11 @@ export const noticeActions = {
     input: z.object({ noticeId: id, reason: z.string().trim().max(200, 'err.tooLong').optional() }),
     handler: async (input, ctx) => {
       const user = ctx.locals.user;
+      if (!user) throw signedOut();
       const database = await db();
       const notice = await noticeResource(database, input.noticeId);
-      if (!user || !notice || !can(user, 'notice.withdraw', notice)) return { ok: false as const, error: 'err.forbidden' };
+      if (!notice) throw notFound();
+      if (!can(user, 'notice.withdraw', notice)) throw forbidden();
       const res = await withdrawNotice(database, user.id, notice.noticeId, input.reason || null);
       if (res.ok) pageCache.invalidate();
       return res;

@@ -8,16 +8,18 @@ import * as service from '../features/projects/admin-service.ts';
 import * as s from '../features/projects/schemas.ts';
 import type { SessionUser } from '../features/accounts/session.ts';
 import { zId } from '../lib/input.ts';
+import { forbidden, notFound, signedOut } from './errors.ts';
 
 // Staff editing of a project's disclosure. Each action finds the project, authorises the
 // caller for it, and writes through admin-service (one transaction with an audit entry).
 
-const forbidden = { ok: false as const, error: 'err.forbidden' };
-
+/** The project and the database, for a caller allowed the verb on it; refusals thrown (401, 404, 403). */
 async function authorised(user: SessionUser | null, verb: Verb, projectId: number) {
+  if (!user) throw signedOut();
   const database = await db();
   const project = await projectResource(database, projectId);
-  if (!user || !project || !can(user, verb, project)) return null;
+  if (!project) throw notFound();
+  if (!can(user, verb, project)) throw forbidden();
   return { database, project, user };
 }
 
@@ -30,7 +32,6 @@ function done<T extends { ok: boolean }>(res: T): T {
 const removeRow =
   (table: 'scope_items' | 'budget_lines' | 'fee_schedules') => async (input: { projectId: number; id: number }, ctx: { locals: App.Locals }) => {
     const a = await authorised(ctx.locals.user, 'project.edit', input.projectId);
-    if (!a) return forbidden;
     return done(await service.removeChild(a.database, a.user.id, table, a.project.projectId, input.id));
   };
 
@@ -40,7 +41,8 @@ export const projectEditingActions = {
     input: s.createProjectInput,
     handler: async (input, ctx) => {
       const user = ctx.locals.user;
-      if (!user || !can(user, 'project.create', { subdistrictId: input.subdistrictId, communityId: null })) return forbidden;
+      if (!user) throw signedOut();
+      if (!can(user, 'project.create', { subdistrictId: input.subdistrictId, communityId: null })) throw forbidden();
       return service.createProject(await db(), user.id, input);
     },
   }),
@@ -49,7 +51,6 @@ export const projectEditingActions = {
     input: s.projectFieldsInput,
     handler: async (input, ctx) => {
       const a = await authorised(ctx.locals.user, 'project.edit', input.projectId);
-      if (!a) return forbidden;
       return done(await service.updateProjectFields(a.database, a.user.id, a.project.projectId, input));
     },
   }),
@@ -58,7 +59,6 @@ export const projectEditingActions = {
     input: z.object({ projectId: zId() }),
     handler: async (input, ctx) => {
       const a = await authorised(ctx.locals.user, 'project.publish', input.projectId);
-      if (!a) return forbidden;
       return done(await service.publishProject(a.database, a.user.id, a.project.projectId));
     },
   }),
@@ -67,7 +67,6 @@ export const projectEditingActions = {
     input: s.scopeItemInput,
     handler: async (input, ctx) => {
       const a = await authorised(ctx.locals.user, 'project.edit', input.projectId);
-      if (!a) return forbidden;
       return done(
         await service.addChild(a.database, a.user.id, 'scope_items', a.project.projectId, {
           code: input.code,
@@ -84,7 +83,6 @@ export const projectEditingActions = {
     input: s.budgetLineInput,
     handler: async (input, ctx) => {
       const a = await authorised(ctx.locals.user, 'project.edit', input.projectId);
-      if (!a) return forbidden;
       return done(
         await service.addChild(a.database, a.user.id, 'budget_lines', a.project.projectId, {
           channel: input.channel,
@@ -99,7 +97,6 @@ export const projectEditingActions = {
     input: s.feeInput,
     handler: async (input, ctx) => {
       const a = await authorised(ctx.locals.user, 'project.edit', input.projectId);
-      if (!a) return forbidden;
       return done(
         await service.addChild(a.database, a.user.id, 'fee_schedules', a.project.projectId, {
           item: input.item,
@@ -120,7 +117,6 @@ export const projectEditingActions = {
     input: s.partyInput,
     handler: async (input, ctx) => {
       const a = await authorised(ctx.locals.user, 'project.edit', input.projectId);
-      if (!a) return forbidden;
       return done(await service.addParty(a.database, a.user.id, a.project.projectId, input));
     },
   }),
@@ -129,7 +125,6 @@ export const projectEditingActions = {
     input: s.removePartyInput,
     handler: async (input, ctx) => {
       const a = await authorised(ctx.locals.user, 'project.edit', input.projectId);
-      if (!a) return forbidden;
       return done(await service.removeParty(a.database, a.user.id, a.project.projectId, input.partyId, input.role));
     },
   }),

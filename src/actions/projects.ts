@@ -8,6 +8,7 @@ import { projectResource } from '../features/projects/admin-queries.ts';
 import { transitionStage, updateBudgetLine } from '../features/projects/admin-service.ts';
 import type { Stage } from '../features/projects/stages.ts';
 import { zDate, zId } from '../lib/input.ts';
+import { forbidden, notFound, signedOut } from './errors.ts';
 
 export const projectActions = {
   updateBudgetLine: defineAction({
@@ -15,9 +16,11 @@ export const projectActions = {
     input: z.object({ projectId: zId(), lineId: zId(), amount: yuan, note: z.string().trim().max(200, 'err.tooLong').optional() }),
     handler: async (input, ctx) => {
       const user = ctx.locals.user;
+      if (!user) throw signedOut();
       const database = await db();
       const project = await projectResource(database, input.projectId);
-      if (!user || !project || !can(user, 'project.edit', project)) return { ok: false as const, error: 'err.forbidden' };
+      if (!project) throw notFound();
+      if (!can(user, 'project.edit', project)) throw forbidden();
       const res = await updateBudgetLine(database, user.id, project.projectId, input.lineId, input.amount, input.note || null);
       if (res.ok) pageCache.invalidate();
       return res;
@@ -33,9 +36,11 @@ export const projectActions = {
     }),
     handler: async (input, ctx) => {
       const user = ctx.locals.user;
+      if (!user) throw signedOut();
       const database = await db();
       const project = await projectResource(database, input.projectId);
-      if (!user || !project || !can(user, 'project.transition', project)) return { ok: false as const, error: 'err.forbidden' };
+      if (!project) throw notFound();
+      if (!can(user, 'project.transition', project)) throw forbidden();
       const res = await transitionStage(database, user.id, project.projectId, input.stage as Stage, input.enteredOn, input.note || null);
       if (res.ok) pageCache.invalidate();
       return res;

@@ -13,13 +13,12 @@ import { signUp } from '../features/volunteering/commands/sign-up.ts';
 import { cancelSignUp } from '../features/volunteering/commands/cancel-sign-up.ts';
 import { markAttendance } from '../features/volunteering/commands/mark-attendance.ts';
 import { VOLUNTEER_LIMIT } from '../features/volunteering/core/rules.ts';
+import { forbidden, notFound, signedOut } from './errors.ts';
 
 // Volunteering. Staff of the project's office post tasks and mark attendance; any
 // signed-in resident signs up and cancels for themself (the user is the session's, never
 // a form field). Places left show on the public project page: each change drops this
 // instance's page cache.
-
-const forbidden = { ok: false as const, error: 'err.forbidden' };
 
 export const volunteeringActions = {
   createTask: defineAction({
@@ -27,10 +26,11 @@ export const volunteeringActions = {
     input: createTaskInput,
     handler: async (input, ctx) => {
       const user = ctx.locals.user;
-      if (!user) return forbidden;
+      if (!user) throw signedOut();
       const database = await db();
       const project = await projectResource(database, input.projectId);
-      if (!project || !can(user, 'volunteer.manage', project)) return forbidden;
+      if (!project) throw notFound();
+      if (!can(user, 'volunteer.manage', project)) throw forbidden();
       const { projectId: _p, ...task } = input;
       const res = await createTask(database, user.id, { ...task, projectId: project.projectId });
       if (res.ok) pageCache.invalidate();
@@ -42,7 +42,8 @@ export const volunteeringActions = {
     input: taskInput,
     handler: async (input, ctx) => {
       const user = ctx.locals.user;
-      if (!user || !can(user, 'volunteer.signUp', { userId: user.id })) return { ok: false as const, error: 'err.signInFirst' };
+      if (!user) throw signedOut();
+      if (!can(user, 'volunteer.signUp', { userId: user.id })) throw forbidden();
       const database = await db();
       if (!(await hit(database, VOLUNTEER_LIMIT, String(user.id)))) return { ok: false as const, error: 'err.rateLimited' };
       const res = await signUp(database, user.id, input.taskId);
@@ -55,7 +56,8 @@ export const volunteeringActions = {
     input: taskInput,
     handler: async (input, ctx) => {
       const user = ctx.locals.user;
-      if (!user || !can(user, 'volunteer.signUp', { userId: user.id })) return { ok: false as const, error: 'err.signInFirst' };
+      if (!user) throw signedOut();
+      if (!can(user, 'volunteer.signUp', { userId: user.id })) throw forbidden();
       const database = await db();
       if (!(await hit(database, VOLUNTEER_LIMIT, String(user.id)))) return { ok: false as const, error: 'err.rateLimited' };
       const res = await cancelSignUp(database, user.id, input.taskId, (trx) => senderFor(config().sms, trx, config().demo));
@@ -68,9 +70,11 @@ export const volunteeringActions = {
     input: attendanceInput,
     handler: async (input, ctx) => {
       const user = ctx.locals.user;
+      if (!user) throw signedOut();
       const database = await db();
       const task = await taskResource(database, input.taskId);
-      if (!user || !task || !can(user, 'volunteer.manage', task)) return forbidden;
+      if (!task) throw notFound();
+      if (!can(user, 'volunteer.manage', task)) throw forbidden();
       return markAttendance(database, user.id, input);
     },
   }),

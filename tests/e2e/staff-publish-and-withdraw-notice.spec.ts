@@ -69,8 +69,21 @@ test('staff write a notice as a draft, publish it for everyone, withdraw it, and
       headers: { origin: new URL(other.url()).origin },
       form: { noticeId: noticeId! },
     });
-    expect(await forged.text()).toContain('您没有权限进行此操作');
+    // without JavaScript: the workspace again, answered 403, the refusal said in words
+    expect(forged.status(), action).toBe(403);
+    const html = await forged.text();
+    expect(html).toContain('您没有权限进行此操作');
+    expect(html).toContain('本单位的公告');
   }
+  // a notice that does not exist: 404, said in words on the same workspace (not the 404 page)
+  const missing = await page.request.post('/admin/notices?_action=notices.publish', {
+    headers: { origin: new URL(page.url()).origin },
+    form: { noticeId: '2147483647' },
+  });
+  expect(missing.status()).toBe(404);
+  const missingHtml = await missing.text();
+  expect(missingHtml).toContain('找不到这条记录');
+  expect(missingHtml).toContain('本单位的公告');
   expect((await visitor.goto(`/notices/${noticeId}`))!.status()).toBe(404);
 
   // nor attach a notice to a 河滨 project

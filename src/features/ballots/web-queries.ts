@@ -1,3 +1,4 @@
+import { whyNotCast, type NotVoterReason } from './core/who-may-cast.ts';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
 import { can } from '../policy/can.ts';
@@ -304,44 +305,55 @@ export async function auditInspection(db: DB, userId: number, ballotId: number, 
   await db.transaction().execute((trx) => appendAudit(trx, { actorUserId: userId, action, target, detail }));
 }
 
-export type NotVoterReason = 'held' | 'review' | 'pending' | 'notOnRoll' | 'sellerHolds' | 'unverified';
+export type { NotVoterReason } from './core/who-may-cast.ts';
 
 /**
  * Why this signed-in person may not cast on an open vote, exactly (gz_cast_voters said no):
- * their owner status is held for review; an automatic verification made on name and ID
- * alone waits for staff review (migration 0014); a claim still waits for staff; their verified
- * flats are not on this vote's frozen roll; the flat is on the roll but the previous owners
- * still hold part of that household (the vote passes only with the whole holding); or they
- * are not verified as an owner at all.
+ * the facts of their account, their claims and the roll's flats among them, judged by
+ * whyNotCast (core/who-may-cast.ts, beside the TypeScript form of the cast rule itself).
  */
 export async function whyNotVoter(db: DB, ballotId: number, userId: number): Promise<{ reason: NotVoterReason; flats: string[] }> {
   const u = await db.selectFrom('users').select('owner_status_held_since').where('id', '=', userId).executeTakeFirst();
-  if (u?.owner_status_held_since) return { reason: 'held', flats: [] };
   const claims = await db
     .selectFrom('owner_verifications')
     .innerJoin('units', 'units.id', 'owner_verifications.unit_id')
     .innerJoin('entrances', 'entrances.id', 'units.entrance_id')
     .innerJoin('buildings', 'buildings.id', 'entrances.building_id')
     .where('owner_verifications.user_id', '=', userId)
-    .select(['owner_verifications.status', 'owner_verifications.unit_id', 'buildings.label as building', 'entrances.label as entrance', 'units.room'])
+    .select([
+      'owner_verifications.status',
+      'owner_verifications.unit_id',
+      'owner_verifications.register_owner_id',
+      'buildings.label as building',
+      'entrances.label as entrance',
+      'units.room',
+    ])
     .execute();
   const verified = claims.filter((c) => c.status === 'verified');
-  if (verified.length === 0 && claims.some((c) => c.status === 'review')) return { reason: 'review', flats: [] };
-  if (verified.length === 0) return { reason: claims.some((c) => c.status !== 'rejected' && c.status !== 'revoked') ? 'pending' : 'unverified', flats: [] };
-  const onRoll = await db
-    .selectFrom('ballot_voter_units')
-    .innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_voter_units.voter_id')
-    .where('ballot_voters.ballot_id', '=', ballotId)
-    .where(
-      'ballot_voter_units.unit_id',
-      'in',
-      verified.map((v) => v.unit_id),
-    )
-    .select('ballot_voter_units.unit_id')
-    .execute();
-  const rolled = new Set(onRoll.map((r) => r.unit_id));
-  const flats = verified.map((v) => `${v.building}-${v.entrance}-${v.room}`);
-  return { reason: rolled.size > 0 ? 'sellerHolds' : 'notOnRoll', flats };
+  const onRoll =
+    verified.length === 0
+      ? []
+      : await db
+          .selectFrom('ballot_voter_units')
+          .innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_voter_units.voter_id')
+          .where('ballot_voters.ballot_id', '=', ballotId)
+          .where(
+            'ballot_voter_units.unit_id',
+            'in',
+            verified.map((v) => v.unit_id),
+          )
+          .select(['ballot_voter_units.voter_id', 'ballot_voters.developer', 'ballot_voter_units.unit_id'])
+          .execute();
+  const reason = whyNotCast(
+    {
+      // only the roll's flats the person claimed matter here
+      voters: onRoll.map((r) => ({ id: r.voter_id, developer: r.developer, unitIds: [r.unit_id], ownerIds: [] })),
+      claims: claims.map((c) => ({ userId, unitId: c.unit_id, registerOwnerId: c.register_owner_id, status: c.status })),
+    },
+    { id: userId, ownerStatusHeld: Boolean(u?.owner_status_held_since) },
+  );
+  const flats = reason === 'sellerHolds' || reason === 'notOnRoll' ? verified.map((v) => `${v.building}-${v.entrance}-${v.room}`) : [];
+  return { reason, flats };
 }
 
 /** The ballot that counts now for each voter who has one: its channel and time (the staff form shows who already voted online). */

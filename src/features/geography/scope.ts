@@ -32,3 +32,9 @@ export async function estatesInArea(db: DB, actor: Actor) {
   }
   return q.execute();
 }
+
+/** A subdistrict, as the policy needs it (it owns itself; no community). */
+export async function subdistrictResource(db: DB, subdistrictId: number): Promise<(Resource & { subdistrictId: number }) | null> {
+  const row = await db.selectFrom('subdistricts').select('id').where('id', '=', subdistrictId).executeTakeFirst();
+  return row ? { subdistrictId: row.id, communityId: null } : null;
+}

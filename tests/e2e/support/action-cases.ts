@@ -47,6 +47,8 @@ export interface Case {
   action: string;
   verb: Verb;
   form: (fx: Fixture, actor: ActorName) => Record<string, Part>;
+  /** the form field naming the record the policy is asked about: a missing one answers 404 */
+  resource?: string;
 }
 
 export const uniq = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -56,12 +58,14 @@ export const CASES: Case[] = [
   {
     action: 'register.preview',
     verb: 'register.import',
+    resource: 'estateId',
     form: (fx) => ({ estateId: String(fx.importEstateId), file: { name: 'r.csv', mimeType: 'text/csv', buffer: CSV } }),
   },
-  { action: 'register.confirm', verb: 'register.import', form: (fx) => ({ importId: String(fx.importId) }) },
+  { action: 'register.confirm', verb: 'register.import', resource: 'importId', form: (fx) => ({ importId: String(fx.importId) }) },
   {
     action: 'register.addOwner',
     verb: 'register.addOwner',
+    resource: 'estateId',
     form: (fx) => ({
       estateId: String(fx.estateId),
       building: '99',
@@ -74,7 +78,7 @@ export const CASES: Case[] = [
       proof: { name: 'p.png', mimeType: 'image/png', buffer: PNG },
     }),
   },
-  { action: 'register.discard', verb: 'register.import', form: (fx) => ({ importId: String(fx.discardImportId) }) },
+  { action: 'register.discard', verb: 'register.import', resource: 'importId', form: (fx) => ({ importId: String(fx.discardImportId) }) },
   {
     action: 'verification.claim',
     verb: 'verification.claim',
@@ -89,50 +93,90 @@ export const CASES: Case[] = [
       consentIdNumber: 'yes',
     }),
   },
-  { action: 'verification.holdProof', verb: 'verification.decide', form: (fx) => ({ verificationId: String(fx.claimId), disputed: 'no' }) },
+  {
+    action: 'verification.holdProof',
+    verb: 'verification.decide',
+    resource: 'verificationId',
+    form: (fx) => ({ verificationId: String(fx.claimId), disputed: 'no' }),
+  },
   // a wrong password: authorised, refused after the policy check, nobody's account closed
   { action: 'privacy.closeAccount', verb: 'account.update', form: () => ({ password: 'not the password', confirm: 'yes' }) },
   {
     action: 'verification.decide',
     verb: 'verification.decide',
+    resource: 'verificationId',
     form: (fx) => ({ verificationId: String(fx.claimId), decision: 'reject', reason: '矩阵测试' }),
   },
-  { action: 'verification.confirmHeld', verb: 'verification.decide', form: (fx) => ({ verificationId: String(fx.claimId) }) },
-  { action: 'projects.updateBudgetLine', verb: 'project.edit', form: (fx) => ({ projectId: String(fx.projectId), lineId: String(fx.lineId), amount: '1000' }) },
-  { action: 'projects.transition', verb: 'project.transition', form: (fx) => ({ projectId: String(fx.projectId), stage: '2', enteredOn: '2026-01-01' }) },
+  { action: 'verification.confirmHeld', verb: 'verification.decide', resource: 'verificationId', form: (fx) => ({ verificationId: String(fx.claimId) }) },
+  {
+    action: 'projects.updateBudgetLine',
+    verb: 'project.edit',
+    resource: 'projectId',
+    form: (fx) => ({ projectId: String(fx.projectId), lineId: String(fx.lineId), amount: '1000' }),
+  },
+  {
+    action: 'projects.transition',
+    verb: 'project.transition',
+    resource: 'projectId',
+    form: (fx) => ({ projectId: String(fx.projectId), stage: '2', enteredOn: '2026-01-01' }),
+  },
   {
     action: 'projectEditing.create',
     verb: 'project.create',
     form: (fx) => ({ subdistrictId: String(fx.hebinId), estateIds: String(fx.estateId), batchYear: '2026', title: `矩阵 ${uniq()}`, households: '1' }),
   },
-  { action: 'projectEditing.updateFields', verb: 'project.edit', form: (fx) => ({ projectId: String(fx.projectId), title: '矩阵测试项目', households: '10' }) },
-  { action: 'projectEditing.publish', verb: 'project.publish', form: (fx) => ({ projectId: String(fx.projectId) }) },
+  {
+    action: 'projectEditing.updateFields',
+    verb: 'project.edit',
+    resource: 'projectId',
+    form: (fx) => ({ projectId: String(fx.projectId), title: '矩阵测试项目', households: '10' }),
+  },
+  { action: 'projectEditing.publish', verb: 'project.publish', resource: 'projectId', form: (fx) => ({ projectId: String(fx.projectId) }) },
   {
     action: 'projectEditing.addScopeItem',
     verb: 'project.edit',
+    resource: 'projectId',
     form: (fx) => ({ projectId: String(fx.projectId), code: 'infrastructure.basic.roads', quantity: '1', unit: '㎡', cost: '1' }),
   },
-  { action: 'projectEditing.addBudgetLine', verb: 'project.edit', form: (fx) => ({ projectId: String(fx.projectId), channel: 'city', amount: '1' }) },
+  {
+    action: 'projectEditing.addBudgetLine',
+    verb: 'project.edit',
+    resource: 'projectId',
+    form: (fx) => ({ projectId: String(fx.projectId), channel: 'city', amount: '1' }),
+  },
   {
     action: 'projectEditing.addFee',
     verb: 'project.edit',
+    resource: 'projectId',
     form: (fx) => ({ projectId: String(fx.projectId), item: '停车费', unit: '元/月', before: '0', after: '1', subsidy: '0', subsidyMonths: '0' }),
   },
-  { action: 'projectEditing.removeScopeItem', verb: 'project.edit', form: (fx) => ({ projectId: String(fx.projectId), id: '999999' }) },
-  { action: 'projectEditing.removeBudgetLine', verb: 'project.edit', form: (fx) => ({ projectId: String(fx.projectId), id: '999999' }) },
-  { action: 'projectEditing.removeFee', verb: 'project.edit', form: (fx) => ({ projectId: String(fx.projectId), id: '999999' }) },
-  { action: 'projectEditing.addParty', verb: 'project.edit', form: (fx) => ({ projectId: String(fx.projectId), name: `监理 ${uniq()}`, role: 'supervision' }) },
-  { action: 'projectEditing.removeParty', verb: 'project.edit', form: (fx) => ({ projectId: String(fx.projectId), partyId: '999999', role: 'design' }) },
+  { action: 'projectEditing.removeScopeItem', verb: 'project.edit', resource: 'projectId', form: (fx) => ({ projectId: String(fx.projectId), id: '999999' }) },
+  { action: 'projectEditing.removeBudgetLine', verb: 'project.edit', resource: 'projectId', form: (fx) => ({ projectId: String(fx.projectId), id: '999999' }) },
+  { action: 'projectEditing.removeFee', verb: 'project.edit', resource: 'projectId', form: (fx) => ({ projectId: String(fx.projectId), id: '999999' }) },
+  {
+    action: 'projectEditing.addParty',
+    verb: 'project.edit',
+    resource: 'projectId',
+    form: (fx) => ({ projectId: String(fx.projectId), name: `监理 ${uniq()}`, role: 'supervision' }),
+  },
+  {
+    action: 'projectEditing.removeParty',
+    verb: 'project.edit',
+    resource: 'projectId',
+    form: (fx) => ({ projectId: String(fx.projectId), partyId: '999999', role: 'design' }),
+  },
   {
     action: 'notices.create',
     verb: 'notice.publish',
+    resource: 'subdistrictId',
     form: (fx) => ({ subdistrictId: String(fx.hebinId), kind: 'other', title: '矩阵测试公告', body: '内容' }),
   },
-  { action: 'notices.publish', verb: 'notice.publish', form: (fx) => ({ noticeId: String(fx.noticeId) }) },
-  { action: 'notices.withdraw', verb: 'notice.withdraw', form: (fx) => ({ noticeId: String(fx.noticeId) }) },
+  { action: 'notices.publish', verb: 'notice.publish', resource: 'noticeId', form: (fx) => ({ noticeId: String(fx.noticeId) }) },
+  { action: 'notices.withdraw', verb: 'notice.withdraw', resource: 'noticeId', form: (fx) => ({ noticeId: String(fx.noticeId) }) },
   {
     action: 'documents.upload',
     verb: 'document.upload',
+    resource: 'projectId',
     form: (fx) => ({ projectId: String(fx.projectId), kind: 'other', title: '矩阵测试文件', file: { name: 'a.png', mimeType: 'image/png', buffer: PNG } }),
   },
   { action: 'district.createSubdistrict', verb: 'subdistrict.manage', form: () => ({ code: `m-${uniq()}`, name: '矩阵街道', nameEn: 'Matrix' }) },
@@ -225,19 +269,26 @@ export const CASES: Case[] = [
       scan: { name: 's.png', mimeType: 'image/png', buffer: PNG },
     }),
   },
-  { action: 'volunteering.createTask', verb: 'volunteer.manage', form: (fx) => volunteerTaskForm(fx.projectId) },
+  { action: 'volunteering.createTask', verb: 'volunteer.manage', resource: 'projectId', form: (fx) => volunteerTaskForm(fx.projectId) },
   { action: 'volunteering.signUp', verb: 'volunteer.signUp', form: (fx) => ({ taskId: String(fx.taskId ?? 1) }) },
   { action: 'volunteering.cancel', verb: 'volunteer.signUp', form: (fx) => ({ taskId: String(fx.taskId ?? 1) }) },
   {
     action: 'volunteering.markAttendance',
     verb: 'volunteer.manage',
+    resource: 'taskId',
     form: (fx) => ({ taskId: String(fx.taskId ?? 1), signupId: '999999', attended: '1', hours: '2' }),
   },
   { action: 'donations.offer', verb: 'donation.offer', form: (fx) => ({ projectId: String(fx.publishedProjectId ?? 1), kind: 'money', amount: '1.00' }) },
-  { action: 'donations.decide', verb: 'donation.manage', form: (fx) => ({ donationId: String(fx.donationId ?? 1), decision: 'accept' }) },
+  {
+    action: 'donations.decide',
+    verb: 'donation.manage',
+    resource: 'donationId',
+    form: (fx) => ({ donationId: String(fx.donationId ?? 1), decision: 'accept' }),
+  },
   {
     action: 'donations.receive',
     verb: 'donation.manage',
+    resource: 'donationId',
     form: (fx) => ({ donationId: String(fx.donationId ?? 1), receivedOn: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10), receiptNo: 'MX-1' }),
   },
 ];
