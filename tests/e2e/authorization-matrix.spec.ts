@@ -45,6 +45,11 @@ async function signedIn(phone: string, password = DEMO_PASSWORD) {
 
 const firstNumber = (html: string, re: RegExp) => Number(re.exec(html)?.[1]);
 
+/** Actions whose refusals are HTTP statuses (Astro's ActionError): 401 signed out, 403 forbidden, 404 for a missing resource. */
+const STATUS_ACTIONS = /^(ballots|ballotObjections)\./;
+/** An id no resource has (the largest a PostgreSQL integer holds). */
+const MISSING_ID = '2147483647';
+
 test.describe.configure({ mode: 'serial' });
 
 test('the matrix covers every action the server defines', () => {
@@ -175,12 +180,43 @@ test(`every mutating action × ${ACTORS.length} actors answers as the policy tab
       const allowed = ALLOWED[POLICY[c.verb]].includes(actor);
       const res = await call(contexts[actor], c.action, c.form(fx, actor));
       const denied = /err\.forbidden|err\.signInFirst/.test(res.body) || res.status === 401 || res.status === 403;
+      const refusedWith = actor === 'public' ? 401 : 403;
       if (res.status >= 500) failures.push(`${c.action} × ${actor}: HTTP ${res.status}`);
+      // actions that refuse with Astro's ActionError: 401 signed out, 403 without the right
+      else if (STATUS_ACTIONS.test(c.action) && !allowed && res.status !== refusedWith)
+        failures.push(`${c.action} × ${actor}: expected HTTP ${refusedWith}, got ${res.status} ${res.body.slice(0, 120)}`);
       // an allowed call must reach its handler (200), not stop at input validation
       else if (allowed ? denied || res.status !== 200 : !denied)
         failures.push(`${c.action} × ${actor}: expected ${allowed ? 'allowed' : 'denied'}, got ${res.status} ${res.body.slice(0, 120)}`);
     }
   }
   expect(cells).toBe(CASES.length * ACTORS.length);
+  expect(failures).toEqual([]);
+});
+
+test('actions answer a resource that does not exist with 404', async () => {
+  const admin = await signedIn(DISTRICT_ADMIN);
+  const fx = {
+    hebinId: 1,
+    estateId: 1,
+    importEstateId: 1,
+    projectId: 1,
+    lineId: 1,
+    noticeId: 1,
+    importId: 1,
+    discardImportId: 1,
+    claimId: 1,
+    subdistrictToRename: 1,
+  };
+  const failures: string[] = [];
+  const cases = CASES.filter((c) => STATUS_ACTIONS.test(c.action));
+  expect(cases.length).toBeGreaterThan(10);
+  for (const c of cases) {
+    const form = { ...c.form({ ...fx, ballotId: Number(MISSING_ID) }, 'districtAdmin') };
+    // ballots.create names estates, not a ballot
+    if ('estateIds' in form) form.estateIds = MISSING_ID;
+    const res = await call(admin, c.action, form);
+    if (res.status !== 404) failures.push(`${c.action}: expected HTTP 404, got ${res.status} ${res.body.slice(0, 120)}`);
+  }
   expect(failures).toEqual([]);
 });
