@@ -15,6 +15,7 @@ import { enterPaperCommand } from '../../src/features/ballots/commands/staff-ent
 import { castCommand } from '../../src/features/ballots/commands/cast.ts';
 import { loadBallotPage } from '../../src/features/ballots/queries/ballot-page.ts';
 import { loadAdminBallotPage } from '../../src/features/ballots/queries/admin-ballot-page.ts';
+import { loadRollPage, loadSlipsPage } from '../../src/features/ballots/queries/roll-page.ts';
 
 // What each ballot page shows to whom, from the view models the pages render: a verified
 // owner, a signed-in stranger, nobody signed in, the subdistrict's staff and staff elsewhere.
@@ -167,5 +168,37 @@ describe.each(BACKENDS)('ballot page view models on %s', (kind) => {
     expect(draft).toMatchObject({ status: 'draft', counts: {}, grantors: [], proxies: [] });
     expect(draft!.roll.frozen).toBe(false);
     expect(draft!.cast.size).toBe(0);
+  });
+
+  it('the roll: totals for anyone, the flats for its owners and staff, each look recorded; a draft’s only for its staff', async () => {
+    const looks = (userId: number) =>
+      open.db.selectFrom('audit_log').select('id').where('action', '=', 'ballot.roll.view').where('actor_user_id', '=', userId).execute();
+    const voters = await open.db.selectFrom('ballot_voters').select('code').where('ballot_id', '=', openId).execute();
+    const anyone = await loadRollPage(open.db, openId, null);
+    expect(anyone).toMatchObject({ inspect: false, totals: { voters: voters.length } });
+    expect((await loadRollPage(open.db, openId, stranger))!.inspect).toBe(false);
+    expect(await looks(stranger.id)).toEqual([]);
+    expect((await loadRollPage(open.db, openId, owner))!.inspect).toBe(true);
+    expect(await looks(owner.id)).toHaveLength(1);
+    expect(await loadRollPage(open.db, draftId, null)).toBeNull();
+    expect(await loadRollPage(open.db, draftId, owner)).toBeNull();
+    expect(await loadRollPage(open.db, draftId, staff)).toMatchObject({ inspect: true, roll: { frozen: false } });
+  });
+
+  it('paper slips: for the office of an open or closed vote only, one per voter with its receipt, printing recorded', async () => {
+    expect(await loadSlipsPage(open.db, openId, elsewhere)).toBeNull();
+    expect(await loadSlipsPage(open.db, draftId, staff)).toBeNull();
+    const before = await open.db.selectFrom('audit_log').select('id').where('action', '=', 'ballot.slips').execute();
+    expect(before).toEqual([]);
+    const slips = await loadSlipsPage(open.db, openId, staff);
+    const voters = await open.db.selectFrom('ballot_voters').select(['code', 'receipt']).where('ballot_id', '=', openId).execute();
+    expect(slips!.roll.voters).toHaveLength(voters.length);
+    expect(slips!.receipts.get(voters[0]!.code)).toBe(voters[0]!.receipt);
+    expect(slips!.matters.map((m) => [m.code, m.title])).toEqual([
+      ['m1', '改造方案'],
+      ['m2', '维修资金使用'],
+    ]);
+    const logged = await open.db.selectFrom('audit_log').select(['actor_user_id', 'target']).where('action', '=', 'ballot.slips').execute();
+    expect(logged).toEqual([{ actor_user_id: staff.id, target: `ballot:${openId}` }]);
   });
 });
