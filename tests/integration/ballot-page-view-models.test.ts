@@ -16,6 +16,7 @@ import { castCommand } from '../../src/features/ballots/commands/cast.ts';
 import { loadBallotPage } from '../../src/features/ballots/queries/ballot-page.ts';
 import { loadAdminBallotPage } from '../../src/features/ballots/queries/admin-ballot-page.ts';
 import { loadRollPage, loadSlipsPage } from '../../src/features/ballots/queries/roll-page.ts';
+import { loadConfirmPage, loadNewBallotForm } from '../../src/features/ballots/queries/forms.ts';
 
 // What each ballot page shows to whom, from the view models the pages render: a verified
 // owner, a signed-in stranger, nobody signed in, the subdistrict's staff and staff elsewhere.
@@ -200,5 +201,18 @@ describe.each(BACKENDS)('ballot page view models on %s', (kind) => {
     ]);
     const logged = await open.db.selectFrom('audit_log').select(['actor_user_id', 'target']).where('action', '=', 'ballot.slips').execute();
     expect(logged).toEqual([{ actor_user_id: staff.id, target: `ballot:${openId}` }]);
+  });
+
+  it('the confirmation step and the new-ballot form', async () => {
+    expect(await loadConfirmPage(open.db, draftId, owner)).toBeNull();
+    expect((await loadConfirmPage(open.db, openId, owner))!.mine.map((v) => v.units)).toEqual([
+      [{ building: '1', entrance: '1', room: '101', areaCm2: 10276 }],
+    ]);
+    expect((await loadConfirmPage(open.db, openId, stranger))!.mine).toEqual([]);
+    expect((await loadConfirmPage(open.db, openId, null))!.mine).toEqual([]);
+    const form = await loadNewBallotForm(open.db, staff);
+    expect(form.estates.map((e) => e.name)).toEqual(['建设小区']);
+    expect(form.projects).toEqual([]);
+    expect(await loadNewBallotForm(open.db, elsewhere)).toEqual({ estates: [], projects: [] });
   });
 });
