@@ -1,12 +1,14 @@
 import { ActionError } from 'astro:actions';
 
-// Refusals that are not a form's business but the request's: answered with an HTTP status
-// (Astro's ActionError). The message is a dictionary key, so a form posted without
-// JavaScript shows it translated (formErrors) on the page, rendered with that status.
+// The three refusals every action gives before its command runs, as HTTP says them: signed
+// out 401, no right 403, no such thing 404. Thrown (`throw forbidden()`), so a script sees
+// the status and a page posted without JavaScript renders again with it and the message
+// (src/lib/http/form-errors.ts translates the key). A command's own refusals (a rule, a
+// state) stay results with a message key.
 
-/** 401: nobody is signed in. */
+/** Signed out (401): sign in first. */
 export const signedOut = () => new ActionError({ code: 'UNAUTHORIZED', message: 'err.signInFirst' });
-/** 403: signed in, without the right for this resource. */
+/** Signed in, but this account may not do it here (403). */
 export const forbidden = () => new ActionError({ code: 'FORBIDDEN', message: 'err.forbidden' });
-/** 404: the resource the action names does not exist. */
+/** The thing the action is about (a project, an import, a claim) does not exist (404). */
 export const notFound = () => new ActionError({ code: 'NOT_FOUND', message: 'err.notFound' });
