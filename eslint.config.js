@@ -78,8 +78,6 @@ export default tseslint.config(
   // nothing else of it: no query builder, no sql tag, no Kysely.
   {
     files: ['src/actions/**'],
-    // The ballot actions still hold SQL until their refactor lands: the integrator removes this line then.
-    ignores: ['src/actions/ballots.ts', 'src/actions/ballot-objections.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': restrict([
         PAGES,

@@ -95,6 +95,15 @@ test('an owner objects to a preliminary result, staff answer it and record a let
     form: { ballotId: id, version: '1', body: '伪造的异议' },
   });
   expect(await forged.text()).toContain('您不是这次表决的业主，或尚未认证');
+  // Nobody signed in: the form posted without JavaScript answers 401 with the ballot page and the reason on it.
+  const signedOut = await visitor.request.post(`/ballots/${id}?_action=ballotObjections.lodge`, {
+    headers: { origin: new URL(visitor.url()).origin },
+    form: { ballotId: id, version: '1', body: '未登录的异议' },
+  });
+  expect(signedOut.status()).toBe(401);
+  const signedOutPage = await signedOut.text();
+  expect(signedOutPage).toContain('1号楼2单元加装电梯表决');
+  expect(signedOutPage).toContain('请先登录');
 
   // The owner objects, without JavaScript: an empty text is refused next to the field.
   await owner.goto(`/ballots/${id}`);

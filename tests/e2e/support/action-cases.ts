@@ -201,17 +201,19 @@ export const CASES: Case[] = [
     }),
   },
   { action: 'district.setStaffDisabled', verb: 'staff.manage', form: () => ({ userId: '999999', disabled: '1' }) },
-  { action: 'ballots.create', verb: 'ballot.manage', form: (fx) => ballotForm(fx.estateId) },
+  { action: 'ballots.create', verb: 'ballot.manage', resource: 'estateIds', form: (fx) => ballotForm(fx.estateId) },
   {
     action: 'ballots.publishNotice',
     verb: 'ballot.manage',
+    resource: 'ballotId',
     form: (fx) => ({ ballotId: String(fx.ballotId ?? 1), postedOn: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10) }),
   },
-  { action: 'ballots.open', verb: 'ballot.manage', form: (fx) => ({ ballotId: String(fx.ballotId ?? 1) }) },
-  { action: 'ballots.close', verb: 'ballot.manage', form: (fx) => ({ ballotId: String(fx.ballotId ?? 1), confirm: 'early' }) },
+  { action: 'ballots.open', verb: 'ballot.manage', resource: 'ballotId', form: (fx) => ({ ballotId: String(fx.ballotId ?? 1) }) },
+  { action: 'ballots.close', verb: 'ballot.manage', resource: 'ballotId', form: (fx) => ({ ballotId: String(fx.ballotId ?? 1), confirm: 'early' }) },
   {
     action: 'ballots.enterPaper',
     verb: 'ballot.enterPaper',
+    resource: 'ballotId',
     form: (fx) => ({
       ballotId: String(fx.ballotId ?? 1),
       voter: 'V0001',
@@ -224,6 +226,7 @@ export const CASES: Case[] = [
   {
     action: 'ballots.recordProxy',
     verb: 'ballot.enterPaper',
+    resource: 'ballotId',
     form: (fx) => ({
       ballotId: String(fx.ballotId ?? 1),
       grantor: 'V0001:1',
@@ -232,15 +235,26 @@ export const CASES: Case[] = [
       scan: { name: 's.png', mimeType: 'image/png', buffer: PNG },
     }),
   },
-  { action: 'ballots.revokeProxy', verb: 'ballot.enterPaper', form: (fx) => ({ ballotId: String(fx.ballotId ?? 1), proxyId: '999999' }) },
-  { action: 'ballots.publishBulletin', verb: 'ballot.manage', form: (fx) => ({ ballotId: String(fx.ballotId ?? 1), stage: 'preliminary' }) },
+  { action: 'ballots.revokeProxy', verb: 'ballot.enterPaper', resource: 'ballotId', form: (fx) => ({ ballotId: String(fx.ballotId ?? 1), proxyId: '999999' }) },
+  {
+    action: 'ballots.publishBulletin',
+    verb: 'ballot.manage',
+    resource: 'ballotId',
+    form: (fx) => ({ ballotId: String(fx.ballotId ?? 1), stage: 'preliminary' }),
+  },
   // after the other ballot cases: the first allowed call cancels the matrix ballot
-  { action: 'ballots.cancel', verb: 'ballot.manage', form: (fx) => ({ ballotId: String(fx.ballotId ?? 1), reason: '矩阵测试：取消' }) },
-  { action: 'ballots.cast', verb: 'ballot.cast', form: (fx) => ({ ballotId: String(fx.ballotId ?? 1), m1: 'agree' }) },
-  { action: 'ballotObjections.lodge', verb: 'ballot.object', form: (fx) => ({ ballotId: String(fx.ballotId ?? 1), version: '1', body: '矩阵异议' }) },
+  { action: 'ballots.cancel', verb: 'ballot.manage', resource: 'ballotId', form: (fx) => ({ ballotId: String(fx.ballotId ?? 1), reason: '矩阵测试：取消' }) },
+  { action: 'ballots.cast', verb: 'ballot.cast', resource: 'ballotId', form: (fx) => ({ ballotId: String(fx.ballotId ?? 1), m1: 'agree' }) },
+  {
+    action: 'ballotObjections.lodge',
+    verb: 'ballot.object',
+    resource: 'ballotId',
+    form: (fx) => ({ ballotId: String(fx.ballotId ?? 1), version: '1', body: '矩阵异议' }),
+  },
   {
     action: 'ballotObjections.recordWritten',
     verb: 'ballot.manage',
+    resource: 'ballotId',
     form: (fx) => ({
       ballotId: String(fx.ballotId ?? 1),
       version: '1',
@@ -255,11 +269,13 @@ export const CASES: Case[] = [
   {
     action: 'ballotObjections.respond',
     verb: 'ballot.manage',
+    resource: 'ballotId',
     form: (fx) => ({ ballotId: String(fx.ballotId ?? 1), objectionId: '999999', response: '矩阵答复' }),
   },
   {
     action: 'ballotObjections.cosign',
     verb: 'ballot.manage',
+    resource: 'ballotId',
     form: (fx) => ({
       ballotId: String(fx.ballotId ?? 1),
       version: '1',
