@@ -9,8 +9,10 @@ import { donationResource } from '../features/donations/queries/index.ts';
 
 // Donations (捐资、捐物、投劳): any signed-in account offers (rate-limited per person);
 // staff of the project's office accept, decline with a reason, and record receipt, each
-// with its audit entry. A receipt changes the public board and budget: the database bumps
-// the disclosure version (migration 0022) and this server drops its page cache at once.
+// with its audit entry. Only a receipt changes what the public sees (the project's board and
+// budget, and the money received in the CSV and OC4IDS feeds): it drops those cached pages
+// here at once, and the database's trigger tells the other instances (migration 0029). An
+// offer or a decision shows on no cached page.
 
 const forbidden = { ok: false as const, error: 'err.forbidden' };
 
@@ -49,7 +51,7 @@ export const donationActions = {
       const r = await donationResource(database, input.donationId);
       if (!user || !r || !can(user, 'donation.manage', r)) return forbidden;
       const res = await receiveDonation(database, user.id, { donationId: r.donationId, receivedOn: input.receivedOn, receiptNo: input.receiptNo });
-      if (res.ok) pageCache.invalidate();
+      if (res.ok) pageCache.invalidateProject(r.projectId, { funds: true });
       return res;
     },
   }),

@@ -33,7 +33,7 @@ export const volunteeringActions = {
       if (!project || !can(user, 'volunteer.manage', project)) return forbidden;
       const { projectId: _p, ...task } = input;
       const res = await createTask(database, user.id, { ...task, projectId: project.projectId });
-      if (res.ok) pageCache.invalidate();
+      if (res.ok) pageCache.invalidateProject(project.projectId);
       return res;
     },
   }),
@@ -46,7 +46,7 @@ export const volunteeringActions = {
       const database = await db();
       if (!(await hit(database, VOLUNTEER_LIMIT, String(user.id)))) return { ok: false as const, error: 'err.rateLimited' };
       const res = await signUp(database, user.id, input.taskId);
-      if (res.ok) pageCache.invalidate();
+      if (res.ok) pageCache.invalidateProject(res.projectId);
       return res;
     },
   }),
@@ -59,7 +59,7 @@ export const volunteeringActions = {
       const database = await db();
       if (!(await hit(database, VOLUNTEER_LIMIT, String(user.id)))) return { ok: false as const, error: 'err.rateLimited' };
       const res = await cancelSignUp(database, user.id, input.taskId, (trx) => senderFor(config().sms, trx, config().demo));
-      if (res.ok) pageCache.invalidate();
+      if (res.ok) pageCache.invalidateProject(res.projectId);
       return res;
     },
   }),

@@ -4,7 +4,7 @@ import type { SignupStatus } from '../tables.ts';
 import { dbErrorCode } from './errors.ts';
 
 type DB = Kysely<Database>;
-export type SignUpResult = { ok: true; signupId: number; status: SignupStatus } | { ok: false; error: string };
+export type SignUpResult = { ok: true; signupId: number; status: SignupStatus; projectId: number } | { ok: false; error: string };
 
 /**
  * A resident signs up for a task, for themself. The database decides confirmed or waiting
@@ -16,7 +16,7 @@ export async function signUp(db: DB, userId: number, taskId: number): Promise<Si
       const task = await trx
         .selectFrom('volunteer_tasks')
         .innerJoin('projects', 'projects.id', 'volunteer_tasks.project_id')
-        .select(['volunteer_tasks.id', sql<boolean>`volunteer_tasks.starts_at > now()`.as('open')])
+        .select(['volunteer_tasks.id', 'volunteer_tasks.project_id', sql<boolean>`volunteer_tasks.starts_at > now()`.as('open')])
         .where('volunteer_tasks.id', '=', taskId)
         // a task of a project not yet public is not there for residents
         .where('projects.published_at', 'is not', null)
@@ -24,7 +24,7 @@ export async function signUp(db: DB, userId: number, taskId: number): Promise<Si
       if (!task) return { ok: false as const, error: 'err.notFound' };
       if (!task.open) return { ok: false as const, error: 'err.volunteerClosed' };
       const row = await trx.insertInto('volunteer_signups').values({ task_id: taskId, user_id: userId }).returning(['id', 'status']).executeTakeFirstOrThrow();
-      return { ok: true as const, signupId: row.id, status: row.status };
+      return { ok: true as const, signupId: row.id, status: row.status, projectId: task.project_id };
     });
   } catch (e) {
     const code = dbErrorCode(e);
