@@ -40,7 +40,7 @@ export const donationsZh = {
   'donations.shownAs': '公示名',
   'donations.export.link': '导出 {project} 的捐赠（Excel）',
   'donations.export.help':
-    '导出文件列出项目的全部捐赠意向和处理情况。只有待确认和待收取的捐赠附联系电话，便于联系捐赠人；请妥善保管，用完删除。每次导出都记入审计日志。',
+    '导出的文件列出该项目的全部捐赠意向和处理情况。只有待确认和待收取的捐赠附联系电话，便于联系捐赠人；请妥善保管，用完删除。每次导出都记入审计日志。',
   'donations.export.sheet': '捐赠登记',
   'donations.export.id': '编号',
   'donations.export.status': '状态',
@@ -102,7 +102,7 @@ export const donationsEn = {
   'donations.shownAs': 'Shown as',
   'donations.export.link': 'Export the donations of {project} (Excel)',
   'donations.export.help':
-    'The file lists every donation offered to the project and what became of it. Only offers still to be accepted or collected carry the phone number, to reach the donor; keep the file safe and delete it when done. Every export is written to the audit log.',
+    'The file lists every donation offered to that project and what became of it. Only offers still to be accepted or collected carry the phone number, to reach the donor; keep the file safe and delete it when done. Every export is written to the audit log.',
   'donations.export.sheet': 'Donations',
   'donations.export.id': 'No.',
   'donations.export.status': 'Status',
