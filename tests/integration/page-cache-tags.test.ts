@@ -3,7 +3,7 @@ import { BACKENDS, freshDatabase } from '../support/databases.ts';
 import { hebinEstate } from '../support/estate-fixture.ts';
 import type { OpenDatabase } from '../../src/lib/db/open.ts';
 import { createPageCache, FUNDS_TAG, projectTag } from '../../src/lib/http/page-cache.ts';
-import { databaseVersions } from '../../src/lib/http/page-cache-db.ts';
+import { databaseVersions, touchProjectPages } from '../../src/lib/http/page-cache-db.ts';
 import { createTask } from '../../src/features/volunteering/commands/create-task.ts';
 import { signUp } from '../../src/features/volunteering/commands/sign-up.ts';
 import { cancelSignUp } from '../../src/features/volunteering/commands/cancel-sign-up.ts';
@@ -100,6 +100,22 @@ describe.each(BACKENDS)('page cache tags across instances on %s', (kind) => {
     expect(await cached('/projects/ZH-C-B')).toBe(false);
     expect(await cached('/open-data/projects.csv')).toBe(false);
     expect(await cached('/projects/ZH-C-A')).toBe(true);
+    expect(await cached('/')).toBe(true);
+  });
+
+  it("a command without a trigger touches its project's pages in its own transaction: nothing before it commits, nothing else after", async () => {
+    await cachedElsewhere();
+    await open.db.transaction().execute(async (trx) => {
+      await touchProjectPages(trx, b);
+      // not committed yet: the other instance keeps serving it (PGlite has one connection, which the transaction holds)
+      if (kind === 'postgres') expect(await cached('/projects/ZH-C-B')).toBe(true);
+    });
+    expect(await cached('/projects/ZH-C-B')).toBe(false);
+    expect(await cached('/projects/ZH-C-A')).toBe(true);
+    expect(await cached('/open-data/projects.csv')).toBe(true);
+    await touchProjectPages(open.db, a, { funds: true });
+    expect(await cached('/projects/ZH-C-A')).toBe(false);
+    expect(await cached('/open-data/projects.csv')).toBe(false);
     expect(await cached('/')).toBe(true);
   });
 

@@ -1,6 +1,6 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import type { CacheVersionSource } from './page-cache.ts';
+import { FUNDS_TAG, projectTag, type CacheVersionSource } from './page-cache.ts';
 
 /**
  * The page cache's versions in the database: the disclosure version (bumped by every
@@ -21,4 +21,15 @@ export function databaseVersions(database: () => Promise<Kysely<Database>>): Cac
       return { disclosure, clock: rows.reduce((max, r) => Math.max(max, Number(r.version)), since), tags: rows.map((r) => r.tag) };
     },
   };
+}
+
+/**
+ * For a command whose table has no trigger that does it (migration 0029 gives volunteering
+ * and donations theirs): in the command's transaction, tells every server instance that one
+ * project's pages changed (and, with `funds`, the feeds that total money received). The
+ * action then calls `pageCache.invalidateProject` with the same arguments for this instance.
+ */
+export async function touchProjectPages(db: Kysely<Database>, projectId: number, { funds = false }: { funds?: boolean } = {}): Promise<void> {
+  const tags = funds ? [projectTag(projectId), FUNDS_TAG] : [projectTag(projectId)];
+  await sql`select gz_touch_page_tags(${tags}::text[])`.execute(db);
 }

@@ -168,8 +168,10 @@ export function createPageCache(
      * comment, a pledge, a received donation): drops that project's page and JSON here at once,
      * and, with `funds`, the feeds that total money received over all projects (CSV, OC4IDS);
      * every other cached page stays. Other instances learn it from the database within a
-     * second: the change's table must touch the same tags there (`gz_touch_page_tags`,
-     * migration 0029, from a trigger or in the change's transaction).
+     * second: the change must touch the same tags there, by a trigger on its table (migration
+     * 0029 gives volunteering and donations theirs) or by `touchProjectPages` in the command's
+     * transaction (src/lib/http/page-cache-db.ts). Comments use `invalidateProject(id)`;
+     * pledges `invalidateProject(id)`, and a recorded or refunded payment `{ funds: true }`.
      */
     invalidateProject(projectId: number, { funds = false }: { funds?: boolean } = {}): void {
       touch(funds ? [projectTag(projectId), FUNDS_TAG] : [projectTag(projectId)]);
