@@ -254,14 +254,22 @@ async function signupFigure(base: string, serverPid: number): Promise<Row> {
   }
 }
 
-/** CPU time (user + system) a process has used so far, in ms (Linux /proc; 0 elsewhere). */
+/** CPU time (user + system) a process and its children (the workers, with GONGZHI_WORKERS > 1) have used so far, in ms (Linux /proc; 0 elsewhere). */
 function cpuMs(pid: number): number {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return 0;
+  const stat = (p: string) => {
+    try {
+      return fs.readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    } catch {
+      return null;
+    }
+  };
+  let ticks = 0;
+  for (const p of fs.existsSync('/proc') ? fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)) : []) {
+    const fields = stat(p);
+    // fields[1]: the parent; [11], [12]: utime, stime in clock ticks (USER_HZ = 100)
+    if (fields && (Number(p) === pid || Number(fields[1]) === pid)) ticks += Number(fields[11]) + Number(fields[12]);
   }
+  return ticks * 10;
 }
 
 /** Section 4b: the map's markers visible in headless Chromium, median of three (--runs) page loads. */
