@@ -7,5 +7,7 @@ declare namespace App {
     user: import('./features/accounts/session.ts').SessionUser | null;
     /** Set by a page whose response may be served from the page cache. */
     cacheable?: boolean;
+    /** What a cacheable page shows beyond the public disclosure (`projectTag(id)`, `FUNDS_TAG`): a change to one of them invalidates it. */
+    cacheTags?: string[];
   }
 }

@@ -75,11 +75,12 @@ const pageCache = defineMiddleware(async (ctx, next) => {
   const key = cacheKey(ctx.locals.lang, ctx.locals.elder, ctx.url);
   const hit = await cache.get(key);
   if (hit) return new Response(hit.body, { status: hit.status, headers: [...hit.headers, ['X-Cache', 'hit']] });
+  const since = cache.stamp(); // before rendering: a change landing meanwhile makes this response stale
   const res = await next();
   if (!ctx.locals.cacheable || res.status !== 200) return res;
   const body = new Uint8Array(await res.arrayBuffer());
   const headers = [...res.headers.entries()].filter(([k]) => k.toLowerCase() !== 'set-cookie');
-  await cache.set(key, { status: res.status, headers, body });
+  await cache.set(key, { status: res.status, headers, body }, { tags: ctx.locals.cacheTags ?? [], since });
   return new Response(body, { status: res.status, headers: [...headers, ['X-Cache', 'miss']] });
 });
 

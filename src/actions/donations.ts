@@ -10,8 +10,10 @@ import { forbidden, notFound, signedOut } from './errors.ts';
 
 // Donations (捐资、捐物、投劳): any signed-in account offers (rate-limited per person);
 // staff of the project's office accept, decline with a reason, and record receipt, each
-// with its audit entry. A receipt changes the public board and budget: the database bumps
-// the disclosure version (migration 0022) and this server drops its page cache at once.
+// with its audit entry. Only a receipt changes what the public sees (the project's board and
+// budget, and the money received in the CSV and OC4IDS feeds): it drops those cached pages
+// here at once, and the database's trigger tells the other instances (migration 0029). An
+// offer or a decision shows on no cached page.
 
 export const donationActions = {
   offer: defineAction({
@@ -52,7 +54,7 @@ export const donationActions = {
       if (!r) throw notFound();
       if (!can(user, 'donation.manage', r)) throw forbidden();
       const res = await receiveDonation(database, user.id, { donationId: r.donationId, receivedOn: input.receivedOn, receiptNo: input.receiptNo });
-      if (res.ok) pageCache.invalidate();
+      if (res.ok) pageCache.invalidateProject(r.projectId, { funds: true });
       return res;
     },
   }),

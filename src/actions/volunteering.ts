@@ -33,7 +33,7 @@ export const volunteeringActions = {
       if (!can(user, 'volunteer.manage', project)) throw forbidden();
       const { projectId: _p, ...task } = input;
       const res = await createTask(database, user.id, { ...task, projectId: project.projectId });
-      if (res.ok) pageCache.invalidate();
+      if (res.ok) pageCache.invalidateProject(project.projectId);
       return res;
     },
   }),
@@ -47,7 +47,7 @@ export const volunteeringActions = {
       const database = await db();
       if (!(await hit(database, VOLUNTEER_LIMIT, String(user.id)))) return { ok: false as const, error: 'err.rateLimited' };
       const res = await signUp(database, user.id, input.taskId);
-      if (res.ok) pageCache.invalidate();
+      if (res.ok) pageCache.invalidateProject(res.projectId);
       return res;
     },
   }),
@@ -61,7 +61,7 @@ export const volunteeringActions = {
       const database = await db();
       if (!(await hit(database, VOLUNTEER_LIMIT, String(user.id)))) return { ok: false as const, error: 'err.rateLimited' };
       const res = await cancelSignUp(database, user.id, input.taskId, (trx) => senderFor(config().sms, trx, config().demo));
-      if (res.ok) pageCache.invalidate();
+      if (res.ok) pageCache.invalidateProject(res.projectId);
       return res;
     },
   }),

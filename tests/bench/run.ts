@@ -19,13 +19,15 @@ import { printReport, type Row } from './report.ts';
 import { benchTally } from '../support/tally-bench.ts';
 import { barePgCasts, httpCasts } from './casts.ts';
 import { prepareVote } from '../support/vote-fixture.ts';
+import { prepareSignups, simultaneousSignUps } from './signups.ts';
 
 const { values } = parseArgs({
   options: {
     projects: { type: 'string', default: '10000' },
     seconds: { type: 'string', default: '10' },
     // --only casts: just the casting figures (seeds 100 projects), for working on the hot path;
-    // --only markers: just the map's markers (seeds all the projects), for working on the map
+    // --only markers: just the map's markers (seeds all the projects), for working on the map;
+    // --only signups: just the simultaneous volunteer sign-ups (seeds 100 projects)
     only: { type: 'string' },
     // --trace file.json: a Chromium trace of each markers run, file-1.json, file-2.json… (chrome://tracing or Perfetto)
     trace: { type: 'string' },
@@ -35,8 +37,9 @@ const { values } = parseArgs({
 });
 const CASTS_ONLY = values.only === 'casts';
 const MARKERS_ONLY = values.only === 'markers';
-if (values.only && !CASTS_ONLY && !MARKERS_ONLY) throw new Error('--only accepts: casts, markers');
-const PROJECTS = CASTS_ONLY ? 100 : Number(values.projects);
+const SIGNUPS_ONLY = values.only === 'signups';
+if (values.only && !CASTS_ONLY && !MARKERS_ONLY && !SIGNUPS_ONLY) throw new Error('--only accepts: casts, markers, signups');
+const PROJECTS = CASTS_ONLY || SIGNUPS_ONLY ? 100 : Number(values.projects);
 const SECONDS = Number(values.seconds);
 if (!fs.existsSync('dist/server/entry.mjs')) throw new Error('build first: npm run build');
 
@@ -67,13 +70,13 @@ try {
   });
   await waitForServer(base);
 
-  if (MARKERS_ONLY) {
-    const rows = [await markerFigure(base)];
+  if (MARKERS_ONLY || SIGNUPS_ONLY) {
+    const rows = [MARKERS_ONLY ? await markerFigure(base) : await signupFigure(base, server!.pid!)];
     console.log('');
     const ok = printReport(rows);
     process.exitCode = ok ? 0 : 1;
   } else {
-    await allFigures(base, codes);
+    await allFigures(base, codes, server.pid!);
   }
 } finally {
   server?.kill('SIGTERM');
@@ -83,8 +86,9 @@ try {
 }
 
 /** Every figure, or (--only casts) the casting ones; prints the report. */
-async function allFigures(base: string, codes: string[]) {
+async function allFigures(base: string, codes: string[], serverPid: number) {
   const pageRows = CASTS_ONLY ? [] : await pageFigures(base, codes);
+  const signupRows = CASTS_ONLY ? [] : [await signupFigure(base, serverPid)];
 
   // 5. Ballot casting at 64 clients, next to bare pg writing the same rows in one statement a cast.
   const voteDb = openPostgres(url);
@@ -119,6 +123,7 @@ async function allFigures(base: string, codes: string[]) {
       note: `bare pg ${bare.toFixed(0)}/s`,
     },
     { figure: 'tally of 10,000 voters × 20 matters (median of 9)', value: Math.round(tallyMs * 10) / 10, unit: 'ms', budget: 100, atMost: true },
+    ...signupRows,
   ];
   console.log('');
   const ok = printReport(rows);
@@ -202,6 +207,69 @@ async function pageFigures(base: string, codes: string[]): Promise<Row[]> {
       note: `${jsNotices.files} files`,
     },
   ];
+}
+
+/**
+ * Section 6: 200 residents with sessions sign up at the same instant for a task of 10 places,
+ * over HTTP. Three rounds, each on a new task, after a warm-up; the median round's p99 counts.
+ * Each round must end with exactly 10 confirmed and 190 waiting, every answer a 200. Beside
+ * it, what the load leaves of the machine: 200 simultaneous GETs of a static file, and the
+ * server's CPU time per sign-up (which no load changes much).
+ */
+async function signupFigure(base: string, serverPid: number): Promise<Row> {
+  const db = openPostgres(url);
+  try {
+    const fx = await prepareSignups(db.db, 200);
+    await simultaneousSignUps(base, await fx.newTask(5), fx.tokens.slice(0, 20)); // warm up
+    const rounds = [];
+    for (let i = 0; i < 3; i++) {
+      const taskId = await fx.newTask(10);
+      const cpu0 = cpuMs(serverPid);
+      const r = await simultaneousSignUps(base, taskId, fx.tokens);
+      const cpu = (cpuMs(serverPid) - cpu0) / fx.tokens.length;
+      const o = await fx.outcome(taskId);
+      if (r.failed || o.confirmed !== 10 || o.waiting !== 190) throw new Error(`sign-ups: ${r.failed} failed, ${o.confirmed} confirmed, ${o.waiting} waiting`);
+      const t0 = performance.now();
+      const floor = await Promise.all(fx.tokens.map(() => fetch(`${base}/robots.txt`).then(async (res) => (await res.arrayBuffer(), performance.now() - t0))));
+      rounds.push({ p50: percentile(r.times, 50), p99: percentile(r.times, 99), cpu, floor: percentile(floor, 99) });
+    }
+    for (const r of rounds)
+      log(
+        `200 simultaneous sign-ups: p50 ${r.p50.toFixed(0)} ms, p99 ${r.p99.toFixed(0)} ms (10 confirmed, 190 waiting); server CPU ${r.cpu.toFixed(1)} ms a sign-up; 200 simultaneous static GETs p99 ${r.floor.toFixed(0)} ms`,
+      );
+    const p99s = rounds.map((r) => r.p99);
+    return {
+      figure: '200 simultaneous volunteer sign-ups, p99 (median of 3)',
+      value: Math.round(percentile(p99s, 50)),
+      unit: 'ms',
+      budget: 500,
+      atMost: true,
+      note: `rounds ${p99s.map((x) => x.toFixed(0)).join(', ')} ms; server CPU ${percentile(
+        rounds.map((r) => r.cpu),
+        50,
+      ).toFixed(1)} ms a sign-up`,
+    };
+  } finally {
+    await db.close();
+  }
+}
+
+/** CPU time (user + system) a process and its children (the workers, with GONGZHI_WORKERS > 1) have used so far, in ms (Linux /proc; 0 elsewhere). */
+function cpuMs(pid: number): number {
+  const stat = (p: string) => {
+    try {
+      return fs.readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    } catch {
+      return null;
+    }
+  };
+  let ticks = 0;
+  for (const p of fs.existsSync('/proc') ? fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)) : []) {
+    const fields = stat(p);
+    // fields[1]: the parent; [11], [12]: utime, stime in clock ticks (USER_HZ = 100)
+    if (fields && (Number(p) === pid || Number(fields[1]) === pid)) ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks * 10;
 }
 
 /** Section 4b: the map's markers visible in headless Chromium, median of three (--runs) page loads. */

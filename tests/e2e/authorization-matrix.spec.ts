@@ -5,7 +5,20 @@ import { expectActionOk } from './support/action-result.ts';
 import { parse as devalueParse } from 'devalue';
 import { POLICY, type Verb } from '../../src/features/policy/can.ts';
 import { DEMO_PASSWORD, DISTRICT_ADMIN, HEBIN_STAFF } from './support/accounts.ts';
-import { CASES, CSV, PNG, PUBLIC_ACTIONS, call, context, matrixBallot, uniq, volunteerTaskForm, type ActorName, type Fixture } from './support/action-cases.ts';
+import {
+  CASES,
+  CSV,
+  EXPORT_CASES,
+  PNG,
+  PUBLIC_ACTIONS,
+  call,
+  context,
+  matrixBallot,
+  uniq,
+  volunteerTaskForm,
+  type ActorName,
+  type Fixture,
+} from './support/action-cases.ts';
 
 // The authorization matrix, proved over HTTP: every mutating action × every kind of
 // actor, against resources of the 河滨 subdistrict. Expectations come from the policy
@@ -60,7 +73,7 @@ test.describe.configure({ mode: 'serial' });
 test('the matrix covers every action the server defines', () => {
   const covered = [...CASES.map((c) => c.action), ...PUBLIC_ACTIONS].sort();
   expect(covered).toEqual(definedActions());
-  for (const c of CASES) expect(Object.keys(POLICY)).toContain(c.verb);
+  for (const c of [...CASES, ...EXPORT_CASES]) expect(Object.keys(POLICY)).toContain(c.verb);
 });
 
 test(`every mutating action × ${ACTORS.length} actors answers as the policy table says`, async () => {
@@ -194,7 +207,18 @@ test(`every mutating action × ${ACTORS.length} actors answers as the policy tab
       }
     }
   }
-  expect(cells).toBe(CASES.length * ACTORS.length);
+  // the staff downloads: a file for the allowed, 401 or 403 (and no file) for everyone else
+  for (const e of EXPORT_CASES) {
+    for (const actor of order) {
+      cells++;
+      const allowed = ALLOWED[POLICY[e.verb]].includes(actor);
+      const res = await contexts[actor].get(e.url({ ...fx, publishedCode }));
+      const file = res.status() === 200 && (res.headers()['content-type'] ?? '').includes('spreadsheetml');
+      if (allowed ? !file : ![401, 403].includes(res.status()))
+        failures.push(`export ${e.name} × ${actor}: expected ${allowed ? 'a file' : 'denied'}, got ${res.status()}`);
+    }
+  }
+  expect(cells).toBe((CASES.length + EXPORT_CASES.length) * ACTORS.length);
   expect(failures).toEqual([]);
 
   // A record that does not exist answers 404, to an actor the policy would let through anywhere.

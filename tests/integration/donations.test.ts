@@ -234,13 +234,17 @@ describe.each(BACKENDS)('donations on %s', (kind) => {
     expect(received.budgetBreakdown).toEqual([expect.objectContaining({ id: 'donations-received', amount: { amount: 1804.45, currency: 'CNY' } })]);
   });
 
-  it('bumps the disclosure version when a donation is received, not when it is offered or accepted', async () => {
+  it("touches its project's and the money feeds' cache tags when a donation is received, not when it is offered or accepted, and never the disclosure version", async () => {
+    const tags = async () => (await open.db.selectFrom('page_cache_tags').select(['tag', 'version']).execute()).map((r) => `${r.tag}@${r.version}`).sort();
     const v0 = await version();
+    const t0 = await tags();
     const id = await offered({ kind: 'money', amountFen: 1_000 });
     await decideDonation(open.db, staffId, { donationId: id, decision: 'accept', reason: null });
-    expect(await version()).toBe(v0);
+    expect(await tags()).toEqual(t0);
     await receiveDonation(open.db, staffId, { donationId: id, receivedOn: TODAY, receiptNo: 'R-1000' });
-    expect(await version()).toBeGreaterThan(v0);
+    const changed = (await tags()).filter((t) => !t0.includes(t)).map((t) => t.split('@')[0]);
+    expect(changed.sort()).toEqual(['funds', `project:${projectId}`]);
+    expect(await version()).toBe(v0); // the rest of the cache stays
   });
 
   it('refuses offers on a draft project, and lists offers only to the office of the project', async () => {

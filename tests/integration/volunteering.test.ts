@@ -191,12 +191,12 @@ describe.each(BACKENDS)('volunteering on %s', (kind) => {
     expect((await signupsOf(open.db, people[4]!.id)).signups[0]).toMatchObject({ status: 'waiting', position: 3 });
 
     // a waiting person leaves: nobody moves up, those behind them gain a place in the queue
-    expect(await cancelSignUp(open.db, people[3]!.id, taskId, (trx) => outboxSender(trx, () => {}))).toEqual({ ok: true, promotedUserIds: [] });
+    expect(await cancelSignUp(open.db, people[3]!.id, taskId, (trx) => outboxSender(trx, () => {}))).toEqual({ ok: true, promotedUserIds: [], projectId });
     expect((await signupsOf(open.db, people[4]!.id)).signups[0]).toMatchObject({ status: 'waiting', position: 2 });
 
     // a confirmed person leaves: the first waiting (people[2]) moves up, and is told
     const res = await cancelSignUp(open.db, people[0]!.id, taskId, (trx) => outboxSender(trx, () => {}));
-    expect(res).toEqual({ ok: true, promotedUserIds: [people[2]!.id] });
+    expect(res).toEqual({ ok: true, promotedUserIds: [people[2]!.id], projectId });
     const rows = await statuses(open.db, taskId);
     expect(rows.map((r) => r.status)).toEqual(['cancelled', 'confirmed', 'confirmed', 'cancelled', 'waiting']);
     const mine = await signupsOf(open.db, people[2]!.id);
@@ -225,6 +225,7 @@ describe.each(BACKENDS)('volunteering on %s', (kind) => {
     expect(await cancelSignUp(open.db, pair[0]!.id, quiet, (trx) => senderFor({ kind: 'none' }, trx, false))).toEqual({
       ok: true,
       promotedUserIds: [pair[1]!.id],
+      projectId,
     });
     expect(await open.db.selectFrom('sms_outbox').select('phone').where('phone', '=', pair[1]!.phone).execute()).toEqual([]);
 

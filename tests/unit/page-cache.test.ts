@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
-import { cacheKey, cacheKeptPath, CACHE_QUERY_PARAMS, createPageCache } from '../../src/lib/http/page-cache.ts';
+import { cacheKey, cacheKeptPath, CACHE_QUERY_PARAMS, createPageCache, FUNDS_TAG, projectTag } from '../../src/lib/http/page-cache.ts';
 
 const entry = (text: string) => ({ status: 200, headers: [] as [string, string][], body: new TextEncoder().encode(text) });
 
@@ -84,5 +84,81 @@ describe('page cache', () => {
       for (const name of read) expect(CACHE_QUERY_PARAMS, `${path.relative(root, f)} reads ?${name}`).toContain(name);
     }
     expect(cacheable).toBeGreaterThan(5);
+  });
+});
+
+describe('page cache invalidation by project', () => {
+  const text = async (c: ReturnType<typeof createPageCache>, key: string) => {
+    const hit = await c.get(key);
+    return hit && new TextDecoder().decode(hit.body);
+  };
+  /** A home page, two project pages and the CSV feed, cached under one instance. */
+  async function filled(source: Parameters<typeof createPageCache>[0] = async () => 1) {
+    const cache = createPageCache(source, { checkEveryMs: 0 });
+    await cache.set('/', entry('home'));
+    await cache.set('/projects/A', entry('A'), { tags: [projectTag(1)] });
+    await cache.set('/api/projects/A.json', entry('A json'), { tags: [projectTag(1)] });
+    await cache.set('/projects/B', entry('B'), { tags: [projectTag(2)] });
+    await cache.set('/open-data/projects.csv', entry('csv'), { tags: [FUNDS_TAG] });
+    return cache;
+  }
+
+  it("drops a project's own pages on a sign-up and keeps the other projects', the home page and the feeds", async () => {
+    const cache = await filled();
+    cache.invalidateProject(1);
+    expect(await text(cache, '/projects/A')).toBeNull();
+    expect(await text(cache, '/api/projects/A.json')).toBeNull();
+    expect(await text(cache, '/projects/B')).toBe('B');
+    expect(await text(cache, '/')).toBe('home');
+    expect(await text(cache, '/open-data/projects.csv')).toBe('csv');
+    expect(cache.size).toBe(3);
+  });
+
+  it('drops the money feeds too on a received donation, and still keeps the home page', async () => {
+    const cache = await filled();
+    cache.invalidateProject(2, { funds: true });
+    expect(await text(cache, '/projects/B')).toBeNull();
+    expect(await text(cache, '/open-data/projects.csv')).toBeNull();
+    expect(await text(cache, '/projects/A')).toBe('A');
+    expect(await text(cache, '/')).toBe('home');
+  });
+
+  it('keeps no page rendered before an invalidation of what it shows, and keeps one rendered after', async () => {
+    const cache = createPageCache(async () => 1, { checkEveryMs: 0 });
+    const before = cache.stamp();
+    cache.invalidateProject(1); // a sign-up lands while the page renders
+    await cache.set('/projects/A', entry('A, old places'), { tags: [projectTag(1)], since: before });
+    expect(await cache.get('/projects/A')).toBeNull();
+    await cache.set('/projects/B', entry('B'), { tags: [projectTag(2)], since: before });
+    expect(await text(cache, '/projects/B')).toBe('B');
+    const after = cache.stamp();
+    await cache.set('/projects/A', entry('A, new places'), { tags: [projectTag(1)], since: after });
+    expect(await text(cache, '/projects/A')).toBe('A, new places');
+  });
+
+  it('drops exactly the tags another instance touched in the database, and everything on a publish', async () => {
+    let disclosure = 1;
+    let clock = 10;
+    let touched: [string, number][] = [];
+    const reads: (number | null)[] = [];
+    const cache = await filled({
+      read: async (since) => {
+        reads.push(since);
+        const tags = since === null ? [] : touched.filter(([, v]) => v > since).map(([t]) => t);
+        return { disclosure, clock: since === null ? clock : Math.max(since, ...touched.map(([, v]) => v)), tags };
+      },
+    });
+    expect(reads[0]).toBeNull();
+    touched = [[projectTag(2), ++clock]];
+    expect(await text(cache, '/projects/B')).toBeNull();
+    expect(await text(cache, '/projects/A')).toBe('A');
+    expect(await text(cache, '/open-data/projects.csv')).toBe('csv');
+    expect(reads.at(-1)).toBe(11); // asks only for what is newer than it has seen
+    touched.push([FUNDS_TAG, ++clock]);
+    expect(await text(cache, '/open-data/projects.csv')).toBeNull();
+    expect(await text(cache, '/')).toBe('home');
+    disclosure = 2;
+    expect(await text(cache, '/')).toBeNull();
+    expect(await text(cache, '/projects/A')).toBeNull();
   });
 });

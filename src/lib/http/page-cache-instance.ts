@@ -1,8 +1,10 @@
 import { createPageCache } from './page-cache.ts';
+import { databaseVersions } from './page-cache-db.ts';
 import { db } from '../db/index.ts';
 
-/** This process's page cache; a publish here invalidates it at once, elsewhere within a second. */
-export const pageCache = createPageCache(async () => {
-  const row = await (await db()).selectFrom('disclosure_version').select('version').executeTakeFirst();
-  return Number(row?.version ?? 0);
-});
+/**
+ * This process's page cache. A publish here invalidates it at once (`invalidate`), a change
+ * to one project's pages only that project's entries (`invalidateProject`); other instances
+ * see either within a second, from the disclosure version and the tag versions (migration 0029).
+ */
+export const pageCache = createPageCache(databaseVersions(db));

@@ -51,6 +51,17 @@ export interface Case {
   resource?: string;
 }
 
+/** Staff downloads (GETs), authorised by a verb like the actions: the matrix asks each of them as every actor. */
+export interface ExportCase {
+  name: string;
+  verb: Verb;
+  url: (fx: Fixture & { publishedCode: string }) => string;
+}
+export const EXPORT_CASES: ExportCase[] = [
+  { name: 'volunteer hours of a task', verb: 'volunteer.manage', url: (fx) => `/admin/volunteering/export?task=${fx.taskId ?? 1}` },
+  { name: "a project's donations", verb: 'donation.manage', url: (fx) => `/admin/donations/export?project=${encodeURIComponent(fx.publishedCode)}` },
+];
+
 export const uniq = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
 export const CASES: Case[] = [

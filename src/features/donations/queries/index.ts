@@ -117,12 +117,15 @@ export async function donationsOf(db: DB, userId: number) {
 }
 
 /** Where a donation sits, for can(): its project's subdistrict and community. */
-export async function donationResource(db: DB, donationId: number): Promise<(Resource & { donationId: number; projectCode: string }) | null> {
+export async function donationResource(
+  db: DB,
+  donationId: number,
+): Promise<(Resource & { donationId: number; projectId: number; projectCode: string }) | null> {
   const d = await db.selectFrom('donations').select(['id', 'project_id']).where('id', '=', donationId).executeTakeFirst();
   if (!d) return null;
   const p = await projectResource(db, d.project_id);
   if (!p) return null;
-  return { donationId: d.id, projectCode: p.code, subdistrictId: p.subdistrictId, communityId: p.communityId };
+  return { donationId: d.id, projectId: d.project_id, projectCode: p.code, subdistrictId: p.subdistrictId, communityId: p.communityId };
 }
 
 /** Offers on the projects an office may manage, open ones (offered, accepted) first. */

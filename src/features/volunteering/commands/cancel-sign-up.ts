@@ -8,7 +8,7 @@ import type { MessageKey } from '../../../i18n/index.ts';
 const zh = translator('zh');
 
 type DB = Kysely<Database>;
-export type CancelResult = { ok: true; promotedUserIds: number[] } | { ok: false; error: MessageKey };
+export type CancelResult = { ok: true; promotedUserIds: number[]; projectId: number } | { ok: false; error: MessageKey };
 /** The text sender configured, given the cancellation's transaction (the outbox writes in it); null when texts are off. */
 export type SenderFor = (trx: DB) => SmsSender | null;
 
@@ -30,7 +30,7 @@ export async function cancelSignUp(db: DB, userId: number, taskId: number, smsVi
       if (!mine) return { ok: false as const, error: 'err.volunteerNotSignedUp' };
       const open = await trx
         .selectFrom('volunteer_tasks')
-        .select(sql<boolean>`starts_at > now()`.as('open'))
+        .select(['project_id', sql<boolean>`starts_at > now()`.as('open')])
         .where('id', '=', taskId)
         .executeTakeFirstOrThrow();
       if (!open.open) return { ok: false as const, error: 'err.volunteerClosed' };
@@ -53,7 +53,7 @@ export async function cancelSignUp(db: DB, userId: number, taskId: number, smsVi
         for (const p of promoted)
           await sms.send(p.phone, zh('volunteer.sms.promoted', { title: p.title.slice(0, 40), when: formatDateTime(p.starts_at, 'zh') }));
       }
-      return { ok: true as const, promotedUserIds: promoted.map((p) => p.user_id) };
+      return { ok: true as const, promotedUserIds: promoted.map((p) => p.user_id), projectId: open.project_id };
     });
   } catch (e) {
     if (dbErrorCode(e) === 'P0001') return { ok: false, error: 'err.volunteerClosed' };

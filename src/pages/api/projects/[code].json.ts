@@ -1,6 +1,7 @@
 import type { APIRoute } from 'astro';
 import { db } from '../../../lib/db/index.ts';
 import { json, problem } from '../../../lib/http/responses.ts';
+import { projectTag } from '../../../lib/http/page-cache.ts';
 import { projectDisclosure } from '../../../features/projects/disclosure.ts';
 import { summariseBudget } from '../../../features/funding/budget.ts';
 import { netFeeFen } from '../../../features/fees/net-fee.ts';
@@ -11,6 +12,7 @@ export const GET: APIRoute = async ({ params, locals }) => {
   const project = /^[A-Za-z0-9-]{1,40}$/.test(code) ? await projectDisclosure(await db(), code) : null;
   if (!project) return problem(404, '项目不存在', 'No such project', locals.lang);
   locals.cacheable = true;
+  locals.cacheTags = [projectTag(project.id)];
   const { id: _internal, ...rest } = project;
   return json({
     ...rest,
