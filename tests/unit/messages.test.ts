@@ -28,6 +28,7 @@ const DYNAMIC_PREFIXES: Record<string, string> = {
   'adminNotices.status.': 'draft / published / withdrawn notice',
   'donations.kind.': 'money, goods or labour',
   'donations.status.': 'state of a donation offer',
+  'donations.export.': 'column of the donations XLSX export (DONATION_EXPORT_COLUMNS)',
   'volunteer.status.': "state of a volunteer's sign-up",
   'ballots.status.': 'state of a ballot',
   'ballots.choice.': 'for / against / abstain',
