@@ -8,6 +8,7 @@ import type { AuditHeadsTable, AuditLogTable } from '../../features/audit/tables
 import type * as B from '../../features/ballots/tables.ts';
 import type * as V from '../../features/volunteering/tables.ts';
 import type { DonationsTable } from '../../features/donations/tables.ts';
+import type * as C from '../../features/consultations/tables.ts';
 
 /** Aggregates the table types that live next to their features. */
 export interface Database {
@@ -62,4 +63,10 @@ export interface Database {
   volunteer_tasks: V.VolunteerTasksTable;
   volunteer_signups: V.VolunteerSignupsTable;
   donations: DonationsTable;
+  consultations: C.ConsultationsTable;
+  consultation_documents: C.ConsultationDocumentsTable;
+  consultation_comments: C.ConsultationCommentsTable;
+  consultation_comment_reports: C.ConsultationCommentReportsTable;
+  consultation_moderation: C.ConsultationModerationTable;
+  consultation_opinions: C.ConsultationOpinionsTable;
 }
