@@ -74,7 +74,6 @@ export function linkify(text: string): TextPart[] {
 
 /** Control characters other than line breaks and tabs are dropped; line ends become \n. */
 export function cleanText(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '');
 }
 

@@ -52,7 +52,7 @@ export interface ConsultationHead {
   earlyReason: string | null;
   noticeId: number | null;
   ballot: { id: number; title: string } | null;
-  documents: { id: number; title: string; version: number }[];
+  documents: { id: number; title: string; version: number; fileName: string }[];
   opinions: number;
   replies: number;
   isDemo: boolean;
@@ -91,7 +91,7 @@ async function heads(db: DB, where: { id?: number; projectId?: number }, publish
   const docs = await db
     .selectFrom('consultation_documents')
     .innerJoin('documents', 'documents.id', 'consultation_documents.document_id')
-    .select(['consultation_documents.consultation_id', 'documents.id', 'documents.title', 'documents.version'])
+    .select(['consultation_documents.consultation_id', 'documents.id', 'documents.title', 'documents.version', 'documents.file_name'])
     .where('consultation_documents.consultation_id', 'in', ids)
     .orderBy('documents.id')
     .execute();
@@ -122,7 +122,7 @@ async function heads(db: DB, where: { id?: number; projectId?: number }, publish
       earlyReason: r.early_close_reason,
       noticeId: r.report_notice_id,
       ballot: r.ballot_id !== null ? { id: r.ballot_id, title: r.ballot_title ?? '' } : null,
-      documents: docs.filter((d) => d.consultation_id === r.id).map((d) => ({ id: d.id, title: d.title, version: d.version })),
+      documents: docs.filter((d) => d.consultation_id === r.id).map((d) => ({ id: d.id, title: d.title, version: d.version, fileName: d.file_name })),
       opinions: Number(n?.opinions ?? 0),
       replies: Number(n?.replies ?? 0),
       isDemo: r.is_demo,
