@@ -19,13 +19,15 @@ import { printReport, type Row } from './report.ts';
 import { benchTally } from '../support/tally-bench.ts';
 import { barePgCasts, httpCasts } from './casts.ts';
 import { prepareVote } from '../support/vote-fixture.ts';
+import { consultationPageFigure, prepareConsultation, uncachedPage } from './consultation.ts';
 
 const { values } = parseArgs({
   options: {
     projects: { type: 'string', default: '10000' },
     seconds: { type: 'string', default: '10' },
     // --only casts: just the casting figures (seeds 100 projects), for working on the hot path;
-    // --only markers: just the map's markers (seeds all the projects), for working on the map
+    // --only markers: just the map's markers (seeds all the projects), for working on the map;
+    // --only consultation: just the project page with a consultation of 5,000 comments (seeds 100 projects)
     only: { type: 'string' },
     // --trace file.json: a Chromium trace of each markers run, file-1.json, file-2.json… (chrome://tracing or Perfetto)
     trace: { type: 'string' },
@@ -35,8 +37,9 @@ const { values } = parseArgs({
 });
 const CASTS_ONLY = values.only === 'casts';
 const MARKERS_ONLY = values.only === 'markers';
-if (values.only && !CASTS_ONLY && !MARKERS_ONLY) throw new Error('--only accepts: casts, markers');
-const PROJECTS = CASTS_ONLY ? 100 : Number(values.projects);
+const CONSULTATION_ONLY = values.only === 'consultation';
+if (values.only && !CASTS_ONLY && !MARKERS_ONLY && !CONSULTATION_ONLY) throw new Error('--only accepts: casts, markers, consultation');
+const PROJECTS = CASTS_ONLY || CONSULTATION_ONLY ? 100 : Number(values.projects);
 const SECONDS = Number(values.seconds);
 if (!fs.existsSync('dist/server/entry.mjs')) throw new Error('build first: npm run build');
 
@@ -57,6 +60,13 @@ try {
   await seedDatabase(open, dataDir, PROJECTS, () => {});
   log(`seeded ${PROJECTS} projects in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const codes = (await open.db.selectFrom('projects').select('code').orderBy('id').execute()).map((r) => r.code);
+  // a published project with an open consultation of 5,000 comments (not one of the uncached-page sample)
+  const consultationCode = (
+    await open.db.selectFrom('projects').select('code').where('published_at', 'is not', null).orderBy('id', 'desc').executeTakeFirstOrThrow()
+  ).code;
+  const c0 = performance.now();
+  await prepareConsultation(open.db, consultationCode, 5000);
+  log(`consultation of 5,000 comments on ${consultationCode} in ${((performance.now() - c0) / 1000).toFixed(1)} s`);
   await open.close();
 
   const port = await freePort();
@@ -67,13 +77,13 @@ try {
   });
   await waitForServer(base);
 
-  if (MARKERS_ONLY) {
-    const rows = [await markerFigure(base)];
+  if (MARKERS_ONLY || CONSULTATION_ONLY) {
+    const rows = [MARKERS_ONLY ? await markerFigure(base) : await consultationRow(base, consultationCode, codes[0]!)];
     console.log('');
     const ok = printReport(rows);
     process.exitCode = ok ? 0 : 1;
   } else {
-    await allFigures(base, codes);
+    await allFigures(base, codes, consultationCode);
   }
 } finally {
   server?.kill('SIGTERM');
@@ -83,8 +93,8 @@ try {
 }
 
 /** Every figure, or (--only casts) the casting ones; prints the report. */
-async function allFigures(base: string, codes: string[]) {
-  const pageRows = CASTS_ONLY ? [] : await pageFigures(base, codes);
+async function allFigures(base: string, codes: string[], consultationCode: string) {
+  const pageRows = CASTS_ONLY ? [] : await pageFigures(base, codes, consultationCode);
 
   // 5. Ballot casting at 64 clients, next to bare pg writing the same rows in one statement a cast.
   const voteDb = openPostgres(url);
@@ -127,7 +137,7 @@ async function allFigures(base: string, codes: string[]) {
 }
 
 /** Sections 1–4: pages, map data, JavaScript and markers. */
-async function pageFigures(base: string, codes: string[]): Promise<Row[]> {
+async function pageFigures(base: string, codes: string[], consultationCode: string): Promise<Row[]> {
   // 1. Uncached render: every request is the first for its project, so none is cached.
   await sequential(
     base,
@@ -165,6 +175,7 @@ async function pageFigures(base: string, codes: string[]): Promise<Row[]> {
 
   return [
     { figure: `project page, uncached render p50 (1 client, ${PROJECTS} projects)`, value: percentile(uncached, 50), unit: 'ms', budget: 25, atMost: true },
+    await consultationRow(base, consultationCode, codes[0]!),
     { figure: 'project page p50 at 32 concurrent clients', value: dyn.p50, unit: 'ms', budget: 10, atMost: true },
     { figure: 'project page p99 at 32 concurrent clients', value: dyn.p99, unit: 'ms', budget: 50, atMost: true },
     {
@@ -202,6 +213,22 @@ async function pageFigures(base: string, codes: string[]): Promise<Row[]> {
       note: `${jsNotices.files} files`,
     },
   ];
+}
+
+/** Section 1b: the project page with an open consultation of 5,000 comments, uncached (its thread is paginated). */
+async function consultationRow(base: string, code: string, plainCode: string): Promise<Row> {
+  const c = await consultationPageFigure(base, code);
+  const plain = await uncachedPage(base, plainCode, 200);
+  log(`uncached project page with a consultation of 5,000 comments: p50 ${c.p50.toFixed(2)} ms, ${c.bytes} bytes`);
+  log(`  the same measure on ${plainCode}, without a consultation: p50 ${plain.p50.toFixed(2)} ms, ${plain.bytes} bytes`);
+  return {
+    figure: 'project page with a 5,000-comment consultation, uncached p50',
+    value: c.p50,
+    unit: 'ms',
+    budget: 30,
+    atMost: true,
+    note: `${plain.p50.toFixed(1)} ms without one`,
+  };
 }
 
 /** Section 4b: the map's markers visible in headless Chromium, median of three (--runs) page loads. */

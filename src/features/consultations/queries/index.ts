@@ -55,6 +55,8 @@ export interface ConsultationHead {
   documents: { id: number; title: string; version: number; fileName: string }[];
   opinions: number;
   replies: number;
+  /** top-level comments, deleted ones too (they keep their place in the thread): the pages */
+  topLevel: number;
   isDemo: boolean;
 }
 
@@ -101,6 +103,7 @@ async function heads(db: DB, where: { id?: number; projectId?: number }, publish
       'consultation_id',
       sql<string>`count(*) filter (where parent_id is null and deleted_at is null)`.as('opinions'),
       sql<string>`count(*) filter (where parent_id is not null and deleted_at is null)`.as('replies'),
+      sql<string>`count(*) filter (where parent_id is null)`.as('top_level'),
     ])
     .where('consultation_id', 'in', ids)
     .groupBy('consultation_id')
@@ -125,6 +128,7 @@ async function heads(db: DB, where: { id?: number; projectId?: number }, publish
       documents: docs.filter((d) => d.consultation_id === r.id).map((d) => ({ id: d.id, title: d.title, version: d.version, fileName: d.file_name })),
       opinions: Number(n?.opinions ?? 0),
       replies: Number(n?.replies ?? 0),
+      topLevel: Number(n?.top_level ?? 0),
       isDemo: r.is_demo,
     };
   });
@@ -202,16 +206,12 @@ export async function consultationThread(
   consultationId: number,
   page: number,
   viewerId: number | null,
+  /** the head when the caller has it already (the project page) */
+  known?: ConsultationHead,
 ): Promise<{ head: ConsultationHead; opinions: ThreadOpinion[]; page: number; pages: number } | null> {
-  const head = await consultationHead(db, consultationId);
+  const head = known ?? (await consultationHead(db, consultationId));
   if (!head) return null;
-  const total = await db
-    .selectFrom('consultation_comments')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('consultation_id', '=', consultationId)
-    .where('parent_id', 'is', null)
-    .executeTakeFirstOrThrow();
-  const pages = Math.max(1, Math.ceil(Number(total.n) / THREAD_PAGE_SIZE));
+  const pages = Math.max(1, Math.ceil(head.topLevel / THREAD_PAGE_SIZE));
   const p = Math.min(Math.max(1, page), pages);
   const editable = sql<boolean>`now() < consultation_comments.created_at + interval '15 minutes'`.as('editable');
   const tops = (await db
