@@ -110,7 +110,9 @@ test('staff open a consultation, residents comment and reply, a reported comment
   const third = await owner(browser, '13900000103');
   for (const [i, p] of [first, second, third].entries()) {
     await p.goto(pageUrl);
-    await p.locator('li.opinion', { hasText: '楼道扶手请装在两侧' }).locator(':scope > .comment-actions').getByRole('button', { name: '举报' }).click();
+    const own = p.locator('li.opinion', { hasText: '楼道扶手请装在两侧' }).locator(':scope > .comment-actions');
+    await own.getByText('举报', { exact: true }).click();
+    await own.getByRole('button', { name: '确认举报' }).click();
     await expect(p.getByText(i < 2 ? '已收到您的举报。三位已核实业主举报后' : '已收到您的举报。该条已暂时隐藏，等待工作人员审核。')).toBeVisible();
   }
   const hidden = third.locator('li.opinion[data-state="hidden-reports"]');
