@@ -182,7 +182,8 @@ export async function postComment(
   return r;
 }
 
-async function ownComment(trx: Transaction<Database>, userId: number, commentId: number) {
+/** A comment with what its author may still do, locked for the change. */
+async function lockedComment(trx: Transaction<Database>, commentId: number) {
   return trx
     .selectFrom('consultation_comments')
     .innerJoin('consultations', 'consultations.id', 'consultation_comments.consultation_id')
@@ -204,7 +205,7 @@ export async function editComment(db: DB, userId: number, input: { commentId: nu
   return refusedBy(
     () =>
       db.transaction().execute(async (trx) => {
-        const c = await ownComment(trx, userId, input.commentId);
+        const c = await lockedComment(trx, input.commentId);
         if (!c || c.deleted_at) return { ok: false as const, error: 'err.notFound' };
         if (c.author_user_id !== userId) return { ok: false as const, error: 'err.consultNotYours' };
         if (!c.open) return { ok: false as const, error: 'err.consultClosed' };
@@ -221,7 +222,7 @@ export async function deleteComment(db: DB, userId: number, input: { commentId: 
   return refusedBy(
     () =>
       db.transaction().execute(async (trx) => {
-        const c = await ownComment(trx, userId, input.commentId);
+        const c = await lockedComment(trx, input.commentId);
         if (!c || c.deleted_at) return { ok: false as const, error: 'err.notFound' };
         if (c.author_user_id !== userId) return { ok: false as const, error: 'err.consultNotYours' };
         if (!c.open) return { ok: false as const, error: 'err.consultClosed' };
