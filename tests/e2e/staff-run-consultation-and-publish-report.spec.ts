@@ -1,7 +1,9 @@
 import type { Browser, Page } from '@playwright/test';
 import { test, expect } from './support/fixtures.ts';
-import { HEBIN_STAFF, latestCode, signIn } from './support/accounts.ts';
+import { DEMO_PASSWORD, HEBIN_STAFF, latestCode, signIn } from './support/accounts.ts';
 import { expectAxeClean } from './support/axe.ts';
+import { expectActionOk } from './support/action-result.ts';
+import { CASES, call, context, type Fixture } from './support/action-cases.ts';
 
 // A consultation (意见征集) at phone width, end to end: staff open one on the plan of the
 // demo project of the first estate, naming a document version; a new resident gives an
@@ -185,4 +187,23 @@ test('staff open a consultation, residents comment and reply, a reported comment
   await expect(entry).toContainText('同意，两侧都装更安全。');
   await expect(entry.locator('.badge')).toHaveText('1 栋业主（已核实）');
   await expectAxeClean(resident, 'the account page with my opinions');
+});
+
+test('every consultation action refuses a foreign Origin, even from a signed-in office, and changes nothing', async () => {
+  const ctx = await context();
+  expectActionOk((await call(ctx, 'accounts.signIn', { phone: HEBIN_STAFF, password: DEMO_PASSWORD })).body, 'sign in 河滨 staff');
+  // the demo's open consultation on the project of the first estate, and its first comment
+  const project = await (await ctx.get('/projects/ZH-2020-00001')).text();
+  const consultationPath = /href="(\/projects\/ZH-2020-00001\/consultations\/(\d+))"/.exec(project)!;
+  const before = await (await ctx.get(consultationPath[1]!)).text();
+  const commentId = Number(/data-comment="(\d+)"/.exec(before)![1]);
+  const fx = { consultationId: Number(consultationPath[2]), commentId, closedConsultationId: Number(consultationPath[2]), opinionId: 1 } as Fixture;
+  const cases = CASES.filter((c) => c.action.startsWith('consultations.'));
+  expect(cases.length).toBe(11);
+  for (const c of cases) {
+    const res = await ctx.post(`/_actions/${c.action}`, { multipart: c.form(fx, 'hebinStaff'), headers: { origin: 'https://evil.example' } });
+    expect(res.status(), c.action).toBe(403);
+  }
+  const after = await (await ctx.get(consultationPath[1]!)).text();
+  expect(after.replace(/<time[^>]*>[^<]*<\/time>/g, '')).toBe(before.replace(/<time[^>]*>[^<]*<\/time>/g, ''));
 });
