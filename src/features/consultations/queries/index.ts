@@ -77,7 +77,7 @@ const headColumns = [
   'projects.title as project_title',
 ] as const;
 
-async function heads(db: DB, where: { id?: number; projectId?: number }, publishedOnly = true): Promise<ConsultationHead[]> {
+async function heads(db: DB, where: { id?: number; projectId?: number; projectIds?: number[] }, publishedOnly = true): Promise<ConsultationHead[]> {
   let q = db
     .selectFrom('consultations')
     .innerJoin('projects', 'projects.id', 'consultations.project_id')
@@ -87,6 +87,10 @@ async function heads(db: DB, where: { id?: number; projectId?: number }, publish
   if (publishedOnly) q = q.where('projects.published_at', 'is not', null);
   if (where.id !== undefined) q = q.where('consultations.id', '=', where.id);
   if (where.projectId !== undefined) q = q.where('consultations.project_id', '=', where.projectId);
+  if (where.projectIds !== undefined) {
+    if (where.projectIds.length === 0) return [];
+    q = q.where('consultations.project_id', 'in', where.projectIds);
+  }
   const rows = await q.execute();
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
@@ -342,14 +346,13 @@ export async function opinionResource(db: DB, opinionId: number): Promise<(Resou
 
 // ---- the office
 
-/** The consultations of the projects an office covers, newest first. */
-export async function officeConsultations(db: DB, actor: Actor): Promise<(ConsultationHead & { hiddenPending: number })[]> {
-  let q = db.selectFrom('projects').select('id');
+/** The projects an office covers: all for the district, the subdistrict's, or a community's only. */
+function officeProjects(db: DB, actor: Actor) {
+  let q = db.selectFrom('projects').select(['projects.id', 'projects.code', 'projects.title', 'projects.published_at']);
   if (actor.role !== 'district_admin') {
-    if (actor.subdistrictId === null) return [];
-    q = q.where('subdistrict_id', '=', actor.subdistrictId);
+    q = q.where('projects.subdistrict_id', '=', actor.subdistrictId ?? -1);
     if (actor.communityId !== null)
-      q = q.where('id', 'in', (eb) =>
+      q = q.where('projects.id', 'in', (eb) =>
         eb
           .selectFrom('project_estates')
           .innerJoin('estates', 'estates.id', 'project_estates.estate_id')
@@ -357,11 +360,16 @@ export async function officeConsultations(db: DB, actor: Actor): Promise<(Consul
           .where('estates.community_id', '=', actor.communityId!),
       );
   }
+  return q;
+}
+
+/** The consultations of the projects an office covers, newest first. */
+export async function officeConsultations(db: DB, actor: Actor): Promise<(ConsultationHead & { hiddenPending: number })[]> {
+  const q = officeProjects(db, actor);
   const projectIds = (await q.execute()).map((p) => p.id);
   if (projectIds.length === 0) return [];
   const out: (ConsultationHead & { hiddenPending: number })[] = [];
-  const all = (await Promise.all(projectIds.map((projectId) => heads(db, { projectId }, false)))).flat();
-  all.sort((a, b) => b.id - a.id);
+  const all = await heads(db, actor.role === 'district_admin' ? {} : { projectIds }, false);
   const pending = await db
     .selectFrom('consultation_comments')
     .select(['consultation_id', (eb) => eb.fn.countAll<string>().as('n')])
@@ -374,9 +382,7 @@ export async function officeConsultations(db: DB, actor: Actor): Promise<(Consul
 
 /** Projects an office may open a consultation on: published ones, with their published documents and draft votes. */
 export async function openableProjects(db: DB, actor: Actor) {
-  let q = db.selectFrom('projects').select(['id', 'code', 'title', 'subdistrict_id']).where('published_at', 'is not', null).orderBy('code');
-  if (actor.role !== 'district_admin') q = q.where('subdistrict_id', '=', actor.subdistrictId ?? -1);
-  const projects = await q.execute();
+  const projects = await officeProjects(db, actor).where('projects.published_at', 'is not', null).orderBy('projects.code').execute();
   if (projects.length === 0) return [];
   const ids = projects.map((p) => p.id);
   const docs = await db
