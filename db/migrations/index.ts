@@ -18,7 +18,9 @@ import * as m0017 from './0017_ballot_lifecycle.ts';
 import * as m0021 from './0021_volunteering.ts';
 import * as m0022 from './0022_donations.ts';
 import * as m0023 from './0023_cast_fewer_statements.ts';
+import * as m0024 from './0024_consultations.ts';
 import * as m0029 from './0029_page_cache_tags.ts';
+import * as m0037 from './0037_consultation_cache_tags.ts';
 
 // Listed by hand: a bundled server has no migrations folder to read.
 const migrations: Record<string, Migration> = {
@@ -41,7 +43,9 @@ const migrations: Record<string, Migration> = {
   '0021_volunteering': m0021,
   '0022_donations': m0022,
   '0023_cast_fewer_statements': m0023,
+  '0024_consultations': m0024,
   '0029_page_cache_tags': m0029,
+  '0037_consultation_cache_tags': m0037,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -9,6 +9,7 @@ import type { IdKey } from '../../src/lib/id-key.ts';
 import { SUBDISTRICTS, SURNAMES, GIVEN_NAMES } from './zhanhe.ts';
 import { rng } from './random.ts';
 import { seedDemoDonation } from './demo-donations.ts';
+import { seedDemoConsultations } from './demo-consultations.ts';
 
 // Demo mode only: accounts a person trying the portal can sign in with (listed in the
 // README), and a household register for the first demo estate with verified owners.
@@ -114,4 +115,21 @@ export async function seedDemoAccounts(db: Kysely<Database>, key: IdKey): Promis
   // one received donation, given anonymously by the first demo owner
   const firstOwner = await db.selectFrom('users').select('id').where('phone', '=', DEMO_OWNER_PHONES[0]!).executeTakeFirstOrThrow();
   await seedDemoDonation(db, firstOwner.id, admin.id);
+  // one open consultation with comments and one past report, by the demo staff of the estate's subdistrict
+  const owners = await db.selectFrom('users').select('id').where('phone', 'in', DEMO_OWNER_PHONES).orderBy('phone').execute();
+  const staff = await db
+    .selectFrom('users')
+    .innerJoin('communities', 'communities.subdistrict_id', 'users.subdistrict_id')
+    .innerJoin('estates', 'estates.community_id', 'communities.id')
+    .select('users.id')
+    .where('estates.id', '=', estate.id)
+    .where('users.role', '=', 'staff')
+    .orderBy('users.id')
+    .executeTakeFirst();
+  if (staff)
+    await seedDemoConsultations(
+      db,
+      owners.map((o) => o.id),
+      staff.id,
+    );
 }

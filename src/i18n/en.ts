@@ -3,6 +3,7 @@ import type { EnglishOf } from './define.ts';
 import { accountsEn } from '../features/accounts/messages.ts';
 import { auditEn } from '../features/audit/messages.ts';
 import { ballotsEn } from '../features/ballots/messages.ts';
+import { consultationsEn } from '../features/consultations/messages.ts';
 import { donationsEn } from '../features/donations/messages.ts';
 import { feesEn } from '../features/fees/messages.ts';
 import { fundingEn } from '../features/funding/messages.ts';
@@ -105,6 +106,7 @@ export const enParts = {
   accounts: accountsEn,
   audit: auditEn,
   ballots: ballotsEn,
+  consultations: consultationsEn,
   donations: donationsEn,
   fees: feesEn,
   funding: fundingEn,
@@ -123,6 +125,7 @@ export const en: Record<MessageKey, string> = {
   ...accountsEn,
   ...auditEn,
   ...ballotsEn,
+  ...consultationsEn,
   ...donationsEn,
   ...feesEn,
   ...fundingEn,

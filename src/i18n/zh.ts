@@ -4,6 +4,7 @@
 import { accountsZh } from '../features/accounts/messages.ts';
 import { auditZh } from '../features/audit/messages.ts';
 import { ballotsZh } from '../features/ballots/messages.ts';
+import { consultationsZh } from '../features/consultations/messages.ts';
 import { donationsZh } from '../features/donations/messages.ts';
 import { feesZh } from '../features/fees/messages.ts';
 import { fundingZh } from '../features/funding/messages.ts';
@@ -107,6 +108,7 @@ export const zhParts = {
   accounts: accountsZh,
   audit: auditZh,
   ballots: ballotsZh,
+  consultations: consultationsZh,
   donations: donationsZh,
   fees: feesZh,
   funding: fundingZh,
@@ -125,6 +127,7 @@ export const zh = {
   ...accountsZh,
   ...auditZh,
   ...ballotsZh,
+  ...consultationsZh,
   ...donationsZh,
   ...feesZh,
   ...fundingZh,

@@ -20,6 +20,7 @@ import { benchTally } from '../support/tally-bench.ts';
 import { barePgCasts, httpCasts } from './casts.ts';
 import { prepareVote } from '../support/vote-fixture.ts';
 import { prepareSignups, simultaneousSignUps } from './signups.ts';
+import { consultationPageFigure, prepareConsultation } from './consultation.ts';
 
 const { values } = parseArgs({
   options: {
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     // --only casts: just the casting figures (seeds 100 projects), for working on the hot path;
     // --only markers: just the map's markers (seeds all the projects), for working on the map;
     // --only signups: just the simultaneous volunteer sign-ups (seeds 100 projects)
+    // --only consultation: just the project page with a consultation of 5,000 comments (seeds 100 projects)
     only: { type: 'string' },
     // --trace file.json: a Chromium trace of each markers run, file-1.json, file-2.json… (chrome://tracing or Perfetto)
     trace: { type: 'string' },
@@ -38,8 +40,10 @@ const { values } = parseArgs({
 const CASTS_ONLY = values.only === 'casts';
 const MARKERS_ONLY = values.only === 'markers';
 const SIGNUPS_ONLY = values.only === 'signups';
-if (values.only && !CASTS_ONLY && !MARKERS_ONLY && !SIGNUPS_ONLY) throw new Error('--only accepts: casts, markers, signups');
-const PROJECTS = CASTS_ONLY || SIGNUPS_ONLY ? 100 : Number(values.projects);
+const CONSULTATION_ONLY = values.only === 'consultation';
+if (values.only && !CASTS_ONLY && !MARKERS_ONLY && !SIGNUPS_ONLY && !CONSULTATION_ONLY)
+  throw new Error('--only accepts: casts, markers, signups, consultation');
+const PROJECTS = CASTS_ONLY || SIGNUPS_ONLY || CONSULTATION_ONLY ? 100 : Number(values.projects);
 const SECONDS = Number(values.seconds);
 if (!fs.existsSync('dist/server/entry.mjs')) throw new Error('build first: npm run build');
 
@@ -60,6 +64,13 @@ try {
   await seedDatabase(open, dataDir, PROJECTS, () => {});
   log(`seeded ${PROJECTS} projects in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const codes = (await open.db.selectFrom('projects').select('code').orderBy('id').execute()).map((r) => r.code);
+  // a published project with an open consultation of 5,000 comments (not one of the uncached-page sample)
+  const consultationCode = (
+    await open.db.selectFrom('projects').select('code').where('published_at', 'is not', null).orderBy('id', 'desc').executeTakeFirstOrThrow()
+  ).code;
+  const c0 = performance.now();
+  await prepareConsultation(open.db, consultationCode, 5000);
+  log(`consultation of 5,000 comments on ${consultationCode} in ${((performance.now() - c0) / 1000).toFixed(1)} s`);
   await open.close();
 
   const port = await freePort();
@@ -70,13 +81,19 @@ try {
   });
   await waitForServer(base);
 
-  if (MARKERS_ONLY || SIGNUPS_ONLY) {
-    const rows = [MARKERS_ONLY ? await markerFigure(base) : await signupFigure(base, server!.pid!)];
+  if (MARKERS_ONLY || SIGNUPS_ONLY || CONSULTATION_ONLY) {
+    const rows = [
+      MARKERS_ONLY
+        ? await markerFigure(base)
+        : SIGNUPS_ONLY
+          ? await signupFigure(base, server!.pid!)
+          : await consultationRow(base, consultationCode, codes[0]!),
+    ];
     console.log('');
     const ok = printReport(rows);
     process.exitCode = ok ? 0 : 1;
   } else {
-    await allFigures(base, codes, server.pid!);
+    await allFigures(base, codes, server.pid!, consultationCode);
   }
 } finally {
   server?.kill('SIGTERM');
@@ -86,8 +103,8 @@ try {
 }
 
 /** Every figure, or (--only casts) the casting ones; prints the report. */
-async function allFigures(base: string, codes: string[], serverPid: number) {
-  const pageRows = CASTS_ONLY ? [] : await pageFigures(base, codes);
+async function allFigures(base: string, codes: string[], serverPid: number, consultationCode: string) {
+  const pageRows = CASTS_ONLY ? [] : await pageFigures(base, codes, consultationCode);
   const signupRows = CASTS_ONLY ? [] : [await signupFigure(base, serverPid)];
 
   // 5. Ballot casting at 64 clients, next to bare pg writing the same rows in one statement a cast.
@@ -132,7 +149,7 @@ async function allFigures(base: string, codes: string[], serverPid: number) {
 }
 
 /** Sections 1–4: pages, map data, JavaScript and markers. */
-async function pageFigures(base: string, codes: string[]): Promise<Row[]> {
+async function pageFigures(base: string, codes: string[], consultationCode: string): Promise<Row[]> {
   // 1. Uncached render: every request is the first for its project, so none is cached.
   await sequential(
     base,
@@ -170,6 +187,7 @@ async function pageFigures(base: string, codes: string[]): Promise<Row[]> {
 
   return [
     { figure: `project page, uncached render p50 (1 client, ${PROJECTS} projects)`, value: percentile(uncached, 50), unit: 'ms', budget: 25, atMost: true },
+    await consultationRow(base, consultationCode, codes[0]!),
     { figure: 'project page p50 at 32 concurrent clients', value: dyn.p50, unit: 'ms', budget: 10, atMost: true },
     { figure: 'project page p99 at 32 concurrent clients', value: dyn.p99, unit: 'ms', budget: 50, atMost: true },
     {
@@ -270,6 +288,21 @@ function cpuMs(pid: number): number {
     if (fields && (Number(p) === pid || Number(fields[1]) === pid)) ticks += Number(fields[11]) + Number(fields[12]);
   }
   return ticks * 10;
+}
+
+/** Section 1b: the project page with an open consultation of 5,000 comments, uncached (its thread is paginated). */
+async function consultationRow(base: string, code: string, plainCode: string): Promise<Row> {
+  const c = await consultationPageFigure(base, code, plainCode);
+  log(`uncached project page with a consultation of 5,000 comments: p50 ${c.p50.toFixed(2)} ms, ${c.bytes} bytes`);
+  log(`  alternating with the same measure on ${plainCode}, without a consultation: p50 ${c.plainP50.toFixed(2)} ms`);
+  return {
+    figure: 'project page with a 5,000-comment consultation, uncached p50',
+    value: c.p50,
+    unit: 'ms',
+    budget: 30,
+    atMost: true,
+    note: `${c.plainP50.toFixed(1)} ms without one`,
+  };
 }
 
 /** Section 4b: the map's markers visible in headless Chromium, median of three (--runs) page loads. */

@@ -56,6 +56,9 @@ const QUERY_ROUTES = [
   '/open-data/projects.csv?stage=',
   '/notices?subdistrict=',
   '/ballots/1?receipt=',
+  // the demo consultation's thread, a page at a time
+  '/projects/ZH-2020-00001/consultations/2?page=',
+  '/admin/consultations/2?page=',
 ];
 
 async function expectClean(label: string, status: number, body: string, failures: string[]) {

@@ -16,6 +16,7 @@ import {
   matrixBallot,
   uniq,
   volunteerTaskForm,
+  consultationForm,
   type ActorName,
   type Fixture,
 } from './support/action-cases.ts';
@@ -160,6 +161,25 @@ test(`every mutating action × ${ACTORS.length} actors answers as the policy tab
   const publishedProjectId = firstNumber(await (await admin.get(`/admin/projects/${publishedCode}`)).text(), /name="projectId" value="(\d+)"/);
   const offer = await call(resident, 'donations.offer', { projectId: String(publishedProjectId), kind: 'goods', goodsWhat: '矩阵捐物', goodsQuantity: '1' });
   const donationId = Number((devalueParse(offer.body) as { donationId?: number }).donationId);
+  // consultations on that project: one open with the resident's comment, one closed early with its record
+  const openConsultation = async () =>
+    Number(
+      (devalueParse((await call(hebinStaff, 'consultations.open', consultationForm(publishedProjectId))).body) as { consultationId?: number }).consultationId,
+    );
+  const comment = async (id: number) =>
+    Number(
+      (devalueParse((await call(resident, 'consultations.comment', { consultationId: String(id), body: '矩阵居民意见' })).body) as { commentId?: number })
+        .commentId,
+    );
+  const consultationId = await openConsultation();
+  const commentId = await comment(consultationId);
+  const closedConsultationId = await openConsultation();
+  await comment(closedConsultationId);
+  expectActionOk(
+    (await call(hebinStaff, 'consultations.close', { consultationId: String(closedConsultationId), earlyReason: '矩阵' })).body,
+    'close a consultation',
+  );
+  const opinionId = firstNumber(await (await hebinStaff.get(`/admin/consultations/${closedConsultationId}`)).text(), /name="opinionId" value="(\d+)"/);
   const fx: Fixture = {
     hebinId,
     estateId,
@@ -175,6 +195,10 @@ test(`every mutating action × ${ACTORS.length} actors answers as the policy tab
     taskId,
     publishedProjectId,
     donationId,
+    consultationId,
+    commentId,
+    closedConsultationId,
+    opinionId,
   };
   for (const [k, v] of Object.entries(fx)) expect(Number.isInteger(v) && v > 0, `fixture ${k} = ${v}`).toBe(true);
 

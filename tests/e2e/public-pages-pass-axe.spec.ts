@@ -25,6 +25,9 @@ const PAGES: { name: string; url: (page: Page) => Promise<string> }[] = [
   { name: 'home', url: async () => '/' },
   { name: 'home, filtered', url: async () => '/?stage=2&category=services' },
   { name: 'project', url: (page) => firstLink(page, '/', '#project-list li a') },
+  // the demo project of the first estate has an open consultation (demo data) and a past report
+  { name: 'project with a consultation', url: async () => '/projects/ZH-2020-00001' },
+  { name: 'consultation', url: (page) => firstLink(page, '/projects/ZH-2020-00001', '#consultations article a[href*="/consultations/"]') },
   { name: 'notices', url: async () => '/notices' },
   { name: 'notice', url: (page) => firstLink(page, '/notices', 'main ul.projects li a') },
   { name: 'subdistrict', url: async () => '/subdistricts/hebin' },

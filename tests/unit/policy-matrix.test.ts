@@ -58,4 +58,15 @@ describe('authorization matrix', () => {
       ['resident', 'subdistrictStaff', 'otherSubdistrictStaff', 'otherCommunityStaff', 'districtAdmin'].map((a) => can(ACTORS[a]!, 'donation.manage', project)),
     ).toEqual([false, true, false, false, true]);
   });
+  it('has the consultation verbs: anyone signed in comments and reports, the project’s office or the district manages', () => {
+    expect(POLICY['consultation.comment']).toBe('anyone_signed_in');
+    expect(POLICY['consultation.manage']).toBe('office');
+    const project = { subdistrictId: 1, communityId: 10 };
+    expect(can(null, 'consultation.comment', {})).toBe(false);
+    expect(
+      ['resident', 'subdistrictStaff', 'communityStaff', 'otherSubdistrictStaff', 'otherCommunityStaff', 'districtAdmin'].map((a) =>
+        can(ACTORS[a]!, 'consultation.manage', project),
+      ),
+    ).toEqual([false, true, true, false, false, true]);
+  });
 });

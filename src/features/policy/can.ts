@@ -52,6 +52,10 @@ export const POLICY = {
   'donation.offer': 'anyone_signed_in',
   // accept, decline with a reason, record receipt: the project's office
   'donation.manage': 'office',
+  // any signed-in account comments, replies, edits or deletes its own, and reports one
+  'consultation.comment': 'anyone_signed_in',
+  // open, enter paper opinions, hide and review, close, dispose, publish the report
+  'consultation.manage': 'office',
   'subdistrict.manage': 'district',
   'staff.manage': 'district',
   'audit.read': 'district',

@@ -9,6 +9,7 @@ import type * as B from '../../features/ballots/tables.ts';
 import type * as V from '../../features/volunteering/tables.ts';
 import type { DonationsTable } from '../../features/donations/tables.ts';
 import type { PageCacheClockTable, PageCacheTagsTable } from '../http/page-cache-tables.ts';
+import type * as C from '../../features/consultations/tables.ts';
 
 /** Aggregates the table types that live next to their features. */
 export interface Database {
@@ -65,4 +66,10 @@ export interface Database {
   donations: DonationsTable;
   page_cache_clock: PageCacheClockTable;
   page_cache_tags: PageCacheTagsTable;
+  consultations: C.ConsultationsTable;
+  consultation_documents: C.ConsultationDocumentsTable;
+  consultation_comments: C.ConsultationCommentsTable;
+  consultation_comment_reports: C.ConsultationCommentReportsTable;
+  consultation_moderation: C.ConsultationModerationTable;
+  consultation_opinions: C.ConsultationOpinionsTable;
 }

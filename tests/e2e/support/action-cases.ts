@@ -41,6 +41,12 @@ export interface Fixture {
   /** a published project of 河滨, and a donation offered to it (the matrix's resident) */
   publishedProjectId?: number;
   donationId?: number;
+  /** an open consultation on publishedProjectId and the matrix resident's comment on it */
+  consultationId?: number;
+  commentId?: number;
+  /** a consultation closed early by the office, and an opinion of its record */
+  closedConsultationId?: number;
+  opinionId?: number;
 }
 export type Part = string | { name: string; mimeType: string; buffer: Buffer };
 export interface Case {
@@ -318,7 +324,36 @@ export const CASES: Case[] = [
     resource: 'donationId',
     form: (fx) => ({ donationId: String(fx.donationId ?? 1), receivedOn: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10), receiptNo: 'MX-1' }),
   },
+  { action: 'consultations.open', verb: 'consultation.manage', form: (fx) => consultationForm(fx.publishedProjectId ?? 1) },
+  { action: 'consultations.comment', verb: 'consultation.comment', form: (fx) => ({ consultationId: String(fx.consultationId ?? 1), body: '矩阵意见' }) },
+  { action: 'consultations.edit', verb: 'consultation.comment', form: (fx) => ({ commentId: String(fx.commentId ?? 1), body: '矩阵修改' }) },
+  { action: 'consultations.report', verb: 'consultation.comment', form: (fx) => ({ commentId: String(fx.commentId ?? 1) }) },
+  { action: 'consultations.delete', verb: 'consultation.comment', form: (fx) => ({ commentId: String(fx.commentId ?? 1) }) },
+  {
+    action: 'consultations.enterPaper',
+    verb: 'consultation.manage',
+    form: (fx) => ({ consultationId: String(fx.consultationId ?? 1), channel: 'paper', building: '3', body: '矩阵书面意见' }),
+  },
+  { action: 'consultations.hide', verb: 'consultation.manage', form: (fx) => ({ commentId: String(fx.commentId ?? 1), reason: '矩阵隐藏' }) },
+  { action: 'consultations.review', verb: 'consultation.manage', form: (fx) => ({ commentId: String(fx.commentId ?? 1), decision: 'restore', reason: '' }) },
+  {
+    action: 'consultations.close',
+    verb: 'consultation.manage',
+    form: (fx) => ({ consultationId: String(fx.closedConsultationId ?? 1), earlyReason: '矩阵提前结束' }),
+  },
+  {
+    action: 'consultations.dispose',
+    verb: 'consultation.manage',
+    form: (fx) => ({ opinionId: String(fx.opinionId ?? 1), disposition: 'answered', reason: '矩阵答复' }),
+  },
+  { action: 'consultations.publish', verb: 'consultation.manage', form: (fx) => ({ consultationId: String(fx.closedConsultationId ?? 1) }) },
 ];
+
+/** A valid form for a consultation on a published project, its last day ten days ahead (Beijing time). */
+export function consultationForm(projectId: number): Record<string, Part> {
+  const lastDay = new Date(Date.now() + 8 * 3_600_000 + 10 * 86_400_000).toISOString().slice(0, 10);
+  return { projectId: String(projectId), title: `矩阵意见征集 ${uniq()}`, body: '矩阵', lastDay };
+}
 
 /** A valid form for a volunteering task on a project, two days ahead (Beijing time). */
 export function volunteerTaskForm(projectId: number): Record<string, Part> {
