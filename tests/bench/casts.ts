@@ -17,6 +17,30 @@ export async function httpCasts(base: string, ballotId: number, tokens: string[]
 }
 
 /**
+ * Every voter casts once, `connections` at a time, before the timed runs: the bare pg
+ * baseline below recasts (its three choices are updated in place), so the casts over HTTP
+ * must recast too, or they would be measured inserting first ballots (new rows, new index
+ * entries, foreign keys checked) against a baseline that only updates.
+ */
+export async function castOncePerVoter(base: string, ballotId: number, tokens: string[], connections: number): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (next < tokens.length) {
+        const token = tokens[next++]!;
+        const res = await fetch(`${base}/api/ballots/${ballotId}/cast`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin: base, cookie: `gz_session=${token}` },
+          body: JSON.stringify({ choices: { m1: 'agree', m2: 'oppose', m3: 'abstain' } }),
+        });
+        await res.arrayBuffer();
+        if (res.status !== 200) throw new Error(`warm-up cast: HTTP ${res.status}`);
+      }
+    }),
+  );
+}
+
+/**
  * The same rows written by bare pg as fast as it can: one statement per cast (the evidence
  * row and the three counted choices through a data-modifying CTE), `connections` at a
  * time. The portal takes one function call per cast, so this, not a begin / insert /

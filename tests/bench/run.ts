@@ -17,7 +17,7 @@ import { load, percentile, sequential } from './http.ts';
 import { jsBytesGzip, launch, markersVisibleMs } from './measure-js.ts';
 import { printReport, type Row } from './report.ts';
 import { benchTally } from '../support/tally-bench.ts';
-import { barePgCasts, httpCasts } from './casts.ts';
+import { barePgCasts, castOncePerVoter, httpCasts } from './casts.ts';
 import { ownCpu, postgresCpu, processCpu } from './cpu.ts';
 import { prepareVote } from '../support/vote-fixture.ts';
 
@@ -91,7 +91,10 @@ async function allFigures(base: string, codes: string[]) {
   const voteDb = openPostgres(url);
   const vote = await prepareVote(voteDb.db, 4000);
   await voteDb.close();
-  await httpCasts(base, vote.ballotId, vote.tokens.slice(0, 200), 8, 2); // warm up
+  await httpCasts(base, vote.ballotId, vote.tokens.slice(0, 200), 8, 2); // warm up the server and its connections
+  // every voter has cast once, so that over HTTP as in bare pg a cast writes over a ballot:
+  // the same rows, updated in place, on both sides
+  await castOncePerVoter(base, vote.ballotId, vote.tokens, 16);
   // CPU a cast in each process (where the machine's two cores go), alongside the rates
   const pgCpu = postgresCpu(new URL(url).port);
   pgCpu?.start();
