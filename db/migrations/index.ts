@@ -20,6 +20,7 @@ import * as m0022 from './0022_donations.ts';
 import * as m0023 from './0023_cast_fewer_statements.ts';
 import * as m0024 from './0024_consultations.ts';
 import * as m0029 from './0029_page_cache_tags.ts';
+import * as m0032 from './0032_cast_three_statements.ts';
 import * as m0037 from './0037_consultation_cache_tags.ts';
 
 // Listed by hand: a bundled server has no migrations folder to read.
@@ -45,6 +46,7 @@ const migrations: Record<string, Migration> = {
   '0023_cast_fewer_statements': m0023,
   '0024_consultations': m0024,
   '0029_page_cache_tags': m0029,
+  '0032_cast_three_statements': m0032,
   '0037_consultation_cache_tags': m0037,
 };
 

@@ -6,7 +6,8 @@
 // does not. Each variant file (a "create or replace function gz_cast" text) is loaded and
 // measured in turn, then db/functions/gz_cast.sql is loaded back. For working on the
 // function; not a budget. CONNECTIONS (8), SECONDS (5) and ROUNDS (2) from the environment.
-import { execFileSync } from 'node:child_process';
+// STATEMENTS=1 loads pg_stat_statements (nested statements tracked too) and prints, after each
+// gz_cast measurement, the statements inside it with their mean time a call: where a cast's time goes.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +19,7 @@ import { migrateToLatest } from '../../src/lib/db/migrate.ts';
 import { seedDatabase } from '../../db/seed/seed-database.ts';
 import { prepareVote } from '../support/vote-fixture.ts';
 import { sessionIdOf } from '../../src/features/accounts/session.ts';
+import { postgresCpu } from './cpu.ts';
 
 const SECONDS = Number(process.env.SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 8);
@@ -30,7 +32,14 @@ const BARE = `with cast_row as (
   on conflict (voter_id, matter_id) do update set choice = excluded.choice, cast_id = excluded.cast_id`;
 const CAST = 'select * from gz_cast($1::integer, $2::text, null::integer, null::text, $3::jsonb, $4::integer[], $5::text[], null::timestamptz, 30, 60)';
 
-const temp = await startTempPostgres(findPostgresBin()!, { settings: ['-c shared_buffers=256MB', '-c max_connections=200'] });
+const STATEMENTS = process.env.STATEMENTS === '1';
+const temp = await startTempPostgres(findPostgresBin()!, {
+  settings: [
+    '-c shared_buffers=256MB',
+    '-c max_connections=200',
+    ...(STATEMENTS ? ['-c shared_preload_libraries=pg_stat_statements', '-c pg_stat_statements.track=all', '-c pg_stat_statements.track_planning=on'] : []),
+  ],
+});
 const scratch = await scratchDatabase(temp.url(), 'castdb');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongzhi-castdb-'));
 try {
@@ -40,35 +49,16 @@ try {
   const vote = await prepareVote(open.db, 4000);
   await open.close();
 
-  // the server's backends: the children of the postmaster listening on this port
-  const port = new URL(scratch.url).port;
-  const postmaster = execFileSync('pgrep', ['-f', `postgres.*-p ${port}`])
-    .toString()
-    .trim()
-    .split('\n')[0]!;
-  const seconds = (pid: string) => {
-    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, in clock ticks of 1/100 s
-  };
-  const backendCpu = () => {
-    let sum = 0;
-    for (const pid of execFileSync('pgrep', ['-P', postmaster]).toString().trim().split('\n')) {
-      try {
-        sum += seconds(pid);
-      } catch {
-        // a backend that ended meanwhile
-      }
-    }
-    return sum;
-  };
+  const backendCpu = postgresCpu(new URL(scratch.url).port)!;
 
-  const pool = new pg.Pool({ connectionString: scratch.url, max: CONNECTIONS });
+  const pool = new pg.Pool({ connectionString: scratch.url, max: CONNECTIONS + 1 }); // one more for the statistics
   pool.on('error', () => {});
   const matters = (await pool.query<{ id: number }>('select id from ballot_matters where ballot_id = $1 order by id', [vote.ballotId])).rows.map((r) => r.id);
   const voters = (await pool.query<{ id: number }>('select id from ballot_voters where ballot_id = $1', [vote.ballotId])).rows.map((r) => r.id);
   const caster = (await pool.query<{ id: number }>('select id from users limit 1')).rows[0]!.id;
   const sessions = vote.tokens.map(sessionIdOf);
   const choices = JSON.stringify({ m1: 'agree', m2: 'oppose', m3: 'abstain' });
+  if (STATEMENTS) await pool.query('create extension if not exists pg_stat_statements');
   const values = ['agree', 'oppose', 'abstain'];
   let i = 0;
   const one = async (client: pg.PoolClient, name: string, bare: boolean) => {
@@ -89,7 +79,8 @@ try {
           for (let w = 0; w < 8; w++) await one(c, name, bare);
         }),
       );
-      const cpu0 = backendCpu();
+      if (STATEMENTS) await pool.query('select pg_stat_statements_reset()');
+      backendCpu.start();
       const end = Date.now() + SECONDS * 1000;
       let done = 0;
       let refused = 0;
@@ -101,9 +92,24 @@ try {
           }
         }),
       );
-      return { rate: done / SECONDS, cpuUs: ((backendCpu() - cpu0) / done) * 1e6, refused };
+      const cpu = backendCpu.elapsed();
+      if (STATEMENTS) await printStatements(done);
+      return { rate: done / SECONDS, cpuUs: (cpu / done) * 1e6, refused };
     } finally {
       for (const c of clients) c.release();
+    }
+  };
+
+  /** The statements run during a measurement, by their time a cast (nested ones included, so they overlap their callers). */
+  const printStatements = async (casts: number) => {
+    const rows = await pool.query<{ query: string; calls: string; total: number; plan: number }>(
+      `select query, calls, total_exec_time as total, total_plan_time as plan from pg_stat_statements
+       where query not like '%pg_stat_statements%' order by total_exec_time + total_plan_time desc limit 12`,
+    );
+    for (const r of rows.rows) {
+      const text = r.query.replace(/\s+/g, ' ').slice(0, 110);
+      const us = (ms: number) => ((ms / casts) * 1000).toFixed(0).padStart(5);
+      console.log(`  ${us(r.total)} µs (+${us(r.plan)} µs planning) a cast, ${(Number(r.calls) / casts).toFixed(2)} calls a cast: ${text}`);
     }
   };
 

@@ -17,23 +17,56 @@ export async function httpCasts(base: string, ballotId: number, tokens: string[]
 }
 
 /**
+ * Every voter casts once, `connections` at a time, before the timed runs: the bare pg
+ * baseline below recasts (its three choices are updated in place), so the casts over HTTP
+ * must recast too, or they would be measured inserting first ballots (new rows, new index
+ * entries, foreign keys checked) against a baseline that only updates.
+ */
+export async function castOncePerVoter(base: string, ballotId: number, tokens: string[], connections: number): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (next < tokens.length) {
+        const token = tokens[next++]!;
+        const res = await fetch(`${base}/api/ballots/${ballotId}/cast`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin: base, cookie: `gz_session=${token}` },
+          body: JSON.stringify({ choices: { m1: 'agree', m2: 'oppose', m3: 'abstain' } }),
+        });
+        await res.arrayBuffer();
+        if (res.status !== 200) throw new Error(`warm-up cast: HTTP ${res.status}`);
+      }
+    }),
+  );
+}
+
+/**
  * The same rows written by bare pg as fast as it can: one statement per cast (the evidence
  * row and the three counted choices through a data-modifying CTE), `connections` at a
  * time. The portal takes one function call per cast, so this, not a begin / insert /
  * insert / commit transaction of four round trips, is the fair baseline.
  */
-export async function barePgCasts(url: string, ballotId: number, connections: number, seconds: number): Promise<number> {
+export async function barePgCasts(
+  url: string,
+  ballotId: number,
+  connections: number,
+  seconds: number,
+  /** called as the timed casting starts and as it ends, before the connections close */
+  window?: { start(): void; end(): void },
+): Promise<number> {
   const pool = new pg.Pool({ connectionString: url, max: connections });
   const voters = (await pool.query<{ id: number }>('select id from ballot_voters where ballot_id = $1', [ballotId])).rows.map((r) => r.id);
   const matters = (await pool.query<{ id: number }>('select id from ballot_matters where ballot_id = $1 order by id', [ballotId])).rows.map((r) => r.id);
   const caster = (await pool.query<{ id: number }>('select id from users limit 1')).rows[0]!.id;
   const choices = JSON.stringify({ m1: 'agree', m2: 'oppose', m3: 'abstain' });
-  const end = Date.now() + seconds * 1000;
   let done = 0;
   let i = 0;
+  const clients = await Promise.all(Array.from({ length: connections }, () => pool.connect()));
+  // the clock starts once every connection is open, as autocannon's does
+  const end = Date.now() + seconds * 1000;
+  window?.start();
   await Promise.all(
-    Array.from({ length: connections }, async () => {
-      const client = await pool.connect();
+    clients.map(async (client) => {
       try {
         while (Date.now() < end) {
           const v = voters[i++ % voters.length]!;
@@ -55,6 +88,7 @@ export async function barePgCasts(url: string, ballotId: number, connections: nu
       }
     }),
   );
+  window?.end();
   await pool.end();
   return done / seconds;
 }

@@ -17,7 +17,8 @@ import { load, percentile, sequential } from './http.ts';
 import { jsBytesGzip, launch, markersVisibleMs } from './measure-js.ts';
 import { printReport, type Row } from './report.ts';
 import { benchTally } from '../support/tally-bench.ts';
-import { barePgCasts, httpCasts } from './casts.ts';
+import { barePgCasts, castOncePerVoter, httpCasts } from './casts.ts';
+import { ownCpu, postgresCpu, processCpu } from './cpu.ts';
 import { prepareVote } from '../support/vote-fixture.ts';
 import { prepareSignups, simultaneousSignUps } from './signups.ts';
 import { consultationPageFigure, prepareConsultation } from './consultation.ts';
@@ -111,11 +112,33 @@ async function allFigures(base: string, codes: string[], serverPid: number, cons
   const voteDb = openPostgres(url);
   const vote = await prepareVote(voteDb.db, 4000);
   await voteDb.close();
-  await httpCasts(base, vote.ballotId, vote.tokens.slice(0, 200), 8, 2); // warm up
+  await httpCasts(base, vote.ballotId, vote.tokens.slice(0, 200), 8, 2); // warm up the server and its connections
+  // every voter has cast once, so that over HTTP as in bare pg a cast writes over a ballot:
+  // the same rows, updated in place, on both sides
+  await castOncePerVoter(base, vote.ballotId, vote.tokens, 16);
+  // CPU a cast in each process (where the machine's two cores go), alongside the rates
+  const pgCpu = postgresCpu(new URL(url).port);
+  pgCpu?.start();
+  const cpu0 = { server: processCpu(server!.pid!), bench: ownCpu() };
   const casts = await httpCasts(base, vote.ballotId, vote.tokens, 64, SECONDS);
-  const bare = await barePgCasts(url, vote.ballotId, 64, SECONDS);
+  const cpu1 = { server: processCpu(server!.pid!) - cpu0.server, postgres: pgCpu?.elapsed() ?? 0, bench: ownCpu() - cpu0.bench };
+  const bareCpu = { postgres: 0, bench: 0 };
+  const bare = await barePgCasts(url, vote.ballotId, 64, SECONDS, {
+    start: () => {
+      pgCpu?.start();
+      bareCpu.bench = -ownCpu();
+    },
+    end: () => Object.assign(bareCpu, { postgres: pgCpu?.elapsed() ?? 0, bench: bareCpu.bench + ownCpu() }),
+  });
   log(
     `casts over HTTP ×64: ${casts.rps.toFixed(0)}/s, p50 ${casts.p50} ms, p99 ${casts.p99} ms, errors ${casts.errors}, non-2xx ${casts.non2xx}; bare pg ×64: ${bare.toFixed(0)}/s`,
+  );
+  const us = (s: number, n: number) => `${((s / n) * 1e6).toFixed(0)} µs`;
+  const httpN = casts.rps * SECONDS;
+  const bareN = bare * SECONDS;
+  log(
+    `CPU a cast: over HTTP server ${us(cpu1.server, httpN)}, PostgreSQL ${pgCpu ? us(cpu1.postgres, httpN) : '?'}, ` +
+      `load generator ${us(cpu1.bench, httpN)}; bare pg PostgreSQL ${pgCpu ? us(bareCpu.postgres, bareN) : '?'}, client ${us(bareCpu.bench, bareN)}`,
   );
 
   const tallyMs = benchTally(10_000, 20);

@@ -1,5 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
+import { pgPoolOf } from '../../lib/db/open.ts';
 import type { Choice } from './cast.ts';
 import type { MessageKey } from '../../i18n/index.ts';
 
@@ -40,6 +41,20 @@ const ERRORS: Record<string, MessageKey> = {
   not_open: 'err.ballotNotOpen',
 };
 
+type CastRow = { status: string; user_id: number | null; session_expires: Date | null; code: string | null; receipt: string | null };
+
+// One text for both ways of sending it: on a PostgreSQL pool, as a named prepared statement
+// (each connection parses and plans it once, not on every cast, and Kysely compiles
+// nothing); inside a transaction or on PGlite, through Kysely as it is.
+const CAST_SQL =
+  'select * from gz_cast($1::integer, $2::text, $3::integer, $4::text, $5::jsonb, $6::integer[], $7::text[], $8::timestamptz, $9::integer, $10::integer)';
+
+async function callGzCast(db: DB, values: unknown[]): Promise<CastRow> {
+  const pool = pgPoolOf(db);
+  if (pool) return (await pool.query<CastRow>({ name: 'gz_cast', text: CAST_SQL, values })).rows[0]!;
+  return (await db.executeQuery(CompiledQuery.raw(CAST_SQL, values))).rows[0] as CastRow;
+}
+
 /** Who casts: a signed-in user, or a session id (its validation then happens in the same call). */
 export type Caster = { userId: number } | { sessionId: string };
 
@@ -62,11 +77,18 @@ export async function castOnline(
   entries.sort(([a], [b]) => matters.get(a)! - matters.get(b)!); // rows in one order, whatever order the client sent
   const sessionId = 'sessionId' in input ? input.sessionId : null;
   const userId = 'userId' in input ? input.userId : null;
-  const res = await sql<{ status: string; user_id: number | null; session_expires: Date | null; code: string | null; receipt: string | null }>`
-    select * from gz_cast(${input.ballotId}::integer, ${sessionId}::text, ${userId}::integer, ${input.voterCode ?? null}::text, ${JSON.stringify(input.choices)}::jsonb,
-      ${entries.map(([code]) => matters.get(code)!)}::integer[], ${entries.map(([, choice]) => choice)}::text[],
-      ${now ?? null}::timestamptz, ${CAST_LIMIT.max}::integer, ${CAST_LIMIT.windowSeconds}::integer)`.execute(db);
-  const r = res.rows[0]!;
+  const r = await callGzCast(db, [
+    input.ballotId,
+    sessionId,
+    userId,
+    input.voterCode ?? null,
+    JSON.stringify(input.choices),
+    entries.map(([code]) => matters.get(code)!),
+    entries.map(([, choice]) => choice),
+    now ?? null,
+    CAST_LIMIT.max,
+    CAST_LIMIT.windowSeconds,
+  ]);
   if (r.status === 'ok') return { ok: true, receipt: r.receipt!, voter: r.code!, sessionExpires: r.session_expires };
   const error = ERRORS[r.status] ?? 'err.ballotNotOpen';
   return {

@@ -21,12 +21,23 @@ function pgTypes() {
   };
 }
 
+// The pg pool behind each Kysely instance on PostgreSQL, for the one hot path that sends a
+// named prepared statement itself (the online cast: src/features/ballots/fast-cast.ts).
+// A transaction is another Kysely instance and is not here: it keeps its own connection.
+const pools = new WeakMap<Kysely<Database>, pg.Pool>();
+
+/** The pg pool of a Kysely instance opened by openPostgres; undefined for PGlite and for transactions. */
+export function pgPoolOf(db: Kysely<Database>): pg.Pool | undefined {
+  return pools.get(db);
+}
+
 export function openPostgres(connectionString: string, max = Number(process.env.DATABASE_POOL_SIZE) || 10): OpenDatabase {
   const pool = new pg.Pool({ connectionString, max, types: pgTypes() as pg.CustomTypesConfig });
   // An idle connection dropped by the server (restart, failover) must not crash the process;
   // the pool replaces it on the next query.
   pool.on('error', (error) => console.error(`[数据库 / database] idle connection lost: ${error.message}`));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins });
+  pools.set(db, pool);
   return { db, kind: 'postgres', close: () => db.destroy() };
 }
 
