@@ -52,6 +52,11 @@ export const POLICY = {
   'donation.offer': 'anyone_signed_in',
   // accept, decline with a reason, record receipt: the project's office
   'donation.manage': 'office',
+  // cost-share schemes: create, edit, post, answer objections, open pledges, correct, withdraw,
+  // paper pledges, payments, refunds, the export: the project's office
+  'scheme.manage': 'office',
+  // who may pledge or object for which household is settled by the scheme's flats (verified owners)
+  'scheme.pledge': 'anyone_signed_in',
   'subdistrict.manage': 'district',
   'staff.manage': 'district',
   'audit.read': 'district',

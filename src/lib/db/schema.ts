@@ -8,6 +8,7 @@ import type { AuditHeadsTable, AuditLogTable } from '../../features/audit/tables
 import type * as B from '../../features/ballots/tables.ts';
 import type * as V from '../../features/volunteering/tables.ts';
 import type { DonationsTable } from '../../features/donations/tables.ts';
+import type * as CS from '../../features/costshare/tables.ts';
 
 /** Aggregates the table types that live next to their features. */
 export interface Database {
@@ -62,4 +63,12 @@ export interface Database {
   volunteer_tasks: V.VolunteerTasksTable;
   volunteer_signups: V.VolunteerSignupsTable;
   donations: DonationsTable;
+  cost_schemes: CS.CostSchemesTable;
+  cost_scheme_versions: CS.CostSchemeVersionsTable;
+  cost_scheme_households: CS.CostSchemeHouseholdsTable;
+  cost_scheme_shares: CS.CostSchemeSharesTable;
+  cost_scheme_objections: CS.CostSchemeObjectionsTable;
+  cost_pledges: CS.CostPledgesTable;
+  cost_payments: CS.CostPaymentsTable;
+  cost_refunds: CS.CostRefundsTable;
 }
