@@ -1,6 +1,7 @@
 import type { MessageKey, zhParts } from './zh.ts';
 import type { EnglishOf } from './define.ts';
 import { donationsEn } from '../features/donations/messages.ts';
+import { costshareEn } from '../features/costshare/messages.ts';
 
 const sharedEn: EnglishOf<typeof zhParts.shared> = {
   'site.name': 'Gongzhi',
@@ -1198,6 +1199,6 @@ const sharedEn: EnglishOf<typeof zhParts.shared> = {
   'results.metLate': 'The preliminary result was published after its deadline ({time}).',
 };
 
-export const enParts = { shared: sharedEn, donations: donationsEn } as const;
+export const enParts = { shared: sharedEn, donations: donationsEn, costshare: costshareEn } as const;
 
-export const en: Record<MessageKey, string> = { ...sharedEn, ...donationsEn };
+export const en: Record<MessageKey, string> = { ...sharedEn, ...donationsEn, ...costshareEn };

@@ -2,6 +2,7 @@
 // Shared words live here; a feature's own words live in src/features/<f>/messages.ts and are
 // spread into `zh` below (see src/i18n/define.ts).
 import { donationsZh } from '../features/donations/messages.ts';
+import { costshareZh } from '../features/costshare/messages.ts';
 
 const sharedZh = {
   'site.name': '共治',
@@ -1166,8 +1167,8 @@ const sharedZh = {
 } as const;
 
 /** Every part of the dictionary, shared first; tests check no key is defined twice. */
-export const zhParts = { shared: sharedZh, donations: donationsZh } as const;
+export const zhParts = { shared: sharedZh, donations: donationsZh, costshare: costshareZh } as const;
 
-export const zh = { ...sharedZh, ...donationsZh } as const;
+export const zh = { ...sharedZh, ...donationsZh, ...costshareZh } as const;
 
 export type MessageKey = keyof typeof zh;

@@ -45,3 +45,6 @@ export function periodEnd(day: string, calendar: WorkCalendar = NO_ADJUSTMENTS):
 export function outcome(liveFen: number, targetFen: number, vote: 'none' | 'passed' | 'not_passed' | 'pending'): 'funded' | 'lapsed' {
   return liveFen >= targetFen && (vote === 'none' || vote === 'passed') ? 'funded' : 'lapsed';
 }
+
+/** Pledges, withdrawals and objections per person and hour: enough for a household, not for a script. */
+export const PLEDGE_LIMIT = { bucket: 'costshare', max: 60, windowSeconds: 60 * 60 };

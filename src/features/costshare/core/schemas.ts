@@ -158,7 +158,7 @@ export const paperPledgeInput = z.object({
   householdNo: z.coerce.number({ message: 'err.required' }).int('err.required').min(1, 'err.required').max(100_000, 'err.required'),
   amount: optionalYuan,
   reason: optionalText(500),
-  scan: z.instanceof(File, { message: 'err.scanRequired' }),
+  scan: z.instanceof(File, { message: 'costshare.err.scanRequired' }),
 });
 
 const payFields = {
