@@ -13,8 +13,8 @@ import { sql, type Kysely } from 'kysely';
 //   household of a version (partial unique index);
 // - a payment is for a paid pledge, kept as recorded but for being marked for refund once;
 //   a refund is of a payment marked for refund, the same amount, once.
-// Payments and refunds change the budget on the public, cached project page: they bump the
-// disclosure version (migration 0002).
+// Payments and refunds change the budget on the public, cached project page, and a scheme's
+// transition its listed state: they bump the disclosure version (migration 0002).
 
 const STATES = `'draft', 'posted', 'pledging', 'funded', 'lapsed', 'withdrawn'`;
 
@@ -400,6 +400,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     db,
   );
   await sql`create trigger gz_cost_refund_version after insert on cost_refunds for each row execute function gz_cost_money_bump_version()`.execute(db);
+  // the project page lists schemes with their state: a transition changes it
+  await sql`create trigger gz_cost_scheme_version after update of status on cost_schemes for each row when (OLD.status is distinct from NEW.status) execute function gz_cost_money_bump_version()`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

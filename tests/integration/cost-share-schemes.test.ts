@@ -23,6 +23,10 @@ import {
   withdrawScheme,
 } from '../../src/features/costshare/commands/index.ts';
 import type { SchemeContent } from '../../src/features/costshare/core/schemas.ts';
+import { projectDisclosure } from '../../src/features/projects/disclosure.ts';
+import { listProjects } from '../../src/features/projects/queries.ts';
+import { projectsCsv } from '../../src/features/open-data/projects-csv.ts';
+import { buildOc4idsPackage } from '../../src/features/open-data/oc4ids.ts';
 
 // Cost-share schemes on both engines: the database refuses transitions that are not allowed,
 // a posted version is frozen, one live pledge per household, pledges and withdrawals racing
@@ -78,8 +82,8 @@ describe.each(BACKENDS)('cost-share schemes on %s', (kind) => {
       .executeTakeFirstOrThrow();
     return r;
   }
-  async function pledgingScheme(over: Partial<SchemeContent> = {}) {
-    const c = await createScheme(open.db, staffId, { projectId, content: lift(estateId, over) }, T0);
+  async function pledgingScheme(over: Partial<SchemeContent> = {}, project = projectId) {
+    const c = await createScheme(open.db, staffId, { projectId: project, content: lift(estateId, over) }, T0);
     if (!c.ok) throw new Error(c.error);
     expect(await postScheme(open.db, staffId, { schemeId: c.schemeId }, T0)).toMatchObject({ ok: true, postingLastDay: '2026-03-09' });
     expect(await openPledging(open.db, staffId, { schemeId: c.schemeId }, AFTER_POSTING)).toEqual({ ok: true });
@@ -380,5 +384,67 @@ describe.each(BACKENDS)('cost-share schemes on %s', (kind) => {
     const hq = await householdNo(schemeId, q.unitId);
     expect(await pledge(open.db, q.userId, { schemeId, householdNo: hq.no, amountFen: null, reason: null }, BEFORE_DEADLINE)).toMatchObject({ ok: true });
     expect(await settleIfDue(open.db, schemeId, AFTER_DEADLINE)).toBe('lapsed');
+  });
+
+  it('adds up: paid pledges less refunds on the budget, the project JSON, OC4IDS and CSV equal the sum of the payment records', async () => {
+    const fx = await open.db.selectFrom('projects').select('subdistrict_id').where('id', '=', projectId).executeTakeFirstOrThrow();
+    const money = (
+      await open.db
+        .insertInto('projects')
+        .values({
+          code: 'ZH-CS-M',
+          subdistrict_id: fx.subdistrict_id,
+          title: '分摊到位',
+          batch_year: 2026,
+          stage: 3,
+          published_at: new Date('2026-01-01T00:00:00Z'),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+    await open.db.insertInto('project_estates').values({ project_id: money, estate_id: estateId }).execute();
+    await open.db.insertInto('budget_lines').values({ project_id: money, channel: 'residents', amount_fen: 24_000_000 }).execute();
+    const version = async () => Number((await open.db.selectFrom('disclosure_version').select('version').executeTakeFirstOrThrow()).version);
+
+    const a = await pledgingScheme({}, money);
+    const b = await pledgingScheme({}, money);
+    const payOn = async (schemeId: number, o: { userId: number; unitId: number }, fen: number, receipt: string) => {
+      const h = await householdNo(schemeId, o.unitId);
+      const p = await pledge(open.db, o.userId, { schemeId, householdNo: h.no, amountFen: fen, reason: '按约定' }, AFTER_POSTING);
+      if (!p.ok) throw new Error(p.error);
+      const r = await recordPayment(
+        open.db,
+        staffId,
+        { pledgeId: p.pledgeId, amountFen: fen, paidOn: '2026-03-10', method: 'cash', receiptNo: receipt, scanKey: null },
+        AFTER_POSTING,
+      );
+      if (!r.ok) throw new Error(r.error);
+      return r.paymentId;
+    };
+    const v0 = await version();
+    await payOn(a, owners[3]!, 123_456, 'M-1');
+    expect(await version()).toBeGreaterThan(v0);
+    await payOn(a, owners[4]!, 78_900, 'M-2');
+    const refunded = await payOn(b, owners[5]!, 5_000, 'M-3');
+    await withdrawScheme(open.db, staffId, { schemeId: b, reason: '合并到另一方案' }, AFTER_POSTING);
+    expect(
+      await recordRefund(open.db, staffId, { paymentId: refunded, refundedOn: '2026-03-10', method: 'cash', receiptNo: 'MR-3' }, AFTER_POSTING),
+    ).toMatchObject({ ok: true });
+
+    // the payments this test recorded, less the one refunded, added up here: 2,023.56 yuan
+    const expected = 123_456 + 78_900 + 5_000 - 5_000;
+    expect(expected).toBe(202_356);
+    const p = (await projectDisclosure(open.db, 'ZH-CS-M'))!;
+    expect(p.residents.receivedMoneyFen).toBe(expected);
+    const list = await listProjects(open.db, {});
+    expect(list.find((x) => x.code === 'ZH-CS-M')!.residentsReceivedFen).toBe(expected);
+    const csv = projectsCsv(list, 'http://x.test', () => 's');
+    const [header, ...lines] = csv.replace('\uFEFF', '').trim().split('\r\n');
+    const col = header!.split(',').indexOf('residents_received_yuan');
+    expect(col).toBeGreaterThan(0);
+    expect(lines.map((l) => l.split(',')).find((c) => c[0] === 'ZH-CS-M')![col]).toBe('2023.56');
+    const pkg = buildOc4idsPackage([p], { baseUrl: 'http://x.test', publishedDate: new Date('2026-01-01T00:00:00Z'), publisherName: 'x' });
+    const received = pkg.projects[0]!.budget!.budgetBreakdowns.find((x) => x.id === 'received')!;
+    expect(received.budgetBreakdown).toEqual([expect.objectContaining({ id: 'residents-received', amount: { amount: 2023.56, currency: 'CNY' } })]);
   });
 });

@@ -190,6 +190,7 @@ export const costshareZh = {
   'costshare.accountTitle': '我的认缴',
   'costshare.accountNone': '您还没有认缴。',
   'costshare.accountScheme': '{project}：{title}（第 {version} 版）',
+  'costshare.budgetNote': '居民合理分摊的“已到位”为街道登记的认缴缴款之和（已扣除退款），明细见各分摊方案。',
   // staff
   'adminCostshare.title': '居民分摊方案',
   'adminCostshare.help': '为项目建立由居民分摊的事项：先存为草稿，核对各户分摊额后公示；公示期满、异议均已答复后开始认缴。每项操作都记入审计日志。',
@@ -386,6 +387,8 @@ export const costshareEn = {
   'costshare.accountTitle': 'My pledges',
   'costshare.accountNone': 'You have not pledged.',
   'costshare.accountScheme': '{project}: {title} (version {version})',
+  'costshare.budgetNote':
+    'For the residents’ share, “Received” is the sum of the pledge payments recorded by the office, less refunds; see each cost-share scheme.',
   'adminCostshare.title': 'Cost-share schemes',
   'adminCostshare.help':
     'Items of a project that residents pay for: save a draft, check each flat’s share, then post it; pledges open once the posting period is over and every objection is answered. Every act goes into the audit log.',

@@ -253,6 +253,7 @@ export async function schemePage(
       version: v.version,
       title: v.title,
       item: v.item,
+      estateId: v.estate_id,
       building: v.building,
       entrance: v.entrance,
       method: v.method,
@@ -404,18 +405,6 @@ export async function officePledges(db: DB, schemeId: number) {
         }
       : null,
   }));
-}
-
-/** Money received from residents' pledges per project (payments less refunds), in fen: what the budget shows against 居民合理分摊. */
-export async function receivedPledgeMoneyByProject(db: DB): Promise<Map<number, number>> {
-  const { rows } = await sql<{ project_id: number; fen: string }>`
-    select s.project_id, sum(pay.amount_fen) - coalesce(sum(r.amount_fen), 0) as fen
-    from cost_payments pay
-    join cost_pledges p on p.id = pay.pledge_id
-    join cost_schemes s on s.id = p.scheme_id
-    left join cost_refunds r on r.payment_id = pay.id
-    group by s.project_id`.execute(db);
-  return new Map(rows.map((r) => [Number(r.project_id), Number(r.fen)]));
 }
 
 /** A person's pledges (pledged by them online, or on a household they own), with what became of each: released ones tell them why. */
