@@ -9,6 +9,7 @@ import type { IdKey } from '../../src/lib/id-key.ts';
 import { SUBDISTRICTS, SURNAMES, GIVEN_NAMES } from './zhanhe.ts';
 import { rng } from './random.ts';
 import { seedDemoDonation } from './demo-donations.ts';
+import { seedDemoSchemes } from './demo-schemes.ts';
 
 // Demo mode only: accounts a person trying the portal can sign in with (listed in the
 // README), and a household register for the first demo estate with verified owners.
@@ -114,4 +115,12 @@ export async function seedDemoAccounts(db: Kysely<Database>, key: IdKey): Promis
   // one received donation, given anonymously by the first demo owner
   const firstOwner = await db.selectFrom('users').select('id').where('phone', '=', DEMO_OWNER_PHONES[0]!).executeTakeFirstOrThrow();
   await seedDemoDonation(db, firstOwner.id, admin.id);
+  // cost-share schemes: a lift open for pledges (one paid), and a bike shed past its deadline
+  const owners = await db.selectFrom('users').select(['id', 'phone']).where('phone', 'in', DEMO_OWNER_PHONES).execute();
+  const hebinStaff = await db.selectFrom('users').select('id').where('phone', '=', demoStaffPhone(0)).executeTakeFirstOrThrow();
+  await seedDemoSchemes(
+    db,
+    hebinStaff.id,
+    DEMO_OWNER_PHONES.map((ph) => owners.find((o) => o.phone === ph)!.id),
+  );
 }

@@ -137,6 +137,14 @@ test(`every mutating action × ${ACTORS.length} actors answers as the policy tab
   const publishedProjectId = firstNumber(await (await admin.get(`/admin/projects/${publishedCode}`)).text(), /name="projectId" value="(\d+)"/);
   const offer = await call(resident, 'donations.offer', { projectId: String(publishedProjectId), kind: 'goods', goodsWhat: '矩阵捐物', goodsQuantity: '1' });
   const donationId = Number((devalueParse(offer.body) as { donationId?: number }).donationId);
+  // the demo cost-share schemes and what hangs on them, read from the office's pages
+  const schemes = await (await hebinStaff.get('/admin/schemes')).text();
+  const schemeId = firstNumber(schemes, /data-scheme="(\d+)" data-status="pledging"><a[^>]*><strong>1 栋 1 单元加装电梯</);
+  const lapsedSchemeId = firstNumber(schemes, /data-scheme="(\d+)" data-status="[a-z]+"><a[^>]*><strong>2 栋 1 单元自行车棚</);
+  const schemePage = await (await hebinStaff.get(`/admin/schemes/${schemeId}`)).text();
+  const pledgeId = firstNumber(schemePage, /data-pledge="(\d+)" data-status="paid"/);
+  const paymentId = firstNumber(schemePage, /data-payment="(\d+)"/);
+  const objectionId = firstNumber(schemePage, /data-objection="(\d+)"/);
   const fx: Fixture = {
     hebinId,
     estateId,
@@ -152,6 +160,11 @@ test(`every mutating action × ${ACTORS.length} actors answers as the policy tab
     taskId,
     publishedProjectId,
     donationId,
+    schemeId,
+    lapsedSchemeId,
+    pledgeId,
+    paymentId,
+    objectionId,
   };
   for (const [k, v] of Object.entries(fx)) expect(Number.isInteger(v) && v > 0, `fixture ${k} = ${v}`).toBe(true);
 

@@ -27,6 +27,11 @@ import { projectDisclosure } from '../../src/features/projects/disclosure.ts';
 import { listProjects } from '../../src/features/projects/queries.ts';
 import { projectsCsv } from '../../src/features/open-data/projects-csv.ts';
 import { buildOc4idsPackage } from '../../src/features/open-data/oc4ids.ts';
+import { seedDatabase } from '../../db/seed/seed-database.ts';
+import { DEMO_SCHEME_PAYMENT_FEN } from '../../db/seed/demo-schemes.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 // Cost-share schemes on both engines: the database refuses transitions that are not allowed,
 // a posted version is frozen, one live pledge per household, pledges and withdrawals racing
@@ -446,5 +451,33 @@ describe.each(BACKENDS)('cost-share schemes on %s', (kind) => {
     const pkg = buildOc4idsPackage([p], { baseUrl: 'http://x.test', publishedDate: new Date('2026-01-01T00:00:00Z'), publisherName: 'x' });
     const received = pkg.projects[0]!.budget!.budgetBreakdowns.find((x) => x.id === 'received')!;
     expect(received.budgetBreakdown).toEqual([expect.objectContaining({ id: 'residents-received', amount: { amount: 2023.56, currency: 'CNY' } })]);
+  });
+});
+
+describe('demo cost-share schemes', () => {
+  let open: OpenDatabase;
+  beforeAll(async () => {
+    open = await freshDatabase('pglite');
+    const dataDir = mkdtempSync(join(tmpdir(), 'gz-schemes-'));
+    await seedDatabase(open, dataDir, 24, () => {}, parseIdKey(`v1:${Buffer.alloc(32, 9).toString('base64')}`));
+  });
+  afterAll(() => open.close());
+
+  it('has a lift open for pledges on a 河滨 project with one paid pledge, and a bike shed that lapses when first read after its deadline', async () => {
+    const schemes = await open.db
+      .selectFrom('cost_schemes')
+      .innerJoin('projects', 'projects.id', 'cost_schemes.project_id')
+      .innerJoin('subdistricts', 'subdistricts.id', 'projects.subdistrict_id')
+      .select(['cost_schemes.id', 'cost_schemes.status', 'subdistricts.code as sub'])
+      .orderBy('cost_schemes.id')
+      .execute();
+    expect(schemes.map((s) => [s.status, s.sub])).toEqual([
+      ['pledging', 'hebin'],
+      ['pledging', 'hebin'],
+    ]);
+    const paid = await open.db.selectFrom('cost_payments').select(['amount_fen', 'receipt_no']).execute();
+    expect(paid).toEqual([{ amount_fen: DEMO_SCHEME_PAYMENT_FEN, receipt_no: 'DEMO-CS-0001' }]);
+    expect(await settleIfDue(open.db, schemes[0]!.id)).toBe('pledging');
+    expect(await settleIfDue(open.db, schemes[1]!.id)).toBe('lapsed');
   });
 });

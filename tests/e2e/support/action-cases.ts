@@ -41,6 +41,12 @@ export interface Fixture {
   /** a published project of 河滨, and a donation offered to it (the matrix's resident) */
   publishedProjectId?: number;
   donationId?: number;
+  /** the demo lift open for pledges, its paid pledge, that pledge's payment and its answered objection; the demo bike shed past its deadline */
+  schemeId?: number;
+  pledgeId?: number;
+  paymentId?: number;
+  objectionId?: number;
+  lapsedSchemeId?: number;
 }
 export type Part = string | { name: string; mimeType: string; buffer: Buffer };
 export interface Case {
@@ -240,7 +246,46 @@ export const CASES: Case[] = [
     verb: 'donation.manage',
     form: (fx) => ({ donationId: String(fx.donationId ?? 1), receivedOn: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10), receiptNo: 'MX-1' }),
   },
+  // cost-share schemes: valid forms that the commands refuse for the allowed actors, so that the demo schemes stay as they are
+  { action: 'costshare.create', verb: 'scheme.manage', form: (fx) => ({ projectId: String(fx.projectId), ...schemeForm(fx) }) },
+  { action: 'costshare.edit', verb: 'scheme.manage', form: (fx) => ({ schemeId: String(fx.schemeId ?? 1), ...schemeForm(fx) }) },
+  { action: 'costshare.post', verb: 'scheme.manage', form: (fx) => ({ schemeId: String(fx.schemeId ?? 1) }) },
+  { action: 'costshare.answerObjection', verb: 'scheme.manage', form: (fx) => ({ objectionId: String(fx.objectionId ?? 1), response: '矩阵答复' }) },
+  { action: 'costshare.openPledging', verb: 'scheme.manage', form: (fx) => ({ schemeId: String(fx.schemeId ?? 1) }) },
+  { action: 'costshare.correct', verb: 'scheme.manage', form: (fx) => ({ schemeId: String(fx.schemeId ?? 1), reason: '矩阵更正', ...schemeForm(fx) }) },
+  { action: 'costshare.withdraw', verb: 'scheme.manage', form: (fx) => ({ schemeId: String(fx.lapsedSchemeId ?? 1), reason: '矩阵撤回' }) },
+  {
+    action: 'costshare.paperPledge',
+    verb: 'scheme.manage',
+    form: (fx) => ({ schemeId: String(fx.schemeId ?? 1), householdNo: '99999', scan: { name: 's.png', mimeType: 'image/png', buffer: PNG } }),
+  },
+  {
+    action: 'costshare.payment',
+    verb: 'scheme.manage',
+    form: (fx) => ({ pledgeId: String(fx.pledgeId ?? 1), amount: '1.00', paidOn: '2026-01-02', method: 'cash', receiptNo: 'MX-CS' }),
+  },
+  {
+    action: 'costshare.refund',
+    verb: 'scheme.manage',
+    form: (fx) => ({ paymentId: String(fx.paymentId ?? 1), refundedOn: '2026-01-02', method: 'cash', receiptNo: 'MX-CS' }),
+  },
+  { action: 'costshare.object', verb: 'scheme.pledge', form: (fx) => ({ schemeId: String(fx.schemeId ?? 1), unitId: '1', body: '矩阵异议' }) },
+  { action: 'costshare.pledge', verb: 'scheme.pledge', form: (fx) => ({ schemeId: String(fx.schemeId ?? 1), householdNo: '99999' }) },
+  { action: 'costshare.withdrawPledge', verb: 'scheme.pledge', form: (fx) => ({ pledgeId: String(fx.pledgeId ?? 1) }) },
 ];
+
+/** A valid scheme form whose deadline is long past: every command refuses it after authorising. */
+function schemeForm(fx: Fixture): Record<string, Part> {
+  return {
+    title: '矩阵方案',
+    item: '矩阵',
+    estateId: String(fx.estateId),
+    method: 'equal',
+    total: '100.00',
+    pledgeDeadline: '2020-01-01',
+    postingDays: '7',
+  };
+}
 
 /** A valid form for a volunteering task on a project, two days ahead (Beijing time). */
 export function volunteerTaskForm(projectId: number): Record<string, Part> {

@@ -388,6 +388,7 @@ async function releaseAll(trx: Trx, versionId: number, cause: ReleaseCause, now:
 export async function correctScheme(db: DB, actorUserId: number, input: { schemeId: number; reason: string; content: SchemeContent }, now = new Date()) {
   const s0 = await db.selectFrom('cost_schemes').select(['project_id']).where('id', '=', input.schemeId).executeTakeFirst();
   if (!s0) return refuse('err.notFound');
+  await settleIfDue(db, input.schemeId, now);
   const bad = await checkContent(db, s0.project_id, input.content, now);
   if (bad) return bad;
   const computed = await compute(db, input.content);
@@ -418,6 +419,8 @@ export async function correctScheme(db: DB, actorUserId: number, input: { scheme
 
 /** Staff withdraw a scheme with a public reason; live pledges are released, payments marked for refund. */
 export async function withdrawScheme(db: DB, actorUserId: number, input: { schemeId: number; reason: string }, now = new Date()) {
+  // a scheme past its deadline has already funded or lapsed: settled first, never withdrawn instead
+  await settleIfDue(db, input.schemeId, now);
   return db.transaction().execute(async (trx) => {
     const s = await lockScheme(trx, input.schemeId);
     if (!s) return refuse('err.notFound');

@@ -29,7 +29,8 @@ export const yuan = (message = 'err.amount') =>
     }
     return fen;
   });
-const optionalYuan = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), yuan().optional());
+const blank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
+const optionalYuan = z.preprocess((v) => (blank(v) ? undefined : v), yuan().optional());
 
 /** "1=0\n2=0.6" (also "1：0" or "1 0"), one floor a line, into {"1":"0","2":"0.6"}; the split checks the numbers. */
 export function parseCoefficients(textValue: string): Record<string, string> | null {
@@ -73,7 +74,7 @@ const schemeFields = {
   target: optionalYuan,
   pledgeDeadline: zDate(),
   postingDays: z.coerce.number({ message: 'err.number' }).int('err.number').min(5, 'costshare.err.postingDays').max(60, 'costshare.err.postingDays'),
-  ballotId: z.preprocess((v) => (v === '' || v === undefined ? undefined : v), zId('err.notFound').optional()),
+  ballotId: z.preprocess((v) => (blank(v) ? undefined : v), zId('err.notFound').optional()),
   ballotMatter: optionalText(10),
 };
 
