@@ -96,6 +96,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('version_id', 'integer', (c) => c.notNull().references('cost_scheme_versions.id').onDelete('cascade'))
     .addColumn('no', 'integer', (c) => c.notNull().check(sql`no >= 1`))
     .addColumn('share_fen', 'bigint', (c) => c.notNull().check(sql`share_fen >= 0`))
+    // the building and entrance of its first flat: where progress counts the household
+    .addColumn('building', 'text', (c) => c.notNull())
+    .addColumn('entrance', 'text', (c) => c.notNull())
     .addUniqueConstraint('cost_scheme_households_unique', ['version_id', 'no'])
     .execute();
 
@@ -113,6 +116,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('cost_scheme_shares_pk', ['version_id', 'unit_id'])
     .execute();
   await db.schema.createIndex('cost_scheme_shares_household_idx').on('cost_scheme_shares').column('household_id').execute();
+  await db.schema.createIndex('cost_scheme_shares_entrance_idx').on('cost_scheme_shares').columns(['version_id', 'building', 'entrance']).execute();
   await db.schema.createIndex('cost_scheme_shares_unit_idx').on('cost_scheme_shares').column('unit_id').execute();
 
   await db.schema

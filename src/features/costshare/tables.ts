@@ -58,6 +58,9 @@ export interface CostSchemeHouseholdsTable {
   version_id: number;
   no: number;
   share_fen: number;
+  /** of its first flat: where progress counts the household */
+  building: string;
+  entrance: string;
 }
 
 export interface CostSchemeSharesTable {

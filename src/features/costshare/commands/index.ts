@@ -119,9 +119,15 @@ async function writeShares(trx: Trx, versionId: number, v: Computed) {
   await trx.deleteFrom('cost_scheme_shares').where('version_id', '=', versionId).execute();
   await trx.deleteFrom('cost_scheme_households').where('version_id', '=', versionId).execute();
   const fenOf = new Map(v.shares.map((s) => [s.unitId, s.fen]));
+  const byUnit = new Map(v.shares.map((s) => [s.unitId, s]));
   const rows = await trx
     .insertInto('cost_scheme_households')
-    .values(v.households.map((g, i) => ({ version_id: versionId, no: i + 1, share_fen: g.reduce((a, u) => a + fenOf.get(u)!, 0) })))
+    .values(
+      v.households.map((g, i) => {
+        const first = byUnit.get(g[0]!)!;
+        return { version_id: versionId, no: i + 1, share_fen: g.reduce((a, u) => a + fenOf.get(u)!, 0), building: first.building, entrance: first.entrance };
+      }),
+    )
     .returning(['id', 'no'])
     .execute();
   const hid = new Map<number, number>();

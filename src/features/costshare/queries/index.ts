@@ -68,17 +68,12 @@ export async function schemeProgress(db: DB, schemeId: number) {
 async function versionProgress(db: DB, versionId: number, targetFen: number) {
   // a household is counted in the building and entrance of its first flat in the scheme
   const { rows } = await sql<{ building: string; entrance: string; households: string; pledged: string; live_fen: string; share_fen: string }>`
-    with first as (
-      select distinct on (s.household_id) s.household_id, s.building, s.entrance
-      from cost_scheme_shares s where s.version_id = ${versionId}
-      order by s.household_id, s.building, s.entrance, s.room
-    )
-    select f.building, f.entrance, count(*) as households,
+    select h.building, h.entrance, count(*) as households,
       count(p.id) as pledged, coalesce(sum(p.amount_fen), 0) as live_fen, sum(h.share_fen) as share_fen
-    from first f
-    join cost_scheme_households h on h.id = f.household_id
-    left join cost_pledges p on p.household_id = f.household_id and p.status in ('pledged', 'paid')
-    group by f.building, f.entrance`.execute(db);
+    from cost_scheme_households h
+    left join cost_pledges p on p.household_id = h.id and p.status in ('pledged', 'paid')
+    where h.version_id = ${versionId}
+    group by h.building, h.entrance`.execute(db);
   const byEntrance: EntranceProgress[] = rows
     .map((r) => ({
       building: r.building,
@@ -149,19 +144,17 @@ export async function schemePage(
   const scheme = await db.selectFrom('cost_schemes').selectAll().where('id', '=', schemeId).executeTakeFirstOrThrow();
   const v = await shownVersion(db, schemeId, opts.staff);
   if (!v) return null;
-  const project = await db
-    .selectFrom('projects')
-    .select(['id', 'code', 'title', 'title_en', 'published_at'])
-    .where('id', '=', scheme.project_id)
-    .executeTakeFirstOrThrow();
+  const [project, estate] = await Promise.all([
+    db.selectFrom('projects').select(['id', 'code', 'title', 'title_en', 'published_at']).where('id', '=', scheme.project_id).executeTakeFirstOrThrow(),
+    db.selectFrom('estates').select(['name', 'name_en']).where('id', '=', v.estate_id).executeTakeFirstOrThrow(),
+  ]);
   if (!opts.staff && !project.published_at) return null;
-  const estate = await db.selectFrom('estates').select(['name', 'name_en']).where('id', '=', v.estate_id).executeTakeFirstOrThrow();
   const isCurrent = v.version === scheme.current_version;
 
   // the entrances of the scheme, and the one whose shares are shown
-  const entrances = (await db.selectFrom('cost_scheme_shares').select(['building', 'entrance']).distinct().where('version_id', '=', v.id).execute()).sort(
-    (a, b) => naturalCompare(a.building, b.building) || naturalCompare(a.entrance, b.entrance),
-  );
+  // (one pass over the households gives both the entrances and the progress figures)
+  const allProgress = await versionProgress(db, v.id, Number(v.target_fen));
+  const entrances = allProgress.byEntrance.map((e) => ({ building: e.building, entrance: e.entrance }));
 
   // the signed-in person's households in this version (verified owner of one of its flats)
   const mine = opts.userId
@@ -233,7 +226,7 @@ export async function schemePage(
   const postingEnd = v.posting_last_day ? periodEnd(v.posting_last_day, calendar) : null;
   const deadlineEnd = periodEnd(v.pledge_deadline, calendar);
   const showProgress = isCurrent && (status === 'pledging' || status === 'funded' || status === 'lapsed');
-  const progress = showProgress ? await versionProgress(db, v.id, Number(v.target_fen)) : null;
+  const progress = showProgress ? allProgress : null;
   const versions = await db
     .selectFrom('cost_scheme_versions')
     .select(['version', 'posted_at', 'posting_last_day', 'correction_reason'])
