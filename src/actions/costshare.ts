@@ -45,8 +45,10 @@ import type { Lang } from '../i18n/index.ts';
 // objections, open pledges, correct, withdraw, and record paper pledges, payments and
 // refunds, each audited by its command. A signed-in person objects, pledges and withdraws
 // for themself only (the user is the session's, never a form field); the command checks
-// that they are a verified owner of a flat of that household. Every change that the public
-// scheme or project page shows drops this instance's page cache.
+// that they are a verified owner of a flat of that household. The scheme page is never
+// cached; what the cached project page shows (a scheme's state, the money received) is
+// bumped by the database and, for the acts that change it, dropped here at once: a pledge,
+// a withdrawal or an objection leaves the page cache alone.
 
 const forbidden = { ok: false as const, error: 'err.forbidden' };
 const SCAN_MAX = 5 * 1024 * 1024;
@@ -116,7 +118,7 @@ export const costshareActions = {
       const r = await objectionResource(database, input.objectionId);
       const user = ctx.locals.user;
       if (!user || !r || !can(user, 'scheme.manage', r)) return forbidden;
-      return done(await answerObjection(database, user.id, input));
+      return answerObjection(database, user.id, input);
     },
   }),
   openPledging: defineAction({
@@ -154,15 +156,13 @@ export const costshareActions = {
       if (!a) return forbidden;
       const s = await scan(input.scan, true);
       if (!s.ok) return s;
-      return done(
-        await recordPaperPledge(a.database, a.user.id, {
-          schemeId: input.schemeId,
-          householdNo: input.householdNo,
-          amountFen: input.amount ?? null,
-          reason: input.reason,
-          scanKey: s.key!,
-        }),
-      );
+      return recordPaperPledge(a.database, a.user.id, {
+        schemeId: input.schemeId,
+        householdNo: input.householdNo,
+        amountFen: input.amount ?? null,
+        reason: input.reason,
+        scanKey: s.key!,
+      });
     },
   }),
   payment: defineAction({
@@ -206,7 +206,7 @@ export const costshareActions = {
       if (!user || !can(user, 'scheme.pledge', { userId: user.id })) return { ok: false as const, error: 'err.signInFirst' };
       const database = await db();
       if (!(await hit(database, PLEDGE_LIMIT, String(user.id)))) return { ok: false as const, error: 'err.rateLimited' };
-      return done(await objectToScheme(database, user.id, input));
+      return objectToScheme(database, user.id, input);
     },
   }),
   pledge: defineAction({
@@ -217,7 +217,7 @@ export const costshareActions = {
       if (!user || !can(user, 'scheme.pledge', { userId: user.id })) return { ok: false as const, error: 'err.signInFirst' };
       const database = await db();
       if (!(await hit(database, PLEDGE_LIMIT, String(user.id)))) return { ok: false as const, error: 'err.rateLimited' };
-      return done(await pledge(database, user.id, input));
+      return pledge(database, user.id, input);
     },
   }),
   withdrawPledge: defineAction({
@@ -228,7 +228,7 @@ export const costshareActions = {
       if (!user || !can(user, 'scheme.pledge', { userId: user.id })) return { ok: false as const, error: 'err.signInFirst' };
       const database = await db();
       if (!(await hit(database, PLEDGE_LIMIT, String(user.id)))) return { ok: false as const, error: 'err.rateLimited' };
-      return done(await withdrawPledge(database, user.id, input));
+      return withdrawPledge(database, user.id, input);
     },
   }),
 };

@@ -1,5 +1,7 @@
 import { test, expect, setPrefs } from './support/fixtures.ts';
-import { HEBIN_STAFF, signIn } from './support/accounts.ts';
+import { DEMO_PASSWORD, HEBIN_STAFF, signIn } from './support/accounts.ts';
+import { call, context } from './support/action-cases.ts';
+import { expectActionOk } from './support/action-result.ts';
 import { expectAxeClean } from './support/axe.ts';
 import type { Browser, Page } from '@playwright/test';
 
@@ -166,4 +168,28 @@ test('staff post a lift scheme, an owner objects, owners pledge on the open lift
   await expect(owner102.locator('#scheme-status')).toContainText('Taking pledges');
   await expect(owner102.locator('#rounding-rule')).toContainText('ties to the flat listed first');
   await expectAxeClean(owner102, 'the pledge page in English, elder mode');
+});
+
+test('the cost-share actions refuse a foreign Origin, even from a signed-in office or owner, and change nothing', async () => {
+  const staff = await context();
+  expectActionOk((await call(staff, 'accounts.signIn', { phone: HEBIN_STAFF, password: DEMO_PASSWORD })).body, 'sign in 河滨 staff');
+  const owner = await context();
+  expectActionOk((await call(owner, 'accounts.signIn', { phone: OWNER_102, password: DEMO_PASSWORD })).body, 'sign in an owner');
+  const list = await (await staff.get('/admin/schemes')).text();
+  const schemeId = /data-scheme="(\d+)" data-status="pledging"><a[^>]*><strong>1 栋 1 单元加装电梯</.exec(list)![1]!;
+  const before = await (await staff.get(`/admin/schemes/${schemeId}`)).text();
+  const cases: [typeof staff, string, Record<string, string>][] = [
+    [staff, 'costshare.withdraw', { schemeId, reason: '外站撤回' }],
+    [staff, 'costshare.openPledging', { schemeId }],
+    [owner, 'costshare.pledge', { schemeId, householdNo: '2', amount: '7.77', reason: '外站' }],
+    [owner, 'costshare.object', { schemeId, unitId: '1', body: '外站异议' }],
+  ];
+  for (const [ctx, action, form] of cases) {
+    const res = await ctx.post(`/_actions/${action}`, { multipart: form, headers: { origin: 'https://evil.example' } });
+    expect(res.status(), action).toBe(403);
+  }
+  const after = await (await staff.get(`/admin/schemes/${schemeId}`)).text();
+  expect(after).toContain('data-status="pledging"');
+  expect(after).not.toContain('7.77');
+  expect(after.match(/data-pledge="/g)?.length).toBe(before.match(/data-pledge="/g)?.length);
 });
