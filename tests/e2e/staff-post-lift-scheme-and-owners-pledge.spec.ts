@@ -68,12 +68,14 @@ test('staff post a lift scheme, an owner objects, owners pledge on the open lift
   await page.getByLabel(/各楼层系数/).fill('1=0\n2=0.6\n3=0.8\n4=1\n5=1.2');
   await page.getByRole('button', { name: '建立草稿' }).click();
   await expect(page.locator('#new-coefficients-err')).toContainText('6 层没有系数');
+  await expectAxeClean(page, 'the staff scheme list and form with an error');
   await page.getByLabel(/各楼层系数/).fill('1=0\n2=0.6\n3=0.8\n4=1\n5=1.2\n6=1.4');
   await page.getByRole('button', { name: '建立草稿' }).click();
   await expect(page.locator('#scheme-status')).toHaveAttribute('data-status', 'draft');
   const adminUrl = page.url();
   await page.getByRole('button', { name: '公示', exact: true }).click();
   await expect(page.locator('#scheme-status')).toHaveAttribute('data-status', 'posted');
+  await expectAxeClean(page, 'the staff page of a posted scheme');
   // the frozen shares add up to the total typed above, 300,000.01 yuan
   const shares = await page.locator('#shares-table tbody tr td.num').allInnerTexts();
   const sum = shares.reduce((a, s) => a + Math.round(Number(s.replaceAll(',', '')) * 100), 0);

@@ -28,6 +28,8 @@ import { listProjects } from '../../src/features/projects/queries.ts';
 import { projectsCsv } from '../../src/features/open-data/projects-csv.ts';
 import { buildOc4idsPackage } from '../../src/features/open-data/oc4ids.ts';
 import { seedDatabase } from '../../db/seed/seed-database.ts';
+import { pledgesWorkbook } from '../../src/features/costshare/queries/export.ts';
+import ExcelJS from 'exceljs';
 import { DEMO_SCHEME_PAYMENT_FEN } from '../../db/seed/demo-schemes.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -327,6 +329,27 @@ describe.each(BACKENDS)('cost-share schemes on %s', (kind) => {
       ok: false,
       error: 'costshare.err.refunded',
     });
+
+    // the office's sheet: one row a pledge of every version, the payment and its refund beside it
+    const { bytes, rows: sheetRows } = await pledgesWorkbook(open.db, schemeId);
+    expect(sheetRows).toBe(2);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
+    const sheet = book.worksheets[0]!;
+    const values = (r: number) => (sheet.getRow(r).values as unknown[]).slice(1);
+    expect(sheet.rowCount).toBe(3);
+    expect(values(2).slice(0, 7)).toEqual([
+      1,
+      hc.no,
+      expect.stringContaining('1-1-'),
+      Number(hc.share_fen) / 100,
+      500,
+      '先出一部分',
+      '已解除 (方案已更正，原认缴已解除，请按新版本重新认缴)',
+    ]);
+    expect(values(3)[9]).toBe(600);
+    expect(values(3)[12]).toBe('R-1');
+    expect(values(3)[14]).toBe('2026-03-10');
   });
 
   it('lapses after 24:00 of the deadline when the target is not reached (every pledge released); funds when it is', async () => {
