@@ -1,6 +1,6 @@
 import { test, expect, setPrefs } from './support/fixtures.ts';
 import { DEMO_PASSWORD, HEBIN_STAFF, signIn } from './support/accounts.ts';
-import { call, context } from './support/action-cases.ts';
+import { PNG, call, context } from './support/action-cases.ts';
 import { expectActionOk } from './support/action-result.ts';
 import { expectAxeClean } from './support/axe.ts';
 import type { Browser, Page } from '@playwright/test';
@@ -158,6 +158,18 @@ test('staff post a lift scheme, an owner objects, owners pledge on the open lift
   );
   const after = await (await page.request.get(`/api/projects/${code}.json`)).json();
   expect(after.residents.receivedMoneyFen).toBe(receivedBefore + 100_000);
+
+  // a pledge made on paper (household 5, its share), with its scan, which only the office reads
+  await page.goto(liftAdmin);
+  await page.locator('#paper-householdNo').fill('5');
+  await page.locator('#paper-scan').setInputFiles({ name: 'pledge.png', mimeType: 'image/png', buffer: PNG });
+  await page.getByRole('button', { name: '录入', exact: true }).click();
+  await expect(page.getByRole('status')).toHaveText('已完成。');
+  const paper = page.locator('#office-pledges li[data-household="5"][data-status="pledged"]');
+  const scanHref = (await paper.getByRole('link', { name: '查看认缴书扫描件' }).getAttribute('href'))!;
+  expect((await page.request.get(scanHref)).headers()['content-type']).toBe('image/png');
+  expect((await visitor.request.get(scanHref)).status()).toBe(401);
+  expect((await owner102.request.get(scanHref)).status()).toBe(403);
 
   // 5. the bike shed, past its deadline, lapsed: shown as such
   await visitor.goto(shedPublic);

@@ -256,6 +256,8 @@ export const costshareZh = {
   'adminCostshare.export': '导出认缴和缴款（XLSX）',
   'adminCostshare.done': '已完成。',
   'adminCostshare.shares': '各户分摊额',
+  'adminCostshare.viewScan': '查看认缴书扫描件',
+  'adminCostshare.viewReceipt': '查看收据扫描件',
   // refusals
   'costshare.err.split': '无法分摊：{detail}',
   'costshare.err.method': '请选择分摊方式',
@@ -455,6 +457,8 @@ export const costshareEn = {
   'adminCostshare.export': 'Export pledges and payments (XLSX)',
   'adminCostshare.done': 'Done.',
   'adminCostshare.shares': 'Shares',
+  'adminCostshare.viewScan': 'See the scan of the pledge',
+  'adminCostshare.viewReceipt': 'See the scan of the receipt',
   'costshare.err.split': 'Cannot split: {detail}',
   'costshare.err.method': 'Choose a split',
   'costshare.err.coefficients': 'Write one floor and its coefficient a line, like 2=0.6',

@@ -357,6 +357,7 @@ export async function officePledges(db: DB, schemeId: number) {
       'pay.receipt_no',
       'pay.refund_due_at',
       'pay.refund_cause',
+      'pay.scan_key as pay_scan_key',
       'r.id as refund_id',
       'r.refunded_on',
       'r.receipt_no as refund_receipt_no',
@@ -394,6 +395,7 @@ export async function officePledges(db: DB, schemeId: number) {
           receiptNo: r.receipt_no!,
           refundDueAt: r.refund_due_at,
           refundCause: r.refund_cause as ReleaseCause | null,
+          hasScan: r.pay_scan_key !== null,
           refund: r.refund_id ? { refundedOn: r.refunded_on!, receiptNo: r.refund_receipt_no! } : null,
         }
       : null,
