@@ -19,6 +19,7 @@ import * as m0021 from './0021_volunteering.ts';
 import * as m0022 from './0022_donations.ts';
 import * as m0023 from './0023_cast_fewer_statements.ts';
 import * as m0024 from './0024_consultations.ts';
+import * as m0026 from './0026_cost_share_schemes.ts';
 import * as m0029 from './0029_page_cache_tags.ts';
 import * as m0032 from './0032_cast_three_statements.ts';
 import * as m0037 from './0037_consultation_cache_tags.ts';
@@ -45,6 +46,7 @@ const migrations: Record<string, Migration> = {
   '0022_donations': m0022,
   '0023_cast_fewer_statements': m0023,
   '0024_consultations': m0024,
+  '0026_cost_share_schemes': m0026,
   '0029_page_cache_tags': m0029,
   '0032_cast_three_statements': m0032,
   '0037_consultation_cache_tags': m0037,

@@ -10,6 +10,7 @@ import { SUBDISTRICTS, SURNAMES, GIVEN_NAMES } from './zhanhe.ts';
 import { rng } from './random.ts';
 import { seedDemoDonation } from './demo-donations.ts';
 import { seedDemoConsultations } from './demo-consultations.ts';
+import { seedDemoSchemes } from './demo-schemes.ts';
 
 // Demo mode only: accounts a person trying the portal can sign in with (listed in the
 // README), and a household register for the first demo estate with verified owners.
@@ -132,4 +133,12 @@ export async function seedDemoAccounts(db: Kysely<Database>, key: IdKey): Promis
       owners.map((o) => o.id),
       staff.id,
     );
+  // cost-share schemes: a lift open for pledges (one paid), and a bike shed past its deadline
+  const schemeOwners = await db.selectFrom('users').select(['id', 'phone']).where('phone', 'in', DEMO_OWNER_PHONES).execute();
+  const hebinStaff = await db.selectFrom('users').select('id').where('phone', '=', demoStaffPhone(0)).executeTakeFirstOrThrow();
+  await seedDemoSchemes(
+    db,
+    hebinStaff.id,
+    DEMO_OWNER_PHONES.map((ph) => schemeOwners.find((o) => o.phone === ph)!.id),
+  );
 }

@@ -12,6 +12,7 @@ import { privacyActions } from './privacy.ts';
 import { volunteeringActions } from './volunteering.ts';
 import { donationActions } from './donations.ts';
 import { consultationActions } from './consultations.ts';
+import { costshareActions } from './costshare.ts';
 
 export const server = {
   accounts: accountActions,
@@ -28,4 +29,5 @@ export const server = {
   volunteering: volunteeringActions,
   donations: donationActions,
   consultations: consultationActions,
+  costshare: costshareActions,
 };

@@ -4,6 +4,7 @@ import { accountsEn } from '../features/accounts/messages.ts';
 import { auditEn } from '../features/audit/messages.ts';
 import { ballotsEn } from '../features/ballots/messages.ts';
 import { consultationsEn } from '../features/consultations/messages.ts';
+import { costshareEn } from '../features/costshare/messages.ts';
 import { donationsEn } from '../features/donations/messages.ts';
 import { feesEn } from '../features/fees/messages.ts';
 import { fundingEn } from '../features/funding/messages.ts';
@@ -107,6 +108,7 @@ export const enParts = {
   audit: auditEn,
   ballots: ballotsEn,
   consultations: consultationsEn,
+  costshare: costshareEn,
   donations: donationsEn,
   fees: feesEn,
   funding: fundingEn,
@@ -126,6 +128,7 @@ export const en: Record<MessageKey, string> = {
   ...auditEn,
   ...ballotsEn,
   ...consultationsEn,
+  ...costshareEn,
   ...donationsEn,
   ...feesEn,
   ...fundingEn,

@@ -5,6 +5,7 @@ import { accountsZh } from '../features/accounts/messages.ts';
 import { auditZh } from '../features/audit/messages.ts';
 import { ballotsZh } from '../features/ballots/messages.ts';
 import { consultationsZh } from '../features/consultations/messages.ts';
+import { costshareZh } from '../features/costshare/messages.ts';
 import { donationsZh } from '../features/donations/messages.ts';
 import { feesZh } from '../features/fees/messages.ts';
 import { fundingZh } from '../features/funding/messages.ts';
@@ -109,6 +110,7 @@ export const zhParts = {
   audit: auditZh,
   ballots: ballotsZh,
   consultations: consultationsZh,
+  costshare: costshareZh,
   donations: donationsZh,
   fees: feesZh,
   funding: fundingZh,
@@ -128,6 +130,7 @@ export const zh = {
   ...auditZh,
   ...ballotsZh,
   ...consultationsZh,
+  ...costshareZh,
   ...donationsZh,
   ...feesZh,
   ...fundingZh,

@@ -180,6 +180,14 @@ test(`every mutating action × ${ACTORS.length} actors answers as the policy tab
     'close a consultation',
   );
   const opinionId = firstNumber(await (await hebinStaff.get(`/admin/consultations/${closedConsultationId}`)).text(), /name="opinionId" value="(\d+)"/);
+  // the demo cost-share schemes and what hangs on them, read from the office's pages
+  const schemes = await (await hebinStaff.get('/admin/schemes')).text();
+  const schemeId = firstNumber(schemes, /data-scheme="(\d+)" data-status="pledging"><a[^>]*><strong>1 栋 1 单元加装电梯</);
+  const lapsedSchemeId = firstNumber(schemes, /data-scheme="(\d+)" data-status="[a-z]+"><a[^>]*><strong>2 栋 1 单元自行车棚</);
+  const schemePage = await (await hebinStaff.get(`/admin/schemes/${schemeId}`)).text();
+  const pledgeId = firstNumber(schemePage, /data-pledge="(\d+)" data-status="paid"/);
+  const paymentId = firstNumber(schemePage, /data-payment="(\d+)"/);
+  const objectionId = firstNumber(schemePage, /data-objection="(\d+)"/);
   const fx: Fixture = {
     hebinId,
     estateId,
@@ -199,6 +207,11 @@ test(`every mutating action × ${ACTORS.length} actors answers as the policy tab
     commentId,
     closedConsultationId,
     opinionId,
+    schemeId,
+    lapsedSchemeId,
+    pledgeId,
+    paymentId,
+    objectionId,
   };
   for (const [k, v] of Object.entries(fx)) expect(Number.isInteger(v) && v > 0, `fixture ${k} = ${v}`).toBe(true);
 

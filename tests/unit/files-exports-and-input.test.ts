@@ -58,6 +58,7 @@ describe('exports neutralise formulas', () => {
       lng: 113.3,
       totalFen: 100,
       donationsReceivedFen: 0,
+      residentsReceivedFen: 0,
     });
     const csv = projectsCsv(FORMULAS.map(row), 'http://x.test', () => '立项');
     const records = parse(csv.replace(/^\uFEFF/, ''), { relax_column_count: true }) as string[][];

@@ -41,6 +41,7 @@ const base = (over: Partial<Disclosure>): Disclosure => ({
   notices: [],
   history: [],
   donations: { board: [], receivedMoneyFen: 0 },
+  residents: { receivedMoneyFen: 0 },
   ...over,
 });
 

@@ -69,4 +69,13 @@ describe('authorization matrix', () => {
       ),
     ).toEqual([false, true, true, false, false, true]);
   });
+  it('has the cost-share verbs: the project’s office or the district manages schemes; who pledges is settled by the scheme’s flats', () => {
+    expect(POLICY['scheme.manage']).toBe('office');
+    expect(POLICY['scheme.pledge']).toBe('anyone_signed_in');
+    const project = { subdistrictId: 1, communityId: 10 };
+    expect(can(null, 'scheme.pledge', {})).toBe(false);
+    expect(
+      ['resident', 'subdistrictStaff', 'otherSubdistrictStaff', 'otherCommunityStaff', 'districtAdmin'].map((a) => can(ACTORS[a]!, 'scheme.manage', project)),
+    ).toEqual([false, true, false, false, true]);
+  });
 });

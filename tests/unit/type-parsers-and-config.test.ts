@@ -68,12 +68,13 @@ describe('open data formats', () => {
           lng: 113.3,
           totalFen: 12345,
           donationsReceivedFen: 0,
+          residentsReceivedFen: 0,
         },
       ],
       'http://x',
       () => '组织宣传',
     );
     expect(csv.startsWith('\uFEFFcode,title')).toBe(true);
-    expect(csv).toContain('A,"甲,""乙""",河滨街道,2021,1,组织宣传,3,123.45,0.00,33.700000,113.300000,http://x/projects/A');
+    expect(csv).toContain('A,"甲,""乙""",河滨街道,2021,1,组织宣传,3,123.45,0.00,0.00,33.700000,113.300000,http://x/projects/A');
   });
 });

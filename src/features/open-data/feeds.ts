@@ -105,6 +105,7 @@ export function feeds(sample: { projectCode: string | null; ballotId: number | n
         'notices[]',
         'history[]',
         'donations {board[], receivedMoneyFen}',
+        'residents {receivedMoneyFen}',
       ],
     },
     {

@@ -282,18 +282,31 @@ function project(p: Disclosure, baseUrl: string): Oc4idsProject {
                 ...(b.channel === 'subdistrict' ? { sourceParty: authorityRef } : {}),
               })),
             },
-            // money donations received so far, against the planned 社会捐助 line: the sum of the received records
-            ...(p.donations.receivedMoneyFen > 0
+            // money received so far against the planned 社会捐助 and 居民合理分摊 lines: the sums of their records
+            ...(p.donations.receivedMoneyFen > 0 || p.residents.receivedMoneyFen > 0
               ? [
                   {
                     id: 'received',
                     description: '已到位资金 (received)',
                     budgetBreakdown: [
-                      {
-                        id: 'donations-received',
-                        description: `${channelDescription('donations')} 已到位 (received)`,
-                        amount: cny(p.donations.receivedMoneyFen),
-                      },
+                      ...(p.donations.receivedMoneyFen > 0
+                        ? [
+                            {
+                              id: 'donations-received',
+                              description: `${channelDescription('donations')} 已到位 (received)`,
+                              amount: cny(p.donations.receivedMoneyFen),
+                            },
+                          ]
+                        : []),
+                      ...(p.residents.receivedMoneyFen > 0
+                        ? [
+                            {
+                              id: 'residents-received',
+                              description: `${channelDescription('residents')} 已到位 (received)`,
+                              amount: cny(p.residents.receivedMoneyFen),
+                            },
+                          ]
+                        : []),
                     ],
                   },
                 ]

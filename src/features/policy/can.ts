@@ -56,6 +56,11 @@ export const POLICY = {
   'consultation.comment': 'anyone_signed_in',
   // open, enter paper opinions, hide and review, close, dispose, publish the report
   'consultation.manage': 'office',
+  // cost-share schemes: create, edit, post, answer objections, open pledges, correct, withdraw,
+  // paper pledges, payments, refunds, the export: the project's office
+  'scheme.manage': 'office',
+  // who may pledge or object for which household is settled by the scheme's flats (verified owners)
+  'scheme.pledge': 'anyone_signed_in',
   'subdistrict.manage': 'district',
   'staff.manage': 'district',
   'audit.read': 'district',

@@ -5,6 +5,7 @@ import type { PartyRole } from './parties.ts';
 import type { DocumentKind } from './documents.ts';
 import { servedFileName } from '../../lib/files/names.ts';
 import { donationBoards, type BoardEntry } from '../donations/queries/index.ts';
+import { receivedPledgeMoney } from '../costshare/queries/money.ts';
 
 type DB = Kysely<Database>;
 
@@ -59,6 +60,8 @@ export interface Disclosure {
   history: { id: number; entity: string; field: string; oldValue: string | null; newValue: string | null; changedAt: Date; note: string | null }[];
   /** Received donations (捐赠公示), newest first, and the money among them: received against the 社会捐助 line. */
   donations: { board: BoardEntry[]; receivedMoneyFen: number };
+  /** Residents' pledges paid (less refunds), in fen: received against the 居民合理分摊 line. */
+  residents: { receivedMoneyFen: number };
 }
 
 function groupBy<T, K>(rows: T[], key: (r: T) => K): Map<K, T[]> {
@@ -88,7 +91,7 @@ export async function loadDisclosures(db: DB, where: { code: string } | { all: t
   if (projects.length === 0) return [];
   const ids = 'code' in where ? projects.map((p) => p.id) : null;
   const scoped = <QB extends { where: (...args: any[]) => any }>(qb: QB, column: string): QB => (ids ? (qb.where as any)(column, 'in', ids) : qb);
-  const [estates, stageEvents, scope, budget, parties, documents, fees, notices, history, boards] = await Promise.all([
+  const [estates, stageEvents, scope, budget, parties, documents, fees, notices, history, boards, pledgeMoney] = await Promise.all([
     scoped(
       db
         .selectFrom('project_estates')
@@ -122,6 +125,7 @@ export async function loadDisclosures(db: DB, where: { code: string } | { all: t
     ).execute(),
     scoped(db.selectFrom('disclosure_history').selectAll().orderBy('changed_at', 'desc').orderBy('id', 'desc'), 'project_id').execute(),
     donationBoards(db, ids),
+    receivedPledgeMoney(db, ids),
   ]);
   const by = {
     estates: groupBy(estates, (r) => r.project_id),
@@ -210,6 +214,7 @@ export async function loadDisclosures(db: DB, where: { code: string } | { all: t
         note: h.note,
       })),
       donations: donationSummary(boards.get(id) ?? []),
+      residents: { receivedMoneyFen: pledgeMoney.get(id) ?? 0 },
     };
   });
 }

@@ -1,4 +1,5 @@
 import { sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { receivedPledgeFenSql } from '../costshare/queries/money.ts';
 import type { Database } from '../../lib/db/schema.ts';
 import { containsPattern, type ProjectFilters } from './filters.ts';
 import type { Stage } from './stages.ts';
@@ -64,6 +65,8 @@ export interface ProjectListItem {
   totalFen: number;
   /** money donations received (the records' sum), against the 社会捐助 line */
   donationsReceivedFen: number;
+  /** residents' pledges paid, less refunds: received against 居民合理分摊 */
+  residentsReceivedFen: number;
 }
 
 export async function listProjects(db: DB, f: ProjectFilters, limit = 200, offset = 0): Promise<ProjectListItem[]> {
@@ -103,6 +106,7 @@ export async function listProjects(db: DB, f: ProjectFilters, limit = 200, offse
         .where('donations.kind', '=', 'money')
         .select(sql<string>`coalesce(sum(amount_fen), 0)`.as('v'))
         .as('donations_fen'),
+      receivedPledgeFenSql.as('residents_fen'),
     ])
     .orderBy('projects.batch_year', 'desc')
     .orderBy('projects.code')
@@ -124,6 +128,7 @@ export async function listProjects(db: DB, f: ProjectFilters, limit = 200, offse
     lng: r.lng === null ? null : Number(r.lng),
     totalFen: Number(r.total_fen ?? 0),
     donationsReceivedFen: Number(r.donations_fen ?? 0),
+    residentsReceivedFen: Number(r.residents_fen ?? 0),
   }));
 }
 

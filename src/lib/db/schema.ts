@@ -10,6 +10,7 @@ import type * as V from '../../features/volunteering/tables.ts';
 import type { DonationsTable } from '../../features/donations/tables.ts';
 import type { PageCacheClockTable, PageCacheTagsTable } from '../http/page-cache-tables.ts';
 import type * as C from '../../features/consultations/tables.ts';
+import type * as CS from '../../features/costshare/tables.ts';
 
 /** Aggregates the table types that live next to their features. */
 export interface Database {
@@ -72,4 +73,12 @@ export interface Database {
   consultation_comment_reports: C.ConsultationCommentReportsTable;
   consultation_moderation: C.ConsultationModerationTable;
   consultation_opinions: C.ConsultationOpinionsTable;
+  cost_schemes: CS.CostSchemesTable;
+  cost_scheme_versions: CS.CostSchemeVersionsTable;
+  cost_scheme_households: CS.CostSchemeHouseholdsTable;
+  cost_scheme_shares: CS.CostSchemeSharesTable;
+  cost_scheme_objections: CS.CostSchemeObjectionsTable;
+  cost_pledges: CS.CostPledgesTable;
+  cost_payments: CS.CostPaymentsTable;
+  cost_refunds: CS.CostRefundsTable;
 }

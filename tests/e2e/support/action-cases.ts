@@ -47,6 +47,12 @@ export interface Fixture {
   /** a consultation closed early by the office, and an opinion of its record */
   closedConsultationId?: number;
   opinionId?: number;
+  /** the demo lift open for pledges, its paid pledge, that pledge's payment and its answered objection; the demo bike shed past its deadline */
+  schemeId?: number;
+  pledgeId?: number;
+  paymentId?: number;
+  objectionId?: number;
+  lapsedSchemeId?: number;
 }
 export type Part = string | { name: string; mimeType: string; buffer: Buffer };
 export interface Case {
@@ -347,7 +353,46 @@ export const CASES: Case[] = [
     form: (fx) => ({ opinionId: String(fx.opinionId ?? 1), disposition: 'answered', reason: '矩阵答复' }),
   },
   { action: 'consultations.publish', verb: 'consultation.manage', form: (fx) => ({ consultationId: String(fx.closedConsultationId ?? 1) }) },
+  // cost-share schemes: valid forms that the commands refuse for the allowed actors, so that the demo schemes stay as they are
+  { action: 'costshare.create', verb: 'scheme.manage', form: (fx) => ({ projectId: String(fx.projectId), ...schemeForm(fx) }) },
+  { action: 'costshare.edit', verb: 'scheme.manage', form: (fx) => ({ schemeId: String(fx.schemeId ?? 1), ...schemeForm(fx) }) },
+  { action: 'costshare.post', verb: 'scheme.manage', form: (fx) => ({ schemeId: String(fx.schemeId ?? 1) }) },
+  { action: 'costshare.answerObjection', verb: 'scheme.manage', form: (fx) => ({ objectionId: String(fx.objectionId ?? 1), response: '矩阵答复' }) },
+  { action: 'costshare.openPledging', verb: 'scheme.manage', form: (fx) => ({ schemeId: String(fx.schemeId ?? 1) }) },
+  { action: 'costshare.correct', verb: 'scheme.manage', form: (fx) => ({ schemeId: String(fx.schemeId ?? 1), reason: '矩阵更正', ...schemeForm(fx) }) },
+  { action: 'costshare.withdraw', verb: 'scheme.manage', form: (fx) => ({ schemeId: String(fx.lapsedSchemeId ?? 1), reason: '矩阵撤回' }) },
+  {
+    action: 'costshare.paperPledge',
+    verb: 'scheme.manage',
+    form: (fx) => ({ schemeId: String(fx.schemeId ?? 1), householdNo: '99999', scan: { name: 's.png', mimeType: 'image/png', buffer: PNG } }),
+  },
+  {
+    action: 'costshare.payment',
+    verb: 'scheme.manage',
+    form: (fx) => ({ pledgeId: String(fx.pledgeId ?? 1), amount: '1.00', paidOn: '2026-01-02', method: 'cash', receiptNo: 'MX-CS' }),
+  },
+  {
+    action: 'costshare.refund',
+    verb: 'scheme.manage',
+    form: (fx) => ({ paymentId: String(fx.paymentId ?? 1), refundedOn: '2026-01-02', method: 'cash', receiptNo: 'MX-CS' }),
+  },
+  { action: 'costshare.object', verb: 'scheme.pledge', form: (fx) => ({ schemeId: String(fx.schemeId ?? 1), unitId: '1', body: '矩阵异议' }) },
+  { action: 'costshare.pledge', verb: 'scheme.pledge', form: (fx) => ({ schemeId: String(fx.schemeId ?? 1), householdNo: '99999' }) },
+  { action: 'costshare.withdrawPledge', verb: 'scheme.pledge', form: (fx) => ({ pledgeId: String(fx.pledgeId ?? 1) }) },
 ];
+
+/** A valid scheme form whose deadline is long past: every command refuses it after authorising. */
+function schemeForm(fx: Fixture): Record<string, Part> {
+  return {
+    title: '矩阵方案',
+    item: '矩阵',
+    estateId: String(fx.estateId),
+    method: 'equal',
+    total: '100.00',
+    pledgeDeadline: '2020-01-01',
+    postingDays: '7',
+  };
+}
 
 /** A valid form for a consultation on a published project, its last day ten days ahead (Beijing time). */
 export function consultationForm(projectId: number): Record<string, Part> {
