@@ -8,6 +8,7 @@ import type { AuditHeadsTable, AuditLogTable } from '../../features/audit/tables
 import type * as B from '../../features/ballots/tables.ts';
 import type * as V from '../../features/volunteering/tables.ts';
 import type { DonationsTable } from '../../features/donations/tables.ts';
+import type * as RT from '../../features/ratings/tables.ts';
 
 /** Aggregates the table types that live next to their features. */
 export interface Database {
@@ -62,4 +63,10 @@ export interface Database {
   volunteer_tasks: V.VolunteerTasksTable;
   volunteer_signups: V.VolunteerSignupsTable;
   donations: DonationsTable;
+  rating_rolls: RT.RatingRollsTable;
+  rating_households: RT.RatingHouseholdsTable;
+  rating_household_units: RT.RatingHouseholdUnitsTable;
+  rating_household_owners: RT.RatingHouseholdOwnersTable;
+  ratings: RT.RatingsTable;
+  rating_revisions: RT.RatingRevisionsTable;
 }
