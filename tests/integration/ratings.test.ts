@@ -91,6 +91,10 @@ describe.each(BACKENDS)('ratings on %s', (kind) => {
 
   it('opens only from acceptance on, once, freezing one household per group of co-owners', async () => {
     expect(await openRating(open.db, staffId, { projectId })).toEqual({ ok: false, error: 'err.ratingTooEarly' });
+    expect(await enterPaperRating(open.db, staffId, { projectId, flat: '1-1-109', scores: all(3), comment: null, scanKey: 'k' })).toEqual({
+      ok: false,
+      error: 'err.ratingNotOpen',
+    });
     await open.db.updateTable('projects').set({ stage: 4 }).where('id', '=', projectId).execute();
     // before rating opens: zero counts
     const before = await ratingSummary(open.db, projectId);

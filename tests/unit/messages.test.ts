@@ -28,6 +28,8 @@ const DYNAMIC_PREFIXES: Record<string, string> = {
   'adminNotices.status.': 'draft / published / withdrawn notice',
   'donations.kind.': 'money, goods or labour',
   'donations.status.': 'state of a donation offer',
+  'ratings.goal.': 'the ten goals (十项目标) rated 1–5',
+  'ratings.channel.': 'how a rating was given (online, paper questionnaire)',
   'volunteer.status.': "state of a volunteer's sign-up",
   'ballots.status.': 'state of a ballot',
   'ballots.choice.': 'for / against / abstain',

@@ -52,6 +52,10 @@ export const POLICY = {
   'donation.offer': 'anyone_signed_in',
   // accept, decline with a reason, record receipt: the project's office
   'donation.manage': 'office',
+  // open a project's rating, enter paper questionnaires: the project's office
+  'rating.manage': 'office',
+  // which household an account may rate for is settled by the rating roll (its verified owners)
+  'rating.rate': 'anyone_signed_in',
   'subdistrict.manage': 'district',
   'staff.manage': 'district',
   'audit.read': 'district',

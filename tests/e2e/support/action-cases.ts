@@ -291,6 +291,14 @@ export const CASES: Case[] = [
     resource: 'donationId',
     form: (fx) => ({ donationId: String(fx.donationId ?? 1), receivedOn: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10), receiptNo: 'MX-1' }),
   },
+  { action: 'ratings.open', verb: 'rating.manage', resource: 'projectId', form: (fx) => ({ projectId: String(fx.projectId) }) },
+  { action: 'ratings.rate', verb: 'rating.rate', form: (fx) => ({ projectId: String(fx.publishedProjectId ?? 1), householdId: '999999', ...ratingScores() }) },
+  {
+    action: 'ratings.enterPaper',
+    verb: 'rating.manage',
+    resource: 'projectId',
+    form: (fx) => ({ projectId: String(fx.projectId), flat: '1-1-101', ...ratingScores(), scan: { name: 's.png', mimeType: 'image/png', buffer: PNG } }),
+  },
 ];
 
 /** A valid form for a volunteering task on a project, two days ahead (Beijing time). */
@@ -329,4 +337,9 @@ export async function context(): Promise<APIRequestContext> {
 export async function call(ctx: APIRequestContext, action: string, form: Record<string, Part>) {
   const res = await ctx.post(`/_actions/${action}`, { multipart: form });
   return { status: res.status(), body: await res.text() };
+}
+
+/** Every one of the ten goals rated 4. */
+export function ratingScores(): Record<string, string> {
+  return Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`g${i + 1}`, '4']));
 }

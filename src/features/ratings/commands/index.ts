@@ -189,6 +189,8 @@ export async function enterPaperRating(
 ) {
   return guarded(() =>
     db.transaction().execute(async (trx) => {
+      const roll = await trx.selectFrom('rating_rolls').select('project_id').where('project_id', '=', input.projectId).executeTakeFirst();
+      if (!roll) return refuse('err.ratingNotOpen');
       const h = await trx
         .selectFrom('rating_household_units')
         .innerJoin('rating_households', 'rating_households.id', 'rating_household_units.household_id')
