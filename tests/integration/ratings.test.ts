@@ -7,6 +7,7 @@ import { enterPaperRating, openRating, rateProject } from '../../src/features/ra
 import { householdsFor, myHouseholdRatings, ratingSummary } from '../../src/features/ratings/queries/index.ts';
 import type { Scores } from '../../src/features/ratings/core/goals.ts';
 import { verifyAudit } from '../../src/features/audit/service.ts';
+import { currentMonth, rankingInputs } from '../../src/features/ratings/queries/ranking.ts';
 
 // Ratings on both engines. An estate of 11 flats in building 1, entrance 1: 101 held by two
 // co-owners A and B (one household), 102–109 one owner each, 110 developer-held, 111 without
@@ -224,6 +225,13 @@ describe.each(BACKENDS)('ratings on %s', (kind) => {
     const audit = await open.db.selectFrom('audit_log').select(['action']).where('action', 'like', 'rating.%').orderBy('id').execute();
     expect(audit.map((a) => a.action)).toEqual(['rating.open', 'rating.paper']);
     expect((await verifyAudit(open.db)).ok).toBe(true);
+    // the ranking's inputs for 河滨 this month, added up by hand: goal 1: 33, goal 2: 39,
+    // goal 3: 24, goals 4–10: 7 × 21 = 147 → 243 over 8 × 10 goal ratings; the two projects
+    // (no stage events) at stages 4 and 3; 8 of 9 households rated
+    const inputs = await rankingInputs(open.db, currentMonth());
+    expect(inputs.find((x) => x.code === 'hebin')!.inputs).toEqual({ ratingSum: 243, ratingCount: 80, projects: 2, stageSum: 7, households: 9, responses: 8 });
+    // a month before the roll was opened: only the two ratings dated October 2025, no households
+    expect((await rankingInputs(open.db, '2025-10')).find((x) => x.code === 'hebin')!.inputs).toMatchObject({ households: 0, responses: 0, ratingCount: 20 });
     // a project whose rating never opened still answers, with zero counts
     const empty = await ratingSummary(open.db, emptyProjectId);
     expect(empty).toMatchObject({ households: 0, responses: 0 });
