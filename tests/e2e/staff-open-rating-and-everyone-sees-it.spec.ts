@@ -62,3 +62,28 @@ test('the district office opens the rating of a project in acceptance; everyone 
   await expect(visitor.getByRole('heading', { name: 'Property service proper' })).toBeVisible();
   await ctx.close();
 });
+
+test('the ranking page explains each score with its inputs, C and m, and its numbers equal ranking.json', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const month = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
+  const json = await (await page.request.get(`/open-data/ranking.json?month=${month}`)).json();
+  expect(json.month).toBe(month);
+  expect(json.C).toBe(50);
+  expect(json.subdistricts).toHaveLength(9);
+  expect((await page.request.get('/open-data/ranking.json?month=2026-13')).status()).toBe(400);
+  await page.goto(`/projects/${ACCEPTANCE}/rating`);
+  await page.getByRole('link', { name: '查看街道排名' }).click();
+  await expect(page).toHaveURL(/\/ranking$/);
+  const rows = page.locator('#ranking > li');
+  await expect(rows).toHaveCount(9);
+  for (const [i, s] of (json.subdistricts as { code: string; scores: Record<string, string>; inputs: Record<string, number> }[]).entries()) {
+    const row = rows.nth(i);
+    await expect(row).toHaveAttribute('data-code', s.code);
+    await expect(row.locator('h2')).toContainText(`综合：${s.scores.overall}`);
+    for (const k of ['progress', 'satisfaction', 'participation']) await expect(row.locator(`[data-score="${k}"]`)).toHaveText(s.scores[k]!);
+    await expect(row).toContainText(`评分总和 ${s.inputs.ratingSum}，评分个数 ${s.inputs.ratingCount}`);
+    await expect(row).toContainText(`${s.inputs.responses} 户已评分，共 ${s.inputs.households} 户`);
+  }
+  await expect(page.locator('#satisfaction-formula')).toContainText(`C = 50，m = 全区评分总和 ÷ 全区评分个数 = ${json.m.ratingSum} ÷ ${json.m.ratingCount}`);
+  await expectAxeClean(page, 'the ranking page at 390 px');
+});
