@@ -38,6 +38,7 @@ export interface RankingInputs {
 export interface SubdistrictInput {
   code: string;
   name: string;
+  nameEn?: string;
   inputs: RankingInputs;
 }
 export interface Scores {

@@ -34,6 +34,7 @@ export async function rankingInputs(db: DB, month: string): Promise<SubdistrictI
   const res = await sql<{
     code: string;
     name: string;
+    name_en: string;
     rating_sum: string | number;
     rating_count: string | number;
     projects: string | number;
@@ -55,7 +56,7 @@ export async function rankingInputs(db: DB, month: string): Promise<SubdistrictI
       from projects p
       where p.published_at is not null and p.published_at < ${end}
     )
-    select s.code, s.name,
+    select s.code, s.name, s.name_en,
       coalesce((select sum(l.total) from latest l join projects p on p.id = l.project_id where p.subdistrict_id = s.id), 0) as rating_sum,
       coalesce((select 10 * count(*) from latest l join projects p on p.id = l.project_id where p.subdistrict_id = s.id), 0) as rating_count,
       (select count(*) from proj where proj.subdistrict_id = s.id and proj.stage is not null) as projects,
@@ -68,6 +69,7 @@ export async function rankingInputs(db: DB, month: string): Promise<SubdistrictI
   return res.rows.map((r) => ({
     code: r.code,
     name: r.name,
+    nameEn: r.name_en,
     inputs: {
       ratingSum: Number(r.rating_sum),
       ratingCount: Number(r.rating_count),
