@@ -27,47 +27,20 @@ export interface RatingSummary {
  */
 export async function ratingSummary(db: DB, projectId: number): Promise<RatingSummary> {
   const roll = await db.selectFrom('rating_rolls').select(['households', 'opened_at']).where('project_id', '=', projectId).executeTakeFirst();
-  const res = await sql<{
-    goal: number;
-    n: number | string;
-    total: number | string;
-    d1: number | string;
-    d2: number | string;
-    d3: number | string;
-    d4: number | string;
-    d5: number | string;
-  }>`
-    select v.goal, count(*) as n, sum(v.score) as total,
-      count(*) filter (where v.score = 1) as d1, count(*) filter (where v.score = 2) as d2, count(*) filter (where v.score = 3) as d3,
-      count(*) filter (where v.score = 4) as d4, count(*) filter (where v.score = 5) as d5
-    from ratings r
-    cross join lateral (values (1, r.g1), (2, r.g2), (3, r.g3), (4, r.g4), (5, r.g5), (6, r.g6), (7, r.g7), (8, r.g8), (9, r.g9), (10, r.g10)) as v(goal, score)
-    where r.project_id = ${projectId}
-    group by v.goal`.execute(db);
-  const byGoal = new Map(res.rows.map((r) => [Number(r.goal), r]));
-  const goals = GOALS.map((g): GoalSummary => {
-    const r = byGoal.get(g);
-    if (!r) return { goal: g, count: 0, mean: null, distribution: [0, 0, 0, 0, 0] };
-    const n = Number(r.n);
-    return {
-      goal: g,
-      count: n,
-      mean: ratioHalfUp2(BigInt(r.total), BigInt(r.n)),
-      distribution: [Number(r.d1), Number(r.d2), Number(r.d3), Number(r.d4), Number(r.d5)],
-    };
-  });
-  const responses = roll
-    ? Number(
-        (
-          await db
-            .selectFrom('ratings')
-            .select((eb) => eb.fn.countAll<string>().as('n'))
-            .where('project_id', '=', projectId)
-            .executeTakeFirstOrThrow()
-        ).n,
-      )
-    : 0;
-  return { open: !!roll, openedAt: roll?.opened_at ?? null, households: roll?.households ?? 0, responses, goals };
+  // one pass over the project's ratings, 51 aggregates (no unpivot: 5,000 rows, not 50,000)
+  const columns = GOALS.flatMap((g) => [`sum(g${g}) as s${g}`, ...[1, 2, 3, 4, 5].map((v) => `count(*) filter (where g${g} = ${v}) as d${g}_${v}`)]).join(', ');
+  const res = await sql<Record<string, number | string | null>>`select count(*) as n, ${sql.raw(columns)} from ratings where project_id = ${projectId}`.execute(
+    db,
+  );
+  const row = res.rows[0]!;
+  const n = Number(row.n);
+  const goals = GOALS.map((g): GoalSummary => ({
+    goal: g,
+    count: n,
+    mean: n > 0 ? ratioHalfUp2(BigInt(row[`s${g}`]!), BigInt(n)) : null,
+    distribution: [1, 2, 3, 4, 5].map((v) => Number(row[`d${g}_${v}`])) as GoalSummary['distribution'],
+  }));
+  return { open: !!roll, openedAt: roll?.opened_at ?? null, households: roll?.households ?? 0, responses: roll ? n : 0, goals };
 }
 
 /**
