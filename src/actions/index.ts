@@ -13,6 +13,7 @@ import { volunteeringActions } from './volunteering.ts';
 import { donationActions } from './donations.ts';
 import { consultationActions } from './consultations.ts';
 import { costshareActions } from './costshare.ts';
+import { ratingActions } from './ratings.ts';
 
 export const server = {
   accounts: accountActions,
@@ -30,4 +31,5 @@ export const server = {
   donations: donationActions,
   consultations: consultationActions,
   costshare: costshareActions,
+  ratings: ratingActions,
 };

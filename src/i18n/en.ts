@@ -6,6 +6,7 @@ import { ballotsEn } from '../features/ballots/messages.ts';
 import { consultationsEn } from '../features/consultations/messages.ts';
 import { costshareEn } from '../features/costshare/messages.ts';
 import { donationsEn } from '../features/donations/messages.ts';
+import { ratingsEn } from '../features/ratings/messages.ts';
 import { feesEn } from '../features/fees/messages.ts';
 import { fundingEn } from '../features/funding/messages.ts';
 import { geographyEn } from '../features/geography/messages.ts';
@@ -110,6 +111,7 @@ export const enParts = {
   consultations: consultationsEn,
   costshare: costshareEn,
   donations: donationsEn,
+  ratings: ratingsEn,
   fees: feesEn,
   funding: fundingEn,
   geography: geographyEn,
@@ -130,6 +132,7 @@ export const en: Record<MessageKey, string> = {
   ...consultationsEn,
   ...costshareEn,
   ...donationsEn,
+  ...ratingsEn,
   ...feesEn,
   ...fundingEn,
   ...geographyEn,

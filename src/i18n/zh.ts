@@ -7,6 +7,7 @@ import { ballotsZh } from '../features/ballots/messages.ts';
 import { consultationsZh } from '../features/consultations/messages.ts';
 import { costshareZh } from '../features/costshare/messages.ts';
 import { donationsZh } from '../features/donations/messages.ts';
+import { ratingsZh } from '../features/ratings/messages.ts';
 import { feesZh } from '../features/fees/messages.ts';
 import { fundingZh } from '../features/funding/messages.ts';
 import { geographyZh } from '../features/geography/messages.ts';
@@ -112,6 +113,7 @@ export const zhParts = {
   consultations: consultationsZh,
   costshare: costshareZh,
   donations: donationsZh,
+  ratings: ratingsZh,
   fees: feesZh,
   funding: fundingZh,
   geography: geographyZh,
@@ -132,6 +134,7 @@ export const zh = {
   ...consultationsZh,
   ...costshareZh,
   ...donationsZh,
+  ...ratingsZh,
   ...feesZh,
   ...fundingZh,
   ...geographyZh,

@@ -32,6 +32,8 @@ const DYNAMIC_PREFIXES: Record<string, string> = {
   'consult.channel.': 'channel of a consultation opinion (online, paper, in person)',
   'consult.disposition.': 'disposition of an opinion in a consultation report',
   'donations.export.': 'column of the donations XLSX export (DONATION_EXPORT_COLUMNS)',
+  'ratings.goal.': 'the ten goals (十项目标) rated 1–5',
+  'ratings.channel.': 'how a rating was given (online, paper questionnaire)',
   'volunteer.status.': "state of a volunteer's sign-up",
   'ballots.status.': 'state of a ballot',
   'ballots.choice.': 'for / against / abstain',

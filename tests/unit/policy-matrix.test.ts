@@ -78,4 +78,13 @@ describe('authorization matrix', () => {
       ['resident', 'subdistrictStaff', 'otherSubdistrictStaff', 'otherCommunityStaff', 'districtAdmin'].map((a) => can(ACTORS[a]!, 'scheme.manage', project)),
     ).toEqual([false, true, false, false, true]);
   });
+  it('has the rating verbs: anyone signed in rates (the roll decides for which household), the project’s office opens and enters paper', () => {
+    expect(POLICY['rating.rate']).toBe('anyone_signed_in');
+    expect(POLICY['rating.manage']).toBe('office');
+    const project = { subdistrictId: 1, communityId: 10 };
+    expect(can(null, 'rating.rate', {})).toBe(false);
+    expect(
+      ['resident', 'subdistrictStaff', 'otherSubdistrictStaff', 'otherCommunityStaff', 'districtAdmin'].map((a) => can(ACTORS[a]!, 'rating.manage', project)),
+    ).toEqual([false, true, false, false, true]);
+  });
 });

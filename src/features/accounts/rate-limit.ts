@@ -19,6 +19,7 @@ export const LIMITS = {
   objection: { bucket: 'objection', max: 10, windowSeconds: 60 * 60 },
   // donation offers per account (every attempt counts)
   donationOffer: { bucket: 'donation_offer', max: 10, windowSeconds: 60 * 60 },
+  ratingRate: { bucket: 'rating_rate', max: 30, windowSeconds: 60 * 60 },
 } satisfies Record<string, Limit>;
 
 export function windowStart(now: Date, windowSeconds: number): Date {

@@ -61,6 +61,10 @@ export const POLICY = {
   'scheme.manage': 'office',
   // who may pledge or object for which household is settled by the scheme's flats (verified owners)
   'scheme.pledge': 'anyone_signed_in',
+  // open a project's rating, enter paper questionnaires: the project's office
+  'rating.manage': 'office',
+  // which household an account may rate for is settled by the rating roll (its verified owners)
+  'rating.rate': 'anyone_signed_in',
   'subdistrict.manage': 'district',
   'staff.manage': 'district',
   'audit.read': 'district',

@@ -11,6 +11,7 @@ import type { DonationsTable } from '../../features/donations/tables.ts';
 import type { PageCacheClockTable, PageCacheTagsTable } from '../http/page-cache-tables.ts';
 import type * as C from '../../features/consultations/tables.ts';
 import type * as CS from '../../features/costshare/tables.ts';
+import type * as RT from '../../features/ratings/tables.ts';
 
 /** Aggregates the table types that live next to their features. */
 export interface Database {
@@ -81,4 +82,10 @@ export interface Database {
   cost_pledges: CS.CostPledgesTable;
   cost_payments: CS.CostPaymentsTable;
   cost_refunds: CS.CostRefundsTable;
+  rating_rolls: RT.RatingRollsTable;
+  rating_households: RT.RatingHouseholdsTable;
+  rating_household_units: RT.RatingHouseholdUnitsTable;
+  rating_household_owners: RT.RatingHouseholdOwnersTable;
+  ratings: RT.RatingsTable;
+  rating_revisions: RT.RatingRevisionsTable;
 }

@@ -379,6 +379,14 @@ export const CASES: Case[] = [
   { action: 'costshare.object', verb: 'scheme.pledge', form: (fx) => ({ schemeId: String(fx.schemeId ?? 1), unitId: '1', body: '矩阵异议' }) },
   { action: 'costshare.pledge', verb: 'scheme.pledge', form: (fx) => ({ schemeId: String(fx.schemeId ?? 1), householdNo: '99999' }) },
   { action: 'costshare.withdrawPledge', verb: 'scheme.pledge', form: (fx) => ({ pledgeId: String(fx.pledgeId ?? 1) }) },
+  { action: 'ratings.open', verb: 'rating.manage', resource: 'projectId', form: (fx) => ({ projectId: String(fx.projectId) }) },
+  { action: 'ratings.rate', verb: 'rating.rate', form: (fx) => ({ projectId: String(fx.publishedProjectId ?? 1), householdId: '999999', ...ratingScores() }) },
+  {
+    action: 'ratings.enterPaper',
+    verb: 'rating.manage',
+    resource: 'projectId',
+    form: (fx) => ({ projectId: String(fx.projectId), flat: '1-1-101', ...ratingScores(), scan: { name: 's.png', mimeType: 'image/png', buffer: PNG } }),
+  },
 ];
 
 /** A valid scheme form whose deadline is long past: every command refuses it after authorising. */
@@ -436,4 +444,9 @@ export async function context(): Promise<APIRequestContext> {
 export async function call(ctx: APIRequestContext, action: string, form: Record<string, Part>) {
   const res = await ctx.post(`/_actions/${action}`, { multipart: form });
   return { status: res.status(), body: await res.text() };
+}
+
+/** Every one of the ten goals rated 4. */
+export function ratingScores(): Record<string, string> {
+  return Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`g${i + 1}`, '4']));
 }

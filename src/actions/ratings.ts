@@ -1,0 +1,72 @@
+import { defineAction } from 'astro:actions';
+import { db } from '../lib/db/index.ts';
+import { can } from '../features/policy/can.ts';
+import { hit, LIMITS } from '../features/accounts/rate-limit.ts';
+import { privateStore } from '../lib/files/private-store.ts';
+import { checkUpload, PROOF_TYPES } from '../lib/files/upload-check.ts';
+import { projectResource } from '../features/projects/admin-queries.ts';
+import { openRatingInput, paperRatingInput, rateInput } from '../features/ratings/core/schemas.ts';
+import { GOALS, type Scores } from '../features/ratings/core/goals.ts';
+import { enterPaperRating, openRating, rateProject } from '../features/ratings/commands/index.ts';
+import { forbidden, notFound, signedOut } from './errors.ts';
+
+// Ratings (效果共评): the project's office opens a project's rating (freezing its rating roll)
+// and enters paper questionnaires with their scans, each audited; any signed-in account may
+// ask to rate, and the rating roll decides for which household (its verified owners). The
+// rating page and ratings.json are not cached, so nothing to invalidate.
+
+const SCAN_MAX = 5 * 1024 * 1024;
+const scoresOf = (input: Record<`g${(typeof GOALS)[number]}`, number>): Scores => Object.fromEntries(GOALS.map((g) => [`g${g}`, input[`g${g}`]])) as Scores;
+
+export const ratingActions = {
+  open: defineAction({
+    accept: 'form',
+    input: openRatingInput,
+    handler: async (input, ctx) => {
+      const user = ctx.locals.user;
+      if (!user) throw signedOut();
+      const database = await db();
+      const r = await projectResource(database, input.projectId);
+      if (!r) throw notFound();
+      if (!can(user, 'rating.manage', r)) throw forbidden();
+      return openRating(database, user.id, { projectId: r.projectId });
+    },
+  }),
+
+  rate: defineAction({
+    accept: 'form',
+    input: rateInput,
+    handler: async (input, ctx) => {
+      const user = ctx.locals.user;
+      if (!user) throw signedOut();
+      if (!can(user, 'rating.rate', {})) throw forbidden();
+      const database = await db();
+      if (!(await hit(database, LIMITS.ratingRate, String(user.id)))) return { ok: false as const, error: 'err.rateLimited' as const };
+      return rateProject(database, user.id, { projectId: input.projectId, householdId: input.householdId, scores: scoresOf(input), comment: input.comment });
+    },
+  }),
+
+  enterPaper: defineAction({
+    accept: 'form',
+    input: paperRatingInput,
+    handler: async (input, ctx) => {
+      const user = ctx.locals.user;
+      if (!user) throw signedOut();
+      const database = await db();
+      const r = await projectResource(database, input.projectId);
+      if (!r) throw notFound();
+      if (!can(user, 'rating.manage', r)) throw forbidden();
+      if (input.scan.size === 0) return { ok: false as const, error: 'err.scanRequired' as const, field: 'scan' };
+      const checked = await checkUpload(input.scan, PROOF_TYPES, SCAN_MAX);
+      if (!checked.ok) return { ok: false as const, error: checked.error, field: 'scan' };
+      const stored = await privateStore().put(checked.bytes);
+      return enterPaperRating(database, user.id, {
+        projectId: r.projectId,
+        flat: input.flat,
+        scores: scoresOf(input),
+        comment: input.comment,
+        scanKey: stored.key,
+      });
+    },
+  }),
+};

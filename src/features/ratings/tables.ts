@@ -1,0 +1,48 @@
+import type { ColumnType, Generated } from 'kysely';
+
+type Scores = { g1: number; g2: number; g3: number; g4: number; g5: number; g6: number; g7: number; g8: number; g9: number; g10: number };
+
+/** Migration 0033: one rating roll per project, frozen when staff open its rating. */
+export interface RatingRollsTable {
+  project_id: number;
+  opened_at: ColumnType<Date, Date | undefined, never>;
+  opened_by: number;
+  households: number;
+}
+export interface RatingHouseholdsTable {
+  id: Generated<number>;
+  project_id: number;
+  code: string;
+}
+export interface RatingHouseholdUnitsTable {
+  household_id: number;
+  unit_id: number;
+  /** building-entrance-room, as frozen */
+  label: string;
+}
+export interface RatingHouseholdOwnersTable {
+  household_id: number;
+  register_owner_id: number;
+}
+/** One row per household that rated: its current version. The database sets revise_until and guards revisions (gz_rating_guard). */
+export interface RatingsTable extends Scores {
+  id: Generated<number>;
+  project_id: number;
+  household_id: number;
+  first_rated_at: ColumnType<Date, Date | undefined, never>;
+  revise_until: ColumnType<Date, never, never>;
+  rated_at: ColumnType<Date, never, never>;
+  version: ColumnType<number, never, number>;
+  comment: string | null;
+}
+/** Every version of every rating, append-only. */
+export interface RatingRevisionsTable extends Scores {
+  id: Generated<number>;
+  rating_id: number;
+  version: number;
+  rated_by: number;
+  channel: 'online' | 'paper';
+  scan_storage_key: string | null;
+  at: ColumnType<Date, Date | undefined, never>;
+  comment: string | null;
+}
