@@ -18,6 +18,7 @@ import * as m0017 from './0017_ballot_lifecycle.ts';
 import * as m0021 from './0021_volunteering.ts';
 import * as m0022 from './0022_donations.ts';
 import * as m0023 from './0023_cast_fewer_statements.ts';
+import * as m0035 from './0035_notifications.ts';
 
 // Listed by hand: a bundled server has no migrations folder to read.
 const migrations: Record<string, Migration> = {
@@ -40,6 +41,7 @@ const migrations: Record<string, Migration> = {
   '0021_volunteering': m0021,
   '0022_donations': m0022,
   '0023_cast_fewer_statements': m0023,
+  '0035_notifications': m0035,
 };
 
 export const migrationProvider: MigrationProvider = {

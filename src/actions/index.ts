@@ -11,6 +11,7 @@ import { ballotObjectionActions } from './ballot-objections.ts';
 import { privacyActions } from './privacy.ts';
 import { volunteeringActions } from './volunteering.ts';
 import { donationActions } from './donations.ts';
+import { notificationActions } from './notifications.ts';
 
 export const server = {
   accounts: accountActions,
@@ -26,4 +27,5 @@ export const server = {
   privacy: privacyActions,
   volunteering: volunteeringActions,
   donations: donationActions,
+  notifications: notificationActions,
 };

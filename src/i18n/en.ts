@@ -4,6 +4,7 @@ import { accountsEn } from '../features/accounts/messages.ts';
 import { auditEn } from '../features/audit/messages.ts';
 import { ballotsEn } from '../features/ballots/messages.ts';
 import { donationsEn } from '../features/donations/messages.ts';
+import { notificationsEn } from '../features/notifications/messages.ts';
 import { feesEn } from '../features/fees/messages.ts';
 import { fundingEn } from '../features/funding/messages.ts';
 import { geographyEn } from '../features/geography/messages.ts';
@@ -106,6 +107,7 @@ export const enParts = {
   audit: auditEn,
   ballots: ballotsEn,
   donations: donationsEn,
+  notifications: notificationsEn,
   fees: feesEn,
   funding: fundingEn,
   geography: geographyEn,
@@ -124,6 +126,7 @@ export const en: Record<MessageKey, string> = {
   ...auditEn,
   ...ballotsEn,
   ...donationsEn,
+  ...notificationsEn,
   ...feesEn,
   ...fundingEn,
   ...geographyEn,

@@ -5,6 +5,7 @@ import { accountsZh } from '../features/accounts/messages.ts';
 import { auditZh } from '../features/audit/messages.ts';
 import { ballotsZh } from '../features/ballots/messages.ts';
 import { donationsZh } from '../features/donations/messages.ts';
+import { notificationsZh } from '../features/notifications/messages.ts';
 import { feesZh } from '../features/fees/messages.ts';
 import { fundingZh } from '../features/funding/messages.ts';
 import { geographyZh } from '../features/geography/messages.ts';
@@ -108,6 +109,7 @@ export const zhParts = {
   audit: auditZh,
   ballots: ballotsZh,
   donations: donationsZh,
+  notifications: notificationsZh,
   fees: feesZh,
   funding: fundingZh,
   geography: geographyZh,
@@ -126,6 +128,7 @@ export const zh = {
   ...auditZh,
   ...ballotsZh,
   ...donationsZh,
+  ...notificationsZh,
   ...feesZh,
   ...fundingZh,
   ...geographyZh,

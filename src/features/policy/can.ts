@@ -52,6 +52,8 @@ export const POLICY = {
   'donation.offer': 'anyone_signed_in',
   // accept, decline with a reason, record receipt: the project's office
   'donation.manage': 'office',
+  // a person's inbox and their choices of what they are told: theirs alone
+  'notification.manage': 'self',
   'subdistrict.manage': 'district',
   'staff.manage': 'district',
   'audit.read': 'district',

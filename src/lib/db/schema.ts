@@ -8,6 +8,7 @@ import type { AuditHeadsTable, AuditLogTable } from '../../features/audit/tables
 import type * as B from '../../features/ballots/tables.ts';
 import type * as V from '../../features/volunteering/tables.ts';
 import type { DonationsTable } from '../../features/donations/tables.ts';
+import type { NotificationPrefsTable, NotificationsTable } from '../../features/notifications/tables.ts';
 
 /** Aggregates the table types that live next to their features. */
 export interface Database {
@@ -62,4 +63,6 @@ export interface Database {
   volunteer_tasks: V.VolunteerTasksTable;
   volunteer_signups: V.VolunteerSignupsTable;
   donations: DonationsTable;
+  notifications: NotificationsTable;
+  notification_prefs: NotificationPrefsTable;
 }

@@ -1,0 +1,68 @@
+import type { EnglishOf } from '../../i18n/define.ts';
+
+// The inbox and the choices on the account page, and the texts the producers queue. A text
+// (notify.text.*) is written in Chinese and stored as written: it is both the in-app message
+// and the SMS. It names the thing and the time, never a vote choice or an ID number.
+export const notificationsZh = {
+  'notify.inbox': '消息',
+  'notify.inboxHelp': '有关您小区的公告、表决和志愿服务的消息显示在这里。',
+  'notify.unread': '未读 {n} 条',
+  'notify.empty': '暂无消息。',
+  'notify.new': '未读',
+  'notify.open': '查看',
+  'notify.markRead': '标为已读',
+  'notify.markAllRead': '全部标为已读',
+  'notify.marked': '已标为已读。',
+  'notify.prefs': '接收哪些消息',
+  'notify.prefsHelp':
+    '每一类消息，您可以选择不接收、只在网站上接收，或在网站上接收并同时收到短信。晚上 9 点到早上 8 点不发短信（登录验证码除外），这段时间的短信在早上 8 点发出。',
+  'notify.save': '保存选择',
+  'notify.saved': '已保存您的选择。',
+  'notify.choice.off': '不接收',
+  'notify.choice.portal': '只在网站',
+  'notify.choice.sms': '网站和短信',
+  'notify.kind.notice_on_my_estate': '我小区的新公告',
+  'notify.kind.consultation_on_my_estate': '我小区的新征求意见',
+  'notify.kind.vote_opened': '表决开始',
+  'notify.kind.vote_closing_24h': '表决 24 小时内截止',
+  'notify.kind.vote_result': '表决结果公布',
+  'notify.kind.pledge_deadline_3d': '出资承诺 3 天后截止',
+  'notify.kind.volunteer_task_tomorrow': '明天的志愿服务',
+  'notify.kind.volunteer_promoted': '志愿服务从候补转为正式',
+  'notify.kind.reply_to_my_comment': '有人回复我的留言',
+  'notify.kind.rating_opened': '我小区的效果评价开始',
+  'notify.text.voteOpened': '【共治】您小区的表决“{title}”已开始，{closes} 截止。请登录共治网站投票。',
+  'notify.text.notice': '【共治】您小区有新公告：“{title}”。',
+} as const;
+
+export const notificationsEn = {
+  'notify.inbox': 'Messages',
+  'notify.inboxHelp': 'Messages about notices, votes and volunteering on your estate appear here.',
+  'notify.unread': '{n} unread',
+  'notify.empty': 'No messages yet.',
+  'notify.new': 'Unread',
+  'notify.open': 'Open',
+  'notify.markRead': 'Mark as read',
+  'notify.markAllRead': 'Mark all as read',
+  'notify.marked': 'Marked as read.',
+  'notify.prefs': 'What you are told',
+  'notify.prefsHelp':
+    'For each kind of message choose: not at all, on the website only, or on the website and by text message. No text messages are sent between 9 pm and 8 am (except sign-in codes); those wait until 8 am.',
+  'notify.save': 'Save choices',
+  'notify.saved': 'Your choices are saved.',
+  'notify.choice.off': 'Off',
+  'notify.choice.portal': 'Website only',
+  'notify.choice.sms': 'Website and SMS',
+  'notify.kind.notice_on_my_estate': 'New notice on my estate',
+  'notify.kind.consultation_on_my_estate': 'New consultation on my estate',
+  'notify.kind.vote_opened': 'A vote opens',
+  'notify.kind.vote_closing_24h': 'A vote closes within 24 hours',
+  'notify.kind.vote_result': 'A vote result is published',
+  'notify.kind.pledge_deadline_3d': 'A pledge is due in 3 days',
+  'notify.kind.volunteer_task_tomorrow': 'A volunteer task tomorrow',
+  'notify.kind.volunteer_promoted': 'A volunteer place confirmed from the waiting list',
+  'notify.kind.reply_to_my_comment': 'A reply to my comment',
+  'notify.kind.rating_opened': 'Rating opens on my estate',
+  'notify.text.voteOpened': '[Gongzhi] The vote "{title}" on your estate has opened and closes {closes}. Sign in to vote.',
+  'notify.text.notice': '[Gongzhi] New notice on your estate: "{title}".',
+} satisfies EnglishOf<typeof notificationsZh>;
