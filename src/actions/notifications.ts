@@ -17,7 +17,7 @@ export const notificationActions = {
       const user = ctx.locals.user;
       if (!user) throw signedOut();
       const database = await db();
-      if ('id' in input) {
+      if (input.id !== null) {
         const message = await notificationResource(database, input.id);
         if (!message) throw notFound();
         if (!can(user, 'notification.manage', message)) throw forbidden();

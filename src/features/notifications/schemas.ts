@@ -6,7 +6,10 @@ import { CHOICES, NOTIFICATION_KINDS, type Choice, type NotificationKind } from 
 const id = z.coerce.number({ message: 'err.notFound' }).int('err.notFound').positive('err.notFound').max(Number.MAX_SAFE_INTEGER, 'err.notFound');
 
 /** One message by id, or every unread one with all=1. */
-export const markReadInput = z.union([z.object({ id }), z.object({ all: z.literal('1', { message: 'err.required' }) })]);
+export const markReadInput = z
+  .object({ id: id.nullish(), all: z.literal('1', { message: 'err.required' }).nullish() })
+  .refine((v) => (v.id == null) !== (v.all == null), { message: 'err.required' })
+  .transform((v) => ({ id: v.id ?? null }));
 
 const choice = z.enum(CHOICES, { message: 'err.required' });
 /** One choice per kind; a kind left out keeps what it was. */
