@@ -105,6 +105,23 @@ describe.each(BACKENDS)('notification outbox on %s', (kind) => {
     await open.db.deleteFrom('notifications').execute();
   });
 
+  it('skips the texts when no provider is configured (GONGZHI_SMS=none), and still delivers in the portal', async () => {
+    await enqueue(open.db, users([alice]), { kind: 'vote_result', body: '无短信', link: null, source: 'ballot:5', dueAt: DAY_1000 });
+    expect(
+      await deliverDue(
+        open.db,
+        () => null,
+        () => DAY_1000,
+      ),
+    ).toEqual({ sent: 1, skipped: 1, failed: 0, deferred: 0 });
+    const rows = await open.db.selectFrom('notifications').select(['channel', 'state']).orderBy('channel').execute();
+    expect(rows).toEqual([
+      { channel: 'inapp', state: 'sent' },
+      { channel: 'sms', state: 'skipped' },
+    ]);
+    await open.db.deleteFrom('notifications').execute();
+  });
+
   it('refuses a text holding an ID number before it is queued', async () => {
     await expect(
       enqueue(open.db, users([alice]), { kind: 'vote_result', body: '身份证 110105194912310021', link: null, source: 'x:1', dueAt: DAY_1000 }),
