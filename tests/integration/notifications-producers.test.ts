@@ -89,6 +89,26 @@ describe.each(BACKENDS)('notification producers on %s', (kind) => {
     expect(await markRead(open.db, stranger, inbox.items[0]!.id)).toEqual({ ok: true, marked: 0 });
     expect(await markRead(open.db, owners[1]!.userId, inbox.items[0]!.id)).toEqual({ ok: true, marked: 1 });
     expect((await inboxOf(open.db, owners[1]!.userId)).unread).toBe(0);
+
+    // the reminder 24 hours before the end waits, by default in the portal and by SMS; closing early withdraws it
+    const closesAt = new Date(T0.getTime() + 30 * DAY);
+    const reminders = await open.db
+      .selectFrom('notifications')
+      .select(['user_id', 'channel', 'state', 'due_at'])
+      .where('kind', '=', 'vote_closing_24h')
+      .orderBy('user_id')
+      .orderBy('channel')
+      .execute();
+    expect(reminders.map((r) => [r.user_id, r.channel, r.state, r.due_at.toISOString()])).toEqual(
+      [owners[0]!.userId, owners[1]!.userId].flatMap((u) => [
+        [u, 'inapp', 'queued', new Date(closesAt.getTime() - DAY).toISOString()],
+        [u, 'sms', 'queued', new Date(closesAt.getTime() - DAY).toISOString()],
+      ]),
+    );
+    expect(await ballots.closeBallot(open.db, staffId, created.ballotId, new Date(T0.getTime() + 20 * DAY))).toEqual({ ok: true });
+    expect(await open.db.selectFrom('notifications').select('state').distinct().where('kind', '=', 'vote_closing_24h').execute()).toEqual([
+      { state: 'skipped' },
+    ]);
   });
 
   it('tells the owners of a project’s estates when its notice is published, in the portal only by default', async () => {

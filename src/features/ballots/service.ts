@@ -9,7 +9,7 @@ import { holdsFlatOf } from './holdings.ts';
 import type { Choice } from './cast.ts';
 import type { CastChannel, CastRight, Convener } from './tables.ts';
 import { refuse } from '../../i18n/index.ts';
-import { voteOpened } from '../notifications/commands/producers.ts';
+import { voteClosed, voteOpened } from '../notifications/commands/producers.ts';
 
 type DB = Kysely<Database>;
 type Tx = Transaction<Database>;
@@ -218,6 +218,7 @@ export async function closeBallot(db: DB, actorUserId: number, ballotId: number,
       .where('status', '=', 'open')
       .executeTakeFirst();
     if (Number(res.numUpdatedRows) !== 1) return refuse('err.ballotState');
+    await voteClosed(trx, ballotId);
     await appendAudit(trx, { actorUserId, action: 'ballot.close', target: `ballot:${ballotId}` });
     return { ok: true as const };
   });

@@ -32,6 +32,7 @@ export const notificationsZh = {
   'notify.kind.reply_to_my_comment': '有人回复我的留言',
   'notify.kind.rating_opened': '我小区的效果评价开始',
   'notify.text.voteOpened': '【共治】您小区的表决“{title}”已开始，{closes} 截止。请登录共治网站投票。',
+  'notify.text.voteClosing': '【共治】您小区的表决“{title}”将于 {closes} 截止。如尚未投票，请登录共治网站投票。',
   'notify.text.notice': '【共治】您小区有新公告：“{title}”。',
 } as const;
 
@@ -64,5 +65,6 @@ export const notificationsEn = {
   'notify.kind.reply_to_my_comment': 'A reply to my comment',
   'notify.kind.rating_opened': 'Rating opens on my estate',
   'notify.text.voteOpened': '[Gongzhi] The vote "{title}" on your estate has opened and closes {closes}. Sign in to vote.',
+  'notify.text.voteClosing': '[Gongzhi] The vote "{title}" on your estate closes {closes}. If you have not voted yet, sign in to vote.',
   'notify.text.notice': '[Gongzhi] New notice on your estate: "{title}".',
 } satisfies EnglishOf<typeof notificationsZh>;

@@ -7,22 +7,48 @@ import { enqueue, ownersOfEstates } from './enqueue.ts';
 
 type DB = Kysely<Database>;
 const zh = translator('zh');
+const DAY_MS = 86_400_000;
 const clip = (s: string) => (s.length > 60 ? `${s.slice(0, 59)}…` : s);
 
-/** A vote opened: every verified owner on its frozen roll is told (not how anyone voted). */
+/**
+ * A vote opened: every verified owner on its frozen roll is told (not how anyone voted), and a
+ * reminder is queued for 24 hours before its end (withdrawn if staff close it earlier).
+ */
 export async function voteOpened(trx: DB, ballot: { id: number; title: string; closesAt: Date }, now: Date) {
   const onRoll = sql<{ user_id: number }>`
     select ov.user_id from ballot_voters bv
     join ballot_voter_owners bvo on bvo.voter_id = bv.id
     join owner_verifications ov on ov.register_owner_id = bvo.register_owner_id and ov.status = 'verified'
     where bv.ballot_id = ${ballot.id}`;
-  return enqueue(trx, onRoll, {
+  const closes = formatDateTime(ballot.closesAt, 'zh');
+  const opened = await enqueue(trx, onRoll, {
     kind: 'vote_opened',
-    body: zh('notify.text.voteOpened', { title: clip(ballot.title), closes: formatDateTime(ballot.closesAt, 'zh') }),
+    body: zh('notify.text.voteOpened', { title: clip(ballot.title), closes }),
     link: `/ballots/${ballot.id}`,
     source: `ballot:${ballot.id}`,
     dueAt: now,
   });
+  const remindAt = new Date(ballot.closesAt.getTime() - DAY_MS);
+  if (remindAt > now)
+    await enqueue(trx, onRoll, {
+      kind: 'vote_closing_24h',
+      body: zh('notify.text.voteClosing', { title: clip(ballot.title), closes }),
+      link: `/ballots/${ballot.id}`,
+      source: `ballot:${ballot.id}`,
+      dueAt: remindAt,
+    });
+  return opened;
+}
+
+/** A vote closed before its announced end: its reminder that has not gone out is withdrawn (skipped). */
+export async function voteClosed(trx: DB, ballotId: number) {
+  await trx
+    .updateTable('notifications')
+    .set({ state: 'skipped' })
+    .where('kind', '=', 'vote_closing_24h')
+    .where('source', '=', `ballot:${ballotId}`)
+    .where('state', '=', 'queued')
+    .execute();
 }
 
 /** A notice published for a project: the verified owners of the project's estates are told. */
