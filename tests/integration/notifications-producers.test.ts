@@ -6,6 +6,7 @@ import { importSampleRegister, verifiedOwners } from '../support/register-fixtur
 import type { OpenDatabase } from '../../src/lib/db/open.ts';
 import { parseIdKey } from '../../src/lib/id-key.ts';
 import * as ballots from '../../src/features/ballots/service.ts';
+import { publishBulletin } from '../../src/features/ballots/results-service.ts';
 import { createNotice, publishNotice } from '../../src/features/notices/admin-service.ts';
 import { setPreferences } from '../../src/features/notifications/commands/preferences.ts';
 import { deliverDue } from '../../src/features/notifications/commands/deliver.ts';

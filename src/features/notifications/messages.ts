@@ -33,6 +33,8 @@ export const notificationsZh = {
   'notify.kind.rating_opened': '我小区的效果评价开始',
   'notify.text.voteOpened': '【共治】您小区的表决“{title}”已开始，{closes} 截止。请登录共治网站投票。',
   'notify.text.voteClosing': '【共治】您小区的表决“{title}”将于 {closes} 截止。如尚未投票，请登录共治网站投票。',
+  'notify.text.resultPreliminary': '【共治】您小区的表决“{title}”初步结果已公布，请登录共治网站查看；对结果有异议的，可在异议期内提出。',
+  'notify.text.resultFinal': '【共治】您小区的表决“{title}”最终结果已公布，请登录共治网站查看。',
   'notify.text.notice': '【共治】您小区有新公告：“{title}”。',
 } as const;
 
@@ -66,5 +68,8 @@ export const notificationsEn = {
   'notify.kind.rating_opened': 'Rating opens on my estate',
   'notify.text.voteOpened': '[Gongzhi] The vote "{title}" on your estate has opened and closes {closes}. Sign in to vote.',
   'notify.text.voteClosing': '[Gongzhi] The vote "{title}" on your estate closes {closes}. If you have not voted yet, sign in to vote.',
+  'notify.text.resultPreliminary':
+    '[Gongzhi] The preliminary result of the vote "{title}" on your estate is published. Sign in to read it; objections may be raised within the objection period.',
+  'notify.text.resultFinal': '[Gongzhi] The final result of the vote "{title}" on your estate is published. Sign in to read it.',
   'notify.text.notice': '[Gongzhi] New notice on your estate: "{title}".',
 } satisfies EnglishOf<typeof notificationsZh>;

@@ -10,16 +10,19 @@ const zh = translator('zh');
 const DAY_MS = 86_400_000;
 const clip = (s: string) => (s.length > 60 ? `${s.slice(0, 59)}…` : s);
 
+/** The verified owners on a vote's frozen roll. */
+const ownersOnRoll = (ballotId: number) => sql<{ user_id: number }>`
+  select ov.user_id from ballot_voters bv
+  join ballot_voter_owners bvo on bvo.voter_id = bv.id
+  join owner_verifications ov on ov.register_owner_id = bvo.register_owner_id and ov.status = 'verified'
+  where bv.ballot_id = ${ballotId}`;
+
 /**
  * A vote opened: every verified owner on its frozen roll is told (not how anyone voted), and a
  * reminder is queued for 24 hours before its end (withdrawn if staff close it earlier).
  */
 export async function voteOpened(trx: DB, ballot: { id: number; title: string; closesAt: Date }, now: Date) {
-  const onRoll = sql<{ user_id: number }>`
-    select ov.user_id from ballot_voters bv
-    join ballot_voter_owners bvo on bvo.voter_id = bv.id
-    join owner_verifications ov on ov.register_owner_id = bvo.register_owner_id and ov.status = 'verified'
-    where bv.ballot_id = ${ballot.id}`;
+  const onRoll = ownersOnRoll(ballot.id);
   const closes = formatDateTime(ballot.closesAt, 'zh');
   const opened = await enqueue(trx, onRoll, {
     kind: 'vote_opened',
@@ -49,6 +52,17 @@ export async function voteClosed(trx: DB, ballotId: number) {
     .where('source', '=', `ballot:${ballotId}`)
     .where('state', '=', 'queued')
     .execute();
+}
+
+/** A result bulletin published: the owners on the roll are told once for the preliminary result and once for the final. */
+export async function voteResult(trx: DB, ballot: { id: number; title: string; stage: 'preliminary' | 'final' }, now: Date) {
+  return enqueue(trx, ownersOnRoll(ballot.id), {
+    kind: 'vote_result',
+    body: zh(ballot.stage === 'final' ? 'notify.text.resultFinal' : 'notify.text.resultPreliminary', { title: clip(ballot.title) }),
+    link: `/ballots/${ballot.id}`,
+    source: `ballot:${ballot.id}:${ballot.stage}`,
+    dueAt: now,
+  });
 }
 
 /** A notice published for a project: the verified owners of the project's estates are told. */
