@@ -110,6 +110,25 @@ describe.each(BACKENDS)('notification producers on %s', (kind) => {
     expect(await open.db.selectFrom('notifications').select('state').distinct().where('kind', '=', 'vote_closing_24h').execute()).toEqual([
       { state: 'skipped' },
     ]);
+
+    // the preliminary result is told once, a corrected version tells nobody again
+    const after = new Date(T0.getTime() + 20 * DAY + 3_600_000);
+    expect(await publishBulletin(open.db, staffId, created.ballotId, 'preliminary', after)).toMatchObject({ ok: true, version: 1 });
+    expect(await publishBulletin(open.db, staffId, created.ballotId, 'preliminary', after)).toMatchObject({ ok: true, version: 2 });
+    const results = await open.db
+      .selectFrom('notifications')
+      .select(['user_id', 'channel', 'body'])
+      .where('kind', '=', 'vote_result')
+      .orderBy('user_id')
+      .orderBy('channel')
+      .execute();
+    expect(results.map((r) => [r.user_id, r.channel])).toEqual([
+      [owners[0]!.userId, 'inapp'],
+      [owners[0]!.userId, 'sms'],
+      [owners[1]!.userId, 'inapp'],
+      [owners[1]!.userId, 'sms'],
+    ]);
+    expect(results[0]!.body).toContain('初步结果已公布');
   });
 
   it('tells the owners of a project’s estates when its notice is published, in the portal only by default', async () => {
