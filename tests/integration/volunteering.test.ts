@@ -204,7 +204,7 @@ describe.each(BACKENDS)('volunteering on %s', (kind) => {
     const told = await open.db
       .selectFrom('notifications')
       .select(['user_id', 'kind', 'channel', 'body'])
-      .where('source', 'like', 'signup:%')
+      .where('kind', '=', 'volunteer_promoted')
       .orderBy('channel')
       .execute();
     expect(told.map((r) => [r.user_id, r.kind, r.channel])).toEqual([
@@ -213,6 +213,22 @@ describe.each(BACKENDS)('volunteering on %s', (kind) => {
     ]);
     expect(told[0]!.body).toContain('您已从候补转为正式报名');
     expect(told[0]!.body).toContain('候补测试');
+    // the reminders the day before, in the portal only by default: the two confirmed at sign-up, the
+    // promoted one now; the one who cancelled has theirs withdrawn
+    const reminders = await open.db
+      .selectFrom('notifications')
+      .select(['user_id', 'channel', 'state'])
+      .where('kind', '=', 'volunteer_task_tomorrow')
+      .where(
+        'user_id',
+        'in',
+        people.map((p) => p.id),
+      )
+      .orderBy('user_id')
+      .execute();
+    expect(reminders).toEqual(
+      [0, 1, 2].map((i) => ({ user_id: people[i]!.id, channel: 'inapp', state: i === 0 ? 'skipped' : 'queued' })).sort((a, b) => a.user_id - b.user_id),
+    );
     // cancelling queues rows only: nothing is texted in the request
     expect(await open.db.selectFrom('sms_outbox').select('phone').where('phone', '=', people[2]!.phone).execute()).toEqual([]);
 

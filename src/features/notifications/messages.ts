@@ -35,6 +35,7 @@ export const notificationsZh = {
   'notify.text.voteClosing': '【共治】您小区的表决“{title}”将于 {closes} 截止。如尚未投票，请登录共治网站投票。',
   'notify.text.resultPreliminary': '【共治】您小区的表决“{title}”初步结果已公布，请登录共治网站查看；对结果有异议的，可在异议期内提出。',
   'notify.text.resultFinal': '【共治】您小区的表决“{title}”最终结果已公布，请登录共治网站查看。',
+  'notify.text.volunteerTomorrow': '【共治】提醒：您报名的志愿服务“{title}”将于 {when} 开始。如不能参加，请登录后取消。',
   'notify.text.notice': '【共治】您小区有新公告：“{title}”。',
 } as const;
 
@@ -71,5 +72,6 @@ export const notificationsEn = {
   'notify.text.resultPreliminary':
     '[Gongzhi] The preliminary result of the vote "{title}" on your estate is published. Sign in to read it; objections may be raised within the objection period.',
   'notify.text.resultFinal': '[Gongzhi] The final result of the vote "{title}" on your estate is published. Sign in to read it.',
+  'notify.text.volunteerTomorrow': '[Gongzhi] Reminder: the volunteer task "{title}" you signed up for starts {when}. If you cannot come, sign in and cancel.',
   'notify.text.notice': '[Gongzhi] New notice on your estate: "{title}".',
 } satisfies EnglishOf<typeof notificationsZh>;

@@ -77,3 +77,30 @@ export async function noticePublished(trx: DB, notice: { id: number; title: stri
     dueAt: now,
   });
 }
+
+/**
+ * A confirmed place on a volunteering task: a reminder due 24 hours before it starts (none when
+ * it starts sooner); withdrawn when the person cancels (`signupCancelled`).
+ */
+export async function volunteerPlaceConfirmed(trx: DB, signup: { id: number; userId: number; title: string; startsAt: Date }, now: Date) {
+  const dueAt = new Date(signup.startsAt.getTime() - DAY_MS);
+  if (dueAt <= now) return 0;
+  return enqueue(trx, sql<{ user_id: number }>`select ${signup.userId}::int as user_id`, {
+    kind: 'volunteer_task_tomorrow',
+    body: zh('notify.text.volunteerTomorrow', { title: clip(signup.title), when: formatDateTime(signup.startsAt, 'zh') }),
+    link: '/account',
+    source: `signup:${signup.id}`,
+    dueAt,
+  });
+}
+
+/** A cancelled sign-up: its reminder that has not gone out is withdrawn (skipped). */
+export async function signupCancelled(trx: DB, signupId: number) {
+  await trx
+    .updateTable('notifications')
+    .set({ state: 'skipped' })
+    .where('kind', '=', 'volunteer_task_tomorrow')
+    .where('source', '=', `signup:${signupId}`)
+    .where('state', '=', 'queued')
+    .execute();
+}

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../../lib/db/schema.ts';
 import { enqueue } from '../../notifications/commands/enqueue.ts';
+import { signupCancelled, volunteerPlaceConfirmed } from '../../notifications/commands/producers.ts';
 import { dbErrorCode } from './errors.ts';
 import { formatDateTime, translator } from '../../../i18n/index.ts';
 import type { MessageKey } from '../../../i18n/index.ts';
@@ -39,6 +40,7 @@ export async function cancelSignUp(db: DB, userId: number, taskId: number): Prom
         .set({ status: 'cancelled', cancelled_at: sql`now()` })
         .where('id', '=', mine.id)
         .execute();
+      await signupCancelled(trx, mine.id);
       // promoted in this transaction: promoted_at is its now()
       const promoted = await trx
         .selectFrom('volunteer_signups')
@@ -56,6 +58,7 @@ export async function cancelSignUp(db: DB, userId: number, taskId: number): Prom
           source: `signup:${p.id}`,
           dueAt: new Date(),
         });
+      for (const p of promoted) await volunteerPlaceConfirmed(trx, { id: p.id, userId: p.user_id, title: p.title, startsAt: p.starts_at }, new Date());
       return { ok: true as const, promotedUserIds: promoted.map((p) => p.user_id) };
     });
   } catch (e) {
