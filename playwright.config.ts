@@ -50,6 +50,8 @@ export default defineConfig({
       PORT: String(PORT),
       HOST: '127.0.0.1',
       GONGZHI_DEMO: '1',
+      // the notification loop looks for due messages every second (stories wait for the inbox)
+      GONGZHI_NOTIFY_EVERY_MS: '1000',
       DATABASE_URL: '',
       TILE_URL: 'https://tiles.test.invalid/{z}/{x}/{y}.png',
       TILE_ATTRIBUTION: '© test tiles',

@@ -23,6 +23,7 @@ import * as m0026 from './0026_cost_share_schemes.ts';
 import * as m0029 from './0029_page_cache_tags.ts';
 import * as m0032 from './0032_cast_three_statements.ts';
 import * as m0033 from './0033_ratings.ts';
+import * as m0035 from './0035_notifications.ts';
 import * as m0037 from './0037_consultation_cache_tags.ts';
 
 // Listed by hand: a bundled server has no migrations folder to read.
@@ -51,6 +52,7 @@ const migrations: Record<string, Migration> = {
   '0029_page_cache_tags': m0029,
   '0032_cast_three_statements': m0032,
   '0033_ratings': m0033,
+  '0035_notifications': m0035,
   '0037_consultation_cache_tags': m0037,
 };
 

@@ -14,6 +14,7 @@ import { donationActions } from './donations.ts';
 import { consultationActions } from './consultations.ts';
 import { costshareActions } from './costshare.ts';
 import { ratingActions } from './ratings.ts';
+import { notificationActions } from './notifications.ts';
 
 export const server = {
   accounts: accountActions,
@@ -32,4 +33,5 @@ export const server = {
   consultations: consultationActions,
   costshare: costshareActions,
   ratings: ratingActions,
+  notifications: notificationActions,
 };

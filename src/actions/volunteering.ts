@@ -3,8 +3,6 @@ import { db } from '../lib/db/index.ts';
 import { pageCache } from '../lib/http/page-cache-instance.ts';
 import { can } from '../features/policy/can.ts';
 import { hit } from '../features/accounts/rate-limit.ts';
-import { senderFor } from '../features/accounts/sms.ts';
-import { config } from '../lib/config.ts';
 import { projectResource } from '../features/projects/admin-queries.ts';
 import { attendanceInput, createTaskInput, taskInput } from '../features/volunteering/schemas.ts';
 import { taskResource } from '../features/volunteering/queries/tasks.ts';
@@ -60,7 +58,7 @@ export const volunteeringActions = {
       if (!can(user, 'volunteer.signUp', { userId: user.id })) throw forbidden();
       const database = await db();
       if (!(await hit(database, VOLUNTEER_LIMIT, String(user.id)))) return { ok: false as const, error: 'err.rateLimited' };
-      const res = await cancelSignUp(database, user.id, input.taskId, (trx) => senderFor(config().sms, trx, config().demo));
+      const res = await cancelSignUp(database, user.id, input.taskId);
       if (res.ok) pageCache.invalidateProject(res.projectId);
       return res;
     },

@@ -21,9 +21,11 @@ import { recordAuditHead } from '../features/audit/service.ts';
 import { discardStalePreviews } from '../features/register/import-service.ts';
 import { senderFor } from '../features/accounts/sms.ts';
 import { pruneRateLimits } from '../features/accounts/rate-limit.ts';
+import { startNotificationLoop, type NotificationLoop } from '../features/notifications/commands/loop.ts';
 
 process.env.ASTRO_NODE_AUTOSTART = 'disabled';
 const cfg = config();
+let notifications: NotificationLoop | null = null;
 // PGlite lives inside one process: the embedded database always runs a single worker.
 const workers = cfg.databaseUrl ? Math.min(Number(process.env.GONGZHI_WORKERS) || 1, os.availableParallelism()) : 1;
 
@@ -93,11 +95,16 @@ if (workers > 1 && cluster.isPrimary) {
   // texts to co-owners about casts go through the configured provider; without one nobody is
   // texted, and the sweep takes up from its mark once a provider is configured
   if (cfg.sms.kind !== 'none') startCastNotices(database, (trx) => senderFor(cfg.sms, trx, cfg.demo)!);
+  // the outbox of what residents are told (in-app and SMS): every worker and every instance
+  // runs it; FOR UPDATE SKIP LOCKED hands each due message to one of them
+  notifications = startNotificationLoop(database, (trx) => senderFor(cfg.sms, trx, cfg.demo), Number(process.env.GONGZHI_NOTIFY_EVERY_MS) || 5_000);
   await listen();
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     for (const w of Object.values(cluster.workers ?? {})) w?.kill(signal);
-    process.exit(0);
+    // a batch of messages in flight commits (or rolls back) before the process ends
+    const stopping = notifications?.stop() ?? Promise.resolve();
+    void stopping.finally(() => process.exit(0));
   });
 }

@@ -7,6 +7,7 @@ import { consultationsEn } from '../features/consultations/messages.ts';
 import { costshareEn } from '../features/costshare/messages.ts';
 import { donationsEn } from '../features/donations/messages.ts';
 import { ratingsEn } from '../features/ratings/messages.ts';
+import { notificationsEn } from '../features/notifications/messages.ts';
 import { feesEn } from '../features/fees/messages.ts';
 import { fundingEn } from '../features/funding/messages.ts';
 import { geographyEn } from '../features/geography/messages.ts';
@@ -112,6 +113,7 @@ export const enParts = {
   costshare: costshareEn,
   donations: donationsEn,
   ratings: ratingsEn,
+  notifications: notificationsEn,
   fees: feesEn,
   funding: fundingEn,
   geography: geographyEn,
@@ -133,6 +135,7 @@ export const en: Record<MessageKey, string> = {
   ...costshareEn,
   ...donationsEn,
   ...ratingsEn,
+  ...notificationsEn,
   ...feesEn,
   ...fundingEn,
   ...geographyEn,

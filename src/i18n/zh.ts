@@ -8,6 +8,7 @@ import { consultationsZh } from '../features/consultations/messages.ts';
 import { costshareZh } from '../features/costshare/messages.ts';
 import { donationsZh } from '../features/donations/messages.ts';
 import { ratingsZh } from '../features/ratings/messages.ts';
+import { notificationsZh } from '../features/notifications/messages.ts';
 import { feesZh } from '../features/fees/messages.ts';
 import { fundingZh } from '../features/funding/messages.ts';
 import { geographyZh } from '../features/geography/messages.ts';
@@ -114,6 +115,7 @@ export const zhParts = {
   costshare: costshareZh,
   donations: donationsZh,
   ratings: ratingsZh,
+  notifications: notificationsZh,
   fees: feesZh,
   funding: fundingZh,
   geography: geographyZh,
@@ -135,6 +137,7 @@ export const zh = {
   ...costshareZh,
   ...donationsZh,
   ...ratingsZh,
+  ...notificationsZh,
   ...feesZh,
   ...fundingZh,
   ...geographyZh,

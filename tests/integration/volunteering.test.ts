@@ -5,7 +5,6 @@ import { hebinEstate } from '../support/estate-fixture.ts';
 import { scratchDatabase, type ScratchDatabase } from '../support/scratch-database.ts';
 import { openPostgres, type OpenDatabase } from '../../src/lib/db/open.ts';
 import { migrateToLatest } from '../../src/lib/db/migrate.ts';
-import { outboxSender, senderFor } from '../../src/features/accounts/sms.ts';
 import { verifyAudit } from '../../src/features/audit/service.ts';
 import { createTask } from '../../src/features/volunteering/commands/create-task.ts';
 import { signUp } from '../../src/features/volunteering/commands/sign-up.ts';
@@ -191,43 +190,47 @@ describe.each(BACKENDS)('volunteering on %s', (kind) => {
     expect((await signupsOf(open.db, people[4]!.id)).signups[0]).toMatchObject({ status: 'waiting', position: 3 });
 
     // a waiting person leaves: nobody moves up, those behind them gain a place in the queue
-    expect(await cancelSignUp(open.db, people[3]!.id, taskId, (trx) => outboxSender(trx, () => {}))).toEqual({ ok: true, promotedUserIds: [], projectId });
+    expect(await cancelSignUp(open.db, people[3]!.id, taskId)).toEqual({ ok: true, promotedUserIds: [], projectId });
     expect((await signupsOf(open.db, people[4]!.id)).signups[0]).toMatchObject({ status: 'waiting', position: 2 });
 
     // a confirmed person leaves: the first waiting (people[2]) moves up, and is told
-    const res = await cancelSignUp(open.db, people[0]!.id, taskId, (trx) => outboxSender(trx, () => {}));
+    const res = await cancelSignUp(open.db, people[0]!.id, taskId);
     expect(res).toEqual({ ok: true, promotedUserIds: [people[2]!.id], projectId });
     const rows = await statuses(open.db, taskId);
     expect(rows.map((r) => r.status)).toEqual(['cancelled', 'confirmed', 'confirmed', 'cancelled', 'waiting']);
     const mine = await signupsOf(open.db, people[2]!.id);
     expect(mine.signups[0]).toMatchObject({ status: 'confirmed', promoted: true });
-    const texts = await open.db.selectFrom('sms_outbox').select(['phone', 'body']).where('phone', '=', people[2]!.phone).execute();
-    expect(texts).toHaveLength(1);
-    expect(texts[0]!.body).toContain('您已从候补转为正式报名');
-    expect(texts[0]!.body).toContain('候补测试');
-    // nobody else was texted
-    expect(
-      await open.db
-        .selectFrom('sms_outbox')
-        .select('phone')
-        .where(
-          'phone',
-          'in',
-          people.filter((_, i) => i !== 2).map((p) => p.phone),
-        )
-        .execute(),
-    ).toEqual([]);
-
-    // with texts switched off (GONGZHI_SMS=none, as senderFor gives it) the waiting list still moves up, and nothing is queued
-    const quiet = await newTask(open.db, staffId, projectId, 1, '不发短信');
-    const pair = await residents(open.db, 2, 3100);
-    for (const p of pair) await signUp(open.db, p.id, quiet);
-    expect(await cancelSignUp(open.db, pair[0]!.id, quiet, (trx) => senderFor({ kind: 'none' }, trx, false))).toEqual({
-      ok: true,
-      promotedUserIds: [pair[1]!.id],
-      projectId,
-    });
-    expect(await open.db.selectFrom('sms_outbox').select('phone').where('phone', '=', pair[1]!.phone).execute()).toEqual([]);
+    // told through the notification outbox: in the portal and, by default, by SMS; nobody else
+    const told = await open.db
+      .selectFrom('notifications')
+      .select(['user_id', 'kind', 'channel', 'body'])
+      .where('kind', '=', 'volunteer_promoted')
+      .orderBy('channel')
+      .execute();
+    expect(told.map((r) => [r.user_id, r.kind, r.channel])).toEqual([
+      [people[2]!.id, 'volunteer_promoted', 'inapp'],
+      [people[2]!.id, 'volunteer_promoted', 'sms'],
+    ]);
+    expect(told[0]!.body).toContain('您已从候补转为正式报名');
+    expect(told[0]!.body).toContain('候补测试');
+    // the reminders the day before, in the portal only by default: the two confirmed at sign-up, the
+    // promoted one now; the one who cancelled has theirs withdrawn
+    const reminders = await open.db
+      .selectFrom('notifications')
+      .select(['user_id', 'channel', 'state'])
+      .where('kind', '=', 'volunteer_task_tomorrow')
+      .where(
+        'user_id',
+        'in',
+        people.map((p) => p.id),
+      )
+      .orderBy('user_id')
+      .execute();
+    expect(reminders).toEqual(
+      [0, 1, 2].map((i) => ({ user_id: people[i]!.id, channel: 'inapp', state: i === 0 ? 'skipped' : 'queued' })).sort((a, b) => a.user_id - b.user_id),
+    );
+    // cancelling queues rows only: nothing is texted in the request
+    expect(await open.db.selectFrom('sms_outbox').select('phone').where('phone', '=', people[2]!.phone).execute()).toEqual([]);
 
     // the one who cancelled may sign up again: a new row, at the back of the queue
     expect(await signUp(open.db, people[0]!.id, taskId)).toMatchObject({ ok: true, status: 'waiting' });

@@ -47,6 +47,8 @@ const DYNAMIC_PREFIXES: Record<string, string> = {
   'cosign.role.': "owners' committee role of a co-signer",
   'audit.action.': 'audit log action name (audit_log.action)',
   'audit.reason.': 'why the audit chain check failed',
+  'notify.kind.': 'what a resident may be told (notifications.kind)',
+  'notify.choice.': 'off / portal / portal and SMS, per kind',
   'err.password_': 'weakness found by the password check (too_short, too_long, too_simple)',
 };
 

@@ -37,6 +37,13 @@ describe('authorization matrix', () => {
     expect(can(ACTORS.subdistrictStaff!, 'project.edit', {})).toBe(false);
     expect(can(ACTORS.districtAdmin!, 'project.edit', {})).toBe(true);
   });
+  it('lets a person alone read their messages and choose what they are told', () => {
+    expect(POLICY['notification.manage']).toBe('self');
+    expect(can(ACTORS.resident!, 'notification.manage', { userId: 5 })).toBe(true);
+    expect(can(ACTORS.otherResident!, 'notification.manage', { userId: 5 })).toBe(false);
+    expect(can(ACTORS.districtAdmin!, 'notification.manage', { userId: 5 })).toBe(false);
+    expect(can(null, 'notification.manage', { userId: 5 })).toBe(false);
+  });
   it('lets the project’s office manage volunteering and any signed-in resident sign up', () => {
     expect(POLICY['volunteer.manage']).toBe('office');
     expect(POLICY['volunteer.signUp']).toBe('anyone_signed_in');

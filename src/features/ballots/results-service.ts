@@ -10,6 +10,7 @@ import { formatAreaM2 } from './area.ts';
 import { objectionWindow } from './objection-period.ts';
 import { config } from '../../lib/config.ts';
 import { refuse } from '../../i18n/index.ts';
+import { voteResult } from '../notifications/commands/producers.ts';
 
 type DB = Kysely<Database>;
 
@@ -138,6 +139,8 @@ export async function publishBulletin(db: DB, actorUserId: number, ballotId: num
   await db.transaction().execute(async (trx) => {
     await trx.insertInto('ballot_bulletins').values({ ballot_id: ballotId, version, stage, body, sha256 }).execute();
     await appendAudit(trx, { actorUserId, action: `ballot.bulletin.${stage}`, target: `ballot:${ballotId}`, detail: { version, sha256, publicSha256 } });
+    // the owners on the roll are told the result is out (the first preliminary, then the final)
+    await voteResult(trx, { id: ballotId, title: bulletin.ballot.title, stage }, now);
   });
   return { ok: true as const, version, sha256, publicSha256 };
 }

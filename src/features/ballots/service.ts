@@ -9,6 +9,7 @@ import { holdsFlatOf } from './holdings.ts';
 import type { Choice } from './cast.ts';
 import type { CastChannel, CastRight, Convener } from './tables.ts';
 import { refuse } from '../../i18n/index.ts';
+import { voteClosed, voteOpened } from '../notifications/commands/producers.ts';
 
 type DB = Kysely<Database>;
 type Tx = Transaction<Database>;
@@ -176,6 +177,8 @@ export async function openBallot(db: DB, actorUserId: number, ballotId: number, 
       if (owners.length) await trx.insertInto('ballot_voter_owners').values(owners).execute();
     }
     await trx.updateTable('ballots').set({ status: 'open', opened_at: now }).where('id', '=', ballotId).execute();
+    // the owners on the roll are told, in the portal and by SMS as each chose (rows only)
+    await voteOpened(trx, { id: ballotId, title: b.title, closesAt: b.closes_at }, now);
     await appendAudit(trx, {
       actorUserId,
       action: 'ballot.open',
@@ -215,6 +218,7 @@ export async function closeBallot(db: DB, actorUserId: number, ballotId: number,
       .where('status', '=', 'open')
       .executeTakeFirst();
     if (Number(res.numUpdatedRows) !== 1) return refuse('err.ballotState');
+    await voteClosed(trx, ballotId);
     await appendAudit(trx, { actorUserId, action: 'ballot.close', target: `ballot:${ballotId}` });
     return { ok: true as const };
   });

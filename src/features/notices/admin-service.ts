@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
 import { appendAudit } from '../audit/service.ts';
+import { noticePublished } from '../notifications/commands/producers.ts';
 import type { NOTICE_KINDS } from './queries.ts';
 import type { MessageKey } from '../../i18n/index.ts';
 
@@ -40,7 +41,7 @@ export async function createNotice(db: DB, actorUserId: number, draft: NoticeDra
 
 export async function publishNotice(db: DB, actorUserId: number, noticeId: number, now = new Date()): Promise<Result> {
   return db.transaction().execute(async (trx) => {
-    const n = await trx.selectFrom('notices').select(['id', 'published_at', 'project_id']).where('id', '=', noticeId).forUpdate().executeTakeFirst();
+    const n = await trx.selectFrom('notices').select(['id', 'published_at', 'project_id', 'title']).where('id', '=', noticeId).forUpdate().executeTakeFirst();
     if (!n) return { ok: false as const, error: 'err.notFound' };
     if (n.published_at) return { ok: false as const, error: 'err.noticeAlreadyPublished' };
     if (n.project_id !== null) {
@@ -50,6 +51,8 @@ export async function publishNotice(db: DB, actorUserId: number, noticeId: numbe
     }
     await trx.updateTable('notices').set({ published_at: now }).where('id', '=', noticeId).execute();
     await appendAudit(trx, { actorUserId, action: 'notice.publish', target: `notice:${noticeId}`, detail: { publishedAt: now.toISOString() } });
+    // owners of the project's estates are told (rows only; the job loop sends them)
+    await noticePublished(trx, { id: noticeId, title: n.title, projectId: n.project_id }, now);
     return { ok: true as const, noticeId };
   });
 }

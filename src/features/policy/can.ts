@@ -65,6 +65,8 @@ export const POLICY = {
   'rating.manage': 'office',
   // which household an account may rate for is settled by the rating roll (its verified owners)
   'rating.rate': 'anyone_signed_in',
+  // a person's inbox and their choices of what they are told: theirs alone
+  'notification.manage': 'self',
   'subdistrict.manage': 'district',
   'staff.manage': 'district',
   'audit.read': 'district',

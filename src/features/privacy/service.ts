@@ -235,6 +235,9 @@ export async function closeAccount(db: DB, store: FileRemover, userId: number, n
     await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
     await trx.deleteFrom('sms_codes').where('phone', '=', user.phone).execute();
     await trx.deleteFrom('sms_outbox').where('phone', '=', user.phone).execute();
+    // the inbox and the choices of what to be told (migration 0035)
+    await trx.deleteFrom('notifications').where('user_id', '=', userId).execute();
+    await trx.deleteFrom('notification_prefs').where('user_id', '=', userId).execute();
     await trx
       .updateTable('users')
       .set({

@@ -12,6 +12,7 @@ import type { PageCacheClockTable, PageCacheTagsTable } from '../http/page-cache
 import type * as C from '../../features/consultations/tables.ts';
 import type * as CS from '../../features/costshare/tables.ts';
 import type * as RT from '../../features/ratings/tables.ts';
+import type { NotificationPrefsTable, NotificationsTable } from '../../features/notifications/tables.ts';
 
 /** Aggregates the table types that live next to their features. */
 export interface Database {
@@ -88,4 +89,6 @@ export interface Database {
   rating_household_owners: RT.RatingHouseholdOwnersTable;
   ratings: RT.RatingsTable;
   rating_revisions: RT.RatingRevisionsTable;
+  notifications: NotificationsTable;
+  notification_prefs: NotificationPrefsTable;
 }

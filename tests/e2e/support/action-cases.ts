@@ -317,6 +317,9 @@ export const CASES: Case[] = [
     resource: 'taskId',
     form: (fx) => ({ taskId: String(fx.taskId ?? 1), signupId: '999999', attended: '1', hours: '2' }),
   },
+  // the inbox: every signed-in person marks their own messages read and chooses for themself
+  { action: 'notifications.markRead', verb: 'notification.manage', form: () => ({ all: '1' }) },
+  { action: 'notifications.savePreferences', verb: 'notification.manage', form: () => ({ vote_opened: 'sms', notice_on_my_estate: 'portal' }) },
   { action: 'donations.offer', verb: 'donation.offer', form: (fx) => ({ projectId: String(fx.publishedProjectId ?? 1), kind: 'money', amount: '1.00' }) },
   {
     action: 'donations.decide',

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../../lib/db/schema.ts';
-import type { SmsSender } from '../../accounts/sms.ts';
+import { enqueue } from '../../notifications/commands/enqueue.ts';
+import { signupCancelled, volunteerPlaceConfirmed } from '../../notifications/commands/producers.ts';
 import { dbErrorCode } from './errors.ts';
 import { formatDateTime, translator } from '../../../i18n/index.ts';
 import type { MessageKey } from '../../../i18n/index.ts';
@@ -9,14 +10,14 @@ const zh = translator('zh');
 
 type DB = Kysely<Database>;
 export type CancelResult = { ok: true; promotedUserIds: number[]; projectId: number } | { ok: false; error: MessageKey };
-/** The text sender configured, given the cancellation's transaction (the outbox writes in it); null when texts are off. */
-export type SenderFor = (trx: DB) => SmsSender | null;
 
 /**
  * A resident cancels their own live sign-up on a task. When it held a place, the database
- * confirms the first of the waiting list in the same statement; that person is texted.
+ * confirms the first of the waiting list in the same statement; that person is told through
+ * the notification outbox (in the portal, and by SMS unless they chose otherwise), queued in
+ * this transaction: the cancellation waits on no text message.
  */
-export async function cancelSignUp(db: DB, userId: number, taskId: number, smsVia?: SenderFor): Promise<CancelResult> {
+export async function cancelSignUp(db: DB, userId: number, taskId: number): Promise<CancelResult> {
   try {
     return await db.transaction().execute(async (trx) => {
       const mine = await trx
@@ -39,20 +40,25 @@ export async function cancelSignUp(db: DB, userId: number, taskId: number, smsVi
         .set({ status: 'cancelled', cancelled_at: sql`now()` })
         .where('id', '=', mine.id)
         .execute();
+      await signupCancelled(trx, mine.id);
       // promoted in this transaction: promoted_at is its now()
       const promoted = await trx
         .selectFrom('volunteer_signups')
         .innerJoin('users', 'users.id', 'volunteer_signups.user_id')
         .innerJoin('volunteer_tasks', 'volunteer_tasks.id', 'volunteer_signups.task_id')
-        .select(['volunteer_signups.user_id', 'users.phone', 'volunteer_tasks.title', 'volunteer_tasks.starts_at'])
+        .select(['volunteer_signups.id', 'volunteer_signups.user_id', 'volunteer_tasks.title', 'volunteer_tasks.starts_at'])
         .where('volunteer_signups.task_id', '=', taskId)
         .where('volunteer_signups.promoted_at', '=', sql<Date>`now()`)
         .execute();
-      const sms = smsVia?.(trx) ?? null;
-      if (sms) {
-        for (const p of promoted)
-          await sms.send(p.phone, zh('volunteer.sms.promoted', { title: p.title.slice(0, 40), when: formatDateTime(p.starts_at, 'zh') }));
-      }
+      for (const p of promoted)
+        await enqueue(trx, sql<{ user_id: number }>`select ${p.user_id}::int as user_id`, {
+          kind: 'volunteer_promoted',
+          body: zh('volunteer.sms.promoted', { title: p.title.slice(0, 40), when: formatDateTime(p.starts_at, 'zh') }),
+          link: '/account',
+          source: `signup:${p.id}`,
+          dueAt: new Date(),
+        });
+      for (const p of promoted) await volunteerPlaceConfirmed(trx, { id: p.id, userId: p.user_id, title: p.title, startsAt: p.starts_at }, new Date());
       return { ok: true as const, promotedUserIds: promoted.map((p) => p.user_id), projectId: open.project_id };
     });
   } catch (e) {

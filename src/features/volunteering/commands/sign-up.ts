@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../../lib/db/schema.ts';
 import type { SignupStatus } from '../tables.ts';
 import { dbErrorCode } from './errors.ts';
+import { volunteerPlaceConfirmed } from '../../notifications/commands/producers.ts';
 import type { MessageKey } from '../../../i18n/index.ts';
 
 type DB = Kysely<Database>;
@@ -31,10 +32,16 @@ export async function signUp(db: DB, userId: number, taskId: number): Promise<Si
         'volunteer_signups.id',
         'volunteer_signups.status',
         eb.selectFrom('volunteer_tasks').select('volunteer_tasks.project_id').whereRef('volunteer_tasks.id', '=', 'volunteer_signups.task_id').as('project_id'),
+        eb.selectFrom('volunteer_tasks').select('volunteer_tasks.title').whereRef('volunteer_tasks.id', '=', 'volunteer_signups.task_id').as('title'),
+        eb.selectFrom('volunteer_tasks').select('volunteer_tasks.starts_at').whereRef('volunteer_tasks.id', '=', 'volunteer_signups.task_id').as('starts_at'),
       ])
       .executeTakeFirst();
     // no row: no such public task; a task that has started is refused by the database (P0001)
     if (!row) return { ok: false, error: 'err.notFound' };
+    // A confirmed place is reminded the day before (a waiting one when it moves up). Queued
+    // after the sign-up's statement, not in a transaction with it, so that the task's row
+    // lock is never held across a round trip; a reminder that failed to queue loses no place.
+    if (row.status === 'confirmed') await volunteerPlaceConfirmed(db, { id: row.id, userId, title: row.title!, startsAt: row.starts_at! }, new Date());
     return { ok: true, signupId: row.id, status: row.status, projectId: row.project_id! };
   } catch (e) {
     const code = dbErrorCode(e);

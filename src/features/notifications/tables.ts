@@ -1,0 +1,30 @@
+import type { ColumnType, Generated } from 'kysely';
+import type { Channel, Choice, NotificationKind, NotificationState } from './core/kinds.ts';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type Defaulted = ColumnType<Date, Date | string | undefined, Date | string>;
+
+/** Migration 0035: one outbox for in-app messages and text messages. */
+export interface NotificationsTable {
+  id: Generated<number>;
+  user_id: number;
+  kind: NotificationKind;
+  channel: Channel;
+  body: string;
+  link: string | null;
+  source: string | null;
+  due_at: Defaulted;
+  state: Generated<NotificationState>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  sent_at: Timestamp | null;
+  read_at: Timestamp | null;
+  created_at: Defaulted;
+}
+
+export interface NotificationPrefsTable {
+  user_id: number;
+  kind: NotificationKind;
+  choice: Choice;
+  updated_at: Defaulted;
+}
