@@ -45,6 +45,11 @@ const DYNAMIC_PREFIXES: Record<string, string> = {
   'cosign.role.': "owners' committee role of a co-signer",
   'audit.action.': 'audit log action name (audit_log.action)',
   'audit.reason.': 'why the audit chain check failed',
+  'costshare.status.': 'state of a cost-share scheme (cost_schemes.status)',
+  'costshare.statusHelp.': 'what the state of a cost-share scheme means to an owner (public scheme page)',
+  'costshare.pledgeStatus.': 'state of a cost-share pledge (pledged, withdrawn, released, paid)',
+  'costshare.release.': 'why a cost-share pledge was released (corrected, lapsed, withdrawn)',
+  'adminCostshare.payMethod.': 'how a cost-share payment was made (PAY_METHODS)',
   'err.password_': 'weakness found by the password check (too_short, too_long, too_simple)',
 };
 
