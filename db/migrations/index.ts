@@ -23,6 +23,7 @@ import * as m0026 from './0026_cost_share_schemes.ts';
 import * as m0029 from './0029_page_cache_tags.ts';
 import * as m0032 from './0032_cast_three_statements.ts';
 import * as m0037 from './0037_consultation_cache_tags.ts';
+import * as m0038 from './0038_cost_share_cache_tags.ts';
 
 // Listed by hand: a bundled server has no migrations folder to read.
 const migrations: Record<string, Migration> = {
@@ -50,6 +51,7 @@ const migrations: Record<string, Migration> = {
   '0029_page_cache_tags': m0029,
   '0032_cast_three_statements': m0032,
   '0037_consultation_cache_tags': m0037,
+  '0038_cost_share_cache_tags': m0038,
 };
 
 export const migrationProvider: MigrationProvider = {

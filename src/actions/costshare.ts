@@ -44,10 +44,13 @@ import { forbidden, notFound, signedOut } from './errors.ts';
 // objections, open pledges, correct, withdraw, and record paper pledges, payments and
 // refunds, each audited by its command. A signed-in person objects, pledges and withdraws
 // for themself only (the user is the session's, never a form field); the command checks
-// that they are a verified owner of a flat of that household. The scheme page is never
-// cached; what the cached project page shows (a scheme's state, the money received) is
-// bumped by the database and, for the acts that change it, dropped here at once: a pledge,
-// a withdrawal or an objection leaves the page cache alone.
+// that they are a verified owner of a flat of that household. Before its command, each
+// action refuses with the HTTP status (./errors.ts): 401 signed out, 404 no such project,
+// scheme, objection, pledge or payment, 403 without the right.
+// What changes shows on its own project's pages only (the state of a scheme, and, with a
+// payment or a refund, the money received on the budget and in the CSV and OC4IDS feeds):
+// the database touches that project's page-cache tag for every instance (migration 0038)
+// and the action drops it here at once. The scheme page itself is never cached.
 
 const rateLimited = { ok: false as const, error: 'err.rateLimited' };
 
@@ -79,10 +82,13 @@ async function owner<R extends Resource>(user: SessionUser | null, find: (databa
   return { ...a, limited: !(await hit(a.database, PLEDGE_LIMIT, String(a.user.id))) };
 }
 
-const done = <T extends { ok: boolean }>(res: T): T => {
-  if (res.ok) pageCache.invalidate();
-  return res;
-};
+/** After a change to one project's pages (and, with `funds`, to the money feeds): this instance drops them at once. */
+const touching =
+  (projectId: number, funds = false) =>
+  <T extends { ok: boolean }>(res: T): T => {
+    if (res.ok) pageCache.invalidateProject(projectId, { funds });
+    return res;
+  };
 
 export const costshareActions = {
   create: defineAction({
@@ -106,7 +112,7 @@ export const costshareActions = {
     input: schemeIdInput,
     handler: async (input, ctx) => {
       const a = await office(ctx.locals.user, input.schemeId);
-      return done(worded(await postScheme(a.database, a.user.id, input), ctx.locals.lang));
+      return touching(a.where.projectId)(worded(await postScheme(a.database, a.user.id, input), ctx.locals.lang));
     },
   }),
   answerObjection: defineAction({
@@ -114,7 +120,7 @@ export const costshareActions = {
     input: answerInput,
     handler: async (input, ctx) => {
       const a = await authorised(ctx.locals.user, 'scheme.manage', (d) => objectionResource(d, input.objectionId));
-      return answerObjection(a.database, a.user.id, input);
+      return touching(a.where.projectId)(await answerObjection(a.database, a.user.id, input));
     },
   }),
   openPledging: defineAction({
@@ -122,7 +128,7 @@ export const costshareActions = {
     input: schemeIdInput,
     handler: async (input, ctx) => {
       const a = await office(ctx.locals.user, input.schemeId);
-      return done(await openPledging(a.database, a.user.id, input));
+      return touching(a.where.projectId)(await openPledging(a.database, a.user.id, input));
     },
   }),
   correct: defineAction({
@@ -130,7 +136,7 @@ export const costshareActions = {
     input: correctInput,
     handler: async (input, ctx) => {
       const a = await office(ctx.locals.user, input.schemeId);
-      return done(worded(await correctScheme(a.database, a.user.id, input), ctx.locals.lang));
+      return touching(a.where.projectId)(worded(await correctScheme(a.database, a.user.id, input), ctx.locals.lang));
     },
   }),
   withdraw: defineAction({
@@ -138,7 +144,7 @@ export const costshareActions = {
     input: withdrawSchemeInput,
     handler: async (input, ctx) => {
       const a = await office(ctx.locals.user, input.schemeId);
-      return done(await withdrawScheme(a.database, a.user.id, input));
+      return touching(a.where.projectId)(await withdrawScheme(a.database, a.user.id, input));
     },
   }),
   paperPledge: defineAction({
@@ -146,7 +152,7 @@ export const costshareActions = {
     input: paperPledgeInput,
     handler: async (input, ctx) => {
       const a = await office(ctx.locals.user, input.schemeId);
-      return enterPaperPledge(a.database, a.user.id, input);
+      return touching(a.where.projectId)(await enterPaperPledge(a.database, a.user.id, input));
     },
   }),
   payment: defineAction({
@@ -154,7 +160,7 @@ export const costshareActions = {
     input: paymentInput,
     handler: async (input, ctx) => {
       const a = await authorised(ctx.locals.user, 'scheme.manage', (d) => pledgeResource(d, input.pledgeId));
-      return done(await enterPayment(a.database, a.user.id, input));
+      return touching(a.where.projectId, true)(await enterPayment(a.database, a.user.id, input));
     },
   }),
   refund: defineAction({
@@ -162,7 +168,7 @@ export const costshareActions = {
     input: refundInput,
     handler: async (input, ctx) => {
       const a = await authorised(ctx.locals.user, 'scheme.manage', (d) => paymentResource(d, input.paymentId));
-      return done(await recordRefund(a.database, a.user.id, input));
+      return touching(a.where.projectId, true)(await recordRefund(a.database, a.user.id, input));
     },
   }),
   object: defineAction({
@@ -171,7 +177,7 @@ export const costshareActions = {
     handler: async (input, ctx) => {
       const a = await owner(ctx.locals.user, (d) => schemeResource(d, input.schemeId));
       if (a.limited) return rateLimited;
-      return objectToScheme(a.database, a.user.id, input);
+      return touching(a.where.projectId)(await objectToScheme(a.database, a.user.id, input));
     },
   }),
   pledge: defineAction({
@@ -180,7 +186,7 @@ export const costshareActions = {
     handler: async (input, ctx) => {
       const a = await owner(ctx.locals.user, (d) => schemeResource(d, input.schemeId));
       if (a.limited) return rateLimited;
-      return pledge(a.database, a.user.id, input);
+      return touching(a.where.projectId)(await pledge(a.database, a.user.id, input));
     },
   }),
   withdrawPledge: defineAction({
@@ -189,7 +195,7 @@ export const costshareActions = {
     handler: async (input, ctx) => {
       const a = await owner(ctx.locals.user, (d) => pledgeResource(d, input.pledgeId));
       if (a.limited) return rateLimited;
-      return withdrawPledge(a.database, a.user.id, input);
+      return touching(a.where.projectId)(await withdrawPledge(a.database, a.user.id, input));
     },
   }),
 };
