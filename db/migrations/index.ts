@@ -25,6 +25,7 @@ import * as m0032 from './0032_cast_three_statements.ts';
 import * as m0033 from './0033_ratings.ts';
 import * as m0035 from './0035_notifications.ts';
 import * as m0037 from './0037_consultation_cache_tags.ts';
+import * as m0038 from './0038_cost_share_cache_tags.ts';
 
 // Listed by hand: a bundled server has no migrations folder to read.
 const migrations: Record<string, Migration> = {
@@ -54,6 +55,7 @@ const migrations: Record<string, Migration> = {
   '0033_ratings': m0033,
   '0035_notifications': m0035,
   '0037_consultation_cache_tags': m0037,
+  '0038_cost_share_cache_tags': m0038,
 };
 
 export const migrationProvider: MigrationProvider = {

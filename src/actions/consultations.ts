@@ -32,16 +32,33 @@ import {
   reviewComment,
 } from '../features/consultations/commands/index.ts';
 import { commentResource, consultationResource, opinionResource } from '../features/consultations/queries/index.ts';
+import type { SessionUser } from '../features/accounts/session.ts';
+import type { Resource } from '../features/policy/can.ts';
+import { forbidden, notFound, signedOut } from './errors.ts';
 
 // Consultations (意见征集). Any signed-in account comments, replies, edits or deletes its
 // own and reports (rate-limited per person; the author is the session's, never a form
 // field); staff of the project's office open, enter paper opinions, hide and review,
 // close, dispose and publish the report, each audited in its command. A comment changes
 // the public project and consultation pages: each write drops this instance's page cache.
+// Before its command, each action refuses with the HTTP status (./errors.ts): 401 signed
+// out, 404 no such consultation, comment or opinion, 403 without the right.
 
-const forbidden = { ok: false as const, error: 'err.forbidden' };
-const signInFirst = { ok: false as const, error: 'err.signInFirst' };
 const rateLimited = { ok: false as const, error: 'err.rateLimited' };
+
+/** The caller, once signed in and the record named by the form exists and the caller may act on it as `verb`. */
+async function authorised<R extends Resource>(
+  user: SessionUser | null,
+  verb: 'consultation.manage' | 'consultation.comment',
+  find: (database: Awaited<ReturnType<typeof db>>) => Promise<R | null>,
+) {
+  if (!user) throw signedOut();
+  const database = await db();
+  const where = await find(database);
+  if (!where) throw notFound();
+  if (!can(user, verb, verb === 'consultation.comment' ? { userId: user.id } : where)) throw forbidden();
+  return { database, user, where };
+}
 
 /** Opening, closing and publishing change lists and notices: every cached page goes. */
 function invalidating<T extends { ok: boolean }>(res: T): T {
@@ -60,12 +77,8 @@ export const consultationActions = {
     accept: 'form',
     input: openInput,
     handler: async (input, ctx) => {
-      const user = ctx.locals.user;
-      if (!user) return forbidden;
-      const database = await db();
-      const project = await projectResource(database, input.projectId);
-      if (!project || !can(user, 'consultation.manage', project)) return forbidden;
-      return invalidating(await openConsultation(database, user.id, { ...input, projectId: project.projectId }, new Date(), config().workCalendar));
+      const a = await authorised(ctx.locals.user, 'consultation.manage', (d) => projectResource(d, input.projectId));
+      return invalidating(await openConsultation(a.database, a.user.id, { ...input, projectId: a.where.projectId }, new Date(), config().workCalendar));
     },
   }),
 
@@ -73,15 +86,11 @@ export const consultationActions = {
     accept: 'form',
     input: commentInput,
     handler: async (input, ctx) => {
-      const user = ctx.locals.user;
-      if (!user || !can(user, 'consultation.comment', { userId: user.id })) return signInFirst;
-      const database = await db();
-      if (!(await hit(database, COMMENT_LIMIT, String(user.id)))) return rateLimited;
-      const where = await consultationResource(database, input.consultationId);
-      if (!where) return { ok: false as const, error: 'err.notFound' };
+      const a = await authorised(ctx.locals.user, 'consultation.comment', (d) => consultationResource(d, input.consultationId));
+      if (!(await hit(a.database, COMMENT_LIMIT, String(a.user.id)))) return rateLimited;
       // the staff badge belongs to the project's own office; anyone else writes as a resident
-      const asStaff = can(user, 'consultation.manage', where);
-      return invalidatingProject(await postComment(database, { id: user.id, role: asStaff ? user.role : 'resident' }, input));
+      const asStaff = can(a.user, 'consultation.manage', a.where);
+      return invalidatingProject(await postComment(a.database, { id: a.user.id, role: asStaff ? a.user.role : 'resident' }, input));
     },
   }),
 
@@ -89,11 +98,9 @@ export const consultationActions = {
     accept: 'form',
     input: editInput,
     handler: async (input, ctx) => {
-      const user = ctx.locals.user;
-      if (!user || !can(user, 'consultation.comment', { userId: user.id })) return signInFirst;
-      const database = await db();
-      if (!(await hit(database, COMMENT_LIMIT, String(user.id)))) return rateLimited;
-      return invalidatingProject(await editComment(database, user.id, input));
+      const a = await authorised(ctx.locals.user, 'consultation.comment', (d) => commentResource(d, input.commentId));
+      if (!(await hit(a.database, COMMENT_LIMIT, String(a.user.id)))) return rateLimited;
+      return invalidatingProject(await editComment(a.database, a.user.id, input));
     },
   }),
 
@@ -101,9 +108,8 @@ export const consultationActions = {
     accept: 'form',
     input: commentIdInput,
     handler: async (input, ctx) => {
-      const user = ctx.locals.user;
-      if (!user || !can(user, 'consultation.comment', { userId: user.id })) return signInFirst;
-      return invalidatingProject(await deleteComment(await db(), user.id, input));
+      const a = await authorised(ctx.locals.user, 'consultation.comment', (d) => commentResource(d, input.commentId));
+      return invalidatingProject(await deleteComment(a.database, a.user.id, input));
     },
   }),
 
@@ -111,11 +117,9 @@ export const consultationActions = {
     accept: 'form',
     input: commentIdInput,
     handler: async (input, ctx) => {
-      const user = ctx.locals.user;
-      if (!user || !can(user, 'consultation.comment', { userId: user.id })) return signInFirst;
-      const database = await db();
-      if (!(await hit(database, REPORT_LIMIT, String(user.id)))) return rateLimited;
-      return invalidatingProject(await reportComment(database, user.id, input));
+      const a = await authorised(ctx.locals.user, 'consultation.comment', (d) => commentResource(d, input.commentId));
+      if (!(await hit(a.database, REPORT_LIMIT, String(a.user.id)))) return rateLimited;
+      return invalidatingProject(await reportComment(a.database, a.user.id, input));
     },
   }),
 
@@ -123,11 +127,8 @@ export const consultationActions = {
     accept: 'form',
     input: paperInput,
     handler: async (input, ctx) => {
-      const user = ctx.locals.user;
-      const database = await db();
-      const where = await consultationResource(database, input.consultationId);
-      if (!user || !where || !can(user, 'consultation.manage', where)) return forbidden;
-      return invalidatingProject(await enterPaperOpinion(database, user.id, input));
+      const a = await authorised(ctx.locals.user, 'consultation.manage', (d) => consultationResource(d, input.consultationId));
+      return invalidatingProject(await enterPaperOpinion(a.database, a.user.id, input));
     },
   }),
 
@@ -135,11 +136,8 @@ export const consultationActions = {
     accept: 'form',
     input: hideInput,
     handler: async (input, ctx) => {
-      const user = ctx.locals.user;
-      const database = await db();
-      const where = await commentResource(database, input.commentId);
-      if (!user || !where || !can(user, 'consultation.manage', where)) return forbidden;
-      return invalidatingProject(await hideComment(database, user.id, input));
+      const a = await authorised(ctx.locals.user, 'consultation.manage', (d) => commentResource(d, input.commentId));
+      return invalidatingProject(await hideComment(a.database, a.user.id, input));
     },
   }),
 
@@ -147,11 +145,8 @@ export const consultationActions = {
     accept: 'form',
     input: reviewInput,
     handler: async (input, ctx) => {
-      const user = ctx.locals.user;
-      const database = await db();
-      const where = await commentResource(database, input.commentId);
-      if (!user || !where || !can(user, 'consultation.manage', where)) return forbidden;
-      return invalidatingProject(await reviewComment(database, user.id, input));
+      const a = await authorised(ctx.locals.user, 'consultation.manage', (d) => commentResource(d, input.commentId));
+      return invalidatingProject(await reviewComment(a.database, a.user.id, input));
     },
   }),
 
@@ -159,11 +154,8 @@ export const consultationActions = {
     accept: 'form',
     input: closeInput,
     handler: async (input, ctx) => {
-      const user = ctx.locals.user;
-      const database = await db();
-      const where = await consultationResource(database, input.consultationId);
-      if (!user || !where || !can(user, 'consultation.manage', where)) return forbidden;
-      return invalidating(await closeConsultation(database, user.id, input));
+      const a = await authorised(ctx.locals.user, 'consultation.manage', (d) => consultationResource(d, input.consultationId));
+      return invalidating(await closeConsultation(a.database, a.user.id, input));
     },
   }),
 
@@ -171,11 +163,8 @@ export const consultationActions = {
     accept: 'form',
     input: disposeInput,
     handler: async (input, ctx) => {
-      const user = ctx.locals.user;
-      const database = await db();
-      const where = await opinionResource(database, input.opinionId);
-      if (!user || !where || !can(user, 'consultation.manage', where)) return forbidden;
-      return disposeOpinion(database, user.id, input);
+      const a = await authorised(ctx.locals.user, 'consultation.manage', (d) => opinionResource(d, input.opinionId));
+      return disposeOpinion(a.database, a.user.id, input);
     },
   }),
 
@@ -183,11 +172,8 @@ export const consultationActions = {
     accept: 'form',
     input: consultationIdInput,
     handler: async (input, ctx) => {
-      const user = ctx.locals.user;
-      const database = await db();
-      const where = await consultationResource(database, input.consultationId);
-      if (!user || !where || !can(user, 'consultation.manage', where)) return forbidden;
-      return invalidating(await publishReport(database, user.id, input));
+      const a = await authorised(ctx.locals.user, 'consultation.manage', (d) => consultationResource(d, input.consultationId));
+      return invalidating(await publishReport(a.database, a.user.id, input));
     },
   }),
 };

@@ -1,10 +1,9 @@
 import { defineAction } from 'astro:actions';
 import { db } from '../lib/db/index.ts';
 import { pageCache } from '../lib/http/page-cache-instance.ts';
-import { checkUpload, PROOF_TYPES } from '../lib/files/upload-check.ts';
-import { privateStore } from '../lib/files/private-store.ts';
-import { can } from '../features/policy/can.ts';
+import { can, type Resource } from '../features/policy/can.ts';
 import { hit } from '../features/accounts/rate-limit.ts';
+import type { SessionUser } from '../features/accounts/session.ts';
 import { projectResource } from '../features/projects/admin-queries.ts';
 import {
   answerInput,
@@ -29,29 +28,31 @@ import {
   openPledging,
   pledge,
   postScheme,
-  recordPaperPledge,
-  recordPayment,
   recordRefund,
   withdrawPledge,
   withdrawScheme,
   type Refusal,
 } from '../features/costshare/commands/index.ts';
+import { enterPaperPledge, enterPayment } from '../features/costshare/commands/scans.ts';
 import { objectionResource, paymentResource, pledgeResource, schemeResource } from '../features/costshare/queries/index.ts';
 import { describeSplitError } from '../features/costshare/messages.ts';
 import { PLEDGE_LIMIT } from '../features/costshare/core/rules.ts';
 import type { Lang } from '../i18n/index.ts';
+import { forbidden, notFound, signedOut } from './errors.ts';
 
 // Cost-share schemes (居民合理分摊). Staff of the project's office create, edit, post, answer
 // objections, open pledges, correct, withdraw, and record paper pledges, payments and
 // refunds, each audited by its command. A signed-in person objects, pledges and withdraws
 // for themself only (the user is the session's, never a form field); the command checks
-// that they are a verified owner of a flat of that household. The scheme page is never
-// cached; what the cached project page shows (a scheme's state, the money received) is
-// bumped by the database and, for the acts that change it, dropped here at once: a pledge,
-// a withdrawal or an objection leaves the page cache alone.
+// that they are a verified owner of a flat of that household. Before its command, each
+// action refuses with the HTTP status (./errors.ts): 401 signed out, 404 no such project,
+// scheme, objection, pledge or payment, 403 without the right.
+// What changes shows on its own project's pages only (the state of a scheme, and, with a
+// payment or a refund, the money received on the budget and in the CSV and OC4IDS feeds):
+// the database touches that project's page-cache tag for every instance (migration 0038)
+// and the action drops it here at once. The scheme page itself is never cached.
 
-const forbidden = { ok: false as const, error: 'err.forbidden' };
-const SCAN_MAX = 5 * 1024 * 1024;
+const rateLimited = { ok: false as const, error: 'err.rateLimited' };
 
 /** A refusal of the split module carries its own words: handed to the page as a parameter. */
 function worded<T>(res: T | Refusal, lang: Lang): T | (Refusal & { params?: Record<string, string> }) {
@@ -60,36 +61,42 @@ function worded<T>(res: T | Refusal, lang: Lang): T | (Refusal & { params?: Reco
   return res;
 }
 
-async function office(user: App.Locals['user'], schemeId: number) {
+/** The caller, once signed in and the record named by the form exists and the caller may act on it as `verb`. */
+async function authorised<R extends Resource>(
+  user: SessionUser | null,
+  verb: 'scheme.manage' | 'scheme.pledge',
+  find: (database: Awaited<ReturnType<typeof db>>) => Promise<R | null>,
+) {
+  if (!user) throw signedOut();
   const database = await db();
-  const r = await schemeResource(database, schemeId);
-  if (!user || !r || !can(user, 'scheme.manage', r)) return null;
-  return { database, user, scheme: r };
+  const where = await find(database);
+  if (!where) throw notFound();
+  if (!can(user, verb, verb === 'scheme.pledge' ? { userId: user.id } : where)) throw forbidden();
+  return { database, user, where };
 }
 
-async function scan(file: File | undefined, required: boolean): Promise<{ ok: true; key: string | null } | { ok: false; error: string; field: string }> {
-  if (!file || file.size === 0) return required ? { ok: false, error: 'costshare.err.scanRequired', field: 'scan' } : { ok: true, key: null };
-  const checked = await checkUpload(file, PROOF_TYPES, SCAN_MAX);
-  if (!checked.ok) return { ok: false, error: checked.error, field: 'scan' };
-  return { ok: true, key: (await privateStore().put(checked.bytes)).key };
+const office = (user: SessionUser | null, schemeId: number) => authorised(user, 'scheme.manage', (d) => schemeResource(d, schemeId));
+/** An owner's own act on a scheme, rate-limited per person. */
+async function owner<R extends Resource>(user: SessionUser | null, find: (database: Awaited<ReturnType<typeof db>>) => Promise<R | null>) {
+  const a = await authorised(user, 'scheme.pledge', find);
+  return { ...a, limited: !(await hit(a.database, PLEDGE_LIMIT, String(a.user.id))) };
 }
 
-const done = <T extends { ok: boolean }>(res: T): T => {
-  if (res.ok) pageCache.invalidate();
-  return res;
-};
+/** After a change to one project's pages (and, with `funds`, to the money feeds): this instance drops them at once. */
+const touching =
+  (projectId: number, funds = false) =>
+  <T extends { ok: boolean }>(res: T): T => {
+    if (res.ok) pageCache.invalidateProject(projectId, { funds });
+    return res;
+  };
 
 export const costshareActions = {
   create: defineAction({
     accept: 'form',
     input: createInput,
     handler: async (input, ctx) => {
-      const user = ctx.locals.user;
-      if (!user) return forbidden;
-      const database = await db();
-      const project = await projectResource(database, input.projectId);
-      if (!project || !can(user, 'scheme.manage', project)) return forbidden;
-      return worded(await createScheme(database, user.id, { projectId: project.projectId, content: input.content }), ctx.locals.lang);
+      const a = await authorised(ctx.locals.user, 'scheme.manage', (d) => projectResource(d, input.projectId));
+      return worded(await createScheme(a.database, a.user.id, { projectId: a.where.projectId, content: input.content }), ctx.locals.lang);
     },
   }),
   edit: defineAction({
@@ -97,7 +104,6 @@ export const costshareActions = {
     input: editInput,
     handler: async (input, ctx) => {
       const a = await office(ctx.locals.user, input.schemeId);
-      if (!a) return forbidden;
       return worded(await editDraft(a.database, a.user.id, input), ctx.locals.lang);
     },
   }),
@@ -106,19 +112,15 @@ export const costshareActions = {
     input: schemeIdInput,
     handler: async (input, ctx) => {
       const a = await office(ctx.locals.user, input.schemeId);
-      if (!a) return forbidden;
-      return done(worded(await postScheme(a.database, a.user.id, input), ctx.locals.lang));
+      return touching(a.where.projectId)(worded(await postScheme(a.database, a.user.id, input), ctx.locals.lang));
     },
   }),
   answerObjection: defineAction({
     accept: 'form',
     input: answerInput,
     handler: async (input, ctx) => {
-      const database = await db();
-      const r = await objectionResource(database, input.objectionId);
-      const user = ctx.locals.user;
-      if (!user || !r || !can(user, 'scheme.manage', r)) return forbidden;
-      return answerObjection(database, user.id, input);
+      const a = await authorised(ctx.locals.user, 'scheme.manage', (d) => objectionResource(d, input.objectionId));
+      return touching(a.where.projectId)(await answerObjection(a.database, a.user.id, input));
     },
   }),
   openPledging: defineAction({
@@ -126,8 +128,7 @@ export const costshareActions = {
     input: schemeIdInput,
     handler: async (input, ctx) => {
       const a = await office(ctx.locals.user, input.schemeId);
-      if (!a) return forbidden;
-      return done(await openPledging(a.database, a.user.id, input));
+      return touching(a.where.projectId)(await openPledging(a.database, a.user.id, input));
     },
   }),
   correct: defineAction({
@@ -135,8 +136,7 @@ export const costshareActions = {
     input: correctInput,
     handler: async (input, ctx) => {
       const a = await office(ctx.locals.user, input.schemeId);
-      if (!a) return forbidden;
-      return done(worded(await correctScheme(a.database, a.user.id, input), ctx.locals.lang));
+      return touching(a.where.projectId)(worded(await correctScheme(a.database, a.user.id, input), ctx.locals.lang));
     },
   }),
   withdraw: defineAction({
@@ -144,8 +144,7 @@ export const costshareActions = {
     input: withdrawSchemeInput,
     handler: async (input, ctx) => {
       const a = await office(ctx.locals.user, input.schemeId);
-      if (!a) return forbidden;
-      return done(await withdrawScheme(a.database, a.user.id, input));
+      return touching(a.where.projectId)(await withdrawScheme(a.database, a.user.id, input));
     },
   }),
   paperPledge: defineAction({
@@ -153,82 +152,50 @@ export const costshareActions = {
     input: paperPledgeInput,
     handler: async (input, ctx) => {
       const a = await office(ctx.locals.user, input.schemeId);
-      if (!a) return forbidden;
-      const s = await scan(input.scan, true);
-      if (!s.ok) return s;
-      return recordPaperPledge(a.database, a.user.id, {
-        schemeId: input.schemeId,
-        householdNo: input.householdNo,
-        amountFen: input.amount ?? null,
-        reason: input.reason,
-        scanKey: s.key!,
-      });
+      return touching(a.where.projectId)(await enterPaperPledge(a.database, a.user.id, input));
     },
   }),
   payment: defineAction({
     accept: 'form',
     input: paymentInput,
     handler: async (input, ctx) => {
-      const user = ctx.locals.user;
-      const database = await db();
-      const r = await pledgeResource(database, input.pledgeId);
-      if (!user || !r || !can(user, 'scheme.manage', r)) return forbidden;
-      const s = await scan(input.scan, false);
-      if (!s.ok) return s;
-      return done(
-        await recordPayment(database, user.id, {
-          pledgeId: input.pledgeId,
-          amountFen: input.amount,
-          paidOn: input.paidOn,
-          method: input.method,
-          receiptNo: input.receiptNo,
-          scanKey: s.key,
-        }),
-      );
+      const a = await authorised(ctx.locals.user, 'scheme.manage', (d) => pledgeResource(d, input.pledgeId));
+      return touching(a.where.projectId, true)(await enterPayment(a.database, a.user.id, input));
     },
   }),
   refund: defineAction({
     accept: 'form',
     input: refundInput,
     handler: async (input, ctx) => {
-      const user = ctx.locals.user;
-      const database = await db();
-      const r = await paymentResource(database, input.paymentId);
-      if (!user || !r || !can(user, 'scheme.manage', r)) return forbidden;
-      return done(await recordRefund(database, user.id, input));
+      const a = await authorised(ctx.locals.user, 'scheme.manage', (d) => paymentResource(d, input.paymentId));
+      return touching(a.where.projectId, true)(await recordRefund(a.database, a.user.id, input));
     },
   }),
   object: defineAction({
     accept: 'form',
     input: objectInput,
     handler: async (input, ctx) => {
-      const user = ctx.locals.user;
-      if (!user || !can(user, 'scheme.pledge', { userId: user.id })) return { ok: false as const, error: 'err.signInFirst' };
-      const database = await db();
-      if (!(await hit(database, PLEDGE_LIMIT, String(user.id)))) return { ok: false as const, error: 'err.rateLimited' };
-      return objectToScheme(database, user.id, input);
+      const a = await owner(ctx.locals.user, (d) => schemeResource(d, input.schemeId));
+      if (a.limited) return rateLimited;
+      return touching(a.where.projectId)(await objectToScheme(a.database, a.user.id, input));
     },
   }),
   pledge: defineAction({
     accept: 'form',
     input: pledgeInput,
     handler: async (input, ctx) => {
-      const user = ctx.locals.user;
-      if (!user || !can(user, 'scheme.pledge', { userId: user.id })) return { ok: false as const, error: 'err.signInFirst' };
-      const database = await db();
-      if (!(await hit(database, PLEDGE_LIMIT, String(user.id)))) return { ok: false as const, error: 'err.rateLimited' };
-      return pledge(database, user.id, input);
+      const a = await owner(ctx.locals.user, (d) => schemeResource(d, input.schemeId));
+      if (a.limited) return rateLimited;
+      return touching(a.where.projectId)(await pledge(a.database, a.user.id, input));
     },
   }),
   withdrawPledge: defineAction({
     accept: 'form',
     input: withdrawPledgeInput,
     handler: async (input, ctx) => {
-      const user = ctx.locals.user;
-      if (!user || !can(user, 'scheme.pledge', { userId: user.id })) return { ok: false as const, error: 'err.signInFirst' };
-      const database = await db();
-      if (!(await hit(database, PLEDGE_LIMIT, String(user.id)))) return { ok: false as const, error: 'err.rateLimited' };
-      return withdrawPledge(database, user.id, input);
+      const a = await owner(ctx.locals.user, (d) => pledgeResource(d, input.pledgeId));
+      if (a.limited) return rateLimited;
+      return touching(a.where.projectId)(await withdrawPledge(a.database, a.user.id, input));
     },
   }),
 };

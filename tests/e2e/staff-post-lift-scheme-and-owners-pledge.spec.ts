@@ -207,3 +207,31 @@ test('the cost-share actions refuse a foreign Origin, even from a signed-in offi
   expect(after).not.toContain('7.77');
   expect(after.match(/data-pledge="/g)?.length).toBe(before.match(/data-pledge="/g)?.length);
 });
+
+test('a pledge form posted without JavaScript answers 401 signed out and 404 for a scheme that does not exist, with the page and the reason on it', async () => {
+  const staff = await context();
+  expectActionOk((await call(staff, 'accounts.signIn', { phone: HEBIN_STAFF, password: DEMO_PASSWORD })).body, 'sign in 河滨 staff');
+  const list = await (await staff.get('/admin/schemes')).text();
+  const schemeId = /data-scheme="(\d+)" data-status="pledging"><a[^>]*><strong>1 栋 1 单元加装电梯</.exec(list)![1]!;
+  const liftPublic = /href="(\/projects\/[^"]+\/schemes\/\d+)"/.exec(await (await staff.get(`/admin/schemes/${schemeId}`)).text())![1]!;
+  const visitor = await context();
+  const signedOut = await visitor.post(`${liftPublic}?_action=costshare.pledge`, {
+    form: { schemeId, householdNo: '2' },
+    headers: { origin: new URL((await visitor.get('/')).url()).origin },
+  });
+  expect(signedOut.status()).toBe(401);
+  const page = await signedOut.text();
+  expect(page).toContain('1 栋 1 单元加装电梯');
+  expect(page).toContain('请先登录');
+
+  const owner = await context();
+  expectActionOk((await call(owner, 'accounts.signIn', { phone: OWNER_102, password: DEMO_PASSWORD })).body, 'sign in an owner');
+  const missing = await owner.post(`${liftPublic}?_action=costshare.pledge`, {
+    form: { schemeId: '2147483647', householdNo: '2' },
+    headers: { origin: new URL((await owner.get('/')).url()).origin },
+  });
+  expect(missing.status()).toBe(404);
+  const missingPage = await missing.text();
+  expect(missingPage).toContain('1 栋 1 单元加装电梯');
+  expect(missingPage).toContain('找不到这条记录');
+});

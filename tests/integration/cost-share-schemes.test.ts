@@ -31,6 +31,8 @@ import { seedDatabase } from '../../db/seed/seed-database.ts';
 import { pledgesWorkbook } from '../../src/features/costshare/queries/export.ts';
 import ExcelJS from 'exceljs';
 import { DEMO_SCHEME_PAYMENT_FEN } from '../../db/seed/demo-schemes.ts';
+import { createPageCache, FUNDS_TAG, projectTag } from '../../src/lib/http/page-cache.ts';
+import { databaseVersions } from '../../src/lib/http/page-cache-db.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -414,6 +416,68 @@ describe.each(BACKENDS)('cost-share schemes on %s', (kind) => {
     expect(await settleIfDue(open.db, schemeId, AFTER_DEADLINE)).toBe('lapsed');
   });
 
+  it("a pledge, an objection, a payment and a refund drop their own project's cached pages on another instance, not the others (a payment and a refund the money feeds too)", async () => {
+    const page = (text: string) => ({ status: 200, headers: [] as [string, string][], body: new TextEncoder().encode(text) });
+    const otherProject = projectId + 1000; // a tag no scheme here touches
+    let other: ReturnType<typeof createPageCache>;
+    /** Another server instance, its pages cached before the change. */
+    const cachedElsewhere = async () => {
+      other = createPageCache(
+        databaseVersions(async () => open.db),
+        { checkEveryMs: 0 },
+      );
+      await other.get('/');
+      await other.set('/', page('home'));
+      await other.set('/projects/A', page('A'), { tags: [projectTag(projectId)] });
+      await other.set('/projects/B', page('B'), { tags: [projectTag(otherProject)] });
+      await other.set('/open-data/projects.csv', page('csv'), { tags: [FUNDS_TAG] });
+    };
+    const still = async () => ({
+      home: (await other.get('/')) !== null,
+      A: (await other.get('/projects/A')) !== null,
+      B: (await other.get('/projects/B')) !== null,
+      csv: (await other.get('/open-data/projects.csv')) !== null,
+    });
+
+    // an objection during the posting period
+    const c = await createScheme(open.db, staffId, { projectId, content: lift(estateId) }, T0);
+    if (!c.ok) throw new Error(c.error);
+    await postScheme(open.db, staffId, { schemeId: c.schemeId }, T0);
+    await cachedElsewhere();
+    const o = await objectToScheme(open.db, owners[6]!.userId, { schemeId: c.schemeId, unitId: owners[6]!.unitId, body: '缓存测试异议' }, DURING_POSTING);
+    expect(o).toMatchObject({ ok: true });
+    expect(await still()).toEqual({ home: true, A: false, B: true, csv: true });
+
+    // a pledge, then its payment, then the refund of that payment once the scheme is withdrawn
+    const schemeId = await pledgingScheme();
+    const h = await householdNo(schemeId, owners[7]!.unitId);
+    await cachedElsewhere();
+    const p = await pledge(open.db, owners[7]!.userId, { schemeId, householdNo: h.no, amountFen: 1_000, reason: '缓存测试' }, AFTER_POSTING);
+    expect(p).toMatchObject({ ok: true, projectId });
+    expect(await still()).toEqual({ home: true, A: false, B: true, csv: true });
+    if (!p.ok) return;
+    await cachedElsewhere();
+    const pay = await recordPayment(
+      open.db,
+      staffId,
+      { pledgeId: p.pledgeId, amountFen: 1_000, paidOn: '2026-03-10', method: 'cash', receiptNo: 'CACHE-1', scanKey: null },
+      AFTER_POSTING,
+    );
+    expect(pay).toMatchObject({ ok: true, projectId });
+    expect(await still()).toEqual({ home: true, A: false, B: true, csv: false });
+    if (!pay.ok) return;
+    await withdrawScheme(open.db, staffId, { schemeId, reason: '缓存测试撤回' }, AFTER_POSTING);
+    await cachedElsewhere();
+    const r = await recordRefund(
+      open.db,
+      staffId,
+      { paymentId: pay.paymentId, refundedOn: '2026-03-10', method: 'cash', receiptNo: 'CACHE-R1' },
+      AFTER_POSTING,
+    );
+    expect(r).toMatchObject({ ok: true, projectId });
+    expect(await still()).toEqual({ home: true, A: false, B: true, csv: false });
+  });
+
   it('adds up: paid pledges less refunds on the budget, the project JSON, OC4IDS and CSV equal the sum of the payment records', async () => {
     const fx = await open.db.selectFrom('projects').select('subdistrict_id').where('id', '=', projectId).executeTakeFirstOrThrow();
     const money = (
@@ -432,7 +496,9 @@ describe.each(BACKENDS)('cost-share schemes on %s', (kind) => {
     ).id;
     await open.db.insertInto('project_estates').values({ project_id: money, estate_id: estateId }).execute();
     await open.db.insertInto('budget_lines').values({ project_id: money, channel: 'residents', amount_fen: 24_000_000 }).execute();
-    const version = async () => Number((await open.db.selectFrom('disclosure_version').select('version').executeTakeFirstOrThrow()).version);
+    // a payment changes the money feeds: the `funds` tag (migration 0038), not the whole disclosure
+    const version = async () =>
+      Number((await open.db.selectFrom('page_cache_tags').select('version').where('tag', '=', FUNDS_TAG).executeTakeFirst())?.version ?? 0);
 
     const a = await pledgingScheme({}, money);
     const b = await pledgingScheme({}, money);

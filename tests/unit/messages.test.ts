@@ -49,6 +49,11 @@ const DYNAMIC_PREFIXES: Record<string, string> = {
   'audit.reason.': 'why the audit chain check failed',
   'notify.kind.': 'what a resident may be told (notifications.kind)',
   'notify.choice.': 'off / portal / portal and SMS, per kind',
+  'costshare.status.': 'state of a cost-share scheme (cost_schemes.status)',
+  'costshare.statusHelp.': 'what the state of a cost-share scheme means to an owner (public scheme page)',
+  'costshare.pledgeStatus.': 'state of a cost-share pledge (pledged, withdrawn, released, paid)',
+  'costshare.release.': 'why a cost-share pledge was released (corrected, lapsed, withdrawn)',
+  'adminCostshare.payMethod.': 'how a cost-share payment was made (PAY_METHODS)',
   'err.password_': 'weakness found by the password check (too_short, too_long, too_simple)',
 };
 
