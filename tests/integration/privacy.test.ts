@@ -19,7 +19,8 @@ import {
   recordRefund,
   withdrawScheme,
 } from '../../src/features/costshare/commands/index.ts';
-import { offerDonation } from '../../src/features/donations/commands/index.ts';
+import { decideDonation, offerDonation, receiveDonation } from '../../src/features/donations/commands/index.ts';
+import { donationBoards } from '../../src/features/donations/queries/index.ts';
 import { createTask } from '../../src/features/volunteering/commands/create-task.ts';
 import { signUp } from '../../src/features/volunteering/commands/sign-up.ts';
 import { openRating, rateProject } from '../../src/features/ratings/commands/index.ts';
@@ -541,5 +542,32 @@ describe.each(BACKENDS)('personal data download of the new features on %s', (kin
     ]);
     const text = JSON.stringify(data);
     for (const other of ['13500000001', '居民A', 'A：', 'R-A1', '老王']) expect(text).not.toContain(other);
+  });
+
+  it("erases a closed account's chosen name from the public donation board, keeping the donation", async () => {
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const gifts = await open.db.selectFrom('donations').select(['id', 'donor_user_id']).orderBy('id').execute();
+    for (const g of gifts) {
+      expect(await decideDonation(open.db, staffId, { donationId: g.id, decision: 'accept', reason: null })).toMatchObject({ ok: true });
+      expect(await receiveDonation(open.db, staffId, { donationId: g.id, receivedOn: today, receiptNo: `D-${g.donor_user_id}` })).toMatchObject({ ok: true });
+    }
+    const board = async () =>
+      (await donationBoards(open.db, [projectId]))
+        .get(projectId)!
+        .map((d) => [d.displayName, d.amountFen])
+        .sort();
+    expect(await board()).toEqual([
+      ['C的署名', 9_000],
+      ['老王', 5_000],
+    ]);
+    expect(await closeAccount(open.db, { remove: async () => {} }, user.A)).toMatchObject({ ok: true });
+    expect(await board()).toEqual([
+      [null, 5_000],
+      ['C的署名', 9_000],
+    ]);
+    // the rest of what the person held: inbox and choices gone, their comment kept without a name
+    const data = await personalData(open.db, user.A);
+    expect([data.account.name, data.notifications, data.notificationPrefs, data.donations.map((d) => d.displayName)]).toEqual(['', [], [], [null]]);
+    expect(data.consultationComments.map((c) => c.body)).toEqual(['A：楼道灯要换']);
   });
 });

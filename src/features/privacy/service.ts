@@ -388,6 +388,9 @@ export type CloseResult = { ok: true; evidenceKeptUntil: Date | null } | { ok: f
  * owner, how decided), are kept apart (closed_account_evidence) until the one-year challenge
  * period after the close of the last vote they cast in, then erased by the sweep.
  * Ballots stay cast and counted; the account id they point to no longer names anyone.
+ * Comments stay, shown as by a closed account (the account's name is gone); pledges, payments,
+ * donations, sign-ups and ratings stay as records of the project, naming no one: a donation's
+ * chosen display name is erased.
  * Staff accounts are closed by the district office, not here.
  */
 export async function closeAccount(db: DB, store: FileRemover, userId: number, now = new Date()): Promise<CloseResult> {
@@ -450,6 +453,9 @@ export async function closeAccount(db: DB, store: FileRemover, userId: number, n
     await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
     await trx.deleteFrom('sms_codes').where('phone', '=', user.phone).execute();
     await trx.deleteFrom('sms_outbox').where('phone', '=', user.phone).execute();
+    // the name a donor chose for the public donation board is erased (shown as anonymous, migration
+    // 0039); the donation itself stays on the project's public record
+    await trx.updateTable('donations').set({ display_name: null }).where('donor_user_id', '=', userId).where('display_name', 'is not', null).execute();
     // the inbox and the choices of what to be told (migration 0035)
     await trx.deleteFrom('notifications').where('user_id', '=', userId).execute();
     await trx.deleteFrom('notification_prefs').where('user_id', '=', userId).execute();
