@@ -26,7 +26,8 @@ export const privacyZh = {
     '登录后在“我的账户 → 个人信息”中，您可以下载门户保存的关于您的全部信息，也可以注销账户：注销后您的个人信息即被删除，只有投票证据保留到上述期限届满。',
   'privacy.account': '个人信息',
   'privacy.download': '下载我的个人信息（JSON）',
-  'privacy.downloadHelp': '包括账户、房屋认证、同意记录、投票记录、委托和异议。',
+  'privacy.downloadHelp':
+    '包括账户、房屋认证、同意记录、投票记录、委托和异议，以及您发表和举报的意见、对分摊方案的异议、您作出的出资承诺及其缴款和退款、捐赠、志愿服务报名、您给出的评价、站内消息和通知设置。',
   'privacy.close': '注销账户',
   'privacy.closeHelp':
     '注销后您的手机号、姓名、认证信息和证明材料都会删除，业主认证随之撤销，不能恢复。已投出的票仍然有效；谁投的票作为证据保留到表决结束后一年。',
@@ -69,7 +70,8 @@ export const privacyEn = {
     'Signed in, under My account → Personal data, you can download everything the portal holds about you and close your account: your personal data is then erased, except ballot evidence, kept until the period above is over.',
   'privacy.account': 'Personal data',
   'privacy.download': 'Download my personal data (JSON)',
-  'privacy.downloadHelp': 'Your account, flat claims, consents, ballots cast, mandates and objections.',
+  'privacy.downloadHelp':
+    'Your account, flat claims, consents, ballots cast, mandates and objections; the comments you wrote and reported, your objections to cost-share schemes, the pledges you made with their payments and refunds, donations, volunteer sign-ups, the ratings you gave, your messages and what you chose to be told.',
   'privacy.close': 'Close my account',
   'privacy.closeHelp':
     'Closing erases your mobile number, name, claims and proof documents and revokes your owner verification; it cannot be undone. Ballots you cast still count; who cast them is kept as evidence until one year after the vote closed.',
