@@ -38,6 +38,18 @@ test('a resident downloads their data and closes their account', async ({ browse
   expect(data.headers()['cache-control']).toContain('no-store');
   const body = await data.json();
   expect(body.account).toMatchObject({ phone, name: '将注销的居民', role: 'resident' });
+  // every feature's section is there, empty for someone who has done nothing yet
+  expect(body).toMatchObject({
+    consultationComments: [],
+    consultationReports: [],
+    schemeObjections: [],
+    pledges: [],
+    donations: [],
+    volunteering: [],
+    ratings: [],
+    notificationPrefs: [],
+  });
+  expect(Array.isArray(body.notifications)).toBe(true);
   // signed out, there is nothing to download
   expect((await anonymous.request.get('/account/privacy/data.json')).status()).toBe(401);
 

@@ -11,7 +11,7 @@ export const privacyZh = {
   'privacy.consentProof': '我同意街道工作人员为审核认证查看我上传的材料（敏感个人信息，决定后180天删除）。',
   'privacy.what': '我们保存什么',
   'privacy.whatBody':
-    '账户：手机号、姓名或称呼、密码的哈希值。房屋认证：您填写的姓名、证件类型、证件号码的密钥哈希和末四位（从不保存明文）、上传的证明材料、审核结果和理由。投票：您为哪一户投票、何时、以何种权利投票，以及所投的选择。业主名册（由街道导入）：业主姓名、证件号码的哈希和末四位、电话、房屋和面积。',
+    '账户：手机号、姓名或称呼、密码的哈希值。房屋认证：您填写的姓名、证件类型、证件号码的密钥哈希和末四位（从不保存明文）、上传的证明材料、审核结果和理由。投票：您为哪一户投票、何时、以何种权利投票，以及所投的选择。参与：您发表和举报的意见、对分摊方案的异议、出资承诺及其缴款和退款、捐赠（及您选择公开的署名）、志愿服务报名、您给出的评价、站内消息和通知设置。业主名册（由街道导入）：业主姓名、证件号码的哈希和末四位、电话、房屋和面积。',
   'privacy.why': '为什么',
   'privacy.whyBody':
     '登录和找回密码；确认您是哪套房屋的业主，使您能在业主表决中投票；通知同一户的其他业主有人投了票；在表决结果受到质疑时提供证据。证件号码和证明材料是敏感个人信息，只在您单独同意后处理。',
@@ -26,10 +26,11 @@ export const privacyZh = {
     '登录后在“我的账户 → 个人信息”中，您可以下载门户保存的关于您的全部信息，也可以注销账户：注销后您的个人信息即被删除，只有投票证据保留到上述期限届满。',
   'privacy.account': '个人信息',
   'privacy.download': '下载我的个人信息（JSON）',
-  'privacy.downloadHelp': '包括账户、房屋认证、同意记录、投票记录、委托和异议。',
+  'privacy.downloadHelp':
+    '包括账户、房屋认证、同意记录、投票记录、委托和异议，以及您发表和举报的意见、对分摊方案的异议、您作出的出资承诺及其缴款和退款、捐赠、志愿服务报名、您给出的评价、站内消息和通知设置。',
   'privacy.close': '注销账户',
   'privacy.closeHelp':
-    '注销后您的手机号、姓名、认证信息和证明材料都会删除，业主认证随之撤销，不能恢复。已投出的票仍然有效；谁投的票作为证据保留到表决结束后一年。',
+    '注销后您的手机号、姓名、认证信息和证明材料都会删除，业主认证随之撤销，站内消息和通知设置一并删除，捐赠公示中您选择的署名改为“匿名”，已发表的意见显示为“已注销的账户”，不能恢复。已投出的票仍然有效；谁投的票作为证据保留到表决结束后一年。',
   'privacy.closeConfirm': '我确认注销账户，并了解这不能撤销',
   'privacy.closeSubmit': '注销账户',
   'privacy.closed': '您的账户已注销，个人信息已删除。',
@@ -54,7 +55,7 @@ export const privacyEn = {
     'I agree that subdistrict staff see the file I upload to decide my claim (sensitive personal information, deleted 180 days after the decision).',
   'privacy.what': 'What we keep',
   'privacy.whatBody':
-    "Account: mobile number, name or form of address, a hash of the password. Flat verification: the name you entered, the ID type, a keyed hash and the last four digits of the ID number (never in clear), the proof you uploaded, the decision and its reason. Votes: which household you cast for, when, by what right, and the choices. The household register (imported by the subdistrict office): owners' names, a hash and the last four of their ID numbers, phones, flats and areas.",
+    "Account: mobile number, name or form of address, a hash of the password. Flat verification: the name you entered, the ID type, a keyed hash and the last four digits of the ID number (never in clear), the proof you uploaded, the decision and its reason. Votes: which household you cast for, when, by what right, and the choices. Taking part: the comments you write and report, your objections to cost-share schemes, your pledges with their payments and refunds, donations (and the name you chose to show), volunteer sign-ups, the ratings you give, your messages and notification choices. The household register (imported by the subdistrict office): owners' names, a hash and the last four of their ID numbers, phones, flats and areas.",
   'privacy.why': 'Why',
   'privacy.whyBody':
     "To sign you in and reset your password; to establish which flat you own so you can vote in owners' votes; to tell a household's other owners that its ballot was cast; to give evidence if a vote's result is challenged. ID numbers and proof documents are sensitive personal information, processed only with your separate consent.",
@@ -69,10 +70,11 @@ export const privacyEn = {
     'Signed in, under My account → Personal data, you can download everything the portal holds about you and close your account: your personal data is then erased, except ballot evidence, kept until the period above is over.',
   'privacy.account': 'Personal data',
   'privacy.download': 'Download my personal data (JSON)',
-  'privacy.downloadHelp': 'Your account, flat claims, consents, ballots cast, mandates and objections.',
+  'privacy.downloadHelp':
+    'Your account, flat claims, consents, ballots cast, mandates and objections; the comments you wrote and reported, your objections to cost-share schemes, the pledges you made with their payments and refunds, donations, volunteer sign-ups, the ratings you gave, your messages and what you chose to be told.',
   'privacy.close': 'Close my account',
   'privacy.closeHelp':
-    'Closing erases your mobile number, name, claims and proof documents and revokes your owner verification; it cannot be undone. Ballots you cast still count; who cast them is kept as evidence until one year after the vote closed.',
+    'Closing erases your mobile number, name, claims and proof documents and revokes your owner verification; your messages and notification choices are deleted, the name you chose for the donation board is replaced by “Anonymous”, and your comments show as by a closed account. It cannot be undone. Ballots you cast still count; who cast them is kept as evidence until one year after the vote closed.',
   'privacy.closeConfirm': 'I want to close my account and understand this cannot be undone',
   'privacy.closeSubmit': 'Close my account',
   'privacy.closed': 'Your account is closed and your personal data erased.',

@@ -132,6 +132,196 @@ export async function personalData(db: DB, userId: number) {
     .select(['ballot_id as ballotId', 'version', 'received_on', 'building', 'entrance', 'room', 'body', 'response'])
     .orderBy('id')
     .execute();
+  // Consultations: the person's own comments (hidden or deleted ones too, with why staff hid
+  // them but not who), and which comments they reported (not whose comment it was).
+  const comments = await db
+    .selectFrom('consultation_comments')
+    .where('author_user_id', '=', userId)
+    .select([
+      'id',
+      'consultation_id as consultationId',
+      'parent_id as replyTo',
+      'channel',
+      'author_kind as postedAs',
+      'building_label as building',
+      'body',
+      'created_at as createdAt',
+      'edited_at as editedAt',
+      'deleted_at as deletedAt',
+      'hidden_at as hiddenAt',
+      'hidden_reason as hiddenReason',
+    ])
+    .orderBy('id')
+    .execute();
+  const commentReports = await db
+    .selectFrom('consultation_comment_reports')
+    .innerJoin('consultation_comments', 'consultation_comments.id', 'consultation_comment_reports.comment_id')
+    .where('consultation_comment_reports.reporter_user_id', '=', userId)
+    .select([
+      'consultation_comments.consultation_id as consultationId',
+      'consultation_comment_reports.comment_id as commentId',
+      'consultation_comment_reports.created_at as reportedAt',
+    ])
+    .orderBy('consultation_comment_reports.created_at')
+    .orderBy('consultation_comment_reports.comment_id')
+    .execute();
+  // Cost sharing. Like ballots (ballotsCast holds the ballots the person cast, never one a
+  // co-owner cast for the same household), a household's pledge is here only if the person
+  // made it: a co-owner's pledge is the co-owner's act, and the co-owner's data. Payments and
+  // refunds are those on the person's own pledges; receipt numbers yes, who recorded them no.
+  const schemeObjections = await db
+    .selectFrom('cost_scheme_objections as o')
+    .innerJoin('cost_scheme_versions as v', 'v.id', 'o.version_id')
+    .innerJoin('units', 'units.id', 'o.unit_id')
+    .innerJoin('entrances', 'entrances.id', 'units.entrance_id')
+    .innerJoin('buildings', 'buildings.id', 'entrances.building_id')
+    .where('o.lodged_by', '=', userId)
+    .select([
+      'v.scheme_id as schemeId',
+      'v.version',
+      'buildings.label as building',
+      'entrances.label as entrance',
+      'units.room',
+      'o.body',
+      'o.lodged_at as lodgedAt',
+      'o.response',
+      'o.responded_at as respondedAt',
+    ])
+    .orderBy('o.id')
+    .execute();
+  const pledges = await db
+    .selectFrom('cost_pledges as p')
+    .innerJoin('cost_scheme_versions as v', 'v.id', 'p.version_id')
+    .innerJoin('cost_scheme_households as h', 'h.id', 'p.household_id')
+    .where('p.pledged_by', '=', userId)
+    .select([
+      'p.id',
+      'p.scheme_id as schemeId',
+      'v.version',
+      'h.no as household',
+      'p.amount_fen as amountFen',
+      'p.reason',
+      'p.channel',
+      'p.status',
+      'p.pledged_at as pledgedAt',
+      'p.closed_at as closedAt',
+      'p.release_cause as releaseCause',
+    ])
+    .orderBy('p.id')
+    .execute();
+  const pledgeIds = pledges.map((p) => p.id);
+  const payments = pledgeIds.length
+    ? await db
+        .selectFrom('cost_payments')
+        .where('pledge_id', 'in', pledgeIds)
+        .select([
+          'id',
+          'pledge_id as pledgeId',
+          'amount_fen as amountFen',
+          'paid_on as paidOn',
+          'method',
+          'receipt_no as receiptNo',
+          'recorded_at as recordedAt',
+          'refund_due_at as refundDueAt',
+          'refund_cause as refundCause',
+        ])
+        .orderBy('id')
+        .execute()
+    : [];
+  const paymentIds = payments.map((p) => p.id);
+  const refunds = paymentIds.length
+    ? await db
+        .selectFrom('cost_refunds')
+        .where('payment_id', 'in', paymentIds)
+        .select([
+          'payment_id as paymentId',
+          'amount_fen as amountFen',
+          'refunded_on as refundedOn',
+          'method',
+          'receipt_no as receiptNo',
+          'recorded_at as recordedAt',
+        ])
+        .orderBy('id')
+        .execute()
+    : [];
+  const donations = await db
+    .selectFrom('donations')
+    .where('donor_user_id', '=', userId)
+    .select([
+      'project_id as projectId',
+      'kind',
+      'amount_fen as amountFen',
+      'goods_what as goods',
+      'goods_quantity as goodsQuantity',
+      'labour_skill as labourSkill',
+      'labour_hours as labourHours',
+      'display_name as displayName',
+      'status',
+      'offered_at as offeredAt',
+      'decided_at as decidedAt',
+      'decline_reason as declineReason',
+      'received_on as receivedOn',
+      'receipt_no as receiptNo',
+    ])
+    .orderBy('id')
+    .execute();
+  const volunteering = await db
+    .selectFrom('volunteer_signups as s')
+    .innerJoin('volunteer_tasks as t', 't.id', 's.task_id')
+    .where('s.user_id', '=', userId)
+    .select([
+      't.project_id as projectId',
+      't.title as task',
+      't.place',
+      't.starts_at as startsAt',
+      't.ends_at as endsAt',
+      's.status',
+      's.created_at as signedUpAt',
+      's.promoted_at as promotedAt',
+      's.cancelled_at as cancelledAt',
+      's.minutes',
+    ])
+    .orderBy('s.id')
+    .execute();
+  // Ratings: the versions the person gave (a co-owner's revision of the same household's rating
+  // is the co-owner's, as with ballots), with the household's code on the rating roll.
+  const ratingRevisions = await db
+    .selectFrom('rating_revisions as r')
+    .innerJoin('ratings', 'ratings.id', 'r.rating_id')
+    .innerJoin('rating_households as h', 'h.id', 'ratings.household_id')
+    .where('r.rated_by', '=', userId)
+    .select([
+      'ratings.project_id as projectId',
+      'h.code as household',
+      'r.version',
+      'r.channel',
+      'r.g1',
+      'r.g2',
+      'r.g3',
+      'r.g4',
+      'r.g5',
+      'r.g6',
+      'r.g7',
+      'r.g8',
+      'r.g9',
+      'r.g10',
+      'r.comment',
+      'r.at',
+    ])
+    .orderBy('r.id')
+    .execute();
+  const notifications = await db
+    .selectFrom('notifications')
+    .where('user_id', '=', userId)
+    .select(['kind', 'channel', 'body', 'link', 'state', 'created_at as createdAt', 'due_at as dueAt', 'sent_at as sentAt', 'read_at as readAt'])
+    .orderBy('id')
+    .execute();
+  const notificationPrefs = await db
+    .selectFrom('notification_prefs')
+    .where('user_id', '=', userId)
+    .select(['kind', 'choice', 'updated_at as updatedAt'])
+    .orderBy('kind')
+    .execute();
   const sessions = await db.selectFrom('sessions').where('user_id', '=', userId).select(['created_at', 'expires_at']).orderBy('created_at').execute();
   return {
     generatedAt: new Date().toISOString(),
@@ -160,6 +350,31 @@ export async function personalData(db: DB, userId: number) {
     ballotsCast: casts,
     mandates,
     objections,
+    consultationComments: comments,
+    consultationReports: commentReports,
+    schemeObjections,
+    pledges: pledges.map(({ id, ...p }) => ({
+      ...p,
+      payments: payments
+        .filter((x) => x.pledgeId === id)
+        .map((x) => ({
+          amountFen: x.amountFen,
+          paidOn: x.paidOn,
+          method: x.method,
+          receiptNo: x.receiptNo,
+          recordedAt: x.recordedAt,
+          refundDueAt: x.refundDueAt,
+          refundCause: x.refundCause,
+          refunds: refunds
+            .filter((r) => r.paymentId === x.id)
+            .map((r) => ({ amountFen: r.amountFen, refundedOn: r.refundedOn, method: r.method, receiptNo: r.receiptNo, recordedAt: r.recordedAt })),
+        })),
+    })),
+    donations,
+    volunteering,
+    ratings: ratingRevisions,
+    notifications,
+    notificationPrefs,
     sessions,
   };
 }
@@ -173,6 +388,9 @@ export type CloseResult = { ok: true; evidenceKeptUntil: Date | null } | { ok: f
  * owner, how decided), are kept apart (closed_account_evidence) until the one-year challenge
  * period after the close of the last vote they cast in, then erased by the sweep.
  * Ballots stay cast and counted; the account id they point to no longer names anyone.
+ * Comments stay, shown as by a closed account (the account's name is gone); pledges, payments,
+ * donations, sign-ups and ratings stay as records of the project, naming no one: a donation's
+ * chosen display name is erased.
  * Staff accounts are closed by the district office, not here.
  */
 export async function closeAccount(db: DB, store: FileRemover, userId: number, now = new Date()): Promise<CloseResult> {
@@ -235,6 +453,9 @@ export async function closeAccount(db: DB, store: FileRemover, userId: number, n
     await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
     await trx.deleteFrom('sms_codes').where('phone', '=', user.phone).execute();
     await trx.deleteFrom('sms_outbox').where('phone', '=', user.phone).execute();
+    // the name a donor chose for the public donation board is erased (shown as anonymous, migration
+    // 0039); the donation itself stays on the project's public record
+    await trx.updateTable('donations').set({ display_name: null }).where('donor_user_id', '=', userId).where('display_name', 'is not', null).execute();
     // the inbox and the choices of what to be told (migration 0035)
     await trx.deleteFrom('notifications').where('user_id', '=', userId).execute();
     await trx.deleteFrom('notification_prefs').where('user_id', '=', userId).execute();
