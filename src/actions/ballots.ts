@@ -28,6 +28,7 @@ import {
 import { enterPaperCommand, recordProxyCommand, revokeProxyCommand } from '../features/ballots/commands/staff-entries.ts';
 import { castCommand } from '../features/ballots/commands/cast.ts';
 import { forbidden, notFound, signedOut } from './errors.ts';
+import { authorise } from './authorise.ts';
 
 // Owners' votes. Staff act for the convener (create, post the meeting notice, open, close,
 // cancel, enter paper/proxy/developer ballots, publish bulletins); owners cast online. Each
@@ -39,12 +40,8 @@ import { forbidden, notFound, signedOut } from './errors.ts';
 
 /** The caller, the database and the ballot, once the caller may do `verb` to it. */
 export async function authorisedForBallot(user: SessionUser | null, verb: Verb, ballotId: number) {
-  if (!user) throw signedOut();
-  const database = await db();
-  const ballot = await ballotResource(database, ballotId);
-  if (!ballot) throw notFound();
-  if (!can(user, verb, ballot)) throw forbidden();
-  return { database, ballot, user };
+  const a = await authorise(user, verb, (d) => ballotResource(d, ballotId));
+  return { database: a.database, ballot: a.where, user: a.user };
 }
 
 export const ballotActions = {

@@ -34,7 +34,7 @@ import {
 import { commentResource, consultationResource, opinionResource } from '../features/consultations/queries/index.ts';
 import type { SessionUser } from '../features/accounts/session.ts';
 import type { Resource } from '../features/policy/can.ts';
-import { forbidden, notFound, signedOut } from './errors.ts';
+import { authorise } from './authorise.ts';
 
 // Consultations (意见征集). Any signed-in account comments, replies, edits or deletes its
 // own and reports (rate-limited per person; the author is the session's, never a form
@@ -46,19 +46,12 @@ import { forbidden, notFound, signedOut } from './errors.ts';
 
 const rateLimited = { ok: false as const, error: 'err.rateLimited' };
 
-/** The caller, once signed in and the record named by the form exists and the caller may act on it as `verb`. */
-async function authorised<R extends Resource>(
+/** The caller, once signed in and the record named by the form exists and the caller may act on it as `verb` (one's own act: judged on oneself). */
+const authorised = <R extends Resource>(
   user: SessionUser | null,
   verb: 'consultation.manage' | 'consultation.comment',
   find: (database: Awaited<ReturnType<typeof db>>) => Promise<R | null>,
-) {
-  if (!user) throw signedOut();
-  const database = await db();
-  const where = await find(database);
-  if (!where) throw notFound();
-  if (!can(user, verb, verb === 'consultation.comment' ? { userId: user.id } : where)) throw forbidden();
-  return { database, user, where };
-}
+) => authorise(user, verb, find, verb === 'consultation.comment' ? (_, u) => ({ userId: u.id }) : undefined);
 
 /** Opening, closing and publishing change lists and notices: every cached page goes. */
 function invalidating<T extends { ok: boolean }>(res: T): T {

@@ -1,7 +1,7 @@
 import { defineAction } from 'astro:actions';
 import { db } from '../lib/db/index.ts';
 import { pageCache } from '../lib/http/page-cache-instance.ts';
-import { can, type Resource } from '../features/policy/can.ts';
+import type { Resource } from '../features/policy/can.ts';
 import { hit } from '../features/accounts/rate-limit.ts';
 import type { SessionUser } from '../features/accounts/session.ts';
 import { projectResource } from '../features/projects/admin-queries.ts';
@@ -38,7 +38,7 @@ import { objectionResource, paymentResource, pledgeResource, schemeResource } fr
 import { describeSplitError } from '../features/costshare/messages.ts';
 import { PLEDGE_LIMIT } from '../features/costshare/core/rules.ts';
 import type { Lang } from '../i18n/index.ts';
-import { forbidden, notFound, signedOut } from './errors.ts';
+import { authorise } from './authorise.ts';
 
 // Cost-share schemes (居民合理分摊). Staff of the project's office create, edit, post, answer
 // objections, open pledges, correct, withdraw, and record paper pledges, payments and
@@ -61,19 +61,12 @@ function worded<T>(res: T | Refusal, lang: Lang): T | (Refusal & { params?: Reco
   return res;
 }
 
-/** The caller, once signed in and the record named by the form exists and the caller may act on it as `verb`. */
-async function authorised<R extends Resource>(
+/** The caller, once signed in and the record named by the form exists and the caller may act on it as `verb` (one's own act: judged on oneself). */
+const authorised = <R extends Resource>(
   user: SessionUser | null,
   verb: 'scheme.manage' | 'scheme.pledge',
   find: (database: Awaited<ReturnType<typeof db>>) => Promise<R | null>,
-) {
-  if (!user) throw signedOut();
-  const database = await db();
-  const where = await find(database);
-  if (!where) throw notFound();
-  if (!can(user, verb, verb === 'scheme.pledge' ? { userId: user.id } : where)) throw forbidden();
-  return { database, user, where };
-}
+) => authorise(user, verb, find, verb === 'scheme.pledge' ? (_, u) => ({ userId: u.id }) : undefined);
 
 const office = (user: SessionUser | null, schemeId: number) => authorised(user, 'scheme.manage', (d) => schemeResource(d, schemeId));
 /** An owner's own act on a scheme, rate-limited per person. */
