@@ -1,11 +1,15 @@
 -- The hot path of an online cast, in one database call (session included). The one
 -- definition: loaded by migrations with "create or replace" (first by 0017); change it here
--- and load it again in a new migration (0032 is the latest).
+-- and load it again in a new migration (0040 is the latest).
 --
 -- Returns one row: status is ok, no_session, not_voter, choose_voter, rate_limited,
 -- ballot_stands (a new owner, but a ballot cast before the sale stands) or not_open;
 -- session_expires is set when the session's expiry slid (the cookie must follow).
--- - the voter and the right to cast come from gz_cast_voters (the page asks it too);
+-- - the voter and the right to cast are gz_cast_voters' answer (the page asks it too), read
+--   from ballot_cast_rights, where triggers keep that answer for every open ballot (since 0040,
+--   db/functions/gz_cast_rights.sql): one indexed lookup instead of the rule over eight
+--   tables. When the table names no voter (a ballot not open, or a person who may not
+--   cast) gz_cast_voters is asked itself, so every answer stays the rule's;
 -- - the casting limit is per person and household (p_limit casts in p_window_seconds);
 -- - a household's casts take a transaction-level advisory lock on the voter (7501), so the
 --   count is exact and two co-owners casting at once never deadlock;
@@ -45,10 +49,17 @@ begin
     select p_user, null::timestamptz, null::timestamptz where p_session is null
   ) k
   cross join lateral (
-    select count(*)::integer as n, min(bv.id) as id, min(bv.code) as code, min(bv.receipt) as receipt, min(r.cast_right) as cast_right, min(r.mandate) as mandate
-    from gz_cast_voters(p_ballot, k.user_id) r join ballot_voters bv on bv.id = r.voter_id
-    where p_voter_code is null or bv.code = p_voter_code
+    select count(*)::integer as n, min(r.voter_id) as id, min(r.code) as code, min(r.receipt) as receipt, min(r.cast_right) as cast_right, min(r.mandate) as mandate
+    from ballot_cast_rights r
+    where r.ballot_id = p_ballot and r.user_id = k.user_id and (p_voter_code is null or r.code = p_voter_code)
   ) v;
+  if found and v_count = 0 then
+    -- not in the table: the rule itself (a ballot not open answers not_open below)
+    select count(*)::integer, min(bv.id), min(bv.code), min(bv.receipt), min(r.cast_right), min(r.mandate)
+    into v_count, v_id, code, receipt, v_right, v_mandate
+    from gz_cast_voters(p_ballot, v_user) r join ballot_voters bv on bv.id = r.voter_id
+    where p_voter_code is null or bv.code = p_voter_code;
+  end if;
   if p_session is not null then
     if not found then
       status := 'no_session';

@@ -23,6 +23,10 @@ import { whoMayCast, whyNotCast, type CastFacts, type CastVoter, type NotVoterRe
 // revoked and lapsed, a flat sold whole and one sold from a two-flat holding, a co-owner
 // added during the vote, an owner verified while the vote is open, two estates with the
 // same flat label — and must agree with each other and with the answers written by hand.
+// A third form is the answer the cast reads (ballot_cast_rights, kept by triggers for open
+// ballots, db/functions/gz_cast_rights.sql): after each change during the vote (a mandate
+// recorded or revoked, an owner verified, flats sold, an heir added, an account held or
+// disabled) it must equal gz_cast_voters for every account.
 
 const KEY = parseIdKey(`v1:${Buffer.alloc(32, 9).toString('base64')}`);
 const DAY = 86_400_000;
@@ -192,6 +196,24 @@ describe.each(BACKENDS)('who may cast: SQL and TypeScript agree on %s', (kind) =
     const u = await open.db.selectFrom('users').select(['owner_status_held_since', 'disabled_at']).where('id', '=', userId).executeTakeFirstOrThrow();
     return { id: userId, ownerStatusHeld: u.owner_status_held_since !== null, disabled: u.disabled_at !== null };
   };
+  // The answer kept ready for the cast (ballot_cast_rights, refreshed by triggers): always the function's.
+  const tableForm = async (ballotId: number, userId: number): Promise<CastVoter[]> => {
+    const res = await sql<{ voter_id: number; cast_right: CastVoter['right']; mandate: string | null }>`
+      select voter_id, cast_right, mandate from ballot_cast_rights where ballot_id = ${ballotId} and user_id = ${userId} order by voter_id`.execute(open.db);
+    return res.rows.map((r) => ({ voterId: r.voter_id, right: r.cast_right, mandate: r.mandate }));
+  };
+  /** After a change: the kept answer equals the function's for every account on both ballots (and someone may cast, so the table is not trivially empty). */
+  const keptAnswersHold = async (event: string) => {
+    let rows = 0;
+    for (const [who, id] of Object.entries(users)) {
+      for (const b of [ballotA, ballotB]) {
+        const kept = await tableForm(b, id);
+        rows += kept.length;
+        expect(kept, `${event}: ${who}'s right kept for the cast`).toEqual(await sqlForm(b, id));
+      }
+    }
+    expect(rows, event).toBeGreaterThan(0);
+  };
   const tsForm = async (ballotId: number, userId: number) => whoMayCast(await facts(ballotId), await actorOf(userId));
   const tsWhy = async (ballotId: number, userId: number) => whyNotCast(await facts(ballotId), await actorOf(userId));
 
@@ -200,6 +222,7 @@ describe.each(BACKENDS)('who may cast: SQL and TypeScript agree on %s', (kind) =
     const userId = users[who]!;
     const [fromSql, fromTs] = [await sqlForm(ballotId, userId), await tsForm(ballotId, userId)];
     expect(fromTs, `${who}: TypeScript and SQL forms`).toEqual(fromSql);
+    expect(await tableForm(ballotId, userId), `${who}: the right kept for the cast (ballot_cast_rights)`).toEqual(fromSql);
     if (typeof expected === 'string') {
       expect(fromSql, `${who}: may cast for nobody`).toEqual([]);
       expect(await tsWhy(ballotId, userId), `${who}: why not`).toBe(expected);
@@ -290,15 +313,19 @@ describe.each(BACKENDS)('who may cast: SQL and TypeScript agree on %s', (kind) =
       if (!r.ok) throw new Error(`proxy ${room}: ${r.error}`);
       return r;
     };
+    await keptAnswersHold('the ballots opened');
     await proxy('101', await registerOwner(estateA, 1), '代理人', '甲的授权委托书');
+    await keptAnswersHold('a mandate recorded');
     const revoked = await proxy('401', await registerOwner(estateA, 7), '被撤销的代理人', '庚的授权委托书');
     const proxyId = (await open.db.selectFrom('ballot_proxies').select('id').where('proxy_user_id', '=', users['被撤销的代理人']!).executeTakeFirstOrThrow())
       .id;
     expect(revoked).toMatchObject({ ok: true });
     expect(await revokeProxy(open.db, staffId, ballotA, proxyId, DURING)).toMatchObject({ ok: true });
+    await keptAnswersHold('a mandate revoked');
     await proxy('202', await registerOwner(estateA, 5), '失效的代理人', '戊的授权委托书');
     // 丁 reset their password: owner status held until staff confirm
     await open.db.updateTable('users').set({ owner_status_held_since: DURING }).where('id', '=', users['丁']!).execute();
+    await keptAnswersHold('an owner status held');
   });
   afterAll(() => open.close());
 
@@ -330,11 +357,15 @@ describe.each(BACKENDS)('who may cast: SQL and TypeScript agree on %s', (kind) =
     for (const who of ['己', '张子']) {
       const c = await open.db.selectFrom('owner_verifications').select('id').where('user_id', '=', users[who]!).executeTakeFirstOrThrow();
       expect(await decideVerification(open.db, staffId, c.id, 'approve', null, 'certificate')).toMatchObject({ ok: true });
+      await keptAnswersHold(`${who} verified during the vote`);
     }
     // 202 sold whole (戊 → 买受人), 501 sold out of 癸's two flats (→ 买受人二)
     await importRegister(estateA, A_AFTER);
+    await keptAnswersHold('202 and 501 sold during the vote');
     await verifiedAs(users['买受人']!, estateA, '202', '买受人', 11);
+    await keptAnswersHold('the buyer of 202 verified');
     await verifiedAs(users['买受人二']!, estateA, '501', '买受人二', 12);
+    await keptAnswersHold('the buyer of 501 verified');
     // an heir of 壬 added by staff to 402 with their mobile; their claim then matches at once
     const heirPhone = (await open.db.selectFrom('users').select('phone').where('id', '=', users['继承人']!).executeTakeFirstOrThrow()).phone;
     expect(
@@ -356,7 +387,9 @@ describe.each(BACKENDS)('who may cast: SQL and TypeScript agree on %s', (kind) =
         'c'.repeat(64),
       ),
     ).toMatchObject({ ok: true });
+    await keptAnswersHold('an heir added to 402');
     expect(await claimAs(users['继承人']!, estateA, '402', '继承人', 13, false)).toMatchObject({ ok: true, status: 'verified' });
+    await keptAnswersHold('the heir verified');
 
     await expectBoth(ballotA, '己', [['302', 'owner']]);
     await expectBoth(ballotA, '张子', [['601', 'owner']]);
@@ -381,7 +414,9 @@ describe.each(BACKENDS)('who may cast: SQL and TypeScript agree on %s', (kind) =
     await open.db.updateTable('users').set({ disabled_at: DURING }).where('id', '=', users['甲']!).execute();
     expect(await sqlForm(ballotA, users['甲']!)).toEqual([]);
     expect(await tsForm(ballotA, users['甲']!)).toEqual([]);
+    expect(await tableForm(ballotA, users['甲']!)).toEqual([]);
     await open.db.updateTable('users').set({ disabled_at: null }).where('id', '=', users['甲']!).execute();
+    await keptAnswersHold('an account disabled and enabled again');
     // every account against every voter: the two forms agree for all
     for (const [who, id] of Object.entries(users)) {
       for (const b of [ballotA, ballotB]) expect(await tsForm(b, id), who).toEqual(await sqlForm(b, id));
