@@ -33,11 +33,15 @@ export async function up(db: Kysely<any>): Promise<void> {
   ] as const) {
     const t = sql.table(table);
     const f = sql.raw(fn);
-    await sql`create trigger gz_cast_rights_insert after insert on ${t} referencing new table as new_rows for each statement execute function ${f}()`.execute(db);
+    await sql`create trigger gz_cast_rights_insert after insert on ${t} referencing new table as new_rows for each statement execute function ${f}()`.execute(
+      db,
+    );
     await sql`create trigger gz_cast_rights_update after update on ${t} referencing old table as old_rows new table as new_rows for each statement execute function ${f}()`.execute(
       db,
     );
-    await sql`create trigger gz_cast_rights_delete after delete on ${t} referencing old table as old_rows for each statement execute function ${f}()`.execute(db);
+    await sql`create trigger gz_cast_rights_delete after delete on ${t} referencing old table as old_rows for each statement execute function ${f}()`.execute(
+      db,
+    );
   }
   await sql`create trigger gz_cast_rights_account after update of owner_status_held_since, disabled_at on users for each row
     when ((old.owner_status_held_since is null, old.disabled_at is null) is distinct from (new.owner_status_held_since is null, new.disabled_at is null))

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
 import { findPostgresBin, freePort, startTempPostgres } from '../support/temp-postgres.ts';
 import { scratchDatabase } from '../support/scratch-database.ts';
 import { spawnBuiltServer } from '../support/built-server.ts';
@@ -64,6 +65,9 @@ let server: ChildProcess | undefined;
 try {
   const open = openPostgres(url);
   await migrateToLatest(open.db);
+  // CAST_SQL=file.sql: another "create or replace function gz_cast" loaded after migrating, to
+  // compare two versions of the cast under the same conditions (as tests/bench/cast-db.ts does)
+  if (process.env.CAST_SQL) await sql.raw(fs.readFileSync(process.env.CAST_SQL, 'utf8')).execute(open.db);
   const t0 = performance.now();
   await seedDatabase(open, dataDir, PROJECTS, () => {});
   log(`seeded ${PROJECTS} projects in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
