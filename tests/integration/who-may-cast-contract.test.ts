@@ -422,4 +422,15 @@ describe.each(BACKENDS)('who may cast: SQL and TypeScript agree on %s', (kind) =
       for (const b of [ballotA, ballotB]) expect(await tsForm(b, id), who).toEqual(await sqlForm(b, id));
     }
   });
+
+  it('a closed ballot keeps no answer for the cast, and the cast refuses it as closed', async () => {
+    const 辛 = users['辛']!;
+    expect(await tableForm(ballotB, 辛)).toHaveLength(1);
+    expect(await ballots.closeBallot(open.db, staffId, ballotB, new Date(T0.getTime() + 25 * DAY))).toMatchObject({ ok: true });
+    expect(await tableForm(ballotB, 辛)).toEqual([]);
+    expect(await tableForm(ballotA, users['甲']!)).toHaveLength(1); // the other vote is still open
+    const cast = await sql<{ status: string }>`select status from gz_cast(${ballotB}::integer, null::text, ${辛}::integer, null::text,
+      '{"m1":"agree"}'::jsonb, array[1]::integer[], array['agree']::text[], ${new Date(T0.getTime() + 26 * DAY)}::timestamptz, 30, 60)`.execute(open.db);
+    expect(cast.rows[0]!.status).toBe('not_open');
+  });
 });
