@@ -11,9 +11,11 @@ import {
   createInput,
   editInput,
   objectInput,
+  paperObjectionInput,
   paperPledgeInput,
   paymentInput,
   pledgeInput,
+  postInput,
   refundInput,
   schemeIdInput,
   withdrawPledgeInput,
@@ -24,24 +26,25 @@ import {
   correctScheme,
   createScheme,
   editDraft,
+  enterPaperObjection,
   objectToScheme,
   openPledging,
   pledge,
-  postScheme,
   recordRefund,
   withdrawPledge,
   withdrawScheme,
   type Refusal,
 } from '../features/costshare/commands/index.ts';
-import { enterPaperPledge, enterPayment } from '../features/costshare/commands/scans.ts';
+import { enterPaperPledge, enterPayment, postWithBoard } from '../features/costshare/commands/scans.ts';
 import { objectionResource, paymentResource, pledgeResource, schemeResource } from '../features/costshare/queries/index.ts';
 import { describeSplitError } from '../features/costshare/messages.ts';
 import { PLEDGE_LIMIT } from '../features/costshare/core/rules.ts';
 import type { Lang } from '../i18n/index.ts';
 import { authorise } from './authorise.ts';
 
-// Cost-share schemes (居民合理分摊). Staff of the project's office create, edit, post, answer
-// objections, open pledges, correct, withdraw, and record paper pledges, payments and
+// Cost-share schemes (居民合理分摊). Staff of the project's office create, edit, post (with the
+// day and a photo when it went up on the estate's board earlier), enter objections received on
+// paper or in person, answer objections, open pledges, correct, withdraw, and record paper pledges, payments and
 // refunds, each audited by its command. A signed-in person objects, pledges and withdraws
 // for themself only (the user is the session's, never a form field); the command checks
 // that they are a verified owner of a flat of that household. Before its command, each
@@ -102,10 +105,18 @@ export const costshareActions = {
   }),
   post: defineAction({
     accept: 'form',
-    input: schemeIdInput,
+    input: postInput,
     handler: async (input, ctx) => {
       const a = await office(ctx.locals.user, input.schemeId);
-      return touching(a.where.projectId)(worded(await postScheme(a.database, a.user.id, input), ctx.locals.lang));
+      return touching(a.where.projectId)(worded(await postWithBoard(a.database, a.user.id, input), ctx.locals.lang));
+    },
+  }),
+  paperObjection: defineAction({
+    accept: 'form',
+    input: paperObjectionInput,
+    handler: async (input, ctx) => {
+      const a = await office(ctx.locals.user, input.schemeId);
+      return touching(a.where.projectId)(await enterPaperObjection(a.database, a.user.id, input));
     },
   }),
   answerObjection: defineAction({

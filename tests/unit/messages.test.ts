@@ -54,6 +54,8 @@ const DYNAMIC_PREFIXES: Record<string, string> = {
   'costshare.pledgeStatus.': 'state of a cost-share pledge (pledged, withdrawn, released, paid)',
   'costshare.release.': 'why a cost-share pledge was released (corrected, lapsed, withdrawn)',
   'adminCostshare.payMethod.': 'how a cost-share payment was made (PAY_METHODS)',
+  'costshare.objectionChannel.': 'how an objection entered by staff was received (paper, in person)',
+  'adminCostshare.objectionChannel.': 'the choice of how an objection entered by staff was received (paper, in person)',
   'err.password_': 'weakness found by the password check (too_short, too_long, too_simple)',
 };
 

@@ -9,6 +9,8 @@ export const PLEDGE_STATES = ['pledged', 'withdrawn', 'released', 'paid'] as con
 export type PledgeStatus = (typeof PLEDGE_STATES)[number];
 export const PAY_METHODS = ['cash', 'transfer', 'wechat', 'alipay', 'other'] as const;
 export type PayMethod = (typeof PAY_METHODS)[number];
+export const OBJECTION_CHANNELS = ['online', 'paper', 'in_person'] as const;
+export type ObjectionChannel = (typeof OBJECTION_CHANNELS)[number];
 /** Why a pledge was released or a payment is to be refunded. */
 export type ReleaseCause = 'corrected' | 'lapsed' | 'withdrawn';
 
@@ -51,6 +53,10 @@ export interface CostSchemeVersionsTable {
   posted_at: Timestamp | null;
   posted_by: number | null;
   posting_last_day: string | null;
+  /** YYYY-MM-DD: the day it went up on the estate's board, when earlier (or photographed); the posting period runs from it (migration 0042) */
+  board_posted_on: string | null;
+  /** the photo of the board in the private store (public on the scheme's page), with board_posted_on */
+  board_photo_key: string | null;
 }
 
 export interface CostSchemeHouseholdsTable {
@@ -79,9 +85,14 @@ export interface CostSchemeObjectionsTable {
   id: Generated<number>;
   version_id: number;
   unit_id: number;
-  lodged_by: number;
+  /** null for an objection received on paper or in person (migration 0042) */
+  lodged_by: number | null;
   body: string;
+  /** online: when sent; on paper or in person: 00:00 China time of the day received */
   lodged_at: Timestamp;
+  channel: Generated<ObjectionChannel>;
+  recorded_by: number | null;
+  recorded_at: Timestamp | null;
   response: string | null;
   responded_by: number | null;
   responded_at: Timestamp | null;

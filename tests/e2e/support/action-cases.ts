@@ -389,6 +389,12 @@ export const CASES: Case[] = [
   { action: 'costshare.edit', verb: 'scheme.manage', resource: 'schemeId', form: (fx) => ({ schemeId: String(fx.schemeId ?? 1), ...schemeForm(fx) }) },
   { action: 'costshare.post', verb: 'scheme.manage', resource: 'schemeId', form: (fx) => ({ schemeId: String(fx.schemeId ?? 1) }) },
   {
+    action: 'costshare.paperObjection',
+    verb: 'scheme.manage',
+    resource: 'schemeId',
+    form: (fx) => ({ schemeId: String(fx.schemeId ?? 1), flat: '1-1-101', channel: 'paper', receivedOn: '2026-01-02', body: '矩阵书面异议' }),
+  },
+  {
     action: 'costshare.answerObjection',
     verb: 'scheme.manage',
     resource: 'objectionId',

@@ -1,14 +1,14 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../../lib/db/schema.ts';
 import { config } from '../../../lib/config.ts';
-import { cstDate } from '../../../lib/calendar.ts';
+import { addDays, cstDate, cstMidnight } from '../../../lib/calendar.ts';
 import { appendAudit } from '../../audit/service.ts';
 import { periodLastDay } from '../../ballots/objection-period.ts';
 import { splitScheme, type SplitError } from '../core/split.ts';
 import { households } from '../core/households.ts';
 import { canMove, LIVE, outcome, periodEnd } from '../core/rules.ts';
 import type { SchemeContent } from '../core/schemas.ts';
-import type { PayMethod, ReleaseCause, SchemeStatus } from '../tables.ts';
+import type { ObjectionChannel, PayMethod, ReleaseCause, SchemeStatus } from '../tables.ts';
 import { voteOutcome } from '../queries/vote.ts';
 
 // Every change to a cost-share scheme, its pledges and its money: one function per act,
@@ -268,8 +268,37 @@ export async function editDraft(db: DB, actorUserId: number, input: { schemeId: 
   });
 }
 
-/** Posts (公示) the current draft: the version and its shares freeze; objections are taken until 24:00 of the last day. */
-export async function postScheme(db: DB, actorUserId: number, input: { schemeId: number }, now = new Date()) {
+/** How far back staff may date a scheme already posted on the estate's board (as for a ballot's meeting notice). */
+export const MAX_BOARD_BACKDATE_DAYS = 90;
+
+/**
+ * The board posting date staff give, checked before its photo is stored: not after today, at
+ * most MAX_BOARD_BACKDATE_DAYS back, and a date before today needs a photo of the board (a
+ * posting period is not backdated on a word). Null when it is fine.
+ */
+export function boardPostingRefusal(postedOn: string | null, hasPhoto: boolean, now: Date): Refusal | null {
+  if (postedOn === null) return hasPhoto ? refuse('costshare.err.boardDateRequired', 'postedOn') : null;
+  const today = cstDate(now);
+  if (postedOn > today || postedOn < addDays(today, -MAX_BOARD_BACKDATE_DAYS)) return refuse('costshare.err.boardDate', 'postedOn');
+  if (postedOn < today && !hasPhoto) return refuse('costshare.err.boardPhotoRequired', 'photo');
+  return null;
+}
+
+/**
+ * Posts (公示) the current draft: the version and its shares freeze; objections are taken until
+ * 24:00 of the last day. With `board` the scheme already went up on the estate's board on that
+ * day (a photo of it kept, shown on the public page): the period runs from that day. The
+ * database checks the dates again (migration 0042).
+ */
+export async function postScheme(
+  db: DB,
+  actorUserId: number,
+  input: { schemeId: number; board?: { postedOn: string; photoKey: string } | null },
+  now = new Date(),
+) {
+  const board = input.board ?? null;
+  const bad = board ? boardPostingRefusal(board.postedOn, true, now) : null;
+  if (bad) return bad;
   const v0 = await db
     .selectFrom('cost_schemes')
     .innerJoin('cost_scheme_versions as v', (j) => j.onRef('v.scheme_id', '=', 'cost_schemes.id').onRef('v.version', '=', 'cost_schemes.current_version'))
@@ -290,7 +319,8 @@ export async function postScheme(db: DB, actorUserId: number, input: { schemeId:
     const s = await lockScheme(trx, input.schemeId);
     if (!s) return refuse('err.notFound');
     if (!canMove(s.status, 'posted') || s.status !== 'draft') return refuse('costshare.err.state');
-    const lastDay = periodLastDay(now, s.posting_days, config().workCalendar);
+    // the day something is posted does not count: the period runs from the board date, else from today
+    const lastDay = periodLastDay(board ? cstMidnight(board.postedOn) : now, s.posting_days, config().workCalendar);
     if (s.pledge_deadline <= lastDay) return refuse('costshare.err.deadlineBeforePosting', 'pledgeDeadline');
     await writeShares(trx, s.version_id, computed.value);
     await trx
@@ -300,7 +330,13 @@ export async function postScheme(db: DB, actorUserId: number, input: { schemeId:
       .execute();
     await trx
       .updateTable('cost_scheme_versions')
-      .set({ posted_at: now, posted_by: actorUserId, posting_last_day: lastDay })
+      .set({
+        posted_at: now,
+        posted_by: actorUserId,
+        posting_last_day: lastDay,
+        board_posted_on: board?.postedOn ?? null,
+        board_photo_key: board?.photoKey ?? null,
+      })
       .where('id', '=', s.version_id)
       .execute();
     await trx.updateTable('cost_schemes').set({ status: 'posted', status_changed_at: now }).where('id', '=', s.id).execute();
@@ -308,7 +344,13 @@ export async function postScheme(db: DB, actorUserId: number, input: { schemeId:
       actorUserId,
       action: 'costshare.post',
       target: `scheme:${s.id}`,
-      detail: { version: s.current_version, postingLastDay: lastDay, totalFen: computed.value.totalFen, flats: computed.value.shares.length },
+      detail: {
+        version: s.current_version,
+        postingLastDay: lastDay,
+        totalFen: computed.value.totalFen,
+        flats: computed.value.shares.length,
+        ...(board ? { boardPostedOn: board.postedOn, boardPhotoKey: board.photoKey } : {}),
+      },
     });
     return { ok: true as const, postingLastDay: lastDay };
   });
@@ -533,6 +575,68 @@ export async function objectToScheme(db: DB, userId: number, input: { schemeId: 
     .returning('id')
     .executeTakeFirstOrThrow();
   return { ok: true as const, objectionId: row.id };
+}
+
+/**
+ * Staff enter an objection received on paper or in person during the posting period, marked as
+ * such and dated the day it was received (within the period, not after today); audited. The
+ * flat is written building-entrance-room, as on the shares table.
+ */
+export async function enterPaperObjection(
+  db: DB,
+  actorUserId: number,
+  input: { schemeId: number; flat: string; channel: Exclude<ObjectionChannel, 'online'>; receivedOn: string; body: string },
+  now = new Date(),
+) {
+  return db.transaction().execute(async (trx) => {
+    // shares the scheme row with a transition: no objection lands once pledges are opened
+    const s = await trx
+      .selectFrom('cost_schemes')
+      .innerJoin('cost_scheme_versions as v', (j) => j.onRef('v.scheme_id', '=', 'cost_schemes.id').onRef('v.version', '=', 'cost_schemes.current_version'))
+      .select(['cost_schemes.id', 'cost_schemes.status', 'v.id as version_id', 'v.posted_at', 'v.posting_last_day', 'v.board_posted_on'])
+      .where('cost_schemes.id', '=', input.schemeId)
+      .forShare('cost_schemes')
+      .executeTakeFirst();
+    if (!s) return refuse('err.notFound');
+    if (s.status !== 'posted' || !s.posted_at || !s.posting_last_day) return refuse('costshare.err.notPostedForObjections');
+    const first = s.board_posted_on ?? cstDate(s.posted_at);
+    if (input.receivedOn > cstDate(now)) return refuse('costshare.err.futureDate', 'receivedOn');
+    if (input.receivedOn < first || cstMidnight(input.receivedOn) >= periodEnd(s.posting_last_day, config().workCalendar))
+      return refuse('costshare.err.receivedOutsidePosting', 'receivedOn');
+    const m = /^(.+?)-(.+?)-(.+)$/.exec(input.flat);
+    const unit = m
+      ? await trx
+          .selectFrom('cost_scheme_shares')
+          .select('unit_id')
+          .where('version_id', '=', s.version_id)
+          .where('building', '=', m[1]!)
+          .where('entrance', '=', m[2]!)
+          .where('room', '=', m[3]!)
+          .executeTakeFirst()
+      : undefined;
+    if (!unit) return refuse('costshare.err.unknownFlat', 'flat');
+    const row = await trx
+      .insertInto('cost_scheme_objections')
+      .values({
+        version_id: s.version_id,
+        unit_id: unit.unit_id,
+        lodged_by: null,
+        body: input.body,
+        lodged_at: cstMidnight(input.receivedOn),
+        channel: input.channel,
+        recorded_by: actorUserId,
+        recorded_at: now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await appendAudit(trx, {
+      actorUserId,
+      action: 'costshare.paperObjection',
+      target: `objection:${row.id}`,
+      detail: { schemeId: s.id, channel: input.channel, flat: input.flat, receivedOn: input.receivedOn },
+    });
+    return { ok: true as const, objectionId: row.id };
+  });
 }
 
 /** Staff answer an objection, once; the answer is public beside it. */

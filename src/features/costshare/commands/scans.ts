@@ -3,11 +3,11 @@ import type { Database } from '../../../lib/db/schema.ts';
 import { checkUpload, PROOF_TYPES } from '../../../lib/files/upload-check.ts';
 import { privateStore } from '../../../lib/files/private-store.ts';
 import type { PayMethod } from '../tables.ts';
-import { recordPaperPledge, recordPayment, type Refusal } from './index.ts';
+import { boardPostingRefusal, postScheme, recordPaperPledge, recordPayment, type Refusal } from './index.ts';
 
-// The two staff acts that come with a scan (a paper pledge, a payment's receipt): the scan is
-// checked and kept in the private store (as the ballots' storeScan does), then the command
-// records the act with the scan's key.
+// The staff acts that come with a scan (a paper pledge, a payment's receipt) or a photo (a
+// scheme posted on the estate's board earlier): the file is checked and kept in the private
+// store (as the ballots' storeScan does), then the command records the act with its key.
 
 type DB = Kysely<Database>;
 
@@ -53,4 +53,23 @@ export async function enterPayment(
     { pledgeId: input.pledgeId, amountFen: input.amount, paidOn: input.paidOn, method: input.method, receiptNo: input.receiptNo, scanKey: s.key },
     now,
   );
+}
+
+/** A photo of the notice board is shown on the public page: an image, never a PDF. */
+export const BOARD_PHOTO_TYPES: ReadonlySet<string> = new Set(['image/png', 'image/jpeg', 'image/webp']);
+
+/**
+ * Staff post a draft scheme; when it already went up on the estate's board on an earlier day,
+ * with that day and a photo of the board (required for a day before today). The date is
+ * checked before the photo is kept.
+ */
+export async function postWithBoard(db: DB, actorUserId: number, input: { schemeId: number; postedOn: string | null; photo?: File }, now = new Date()) {
+  const photo = input.photo && input.photo.size > 0 ? input.photo : null;
+  const bad = boardPostingRefusal(input.postedOn, photo !== null, now);
+  if (bad) return bad;
+  if (!photo || input.postedOn === null) return postScheme(db, actorUserId, { schemeId: input.schemeId }, now);
+  const checked = await checkUpload(photo, BOARD_PHOTO_TYPES, SCAN_MAX);
+  if (!checked.ok) return { ok: false as const, error: checked.error, field: 'photo' };
+  const { key } = await privateStore().put(checked.bytes);
+  return postScheme(db, actorUserId, { schemeId: input.schemeId, board: { postedOn: input.postedOn, photoKey: key } }, now);
 }

@@ -140,6 +140,19 @@ export const correctInput = z
   .transform((v, ctx) => ({ schemeId: v.schemeId, reason: v.reason, content: content(v, ctx) }));
 
 export const schemeIdInput = z.object({ schemeId: zId() });
+/** Posting: optionally the day it went up on the estate's board, and a photo of the board. */
+export const postInput = z.object({
+  schemeId: zId(),
+  postedOn: z.preprocess((v) => (blank(v) ? undefined : v), zDate().optional()).transform((v) => v ?? null),
+  photo: z.instanceof(File).optional(),
+});
+export const paperObjectionInput = z.object({
+  schemeId: zId(),
+  flat: text(64),
+  channel: z.enum(['paper', 'in_person'], { message: 'costshare.err.objectionChannel' }),
+  receivedOn: zDate(),
+  body: text(2000),
+});
 export const withdrawSchemeInput = z.object({ schemeId: zId(), reason: text(500) });
 export const objectInput = z.object({ schemeId: zId(), unitId: zId('err.required'), body: text(2000) });
 export const answerInput = z.object({ objectionId: zId(), response: text(2000) });

@@ -217,7 +217,7 @@ export async function schemePage(
     .innerJoin('units', 'units.id', 'o.unit_id')
     .innerJoin('entrances', 'entrances.id', 'units.entrance_id')
     .innerJoin('buildings', 'buildings.id', 'entrances.building_id')
-    .select(['o.id', 'o.body', 'o.lodged_at', 'o.response', 'o.responded_at', 'buildings.label as building'])
+    .select(['o.id', 'o.body', 'o.lodged_at', 'o.channel', 'o.response', 'o.responded_at', 'buildings.label as building'])
     .where('o.version_id', '=', v.id)
     .orderBy('o.id')
     .execute();
@@ -258,6 +258,9 @@ export async function schemePage(
       postingDays: v.posting_days,
       postedAt: v.posted_at,
       postingLastDay: v.posting_last_day,
+      /** the day it went up on the estate's board, when recorded with a photo: the posting period runs from it */
+      boardPostedOn: v.board_posted_on,
+      hasBoardPhoto: v.board_photo_key !== null,
       correctionReason: v.correction_reason,
       ballotId: v.ballot_id,
       ballotMatter: v.ballot_matter,
@@ -276,6 +279,7 @@ export async function schemePage(
       body: o.body,
       building: o.building,
       lodgedAt: o.lodged_at,
+      channel: o.channel,
       response: o.response,
       respondedAt: o.responded_at,
     })),
@@ -451,4 +455,22 @@ export async function pledgesOf(db: DB, userId: number) {
     version: r.version,
     projectCode: r.code,
   }));
+}
+
+/**
+ * The photo of the estate's notice board for a posted version of a scheme of a published
+ * project: public, like the posting it proves. Null when there is none.
+ */
+export async function boardPhotoKey(db: DB, schemeId: number, version: number): Promise<{ key: string; projectCode: string } | null> {
+  const r = await db
+    .selectFrom('cost_scheme_versions as v')
+    .innerJoin('cost_schemes as s', 's.id', 'v.scheme_id')
+    .innerJoin('projects as p', 'p.id', 's.project_id')
+    .select(['v.board_photo_key', 'p.code'])
+    .where('v.scheme_id', '=', schemeId)
+    .where('v.version', '=', version)
+    .where('v.posted_at', 'is not', null)
+    .where('p.published_at', 'is not', null)
+    .executeTakeFirst();
+  return r?.board_photo_key ? { key: r.board_photo_key, projectCode: r.code } : null;
 }
