@@ -15,15 +15,18 @@ const HOUR_MS = 3_600_000;
 const clip = (s: string) => (s.length > 60 ? `${s.slice(0, 59)}…` : s);
 
 /** A calendar day to show (the last day of a period), formatted per language. */
-class Day {
-  constructor(readonly at: Date) {}
+interface Day {
+  day: Date;
 }
+const dayOf = (at: Date): Day => ({ day: at });
 type Var = string | number | Date | Day;
 
 /** The Chinese and the English text of one message; dates are formatted in each language, Beijing time. */
 export function texts(key: MessageKey, vars: Record<string, Var>): { body: string; bodyEn: string } {
   const fmt = (lang: Lang) =>
-    Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, v instanceof Date ? formatDateTime(v, lang) : v instanceof Day ? formatDate(v.at, lang) : v]));
+    Object.fromEntries(
+      Object.entries(vars).map(([k, v]) => [k, v instanceof Date ? formatDateTime(v, lang) : typeof v === 'object' ? formatDate(v.day, lang) : v]),
+    );
   return { body: zh(key, fmt('zh')), bodyEn: en(key, fmt('en')) };
 }
 
@@ -146,7 +149,7 @@ export async function consultationOpened(
 ) {
   return enqueue(trx, ownersOfEstates(estatesOf(c.project.id)), {
     kind: 'consultation_on_my_estate',
-    ...texts('notify.text.consultation', { project: clip(c.project.title), title: clip(c.title), day: new Day(new Date(c.closesAt.getTime() - 1)) }),
+    ...texts('notify.text.consultation', { project: clip(c.project.title), title: clip(c.title), day: dayOf(new Date(c.closesAt.getTime() - 1)) }),
     link: linkTo(`/projects/${c.project.code}/consultations/${c.id}`),
     source: `consultation:${c.id}`,
     dueAt: now,
@@ -208,7 +211,7 @@ export async function pledgingOpened(trx: DB, scheme: { id: number; versionId: n
       and not exists (select 1 from cost_pledges p where p.household_id = h.id and p.status in ('pledged', 'paid'))`;
   return enqueue(trx, owners, {
     kind: 'pledge_deadline_3d',
-    ...texts('notify.text.pledgeDeadline', { title: clip(scheme.title), day: new Day(lastDay) }),
+    ...texts('notify.text.pledgeDeadline', { title: clip(scheme.title), day: dayOf(lastDay) }),
     link: linkTo(`/projects/${scheme.projectCode}/schemes/${scheme.id}`),
     source: PER_RECIPIENT,
     dueAt,
