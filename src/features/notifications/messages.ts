@@ -6,7 +6,7 @@ import type { EnglishOf } from '../../i18n/define.ts';
 // time, never a vote choice, an ID number or what someone wrote.
 export const notificationsZh = {
   'notify.inbox': '消息',
-  'notify.inboxHelp': '有关您小区的公告、征求意见、表决、出资、效果评价、志愿服务和对您留言的回复的消息显示在这里。',
+  'notify.inboxHelp': '您小区的公告、征求意见、表决、出资、效果评价和志愿服务的消息，以及别人对您留言的回复，都显示在这里。',
   'notify.unread': '未读 {n} 条',
   'notify.empty': '暂无消息。',
   'notify.new': '未读',
