@@ -29,6 +29,7 @@ import * as m0038 from './0038_cost_share_cache_tags.ts';
 import * as m0039 from './0039_donation_name_erased.ts';
 import * as m0040 from './0040_cast_rights_ready.ts';
 import * as m0042 from './0042_cost_scheme_board_posting.ts';
+import * as m0046 from './0046_notification_body_en.ts';
 
 // Listed by hand: a bundled server has no migrations folder to read.
 const migrations: Record<string, Migration> = {
@@ -62,6 +63,7 @@ const migrations: Record<string, Migration> = {
   '0039_donation_name_erased': m0039,
   '0040_cast_rights_ready': m0040,
   '0042_cost_scheme_board_posting': m0042,
+  '0046_notification_body_en': m0046,
 };
 
 export const migrationProvider: MigrationProvider = {

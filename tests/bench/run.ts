@@ -24,6 +24,7 @@ import { prepareVote } from '../support/vote-fixture.ts';
 import { prepareSignups, simultaneousSignUps } from './signups.ts';
 import { consultationPageFigure, prepareConsultation } from './consultation.ts';
 import { prepareBigScheme, SCHEME_FLATS } from './scheme.ts';
+import { remindersFigure } from './reminders.ts';
 
 const { values } = parseArgs({
   options: {
@@ -33,7 +34,8 @@ const { values } = parseArgs({
     // --only markers: just the map's markers (seeds all the projects), for working on the map;
     // --only signups: just the simultaneous volunteer sign-ups (seeds 100 projects);
     // --only consultation: just the project page with a consultation of 5,000 comments (seeds 100 projects);
-    // --only schemes: just the pledge page of a 5,040-flat cost-share scheme (seeds 100 projects)
+    // --only schemes: just the pledge page of a 5,040-flat cost-share scheme (seeds 100 projects);
+    // --only reminders: just 50,000 due reminders drained by two job loops (seeds nothing, no server)
     only: { type: 'string' },
     // --trace file.json: a Chromium trace of each markers run, file-1.json, file-2.json… (chrome://tracing or Perfetto)
     trace: { type: 'string' },
@@ -46,11 +48,12 @@ const MARKERS_ONLY = values.only === 'markers';
 const SIGNUPS_ONLY = values.only === 'signups';
 const CONSULTATION_ONLY = values.only === 'consultation';
 const SCHEMES_ONLY = values.only === 'schemes';
-if (values.only && !CASTS_ONLY && !MARKERS_ONLY && !SIGNUPS_ONLY && !CONSULTATION_ONLY && !SCHEMES_ONLY)
-  throw new Error('--only accepts: casts, markers, signups, consultation, schemes');
+const REMINDERS_ONLY = values.only === 'reminders';
+if (values.only && !CASTS_ONLY && !MARKERS_ONLY && !SIGNUPS_ONLY && !CONSULTATION_ONLY && !SCHEMES_ONLY && !REMINDERS_ONLY)
+  throw new Error('--only accepts: casts, markers, signups, consultation, schemes, reminders');
 const PROJECTS = CASTS_ONLY || SIGNUPS_ONLY || CONSULTATION_ONLY || SCHEMES_ONLY ? 100 : Number(values.projects);
 const SECONDS = Number(values.seconds);
-if (!fs.existsSync('dist/server/entry.mjs')) throw new Error('build first: npm run build');
+if (!REMINDERS_ONLY && !fs.existsSync('dist/server/entry.mjs')) throw new Error('build first: npm run build');
 
 const bin = findPostgresBin();
 if (!bin && !process.env.DATABASE_URL) throw new Error('the bench needs PostgreSQL: install it or set DATABASE_URL');
@@ -62,6 +65,19 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongzhi-bench-'));
 
 const log = (s: string) => console.log(`· ${s}`);
 let server: ChildProcess | undefined;
+
+if (REMINDERS_ONLY) {
+  try {
+    const row = await remindersRow();
+    console.log('');
+    process.exitCode = printReport([row]) ? 0 : 1;
+  } finally {
+    await scratch.drop().catch(() => {});
+    temp?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+  process.exit();
+}
 try {
   const open = openPostgres(url);
   await migrateToLatest(open.db);
@@ -173,7 +189,7 @@ async function allFigures(base: string, codes: string[], serverPid: number, cons
     },
     { figure: 'tally of 10,000 voters × 20 matters (median of 9)', value: Math.round(tallyMs * 10) / 10, unit: 'ms', budget: 100, atMost: true },
     ...signupRows,
-    ...(CASTS_ONLY ? [] : [await schemeFigure(base)]),
+    ...(CASTS_ONLY ? [] : [await schemeFigure(base), await remindersRow()]),
   ];
   console.log('');
   const ok = printReport(rows);
@@ -381,4 +397,17 @@ async function schemeFigure(base: string): Promise<Row> {
     atMost: true,
     note: `uncached project page p50 ${percentile(projectTimes, 50).toFixed(1)} ms alongside`,
   };
+}
+
+/** Section 7: 50,000 due reminders drained by two job loops, on a database of their own (the server's loop never sees them). */
+async function remindersRow(): Promise<Row> {
+  const own = await scratchDatabase(adminUrl, 'reminders');
+  try {
+    const open = openPostgres(own.url, 2);
+    await migrateToLatest(open.db);
+    await open.close();
+    return await remindersFigure(own.url, log);
+  } finally {
+    await own.drop().catch(() => {});
+  }
 }

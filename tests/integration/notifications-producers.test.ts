@@ -152,4 +152,14 @@ describe.each(BACKENDS)('notification producers on %s', (kind) => {
       { user_id: owners[1]!.userId, channel: 'inapp' },
     ]);
   });
+
+  it('writes every message in Chinese and in English', async () => {
+    const rows = await open.db.selectFrom('notifications').select(['kind', 'body', 'body_en']).execute();
+    expect(new Set(rows.map((r) => r.kind))).toEqual(new Set(['vote_opened', 'vote_closing_24h', 'vote_result', 'notice_on_my_estate']));
+    for (const r of rows) {
+      expect(r.body).toMatch(/^【共治】/);
+      expect(r.body_en).toMatch(/^\[Gongzhi\] [A-Z]/);
+    }
+    expect(rows.find((r) => r.kind === 'notice_on_my_estate')!.body_en).toBe('[Gongzhi] New notice on your estate: "停水通知".');
+  });
 });

@@ -398,7 +398,7 @@ describe.each(BACKENDS)('personal data download of the new features on %s', (kin
       kind: 'consultation_on_my_estate',
       body: '征求意见开始',
       link: '/consultations/1',
-      source: 'consultation:1',
+      source: 'consultation:by-hand',
       dueAt: new Date('2026-11-30T02:00:00Z'),
     });
   });
@@ -496,30 +496,44 @@ describe.each(BACKENDS)('personal data download of the new features on %s', (kin
       },
     ]);
     expect(data.ratings).toEqual([{ projectId, household: expect.any(String), version: 1, channel: 'online', ...all(4), comment: 'A：不错', at: anyDate }]);
+    const queued = { channel: 'inapp', state: 'queued', createdAt: anyDate, sentAt: null, readAt: null };
     expect(data.notifications).toEqual([
+      // the consultation and the rating opened on A's estate; the pledge reminder withdrawn by A's pledge
+      {
+        ...queued,
+        kind: 'consultation_on_my_estate',
+        body: expect.stringContaining('正在征求意见'),
+        bodyEn: expect.stringContaining('asks for your opinion'),
+        link: expect.stringMatching(/^\/projects\/[^/]+\/consultations\/\d+$/),
+        dueAt: anyDate,
+      },
+      {
+        ...queued,
+        kind: 'pledge_deadline_3d',
+        state: 'skipped',
+        body: expect.stringContaining('截止承诺出资'),
+        bodyEn: expect.stringContaining('has not pledged'),
+        link: expect.stringMatching(/^\/projects\/[^/]+\/schemes\/\d+$/),
+        dueAt: anyDate,
+      },
       // signing up queues the reminder for the day before
       {
+        ...queued,
         kind: 'volunteer_task_tomorrow',
-        channel: 'inapp',
         body: expect.stringContaining('清理楼道'),
+        bodyEn: expect.stringContaining('清理楼道'),
         link: '/account',
-        state: 'queued',
-        createdAt: anyDate,
         dueAt: new Date(ids.taskStarts! - DAY),
-        sentAt: null,
-        readAt: null,
       },
       {
-        kind: 'consultation_on_my_estate',
-        channel: 'inapp',
-        body: '征求意见开始',
-        link: '/consultations/1',
-        state: 'queued',
-        createdAt: anyDate,
-        dueAt: new Date('2026-11-30T02:00:00Z'),
-        sentAt: null,
-        readAt: null,
+        ...queued,
+        kind: 'rating_opened',
+        body: expect.stringContaining('效果评价'),
+        bodyEn: expect.stringContaining('Rating has opened'),
+        link: expect.stringMatching(/^\/projects\/[^/]+\/rating$/),
+        dueAt: anyDate,
       },
+      { ...queued, kind: 'consultation_on_my_estate', body: '征求意见开始', bodyEn: null, link: '/consultations/1', dueAt: new Date('2026-11-30T02:00:00Z') },
     ]);
     expect(data.notificationPrefs).toEqual([{ kind: 'vote_opened', choice: 'off', updatedAt: anyDate }]);
     // nothing of C, nor of co-owner B

@@ -1,11 +1,12 @@
 import type { EnglishOf } from '../../i18n/define.ts';
 
 // The inbox and the choices on the account page, and the texts the producers queue. A text
-// (notify.text.*) is written in Chinese and stored as written: it is both the in-app message
-// and the SMS. It names the thing and the time, never a vote choice or an ID number.
+// (notify.text.*) is stored in both languages as written: the Chinese one is the text message
+// and the inbox in Chinese, the English one the inbox in English. It names the thing and the
+// time, never a vote choice, an ID number or what someone wrote.
 export const notificationsZh = {
   'notify.inbox': '消息',
-  'notify.inboxHelp': '有关您小区的公告、表决和志愿服务的消息显示在这里。',
+  'notify.inboxHelp': '您小区的公告、征求意见、表决、出资、效果评价和志愿服务的消息，以及别人对您留言的回复，都显示在这里。',
   'notify.unread': '未读 {n} 条',
   'notify.empty': '暂无消息。',
   'notify.new': '未读',
@@ -37,11 +38,18 @@ export const notificationsZh = {
   'notify.text.resultFinal': '【共治】您小区的表决“{title}”最终结果已公布，请登录共治网站查看。',
   'notify.text.volunteerTomorrow': '【共治】提醒：您报名的志愿服务“{title}”将于 {when} 开始。如不能参加，请登录后取消。',
   'notify.text.notice': '【共治】您小区有新公告：“{title}”。',
+  'notify.text.consultation': '【共治】您小区的项目“{project}”正在征求意见：“{title}”，{day} 24:00 截止。欢迎登录共治网站发表意见。',
+  'notify.text.pledgeDeadline': '【共治】出资方案“{title}”将于 {day} 24:00 截止承诺出资，您家尚未承诺。如愿出资，请登录共治网站办理。',
+  'notify.text.reply': '【共治】有居民回复了您在征求意见“{title}”中的留言，请登录共治网站查看。',
+  'notify.text.replyStaff': '【共治】工作人员回复了您在征求意见“{title}”中的留言，请登录共治网站查看。',
+  'notify.text.ratingOpened': '【共治】您小区的项目“{project}”已开始效果评价，请登录共治网站为十项目标打分。',
+  'notify.text.volunteerPromoted': '【共治】您已从候补转为正式报名：志愿服务“{title}”，{when}。如不能参加，请登录后取消。',
 } as const;
 
 export const notificationsEn = {
   'notify.inbox': 'Messages',
-  'notify.inboxHelp': 'Messages about notices, votes and volunteering on your estate appear here.',
+  'notify.inboxHelp':
+    'Messages about notices, consultations, votes, cost-sharing, ratings and volunteering on your estate, and replies to your comments, appear here.',
   'notify.unread': '{n} unread',
   'notify.empty': 'No messages yet.',
   'notify.new': 'Unread',
@@ -74,4 +82,12 @@ export const notificationsEn = {
   'notify.text.resultFinal': '[Gongzhi] The final result of the vote "{title}" on your estate is published. Sign in to read it.',
   'notify.text.volunteerTomorrow': '[Gongzhi] Reminder: the volunteer task "{title}" you signed up for starts {when}. If you cannot come, sign in and cancel.',
   'notify.text.notice': '[Gongzhi] New notice on your estate: "{title}".',
+  'notify.text.consultation': '[Gongzhi] The project "{project}" on your estate asks for your opinion: "{title}", until 24:00 on {day}. Sign in to comment.',
+  'notify.text.pledgeDeadline':
+    '[Gongzhi] Pledges to the cost-share scheme "{title}" close at 24:00 on {day}, and your household has not pledged. If you wish to, sign in to pledge.',
+  'notify.text.reply': '[Gongzhi] A resident replied to your comment in the consultation "{title}". Sign in to read it.',
+  'notify.text.replyStaff': '[Gongzhi] Staff replied to your comment in the consultation "{title}". Sign in to read it.',
+  'notify.text.ratingOpened': '[Gongzhi] Rating has opened for the project "{project}" on your estate. Sign in to score its ten goals.',
+  'notify.text.volunteerPromoted':
+    '[Gongzhi] You have a confirmed place from the waiting list: the volunteer task "{title}", {when}. If you cannot come, sign in and cancel.',
 } satisfies EnglishOf<typeof notificationsZh>;

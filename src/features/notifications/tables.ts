@@ -10,7 +10,10 @@ export interface NotificationsTable {
   user_id: number;
   kind: NotificationKind;
   channel: Channel;
+  /** the Chinese text: the text message, and the inbox in Chinese */
   body: string;
+  /** the English text (migration 0046), shown in the English inbox; null on rows queued before it */
+  body_en: ColumnType<string | null, string | null | undefined, string | null>;
   link: string | null;
   source: string | null;
   due_at: Defaulted;

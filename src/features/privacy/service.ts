@@ -313,7 +313,18 @@ export async function personalData(db: DB, userId: number) {
   const notifications = await db
     .selectFrom('notifications')
     .where('user_id', '=', userId)
-    .select(['kind', 'channel', 'body', 'link', 'state', 'created_at as createdAt', 'due_at as dueAt', 'sent_at as sentAt', 'read_at as readAt'])
+    .select([
+      'kind',
+      'channel',
+      'body',
+      'body_en as bodyEn',
+      'link',
+      'state',
+      'created_at as createdAt',
+      'due_at as dueAt',
+      'sent_at as sentAt',
+      'read_at as readAt',
+    ])
     .orderBy('id')
     .execute();
   const notificationPrefs = await db

@@ -5,6 +5,7 @@ import { appendAudit } from '../../audit/service.ts';
 import type { Role } from '../../accounts/tables.ts';
 import { checkLastDay, closingInstant } from '../core/rules.ts';
 import { reportText } from '../core/report.ts';
+import { consultationOpened, replyPosted } from '../../notifications/commands/producers.ts';
 import type { AuthorKind, Disposition } from '../tables.ts';
 
 // Every write of consultations. The database is the judge of the rules that matter
@@ -52,7 +53,7 @@ export async function openConsultation(
   if (dateError) return { ok: false, error: dateError, field: 'lastDay' };
   const closesAt = closingInstant(input.lastDay, calendar);
   return db.transaction().execute(async (trx) => {
-    const project = await trx.selectFrom('projects').select(['id', 'published_at']).where('id', '=', input.projectId).executeTakeFirst();
+    const project = await trx.selectFrom('projects').select(['id', 'code', 'title', 'published_at']).where('id', '=', input.projectId).executeTakeFirst();
     if (!project) return { ok: false as const, error: 'err.notFound', field: 'projectId' };
     if (!project.published_at) return { ok: false as const, error: 'err.consultProjectDraft', field: 'projectId' };
     if (input.ballotId !== undefined) {
@@ -94,6 +95,7 @@ export async function openConsultation(
       target: `consultation:${row.id}`,
       detail: { projectId: project.id, ballotId: input.ballotId ?? null, title: input.title, closesAt: closesAt.toISOString(), documentIds: docs },
     });
+    await consultationOpened(trx, { id: row.id, title: input.title, closesAt, project }, now);
     return { ok: true as const, consultationId: row.id, closesAt };
   });
 }
@@ -103,7 +105,13 @@ async function takingComments(trx: Transaction<Database> | DB, consultationId: n
   return trx
     .selectFrom('consultations')
     .innerJoin('projects', 'projects.id', 'consultations.project_id')
-    .select(['consultations.id', 'consultations.project_id', sql<boolean>`consultations.status = 'open' and now() < consultations.closes_at`.as('open')])
+    .select([
+      'consultations.id',
+      'consultations.project_id',
+      'consultations.title',
+      'projects.code as project_code',
+      sql<boolean>`consultations.status = 'open' and now() < consultations.closes_at`.as('open'),
+    ])
     .where('consultations.id', '=', consultationId)
     .where('projects.published_at', 'is not', null)
     .executeTakeFirst();
@@ -145,14 +153,16 @@ export async function postComment(
         const c = await takingComments(trx, input.consultationId);
         if (!c) return { ok: false as const, error: 'err.notFound' };
         if (!c.open) return { ok: false as const, error: 'err.consultClosed' };
+        let parentAuthor: number | null = null;
         if (input.parentId !== undefined) {
           const p = await trx
             .selectFrom('consultation_comments')
-            .select(['consultation_id', 'parent_id', 'deleted_at'])
+            .select(['consultation_id', 'parent_id', 'deleted_at', 'author_user_id'])
             .where('id', '=', input.parentId)
             .executeTakeFirst();
           if (!p || p.consultation_id !== c.id || p.deleted_at) return { ok: false as const, error: 'err.notFound', field: 'parentId' };
           if (p.parent_id !== null) return { ok: false as const, error: 'err.consultReplyDepth', field: 'parentId' };
+          parentAuthor = p.author_user_id;
         }
         const badge = await badgeOf(trx, user, c.project_id);
         const row = await trx
@@ -175,6 +185,13 @@ export async function postComment(
             target: `comment:${row.id}`,
             detail: { consultationId: c.id, parentId: input.parentId ?? null },
           });
+        if (input.parentId !== undefined)
+          await replyPosted(
+            trx,
+            { id: row.id, authorUserId: user.id, byStaff: badge.kind === 'staff', parentAuthorUserId: parentAuthor },
+            { id: c.id, title: c.title, projectCode: c.project_code },
+            new Date(),
+          );
         return { ok: true as const, commentId: row.id, projectId: c.project_id };
       }),
     'err.consultClosed',

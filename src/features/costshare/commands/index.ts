@@ -10,6 +10,7 @@ import { canMove, LIVE, outcome, periodEnd } from '../core/rules.ts';
 import type { SchemeContent } from '../core/schemas.ts';
 import type { ObjectionChannel, PayMethod, ReleaseCause, SchemeStatus } from '../tables.ts';
 import { voteOutcome } from '../queries/vote.ts';
+import { householdPledged, householdUnpledged, pledgingOpened, pledgingStopped } from '../../notifications/commands/producers.ts';
 
 // Every change to a cost-share scheme, its pledges and its money: one function per act,
 // (db, actor, input, now) → result, holding the rules, the SQL and, for staff acts, the audit
@@ -409,6 +410,18 @@ export async function openPledging(db: DB, actorUserId: number, input: { schemeI
     if (open) return refuse('costshare.err.unansweredObjections');
     await trx.updateTable('cost_schemes').set({ status: 'pledging', status_changed_at: now }).where('id', '=', s.id).execute();
     await appendAudit(trx, { actorUserId, action: 'costshare.openPledging', target: `scheme:${s.id}`, detail: { version: s.current_version } });
+    const named = await trx
+      .selectFrom('cost_scheme_versions as v')
+      .innerJoin('cost_schemes', 'cost_schemes.id', 'v.scheme_id')
+      .innerJoin('projects', 'projects.id', 'cost_schemes.project_id')
+      .select(['v.title', 'projects.code'])
+      .where('v.id', '=', s.version_id)
+      .executeTakeFirstOrThrow();
+    await pledgingOpened(
+      trx,
+      { id: s.id, versionId: s.version_id, title: named.title, projectCode: named.code, endsAt: periodEnd(s.pledge_deadline, config().workCalendar) },
+      now,
+    );
     return { ok: true as const };
   });
 }
@@ -459,6 +472,7 @@ export async function correctScheme(db: DB, actorUserId: number, input: { scheme
       .executeTakeFirstOrThrow();
     await writeShares(trx, v.id, computed.value);
     const r = await releaseAll(trx, s.version_id, 'corrected', now);
+    await pledgingStopped(trx, s.id);
     await trx.updateTable('cost_schemes').set({ status: 'draft', current_version: next, status_changed_at: now }).where('id', '=', s.id).execute();
     await appendAudit(trx, { actorUserId, action: 'costshare.correct', target: `scheme:${s.id}`, detail: { version: next, reason: input.reason, ...r } });
     return { ok: true as const, version: next, ...r };
@@ -474,6 +488,7 @@ export async function withdrawScheme(db: DB, actorUserId: number, input: { schem
     if (!s) return refuse('err.notFound');
     if (!canMove(s.status, 'withdrawn')) return refuse('costshare.err.state');
     const r = await releaseAll(trx, s.version_id, 'withdrawn', now);
+    await pledgingStopped(trx, s.id);
     await trx.updateTable('cost_schemes').set({ status: 'withdrawn', withdraw_reason: input.reason, status_changed_at: now }).where('id', '=', s.id).execute();
     await appendAudit(trx, { actorUserId, action: 'costshare.withdraw', target: `scheme:${s.id}`, detail: { reason: input.reason, ...r } });
     return { ok: true as const, ...r };
@@ -707,6 +722,7 @@ async function insertPledge(
         })
         .returning('id')
         .executeTakeFirstOrThrow();
+      await householdPledged(trx, s.id, h.id);
       if (who.channel === 'paper') {
         await appendAudit(trx, {
           actorUserId: who.userId,
@@ -760,6 +776,7 @@ export async function withdrawPledge(db: DB, userId: number, input: { pledgeId: 
     if (!h?.owner) return refuse('costshare.err.notOwner');
     if (p.status !== 'pledged') return refuse('costshare.err.pledgeState');
     await trx.updateTable('cost_pledges').set({ status: 'withdrawn', closed_at: now }).where('id', '=', p.id).execute();
+    await householdUnpledged(trx, s.id, h.id, now);
     return { ok: true as const, projectId: s.project_id };
   });
 }

@@ -4,14 +4,19 @@ import { assertSafeText, defaultChoice, type NotificationKind } from '../core/ki
 import { smsAllowedAt } from '../core/quiet-hours.ts';
 
 type DB = Kysely<Database>;
+/** Message.source when each recipient row carries its own cause (a `source` column). */
+export const PER_RECIPIENT = 'per-recipient';
 
 export interface Message {
   kind: NotificationKind;
-  /** the text, Chinese first: names the thing and the time, never a vote choice or an ID number */
+  /** the Chinese text (the text message): names the thing and the time, never a vote choice or an ID number */
   body: string;
+  /** the same in English, shown in the English inbox; every producer gives it (`texts` in producers.ts) */
+  bodyEn?: string | null;
   /** a path in the portal the inbox links to */
   link: string | null;
-  /** what caused it (ballot:12): a person is told once per kind, channel and cause */
+  /** what caused it (ballot:12): a person is told once per kind, channel and cause; `per-recipient`
+   * takes each recipient's own from the query's `source` column (a household's reminder) */
   source: string;
   /** when it is due; a text due in quiet hours is due at the next 08:00 Beijing time */
   dueAt: Date;
@@ -24,14 +29,20 @@ export interface Message {
  * nothing and waits on nothing. Closed and disabled accounts are not told. Returns the
  * number of rows queued.
  */
-export async function enqueue(db: DB, recipients: RawBuilder<{ user_id: number }>, m: Message): Promise<number> {
+export async function enqueue(
+  db: DB,
+  recipients: RawBuilder<{ user_id: number }> | RawBuilder<{ user_id: number; source: string }>,
+  m: Message,
+): Promise<number> {
   const body = assertSafeText(m.body);
+  const bodyEn = m.bodyEn == null ? null : assertSafeText(m.bodyEn);
   const smsDue = smsAllowedAt(m.dueAt);
+  const source = m.source === PER_RECIPIENT ? sql`r.source` : sql`${m.source}::text`;
   const res = await sql`
-    insert into notifications (user_id, kind, channel, body, link, source, due_at)
-    select u.id, ${m.kind}, ch.channel, ${body}, ${m.link}, ${m.source},
+    insert into notifications (user_id, kind, channel, body, body_en, link, source, due_at)
+    select u.id, ${m.kind}, ch.channel, ${body}, ${bodyEn}, ${m.link}, who.source,
       case when ch.channel = 'sms' then ${smsDue}::timestamptz else ${m.dueAt}::timestamptz end
-    from (select distinct r.user_id from (${recipients}) r) who
+    from (select distinct r.user_id, ${source} as source from (${recipients}) r) who
     join users u on u.id = who.user_id and u.closed_at is null and u.disabled_at is null
     left join notification_prefs p on p.user_id = u.id and p.kind = ${m.kind}
     cross join (values ('inapp'), ('sms')) ch(channel)

@@ -10,15 +10,22 @@ export interface NotificationLoop {
 /**
  * Runs the outbox inside the server: every `everyMs`, delivers what is due. Requests only
  * insert rows; nothing here runs in a request. Logs counts only, never a number or a text.
+ * `clock` is the time the loop goes by (a test or the bench injects one; quiet hours follow it).
  */
-export function startNotificationLoop(db: Kysely<Database>, smsVia: SmsVia, everyMs = 5_000): NotificationLoop {
+export function startNotificationLoop(
+  db: Kysely<Database>,
+  smsVia: SmsVia,
+  everyMs = 5_000,
+  clock: () => Date = () => new Date(),
+  log: (line: string) => void = console.log,
+): NotificationLoop {
   let inFlight: Promise<void> | null = null;
   let stopped = false;
   const run = () => {
     if (inFlight || stopped) return;
-    inFlight = deliverDue(db, smsVia)
+    inFlight = deliverDue(db, smsVia, clock)
       .then((r) => {
-        if (r.sent || r.failed) console.log(`[通知 / notifications] sent ${r.sent}, skipped ${r.skipped}, failed ${r.failed}, deferred ${r.deferred}`);
+        if (r.sent || r.failed) log(`[通知 / notifications] sent ${r.sent}, skipped ${r.skipped}, failed ${r.failed}, deferred ${r.deferred}`);
       })
       .catch((error: unknown) => console.error(`[通知 / notifications] ${error instanceof Error ? error.message : String(error)}`))
       .finally(() => (inFlight = null));

@@ -1,14 +1,40 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../../lib/db/schema.ts';
-import { formatDateTime, translator } from '../../../i18n/index.ts';
-import { enqueue, ownersOfEstates } from './enqueue.ts';
+import { formatDate, formatDateTime, translator, type Lang, type MessageKey } from '../../../i18n/index.ts';
+import { enqueue, ownersOfEstates, PER_RECIPIENT } from './enqueue.ts';
 
-// What causes a message, each called inside the transaction of the act (rows only).
+// What causes a message, each called inside the transaction of the act (rows only). Every
+// text is written in both languages (`texts`): Chinese for the text message and the Chinese
+// inbox, English for the English inbox. Titles are quoted as the office wrote them.
 
 type DB = Kysely<Database>;
 const zh = translator('zh');
+const en = translator('en');
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 const clip = (s: string) => (s.length > 60 ? `${s.slice(0, 59)}…` : s);
+
+/** A calendar day to show (the last day of a period), formatted per language. */
+interface Day {
+  day: Date;
+}
+const dayOf = (at: Date): Day => ({ day: at });
+type Var = string | number | Date | Day;
+
+/** The Chinese and the English text of one message; dates are formatted in each language, Beijing time. */
+export function texts(key: MessageKey, vars: Record<string, Var>): { body: string; bodyEn: string } {
+  const fmt = (lang: Lang) =>
+    Object.fromEntries(
+      Object.entries(vars).map(([k, v]) => [k, v instanceof Date ? formatDateTime(v, lang) : typeof v === 'object' ? formatDate(v.day, lang) : v]),
+    );
+  return { body: zh(key, fmt('zh')), bodyEn: en(key, fmt('en')) };
+}
+
+/** A portal path the outbox accepts as a link (migration 0035's check), or none. */
+const linkTo = (path: string) => (/^\/[A-Za-z0-9/_?=&.-]*$/.test(path) ? path : null);
+
+/** The estates of a project. */
+const estatesOf = (projectId: number) => sql<{ estate_id: number }>`select estate_id from project_estates where project_id = ${projectId}`;
 
 /** The verified owners on a vote's frozen roll. */
 const ownersOnRoll = (ballotId: number) => sql<{ user_id: number }>`
@@ -23,10 +49,10 @@ const ownersOnRoll = (ballotId: number) => sql<{ user_id: number }>`
  */
 export async function voteOpened(trx: DB, ballot: { id: number; title: string; closesAt: Date }, now: Date) {
   const onRoll = ownersOnRoll(ballot.id);
-  const closes = formatDateTime(ballot.closesAt, 'zh');
+  const closes = ballot.closesAt;
   const opened = await enqueue(trx, onRoll, {
     kind: 'vote_opened',
-    body: zh('notify.text.voteOpened', { title: clip(ballot.title), closes }),
+    ...texts('notify.text.voteOpened', { title: clip(ballot.title), closes }),
     link: `/ballots/${ballot.id}`,
     source: `ballot:${ballot.id}`,
     dueAt: now,
@@ -35,7 +61,7 @@ export async function voteOpened(trx: DB, ballot: { id: number; title: string; c
   if (remindAt > now)
     await enqueue(trx, onRoll, {
       kind: 'vote_closing_24h',
-      body: zh('notify.text.voteClosing', { title: clip(ballot.title), closes }),
+      ...texts('notify.text.voteClosing', { title: clip(ballot.title), closes }),
       link: `/ballots/${ballot.id}`,
       source: `ballot:${ballot.id}`,
       dueAt: remindAt,
@@ -58,7 +84,7 @@ export async function voteClosed(trx: DB, ballotId: number) {
 export async function voteResult(trx: DB, ballot: { id: number; title: string; stage: 'preliminary' | 'final' }, now: Date) {
   return enqueue(trx, ownersOnRoll(ballot.id), {
     kind: 'vote_result',
-    body: zh(ballot.stage === 'final' ? 'notify.text.resultFinal' : 'notify.text.resultPreliminary', { title: clip(ballot.title) }),
+    ...texts(ballot.stage === 'final' ? 'notify.text.resultFinal' : 'notify.text.resultPreliminary', { title: clip(ballot.title) }),
     link: `/ballots/${ballot.id}`,
     source: `ballot:${ballot.id}:${ballot.stage}`,
     dueAt: now,
@@ -68,10 +94,9 @@ export async function voteResult(trx: DB, ballot: { id: number; title: string; s
 /** A notice published for a project: the verified owners of the project's estates are told. */
 export async function noticePublished(trx: DB, notice: { id: number; title: string; projectId: number | null }, now: Date) {
   if (notice.projectId === null) return 0; // a notice of the whole subdistrict is on no one estate
-  const estates = sql<{ estate_id: number }>`select estate_id from project_estates where project_id = ${notice.projectId}`;
-  return enqueue(trx, ownersOfEstates(estates), {
+  return enqueue(trx, ownersOfEstates(estatesOf(notice.projectId)), {
     kind: 'notice_on_my_estate',
-    body: zh('notify.text.notice', { title: clip(notice.title) }),
+    ...texts('notify.text.notice', { title: clip(notice.title) }),
     link: `/notices/${notice.id}`,
     source: `notice:${notice.id}`,
     dueAt: now,
@@ -87,7 +112,7 @@ export async function volunteerPlaceConfirmed(trx: DB, signup: { id: number; use
   if (dueAt <= now) return 0;
   return enqueue(trx, sql<{ user_id: number }>`select ${signup.userId}::int as user_id`, {
     kind: 'volunteer_task_tomorrow',
-    body: zh('notify.text.volunteerTomorrow', { title: clip(signup.title), when: formatDateTime(signup.startsAt, 'zh') }),
+    ...texts('notify.text.volunteerTomorrow', { title: clip(signup.title), when: signup.startsAt }),
     link: '/account',
     source: `signup:${signup.id}`,
     dueAt,
@@ -101,6 +126,128 @@ export async function signupCancelled(trx: DB, signupId: number) {
     .set({ state: 'skipped' })
     .where('kind', '=', 'volunteer_task_tomorrow')
     .where('source', '=', `signup:${signupId}`)
+    .where('state', '=', 'queued')
+    .execute();
+}
+
+/** A place confirmed from the waiting list: the person is told at once (by SMS too, by default). */
+export async function volunteerPromoted(trx: DB, signup: { id: number; userId: number; title: string; startsAt: Date }, now: Date) {
+  return enqueue(trx, sql<{ user_id: number }>`select ${signup.userId}::int as user_id`, {
+    kind: 'volunteer_promoted',
+    ...texts('notify.text.volunteerPromoted', { title: clip(signup.title), when: signup.startsAt }),
+    link: '/account',
+    source: `signup:${signup.id}`,
+    dueAt: now,
+  });
+}
+
+/** A consultation opened on a project: the verified owners of the project's estates are told (in the portal, by default), with its last day. */
+export async function consultationOpened(
+  trx: DB,
+  c: { id: number; title: string; closesAt: Date; project: { id: number; code: string; title: string } },
+  now: Date,
+) {
+  return enqueue(trx, ownersOfEstates(estatesOf(c.project.id)), {
+    kind: 'consultation_on_my_estate',
+    ...texts('notify.text.consultation', { project: clip(c.project.title), title: clip(c.title), day: dayOf(new Date(c.closesAt.getTime() - 1)) }),
+    link: linkTo(`/projects/${c.project.code}/consultations/${c.id}`),
+    source: `consultation:${c.id}`,
+    dueAt: now,
+  });
+}
+
+/**
+ * A reply to a comment: its author is told (by SMS too, by default), whoever replied, a resident
+ * or staff, but not someone replying to themselves, and nobody for a paper opinion (no account).
+ * The text names the consultation, never what was written. Once per reply.
+ */
+export async function replyPosted(
+  trx: DB,
+  reply: { id: number; authorUserId: number; byStaff: boolean; parentAuthorUserId: number | null },
+  c: { id: number; title: string; projectCode: string },
+  now: Date,
+) {
+  if (reply.parentAuthorUserId === null || reply.parentAuthorUserId === reply.authorUserId) return 0;
+  return enqueue(trx, sql<{ user_id: number }>`select ${reply.parentAuthorUserId}::int as user_id`, {
+    kind: 'reply_to_my_comment',
+    ...texts(reply.byStaff ? 'notify.text.replyStaff' : 'notify.text.reply', { title: clip(c.title) }),
+    link: linkTo(`/projects/${c.projectCode}/consultations/${c.id}`),
+    source: `comment:${reply.id}`,
+    dueAt: now,
+  });
+}
+
+/** A project's rating opened: the verified owners of its estates are told (in the portal, by default). */
+export async function ratingOpened(trx: DB, project: { id: number; code: string; title: string }, now: Date) {
+  return enqueue(trx, ownersOfEstates(estatesOf(project.id)), {
+    kind: 'rating_opened',
+    ...texts('notify.text.ratingOpened', { project: clip(project.title) }),
+    link: linkTo(`/projects/${project.code}/rating`),
+    source: `rating:${project.id}`,
+    dueAt: now,
+  });
+}
+
+const householdSource = (schemeId: number, householdId: number) => `scheme:${schemeId}:household:${householdId}`;
+
+/**
+ * Pledging opened on a cost-share scheme: for each household of its current version, a reminder
+ * to the household's verified owners, due at 10:00 Beijing time three days before the last day
+ * (none when that moment has passed). A household whose share is nothing (a ground floor under a
+ * tiered split) is not reminded. Only a household that has not pledged is reminded: a
+ * pledge withdraws its household's reminder (`householdPledged`), withdrawing the pledge
+ * before the reminder is due puts it back (`householdUnpledged`).
+ */
+export async function pledgingOpened(trx: DB, scheme: { id: number; versionId: number; title: string; projectCode: string; endsAt: Date }, now: Date) {
+  const lastDay = new Date(scheme.endsAt.getTime() - 1);
+  const dueAt = new Date(scheme.endsAt.getTime() - 4 * DAY_MS + 10 * HOUR_MS);
+  if (dueAt <= now) return 0;
+  const owners = sql<{ user_id: number; source: string }>`
+    select ov.user_id, 'scheme:' || ${scheme.id}::int || ':household:' || h.id as source
+    from cost_scheme_households h
+    join cost_scheme_shares s on s.household_id = h.id
+    join owner_verifications ov on ov.unit_id = s.unit_id and ov.status = 'verified'
+    where h.version_id = ${scheme.versionId} and h.share_fen > 0
+      and not exists (select 1 from cost_pledges p where p.household_id = h.id and p.status in ('pledged', 'paid'))`;
+  return enqueue(trx, owners, {
+    kind: 'pledge_deadline_3d',
+    ...texts('notify.text.pledgeDeadline', { title: clip(scheme.title), day: dayOf(lastDay) }),
+    link: linkTo(`/projects/${scheme.projectCode}/schemes/${scheme.id}`),
+    source: PER_RECIPIENT,
+    dueAt,
+  });
+}
+
+/** A household pledged: its reminders not yet out are withdrawn (skipped). */
+export async function householdPledged(trx: DB, schemeId: number, householdId: number) {
+  await trx
+    .updateTable('notifications')
+    .set({ state: 'skipped' })
+    .where('kind', '=', 'pledge_deadline_3d')
+    .where('source', '=', householdSource(schemeId, householdId))
+    .where('state', '=', 'queued')
+    .execute();
+}
+
+/** A household's pledge withdrawn: its withdrawn reminders still in the future are queued again. */
+export async function householdUnpledged(trx: DB, schemeId: number, householdId: number, now: Date) {
+  await trx
+    .updateTable('notifications')
+    .set({ state: 'queued' })
+    .where('kind', '=', 'pledge_deadline_3d')
+    .where('source', '=', householdSource(schemeId, householdId))
+    .where('state', '=', 'skipped')
+    .where('due_at', '>', now)
+    .execute();
+}
+
+/** A scheme corrected or withdrawn: the reminders of its pledging not yet out are withdrawn. */
+export async function pledgingStopped(trx: DB, schemeId: number) {
+  await trx
+    .updateTable('notifications')
+    .set({ state: 'skipped' })
+    .where('kind', '=', 'pledge_deadline_3d')
+    .where('source', 'like', `scheme:${schemeId}:household:%`)
     .where('state', '=', 'queued')
     .execute();
 }

@@ -9,6 +9,8 @@ export interface InboxItem {
   id: number;
   kind: NotificationKind;
   body: string;
+  /** the English text; null on messages queued before migration 0046 (shown in Chinese) */
+  bodyEn: string | null;
   link: string | null;
   sentAt: Date;
   read: boolean;
@@ -19,7 +21,7 @@ export async function inboxOf(db: DB, userId: number): Promise<{ items: InboxIte
   const [rows, unread] = await Promise.all([
     db
       .selectFrom('notifications')
-      .select(['id', 'kind', 'body', 'link', 'sent_at', 'read_at'])
+      .select(['id', 'kind', 'body', 'body_en', 'link', 'sent_at', 'read_at'])
       .where('user_id', '=', userId)
       .where('channel', '=', 'inapp')
       .where('state', '=', 'sent')
@@ -36,7 +38,7 @@ export async function inboxOf(db: DB, userId: number): Promise<{ items: InboxIte
       .executeTakeFirstOrThrow(),
   ]);
   return {
-    items: rows.map((r) => ({ id: r.id, kind: r.kind, body: r.body, link: r.link, sentAt: r.sent_at!, read: r.read_at !== null })),
+    items: rows.map((r) => ({ id: r.id, kind: r.kind, body: r.body, bodyEn: r.body_en, link: r.link, sentAt: r.sent_at!, read: r.read_at !== null })),
     unread: Number(unread.n),
   };
 }

@@ -5,6 +5,7 @@ import { appendAudit } from '../../audit/service.ts';
 import { buildRoll } from '../../ballots/roll.ts';
 import { RATING_FROM_STAGE, type Scores } from '../core/goals.ts';
 import { householdsFor } from '../queries/index.ts';
+import { ratingOpened } from '../../notifications/commands/producers.ts';
 
 type DB = Kysely<Database>;
 type Tx = Transaction<Database>;
@@ -52,7 +53,12 @@ async function projectElectorate(db: Tx, projectId: number) {
  */
 export async function openRating(db: DB, actorUserId: number, input: { projectId: number }): Promise<{ ok: true; households: number } | Refusal> {
   return db.transaction().execute(async (trx) => {
-    const p = await trx.selectFrom('projects').select(['id', 'stage', 'published_at']).where('id', '=', input.projectId).forUpdate().executeTakeFirst();
+    const p = await trx
+      .selectFrom('projects')
+      .select(['id', 'code', 'title', 'stage', 'published_at'])
+      .where('id', '=', input.projectId)
+      .forUpdate()
+      .executeTakeFirst();
     if (!p || p.published_at === null) return refuse('err.notFound');
     if (p.stage < RATING_FROM_STAGE) return refuse('err.ratingTooEarly');
     const already = await trx.selectFrom('rating_rolls').select('project_id').where('project_id', '=', p.id).executeTakeFirst();
@@ -92,6 +98,7 @@ export async function openRating(db: DB, actorUserId: number, input: { projectId
       if (ho.length) await trx.insertInto('rating_household_owners').values(ho).execute();
     }
     await appendAudit(trx, { actorUserId, action: 'rating.open', target: `project:${p.id}`, detail: { households: households.length } });
+    await ratingOpened(trx, p, await databaseNow(trx));
     return { ok: true as const, households: households.length };
   });
 }

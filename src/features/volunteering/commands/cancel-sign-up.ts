@@ -1,12 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../../lib/db/schema.ts';
-import { enqueue } from '../../notifications/commands/enqueue.ts';
-import { signupCancelled, volunteerPlaceConfirmed } from '../../notifications/commands/producers.ts';
+import { signupCancelled, volunteerPlaceConfirmed, volunteerPromoted } from '../../notifications/commands/producers.ts';
 import { dbErrorCode } from './errors.ts';
-import { formatDateTime, translator } from '../../../i18n/index.ts';
 import type { MessageKey } from '../../../i18n/index.ts';
-
-const zh = translator('zh');
 
 type DB = Kysely<Database>;
 export type CancelResult = { ok: true; promotedUserIds: number[]; projectId: number } | { ok: false; error: MessageKey };
@@ -50,14 +46,7 @@ export async function cancelSignUp(db: DB, userId: number, taskId: number): Prom
         .where('volunteer_signups.task_id', '=', taskId)
         .where('volunteer_signups.promoted_at', '=', sql<Date>`now()`)
         .execute();
-      for (const p of promoted)
-        await enqueue(trx, sql<{ user_id: number }>`select ${p.user_id}::int as user_id`, {
-          kind: 'volunteer_promoted',
-          body: zh('volunteer.sms.promoted', { title: p.title.slice(0, 40), when: formatDateTime(p.starts_at, 'zh') }),
-          link: '/account',
-          source: `signup:${p.id}`,
-          dueAt: new Date(),
-        });
+      for (const p of promoted) await volunteerPromoted(trx, { id: p.id, userId: p.user_id, title: p.title, startsAt: p.starts_at }, new Date());
       for (const p of promoted) await volunteerPlaceConfirmed(trx, { id: p.id, userId: p.user_id, title: p.title, startsAt: p.starts_at }, new Date());
       return { ok: true as const, promotedUserIds: promoted.map((p) => p.user_id), projectId: open.project_id };
     });
