@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { db, startDatabase, stopDatabase } from '../lib/db/index.ts';
 import { migrationsCurrent } from '../lib/db/migrate.ts';
 import { serverOps } from '../lib/http/server-ops.ts';
-import { logLine, requestContext } from '../lib/log.ts';
+import { logJob, logLine, requestContext, teeOutputTo } from '../lib/log.ts';
 import { config, startupNotes } from '../lib/config.ts';
 import { DataDirLockedError } from '../lib/db/data-dir-lock.ts';
 import { seedDatabase } from '../../db/seed/seed-database.ts';
@@ -27,6 +27,7 @@ import { pruneRateLimits } from '../features/accounts/rate-limit.ts';
 import { startNotificationLoop, type NotificationLoop } from '../features/notifications/commands/loop.ts';
 
 process.env.ASTRO_NODE_AUTOSTART = 'disabled';
+if (process.env.GONGZHI_LOG_FILE) teeOutputTo(process.env.GONGZHI_LOG_FILE);
 const cfg = config();
 let notifications: NotificationLoop | null = null;
 const stops: (() => void)[] = [];
@@ -129,10 +130,13 @@ if (workers > 1 && cluster.isPrimary) {
   const database = await db();
   stops.push(startPrivacySweep(database));
   // old rate-limit windows and sign-in failures a day old: at start and hourly
-  const prune = () =>
-    pruneRateLimits(database).catch((error: unknown) =>
-      console.error(`[限流清理 / rate-limit pruning] ${error instanceof Error ? error.message : String(error)}`),
+  const prune = () => {
+    const started = performance.now();
+    return pruneRateLimits(database).then(
+      () => logJob('rate-limit-pruning', started, {}),
+      (error: unknown) => logJob('rate-limit-pruning', started, {}, error),
     );
+  };
   await prune();
   const pruning = setInterval(prune, 3600_000);
   pruning.unref();

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 // The server's structured log: one JSON line per request and per job run, on stdout.
@@ -31,3 +32,20 @@ export function logJob(job: string, startedAt: number, counts: Record<string, nu
 
 /** An incoming X-Request-Id worth keeping: short, and only characters a log line can hold as they are. */
 export const validRequestId = (value: string | undefined): value is string => typeof value === 'string' && /^[A-Za-z0-9._:@-]{1,128}$/.test(value);
+
+/**
+ * GONGZHI_LOG_FILE: everything the process writes to stdout and stderr is also appended to
+ * this file (created with mode 0600), for a supervisor without a journal and for the e2e
+ * suite's check that no log line holds personal data.
+ */
+export function teeOutputTo(file: string): void {
+  const fd = fs.openSync(file, 'a', 0o600);
+  for (const stream of [process.stdout, process.stderr]) {
+    const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+    stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      if (typeof chunk === 'string') fs.writeSync(fd, chunk);
+      else fs.writeSync(fd, chunk);
+      return write(chunk, ...rest);
+    }) as typeof stream.write;
+  }
+}

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../lib/db/schema.ts';
 import { deliverDue, type SmsVia } from './deliver.ts';
+import { logJob } from '../../../lib/log.ts';
 
 export interface NotificationLoop {
   /** Stops the timer and waits for the batch in flight to commit (graceful shutdown). */
@@ -16,11 +17,13 @@ export function startNotificationLoop(db: Kysely<Database>, smsVia: SmsVia, ever
   let stopped = false;
   const run = () => {
     if (inFlight || stopped) return;
+    const started = performance.now();
     inFlight = deliverDue(db, smsVia)
       .then((r) => {
-        if (r.sent || r.failed) console.log(`[通知 / notifications] sent ${r.sent}, skipped ${r.skipped}, failed ${r.failed}, deferred ${r.deferred}`);
+        // one JSON line per run that did something (an idle run every few seconds is not logged)
+        if (r.sent || r.failed || r.skipped) logJob('notifications', started, { sent: r.sent, skipped: r.skipped, failed: r.failed, deferred: r.deferred });
       })
-      .catch((error: unknown) => console.error(`[通知 / notifications] ${error instanceof Error ? error.message : String(error)}`))
+      .catch((error: unknown) => logJob('notifications', started, {}, error))
       .finally(() => (inFlight = null));
   };
   const timer = setInterval(run, everyMs);
