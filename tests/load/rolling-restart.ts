@@ -25,7 +25,7 @@ export interface RollingReport {
   castsPerVoter: number;
   acknowledged: number;
   /** casts the client sent again on the other server, never acknowledged: refused (the server was down) or cut (the connection closed under the request) */
-  retried: { refused: number; cut: number };
+  retried: { refused: number; cut: number; cutBy: Record<string, number> };
   restarts: { server: number; exitCode: number | null; drainMs: number; backInMs: number }[];
   castsStored: number;
   countedRows: number;
@@ -65,7 +65,7 @@ export async function runRollingRestart(adminUrl: string, voters: number, castsP
     await Promise.all(bases.map((b) => ready(b)));
 
     const acked = new Map<number, { choices: Choices; count: number }>();
-    const retried = { refused: 0, cut: 0 };
+    const retried = { refused: 0, cut: 0, cutBy: {} as Record<string, number> };
     let next = 0;
     const cast = async (i: number, choices: Choices) => {
       // round robin, as a load balancer does; a refused or cut connection goes to the other server
@@ -81,7 +81,10 @@ export async function runRollingRestart(adminUrl: string, voters: number, castsP
         } catch (error) {
           const code = (error as { cause?: { code?: string } }).cause?.code;
           if (code === 'ECONNREFUSED') retried.refused++;
-          else retried.cut++;
+          else {
+            retried.cut++;
+            retried.cutBy[code ?? 'unknown'] = (retried.cutBy[code ?? 'unknown'] ?? 0) + 1;
+          }
           if (attempt > 200) throw new Error('no server answered', { cause: error });
           await new Promise((r) => setTimeout(r, 20));
           continue;

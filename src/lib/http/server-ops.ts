@@ -48,7 +48,6 @@ export function serverOps(options: ServerOpsOptions): ServerOps {
   const open = new Set<http.ServerResponse>();
   let draining = false;
   let server: http.Server | null = null;
-  let allDone: (() => void) | null = null;
 
   async function ready(res: http.ServerResponse, head: boolean) {
     if (draining) return answer(res, 503, { status: 'draining' }, head);
@@ -95,10 +94,7 @@ export function serverOps(options: ServerOpsOptions): ServerOps {
           ms: Math.round(performance.now() - started),
           ...(res.writableFinished ? {} : { aborted: true }),
         });
-        if (draining) {
-          setImmediate(() => server?.closeIdleConnections());
-          if (open.size === 0) allDone?.();
-        }
+        if (draining) setImmediate(() => server?.closeIdleConnections());
       };
       res.once('finish', finish);
       res.once('close', finish);
@@ -111,19 +107,21 @@ export function serverOps(options: ServerOpsOptions): ServerOps {
       if (draining) return { unfinished: open.size };
       draining = true;
       server = target;
-      const closed = new Promise<void>((resolve) => target.close(() => resolve()));
+      // resolves once every connection has ended: a keep-alive connection may still bring a
+      // request after the listener closed, and that request is answered (with Connection: close)
+      const closed = new Promise<'closed'>((resolve) => target.close(() => resolve('closed')));
       // a response still to start tells its keep-alive connection to close
       for (const res of open) if (!res.headersSent) res.setHeader('Connection', 'close');
       target.closeIdleConnections();
-      const finished = open.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => (allDone = resolve));
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), graceMs)));
-      const outcome = await Promise.race([finished.then(() => 'finished' as const), timedOut]);
+      const outcome = await Promise.race([closed, timedOut]);
       clearTimeout(timer);
       const unfinished = open.size;
-      if (outcome === 'timeout') target.closeAllConnections();
-      else target.closeIdleConnections();
-      await Promise.race([closed, new Promise((r) => setTimeout(r, 1_000))]);
+      if (outcome === 'timeout') {
+        target.closeAllConnections();
+        await Promise.race([closed, new Promise((r) => setTimeout(r, 1_000))]);
+      }
       return { unfinished };
     },
   };
