@@ -3,6 +3,8 @@ import fs from 'node:fs';
 
 const PORT = Number(process.env.E2E_PORT ?? 4517);
 export const BASE_URL = `http://127.0.0.1:${PORT}`;
+/** Inside the data directory, which tests/e2e/support/prepare-data.ts empties before each run. */
+export const SERVER_LOG = `.tmp/e2e-data-${PORT}/server.log`;
 const chromium = ['/usr/bin/chromium', '/usr/lib/chromium/chromium'].find((p) => fs.existsSync(p));
 
 // The e2e suite drives the built server (npm test builds it first) on its own embedded
@@ -17,9 +19,11 @@ export default defineConfig({
   reporter: process.env.CI ? [['list']] : [['list']],
   // The fuzzing run goes last, after every other spec, so that what it writes cannot
   // disturb theirs.
+  // The server's log is read last, after every story has written to it.
   projects: [
-    { name: 'main', testIgnore: /fuzz/ },
+    { name: 'main', testIgnore: [/fuzz/, /\.last\.spec/] },
     { name: 'fuzz', testMatch: /fuzz/, dependencies: ['main'] },
+    { name: 'log', testMatch: /\.last\.spec/, dependencies: ['fuzz'] },
   ],
   use: {
     baseURL: BASE_URL,
@@ -47,6 +51,8 @@ export default defineConfig({
     stderr: 'pipe',
     env: {
       GONGZHI_DATA_DIR: `.tmp/e2e-data-${PORT}`,
+      // the whole server output, for the last spec's check that it holds no personal data
+      GONGZHI_LOG_FILE: SERVER_LOG,
       PORT: String(PORT),
       HOST: '127.0.0.1',
       GONGZHI_DEMO: '1',

@@ -8,6 +8,7 @@ import { readPrefs } from './i18n/prefs.ts';
 import { SESSION_COOKIE, sessionCookieOptions, validateSessionToken } from './features/accounts/session.ts';
 import { db } from './lib/db/index.ts';
 import { secureCookies } from './lib/http/secure-cookies.ts';
+import { requestContext } from './lib/log.ts';
 
 /** The connection's peer (a proxy's address behind one); prerendered pages have none. */
 const peerOf = (ctx: { clientAddress: string }): string | undefined => {
@@ -19,6 +20,9 @@ const peerOf = (ctx: { clientAddress: string }): string | undefined => {
 };
 
 const prefs = defineMiddleware((ctx, next) => {
+  // the request log (src/lib/http/server-ops.ts) names the route by its pattern, never by the raw URL
+  const record = requestContext.getStore();
+  if (record) record.route = ctx.routePattern;
   const p = readPrefs((name) => ctx.cookies.get(name)?.value);
   ctx.locals.lang = p.lang;
   ctx.locals.elder = p.elder;

@@ -20,7 +20,8 @@ export const DEMO_ADMIN_PHONE = '13900000000';
 export const demoStaffPhone = (i: number) => `1390000000${i + 1}`; // one per subdistrict, in plan order
 export const DEMO_OWNER_PHONES = ['13900000101', '13900000102', '13900000103'];
 
-function demoRegister(): RegisterRow[] {
+/** The demo household register (the e2e suite greps the server log for its names and ID numbers). */
+export function demoRegister(): RegisterRow[] {
   const r = rng(42);
   const rows: RegisterRow[] = [];
   let n = 0;

@@ -9,7 +9,10 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { db, startDatabase } from '../lib/db/index.ts';
+import { db, startDatabase, stopDatabase } from '../lib/db/index.ts';
+import { migrationsCurrent } from '../lib/db/migrate.ts';
+import { serverOps } from '../lib/http/server-ops.ts';
+import { logJob, logLine, requestContext, teeOutputTo } from '../lib/log.ts';
 import { config, startupNotes } from '../lib/config.ts';
 import { DataDirLockedError } from '../lib/db/data-dir-lock.ts';
 import { seedDatabase } from '../../db/seed/seed-database.ts';
@@ -24,8 +27,14 @@ import { pruneRateLimits } from '../features/accounts/rate-limit.ts';
 import { startNotificationLoop, type NotificationLoop } from '../features/notifications/commands/loop.ts';
 
 process.env.ASTRO_NODE_AUTOSTART = 'disabled';
+if (process.env.GONGZHI_LOG_FILE) teeOutputTo(process.env.GONGZHI_LOG_FILE);
 const cfg = config();
 let notifications: NotificationLoop | null = null;
+const stops: (() => void)[] = [];
+let httpServer: http.Server | null = null;
+const ops = serverOps({ trustProxy: cfg.trustProxy, migrationsCurrent: async () => migrationsCurrent(await db()) });
+// how long SIGTERM waits for requests in flight before closing their connections
+const DRAIN_MS = Number(process.env.GONGZHI_DRAIN_MS) || 10_000;
 // PGlite lives inside one process: the embedded database always runs a single worker.
 const workers = cfg.databaseUrl ? Math.min(Number(process.env.GONGZHI_WORKERS) || 1, os.availableParallelism()) : 1;
 
@@ -63,18 +72,53 @@ async function listen() {
   const configured = entry.options.host;
   const host = process.env.HOST ?? (typeof configured === 'string' ? configured : configured ? '0.0.0.0' : 'localhost');
   const port = process.env.PORT ? Number(process.env.PORT) : (entry.options.port ?? 8080);
-  const listener: http.RequestListener = (req, res) => {
-    if (!castNodeRoute(req, res)) entry.handler(req, res);
-  };
+  const listener = ops.listener((req, res) => {
+    if (castNodeRoute(req, res)) {
+      const record = requestContext.getStore();
+      if (record) record.route = '/api/ballots/[id]/cast';
+    } else entry.handler(req, res);
+  });
   const tls =
     process.env.SERVER_CERT_PATH && process.env.SERVER_KEY_PATH
       ? { key: fs.readFileSync(process.env.SERVER_KEY_PATH), cert: fs.readFileSync(process.env.SERVER_CERT_PATH) }
       : null;
   const server = tls ? https.createServer(tls, listener) : http.createServer(listener);
+  httpServer = server;
   server.listen(port, host, () => {
     if (cluster.isPrimary) console.log(`服务已启动 / listening on ${tls ? 'https' : 'http'}://${host}:${port}`);
   });
 }
+
+// SIGTERM (or SIGINT): stop accepting, let requests in flight finish (up to DRAIN_MS), let the
+// job loop's batch commit, close the database (on PGlite: release the data directory's lock),
+// exit 0. A signal repeated during the drain (systemd and docker signal the whole process
+// group, and npm forwards what it gets) is ignored rather than cutting the drain short.
+let stopping = false;
+async function shutdown(signal: NodeJS.Signals) {
+  if (stopping) return;
+  stopping = true;
+  const started = performance.now();
+  logLine({ level: 'info', msg: 'shutdown', signal, pid: process.pid });
+  let unfinished = 0;
+  try {
+    if (cluster.isPrimary && workers > 1) {
+      const exits = Object.values(cluster.workers ?? {}).map((w) => new Promise((r) => (w!.isDead() ? r(null) : w!.once('exit', r))));
+      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill(signal);
+      await Promise.all(exits);
+    }
+    if (httpServer) unfinished = (await ops.drain(httpServer, DRAIN_MS)).unfinished;
+    for (const stop of stops) stop();
+    // a batch of messages in flight commits (or rolls back) before the database closes
+    await notifications?.stop();
+    await stopDatabase();
+    logLine({ level: unfinished ? 'warn' : 'info', msg: 'stopped', pid: process.pid, ms: Math.round(performance.now() - started), unfinished });
+    process.exit(0);
+  } catch (error) {
+    logLine({ level: 'error', msg: 'shutdown failed', error: error instanceof Error ? error.message : String(error) });
+    process.exit(1);
+  }
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void shutdown(signal));
 
 await prepareDatabase();
 if (workers > 1 && cluster.isPrimary) {
@@ -84,27 +128,24 @@ if (workers > 1 && cluster.isPrimary) {
   });
 } else {
   const database = await db();
-  startPrivacySweep(database);
+  stops.push(startPrivacySweep(database));
   // old rate-limit windows and sign-in failures a day old: at start and hourly
-  const prune = () =>
-    pruneRateLimits(database).catch((error: unknown) =>
-      console.error(`[限流清理 / rate-limit pruning] ${error instanceof Error ? error.message : String(error)}`),
+  const prune = () => {
+    const started = performance.now();
+    return pruneRateLimits(database).then(
+      () => logJob('rate-limit-pruning', started, {}),
+      (error: unknown) => logJob('rate-limit-pruning', started, {}, error),
     );
+  };
   await prune();
-  setInterval(prune, 3600_000).unref();
+  const pruning = setInterval(prune, 3600_000);
+  pruning.unref();
+  stops.push(() => clearInterval(pruning));
   // texts to co-owners about casts go through the configured provider; without one nobody is
   // texted, and the sweep takes up from its mark once a provider is configured
-  if (cfg.sms.kind !== 'none') startCastNotices(database, (trx) => senderFor(cfg.sms, trx, cfg.demo)!);
+  if (cfg.sms.kind !== 'none') stops.push(startCastNotices(database, (trx) => senderFor(cfg.sms, trx, cfg.demo)!));
   // the outbox of what residents are told (in-app and SMS): every worker and every instance
   // runs it; FOR UPDATE SKIP LOCKED hands each due message to one of them
   notifications = startNotificationLoop(database, (trx) => senderFor(cfg.sms, trx, cfg.demo), Number(process.env.GONGZHI_NOTIFY_EVERY_MS) || 5_000);
   await listen();
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    for (const w of Object.values(cluster.workers ?? {})) w?.kill(signal);
-    // a batch of messages in flight commits (or rolls back) before the process ends
-    const stopping = notifications?.stop() ?? Promise.resolve();
-    void stopping.finally(() => process.exit(0));
-  });
 }

@@ -18,7 +18,8 @@ export function outboxSender(db: Kysely<Database>, log: (line: string) => void =
   return {
     async send(phone, body) {
       await db.insertInto('sms_outbox').values({ phone, body }).execute();
-      log(showBodies ? `[短信发件箱 / SMS outbox] ${phone}: ${body}` : `[短信发件箱 / SMS outbox] ${maskMobile(phone)}`);
+      // never the whole number, not even in demo mode: the log holds no phone number
+      log(showBodies ? `[短信发件箱 / SMS outbox] ${maskMobile(phone)}: ${body}` : `[短信发件箱 / SMS outbox] ${maskMobile(phone)}`);
     },
   };
 }

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
+import { logJob } from '../../lib/log.ts';
 import type { SmsSender } from '../accounts/sms.ts';
 import { formatDateTime, translator } from '../../i18n/index.ts';
 import { compareUnitKeys } from './natural-order.ts';
@@ -138,8 +139,12 @@ export function startCastNotices(db: DB, smsVia: SenderFor, everyMs = 15_000): (
   const timer = setInterval(() => {
     if (running) return;
     running = true;
+    const started = performance.now();
     sweepCastNotices(db, smsVia)
-      .catch((error: unknown) => console.error(`[表决通知 / ballot notices] ${error instanceof Error ? error.message : String(error)}`))
+      .then((r) => {
+        if (r.casts) logJob('cast-notices', started, r);
+      })
+      .catch((error: unknown) => logJob('cast-notices', started, {}, error))
       .finally(() => (running = false));
   }, everyMs);
   timer.unref();

@@ -4,6 +4,7 @@ import type { Database } from '../../lib/db/schema.ts';
 import { config } from '../../lib/config.ts';
 import { fileStore } from '../../lib/files/storage.ts';
 import { privacySweep } from './service.ts';
+import { logJob } from '../../lib/log.ts';
 
 /**
  * Runs the privacy sweep (proofs 180 days after the decision, closed accounts' ballot
@@ -17,12 +18,10 @@ export function startPrivacySweep(db: Kysely<Database>, everyMs = 86_400_000): (
   const run = () => {
     if (running) return;
     running = true;
+    const started = performance.now();
     privacySweep(db, store)
-      .then((r) => {
-        if (r.proofs || r.evidence || r.previews)
-          console.log(`[个人信息 / privacy] proofs ${r.proofs}, files ${r.files}, evidence ${r.evidence}, register previews ${r.previews}`);
-      })
-      .catch((error: unknown) => console.error(`[个人信息 / privacy] ${error instanceof Error ? error.message : String(error)}`))
+      .then((r) => logJob('privacy-sweep', started, { proofs: r.proofs, files: r.files, evidence: r.evidence, previews: r.previews }))
+      .catch((error: unknown) => logJob('privacy-sweep', started, {}, error))
       .finally(() => (running = false));
   };
   run();

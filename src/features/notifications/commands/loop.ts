@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../lib/db/schema.ts';
 import { deliverDue, type SmsVia } from './deliver.ts';
+import { logJob } from '../../../lib/log.ts';
 
 export interface NotificationLoop {
   /** Stops the timer and waits for the batch in flight to commit (graceful shutdown). */
@@ -17,17 +18,23 @@ export function startNotificationLoop(
   smsVia: SmsVia,
   everyMs = 5_000,
   clock: () => Date = () => new Date(),
-  log: (line: string) => void = console.log,
+  /** Where a run's line goes instead of the JSON log (the bench passes a no-op). */
+  log?: (line: string) => void,
 ): NotificationLoop {
   let inFlight: Promise<void> | null = null;
   let stopped = false;
   const run = () => {
     if (inFlight || stopped) return;
+    const started = performance.now();
     inFlight = deliverDue(db, smsVia, clock)
       .then((r) => {
-        if (r.sent || r.failed) log(`[通知 / notifications] sent ${r.sent}, skipped ${r.skipped}, failed ${r.failed}, deferred ${r.deferred}`);
+        // one JSON line per run that did something (an idle run every few seconds is not logged)
+        if (!(r.sent || r.failed || r.skipped)) return;
+        const counts = { sent: r.sent, skipped: r.skipped, failed: r.failed, deferred: r.deferred };
+        if (log) log(JSON.stringify({ job: 'notifications', ...counts }));
+        else logJob('notifications', started, counts);
       })
-      .catch((error: unknown) => console.error(`[通知 / notifications] ${error instanceof Error ? error.message : String(error)}`))
+      .catch((error: unknown) => logJob('notifications', started, {}, error))
       .finally(() => (inFlight = null));
   };
   const timer = setInterval(run, everyMs);
