@@ -128,6 +128,11 @@ export function databaseFileStore(getDb: () => Promise<Kysely<any>> | Kysely<any
       if (expected !== undefined && sha256 !== expected) throw new FileCorruptError(expected, 'sha256 differs');
       return putChunks(sha256, size, fs.createReadStream(file, { highWaterMark: chunkSize }));
     },
+    /** Stores bytes that arrive piece by piece, whose sha256 and size are known beforehand (a restore); refused if they differ. */
+    putStream(sha256: string, size: number, source: AsyncIterable<Uint8Array>): Promise<StoredFile> {
+      checkKey(sha256);
+      return putChunks(sha256, size, source);
+    },
     /** The whole file, in one buffer filled chunk by chunk; null when there is none; FileCorruptError when its bytes are not its key. */
     async get(key: string): Promise<Buffer | null> {
       checkKey(key);
