@@ -22,9 +22,9 @@ async function run(dir: string) {
     fail('证件号码密钥格式不对', 'the ID-number key is malformed', [(error as Error).message]);
     return;
   }
-  let manifest;
+  let checked;
   try {
-    manifest = await checkBackup({ dir, passphrase: secret, targetKey: target?.key ?? null });
+    checked = await checkBackup({ dir, passphrase: secret, targetKey: target?.key ?? null });
   } catch (error) {
     reportRefusal(error);
     return;
@@ -32,7 +32,8 @@ async function run(dir: string) {
   const open = await openDatabase({ zh: '恢复', en: 'restore' });
   if (!open) return;
   try {
-    const res = await restore(open, manifest, { dir, passphrase: secret, dataDir: cfg.dataDir, progress });
+    const manifest = checked.manifest;
+    const res = await restore(open, manifest, { dir, key: checked.key, dataDir: cfg.dataDir, progress });
     const later = await migrateToLatest(open.db);
     console.log(
       `恢复完成：${manifest.tables.length} 个表 ${res.rows} 行，${res.files} 个文件，已逐表核对 sha256，用时 ${seconds(started)} 秒\n` +

@@ -1,10 +1,12 @@
 // The files of a backup: written with mode 0600 and, with a passphrase, encrypted with
-// AES-256-GCM under a key derived by scrypt from the passphrase, with a salt and a nonce of
-// their own per file. The sha256 of every file's plain bytes goes into the manifest.
+// AES-256-GCM. The passphrase goes through scrypt once per backup (its salt in the manifest);
+// each file has a salt and a nonce of its own, and its key is derived from the scrypt key
+// and the file's salt (HKDF-SHA256), so that a thousand files do not cost a thousand scrypts.
+// The sha256 of every file's plain bytes goes into the manifest.
 import fs from 'node:fs';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
-import { createCipheriv, createDecipheriv, createHash, randomBytes, scrypt as scryptCb, type CipherGCM, type ScryptOptions } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, scrypt as scryptCb, type CipherGCM, type ScryptOptions } from 'node:crypto';
 
 export const SCRYPT = { N: 2 ** 15, r: 8, p: 1 } as const;
 const SALT = 16;
@@ -23,21 +25,33 @@ export class BackupPassphraseError extends Error {
 const scrypt = (passphrase: string, salt: Buffer, options: ScryptOptions) =>
   new Promise<Buffer>((resolve, reject) => scryptCb(passphrase, salt, 32, options, (e, key) => (e ? reject(e) : resolve(key))));
 
-const deriveKey = (passphrase: string, salt: Buffer) => scrypt(passphrase, salt, { ...SCRYPT, maxmem: 128 * SCRYPT.N * SCRYPT.r * 2 });
+/** The key of one backup: scrypt of the passphrase with the backup's salt. */
+export interface BackupKey {
+  master: Buffer;
+}
 
-/** A small secret sealed with the passphrase, kept in the manifest: restore tries it first and refuses a wrong passphrase before reading anything else. */
-export async function sealCheck(passphrase: string): Promise<string> {
+export async function backupKey(passphrase: string, salt: Buffer): Promise<BackupKey> {
+  return { master: await scrypt(passphrase, salt, { ...SCRYPT, maxmem: 128 * SCRYPT.N * SCRYPT.r * 2 }) };
+}
+
+/** A new salt for a backup's scrypt. */
+export const newSalt = (): Buffer => randomBytes(SALT);
+
+const fileKey = (key: BackupKey, salt: Buffer) => Buffer.from(hkdfSync('sha256', key.master, salt, 'gongzhi backup file', 32));
+
+/** A small secret sealed with the key, kept in the manifest: restore tries it first and refuses a wrong passphrase before reading anything else. */
+export function sealCheck(key: BackupKey): string {
   const salt = randomBytes(SALT);
   const nonce = randomBytes(NONCE);
-  const cipher = createCipheriv('aes-256-gcm', await deriveKey(passphrase, salt), nonce);
+  const cipher = createCipheriv('aes-256-gcm', fileKey(key, salt), nonce);
   const ct = Buffer.concat([cipher.update('gongzhi-backup', 'utf8'), cipher.final()]);
   return Buffer.concat([salt, nonce, ct, cipher.getAuthTag()]).toString('base64');
 }
 
-export async function openCheck(sealed: string, passphrase: string): Promise<boolean> {
+export function openCheck(sealed: string, key: BackupKey): boolean {
   const b = Buffer.from(sealed, 'base64');
   try {
-    const decipher = createDecipheriv('aes-256-gcm', await deriveKey(passphrase, b.subarray(0, SALT)), b.subarray(SALT, HEADER));
+    const decipher = createDecipheriv('aes-256-gcm', fileKey(key, b.subarray(0, SALT)), b.subarray(SALT, HEADER));
     decipher.setAuthTag(b.subarray(b.length - TAG));
     const text = Buffer.concat([decipher.update(b.subarray(HEADER, b.length - TAG)), decipher.final()]).toString('utf8');
     return text === 'gongzhi-backup';
@@ -53,7 +67,7 @@ export interface Sink {
 }
 
 /** A new backup file (never overwrites one), mode 0600, encrypted when a passphrase is given. */
-export async function openSink(file: string, passphrase: string | null): Promise<Sink> {
+export async function openSink(file: string, key: BackupKey | null): Promise<Sink> {
   const out = fs.createWriteStream(file, { flags: 'wx', mode: 0o600 });
   await once(out, 'open');
   const hash = createHash('sha256');
@@ -62,10 +76,10 @@ export async function openSink(file: string, passphrase: string | null): Promise
     if (b.byteLength > 0 && !out.write(b)) await once(out, 'drain');
   };
   let cipher: CipherGCM | null = null;
-  if (passphrase !== null) {
+  if (key !== null) {
     const salt = randomBytes(SALT);
     const nonce = randomBytes(NONCE);
-    cipher = createCipheriv('aes-256-gcm', await deriveKey(passphrase, salt), nonce);
+    cipher = createCipheriv('aes-256-gcm', fileKey(key, salt), nonce);
     await put(Buffer.concat([salt, nonce]));
   }
   return {
@@ -88,8 +102,8 @@ export async function openSink(file: string, passphrase: string | null): Promise
 }
 
 /** The plain bytes of a backup file, piece by piece; an encrypted file fails (BackupPassphraseError) at its end when its tag does not match. */
-export async function* readBackupFile(file: string, passphrase: string | null): AsyncGenerator<Buffer> {
-  if (passphrase === null) {
+export async function* readBackupFile(file: string, key: BackupKey | null): AsyncGenerator<Buffer> {
+  if (key === null) {
     for await (const part of fs.createReadStream(file, { highWaterMark: 1024 * 1024 })) yield part as Buffer;
     return;
   }
@@ -104,7 +118,7 @@ export async function* readBackupFile(file: string, passphrase: string | null): 
   } finally {
     fs.closeSync(fd);
   }
-  const decipher = createDecipheriv('aes-256-gcm', await deriveKey(passphrase, header.subarray(0, SALT)), header.subarray(SALT));
+  const decipher = createDecipheriv('aes-256-gcm', fileKey(key, header.subarray(0, SALT)), header.subarray(SALT));
   decipher.setAuthTag(tag);
   if (size > HEADER + TAG)
     for await (const part of fs.createReadStream(file, { start: HEADER, end: size - TAG - 1, highWaterMark: 1024 * 1024 })) {

@@ -16,7 +16,7 @@ import { parseIdKey, type IdKey } from '../id-key.ts';
 import { fileStore } from '../files/storage.ts';
 import { databaseFileStore, type StoreName } from '../files/database-store.ts';
 import { localStoreRoot } from '../files/private-store.ts';
-import { BackupPassphraseError, linesOf, openCheck, openSink, readBackupFile, sealCheck, SCRYPT } from './backup-file.ts';
+import { backupKey, BackupPassphraseError, linesOf, newSalt, openCheck, openSink, readBackupFile, sealCheck, SCRYPT, type BackupKey } from './backup-file.ts';
 import { appliedMigrations, portalTables, sequenceStates, stableOutput, tableDigest, tableLines } from './portal-export.ts';
 
 export const FORMAT = 'gongzhi-backup';
@@ -30,7 +30,7 @@ export interface Manifest {
   migrations: string[];
   /** the key that hashed the ID numbers: its version and a fingerprint; `file` when the key itself is in the backup */
   idKey: { version: number; fingerprint: string; file: string | null } | null;
-  encryption: { cipher: 'aes-256-gcm'; kdf: 'scrypt'; N: number; r: number; p: number; check: string } | null;
+  encryption: { cipher: 'aes-256-gcm'; kdf: 'scrypt+hkdf-sha256'; N: number; r: number; p: number; salt: string; check: string } | null;
   tables: { name: string; columns: string[]; file: string; rows: number; sha256: string }[];
   sequences: { name: string; lastValue: string; isCalled: boolean }[];
   files: { store: StoreName; sha256: string; size: number; file: string }[];
@@ -108,8 +108,11 @@ async function writeBackup(open: OpenDatabase, o: BackupOptions): Promise<{ mani
     fs.mkdirSync(d, { recursive: true, mode: 0o700 });
     fs.chmodSync(d, 0o700);
   }
-  const encryption: Manifest['encryption'] =
-    o.passphrase !== null ? { cipher: 'aes-256-gcm', kdf: 'scrypt', ...SCRYPT, check: await sealCheck(o.passphrase) } : null;
+  const salt = newSalt();
+  const key: BackupKey | null = o.passphrase !== null ? await backupKey(o.passphrase, salt) : null;
+  const encryption: Manifest['encryption'] = key
+    ? { cipher: 'aes-256-gcm', kdf: 'scrypt+hkdf-sha256', ...SCRYPT, salt: salt.toString('base64'), check: sealCheck(key) }
+    : null;
   let totalRows = 0;
   let totalBytes = 0;
 
@@ -125,7 +128,7 @@ async function writeBackup(open: OpenDatabase, o: BackupOptions): Promise<{ mani
       const out: Manifest['tables'] = [];
       for (const [i, t] of tables.entries()) {
         const file = `tables/${String(i + 1).padStart(3, '0')}_${t.name}.jsonl`;
-        const sink = await openSink(path.join(o.dir, file), o.passphrase);
+        const sink = await openSink(path.join(o.dir, file), key);
         let rows = 0;
         for await (const batch of tableLines(trx, t.name)) {
           await sink.write(batch.join('\n') + '\n');
@@ -146,19 +149,19 @@ async function writeBackup(open: OpenDatabase, o: BackupOptions): Promise<{ mani
         const remote = open.kind === 'postgres' ? databaseFileStore(() => trx, store) : null;
         const inDb = new Set(remote ? (await remote.list()).map((f) => f.sha256) : []);
         const keys = [...new Set([...inDb, ...(await local.list())])].sort();
-        for (const key of keys) {
-          const file = `files/${store}/${key}`;
-          const sink = await openSink(path.join(o.dir, file), o.passphrase);
-          const source = inDb.has(key) ? remote!.stream(key) : fs.createReadStream(local.pathOf(key), { highWaterMark: 1024 * 1024 });
+        for (const name of keys) {
+          const file = `files/${store}/${name}`;
+          const sink = await openSink(path.join(o.dir, file), key);
+          const source = inDb.has(name) ? remote!.stream(name) : fs.createReadStream(local.pathOf(name), { highWaterMark: 1024 * 1024 });
           for await (const part of source) await sink.write(part as Buffer);
           const { sha256, bytes } = await sink.end();
-          if (sha256 !== key)
+          if (sha256 !== name)
             throw new BackupRefusal(
-              `文件 ${store}/${key} 已损坏（内容与 sha256 不符），备份中止`,
-              `file ${store}/${key} is corrupt (its bytes do not match its sha256); backup stopped`,
+              `文件 ${store}/${name} 已损坏（内容与 sha256 不符），备份中止`,
+              `file ${store}/${name} is corrupt (its bytes do not match its sha256); backup stopped`,
             );
           totalBytes += bytes;
-          files.push({ store, sha256: key, size: bytes, file });
+          files.push({ store, sha256: name, size: bytes, file });
           if (files.length % 50 === 0) o.progress(`文件 ${files.length} 个`, `${files.length} files`);
         }
       }
@@ -167,9 +170,9 @@ async function writeBackup(open: OpenDatabase, o: BackupOptions): Promise<{ mani
       let idKey: Manifest['idKey'] = null;
       if (o.idKey) {
         // the key itself only where it cannot leak more than the data: encrypted, or the demo key file
-        const include = o.passphrase !== null || o.idKey.source === 'data-dir';
+        const include = key !== null || o.idKey.source === 'data-dir';
         if (include) {
-          const sink = await openSink(path.join(o.dir, 'id-key'), o.passphrase);
+          const sink = await openSink(path.join(o.dir, 'id-key'), key);
           await sink.write(`v${o.idKey.key.version}:${Buffer.from(o.idKey.key.key).toString('base64')}\n`);
           await sink.end();
         }
@@ -204,7 +207,7 @@ export interface RestoreChecks {
 }
 
 /** Reads the manifest and refuses, before touching any database, a backup that is not one, is newer than this code, needs another passphrase or another key. */
-export async function checkBackup(c: RestoreChecks): Promise<Manifest> {
+export async function checkBackup(c: RestoreChecks): Promise<{ manifest: Manifest; key: BackupKey | null }> {
   const file = path.join(c.dir, 'manifest.json');
   let m: Manifest;
   try {
@@ -221,13 +224,15 @@ export async function checkBackup(c: RestoreChecks): Promise<Manifest> {
       `备份来自更新的程序版本（本程序没有迁移 ${unknown.join('、')}）：请先把程序升级到该版本或更新，再恢复`,
       `the backup comes from a newer version of the portal (this code lacks migration ${unknown.join(', ')}): upgrade the code to that version or later, then restore`,
     );
+  let key: BackupKey | null = null;
   if (m.encryption) {
     if (c.passphrase === null)
       throw new BackupRefusal(
         '此备份已加密：请设置 GONGZHI_BACKUP_PASSPHRASE 为备份时的口令',
         'this backup is encrypted: set GONGZHI_BACKUP_PASSPHRASE to the passphrase it was made with',
       );
-    if (!(await openCheck(m.encryption.check, c.passphrase)))
+    key = await backupKey(c.passphrase, Buffer.from(m.encryption.salt ?? '', 'base64'));
+    if (!openCheck(m.encryption.check, key))
       throw new BackupRefusal(
         '口令不对：GONGZHI_BACKUP_PASSPHRASE 解不开此备份，未写入任何数据',
         'wrong passphrase: GONGZHI_BACKUP_PASSPHRASE does not open this backup; nothing was written',
@@ -248,7 +253,7 @@ export async function checkBackup(c: RestoreChecks): Promise<Manifest> {
       );
     }
   }
-  return m;
+  return { manifest: m, key };
 }
 
 /** Row counts of a freshly migrated database at this level: the rows the migrations themselves write. */
@@ -271,7 +276,8 @@ async function rowCounts(db: Kysely<any>, tables: string[]): Promise<Map<string,
 
 export interface RestoreOptions {
   dir: string;
-  passphrase: string | null;
+  /** the key checkBackup derived, for an encrypted backup */
+  key: BackupKey | null;
   dataDir: string;
   progress: Progress;
 }
@@ -312,7 +318,7 @@ export async function restore(open: OpenDatabase, m: Manifest, o: RestoreOptions
   // files first (content-addressed, so a failed restore leaves nothing that matters)
   let fileCount = 0;
   for (const f of m.files) {
-    const source = readBackupFile(path.join(o.dir, f.file), o.passphrase);
+    const source = readBackupFile(path.join(o.dir, f.file), o.key);
     if (open.kind === 'postgres') {
       await databaseFileStore(() => open.db, f.store).putStream(f.sha256, f.size, source);
     } else {
@@ -355,7 +361,7 @@ export async function restore(open: OpenDatabase, m: Manifest, o: RestoreOptions
     for (const t of [...names].reverse()) if (counts.get(t)! > 0) await sql`delete from ${sql.table(t)}`.execute(trx);
     for (const [i, t] of m.tables.entries()) {
       const cols = sql.join(t.columns.map((c) => sql.id(c)));
-      const { lines, digest } = linesOf(readBackupFile(path.join(o.dir, t.file), o.passphrase));
+      const { lines, digest } = linesOf(readBackupFile(path.join(o.dir, t.file), o.key));
       let batch: string[] = [];
       let batchBytes = 0;
       let loaded = 0;
@@ -398,7 +404,7 @@ export async function restore(open: OpenDatabase, m: Manifest, o: RestoreOptions
     const file = path.join(o.dataDir, 'id-key');
     if (!fs.existsSync(file) && !process.env.GONGZHI_ID_KEY?.trim()) {
       const chunks: Buffer[] = [];
-      for await (const part of readBackupFile(path.join(o.dir, m.idKey.file), o.passphrase)) chunks.push(part);
+      for await (const part of readBackupFile(path.join(o.dir, m.idKey.file), o.key)) chunks.push(part);
       fs.mkdirSync(o.dataDir, { recursive: true });
       fs.writeFileSync(file, Buffer.concat(chunks), { mode: 0o600, flag: 'wx' });
       keyWritten = file;
