@@ -185,6 +185,23 @@ describe('backup and restore', () => {
       expect(res.stderr).toContain('备份来自更新的程序版本');
       expect(res.stderr).toContain('9999_from_the_future');
       expect(fs.existsSync(path.join(target, 'pglite'))).toBe(false);
+
+      // one byte changed in an encrypted table file: its authentication tag fails, nothing is committed
+      const tampered = path.join(tmp, 'backup-tampered');
+      fs.cpSync(encrypted, tampered, { recursive: true });
+      const tableFile = path.join(tampered, manifest.tables.find((t: { name: string }) => t.name === 'audit_log').file);
+      const bytes = fs.readFileSync(tableFile);
+      bytes[bytes.length - 20]! ^= 1;
+      fs.writeFileSync(tableFile, bytes);
+      const broken = await restoreCli(tampered, { GONGZHI_DATA_DIR: target, GONGZHI_ID_KEY: KEY, GONGZHI_BACKUP_PASSPHRASE: PASSPHRASE });
+      expect(broken.status).toBe(2);
+      expect(broken.stderr).toContain('无法解密备份文件');
+      const open = await openPglite(target);
+      try {
+        expect((await sql<{ n: number }>`select count(*)::int as n from audit_log`.execute(open.db)).rows[0]!.n).toBe(0);
+      } finally {
+        await open.close();
+      }
     },
     SLOW,
   );
