@@ -1,5 +1,6 @@
 import type { OpenDatabase } from '../../src/lib/db/open.ts';
 import { fileStore } from '../../src/lib/files/storage.ts';
+import { databaseFileStore } from '../../src/lib/files/database-store.ts';
 import { generateDemo } from './generate.ts';
 import { isEmpty, writeSeed } from './write.ts';
 import { seedDemoAccounts } from './demo-accounts.ts';
@@ -15,7 +16,9 @@ export async function seedDatabase(open: OpenDatabase, dataDir: string, projects
   const started = Date.now();
   const data = generateDemo(projects);
   let lastShown = 0;
-  const result = await writeSeed(open.db, data, fileStore(dataDir), (done, total) => {
+  // on PostgreSQL the drawings go where the server reads them: into the database, shared by every instance
+  const store = open.kind === 'postgres' ? databaseFileStore(() => open.db, 'public') : fileStore(dataDir);
+  const result = await writeSeed(open.db, data, store, (done, total) => {
     const pct = Math.floor((done * 100) / total);
     if (pct - lastShown >= 10 || done === total) {
       lastShown = pct;

@@ -1,8 +1,7 @@
 import { defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
 import { db } from '../lib/db/index.ts';
-import { config } from '../lib/config.ts';
-import { fileStore } from '../lib/files/storage.ts';
+import { publicStore } from '../lib/files/private-store.ts';
 import { checkUpload, DOCUMENT_TYPES } from '../lib/files/upload-check.ts';
 import { pageCache } from '../lib/http/page-cache-instance.ts';
 import { can } from '../features/policy/can.ts';
@@ -37,7 +36,7 @@ export const documentActions = {
       if (!input.file.name && input.file.size === 0) return { ok: false as const, error: 'err.fileRequired', field: 'file' };
       const checked = await checkUpload(input.file, DOCUMENT_TYPES, DOCUMENT_MAX_BYTES);
       if (!checked.ok) return { ok: false as const, error: DOCUMENT_ERRORS[checked.error] ?? checked.error, field: 'file' };
-      const stored = await fileStore(config().dataDir).put(checked.bytes);
+      const stored = await publicStore().put(checked.bytes);
       const res = await addDocument(database, user.id, project.projectId, {
         kind: input.kind,
         title: input.title,

@@ -13,6 +13,7 @@ import { listNotices, countNotices, noticeById } from '../../src/features/notice
 import { subdistrictByCode, listSubdistricts } from '../../src/features/geography/queries.ts';
 import { SCOPE_CATEGORIES, categoryOf } from '../../src/features/projects/taxonomy.ts';
 import { fileStore } from '../../src/lib/files/storage.ts';
+import { databaseFileStore } from '../../src/lib/files/database-store.ts';
 
 describe.each(BACKENDS)('disclosure queries on %s', (kind) => {
   let open: OpenDatabase;
@@ -105,7 +106,9 @@ describe.each(BACKENDS)('disclosure queries on %s', (kind) => {
     const p = (await projectDisclosure(open.db, (await listProjects(open.db, {}, 1))[0]!.code))!;
     const doc = p.documents[0]!;
     const row = (await documentById(open.db, doc.id))!;
-    const bytes = (await fileStore(dataDir).get(row.storage_key))!;
+    // on PostgreSQL the seed stores the drawings in the database (every instance serves them)
+    const store = kind === 'postgres' ? databaseFileStore(() => open.db, 'public') : fileStore(dataDir);
+    const bytes = (await store.get(row.storage_key))!;
     const { createHash } = await import('node:crypto');
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(doc.sha256);
     expect(bytes.byteLength).toBe(doc.sizeBytes);

@@ -1,8 +1,6 @@
-import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
-import { config } from '../../lib/config.ts';
-import { fileStore } from '../../lib/files/storage.ts';
+import { storeFor } from '../../lib/files/private-store.ts';
 import { privacySweep } from './service.ts';
 import { logJob } from '../../lib/log.ts';
 
@@ -13,7 +11,7 @@ import { logJob } from '../../lib/log.ts';
  * Logs counts only, never personal data.
  */
 export function startPrivacySweep(db: Kysely<Database>, everyMs = 86_400_000): () => void {
-  const store = fileStore(path.join(config().dataDir, 'private'));
+  const store = storeFor('private', db);
   let running = false;
   const run = () => {
     if (running) return;

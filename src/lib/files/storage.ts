@@ -9,6 +9,15 @@ export interface StoredFile {
   size: number;
 }
 
+/** What every file store does: local directory (embedded engine) or PostgreSQL (src/lib/files/database-store.ts). */
+export interface FileStore {
+  put(bytes: Uint8Array): Promise<StoredFile>;
+  /** the bytes, or null when there is no such file */
+  get(key: string): Promise<Buffer | null>;
+  /** a missing file is not an error */
+  remove(key: string): Promise<void>;
+}
+
 export function fileStore(root: string) {
   const dir = path.join(root, 'files');
   const pathOf = (key: string) => {
@@ -16,6 +25,9 @@ export function fileStore(root: string) {
     return path.join(dir, key.slice(0, 2), key);
   };
   return {
+    /** the directory the files are in */
+    dir,
+    pathOf,
     async put(bytes: Uint8Array): Promise<StoredFile> {
       const sha256 = createHash('sha256').update(bytes).digest('hex');
       const file = pathOf(sha256);
@@ -37,6 +49,22 @@ export function fileStore(root: string) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
         throw error;
       }
+    },
+    /** The keys of every file in the directory (temporary files of an interrupted write are skipped). */
+    async list(): Promise<string[]> {
+      const keys: string[] = [];
+      let prefixes: string[];
+      try {
+        prefixes = await fs.readdir(dir);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+        throw error;
+      }
+      for (const p of prefixes.sort()) {
+        if (!/^[0-9a-f]{2}$/.test(p)) continue;
+        for (const name of (await fs.readdir(path.join(dir, p))).sort()) if (/^[0-9a-f]{64}$/.test(name) && name.startsWith(p)) keys.push(name);
+      }
+      return keys;
     },
   };
 }

@@ -1,7 +1,6 @@
 import type { APIRoute } from 'astro';
 import { db } from '../../../lib/db/index.ts';
-import { config } from '../../../lib/config.ts';
-import { fileStore } from '../../../lib/files/storage.ts';
+import { publicStore } from '../../../lib/files/private-store.ts';
 import { documentById } from '../../../features/projects/disclosure.ts';
 import { problem } from '../../../lib/http/responses.ts';
 import { parseId } from '../../../lib/input.ts';
@@ -12,7 +11,7 @@ export const GET: APIRoute = async ({ params, url, locals }) => {
   const id = parseId(params.id);
   const doc = id !== null ? await documentById(await db(), id) : null;
   if (!doc) return problem(404, '文件不存在', 'No such file', locals.lang);
-  const bytes = await fileStore(config().dataDir).get(doc.storage_key);
+  const bytes = await publicStore().get(doc.storage_key);
   if (!bytes) return problem(404, '文件不存在', 'No such file', locals.lang);
   const disposition = url.searchParams.has('download') ? 'attachment' : 'inline';
   return new Response(new Uint8Array(bytes), {
