@@ -15,6 +15,7 @@ import { migrateToLatest } from '../../src/lib/db/migrate.ts';
 import { seedDatabase } from '../../db/seed/seed-database.ts';
 import { load, percentile, sequential } from './http.ts';
 import { jsBytesGzip, launch, markersVisibleMs } from './measure-js.ts';
+import { reportFigure } from './report-month.ts';
 import { printReport, type Row } from './report.ts';
 import { benchTally } from '../support/tally-bench.ts';
 import { barePgCasts, castOncePerVoter, httpCasts } from './casts.ts';
@@ -33,6 +34,7 @@ const { values } = parseArgs({
     // --only signups: just the simultaneous volunteer sign-ups (seeds 100 projects);
     // --only consultation: just the project page with a consultation of 5,000 comments (seeds 100 projects);
     // --only schemes: just the pledge page of a 5,040-flat cost-share scheme (seeds 100 projects)
+    // --only report: just the district's monthly report (seeds all the projects)
     only: { type: 'string' },
     // --trace file.json: a Chromium trace of each markers run, file-1.json, file-2.json… (chrome://tracing or Perfetto)
     trace: { type: 'string' },
@@ -45,8 +47,9 @@ const MARKERS_ONLY = values.only === 'markers';
 const SIGNUPS_ONLY = values.only === 'signups';
 const CONSULTATION_ONLY = values.only === 'consultation';
 const SCHEMES_ONLY = values.only === 'schemes';
-if (values.only && !CASTS_ONLY && !MARKERS_ONLY && !SIGNUPS_ONLY && !CONSULTATION_ONLY && !SCHEMES_ONLY)
-  throw new Error('--only accepts: casts, markers, signups, consultation, schemes');
+const REPORT_ONLY = values.only === 'report';
+if (values.only && !CASTS_ONLY && !MARKERS_ONLY && !SIGNUPS_ONLY && !CONSULTATION_ONLY && !SCHEMES_ONLY && !REPORT_ONLY)
+  throw new Error('--only accepts: casts, markers, signups, consultation, schemes, report');
 const PROJECTS = CASTS_ONLY || SIGNUPS_ONLY || CONSULTATION_ONLY || SCHEMES_ONLY ? 100 : Number(values.projects);
 const SECONDS = Number(values.seconds);
 if (!fs.existsSync('dist/server/entry.mjs')) throw new Error('build first: npm run build');
@@ -85,7 +88,11 @@ try {
   });
   await waitForServer(base);
 
-  if (MARKERS_ONLY || SIGNUPS_ONLY || CONSULTATION_ONLY || SCHEMES_ONLY) {
+  if (REPORT_ONLY) {
+    const rows = [await reportFigure(base, url, PROJECTS)];
+    console.log('');
+    process.exitCode = printReport(rows) ? 0 : 1;
+  } else if (MARKERS_ONLY || SIGNUPS_ONLY || CONSULTATION_ONLY || SCHEMES_ONLY) {
     const rows = [
       MARKERS_ONLY
         ? await markerFigure(base)
@@ -170,6 +177,7 @@ async function allFigures(base: string, codes: string[], serverPid: number, cons
     { figure: 'tally of 10,000 voters × 20 matters (median of 9)', value: Math.round(tallyMs * 10) / 10, unit: 'ms', budget: 100, atMost: true },
     ...signupRows,
     ...(CASTS_ONLY ? [] : [await schemeFigure(base)]),
+    ...(CASTS_ONLY ? [] : [await reportFigure(base, url, PROJECTS)]),
   ];
   console.log('');
   const ok = printReport(rows);

@@ -57,16 +57,14 @@ const zero = (): Figures => Object.fromEntries(FIGURE_KEYS.map((k) => [k, 0])) a
 export async function monthlyFigures(db: DB, range: { from: string; to: string }, subdistrictId: number | null): Promise<ReportColumn[]> {
   const months = monthsBetween(range.from, range.to);
   const startDate = `${range.from}-01`;
-  const lastStart = `${range.to}-01`;
   const start = monthStart(range.from);
   const end = monthStart(addMonths(range.to, 1));
   const endDate = `${addMonths(range.to, 1)}-01`;
   const firstEnd = monthStart(addMonths(range.from, 1));
-  const res = await sql<{ code: string | null; month: string; key: string; value: string | number }>`
-    with months as (
-      select to_char(d, 'YYYY-MM') as month, (d + interval '1 month')::date as end_date,
-             (d + interval '1 month') at time zone 'Asia/Shanghai' as end_ts
-      from generate_series(${startDate}::date, ${lastStart}::date, interval '1 month') as d
+  const statement = sql<{ code: string | null; month: string; key: string; value: string | number }>`
+    with months (month, end_date, end_ts) as (
+      -- a list, not generate_series: the planner then knows how many months there are
+      values ${sql.join(months.map((m) => sql`(${m}, ${`${addMonths(m, 1)}-01`}::date, ${monthStart(addMonths(m, 1))}::timestamptz)`))}
     ),
     proj as (
       select id, subdistrict_id, published_at from projects
@@ -79,9 +77,26 @@ export async function monthlyFigures(db: DB, range: { from: string; to: string }
       from disclosure_history dh join proj on proj.id = dh.project_id
       where dh.entity = 'budget_line' and dh.changed_at >= ${firstEnd}
     ),
+    -- per line, field and month: the first edit after the month's end, whose old value is what the line was then
+    bfirst as (
+      select distinct on (h.entity_id, h.field, mo.month) h.entity_id, h.field, mo.month, h.old_value
+      from bh h join months mo on h.changed_at >= mo.end_ts
+      where h.field in ('amount_fen', 'channel', 'created')
+      order by h.entity_id, h.field, mo.month, h.changed_at, h.id
+    ),
+    -- lines nobody edited since: summed per subdistrict, channel and the month the project was published in
+    untouched as (
+      select proj.subdistrict_id, bl.channel, to_char(proj.published_at at time zone 'Asia/Shanghai', 'YYYY-MM') as published_in,
+        sum(bl.amount_fen)::bigint as amount
+      from budget_lines bl join proj on proj.id = bl.project_id
+      where not exists (select 1 from bh where bh.entity_id = bl.id)
+      group by 1, 2, 3
+    ),
+    -- lines edited, added or deleted since, each put back month by month
     lines as (
       select bl.id, bl.project_id, bl.channel, bl.amount_fen::bigint as amount, null::timestamptz as deleted_at
       from budget_lines bl join proj on proj.id = bl.project_id
+      where exists (select 1 from bh where bh.entity_id = bl.id)
       union all
       select h.entity_id, h.project_id, h.old_value::jsonb ->> 'channel', (h.old_value::jsonb ->> 'amount_fen')::bigint, h.changed_at
       from bh h where h.field = 'deleted'
@@ -134,15 +149,18 @@ export async function monthlyFigures(db: DB, range: { from: string; to: string }
       where se.stage in (3, 4) and se.entered_on >= ${startDate}::date and se.entered_on < ${endDate}::date
       group by 1, 2, 3
       union all
-      select proj.subdistrict_id, mo.month, 'budget.' || coalesce(ch.v, l.channel), sum(coalesce(am.v, l.amount))
+      select u.subdistrict_id, mo.month, 'budget.' || u.channel, sum(u.amount)
+      from untouched u join months mo on u.published_in <= mo.month
+      group by 1, 2, 3
+      union all
+      select proj.subdistrict_id, mo.month, 'budget.' || coalesce(ch.old_value, l.channel), sum(coalesce(am.old_value::bigint, l.amount))
       from lines l
       join proj on proj.id = l.project_id
       join months mo on proj.published_at < mo.end_ts and (l.deleted_at is null or l.deleted_at >= mo.end_ts)
-      left join lateral (select h.old_value::bigint as v from bh h where h.entity_id = l.id and h.field = 'amount_fen' and h.changed_at >= mo.end_ts
-                         order by h.changed_at, h.id limit 1) am on true
-      left join lateral (select h.old_value as v from bh h where h.entity_id = l.id and h.field = 'channel' and h.changed_at >= mo.end_ts
-                         order by h.changed_at, h.id limit 1) ch on true
-      where not exists (select 1 from bh h where h.entity_id = l.id and h.field = 'created' and h.changed_at >= mo.end_ts)
+      left join bfirst am on am.entity_id = l.id and am.field = 'amount_fen' and am.month = mo.month
+      left join bfirst ch on ch.entity_id = l.id and ch.field = 'channel' and ch.month = mo.month
+      left join bfirst cr on cr.entity_id = l.id and cr.field = 'created' and cr.month = mo.month
+      where cr.entity_id is null
       group by 1, 2, 3
       union all
       select m.subdistrict_id, to_char(m.day, 'YYYY-MM'), case when m.amount >= 0 then 'money.residentsPaid' else 'money.residentsRefunded' end, sum(abs(m.amount))
@@ -223,7 +241,13 @@ export async function monthlyFigures(db: DB, range: { from: string; to: string }
     )
     select s.code, f.month, f.key, sum(f.value) as value
     from facts f join subdistricts s on s.id = f.subdistrict_id
-    group by grouping sets ((s.code, f.month, f.key), (f.month, f.key))`.execute(db);
+    group by grouping sets ((s.code, f.month, f.key), (f.month, f.key))`;
+  // One statement of many small parts: compiling it to machine code (PostgreSQL's JIT, on
+  // when the estimated cost is high) costs seconds and saves nothing here.
+  const res = await db.transaction().execute(async (trx) => {
+    await sql`set local jit = off`.execute(trx);
+    return statement.execute(trx);
+  });
 
   const subs = await db
     .selectFrom('subdistricts')
