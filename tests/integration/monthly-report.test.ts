@@ -4,7 +4,7 @@ import { hebinEstate } from '../support/estate-fixture.ts';
 import { importSampleRegister, verifiedOwners } from '../support/register-fixture.ts';
 import type { OpenDatabase } from '../../src/lib/db/open.ts';
 import { parseIdKey } from '../../src/lib/id-key.ts';
-import { addChild, transitionStage, updateBudgetLine } from '../../src/features/projects/admin-service.ts';
+import { addChild, removeChild, transitionStage, updateBudgetLine } from '../../src/features/projects/admin-service.ts';
 import { createScheme, openPledging, pledge, postScheme, recordPayment } from '../../src/features/costshare/commands/index.ts';
 import type { SchemeContent } from '../../src/features/costshare/core/schemas.ts';
 import { openRating, rateProject } from '../../src/features/ratings/commands/index.ts';
@@ -23,8 +23,9 @@ import ExcelJS from 'exceljs';
 //   stages  H: → 3 on 03-05 (March: started), → 4 on 04-01 (April: finished)
 //           B: → 2 on 03-31 (March, the month's last day), → 3 on 04-30 (April: started)
 //   budget  H: city 500,000.00, residents 240,000.00; B: district 300,000.00; published
-//           2026-02-01. Edited today (city → 550,000.00 on H, a donations line of 10,000.00
-//           added to B): March and April still show the budget as it stood then.
+//           2026-02-01. Edited today (city → 550,000.00 on H and its residents line deleted,
+//           a donations line of 10,000.00 added to B): March and April still show the
+//           budget as it stood then.
 //   pledges H (a lift scheme): 500.00 on 03-10, 600.00 at 2026-04-01 00:30 China time
 //           (2026-03-31T16:30Z: April, not March); paid 500.00 on 03-31 and 600.00 on 04-02.
 //   ratings H: one household all 4s on 04-10 (April: 1 new, 40 over 10, mean 4.00); one all
@@ -127,6 +128,7 @@ describe.each(BACKENDS)('monthly report on %s', (kind) => {
     // edits made today, after April
     ok(await updateBudgetLine(db, fx.staffId, h.id, h.lines[0]!, 55_000_000, null));
     await addChild(db, beiduStaffId, 'budget_lines', b.id, { channel: 'donations', amount_fen: 1_000_000, note: null });
+    ok(await removeChild(db, fx.staffId, 'budget_lines', h.id, h.lines[1]!));
 
     const c = await createScheme(db, fx.staffId, { projectId: h.id, content: lift(fx.estateId) }, T0);
     if (!c.ok) throw new Error(c.error);
@@ -230,6 +232,7 @@ describe.each(BACKENDS)('monthly report on %s', (kind) => {
       'projects.started': 0,
       'projects.finished': 1,
       'budget.city': 50_000_000,
+      'budget.residents': 24_000_000,
       'money.residentsPaid': 60_000,
       'money.residentsToDate': 110_000,
       'pledges.count': 1,
@@ -248,7 +251,7 @@ describe.each(BACKENDS)('monthly report on %s', (kind) => {
     const month = currentMonth();
     const cols = await monthlyFigures(open.db, { from: month, to: month }, null);
     const now = (code: string | null) => column(cols, code).months.get(month)!;
-    expect(now('hebin')).toMatchObject({ 'budget.city': 55_000_000, 'money.donorsPaid': 0 });
+    expect(now('hebin')).toMatchObject({ 'budget.city': 55_000_000, 'budget.residents': 0, 'money.donorsPaid': 0 });
     expect(now('beidu')).toMatchObject({
       'budget.donations': 1_000_000,
       'donations.offered': 1,

@@ -70,36 +70,36 @@ export async function monthlyFigures(db: DB, range: { from: string; to: string }
       select id, subdistrict_id, published_at from projects
       where published_at is not null and published_at < ${end} and (${subdistrictId}::int is null or subdistrict_id = ${subdistrictId}::int)
     ),
-    -- the budget as it stood at each month's end: today's lines, put back as they were with
-    -- the history the database wrote for every change of a published project
-    bh as materialized (
-      select dh.id, dh.entity_id, dh.project_id, dh.field, dh.old_value, dh.changed_at
-      from disclosure_history dh join proj on proj.id = dh.project_id
-      where dh.entity = 'budget_line' and dh.changed_at >= ${firstEnd}
-    ),
-    -- per line, field and month: the first edit after the month's end, whose old value is what the line was then
-    bfirst as (
-      select distinct on (h.entity_id, h.field, mo.month) h.entity_id, h.field, mo.month, h.old_value
-      from bh h join months mo on h.changed_at >= mo.end_ts
-      where h.field in ('amount_fen', 'channel', 'created')
-      order by h.entity_id, h.field, mo.month, h.changed_at, h.id
-    ),
-    -- lines nobody edited since: summed per subdistrict, channel and the month the project was published in
-    untouched as (
+    -- The budget as it stood at each month's end: today's lines of the projects published by
+    -- then, less what every later edit added (the history rows the database wrote for each
+    -- change of a published project). An office edits a line's amount, or adds or deletes a
+    -- line; a line never changes channel.
+    budget_now as (
       select proj.subdistrict_id, bl.channel, to_char(proj.published_at at time zone 'Asia/Shanghai', 'YYYY-MM') as published_in,
         sum(bl.amount_fen)::bigint as amount
       from budget_lines bl join proj on proj.id = bl.project_id
-      where not exists (select 1 from bh where bh.entity_id = bl.id)
       group by 1, 2, 3
     ),
-    -- lines edited, added or deleted since, each put back month by month
-    lines as (
-      select bl.id, bl.project_id, bl.channel, bl.amount_fen::bigint as amount, null::timestamptz as deleted_at
-      from budget_lines bl join proj on proj.id = bl.project_id
-      where exists (select 1 from bh where bh.entity_id = bl.id)
-      union all
-      select h.entity_id, h.project_id, h.old_value::jsonb ->> 'channel', (h.old_value::jsonb ->> 'amount_fen')::bigint, h.changed_at
-      from bh h where h.field = 'deleted'
+    bh as materialized (
+      select dh.entity_id, dh.field, dh.old_value, dh.new_value, proj.subdistrict_id,
+        to_char(proj.published_at at time zone 'Asia/Shanghai', 'YYYY-MM') as published_in,
+        to_char(dh.changed_at at time zone 'Asia/Shanghai', 'YYYY-MM') as changed_in
+      from disclosure_history dh join proj on proj.id = dh.project_id
+      where dh.entity = 'budget_line' and dh.field in ('created', 'deleted', 'amount_fen') and dh.changed_at >= ${firstEnd}
+    ),
+    budget_edits as (
+      select h.subdistrict_id, h.published_in, h.changed_in, coalesce(bl.channel, h.recorded_channel) as channel,
+        sum(case h.field when 'created' then (h.new_value::jsonb ->> 'amount_fen')::bigint
+                         when 'deleted' then -(h.old_value::jsonb ->> 'amount_fen')::bigint
+                         else h.new_value::bigint - h.old_value::bigint end) as delta
+      from (
+        -- a deleted line's channel is in its 'deleted' (or 'created') row
+        select bh.*, max(case when bh.field = 'amount_fen' then null else coalesce(bh.new_value, bh.old_value)::jsonb ->> 'channel' end)
+                       over (partition by bh.entity_id) as recorded_channel
+        from bh
+      ) h
+      left join budget_lines bl on bl.id = h.entity_id
+      group by 1, 2, 3, 4
     ),
     ballot_matter as (
       select b.id as ballot_id, b.subdistrict_id, to_char(b.closed_at at time zone 'Asia/Shanghai', 'YYYY-MM') as month, m.kind,
@@ -149,18 +149,12 @@ export async function monthlyFigures(db: DB, range: { from: string; to: string }
       where se.stage in (3, 4) and se.entered_on >= ${startDate}::date and se.entered_on < ${endDate}::date
       group by 1, 2, 3
       union all
-      select u.subdistrict_id, mo.month, 'budget.' || u.channel, sum(u.amount)
-      from untouched u join months mo on u.published_in <= mo.month
+      select b.subdistrict_id, mo.month, 'budget.' || b.channel, sum(b.amount)
+      from budget_now b join months mo on b.published_in <= mo.month
       group by 1, 2, 3
       union all
-      select proj.subdistrict_id, mo.month, 'budget.' || coalesce(ch.old_value, l.channel), sum(coalesce(am.old_value::bigint, l.amount))
-      from lines l
-      join proj on proj.id = l.project_id
-      join months mo on proj.published_at < mo.end_ts and (l.deleted_at is null or l.deleted_at >= mo.end_ts)
-      left join bfirst am on am.entity_id = l.id and am.field = 'amount_fen' and am.month = mo.month
-      left join bfirst ch on ch.entity_id = l.id and ch.field = 'channel' and ch.month = mo.month
-      left join bfirst cr on cr.entity_id = l.id and cr.field = 'created' and cr.month = mo.month
-      where cr.entity_id is null
+      select e.subdistrict_id, mo.month, 'budget.' || e.channel, -sum(e.delta)
+      from budget_edits e join months mo on e.published_in <= mo.month and e.changed_in > mo.month
       group by 1, 2, 3
       union all
       select m.subdistrict_id, to_char(m.day, 'YYYY-MM'), case when m.amount >= 0 then 'money.residentsPaid' else 'money.residentsRefunded' end, sum(abs(m.amount))
