@@ -6,6 +6,7 @@ import { ballotsEn } from '../features/ballots/messages.ts';
 import { consultationsEn } from '../features/consultations/messages.ts';
 import { costshareEn } from '../features/costshare/messages.ts';
 import { donationsEn } from '../features/donations/messages.ts';
+import { reportsEn } from '../features/reports/messages.ts';
 import { ratingsEn } from '../features/ratings/messages.ts';
 import { notificationsEn } from '../features/notifications/messages.ts';
 import { feesEn } from '../features/fees/messages.ts';
@@ -113,6 +114,7 @@ export const enParts = {
   costshare: costshareEn,
   donations: donationsEn,
   ratings: ratingsEn,
+  reports: reportsEn,
   notifications: notificationsEn,
   fees: feesEn,
   funding: fundingEn,
@@ -135,6 +137,7 @@ export const en: Record<MessageKey, string> = {
   ...costshareEn,
   ...donationsEn,
   ...ratingsEn,
+  ...reportsEn,
   ...notificationsEn,
   ...feesEn,
   ...fundingEn,

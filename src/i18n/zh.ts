@@ -7,6 +7,7 @@ import { ballotsZh } from '../features/ballots/messages.ts';
 import { consultationsZh } from '../features/consultations/messages.ts';
 import { costshareZh } from '../features/costshare/messages.ts';
 import { donationsZh } from '../features/donations/messages.ts';
+import { reportsZh } from '../features/reports/messages.ts';
 import { ratingsZh } from '../features/ratings/messages.ts';
 import { notificationsZh } from '../features/notifications/messages.ts';
 import { feesZh } from '../features/fees/messages.ts';
@@ -115,6 +116,7 @@ export const zhParts = {
   costshare: costshareZh,
   donations: donationsZh,
   ratings: ratingsZh,
+  reports: reportsZh,
   notifications: notificationsZh,
   fees: feesZh,
   funding: fundingZh,
@@ -137,6 +139,7 @@ export const zh = {
   ...costshareZh,
   ...donationsZh,
   ...ratingsZh,
+  ...reportsZh,
   ...notificationsZh,
   ...feesZh,
   ...fundingZh,

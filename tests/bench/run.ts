@@ -16,6 +16,7 @@ import { migrateToLatest } from '../../src/lib/db/migrate.ts';
 import { seedDatabase } from '../../db/seed/seed-database.ts';
 import { load, percentile, sequential } from './http.ts';
 import { jsBytesGzip, launch, markersVisibleMs } from './measure-js.ts';
+import { reportFigure } from './report-month.ts';
 import { printReport, type Row } from './report.ts';
 import { benchTally } from '../support/tally-bench.ts';
 import { barePgCasts, castOncePerVoter, httpCasts } from './casts.ts';
@@ -36,6 +37,7 @@ const { values } = parseArgs({
     // --only consultation: just the project page with a consultation of 5,000 comments (seeds 100 projects);
     // --only schemes: just the pledge page of a 5,040-flat cost-share scheme (seeds 100 projects);
     // --only reminders: just 50,000 due reminders drained by two job loops (seeds nothing, no server)
+    // --only report: just the district's monthly report (seeds all the projects)
     only: { type: 'string' },
     // --trace file.json: a Chromium trace of each markers run, file-1.json, file-2.json… (chrome://tracing or Perfetto)
     trace: { type: 'string' },
@@ -49,8 +51,9 @@ const SIGNUPS_ONLY = values.only === 'signups';
 const CONSULTATION_ONLY = values.only === 'consultation';
 const SCHEMES_ONLY = values.only === 'schemes';
 const REMINDERS_ONLY = values.only === 'reminders';
-if (values.only && !CASTS_ONLY && !MARKERS_ONLY && !SIGNUPS_ONLY && !CONSULTATION_ONLY && !SCHEMES_ONLY && !REMINDERS_ONLY)
-  throw new Error('--only accepts: casts, markers, signups, consultation, schemes, reminders');
+const REPORT_ONLY = values.only === 'report';
+const ONLY_CHOICES = ['casts', 'markers', 'signups', 'consultation', 'schemes', 'reminders', 'report'];
+if (values.only && !ONLY_CHOICES.includes(values.only)) throw new Error(`--only accepts: ${ONLY_CHOICES.join(', ')}`);
 const PROJECTS = CASTS_ONLY || SIGNUPS_ONLY || CONSULTATION_ONLY || SCHEMES_ONLY ? 100 : Number(values.projects);
 const SECONDS = Number(values.seconds);
 if (!REMINDERS_ONLY && !fs.existsSync('dist/server/entry.mjs')) throw new Error('build first: npm run build');
@@ -105,7 +108,11 @@ try {
   });
   await waitForServer(base);
 
-  if (MARKERS_ONLY || SIGNUPS_ONLY || CONSULTATION_ONLY || SCHEMES_ONLY) {
+  if (REPORT_ONLY) {
+    const rows = [await reportFigure(base, url, PROJECTS)];
+    console.log('');
+    process.exitCode = printReport(rows) ? 0 : 1;
+  } else if (MARKERS_ONLY || SIGNUPS_ONLY || CONSULTATION_ONLY || SCHEMES_ONLY) {
     const rows = [
       MARKERS_ONLY
         ? await markerFigure(base)
@@ -190,6 +197,7 @@ async function allFigures(base: string, codes: string[], serverPid: number, cons
     { figure: 'tally of 10,000 voters × 20 matters (median of 9)', value: Math.round(tallyMs * 10) / 10, unit: 'ms', budget: 100, atMost: true },
     ...signupRows,
     ...(CASTS_ONLY ? [] : [await schemeFigure(base), await remindersRow()]),
+    ...(CASTS_ONLY ? [] : [await reportFigure(base, url, PROJECTS)]),
   ];
   console.log('');
   const ok = printReport(rows);

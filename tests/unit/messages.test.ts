@@ -42,6 +42,8 @@ const DYNAMIC_PREFIXES: Record<string, string> = {
   'ballots.receipt.': 'answer of the receipt-code lookup',
   'ballots.notVoter.': 'why a signed-in resident may not vote',
   'ballots.convener.': 'who convened the ballot',
+  'report.fig.': 'figure of the monthly report (reports/core/figures.ts SECTIONS)',
+  'report.section.': 'section of the monthly report (reports/core/figures.ts SECTIONS)',
   'ballots.row.': 'rows of the result table (eligible, participating…)',
   'ballotsAdmin.castRight.': 'who holds the right to cast for a flat already voted online',
   'cosign.role.': "owners' committee role of a co-signer",

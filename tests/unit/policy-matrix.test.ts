@@ -94,4 +94,10 @@ describe('authorization matrix', () => {
       ['resident', 'subdistrictStaff', 'otherSubdistrictStaff', 'otherCommunityStaff', 'districtAdmin'].map((a) => can(ACTORS[a]!, 'rating.manage', project)),
     ).toEqual([false, true, false, false, true]);
   });
+  it('lets a subdistrict’s whole-office staff and the district read its monthly report, and only the district read the district’s', () => {
+    const subdistrict = { subdistrictId: 1 };
+    const who = ['public', 'resident', 'subdistrictStaff', 'communityStaff', 'otherSubdistrictStaff', 'districtAdmin'];
+    expect(who.map((a) => can(ACTORS[a]!, 'report.read', subdistrict))).toEqual([false, false, true, false, false, true]);
+    expect(who.map((a) => can(ACTORS[a]!, 'report.district'))).toEqual([false, false, false, false, false, true]);
+  });
 });

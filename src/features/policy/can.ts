@@ -70,6 +70,10 @@ export const POLICY = {
   'subdistrict.manage': 'district',
   'staff.manage': 'district',
   'audit.read': 'district',
+  // the monthly report of a subdistrict: its whole-subdistrict staff, and the district
+  'report.read': 'subdistrict_office',
+  // the district's report (every subdistrict and the total) and the district overview of /admin
+  'report.district': 'district',
 } as const satisfies Record<string, Rule>;
 
 export type Verb = keyof typeof POLICY;
