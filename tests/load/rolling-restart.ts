@@ -98,7 +98,9 @@ export async function runRollingRestart(adminUrl: string, voters: number, castsP
     const pick = (n: number): Choices => ({ m1: CHOICES[n % 3]!, m2: CHOICES[(n + 1) % 3]!, m3: CHOICES[(n + 2) % 3]! });
 
     const restarts: RollingReport['restarts'] = [];
-    let casting = true;
+    // the voters keep casting until both servers have been restarted (at least castsPerVoter each),
+    // so the test does not depend on the machine's speed to restart during the casting
+    let restarting = true;
     const began = performance.now();
     const restarter = (async () => {
       await new Promise((r) => setTimeout(r, 300));
@@ -112,15 +114,13 @@ export async function runRollingRestart(adminUrl: string, voters: number, castsP
         start(i);
         await ready(bases[i]!);
         restarts.push({ server: i, exitCode, drainMs, backInMs: Math.round(performance.now() - t0) });
-        if (!casting) break;
       }
-    })();
+    })().finally(() => (restarting = false));
     await Promise.all(
       Array.from({ length: voters }, async (_, i) => {
-        for (let k = 0; k < castsPerVoter; k++) await cast(i, pick(i + k));
+        for (let k = 0; k < castsPerVoter || restarting; k++) await cast(i, pick(i + k));
       }),
     );
-    casting = false;
     await restarter;
     const seconds = (performance.now() - began) / 1000;
 
