@@ -27,6 +27,7 @@ import * as m0035 from './0035_notifications.ts';
 import * as m0037 from './0037_consultation_cache_tags.ts';
 import * as m0038 from './0038_cost_share_cache_tags.ts';
 import * as m0039 from './0039_donation_name_erased.ts';
+import * as m0048 from './0048_rating_tallies.ts';
 
 // Listed by hand: a bundled server has no migrations folder to read.
 const migrations: Record<string, Migration> = {
@@ -58,6 +59,7 @@ const migrations: Record<string, Migration> = {
   '0037_consultation_cache_tags': m0037,
   '0038_cost_share_cache_tags': m0038,
   '0039_donation_name_erased': m0039,
+  '0048_rating_tallies': m0048,
 };
 
 export const migrationProvider: MigrationProvider = {

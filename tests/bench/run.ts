@@ -23,6 +23,7 @@ import { prepareVote } from '../support/vote-fixture.ts';
 import { prepareSignups, simultaneousSignUps } from './signups.ts';
 import { consultationPageFigure, prepareConsultation } from './consultation.ts';
 import { prepareBigScheme, SCHEME_FLATS } from './scheme.ts';
+import { ratingFigures } from './ratings.ts';
 
 const { values } = parseArgs({
   options: {
@@ -32,7 +33,8 @@ const { values } = parseArgs({
     // --only markers: just the map's markers (seeds all the projects), for working on the map;
     // --only signups: just the simultaneous volunteer sign-ups (seeds 100 projects);
     // --only consultation: just the project page with a consultation of 5,000 comments (seeds 100 projects);
-    // --only schemes: just the pledge page of a 5,040-flat cost-share scheme (seeds 100 projects)
+    // --only schemes: just the pledge page of a 5,040-flat cost-share scheme (seeds 100 projects);
+    // --only ratings: just a project's ratings aggregate (5,000 households rated) and the ranking page (seeds all the projects)
     only: { type: 'string' },
     // --trace file.json: a Chromium trace of each markers run, file-1.json, file-2.json… (chrome://tracing or Perfetto)
     trace: { type: 'string' },
@@ -45,8 +47,9 @@ const MARKERS_ONLY = values.only === 'markers';
 const SIGNUPS_ONLY = values.only === 'signups';
 const CONSULTATION_ONLY = values.only === 'consultation';
 const SCHEMES_ONLY = values.only === 'schemes';
-if (values.only && !CASTS_ONLY && !MARKERS_ONLY && !SIGNUPS_ONLY && !CONSULTATION_ONLY && !SCHEMES_ONLY)
-  throw new Error('--only accepts: casts, markers, signups, consultation, schemes');
+const RATINGS_ONLY = values.only === 'ratings';
+if (values.only && !CASTS_ONLY && !MARKERS_ONLY && !SIGNUPS_ONLY && !CONSULTATION_ONLY && !SCHEMES_ONLY && !RATINGS_ONLY)
+  throw new Error('--only accepts: casts, markers, signups, consultation, schemes, ratings');
 const PROJECTS = CASTS_ONLY || SIGNUPS_ONLY || CONSULTATION_ONLY || SCHEMES_ONLY ? 100 : Number(values.projects);
 const SECONDS = Number(values.seconds);
 if (!fs.existsSync('dist/server/entry.mjs')) throw new Error('build first: npm run build');
@@ -85,7 +88,11 @@ try {
   });
   await waitForServer(base);
 
-  if (MARKERS_ONLY || SIGNUPS_ONLY || CONSULTATION_ONLY || SCHEMES_ONLY) {
+  if (RATINGS_ONLY) {
+    const rows = await ratingRows(base);
+    console.log('');
+    process.exitCode = printReport(rows) ? 0 : 1;
+  } else if (MARKERS_ONLY || SIGNUPS_ONLY || CONSULTATION_ONLY || SCHEMES_ONLY) {
     const rows = [
       MARKERS_ONLY
         ? await markerFigure(base)
@@ -170,6 +177,7 @@ async function allFigures(base: string, codes: string[], serverPid: number, cons
     { figure: 'tally of 10,000 voters × 20 matters (median of 9)', value: Math.round(tallyMs * 10) / 10, unit: 'ms', budget: 100, atMost: true },
     ...signupRows,
     ...(CASTS_ONLY ? [] : [await schemeFigure(base)]),
+    ...(CASTS_ONLY ? [] : await ratingRows(base)),
   ];
   console.log('');
   const ok = printReport(rows);
@@ -348,6 +356,16 @@ async function markerFigure(base: string): Promise<Row> {
   log(`markers visible: ${markerRuns.map((m) => m.ms.toFixed(0)).join(', ')} ms (${markerRuns[0]!.markers} markers)`);
   for (const run of markerRuns) log(`  ${run.ms.toFixed(0)} ms: ${run.timeline}`);
   return { figure: `markers visible in headless Chromium (median of ${runs})`, value: Math.round(markers), unit: 'ms', budget: 1500, atMost: true };
+}
+
+/** Section 7: a project's ratings aggregate with 5,000 households rated, and the ranking page, both uncached (tests/bench/ratings.ts). */
+async function ratingRows(base: string): Promise<Row[]> {
+  const db = openPostgres(url);
+  try {
+    return await ratingFigures(db.db, base, log);
+  } finally {
+    await db.close();
+  }
 }
 
 /** Section 6: the pledge page of a 5,040-flat scheme (2,000 pledges), never cached: p50 of 200 sequential requests. */
