@@ -15,7 +15,7 @@ import { rng } from './random.ts';
 
 // Demo mode only: the finished demo projects (acceptance, stage 4, and later) carry ratings,
 // so that /ranking and their project pages show real figures. Each of their estates gets a
-// small household register (one building, 2 entrances × 6 floors × 2 flats; every seventh
+// small household register (one building, numbered after the estate's place in the project so that flat labels differ, 2 entrances × 6 floors × 2 flats; every seventh
 // flat held by two co-owners), the district office opens the rating 50 days ago (the roll
 // frozen from that register by the command staff use), and 55–90% of the households return a
 // paper questionnaire, entered by staff with its scan, dated from 45 to 2 days ago (so the
@@ -27,7 +27,7 @@ const DAY = 86_400_000;
 // a 1×1 PNG: the scan of every demo questionnaire
 const SCAN = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
 
-function estateRegister(estateId: number): RegisterRow[] {
+function estateRegister(estateId: number, building: string): RegisterRow[] {
   const r = rng(1000 + estateId);
   const rows: RegisterRow[] = [];
   let n = 0;
@@ -44,7 +44,7 @@ function estateRegister(estateId: number): RegisterRow[] {
         rows.push({
           line: flat + 1,
           estate: null,
-          building: '1',
+          building,
           entrance,
           floor,
           room: `${floor}0${side}`,
@@ -74,7 +74,7 @@ export async function seedDemoRatings(db: Kysely<Database>, key: IdKey, adminId:
   let rated = 0;
   for (const p of projects) {
     const estates = await db.selectFrom('project_estates').select('estate_id').where('project_id', '=', p.id).orderBy('estate_id').execute();
-    for (const { estate_id: estateId } of estates) {
+    for (const [k, { estate_id: estateId }] of estates.entries()) {
       const hasFlats = await db
         .selectFrom('units')
         .innerJoin('entrances', 'entrances.id', 'units.entrance_id')
@@ -88,7 +88,7 @@ export async function seedDemoRatings(db: Kysely<Database>, key: IdKey, adminId:
         .values({ estate_id: estateId, user_id: adminId, file_name: 'demo-register.xlsx', sha256: 'demo' })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await applyImport(db, { estateId, importId: imp.id, actorUserId: adminId, flats: prepareRows(estateRegister(estateId), key) });
+      await applyImport(db, { estateId, importId: imp.id, actorUserId: adminId, flats: prepareRows(estateRegister(estateId, String(k + 1)), key) });
     }
     const opened = await openRating(db, adminId, { projectId: p.id }, new Date(now.getTime() - 50 * DAY));
     if (!opened.ok) throw new Error(`demo rating of ${p.code}: ${opened.error}`);

@@ -24,7 +24,7 @@ export function monthBounds(month: string): { end: Date; lastDay: string } {
 
 /**
  * The inputs of the ranking for every subdistrict, cumulative to the end of `month`
- * (Asia/Shanghai), added up by the database in one pass over the projects: each rating as its
+ * (Asia/Shanghai), added up by the database (one pass over the projects for their stages, the few rated ones for the rest): each rating as its
  * latest version given before the month ended (every goal rating counts once); published
  * projects and the stage each had reached on the month's last day (its stage events; a project
  * without any counts its stage); households on the rating rolls opened before the month ended,
@@ -58,33 +58,36 @@ export async function rankingInputs(db: DB, month: string, now = new Date()): Pr
     households: string | number;
     responses: string | number;
   }>`
-    with se as (
-      select project_id, max(stage) filter (where entered_on <= ${lastDay}::date) as stage_then
-      from stage_events group by project_id
+    with st as (
+      select p.subdistrict_id, count(x.stage) as projects, sum(x.stage) as stage_sum
+      from projects p
+      left join (select project_id, max(stage) filter (where entered_on <= ${lastDay}::date) as stage_then
+                 from stage_events group by project_id) se on se.project_id = p.id
+      cross join lateral (select case when p.published_at is not null and p.published_at < ${end}
+                                      then coalesce(se.stage_then, case when se.project_id is null then p.stage end) end as stage) x
+      group by p.subdistrict_id
     ),
     rated as (${rated}),
-    pp as (
-      select p.subdistrict_id,
-        case when p.published_at is not null and p.published_at < ${end}
-             then (case when se.project_id is null then p.stage else se.stage_then end) end as stage,
-        r.rating_sum, r.responses,
-        case when rr.opened_at < ${end} then rr.households end as households,
-        case when rr.opened_at < ${end} then r.responses end as roll_responses
-      from projects p
-      left join se on se.project_id = p.id
-      left join rated r on r.project_id = p.id
-      left join rating_rolls rr on rr.project_id = p.id
+    rt as (
+      select p.subdistrict_id, sum(r.rating_sum) as rating_sum, sum(r.responses) as responses,
+        sum(case when rr.opened_at < ${end} then r.responses end) as roll_responses
+      from rated r join projects p on p.id = r.project_id left join rating_rolls rr on rr.project_id = r.project_id
+      group by p.subdistrict_id
+    ),
+    hh as (
+      select p.subdistrict_id, sum(rr.households) as households
+      from rating_rolls rr join projects p on p.id = rr.project_id
+      where rr.opened_at < ${end}
+      group by p.subdistrict_id
     )
     select s.code, s.name, s.name_en,
-      coalesce(sum(pp.rating_sum), 0) as rating_sum,
-      coalesce(10 * sum(pp.responses), 0) as rating_count,
-      count(pp.stage) as projects,
-      coalesce(sum(pp.stage), 0) as stage_sum,
-      coalesce(sum(pp.households), 0) as households,
-      coalesce(sum(pp.roll_responses), 0) as responses
+      coalesce(rt.rating_sum, 0) as rating_sum, coalesce(10 * rt.responses, 0) as rating_count,
+      coalesce(st.projects, 0) as projects, coalesce(st.stage_sum, 0) as stage_sum,
+      coalesce(hh.households, 0) as households, coalesce(rt.roll_responses, 0) as responses
     from subdistricts s
-    left join pp on pp.subdistrict_id = s.id
-    group by s.id, s.code, s.name, s.name_en
+    left join st on st.subdistrict_id = s.id
+    left join rt on rt.subdistrict_id = s.id
+    left join hh on hh.subdistrict_id = s.id
     order by s.code`.execute(db);
   return res.rows.map((r) => ({
     code: r.code,
