@@ -19,10 +19,10 @@ import { rng } from './random.ts';
 // flat held by two co-owners), the district office opens the rating 50 days ago (the roll
 // frozen from that register by the command staff use), and 55–90% of the households return a
 // paper questionnaire, entered by staff with its scan, dated from 45 to 2 days ago (so the
-// oldest are past their 30 days to revise). Two projects in acceptance are left unopened: the
-// demo and the e2e stories open them (DEMO_UNOPENED_RATINGS).
+// oldest are past their 30 days to revise). Three projects in acceptance are left unopened,
+// without a register: the demo and the e2e stories open them (DEMO_UNOPENED_RATINGS).
 
-export const DEMO_UNOPENED_RATINGS = ['ZH-2021-00010', 'ZH-2023-00016'];
+export const DEMO_UNOPENED_RATINGS = ['ZH-2021-00010', 'ZH-2021-00022', 'ZH-2023-00016'];
 const DAY = 86_400_000;
 // a 1×1 PNG: the scan of every demo questionnaire
 const SCAN = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');

@@ -11,7 +11,7 @@ import { ratingSummary } from '../../src/features/ratings/queries/index.ts';
 import { DEMO_UNOPENED_RATINGS } from '../../db/seed/demo-ratings.ts';
 
 // The demo set carries ratings: every published demo project from acceptance (stage 4) on has
-// its rating opened and answered, except the two left for staff to open; the figures read by
+// its rating opened and answered, except the three left for staff to open; the figures read by
 // the pages equal a plain count over the ratings; the oldest are past their 30 days.
 
 describe('demo ratings', () => {
@@ -23,7 +23,7 @@ describe('demo ratings', () => {
   });
   afterAll(() => open.close());
 
-  it('every finished demo project but the two left unopened has ratings, counted exactly', async () => {
+  it('every finished demo project but the three left unopened has ratings, counted exactly', async () => {
     const finished = await open.db
       .selectFrom('projects')
       .select(['id', 'code'])
