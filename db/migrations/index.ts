@@ -30,6 +30,7 @@ import * as m0039 from './0039_donation_name_erased.ts';
 import * as m0040 from './0040_cast_rights_ready.ts';
 import * as m0042 from './0042_cost_scheme_board_posting.ts';
 import * as m0046 from './0046_notification_body_en.ts';
+import * as m0048 from './0048_rating_tallies.ts';
 import * as m0052 from './0052_file_blobs.ts';
 
 // Listed by hand: a bundled server has no migrations folder to read.
@@ -65,6 +66,7 @@ const migrations: Record<string, Migration> = {
   '0040_cast_rights_ready': m0040,
   '0042_cost_scheme_board_posting': m0042,
   '0046_notification_body_en': m0046,
+  '0048_rating_tallies': m0048,
   '0052_file_blobs': m0052,
 };
 

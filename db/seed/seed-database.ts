@@ -4,6 +4,8 @@ import { databaseFileStore } from '../../src/lib/files/database-store.ts';
 import { generateDemo } from './generate.ts';
 import { isEmpty, writeSeed } from './write.ts';
 import { seedDemoAccounts } from './demo-accounts.ts';
+import { seedDemoRatings } from './demo-ratings.ts';
+import path from 'node:path';
 import type { IdKey } from '../../src/lib/id-key.ts';
 
 /** Seeds the demo set (or `projects` generated projects) into an empty database. */
@@ -28,6 +30,9 @@ export async function seedDatabase(open: OpenDatabase, dataDir: string, projects
   if (accounts) {
     await seedDemoAccounts(open.db, accounts);
     log('已创建演示账户（见 README）/ demo accounts created (see README)');
+    const admin = await open.db.selectFrom('users').select('id').where('role', '=', 'district_admin').orderBy('id').executeTakeFirstOrThrow();
+    const rated = await seedDemoRatings(open.db, accounts, admin.id, fileStore(path.join(dataDir, 'private')));
+    log(`已录入 ${rated} 份演示评分问卷 / ${rated} demo rating questionnaires entered`);
   }
   log(
     `已写入 ${result.projects} 个项目、${result.estates} 个小区 / seeded ${result.projects} projects and ${result.estates} estates in ${Date.now() - started} ms`,

@@ -9,11 +9,14 @@ import { openRatingInput, paperRatingInput, rateInput } from '../features/rating
 import { GOALS, type Scores } from '../features/ratings/core/goals.ts';
 import { enterPaperRating, openRating, rateProject } from '../features/ratings/commands/index.ts';
 import { forbidden, notFound, signedOut } from './errors.ts';
+import { pageCache } from '../lib/http/page-cache-instance.ts';
 
 // Ratings (效果共评): the project's office opens a project's rating (freezing its rating roll)
 // and enters paper questionnaires with their scans, each audited; any signed-in account may
 // ask to rate, and the rating roll decides for which household (its verified owners). The
-// rating page and ratings.json are not cached, so nothing to invalidate.
+// rating page and ratings.json are not cached; the project page shows the figures and is:
+// each of these invalidates that project's page only (here at once; other instances through
+// the tag the database touches, migration 0048).
 
 const SCAN_MAX = 5 * 1024 * 1024;
 const scoresOf = (input: Record<`g${(typeof GOALS)[number]}`, number>): Scores => Object.fromEntries(GOALS.map((g) => [`g${g}`, input[`g${g}`]])) as Scores;
@@ -29,7 +32,9 @@ export const ratingActions = {
       const r = await projectResource(database, input.projectId);
       if (!r) throw notFound();
       if (!can(user, 'rating.manage', r)) throw forbidden();
-      return openRating(database, user.id, { projectId: r.projectId });
+      const res = await openRating(database, user.id, { projectId: r.projectId });
+      if (res.ok) pageCache.invalidateProject(r.projectId);
+      return res;
     },
   }),
 
@@ -42,7 +47,14 @@ export const ratingActions = {
       if (!can(user, 'rating.rate', {})) throw forbidden();
       const database = await db();
       if (!(await hit(database, LIMITS.ratingRate, String(user.id)))) return { ok: false as const, error: 'err.rateLimited' as const };
-      return rateProject(database, user.id, { projectId: input.projectId, householdId: input.householdId, scores: scoresOf(input), comment: input.comment });
+      const res = await rateProject(database, user.id, {
+        projectId: input.projectId,
+        householdId: input.householdId,
+        scores: scoresOf(input),
+        comment: input.comment,
+      });
+      if (res.ok) pageCache.invalidateProject(input.projectId);
+      return res;
     },
   }),
 
@@ -60,13 +72,15 @@ export const ratingActions = {
       const checked = await checkUpload(input.scan, PROOF_TYPES, SCAN_MAX);
       if (!checked.ok) return { ok: false as const, error: checked.error, field: 'scan' };
       const stored = await privateStore().put(checked.bytes);
-      return enterPaperRating(database, user.id, {
+      const res = await enterPaperRating(database, user.id, {
         projectId: r.projectId,
         flat: input.flat,
         scores: scoresOf(input),
         comment: input.comment,
         scanKey: stored.key,
       });
+      if (res.ok) pageCache.invalidateProject(r.projectId);
+      return res;
     },
   }),
 };

@@ -26,6 +26,7 @@ import { prepareSignups, simultaneousSignUps } from './signups.ts';
 import { consultationPageFigure, prepareConsultation } from './consultation.ts';
 import { prepareBigScheme, SCHEME_FLATS } from './scheme.ts';
 import { remindersFigure } from './reminders.ts';
+import { ratingFigures } from './ratings.ts';
 
 const { values } = parseArgs({
   options: {
@@ -38,6 +39,7 @@ const { values } = parseArgs({
     // --only schemes: just the pledge page of a 5,040-flat cost-share scheme (seeds 100 projects);
     // --only reminders: just 50,000 due reminders drained by two job loops (seeds nothing, no server)
     // --only report: just the district's monthly report (seeds all the projects)
+    // --only ratings: just a project's ratings aggregate (5,000 households rated) and the ranking page (seeds all the projects)
     only: { type: 'string' },
     // --trace file.json: a Chromium trace of each markers run, file-1.json, file-2.json… (chrome://tracing or Perfetto)
     trace: { type: 'string' },
@@ -52,7 +54,8 @@ const CONSULTATION_ONLY = values.only === 'consultation';
 const SCHEMES_ONLY = values.only === 'schemes';
 const REMINDERS_ONLY = values.only === 'reminders';
 const REPORT_ONLY = values.only === 'report';
-const ONLY_CHOICES = ['casts', 'markers', 'signups', 'consultation', 'schemes', 'reminders', 'report'];
+const RATINGS_ONLY = values.only === 'ratings';
+const ONLY_CHOICES = ['casts', 'markers', 'signups', 'consultation', 'schemes', 'reminders', 'report', 'ratings'];
 if (values.only && !ONLY_CHOICES.includes(values.only)) throw new Error(`--only accepts: ${ONLY_CHOICES.join(', ')}`);
 const PROJECTS = CASTS_ONLY || SIGNUPS_ONLY || CONSULTATION_ONLY || SCHEMES_ONLY ? 100 : Number(values.projects);
 const SECONDS = Number(values.seconds);
@@ -108,8 +111,8 @@ try {
   });
   await waitForServer(base);
 
-  if (REPORT_ONLY) {
-    const rows = [await reportFigure(base, url, PROJECTS)];
+  if (REPORT_ONLY || RATINGS_ONLY) {
+    const rows = REPORT_ONLY ? [await reportFigure(base, url, PROJECTS)] : await ratingRows(base);
     console.log('');
     process.exitCode = printReport(rows) ? 0 : 1;
   } else if (MARKERS_ONLY || SIGNUPS_ONLY || CONSULTATION_ONLY || SCHEMES_ONLY) {
@@ -198,6 +201,7 @@ async function allFigures(base: string, codes: string[], serverPid: number, cons
     ...signupRows,
     ...(CASTS_ONLY ? [] : [await schemeFigure(base), await remindersRow()]),
     ...(CASTS_ONLY ? [] : [await reportFigure(base, url, PROJECTS)]),
+    ...(CASTS_ONLY ? [] : await ratingRows(base)),
   ];
   console.log('');
   const ok = printReport(rows);
@@ -376,6 +380,16 @@ async function markerFigure(base: string): Promise<Row> {
   log(`markers visible: ${markerRuns.map((m) => m.ms.toFixed(0)).join(', ')} ms (${markerRuns[0]!.markers} markers)`);
   for (const run of markerRuns) log(`  ${run.ms.toFixed(0)} ms: ${run.timeline}`);
   return { figure: `markers visible in headless Chromium (median of ${runs})`, value: Math.round(markers), unit: 'ms', budget: 1500, atMost: true };
+}
+
+/** Section 7: a project's ratings aggregate with 5,000 households rated, and the ranking page, both uncached (tests/bench/ratings.ts). */
+async function ratingRows(base: string): Promise<Row[]> {
+  const db = openPostgres(url);
+  try {
+    return await ratingFigures(db.db, base, log);
+  } finally {
+    await db.close();
+  }
 }
 
 /** Section 6: the pledge page of a 5,040-flat scheme (2,000 pledges), never cached: p50 of 200 sequential requests. */

@@ -230,6 +230,8 @@ describe.each(BACKENDS)('ratings on %s', (kind) => {
     // (no stage events) at stages 4 and 3; 8 of 9 households rated
     const inputs = await rankingInputs(open.db, currentMonth());
     expect(inputs.find((x) => x.code === 'hebin')!.inputs).toEqual({ ratingSum: 243, ratingCount: 80, projects: 2, stageSum: 7, households: 9, responses: 8 });
+    // the same from every revision (as for a past month) as from the counts kept per project
+    expect(await rankingInputs(open.db, currentMonth(), new Date('2999-01-01T00:00:00Z'))).toEqual(inputs);
     // a month before the roll was opened: only the two ratings dated October 2025, no households
     expect((await rankingInputs(open.db, '2025-10')).find((x) => x.code === 'hebin')!.inputs).toMatchObject({ households: 0, responses: 0, ratingCount: 20 });
     // a project whose rating never opened still answers, with zero counts

@@ -71,6 +71,13 @@ export const ratingsZh = {
   'ranking.participationInputs': '{responses} 户已评分，共 {households} 户',
   'ranking.json': '以 JSON 下载',
   'ranking.link': '查看街道排名',
+  'nav.ranking': '街道排名',
+  'openData.ranking': '街道排名',
+  'openData.rankingDesc':
+    '各街道的进度、满意度、参与度和综合得分，按综合得分从高到低排列，附每项得分所用的全部数字和满意度公式中的 C、m。数字累计到所选月份末（北京时间），默认本月。',
+  'openData.ratings': '项目效果共评',
+  'openData.ratingsDesc':
+    '一个已公开项目的效果共评：评分户名单户数、已评分户数，以及十项目标每项的评分户数、平均分（精确计算后四舍五入保留两位小数，无人评分时为 null）和 1 至 5 分各有几户。评分开启前各数均为 0。',
   'err.ratingTooEarly': '工程验收（第 4 阶段）后才能开启效果共评',
   'err.ratingAlreadyOpen': '本项目的效果共评已经开启',
   'err.ratingClosed': '修改期已结束（首次评分后第 30 天 24:00），不能再修改',
@@ -156,6 +163,13 @@ export const ratingsEn = {
   'ranking.participationInputs': '{responses} of {households} households rated',
   'ranking.json': 'Download as JSON',
   'ranking.link': 'See the ranking of subdistricts',
+  'nav.ranking': 'Ranking',
+  'openData.ranking': 'Ranking of subdistricts',
+  'openData.rankingDesc':
+    'Progress, satisfaction, participation and overall score of every subdistrict, best overall first, with every number each score was computed from and the C and m of the satisfaction formula. Counted up to the end of the chosen month (Beijing time), by default this month.',
+  'openData.ratings': 'Ratings of a project',
+  'openData.ratingsDesc':
+    'The rating of the result of a published project: households on the rating roll, households that rated, and for each of the ten goals the count, the mean (exact, rounded half up to 2 decimals; null when nobody rated) and how many households gave 1 to 5. All zero before rating opens.',
   'err.ratingTooEarly': 'Rating can open only after acceptance (stage 4)',
   'err.ratingAlreadyOpen': 'Rating is already open for this project',
   'err.ratingClosed': 'The time to change this rating is over (24:00 of the 30th day after its first rating)',

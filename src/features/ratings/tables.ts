@@ -46,3 +46,10 @@ export interface RatingRevisionsTable extends Scores {
   at: ColumnType<Date, Date | undefined, never>;
   comment: string | null;
 }
+/** Migration 0048: per project, households that rated and how many current ratings give each goal each score (kept by gz_rating_tally). */
+export interface RatingTalliesTable {
+  project_id: number;
+  responses: number;
+  /** 50 counts: goal g, score s at index (g − 1) × 5 + s − 1 (0-based) */
+  counts: number[];
+}

@@ -89,6 +89,7 @@ export interface Database {
   rating_household_owners: RT.RatingHouseholdOwnersTable;
   ratings: RT.RatingsTable;
   rating_revisions: RT.RatingRevisionsTable;
+  rating_tallies: RT.RatingTalliesTable;
   notifications: NotificationsTable;
   notification_prefs: NotificationPrefsTable;
 }

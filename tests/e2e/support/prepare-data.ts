@@ -7,6 +7,9 @@ import { migrateToLatest } from '../../../src/lib/db/migrate.ts';
 import { seedDatabase } from '../../../db/seed/seed-database.ts';
 import { idKey } from '../../../src/lib/id-key.ts';
 import { HOSTILE_CODE, HOSTILE_NOTICE, HOSTILE_TITLE } from './hostile.ts';
+import { PAST_RATED_PROJECT, PAST_RATER_PHONE } from './rating-fixture.ts';
+import { hashPassword } from '../../../src/features/accounts/password.ts';
+import { DEMO_PASSWORD } from '../../../db/seed/demo-accounts.ts';
 
 const dir = path.resolve(process.env.GONGZHI_DATA_DIR ?? '.tmp/e2e-data');
 fs.rmSync(dir, { recursive: true, force: true });
@@ -30,5 +33,35 @@ await open.db.insertInto('budget_lines').values({ project_id: p.id, channel: 'di
 await open.db
   .insertInto('notices')
   .values({ subdistrict_id: sub.id, project_id: p.id, kind: 'other', title: HOSTILE_TITLE, body: HOSTILE_NOTICE, published_at: new Date() })
+  .execute();
+// a verified owner of the household that rated first (more than 30 days ago) on PAST_RATED_PROJECT
+const past = await open.db
+  .selectFrom('ratings')
+  .innerJoin('projects', 'projects.id', 'ratings.project_id')
+  .innerJoin('rating_household_owners', 'rating_household_owners.household_id', 'ratings.household_id')
+  .innerJoin('unit_owners', 'unit_owners.owner_id', 'rating_household_owners.register_owner_id')
+  .innerJoin('register_owners', 'register_owners.id', 'unit_owners.owner_id')
+  .where('projects.code', '=', PAST_RATED_PROJECT)
+  .where('ratings.revise_until', '<', new Date())
+  .select(['unit_owners.unit_id', 'unit_owners.owner_id', 'register_owners.name'])
+  .orderBy('ratings.first_rated_at')
+  .orderBy('unit_owners.owner_id')
+  .executeTakeFirstOrThrow();
+const rater = await open.db
+  .insertInto('users')
+  .values({ phone: PAST_RATER_PHONE, display_name: past.name, password_hash: await hashPassword(DEMO_PASSWORD), phone_verified_at: new Date() })
+  .returning('id')
+  .executeTakeFirstOrThrow();
+await open.db
+  .insertInto('owner_verifications')
+  .values({
+    user_id: rater.id,
+    unit_id: past.unit_id,
+    register_owner_id: past.owner_id,
+    status: 'verified',
+    method: 'staff',
+    claimed_name: past.name,
+    decided_at: new Date(),
+  })
   .execute();
 await open.close();

@@ -49,9 +49,14 @@ async function projectElectorate(db: Tx, projectId: number) {
  * Staff open a project's rating, from acceptance (stage 4) on: the rating roll is frozen from
  * the register as a ballot roll is (buildRoll: owners linked through shared flats are one
  * household; one person across estates is one owner), leaving out developer-held flats and
- * flats without an owner. Once only. One audit entry.
+ * flats without an owner. Once only. One audit entry. `openedAt` stands for the clock (demo data, tests).
  */
-export async function openRating(db: DB, actorUserId: number, input: { projectId: number }): Promise<{ ok: true; households: number } | Refusal> {
+export async function openRating(
+  db: DB,
+  actorUserId: number,
+  input: { projectId: number },
+  openedAt?: Date,
+): Promise<{ ok: true; households: number } | Refusal> {
   return db.transaction().execute(async (trx) => {
     const p = await trx
       .selectFrom('projects')
@@ -79,7 +84,7 @@ export async function openRating(db: DB, actorUserId: number, input: { projectId
       links.map((l) => ({ unitId: String(l.unit_id), ownerId: person(l) })),
     );
     const households = roll.voters.filter((v) => !v.developer);
-    await trx.insertInto('rating_rolls').values({ project_id: p.id, opened_by: actorUserId, households: households.length }).execute();
+    await trx.insertInto('rating_rolls').values({ project_id: p.id, opened_by: actorUserId, households: households.length, opened_at: openedAt }).execute();
     for (let start = 0; start < households.length; start += BATCH) {
       const part = households.slice(start, start + BATCH);
       const rows = await trx

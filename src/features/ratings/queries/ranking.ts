@@ -24,13 +24,29 @@ export function monthBounds(month: string): { end: Date; lastDay: string } {
 
 /**
  * The inputs of the ranking for every subdistrict, cumulative to the end of `month`
- * (Asia/Shanghai), added up by the database: each rating as its latest version given before
- * the month ended (every goal rating counts once); published projects and the stage each had
- * reached on the month's last day (its stage events; a project without any counts its stage);
- * households on the rating rolls opened before the month ended, and of them those that rated.
+ * (Asia/Shanghai), added up by the database (one pass over the projects for their stages, the few rated ones for the rest): each rating as its
+ * latest version given before the month ended (every goal rating counts once); published
+ * projects and the stage each had reached on the month's last day (its stage events; a project
+ * without any counts its stage); households on the rating rolls opened before the month ended,
+ * and of them those that rated. While the month lasts (its end after `now`), every version ever
+ * given was given before its end, so the current ratings are the latest versions: their sums
+ * are read from the counts the database keeps per project (rating_tallies, migration 0048)
+ * instead of from every revision.
  */
-export async function rankingInputs(db: DB, month: string): Promise<SubdistrictInput[]> {
+export async function rankingInputs(db: DB, month: string, now = new Date()): Promise<SubdistrictInput[]> {
   const { end, lastDay } = monthBounds(month);
+  const rated =
+    end > now
+      ? sql`select t.project_id, t.responses,
+              (select sum(c::bigint * ((i - 1) % 5 + 1)) from unnest(t.counts) with ordinality as u(c, i)) as rating_sum
+            from rating_tallies t`
+      : sql`select l.project_id, count(*) as responses, sum(l.total) as rating_sum
+            from (select distinct on (rv.rating_id) rv.rating_id, r.project_id,
+                    rv.g1 + rv.g2 + rv.g3 + rv.g4 + rv.g5 + rv.g6 + rv.g7 + rv.g8 + rv.g9 + rv.g10 as total
+                  from rating_revisions rv join ratings r on r.id = rv.rating_id
+                  where rv.at < ${end}
+                  order by rv.rating_id, rv.version desc) l
+            group by l.project_id`;
   const res = await sql<{
     code: string;
     name: string;
@@ -42,29 +58,36 @@ export async function rankingInputs(db: DB, month: string): Promise<SubdistrictI
     households: string | number;
     responses: string | number;
   }>`
-    with latest as (
-      select distinct on (rv.rating_id) rv.rating_id, r.project_id,
-        rv.g1 + rv.g2 + rv.g3 + rv.g4 + rv.g5 + rv.g6 + rv.g7 + rv.g8 + rv.g9 + rv.g10 as total
-      from rating_revisions rv join ratings r on r.id = rv.rating_id
-      where rv.at < ${end}
-      order by rv.rating_id, rv.version desc
-    ),
-    proj as (
-      select p.id, p.subdistrict_id,
-        coalesce((select max(se.stage) from stage_events se where se.project_id = p.id and se.entered_on <= ${lastDay}::date),
-                 case when exists (select 1 from stage_events se where se.project_id = p.id) then null else p.stage end) as stage
+    with st as (
+      select p.subdistrict_id, count(x.stage) as projects, sum(x.stage) as stage_sum
       from projects p
-      where p.published_at is not null and p.published_at < ${end}
+      left join (select project_id, max(stage) filter (where entered_on <= ${lastDay}::date) as stage_then
+                 from stage_events group by project_id) se on se.project_id = p.id
+      cross join lateral (select case when p.published_at is not null and p.published_at < ${end}
+                                      then coalesce(se.stage_then, case when se.project_id is null then p.stage end) end as stage) x
+      group by p.subdistrict_id
+    ),
+    rated as (${rated}),
+    rt as (
+      select p.subdistrict_id, sum(r.rating_sum) as rating_sum, sum(r.responses) as responses,
+        sum(case when rr.opened_at < ${end} then r.responses end) as roll_responses
+      from rated r join projects p on p.id = r.project_id left join rating_rolls rr on rr.project_id = r.project_id
+      group by p.subdistrict_id
+    ),
+    hh as (
+      select p.subdistrict_id, sum(rr.households) as households
+      from rating_rolls rr join projects p on p.id = rr.project_id
+      where rr.opened_at < ${end}
+      group by p.subdistrict_id
     )
     select s.code, s.name, s.name_en,
-      coalesce((select sum(l.total) from latest l join projects p on p.id = l.project_id where p.subdistrict_id = s.id), 0) as rating_sum,
-      coalesce((select 10 * count(*) from latest l join projects p on p.id = l.project_id where p.subdistrict_id = s.id), 0) as rating_count,
-      (select count(*) from proj where proj.subdistrict_id = s.id and proj.stage is not null) as projects,
-      coalesce((select sum(proj.stage) from proj where proj.subdistrict_id = s.id), 0) as stage_sum,
-      coalesce((select sum(rr.households) from rating_rolls rr join projects p on p.id = rr.project_id where p.subdistrict_id = s.id and rr.opened_at < ${end}), 0) as households,
-      (select count(*) from latest l join projects p on p.id = l.project_id join rating_rolls rr on rr.project_id = l.project_id
-        where p.subdistrict_id = s.id and rr.opened_at < ${end}) as responses
+      coalesce(rt.rating_sum, 0) as rating_sum, coalesce(10 * rt.responses, 0) as rating_count,
+      coalesce(st.projects, 0) as projects, coalesce(st.stage_sum, 0) as stage_sum,
+      coalesce(hh.households, 0) as households, coalesce(rt.roll_responses, 0) as responses
     from subdistricts s
+    left join st on st.subdistrict_id = s.id
+    left join rt on rt.subdistrict_id = s.id
+    left join hh on hh.subdistrict_id = s.id
     order by s.code`.execute(db);
   return res.rows.map((r) => ({
     code: r.code,
