@@ -147,7 +147,9 @@ async function allFigures(base: string, codes: string[], serverPid: number, cons
   const voteDb = openPostgres(url);
   const vote = await prepareVote(voteDb.db, 4000);
   await voteDb.close();
-  await httpCasts(base, vote.ballotId, vote.tokens.slice(0, 200), 8, 2); // warm up the server and its connections
+  // warm up the server and its connections, over every voter: a household may cast 30 times a minute, and a
+  // warm-up over a few voters spent their allowance, so the timed run counted cheap 429s as casts
+  await httpCasts(base, vote.ballotId, vote.tokens, 8, 2);
   // every voter has cast once, so that over HTTP as in bare pg a cast writes over a ballot:
   // the same rows, updated in place, on both sides
   await castOncePerVoter(base, vote.ballotId, vote.tokens, 16);
@@ -155,7 +157,9 @@ async function allFigures(base: string, codes: string[], serverPid: number, cons
   const pgCpu = postgresCpu(new URL(url).port);
   pgCpu?.start();
   const cpu0 = { server: processCpu(server!.pid!), bench: ownCpu() };
-  const casts = await httpCasts(base, vote.ballotId, vote.tokens, 64, SECONDS);
+  const answered = await httpCasts(base, vote.ballotId, vote.tokens, 64, SECONDS);
+  // only accepted casts count: a refusal (a 429, say) is cheap and would flatter the rate
+  const casts = { ...answered, rps: answered.rps - answered.non2xx / SECONDS };
   const cpu1 = { server: processCpu(server!.pid!) - cpu0.server, postgres: pgCpu?.elapsed() ?? 0, bench: ownCpu() - cpu0.bench };
   const bareCpu = { postgres: 0, bench: 0 };
   const bare = await barePgCasts(url, vote.ballotId, 64, SECONDS, {
