@@ -21,6 +21,9 @@ test('a resident signs up, claims a flat with a proof, staff approve, and the re
   await expect(resident).toHaveURL(/\/account$/);
 
   await resident.getByRole('link', { name: '认证我的房屋' }).click();
+  // the demo register (2-2-601 among its flats) is the first estate's (db/seed/demo-accounts.ts); the
+  // list is by name and other estates have registers too (the demo ratings')
+  await resident.locator('#f-estateId').selectOption('1');
   await resident.getByLabel('楼栋').fill('2');
   await resident.getByLabel('单元').fill('2');
   await resident.getByLabel('房号').fill('601');
