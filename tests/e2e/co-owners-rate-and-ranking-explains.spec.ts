@@ -184,6 +184,10 @@ test('two co-owners share one rating: the first rates, the second revises it, th
   expect(publicPage).toContain('1 栋住户（工作人员代录）');
   expect(publicPage).not.toContain(phoneA);
   expect(publicPage).not.toContain(phoneB);
+  // the project page's rating section (cached for visitors) shows the newest
+  await anonymous(playwright, `/projects/${PROJECT}`);
+  const cachedBefore = await anonymous(playwright, `/projects/${PROJECT}`);
+  expect(cachedBefore.html).toContain(`楼道灯很亮 ${stamp}`);
   // the office hides the household's comment with a reason
   await page.goto(`/projects/${PROJECT}/rating`);
   const own = page.locator('.rating-comment', { hasText: `楼道灯很亮 ${stamp}` });
@@ -197,6 +201,10 @@ test('two co-owners share one rating: the first rates, the second revises it, th
   const afterHide = (await anonymous(playwright, `/projects/${PROJECT}/rating`)).html;
   expect(afterHide).not.toContain(`楼道灯很亮 ${stamp}`);
   expect(afterHide).toContain(`希望楼道加装扶手 ${stamp}`);
+  // the hide dropped that project's cached page
+  const projectAfterHide = (await anonymous(playwright, `/projects/${PROJECT}`)).html;
+  expect(projectAfterHide).not.toContain(`楼道灯很亮 ${stamp}`);
+  expect(projectAfterHide).toContain(`希望楼道加装扶手 ${stamp}`);
   // the household sees why, on its own rating page
   await a.goto(`/projects/${PROJECT}/rating`);
   await expect(a.locator('.rating-household .rating-comment-hidden')).toHaveText('您家的留言已被工作人员隐藏，不再公开显示。原因：留言中有他人门牌号');
@@ -206,6 +214,9 @@ test('two co-owners share one rating: the first rates, the second revises it, th
   await a.goto(`/projects/${PROJECT}/rating`);
   expect(await a.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await expectAxeClean(a, 'the rating page of an owner whose comment was hidden, elder mode');
+  await a.goto(`/projects/${PROJECT}`);
+  await expectAxeClean(a, 'the project page with its newest rating comments, elder mode');
+  await a.goto(`/projects/${PROJECT}/rating`);
   if (process.env.SHOTS_DIR) {
     await a.locator('.rating-household h2').screenshot({ path: `${process.env.SHOTS_DIR}/own-hidden-elder-h2.png` });
     await a.locator('.rating-comment-hidden').screenshot({ path: `${process.env.SHOTS_DIR}/own-hidden-elder-390.png` });
@@ -215,6 +226,14 @@ test('two co-owners share one rating: the first rates, the second revises it, th
       .screenshot({ path: `${process.env.SHOTS_DIR}/own-form-elder-390.png` })
       .catch(() => {});
     await a.locator('#rating-comments').screenshot({ path: `${process.env.SHOTS_DIR}/comments-elder-390.png` });
+    await a.goto(`/projects/${PROJECT}`);
+    await a.locator('#rating').screenshot({ path: `${process.env.SHOTS_DIR}/project-section-elder-390.png` });
+    await setPrefs(a, { lang: 'en', elder: false });
+    await a.goto(`/projects/${PROJECT}/rating`);
+    await a.locator('.rating-household').screenshot({ path: `${process.env.SHOTS_DIR}/own-en-390.png` });
+    await a.locator('#rating-comments').screenshot({ path: `${process.env.SHOTS_DIR}/comments-en-390.png` });
+    await expectAxeClean(a, 'the rating page of an owner whose comment was hidden, in English');
+    await setPrefs(a, { lang: 'zh' });
     await page.screenshot({ path: `${process.env.SHOTS_DIR}/office-390.png`, fullPage: true });
   }
   await setPrefs(a, { elder: false });
