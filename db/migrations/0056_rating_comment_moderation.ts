@@ -14,15 +14,16 @@ import { sql, type Kysely } from 'kysely';
 // - A revision with a new comment starts fresh (no reports, shown); a revision that keeps
 //   the very same text keeps the hide of the version before it (reports do not carry over).
 // - Comments written before this migration were written for the office only: they are
-//   never shown publicly (`rating_comments_public_since`).
+//   never shown publicly (`rating_comments_public_since`: revisions up to that id).
 // - A report, hide or restore touches only its project's page-cache tag (0029).
 export async function up(db: Kysely<any>): Promise<void> {
+  // the last revision written before comments were public (0: none)
   await db.schema
     .createTable('rating_comments_public_since')
     .addColumn('id', 'integer', (c) => c.primaryKey().check(sql`id = 1`))
-    .addColumn('since', 'timestamptz', (c) => c.notNull())
+    .addColumn('after_revision_id', 'bigint', (c) => c.notNull())
     .execute();
-  await sql`insert into rating_comments_public_since (id, since) values (1, now())`.execute(db);
+  await sql`insert into rating_comments_public_since (id, after_revision_id) select 1, coalesce(max(id), 0) from rating_revisions`.execute(db);
 
   await db.schema
     .createTable('rating_comment_states')

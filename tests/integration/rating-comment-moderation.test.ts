@@ -172,9 +172,9 @@ describe.each(BACKENDS)('rating comment moderation on %s', (kind) => {
   });
 
   it('never shows comments written before comments were public', async () => {
-    await sql`update rating_comments_public_since set since = now() + interval '1 day'`.execute(open.db);
+    await sql`update rating_comments_public_since set after_revision_id = (select max(id) from rating_revisions)`.execute(open.db);
     expect(await shown()).toEqual([]);
-    await sql`update rating_comments_public_since set since = now() - interval '1 day'`.execute(open.db);
+    await sql`update rating_comments_public_since set after_revision_id = 0`.execute(open.db);
     expect((await shown()).length).toBe(2);
   });
 });

@@ -56,7 +56,8 @@ export interface RatingTalliesTable {
 /** Migration 0056: comments written before it were for the office only and are never shown publicly. */
 export interface RatingCommentsPublicSinceTable {
   id: number;
-  since: Date;
+  /** revisions up to this id were written before comments were public */
+  after_revision_id: ColumnType<string, never, never>;
 }
 /** Migration 0056: the moderation of one revision's comment; no row means shown. */
 export interface RatingCommentStatesTable {

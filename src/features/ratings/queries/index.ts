@@ -188,7 +188,7 @@ export async function ratingComments(db: DB, projectId: number, opts: { withHidd
     ])
     .where('ratings.project_id', '=', projectId)
     .where('v.comment', 'is not', null)
-    .whereRef('v.at', '>=', 'p.since');
+    .whereRef('v.id', '>', 'p.after_revision_id');
   if (!opts.withHidden) q = q.where('s.hidden_at', 'is', null);
   const rows = await q
     .orderBy('v.at', 'desc')
