@@ -188,8 +188,10 @@ test('two co-owners share one rating: the first rates, the second revises it, th
   await anonymous(playwright, `/projects/${PROJECT}`);
   const cachedBefore = await anonymous(playwright, `/projects/${PROJECT}`);
   expect(cachedBefore.html).toContain(`楼道灯很亮 ${stamp}`);
-  // the office hides the household's comment with a reason
-  await page.goto(`/projects/${PROJECT}/rating`);
+  // the office hides the household's comment with a reason, from its rating page's link
+  await page.goto(`/admin/projects/${PROJECT}/rating`);
+  await page.getByRole('link', { name: '查看公开的各户留言（可隐藏或恢复）' }).click();
+  await expect(page).toHaveURL(new RegExp(`/projects/${PROJECT}/rating#rating-comments$`));
   const own = page.locator('.rating-comment', { hasText: `楼道灯很亮 ${stamp}` });
   await own.getByText('隐藏这条留言', { exact: true }).first().click();
   await own.getByLabel('隐藏原因（留言的业主会看到）').fill('留言中有他人门牌号');

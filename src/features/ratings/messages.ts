@@ -90,6 +90,7 @@ export const ratingsZh = {
   'ratingComments.intro': '每户最新一版评分所附的留言。留言只显示昵称和楼栋，不显示电话；违反发言规则的留言会被隐藏。',
   'ratingComments.none': '还没有公开的留言。',
   'ratingComments.newest': '最新留言',
+  'ratingComments.moderateLink': '查看公开的各户留言（可隐藏或恢复）',
   'ratingComments.publicHint': '您的留言会连同您的昵称和楼栋公开显示在本页，请不要写电话、门牌号等个人信息。',
   'ratingComments.hiddenStaff': '（已被工作人员隐藏，公众看不到）原因：{reason}',
   'ratingComments.yourHidden': '您家的留言已被工作人员隐藏，不再公开显示。原因：{reason}',
@@ -197,6 +198,7 @@ export const ratingsEn = {
     "The comment of each household's latest rating. Only a display name and a building are shown, never a phone number; comments that break the rules are hidden.",
   'ratingComments.none': 'No public comments yet.',
   'ratingComments.newest': 'Newest comments',
+  'ratingComments.moderateLink': 'The public comments of households (hide or restore them there)',
   'ratingComments.publicHint':
     'Your comment is shown on this page with your display name and building. Please leave out phone numbers, flat numbers and other personal details.',
   'ratingComments.hiddenStaff': '(hidden by staff; the public does not see it) Reason: {reason}',
