@@ -5,9 +5,12 @@ import { hit, LIMITS } from '../features/accounts/rate-limit.ts';
 import { privateStore } from '../lib/files/private-store.ts';
 import { checkUpload, PROOF_TYPES } from '../lib/files/upload-check.ts';
 import { projectResource } from '../features/projects/admin-queries.ts';
-import { openRatingInput, paperRatingInput, rateInput } from '../features/ratings/core/schemas.ts';
+import { hideRatingCommentInput, openRatingInput, paperRatingInput, rateInput, ratingCommentInput } from '../features/ratings/core/schemas.ts';
 import { GOALS, type Scores } from '../features/ratings/core/goals.ts';
 import { enterPaperRating, openRating, rateProject } from '../features/ratings/commands/index.ts';
+import { hideRatingComment, reportRatingComment, restoreRatingComment } from '../features/ratings/commands/moderation.ts';
+import { RATING_REPORT_LIMIT } from '../features/ratings/core/moderation.ts';
+import { authorise } from './authorise.ts';
 import { forbidden, notFound, signedOut } from './errors.ts';
 import { pageCache } from '../lib/http/page-cache-instance.ts';
 
@@ -16,7 +19,10 @@ import { pageCache } from '../lib/http/page-cache-instance.ts';
 // ask to rate, and the rating roll decides for which household (its verified owners). The
 // rating page and ratings.json are not cached; the project page shows the figures and is:
 // each of these invalidates that project's page only (here at once; other instances through
-// the tag the database touches, migration 0048).
+// the tag the database touches, migration 0048). Rating comments are moderated like
+// consultation comments: anyone signed in reports one (rate-limited per person), the office
+// hides one with a reason or restores it, audited in its command; each drops that project's
+// pages only (other instances: the tag migration 0056 touches).
 
 const SCAN_MAX = 5 * 1024 * 1024;
 const scoresOf = (input: Record<`g${(typeof GOALS)[number]}`, number>): Scores => Object.fromEntries(GOALS.map((g) => [`g${g}`, input[`g${g}`]])) as Scores;
@@ -80,6 +86,40 @@ export const ratingActions = {
         scanKey: stored.key,
       });
       if (res.ok) pageCache.invalidateProject(r.projectId);
+      return res;
+    },
+  }),
+
+  reportComment: defineAction({
+    accept: 'form',
+    input: ratingCommentInput,
+    handler: async (input, ctx) => {
+      const a = await authorise(ctx.locals.user, 'rating.report', (d) => projectResource(d, input.projectId));
+      if (!(await hit(a.database, RATING_REPORT_LIMIT, String(a.user.id)))) return { ok: false as const, error: 'err.rateLimited' as const };
+      const res = await reportRatingComment(a.database, a.user.id, { ...input, projectId: a.where.projectId });
+      if (res.ok) pageCache.invalidateProject(res.projectId);
+      return res;
+    },
+  }),
+
+  hideComment: defineAction({
+    accept: 'form',
+    input: hideRatingCommentInput,
+    handler: async (input, ctx) => {
+      const a = await authorise(ctx.locals.user, 'rating.manage', (d) => projectResource(d, input.projectId));
+      const res = await hideRatingComment(a.database, a.user.id, { ...input, projectId: a.where.projectId });
+      if (res.ok) pageCache.invalidateProject(res.projectId);
+      return res;
+    },
+  }),
+
+  restoreComment: defineAction({
+    accept: 'form',
+    input: ratingCommentInput,
+    handler: async (input, ctx) => {
+      const a = await authorise(ctx.locals.user, 'rating.manage', (d) => projectResource(d, input.projectId));
+      const res = await restoreRatingComment(a.database, a.user.id, { ...input, projectId: a.where.projectId });
+      if (res.ok) pageCache.invalidateProject(res.projectId);
       return res;
     },
   }),

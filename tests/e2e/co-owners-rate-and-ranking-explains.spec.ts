@@ -97,6 +97,7 @@ test('two co-owners share one rating: the first rates, the second revises it, th
   const paper = page.locator('#rating-paper-form');
   await paper.getByLabel('房号（楼-单元-房号）').fill('1-1-102');
   await tick(paper, [5, 3, 3, 3, 3, 3, 3, 3, 3, 3]);
+  await paper.getByLabel('意见或建议（选填，最多 500 字）').fill(`希望楼道加装扶手 ${stamp}`);
   await paper.getByLabel('问卷扫描件（PDF、JPG 或 PNG）').setInputFiles({ name: 'scan.png', mimeType: 'image/png', buffer: PNG });
   await paper.getByRole('button', { name: '录入问卷' }).click();
   await expect(page.getByText('问卷已录入。')).toBeVisible();
@@ -111,6 +112,9 @@ test('two co-owners share one rating: the first rates, the second revises it, th
   const formA = a.locator('.rating-household form');
   await expect(a.locator('.rating-household h2')).toHaveText('您家（1-1-101）的评分');
   await tick(formA, [4, 4, 4, 4, 4, 4, 4, 4, 4, 4]);
+  // the comment is public: the form says so
+  await expect(formA.getByText('您的留言会连同您的昵称和楼栋公开显示在本页')).toBeVisible();
+  await formA.getByLabel('意见或建议（选填，最多 500 字）').fill(`楼道灯很亮 ${stamp}`);
   await formA.getByRole('button', { name: '提交评分' }).click();
   await expect(a.getByText('评分已保存。')).toBeVisible();
   await expect(a.locator('.rating-until')).toContainText('第 1 版');
@@ -169,6 +173,72 @@ test('two co-owners share one rating: the first rates, the second revises it, th
   }
   expect(leftCached, "project B's page and the home page stay cached across a rating on this project").toBe(true);
   expect((await summary(playwright)).responses).toBe(2);
+
+  // the comments are public, as consultation comments show their authors: the household's
+  // (its current version, by 乙, the text 甲 wrote) with the owner's badge, never a phone;
+  // 丙's questionnaire marked as entered by staff
+  const publicPage = (await anonymous(playwright, `/projects/${PROJECT}/rating`)).html;
+  expect(publicPage).toContain(`楼道灯很亮 ${stamp}`);
+  expect(publicPage).toContain('1 栋业主（已核实）');
+  expect(publicPage).toContain(`希望楼道加装扶手 ${stamp}`);
+  expect(publicPage).toContain('1 栋住户（工作人员代录）');
+  expect(publicPage).not.toContain(phoneA);
+  expect(publicPage).not.toContain(phoneB);
+  // the project page's rating section (cached for visitors) shows the newest
+  await anonymous(playwright, `/projects/${PROJECT}`);
+  const cachedBefore = await anonymous(playwright, `/projects/${PROJECT}`);
+  expect(cachedBefore.html).toContain(`楼道灯很亮 ${stamp}`);
+  // the office hides the household's comment with a reason, from its rating page's link
+  await page.goto(`/admin/projects/${PROJECT}/rating`);
+  await page.getByRole('link', { name: '查看公开的各户留言（可隐藏或恢复）' }).click();
+  await expect(page).toHaveURL(new RegExp(`/projects/${PROJECT}/rating#rating-comments$`));
+  const own = page.locator('.rating-comment', { hasText: `楼道灯很亮 ${stamp}` });
+  await own.getByText('隐藏这条留言', { exact: true }).first().click();
+  await own.getByLabel('隐藏原因（留言的业主会看到）').fill('留言中有他人门牌号');
+  await own.getByRole('button', { name: '隐藏这条留言' }).click();
+  await expect(page.getByRole('status')).toHaveText('已隐藏这条留言。');
+  await expect(page.locator('.rating-comment', { hasText: `楼道灯很亮 ${stamp}` })).toHaveAttribute('data-state', 'hidden-staff');
+  await expectAxeClean(page, 'the rating page of the office, a comment hidden');
+  // the public no longer sees it; the paper comment stays
+  const afterHide = (await anonymous(playwright, `/projects/${PROJECT}/rating`)).html;
+  expect(afterHide).not.toContain(`楼道灯很亮 ${stamp}`);
+  expect(afterHide).toContain(`希望楼道加装扶手 ${stamp}`);
+  // the hide dropped that project's cached page
+  const projectAfterHide = (await anonymous(playwright, `/projects/${PROJECT}`)).html;
+  expect(projectAfterHide).not.toContain(`楼道灯很亮 ${stamp}`);
+  expect(projectAfterHide).toContain(`希望楼道加装扶手 ${stamp}`);
+  // the household sees why, on its own rating page
+  await a.goto(`/projects/${PROJECT}/rating`);
+  await expect(a.locator('.rating-household .rating-comment-hidden')).toHaveText('您家的留言已被工作人员隐藏，不再公开显示。原因：留言中有他人门牌号');
+  await expect(a.locator('.rating-comment', { hasText: `楼道灯很亮 ${stamp}` })).toHaveCount(0);
+  await expectAxeClean(a, 'the rating page of an owner whose comment was hidden');
+  await setPrefs(a, { elder: true });
+  await a.goto(`/projects/${PROJECT}/rating`);
+  expect(await a.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await expectAxeClean(a, 'the rating page of an owner whose comment was hidden, elder mode');
+  await a.goto(`/projects/${PROJECT}`);
+  await expectAxeClean(a, 'the project page with its newest rating comments, elder mode');
+  await a.goto(`/projects/${PROJECT}/rating`);
+  if (process.env.SHOTS_DIR) {
+    await a.locator('.rating-household h2').screenshot({ path: `${process.env.SHOTS_DIR}/own-hidden-elder-h2.png` });
+    await a.locator('.rating-comment-hidden').screenshot({ path: `${process.env.SHOTS_DIR}/own-hidden-elder-390.png` });
+    await a
+      .locator('#rating-comment-1, .rating-household form .field:has(textarea)')
+      .first()
+      .screenshot({ path: `${process.env.SHOTS_DIR}/own-form-elder-390.png` })
+      .catch(() => {});
+    await a.locator('#rating-comments').screenshot({ path: `${process.env.SHOTS_DIR}/comments-elder-390.png` });
+    await a.goto(`/projects/${PROJECT}`);
+    await a.locator('#rating').screenshot({ path: `${process.env.SHOTS_DIR}/project-section-elder-390.png` });
+    await setPrefs(a, { lang: 'en', elder: false });
+    await a.goto(`/projects/${PROJECT}/rating`);
+    await a.locator('.rating-household').screenshot({ path: `${process.env.SHOTS_DIR}/own-en-390.png` });
+    await a.locator('#rating-comments').screenshot({ path: `${process.env.SHOTS_DIR}/comments-en-390.png` });
+    await expectAxeClean(a, 'the rating page of an owner whose comment was hidden, in English');
+    await setPrefs(a, { lang: 'zh' });
+    await page.screenshot({ path: `${process.env.SHOTS_DIR}/office-390.png`, fullPage: true });
+  }
+  await setPrefs(a, { elder: false });
 });
 
 async function postRating(page: Page, householdId: string) {

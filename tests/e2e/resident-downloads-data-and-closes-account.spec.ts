@@ -47,6 +47,7 @@ test('a resident downloads their data and closes their account', async ({ browse
     donations: [],
     volunteering: [],
     ratings: [],
+    ratingCommentReports: [],
     notificationPrefs: [],
   });
   expect(Array.isArray(body.notifications)).toBe(true);

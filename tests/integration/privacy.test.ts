@@ -25,6 +25,7 @@ import { createTask } from '../../src/features/volunteering/commands/create-task
 import { signUp } from '../../src/features/volunteering/commands/sign-up.ts';
 import { openRating, rateProject } from '../../src/features/ratings/commands/index.ts';
 import { householdsFor } from '../../src/features/ratings/queries/index.ts';
+import { reportRatingComment } from '../../src/features/ratings/commands/moderation.ts';
 import { enqueue } from '../../src/features/notifications/commands/enqueue.ts';
 import { setPreferences } from '../../src/features/notifications/commands/preferences.ts';
 import type { Scores } from '../../src/features/ratings/core/goals.ts';
@@ -391,6 +392,10 @@ describe.each(BACKENDS)('personal data download of the new features on %s', (kin
     expect(await rateProject(db, user.A, { projectId, householdId: hA.id, scores: all(4), comment: 'A：不错' })).toMatchObject({ ok: true });
     expect(await rateProject(db, user.B, { projectId, householdId: hA.id, scores: all(2), comment: 'B：一般' })).toMatchObject({ ok: true });
     expect(await rateProject(db, user.C, { projectId, householdId: hC.id, scores: all(5), comment: 'C：很好' })).toMatchObject({ ok: true });
+    // A reports C's household's comment
+    const rc = await db.selectFrom('ratings').select(['id', 'version']).where('household_id', '=', hC.id).executeTakeFirstOrThrow();
+    ids.ratingC = rc.id;
+    expect(await reportRatingComment(db, user.A, { projectId, ratingId: rc.id, version: rc.version })).toMatchObject({ ok: true, already: false });
 
     // notifications: A turns off news of votes (C keeps the default) and both are told
     expect(await setPreferences(db, user.A, { vote_opened: 'off' })).toEqual({ ok: true });
@@ -423,6 +428,7 @@ describe.each(BACKENDS)('personal data download of the new features on %s', (kin
       },
     ]);
     expect(data.consultationReports).toEqual([{ consultationId: ids.consultation, commentId: ids.commentC, reportedAt: anyDate }]);
+    expect(data.ratingCommentReports).toEqual([{ projectId, ratingId: ids.ratingC, version: 1, reportedAt: anyDate }]);
     expect(data.schemeObjections).toEqual([
       {
         schemeId: ids.scheme,
@@ -546,6 +552,7 @@ describe.each(BACKENDS)('personal data download of the new features on %s', (kin
     const data = await personalData(open.db, user.B);
     expect(data.pledges).toEqual([]);
     expect(data.ratings).toEqual([{ projectId, household: expect.any(String), version: 2, channel: 'online', ...all(2), comment: 'B：一般', at: anyDate }]);
+    expect(data.ratingCommentReports).toEqual([]);
     expect([data.consultationComments, data.consultationReports, data.schemeObjections, data.donations, data.volunteering, data.notificationPrefs]).toEqual([
       [],
       [],

@@ -85,11 +85,14 @@ describe('authorization matrix', () => {
       ['resident', 'subdistrictStaff', 'otherSubdistrictStaff', 'otherCommunityStaff', 'districtAdmin'].map((a) => can(ACTORS[a]!, 'scheme.manage', project)),
     ).toEqual([false, true, false, false, true]);
   });
-  it('has the rating verbs: anyone signed in rates (the roll decides for which household), the project’s office opens and enters paper', () => {
+  it('has the rating verbs: anyone signed in rates (the roll decides for which household) and reports a comment, the project’s office opens, enters paper and hides or restores comments', () => {
     expect(POLICY['rating.rate']).toBe('anyone_signed_in');
+    expect(POLICY['rating.report']).toBe('anyone_signed_in');
     expect(POLICY['rating.manage']).toBe('office');
     const project = { subdistrictId: 1, communityId: 10 };
     expect(can(null, 'rating.rate', {})).toBe(false);
+    expect(can(null, 'rating.report', project)).toBe(false);
+    expect(can(ACTORS['resident']!, 'rating.report', project)).toBe(true);
     expect(
       ['resident', 'subdistrictStaff', 'otherSubdistrictStaff', 'otherCommunityStaff', 'districtAdmin'].map((a) => can(ACTORS[a]!, 'rating.manage', project)),
     ).toEqual([false, true, false, false, true]);

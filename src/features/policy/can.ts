@@ -65,6 +65,9 @@ export const POLICY = {
   'rating.manage': 'office',
   // which household an account may rate for is settled by the rating roll (its verified owners)
   'rating.rate': 'anyone_signed_in',
+  // report a household's rating comment (one report per person; not one's own household's);
+  // hiding and restoring one is the office's, under 'rating.manage'
+  'rating.report': 'anyone_signed_in',
   // a person's inbox and their choices of what they are told: theirs alone
   'notification.manage': 'self',
   'subdistrict.manage': 'district',

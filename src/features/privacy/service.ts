@@ -285,6 +285,15 @@ export async function personalData(db: DB, userId: number) {
     .execute();
   // Ratings: the versions the person gave (a co-owner's revision of the same household's rating
   // is the co-owner's, as with ballots), with the household's code on the rating roll.
+  // the rating comments the person reported (never whose comment, nor its text)
+  const ratingCommentReports = await db
+    .selectFrom('rating_comment_reports as rr')
+    .innerJoin('ratings', 'ratings.id', 'rr.rating_id')
+    .where('rr.reporter_user_id', '=', userId)
+    .select(['ratings.project_id as projectId', 'rr.rating_id as ratingId', 'rr.version', 'rr.created_at as reportedAt'])
+    .orderBy('rr.created_at')
+    .orderBy('rr.rating_id')
+    .execute();
   const ratingRevisions = await db
     .selectFrom('rating_revisions as r')
     .innerJoin('ratings', 'ratings.id', 'r.rating_id')
@@ -384,6 +393,7 @@ export async function personalData(db: DB, userId: number) {
     donations,
     volunteering,
     ratings: ratingRevisions,
+    ratingCommentReports,
     notifications,
     notificationPrefs,
     sessions,

@@ -85,6 +85,21 @@ export const ratingsZh = {
   'err.ratingNoSuchFlat': '评分户名单中没有这个房号',
   'err.ratingNotOpen': '本项目的效果共评尚未开启',
   'err.ratingScore': '请为每一项选择 1 至 5 分',
+  'err.ratingCommentChanged': '这条留言已经修改，请刷新页面后再操作',
+  'ratingComments.title': '各户留言',
+  'ratingComments.intro': '每户最新一版评分所附的留言。留言只显示昵称和楼栋，不显示电话；违反发言规则的留言会被隐藏。',
+  'ratingComments.none': '还没有公开的留言。',
+  'ratingComments.newest': '最新留言',
+  'ratingComments.moderateLink': '查看公开的各户留言（可隐藏或恢复）',
+  'ratingComments.publicHint': '您的留言会连同您的昵称和楼栋公开显示在本页，请不要写电话、门牌号等个人信息。',
+  'ratingComments.hiddenStaff': '（已被工作人员隐藏，公众看不到）原因：{reason}',
+  'ratingComments.yourHidden': '您家的留言已被工作人员隐藏，不再公开显示。原因：{reason}',
+  'ratingComments.yourPending': '您家的留言被多位居民举报，暂时隐藏，等待工作人员审核。',
+  'ratingComments.hide': '隐藏这条留言',
+  'ratingComments.hideReason': '隐藏原因（留言的业主会看到）',
+  'ratingComments.restore': '恢复显示',
+  'ratingComments.hidden.ok': '已隐藏这条留言。',
+  'ratingComments.restored.ok': '已恢复显示这条留言。',
 } as const;
 
 export const ratingsEn = {
@@ -177,4 +192,21 @@ export const ratingsEn = {
   'err.ratingNoSuchFlat': 'No such flat on the rating roll',
   'err.ratingNotOpen': 'Rating has not opened for this project',
   'err.ratingScore': 'Choose a score from 1 to 5 for each goal',
+  'err.ratingCommentChanged': 'This comment has been revised since; reload the page and try again',
+  'ratingComments.title': 'Comments from households',
+  'ratingComments.intro':
+    "The comment of each household's latest rating. Only a display name and a building are shown, never a phone number; comments that break the rules are hidden.",
+  'ratingComments.none': 'No public comments yet.',
+  'ratingComments.newest': 'Newest comments',
+  'ratingComments.moderateLink': 'The public comments of households (hide or restore them there)',
+  'ratingComments.publicHint':
+    'Your comment is shown on this page with your display name and building. Please leave out phone numbers, flat numbers and other personal details.',
+  'ratingComments.hiddenStaff': '(hidden by staff; the public does not see it) Reason: {reason}',
+  'ratingComments.yourHidden': "Your household's comment was hidden by staff and is no longer shown publicly. Reason: {reason}",
+  'ratingComments.yourPending': "Your household's comment was reported by several residents and is hidden until staff review it.",
+  'ratingComments.hide': 'Hide this comment',
+  'ratingComments.hideReason': 'Reason for hiding (the household sees it)',
+  'ratingComments.restore': 'Show it again',
+  'ratingComments.hidden.ok': 'The comment is hidden.',
+  'ratingComments.restored.ok': 'The comment is shown again.',
 } satisfies EnglishOf<typeof ratingsZh>;

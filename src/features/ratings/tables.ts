@@ -53,3 +53,38 @@ export interface RatingTalliesTable {
   /** 50 counts: goal g, score s at index (g − 1) × 5 + s − 1 (0-based) */
   counts: number[];
 }
+/** Migration 0056: comments written before it were for the office only and are never shown publicly. */
+export interface RatingCommentsPublicSinceTable {
+  id: number;
+  /** revisions up to this id were written before comments were public */
+  after_revision_id: ColumnType<string, never, never>;
+}
+/** Migration 0056: the moderation of one revision's comment; no row means shown. */
+export interface RatingCommentStatesTable {
+  rating_id: number;
+  version: number;
+  project_id: number;
+  hidden_at: Date | null;
+  hide_kind: 'staff' | 'reports' | null;
+  hidden_by: number | null;
+  hidden_reason: string | null;
+  reviewed_at: Date | null;
+}
+/** One report per person and revision; `verified` and `created_at` are set by the database. */
+export interface RatingCommentReportsTable {
+  rating_id: number;
+  version: number;
+  reporter_user_id: number;
+  verified: ColumnType<boolean, never, never>;
+  created_at: ColumnType<Date, never, never>;
+}
+/** Every hide, automatic hide and restore, append-only. */
+export interface RatingCommentModerationTable {
+  id: Generated<number>;
+  rating_id: number;
+  version: number;
+  action: 'auto_hide' | 'hide' | 'restore';
+  reason: string | null;
+  actor_user_id: number | null;
+  at: ColumnType<Date, never, never>;
+}

@@ -90,6 +90,10 @@ export interface Database {
   ratings: RT.RatingsTable;
   rating_revisions: RT.RatingRevisionsTable;
   rating_tallies: RT.RatingTalliesTable;
+  rating_comments_public_since: RT.RatingCommentsPublicSinceTable;
+  rating_comment_states: RT.RatingCommentStatesTable;
+  rating_comment_reports: RT.RatingCommentReportsTable;
+  rating_comment_moderation: RT.RatingCommentModerationTable;
   notifications: NotificationsTable;
   notification_prefs: NotificationPrefsTable;
 }

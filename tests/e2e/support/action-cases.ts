@@ -447,6 +447,25 @@ export const CASES: Case[] = [
     resource: 'projectId',
     form: (fx) => ({ projectId: String(fx.projectId), flat: '1-1-101', ...ratingScores(), scan: { name: 's.png', mimeType: 'image/png', buffer: PNG } }),
   },
+  // a rating comment that does not exist: the command refuses it after authorising
+  {
+    action: 'ratings.reportComment',
+    verb: 'rating.report',
+    resource: 'projectId',
+    form: (fx) => ({ projectId: String(fx.publishedProjectId ?? 1), ratingId: '999999', version: '1' }),
+  },
+  {
+    action: 'ratings.hideComment',
+    verb: 'rating.manage',
+    resource: 'projectId',
+    form: (fx) => ({ projectId: String(fx.projectId), ratingId: '999999', version: '1', reason: '矩阵隐藏' }),
+  },
+  {
+    action: 'ratings.restoreComment',
+    verb: 'rating.manage',
+    resource: 'projectId',
+    form: (fx) => ({ projectId: String(fx.projectId), ratingId: '999999', version: '1' }),
+  },
 ];
 
 /** A valid scheme form whose deadline is long past: every command refuses it after authorising. */

@@ -45,7 +45,9 @@ export const paperInput = z.object({
   body: paragraphs(MAX_COMMENT_CHARS),
 });
 
-export const hideInput = z.object({ commentId: zId('err.notFound'), reason: text(500) });
+/** The reason staff give for hiding a comment, shown to its author (shared with rating comments). */
+export const moderationReason = text(500);
+export const hideInput = z.object({ commentId: zId('err.notFound'), reason: moderationReason });
 export const reviewInput = z.object({
   commentId: zId('err.notFound'),
   decision: z.enum(['restore', 'keep_hidden'], { message: 'err.consultDecision' }),

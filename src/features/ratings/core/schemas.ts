@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { zId } from '../../../lib/input.ts';
 import { GOALS } from './goals.ts';
+import { moderationReason } from '../../consultations/core/schemas.ts';
 
 // The forms of ratings; every message is a dictionary key shown next to its field.
 
@@ -29,3 +30,8 @@ export const paperRatingInput = z.object({
   scan: z.instanceof(File, { message: 'err.scanRequired' }),
 });
 export type RateInput = z.infer<typeof rateInput>;
+
+/** A rating's comment as shown: the revision (rating and version) it belongs to, on the project the form names. */
+const revision = { projectId: zId(), ratingId: zId('err.notFound'), version: zId('err.notFound') };
+export const ratingCommentInput = z.object(revision);
+export const hideRatingCommentInput = z.object({ ...revision, reason: moderationReason });

@@ -143,3 +143,81 @@ export async function officeRatings(db: DB, projectId: number) {
     .limit(200)
     .execute();
 }
+
+export interface RatingComment {
+  ratingId: number;
+  version: number;
+  householdId: number;
+  body: string;
+  at: Date;
+  channel: 'online' | 'paper';
+  /** the display name of the owner who wrote it online (never a phone number); null on paper or for a closed account */
+  authorName: string | null;
+  /** the building of the household's first flat, as frozen on the roll */
+  building: string | null;
+  /** null: shown; 'reports': hidden until staff review it; 'staff': hidden by staff */
+  hidden: 'staff' | 'reports' | null;
+  /** the staff's reason, for staff pages and the household's own page */
+  hiddenReason: string | null;
+}
+
+/**
+ * The comment of each household's current version on a project's rating, newest first: for
+ * everyone the shown ones only, for its office the hidden ones too. Comments written before
+ * comments were public (migration 0056) are never listed.
+ */
+export async function ratingComments(db: DB, projectId: number, opts: { withHidden: boolean; limit?: number }): Promise<RatingComment[]> {
+  let q = db
+    .selectFrom('ratings')
+    .innerJoin('rating_revisions as v', (j) => j.onRef('v.rating_id', '=', 'ratings.id').onRef('v.version', '=', 'ratings.version'))
+    .innerJoin('rating_comments_public_since as p', (j) => j.on('p.id', '=', 1))
+    .leftJoin('rating_comment_states as s', (j) => j.onRef('s.rating_id', '=', 'v.rating_id').onRef('s.version', '=', 'v.version'))
+    .leftJoin('users', 'users.id', 'v.rated_by')
+    .select([
+      'ratings.id',
+      'ratings.version',
+      'ratings.household_id',
+      'v.comment',
+      'v.at',
+      'v.channel',
+      'users.display_name',
+      's.hide_kind',
+      's.hidden_reason',
+      sql<string | null>`(select b.label from rating_household_units hu join units u on u.id = hu.unit_id join entrances e on e.id = u.entrance_id
+                          join buildings b on b.id = e.building_id where hu.household_id = ratings.household_id order by hu.label limit 1)`.as('building'),
+    ])
+    .where('ratings.project_id', '=', projectId)
+    .where('v.comment', 'is not', null)
+    .whereRef('v.id', '>', 'p.after_revision_id');
+  if (!opts.withHidden) q = q.where('s.hidden_at', 'is', null);
+  const rows = await q
+    .orderBy('v.at', 'desc')
+    .orderBy('ratings.id', 'desc')
+    .limit(opts.limit ?? 500)
+    .execute();
+  return rows.map((r) => ({
+    ratingId: r.id,
+    version: r.version,
+    householdId: r.household_id,
+    body: r.comment!,
+    at: r.at,
+    channel: r.channel,
+    authorName: r.channel === 'online' ? r.display_name : null,
+    building: r.building,
+    hidden: r.hide_kind ?? null,
+    hiddenReason: r.hidden_reason,
+  }));
+}
+
+/** The moderation of the current version's comment of some households: what their own page says when it is hidden. */
+export async function householdCommentStates(db: DB, householdIds: number[]) {
+  if (householdIds.length === 0) return new Map<number, { hidden: 'staff' | 'reports'; reason: string | null }>();
+  const rows = await db
+    .selectFrom('ratings')
+    .innerJoin('rating_comment_states as s', (j) => j.onRef('s.rating_id', '=', 'ratings.id').onRef('s.version', '=', 'ratings.version'))
+    .select(['ratings.household_id', 's.hide_kind', 's.hidden_reason'])
+    .where('ratings.household_id', 'in', householdIds)
+    .where('s.hidden_at', 'is not', null)
+    .execute();
+  return new Map(rows.map((r) => [r.household_id, { hidden: r.hide_kind!, reason: r.hidden_reason }]));
+}
