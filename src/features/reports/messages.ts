@@ -2,7 +2,7 @@ import type { EnglishOf } from '../../i18n/define.ts';
 
 export const reportsZh = {
   'report.title': '月度工作报告',
-  'report.titleOf': '{scope}{month}月度工作报告',
+  'report.titleOf': '{scope} {month} 月度工作报告',
   'report.link': '月度工作报告',
   'report.district': '全区',
   'report.intro': '本报告由系统按存档记录（阶段记录、缴款和退款、捐赠、表决、意见、志愿服务和评价记录）汇总，按北京时间计月（每月1日0时起，到下月1日0时止）。',
