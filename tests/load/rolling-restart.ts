@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { acknowledgedCastProblems, CHOICES, type Acknowledged, type Choices } from './acknowledged-casts.ts';
 import { freePort, findPostgresBin, startTempPostgres } from '../support/temp-postgres.ts';
 import { scratchDatabase } from '../support/scratch-database.ts';
 import { hebinEstate } from '../support/estate-fixture.ts';
@@ -16,9 +17,6 @@ import { spawnBuiltServer } from '../support/built-server.ts';
 import { openPostgres } from '../../src/lib/db/open.ts';
 import { migrateToLatest } from '../../src/lib/db/migrate.ts';
 import { prepareVote } from '../support/vote-fixture.ts';
-
-const CHOICES = ['agree', 'oppose', 'abstain'] as const;
-type Choices = Record<'m1' | 'm2' | 'm3', (typeof CHOICES)[number]>;
 
 export interface RollingReport {
   voters: number;
@@ -64,7 +62,7 @@ export async function runRollingRestart(adminUrl: string, voters: number, castsP
     start(1);
     await Promise.all(bases.map((b) => ready(b)));
 
-    const acked = new Map<number, { choices: Choices; count: number }>();
+    const acked = new Map<number, Acknowledged>();
     const retried = { refused: 0, cut: 0, cutBy: {} as Record<string, number> };
     let next = 0;
     const cast = async (i: number, choices: Choices) => {
@@ -131,32 +129,8 @@ export async function runRollingRestart(adminUrl: string, voters: number, castsP
     const problems: string[] = [];
     if (restarts.length !== 2) problems.push(`${restarts.length} restarts while casting, not 2 (raise --voters or --casts)`);
     for (const r of restarts) if (r.exitCode !== 0) problems.push(`server ${r.server} exited with ${r.exitCode} on SIGTERM`);
-    const stored = await open.db
-      .selectFrom('ballot_casts')
-      .innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_casts.voter_id')
-      .where('ballot_casts.ballot_id', '=', vote.ballotId)
-      .select(['ballot_voters.code'])
-      .execute();
-    const storedPerVoter = new Map<string, number>();
-    for (const s of stored) storedPerVoter.set(s.code, (storedPerVoter.get(s.code) ?? 0) + 1);
-    const counted = await open.db
-      .selectFrom('ballot_choices')
-      .innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_choices.voter_id')
-      .innerJoin('ballot_matters', 'ballot_matters.id', 'ballot_choices.matter_id')
-      .where('ballot_choices.ballot_id', '=', vote.ballotId)
-      .select(['ballot_voters.code', 'ballot_matters.code as matter', 'ballot_choices.choice'])
-      .execute();
-    const codeOf = (i: number) => `V${String(i + 1).padStart(4, '0')}`;
-    for (let i = 0; i < voters; i++) {
-      const a = acked.get(i)!;
-      const code = codeOf(i);
-      if ((storedPerVoter.get(code) ?? 0) < a.count) problems.push(`${code}: ${a.count} acknowledged, ${storedPerVoter.get(code) ?? 0} stored`);
-      const mine = counted.filter((c) => c.code === code);
-      if (mine.length !== 3) problems.push(`${code}: ${mine.length} counted choices`);
-      for (const c of mine)
-        if (a.choices[c.matter as keyof Choices] !== c.choice)
-          problems.push(`${code} ${c.matter}: counted ${c.choice}, last acknowledged ${a.choices[c.matter as keyof Choices]}`);
-    }
+    const check = await acknowledgedCastProblems(open.db, vote.ballotId, voters, acked);
+    problems.push(...check.problems);
     const acknowledged = [...acked.values()].reduce((s, v) => s + v.count, 0);
     return {
       voters,
@@ -164,8 +138,8 @@ export async function runRollingRestart(adminUrl: string, voters: number, castsP
       acknowledged,
       retried,
       restarts,
-      castsStored: stored.length,
-      countedRows: counted.length,
+      castsStored: check.castsStored,
+      countedRows: check.countedRows,
       seconds: Math.round(seconds * 10) / 10,
       castsPerSecond: Math.round(acknowledged / seconds),
       problems: problems.slice(0, 20),

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { acknowledgedCastProblems, CHOICES, type Acknowledged, type Choices } from './acknowledged-casts.ts';
 import { freePort, findPostgresBin, startTempPostgres } from '../support/temp-postgres.ts';
 import { waitForServer } from '../support/wait-for-server.ts';
 import { scratchDatabase } from '../support/scratch-database.ts';
@@ -19,9 +20,6 @@ import { prepareVote } from '../support/vote-fixture.ts';
 import { closeBallot } from '../../src/features/ballots/service.ts';
 import { ballotResults, buildBulletin } from '../../src/features/ballots/results-service.ts';
 import { recount } from '../../src/features/ballots/bulletin.ts';
-
-const CHOICES = ['agree', 'oppose', 'abstain'] as const;
-type Choices = Record<'m1' | 'm2' | 'm3', (typeof CHOICES)[number]>;
 
 export interface KillTestReport {
   voters: number;
@@ -48,7 +46,7 @@ export async function runKillTest(adminUrl: string, voters: number, castsPerVote
     server = spawnBuiltServer(url, port, dataDir);
     await waitForServer(base);
 
-    const acked = new Map<number, { choices: Choices; count: number }>();
+    const acked = new Map<number, Acknowledged>();
     let failedWhileDown = 0;
     const cast = async (i: number, choices: Choices) => {
       const res = await fetch(`${base}/api/ballots/${vote.ballotId}/cast`, {
@@ -96,33 +94,8 @@ export async function runKillTest(adminUrl: string, voters: number, castsPerVote
 
     const problems: string[] = [];
     if (!killed) problems.push('the server was never killed');
-    const stored = await open.db
-      .selectFrom('ballot_casts')
-      .innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_casts.voter_id')
-      .where('ballot_casts.ballot_id', '=', vote.ballotId)
-      .select(['ballot_voters.code'])
-      .execute();
-    const storedPerVoter = new Map<string, number>();
-    for (const s of stored) storedPerVoter.set(s.code, (storedPerVoter.get(s.code) ?? 0) + 1);
-    const counted = await open.db
-      .selectFrom('ballot_choices')
-      .innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_choices.voter_id')
-      .innerJoin('ballot_matters', 'ballot_matters.id', 'ballot_choices.matter_id')
-      .where('ballot_choices.ballot_id', '=', vote.ballotId)
-      .select(['ballot_voters.code', 'ballot_matters.code as matter', 'ballot_choices.choice'])
-      .execute();
-    // voter codes follow the roll's order, which is the order the owners were created in
-    const codeOf = (i: number) => `V${String(i + 1).padStart(4, '0')}`;
-    for (let i = 0; i < voters; i++) {
-      const a = acked.get(i)!;
-      const code = codeOf(i);
-      if ((storedPerVoter.get(code) ?? 0) < a.count) problems.push(`${code}: ${a.count} acknowledged, ${storedPerVoter.get(code) ?? 0} stored`);
-      const mine = counted.filter((c) => c.code === code);
-      if (mine.length !== 3) problems.push(`${code}: ${mine.length} counted choices`);
-      for (const c of mine)
-        if (a.choices[c.matter as keyof Choices] !== c.choice)
-          problems.push(`${code} ${c.matter}: counted ${c.choice}, last acknowledged ${a.choices[c.matter as keyof Choices]}`);
-    }
+    const check = await acknowledgedCastProblems(open.db, vote.ballotId, voters, acked);
+    problems.push(...check.problems);
     await closeBallot(open.db, 1, vote.ballotId);
     const results = await ballotResults(open.db, vote.ballotId);
     const bulletin = await buildBulletin(open.db, vote.ballotId, 1);
@@ -133,8 +106,8 @@ export async function runKillTest(adminUrl: string, voters: number, castsPerVote
       voters,
       acknowledged: [...acked.values()].reduce((a, v) => a + v.count, 0),
       failedWhileDown,
-      castsStored: stored.length,
-      countedRows: counted.length,
+      castsStored: check.castsStored,
+      countedRows: check.countedRows,
       recountMatches,
       problems: problems.slice(0, 20),
     };
