@@ -33,6 +33,8 @@ const BARE = `with cast_row as (
 const CAST = 'select * from gz_cast($1::integer, $2::text, null::integer, null::text, $3::jsonb, $4::integer[], $5::text[], null::timestamptz, 30, 60)';
 
 const STATEMENTS = process.env.STATEMENTS === '1';
+// a variant may change what the function returns, which "create or replace" refuses
+const DROP = 'drop function if exists gz_cast(integer, text, integer, text, jsonb, integer[], text[], timestamptz, integer, integer)';
 const temp = await startTempPostgres(findPostgresBin()!, {
   settings: [
     '-c shared_buffers=256MB',
@@ -116,14 +118,14 @@ try {
   const variants = ['current', ...process.argv.slice(2)];
   for (let round = 0; round < Number(process.env.ROUNDS ?? 2); round++) {
     for (const v of variants) {
-      if (v !== 'current') await pool.query(fs.readFileSync(v, 'utf8'));
+      if (v !== 'current') await pool.query(`${DROP}; ${fs.readFileSync(v, 'utf8')}`);
       const f = await measure(`cast-${round}-${v}`, false);
       const b = await measure(`bare-${round}-${v}`, true);
       console.log(
         `${v} ×${CONNECTIONS}: gz_cast ${f.rate.toFixed(0)}/s, ${f.cpuUs.toFixed(0)} µs PostgreSQL CPU a cast${f.refused ? ` (${f.refused} not ok!)` : ''}; ` +
           `bare ${b.rate.toFixed(0)}/s, ${b.cpuUs.toFixed(0)} µs; rate ratio ${(f.rate / b.rate).toFixed(2)}, CPU ratio ${(b.cpuUs / f.cpuUs).toFixed(2)}  [load ${os.loadavg()[0]!.toFixed(1)}]`,
       );
-      if (v !== 'current') await pool.query(fs.readFileSync('db/functions/gz_cast.sql', 'utf8'));
+      if (v !== 'current') await pool.query(`${DROP}; ${fs.readFileSync('db/functions/gz_cast.sql', 'utf8')}`);
     }
   }
   await pool.end();

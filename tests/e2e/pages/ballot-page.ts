@@ -150,10 +150,12 @@ export async function openVote(page: Page) {
 }
 
 export class BallotPage {
-  constructor(
-    readonly page: Page,
-    readonly id: string,
-  ) {}
+  readonly page: Page;
+  readonly id: string;
+  constructor(page: Page, id: string) {
+    this.page = page;
+    this.id = id;
+  }
 
   goto() {
     return this.page.goto(`/ballots/${this.id}`);

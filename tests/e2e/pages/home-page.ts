@@ -5,7 +5,9 @@ export class HomePage {
   readonly list: Locator;
   readonly items: Locator;
   readonly count: Locator;
-  constructor(readonly page: Page) {
+  readonly page: Page;
+  constructor(page: Page) {
+    this.page = page;
     this.map = page.locator('.map');
     this.list = page.locator('#project-list');
     this.items = this.list.locator('li');

@@ -4,7 +4,10 @@ import type { Page } from '@playwright/test';
 export const SECTIONS = ['summary', 'timeline', 'scope', 'budget', 'parties', 'documents', 'fees', 'notices', 'history'] as const;
 
 export class ProjectPage {
-  constructor(readonly page: Page) {}
+  readonly page: Page;
+  constructor(page: Page) {
+    this.page = page;
+  }
   section(id: (typeof SECTIONS)[number]) {
     return this.page.locator(`section#${id}`);
   }
