@@ -70,7 +70,7 @@ export async function markersVisibleMs(
     // a marker or a cluster icon in Leaflet's marker pane, or a circle marker drawn as SVG in its overlay pane
     () => (document.querySelector('.leaflet-marker-pane > *, .leaflet-overlay-pane path.leaflet-interactive') ? performance.now() : false),
     null,
-    { polling: 'raf', timeout: 30_000 },
+    { polling: 'raf', timeout: 60_000 },
   );
   const ms = (await handle.jsonValue()) as number;
   if (tracePath) await browser.stopTracing();

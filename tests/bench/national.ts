@@ -84,102 +84,108 @@ export async function nationalBench(o: NationalOptions): Promise<boolean> {
 
     // 1. The whole province at zoom 7, as a 1280 × 900 map centred on Henan asks for it.
     memory.phase('province view');
-    const province = viewBbox((HENAN.west + HENAN.east) / 2, (HENAN.south + HENAN.north) / 2, 7);
-    const pv = await clusteredView(base, province, 7);
-    log(
-      `province view (bbox ${province.map((x) => x.toFixed(2)).join(',')}, zoom 7): ${pv.features} features (${pv.clusters} clusters, ${pv.singles} single projects) ` +
-        `counting ${pv.counted.toLocaleString('en')} of ${P.toLocaleString('en')} projects; ${pv.raw.toLocaleString('en')} bytes raw, ` +
-        `${pv.gzip.toLocaleString('en')} gzip; first response ${pv.ms.toFixed(0)} ms, again ${(await clusteredView(base, province, 7)).ms.toFixed(0)} ms`,
-    );
-    lines.push({ figure: 'clustered view, whole province at zoom 7, gzip', value: Math.round(pv.gzip / 102.4) / 10, unit: 'KB', budget: 30, atMost: true });
-
-    // 2. 32 clients, each request a new random view (zoom 7–16 over the places of projects).
-    memory.phase('random views');
-    const deep = await clusteredView(base, viewBbox(spots[0]![0], spots[0]![1], 16), 16);
-    const ignoresBbox = pv.clusters === 0 && deep.features >= Math.min(P, 5000);
-    if (ignoresBbox) {
-      log(`a view at zoom 16 answered ${deep.features.toLocaleString('en')} features: the endpoint ignores bbox and zoom, so no load was run`);
-      for (const q of ['p50', 'p99'])
-        lines.push({
-          figure: `clustered view ${q}, 32 clients, random views zoom 7–16`,
-          missing: 'endpoint ignores bbox',
-          budget: q === 'p50' ? '≤ 10 ms' : '≤ 50 ms',
-        });
-    } else {
-      const views = randomViews(spots, 40_000);
-      await sequential(base, views.slice(-200)); // warm connections and JIT, on views the load comes to last, if ever
-      const r = await distinctLoad(base, views, 32, o.seconds);
+    await part(lines, log, 'clustered views', async () => {
+      const province = viewBbox((HENAN.west + HENAN.east) / 2, (HENAN.south + HENAN.north) / 2, 7);
+      const pv = await clusteredView(base, province, 7);
       log(
-        `random views ×32: ${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.requests.toLocaleString('en')} requests over ${views.length.toLocaleString('en')} distinct views, ` +
-          `${r.bytes.toLocaleString('en')} bytes a response on average, errors ${r.errors}, non-2xx ${r.non2xx}`,
+        `province view (bbox ${province.map((x) => x.toFixed(2)).join(',')}, zoom 7): ${pv.features} features (${pv.clusters} clusters, ${pv.singles} single projects) ` +
+          `counting ${pv.counted.toLocaleString('en')} of ${P.toLocaleString('en')} projects; ${pv.raw.toLocaleString('en')} bytes raw, ` +
+          `${pv.gzip.toLocaleString('en')} gzip; first response ${pv.ms.toFixed(0)} ms, again ${(await clusteredView(base, province, 7)).ms.toFixed(0)} ms`,
       );
-      const bad = r.errors || r.non2xx ? `${r.errors} errors, ${r.non2xx} non-2xx!` : undefined;
-      lines.push(
-        {
-          figure: 'clustered view p50, 32 clients, random views zoom 7–16',
-          value: r.p50,
-          unit: 'ms',
-          budget: 10,
-          atMost: true,
-          note: bad ?? `${r.rps.toFixed(0)} req/s`,
-        },
-        { figure: 'clustered view p99, 32 clients, random views zoom 7–16', value: r.p99, unit: 'ms', budget: 50, atMost: true, note: bad },
-      );
-    }
+      lines.push({ figure: 'clustered view, whole province at zoom 7, gzip', value: Math.round(pv.gzip / 102.4) / 10, unit: 'KB', budget: 30, atMost: true });
+
+      // 2. 32 clients, each request a new random view (zoom 7–16 over the places of projects).
+      memory.phase('random views');
+      const deep = await clusteredView(base, viewBbox(spots[0]![0], spots[0]![1], 16), 16);
+      const ignoresBbox = pv.clusters === 0 && deep.features >= Math.min(P, 5000);
+      if (ignoresBbox) {
+        log(`a view at zoom 16 answered ${deep.features.toLocaleString('en')} features: the endpoint ignores bbox and zoom, so no load was run`);
+        for (const q of ['p50', 'p99'])
+          lines.push({
+            figure: `clustered view ${q}, 32 clients, random views zoom 7–16`,
+            missing: 'endpoint ignores bbox',
+            budget: q === 'p50' ? '≤ 10 ms' : '≤ 50 ms',
+          });
+      } else {
+        const views = randomViews(spots, 40_000);
+        await sequential(base, views.slice(-200)); // warm connections and JIT, on views the load comes to last, if ever
+        const r = await distinctLoad(base, views, 32, o.seconds);
+        log(
+          `random views ×32: ${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.requests.toLocaleString('en')} requests over ${views.length.toLocaleString('en')} distinct views, ` +
+            `${r.bytes.toLocaleString('en')} bytes a response on average, errors ${r.errors}, non-2xx ${r.non2xx}`,
+        );
+        const bad = r.errors || r.non2xx ? `${r.errors} errors, ${r.non2xx} non-2xx!` : undefined;
+        lines.push(
+          {
+            figure: 'clustered view p50, 32 clients, random views zoom 7–16',
+            value: r.p50,
+            unit: 'ms',
+            budget: 10,
+            atMost: true,
+            note: bad ?? `${r.rps.toFixed(0)} req/s`,
+          },
+          { figure: 'clustered view p99, 32 clients, random views zoom 7–16', value: r.p99, unit: 'ms', budget: 50, atMost: true, note: bad },
+        );
+      }
+    });
 
     // 3. The map in headless Chromium: markers (or cluster icons) visible, and the JavaScript shipped.
     memory.phase('map in Chromium');
-    const browser = await launch();
-    try {
-      const runs = [];
-      for (let i = 0; i < o.runs; i++) runs.push(await markersVisibleMs(browser, `${base}/`, o.trace?.replace(/(\.json)?$/, `-national-${i + 1}.json`)));
-      const ms = percentile(
-        runs.map((m) => m.ms),
-        50,
-      );
-      log(
-        `markers visible: ${runs.map((m) => m.ms.toFixed(0)).join(', ')} ms (data-marker-count ${runs[0]!.markers}; tiles at zoom ${runs[0]!.tileZooms.join(', ') || '?'}; ` +
-          `map data ${runs[0]!.dataUrls.map((u) => new URL(u).search || '(no query)').join(' ') || 'not requested'})`,
-      );
-      for (const run of runs) log(`  ${run.ms.toFixed(0)} ms: ${run.timeline}`);
-      lines.push({
-        figure: `markers visible in headless Chromium, province view (median of ${o.runs})`,
-        value: Math.round(ms),
-        unit: 'ms',
-        budget: 1000,
-        atMost: true,
-        note: `zoom ${runs[0]!.tileZooms.at(0) ?? '?'}`,
-      });
-      const js = await jsBytesGzip(browser, `${base}/`);
-      lines.push({
-        figure: 'JS shipped on the map page, gzip',
-        value: Math.round(js.gzip / 102.4) / 10,
-        unit: 'KB',
-        budget: 60,
-        atMost: true,
-        note: `${js.files} files`,
-      });
-    } finally {
-      await browser.close();
-    }
+    await part(lines, log, 'the map in headless Chromium', async () => {
+      const browser = await launch();
+      try {
+        const runs = [];
+        for (let i = 0; i < o.runs; i++) runs.push(await markersVisibleMs(browser, `${base}/`, o.trace?.replace(/(\.json)?$/, `-national-${i + 1}.json`)));
+        const ms = percentile(
+          runs.map((m) => m.ms),
+          50,
+        );
+        log(
+          `markers visible: ${runs.map((m) => m.ms.toFixed(0)).join(', ')} ms (data-marker-count ${runs[0]!.markers}; tiles at zoom ${runs[0]!.tileZooms.join(', ') || '?'}; ` +
+            `map data ${runs[0]!.dataUrls.map((u) => new URL(u).search || '(no query)').join(' ') || 'not requested'})`,
+        );
+        for (const run of runs) log(`  ${run.ms.toFixed(0)} ms: ${run.timeline}`);
+        lines.push({
+          figure: `markers visible in headless Chromium, province view (median of ${o.runs})`,
+          value: Math.round(ms),
+          unit: 'ms',
+          budget: 1000,
+          atMost: true,
+          note: `zoom ${runs[0]!.tileZooms.at(0) ?? '?'}`,
+        });
+        const js = await jsBytesGzip(browser, `${base}/`);
+        lines.push({
+          figure: 'JS shipped on the map page, gzip',
+          value: Math.round(js.gzip / 102.4) / 10,
+          unit: 'KB',
+          budget: 60,
+          atMost: true,
+          note: `${js.files} files`,
+        });
+      } finally {
+        await browser.close();
+      }
+    });
 
     // 4. The project page, uncached: each request the first for its project, over the whole province.
     memory.phase('project pages');
-    await sequential(
-      base,
-      codes.slice(-20).map((c) => `/projects/${c}`),
-    ); // warm connections and JIT
-    const pages = await sequential(
-      base,
-      codes.slice(0, 400).map((c) => `/projects/${c}`),
-    );
-    log(`uncached project page: ${pages.length} distinct pages, p50 ${percentile(pages, 50).toFixed(2)} ms, p99 ${percentile(pages, 99).toFixed(2)} ms`);
-    lines.push({
-      figure: `project page uncached p50 at ${P.toLocaleString('en')} projects`,
-      value: Math.round(percentile(pages, 50) * 100) / 100,
-      unit: 'ms',
-      budget: 25,
-      atMost: true,
+    await part(lines, log, 'project pages', async () => {
+      await sequential(
+        base,
+        codes.slice(-20).map((c) => `/projects/${c}`),
+      ); // warm connections and JIT
+      const pages = await sequential(
+        base,
+        codes.slice(0, 400).map((c) => `/projects/${c}`),
+      );
+      log(`uncached project page: ${pages.length} distinct pages, p50 ${percentile(pages, 50).toFixed(2)} ms, p99 ${percentile(pages, 99).toFixed(2)} ms`);
+      lines.push({
+        figure: `project page uncached p50 at ${P.toLocaleString('en')} projects`,
+        value: Math.round(percentile(pages, 50) * 100) / 100,
+        unit: 'ms',
+        budget: 25,
+        atMost: true,
+      });
     });
 
     // 5. The big vote (tests/bench/bigvote.ts) and the pure tally.
@@ -359,6 +365,16 @@ interface BigVoteRow {
   budget: number;
   atMost?: boolean;
   note?: string;
+}
+
+/** Runs one part of the bench; when it throws, says so in the report and goes on with the next part. */
+async function part(lines: Line[], log: (line: string) => void, name: string, run: () => Promise<void>) {
+  try {
+    await run();
+  } catch (e) {
+    log(`${name} failed: ${(e as Error).stack ?? e}`);
+    lines.push({ figure: name, missing: `failed: ${(e as Error).message.split('\n')[0]!.slice(0, 80)}`, budget: '' });
+  }
 }
 
 /** Prints the lines as printReport does (✓/✗ figure value budget ratio); '·' for a figure only reported. */
