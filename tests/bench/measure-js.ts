@@ -46,16 +46,31 @@ export async function jsBytesGzip(browser: Browser, url: string): Promise<{ file
  * went (navigation timing, the island's own performance marks, the map data's fetch) and,
  * given `tracePath`, a Chromium trace of the load.
  */
-export async function markersVisibleMs(browser: Browser, url: string, tracePath?: string): Promise<{ ms: number; markers: number; timeline: string }> {
+export async function markersVisibleMs(
+  browser: Browser,
+  url: string,
+  tracePath?: string,
+): Promise<{ ms: number; markers: number; timeline: string; tileZooms: number[]; dataUrls: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.route(/tiles\.bench\.invalid/, (r) => r.fulfill({ status: 200, contentType: 'image/png', body: PIXEL }));
+  // the zoom levels of the tiles the map asked for (…/{z}/{x}/{y}.png) and its map-data requests: which view it showed
+  const tileZooms = new Set<number>();
+  const dataUrls: string[] = [];
+  await page.route(/tiles\.bench\.invalid/, (r) => {
+    const z = /\/(\d+)\/\d+\/\d+\.png/.exec(r.request().url());
+    if (z) tileZooms.add(Number(z[1]));
+    return r.fulfill({ status: 200, contentType: 'image/png', body: PIXEL });
+  });
+  page.on('request', (req) => {
+    if (req.url().includes('projects.geojson')) dataUrls.push(req.url());
+  });
   if (tracePath) await browser.startTracing(page, { path: tracePath, screenshots: false });
   await page.goto(url, { waitUntil: 'commit' });
   await page.locator('.map').scrollIntoViewIfNeeded();
   const handle = await page.waitForFunction(
-    () => (document.querySelector('.leaflet-marker-icon, path.leaflet-interactive') ? performance.now() : false),
+    // a marker or a cluster icon in Leaflet's marker pane, or a circle marker drawn as SVG in its overlay pane
+    () => (document.querySelector('.leaflet-marker-pane > *, .leaflet-overlay-pane path.leaflet-interactive') ? performance.now() : false),
     null,
-    { polling: 'raf', timeout: 30_000 },
+    { polling: 'raf', timeout: 60_000 },
   );
   const ms = (await handle.jsonValue()) as number;
   if (tracePath) await browser.stopTracing();
@@ -79,5 +94,5 @@ export async function markersVisibleMs(browser: Browser, url: string, tracePath?
     return parts.filter(Boolean).join(', ');
   });
   await page.close();
-  return { ms, markers, timeline };
+  return { ms, markers, timeline, tileZooms: [...tileZooms].sort((a, b) => a - b), dataUrls };
 }

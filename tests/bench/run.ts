@@ -27,6 +27,7 @@ import { consultationPageFigure, prepareConsultation } from './consultation.ts';
 import { prepareBigScheme, SCHEME_FLATS } from './scheme.ts';
 import { remindersFigure } from './reminders.ts';
 import { ratingFigures } from './ratings.ts';
+import { nationalBench } from './national.ts';
 
 const { values } = parseArgs({
   options: {
@@ -40,6 +41,7 @@ const { values } = parseArgs({
     // --only reminders: just 50,000 due reminders drained by two job loops (seeds nothing, no server)
     // --only report: just the district's monthly report (seeds all the projects)
     // --only ratings: just a project's ratings aggregate (5,000 households rated) and the ranking page (seeds all the projects)
+    // --only national: issue 13's province (seeds 250,000 projects over Henan, or --projects when given) and 50,000-household vote (tests/bench/national.ts)
     only: { type: 'string' },
     // --trace file.json: a Chromium trace of each markers run, file-1.json, file-2.json… (chrome://tracing or Perfetto)
     trace: { type: 'string' },
@@ -55,7 +57,8 @@ const SCHEMES_ONLY = values.only === 'schemes';
 const REMINDERS_ONLY = values.only === 'reminders';
 const REPORT_ONLY = values.only === 'report';
 const RATINGS_ONLY = values.only === 'ratings';
-const ONLY_CHOICES = ['casts', 'markers', 'signups', 'consultation', 'schemes', 'reminders', 'report', 'ratings'];
+const NATIONAL_ONLY = values.only === 'national';
+const ONLY_CHOICES = ['casts', 'markers', 'signups', 'consultation', 'schemes', 'reminders', 'report', 'ratings', 'national'];
 if (values.only && !ONLY_CHOICES.includes(values.only)) throw new Error(`--only accepts: ${ONLY_CHOICES.join(', ')}`);
 const PROJECTS = CASTS_ONLY || SIGNUPS_ONLY || CONSULTATION_ONLY || SCHEMES_ONLY ? 100 : Number(values.projects);
 const SECONDS = Number(values.seconds);
@@ -63,7 +66,10 @@ if (!REMINDERS_ONLY && !fs.existsSync('dist/server/entry.mjs')) throw new Error(
 
 const bin = findPostgresBin();
 if (!bin && !process.env.DATABASE_URL) throw new Error('the bench needs PostgreSQL: install it or set DATABASE_URL');
-const temp = process.env.DATABASE_URL ? null : await startTempPostgres(bin!, { settings: ['-c shared_buffers=256MB', '-c max_connections=200'] });
+// the national seed writes ~10 million rows in one transaction: fewer checkpoints while it does
+const temp = process.env.DATABASE_URL
+  ? null
+  : await startTempPostgres(bin!, { settings: ['-c shared_buffers=256MB', '-c max_connections=200', ...(NATIONAL_ONLY ? ['-c max_wal_size=4GB'] : [])] });
 const adminUrl = process.env.DATABASE_URL ?? temp!.url();
 const scratch = await scratchDatabase(adminUrl, 'bench');
 const url = scratch.url;
@@ -77,6 +83,26 @@ if (REMINDERS_ONLY) {
     const row = await remindersRow();
     console.log('');
     process.exitCode = printReport([row]) ? 0 : 1;
+  } finally {
+    await scratch.drop().catch(() => {});
+    temp?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+  process.exit();
+}
+if (NATIONAL_ONLY) {
+  try {
+    const ok = await nationalBench({
+      url,
+      dataDir,
+      // 250,000 unless --projects says otherwise (its default, 10,000, is the district bench's)
+      projects: process.argv.some((a) => a.startsWith('--projects')) ? PROJECTS : undefined,
+      seconds: SECONDS,
+      runs: Number(values.runs),
+      trace: values.trace,
+      log,
+    });
+    process.exitCode = ok ? 0 : 1;
   } finally {
     await scratch.drop().catch(() => {});
     temp?.stop();
