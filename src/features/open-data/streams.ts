@@ -134,3 +134,8 @@ export function geojsonStream(db: DB, f: ProjectFilters, lang: 'zh' | 'en', { ba
     },
   );
 }
+
+/** The answer of `/api/projects.geojson` without a box: every matching project, streamed (`geojsonStream`). */
+export function geojsonResponse(db: DB, f: ProjectFilters, lang: 'zh' | 'en'): Response {
+  return new Response(geojsonStream(db, f, lang), { headers: { 'Content-Type': 'application/geo+json; charset=utf-8' } });
+}

@@ -6,7 +6,7 @@ import { filtered, toListItem, withListColumns, type ProjectListItem } from './q
 type DB = Kysely<Database>;
 
 /** Projects on one page of the list. */
-export const PAGE_SIZE = 25;
+export const PAGE_SIZE = 20;
 
 /** A page boundary in the URL: `?after=CODE` (the page after that project) or `?before=CODE`. */
 export interface PageCursor {
