@@ -113,6 +113,12 @@ async function download(url: string): Promise<{ first: number; total: number; by
   return { first, total: performance.now() - t0, bytes, status: res.status };
 }
 
+/** CPU time (user + system) a process has used so far, in ms (Linux). */
+function cpuMs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (100 a second)
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 let temp: Awaited<ReturnType<typeof startTempPostgres>> | null = null;
@@ -193,7 +199,7 @@ try {
   // pages over HTTP: the first load of the home page also counts the totals (kept per disclosure version after)
   const first = await timed(`${base}/`);
   log(`home page, first load (totals counted): ${ms(first.ms)} ${first.cache}`);
-  const nextOf = (html: string) => /href="[^"]*[?&]after=([A-Za-z0-9-]+)[^"]*"/.exec(html)?.[1];
+  const nextOf = (html: string) => /href="[^"]*(?:\?|&amp;|&)after=([A-Za-z0-9-]+)[^"]*"/.exec(html)?.[1];
   for (const [name, query] of [
     ['no filter', ''],
     ['stage 3', 'stage=3'],
@@ -205,6 +211,7 @@ try {
     const warm = await timed(`${base}/?${query}`); // counts this filter's totals once
     let html = warm.body;
     const times: number[] = [];
+    const cpu0 = cpuMs(server.pid!);
     for (let i = 0; i < 20; i++) {
       const after = nextOf(html);
       if (!after) break;
@@ -213,17 +220,21 @@ try {
       times.push(r.ms);
       html = r.body;
     }
-    log(`home page, ${name}: first ${ms(warm.ms)}; ${times.length} next pages uncached p50 ${ms(median(times))}, max ${ms(Math.max(...times))}`);
+    log(
+      `home page, ${name}: first ${ms(warm.ms)}; ${times.length} next pages uncached p50 ${times.length ? ms(median(times)) : '-'}, max ${times.length ? ms(Math.max(...times)) : '-'}`,
+    );
   }
   const deepTimes: number[] = [];
   for (let i = 0; i < 5; i++) deepTimes.push((await timed(`${base}/?after=${deep}&x=${i}&kind=${i}`)).ms);
   log(`home page at 80 % of the list (after=${deep}): p50 ${ms(median(deepTimes))}`);
 
-  for (const [name, path] of [
+  const downloads = [
     ['projects.csv', '/open-data/projects.csv'],
     ['oc4ids.json', '/open-data/oc4ids.json'],
     ['projects.geojson (no bbox)', '/api/projects.geojson'],
-  ] as const) {
+  ] as const;
+  // PAGING_PAGES_ONLY=1: the pages alone
+  for (const [name, path] of process.env.PAGING_PAGES_ONLY ? [] : downloads) {
     const before = vm(server.pid!);
     const d = await download(`${base}${path}`);
     const after = vm(server.pid!);

@@ -185,9 +185,20 @@ export async function mapPoints(db: DB, f: ProjectFilters) {
   return rows.map((r) => ({ code: r.code, title: r.title, titleEn: r.title_en, stage: r.stage, lat: Number(r.lat), lng: Number(r.lng) }));
 }
 
+/**
+ * The batch years of published projects, newest first. A skip scan: one probe of the year
+ * index (migration 0063) per year, instead of reading every project (280 ms at 250,000).
+ */
 export async function batchYears(db: DB): Promise<number[]> {
-  const rows = await db.selectFrom('projects').where('published_at', 'is not', null).select('batch_year').distinct().orderBy('batch_year', 'desc').execute();
-  return rows.map((r) => r.batch_year);
+  const { rows } = await sql<{ y: number }>`
+    with recursive years(y) as (
+      (select batch_year from projects where published_at is not null order by batch_year desc limit 1)
+      union all
+      select (select p.batch_year from projects p where p.published_at is not null and p.batch_year < years.y order by p.batch_year desc limit 1)
+      from years where years.y is not null
+    )
+    select y from years where y is not null`.execute(db);
+  return rows.map((r) => Number(r.y));
 }
 
 /** The name of one estate of a published project (the search box's example), in the page's language where given, or ''. */
