@@ -220,8 +220,10 @@ try {
       times.push(r.ms);
       html = r.body;
     }
+    const cpu = times.length ? (cpuMs(server.pid!) - cpu0) / times.length : 0;
     log(
-      `home page, ${name}: first ${ms(warm.ms)}; ${times.length} next pages uncached p50 ${times.length ? ms(median(times)) : '-'}, max ${times.length ? ms(Math.max(...times)) : '-'}`,
+      `home page, ${name}: first ${ms(warm.ms)}; ${times.length} next pages uncached p50 ${times.length ? ms(median(times)) : '-'}, ` +
+        `max ${times.length ? ms(Math.max(...times)) : '-'}, server CPU ${ms(cpu)} a page`,
     );
   }
   const deepTimes: number[] = [];
