@@ -9,5 +9,7 @@ declare namespace App {
     cacheable?: boolean;
     /** What a cacheable page shows beyond the public disclosure (`projectTag(id)`, `FUNDS_TAG`): a change to one of them invalidates it. */
     cacheTags?: string[];
+    /** Set by a cacheable page that streams its body: the page cache passes it through as it comes and keeps a copy only while it is small. */
+    streamed?: boolean;
   }
 }

@@ -2,6 +2,7 @@ import { defineMiddleware, sequence } from 'astro:middleware';
 import { applySecurityHeaders } from './lib/http/security-headers.ts';
 import { pageCache as sharedPageCache } from './lib/http/page-cache-instance.ts';
 import { cacheKey } from './lib/http/page-cache.ts';
+import { notModified } from './lib/http/feed-etag.ts';
 import { isSameOriginMutation } from './lib/http/origin.ts';
 import { json, problem } from './lib/http/responses.ts';
 import { readPrefs } from './i18n/prefs.ts';
@@ -78,14 +79,56 @@ const pageCache = defineMiddleware(async (ctx, next) => {
   if (ctx.request.method !== 'GET' || ctx.isPrerendered || ctx.cookies.has(SESSION_COOKIE)) return next();
   const key = cacheKey(ctx.locals.lang, ctx.locals.elder, ctx.url);
   const hit = await cache.get(key);
-  if (hit) return new Response(hit.body, { status: hit.status, headers: [...hit.headers, ['X-Cache', 'hit']] });
+  if (hit) {
+    // a feed tagged with its data version (feed-etag.ts) that the client already holds
+    const etag = hit.headers.find(([k]) => k.toLowerCase() === 'etag')?.[1];
+    if (etag && notModified(ctx.request, etag))
+      return new Response(null, { status: 304, headers: hit.headers.filter(([k]) => ['etag', 'cache-control'].includes(k.toLowerCase())) });
+    return new Response(hit.body, { status: hit.status, headers: [...hit.headers, ['X-Cache', 'hit']] });
+  }
   const since = cache.stamp(); // before rendering: a change landing meanwhile makes this response stale
   const res = await next();
   if (!ctx.locals.cacheable || res.status !== 200) return res;
+  if (ctx.locals.streamed && res.body) return keptWhileSmall(key, res, ctx.locals.cacheTags ?? [], since);
   const body = new Uint8Array(await res.arrayBuffer());
   const headers = [...res.headers.entries()].filter(([k]) => k.toLowerCase() !== 'set-cookie');
   await cache.set(key, { status: res.status, headers, body }, { tags: ctx.locals.cacheTags ?? [], since });
   return new Response(body, { status: res.status, headers: [...headers, ['X-Cache', 'miss']] });
 });
+
+/** What a streamed response may weigh and still be kept: the demo's feeds are, a province's are not. */
+const STREAM_KEEP_BYTES = 4 * 1024 * 1024;
+
+/**
+ * A streamed response (open data at 250,000 projects) goes to the client chunk by chunk as it
+ * comes, with the stream's backpressure; a copy is kept for the cache only while it stays
+ * under STREAM_KEEP_BYTES, and cached once complete.
+ */
+function keptWhileSmall(key: string, res: Response, tags: string[], since: number): Response {
+  const headers = [...res.headers.entries()].filter(([k]) => k.toLowerCase() !== 'set-cookie');
+  let parts: Uint8Array[] | null = [];
+  let size = 0;
+  const tap = new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      if (parts) {
+        size += chunk.byteLength;
+        if (size > STREAM_KEEP_BYTES) parts = null;
+        else parts.push(chunk);
+      }
+      controller.enqueue(chunk);
+    },
+    async flush() {
+      if (!parts) return;
+      const body = new Uint8Array(size);
+      let at = 0;
+      for (const p of parts) {
+        body.set(p, at);
+        at += p.byteLength;
+      }
+      await cache.set(key, { status: res.status, headers, body }, { tags, since });
+    },
+  });
+  return new Response(res.body!.pipeThrough(tap), { status: res.status, headers: [...headers, ['X-Cache', 'miss']] });
+}
 
 export const onRequest = sequence(prefs, securityHeaders, hideServerErrors, originCheck, pageCache, session);

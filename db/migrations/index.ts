@@ -33,6 +33,7 @@ import * as m0046 from './0046_notification_body_en.ts';
 import * as m0048 from './0048_rating_tallies.ts';
 import * as m0052 from './0052_file_blobs.ts';
 import * as m0056 from './0056_rating_comment_moderation.ts';
+import * as m0063 from './0063_project_list_keyset.ts';
 import * as m0068 from './0068_project_page_indexes.ts';
 import * as m0069 from './0069_cast_batch.ts';
 
@@ -72,6 +73,7 @@ const migrations: Record<string, Migration> = {
   '0048_rating_tallies': m0048,
   '0052_file_blobs': m0052,
   '0056_rating_comment_moderation': m0056,
+  '0063_project_list_keyset': m0063,
   '0068_project_page_indexes': m0068,
   '0069_cast_batch': m0069,
 };

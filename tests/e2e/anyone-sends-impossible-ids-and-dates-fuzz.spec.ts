@@ -52,6 +52,10 @@ const QUERY_ROUTES = [
   '/admin/ballots/new?rows=',
   '/?year=',
   '/?stage=',
+  // the list's page cursors (a project code)
+  '/?after=',
+  '/?stage=3&before=',
+  '/subdistricts/hebin?after=',
   '/api/projects.geojson?year=',
   '/open-data/projects.csv?stage=',
   '/notices?subdistrict=',

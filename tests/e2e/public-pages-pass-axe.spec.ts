@@ -24,6 +24,7 @@ async function firstLink(page: Page, list: string, selector: string): Promise<st
 const PAGES: { name: string; url: (page: Page) => Promise<string> }[] = [
   { name: 'home', url: async () => '/' },
   { name: 'home, filtered', url: async () => '/?stage=2&category=services' },
+  { name: 'home, a later page', url: async () => '/?after=ZH-2022-00003' },
   { name: 'project', url: (page) => firstLink(page, '/', '#project-list li a') },
   // the demo project of the first estate has an open consultation (demo data) and a past report
   { name: 'project with a consultation', url: async () => '/projects/ZH-2020-00001' },

@@ -6,7 +6,7 @@ test('a visitor filters the map, finds a project in the list, opens it and sees 
   const home = new HomePage(page);
   await home.open();
   const allMarkers = await home.markerCount();
-  const allItems = await home.items.count();
+  const allItems = await home.total();
   expect(allMarkers).toBe(allItems);
   expect(allItems).toBeGreaterThanOrEqual(24);
   await expect(page.locator('.leaflet-marker-icon, .leaflet-interactive').first()).toBeVisible();
@@ -14,7 +14,7 @@ test('a visitor filters the map, finds a project in the list, opens it and sees 
   await home.filter('阶段', '3');
   await home.apply();
   await expect(page).toHaveURL(/stage=3/);
-  const stageItems = await home.items.count();
+  const stageItems = await home.total();
   expect(stageItems).toBeGreaterThan(0);
   expect(stageItems).toBeLessThan(allItems);
   expect(await home.markerCount()).toBe(stageItems);
@@ -23,7 +23,7 @@ test('a visitor filters the map, finds a project in the list, opens it and sees 
 
   await home.filter('街道', (await page.locator('select[name=subdistrict] option').nth(1).getAttribute('value'))!);
   await home.apply();
-  const narrowed = await home.items.count();
+  const narrowed = await home.total();
   expect(await home.markerCount()).toBe(narrowed);
 
   await home.open('?stage=3');
@@ -55,7 +55,7 @@ test('a visitor filters the map, finds a project in the list, opens it and sees 
 test('a map marker opens a popup that links to its project', async ({ page }) => {
   const home = new HomePage(page);
   await home.open('?subdistrict=hebin&stage=1');
-  expect(await home.markerCount()).toBe(await home.items.count());
+  expect(await home.markerCount()).toBe(await home.total());
   const marker = page.locator('path.leaflet-interactive').first();
   await marker.click();
   const link = page.locator('.leaflet-popup-content a');

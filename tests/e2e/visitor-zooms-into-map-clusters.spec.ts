@@ -7,7 +7,7 @@ test('the map shows every project as a marker or in a numbered cluster, and a cl
   const home = new HomePage(page);
   await home.open();
   const projects = await home.markerCount();
-  expect(projects).toBe(await home.items.count());
+  expect(projects).toBe(await home.total());
   const shown = async () => {
     const clusters = (await page.locator('.marker-cluster span').allInnerTexts()).map(Number);
     const markers = await page.locator('path.leaflet-interactive').count();

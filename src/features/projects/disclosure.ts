@@ -77,8 +77,12 @@ function groupBy<T, K>(rows: T[], key: (r: T) => K): Map<K, T[]> {
 
 const ROLE_ORDER = ['design', 'construction', 'supervision', 'property', 'operator'];
 
-/** Loads the disclosures of many published projects with a fixed number of queries. */
-export async function loadDisclosures(db: DB, where: { code: string } | { all: true }): Promise<Disclosure[]> {
+/**
+ * Loads the disclosures of many published projects with a fixed number of queries: one by
+ * code, all of them, or a batch of `limit` in code order after the code `after` (null: from
+ * the first), which is how OC4IDS streams them.
+ */
+export async function loadDisclosures(db: DB, where: { code: string } | { all: true } | { after: string | null; limit: number }): Promise<Disclosure[]> {
   let q = db
     .selectFrom('projects')
     .innerJoin('subdistricts', 'subdistricts.id', 'projects.subdistrict_id')
@@ -87,9 +91,13 @@ export async function loadDisclosures(db: DB, where: { code: string } | { all: t
     .select(['subdistricts.code as s_code', 'subdistricts.name as s_name', 'subdistricts.name_en as s_name_en'])
     .orderBy('projects.code');
   if ('code' in where) q = q.where('projects.code', '=', where.code);
+  if ('limit' in where) {
+    if (where.after !== null) q = q.where('projects.code', '>', where.after);
+    q = q.limit(where.limit);
+  }
   const projects = await q.execute();
   if (projects.length === 0) return [];
-  const ids = 'code' in where ? projects.map((p) => p.id) : null;
+  const ids = 'all' in where ? null : projects.map((p) => p.id);
   const scoped = <QB extends { where: (...args: any[]) => any }>(qb: QB, column: string): QB => (ids ? (qb.where as any)(column, 'in', ids) : qb);
   const [estates, stageEvents, scope, budget, parties, documents, fees, notices, history, boards, pledgeMoney] = await Promise.all([
     scoped(

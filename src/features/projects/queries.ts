@@ -7,7 +7,7 @@ import type { Stage } from './stages.ts';
 type DB = Kysely<Database>;
 
 /** Published projects matching the filters; drafts never leave the office. */
-function filtered(db: DB, f: ProjectFilters): SelectQueryBuilder<Database, 'projects' | 'subdistricts', {}> {
+export function filtered(db: DB, f: ProjectFilters): SelectQueryBuilder<Database, 'projects' | 'subdistricts', {}> {
   let q = db.selectFrom('projects').innerJoin('subdistricts', 'subdistricts.id', 'projects.subdistrict_id').where('projects.published_at', 'is not', null);
   if (f.subdistrict) q = q.where('subdistricts.code', '=', f.subdistrict);
   if (f.stage) q = q.where('projects.stage', '=', f.stage as never);
@@ -69,51 +69,53 @@ export interface ProjectListItem {
   residentsReceivedFen: number;
 }
 
-export async function listProjects(db: DB, f: ProjectFilters, limit = 200, offset = 0): Promise<ProjectListItem[]> {
-  const rows = await filtered(db, f)
-    .select((eb) => [
-      'projects.id',
-      'projects.code',
-      'projects.title',
-      'projects.title_en',
-      'projects.stage',
-      'projects.batch_year',
-      'projects.households_benefiting',
-      'subdistricts.code as subdistrict_code',
-      'subdistricts.name as subdistrict_name',
-      'subdistricts.name_en as subdistrict_name_en',
-      eb
-        .selectFrom('project_estates')
-        .innerJoin('estates', 'estates.id', 'project_estates.estate_id')
-        .whereRef('project_estates.project_id', '=', 'projects.id')
-        .select(sql<number>`avg(estates.lat)`.as('v'))
-        .as('lat'),
-      eb
-        .selectFrom('project_estates')
-        .innerJoin('estates', 'estates.id', 'project_estates.estate_id')
-        .whereRef('project_estates.project_id', '=', 'projects.id')
-        .select(sql<number>`avg(estates.lng)`.as('v'))
-        .as('lng'),
-      eb
-        .selectFrom('budget_lines')
-        .whereRef('budget_lines.project_id', '=', 'projects.id')
-        .select(sql<string>`coalesce(sum(amount_fen), 0)`.as('v'))
-        .as('total_fen'),
-      eb
-        .selectFrom('donations')
-        .whereRef('donations.project_id', '=', 'projects.id')
-        .where('donations.status', '=', 'received')
-        .where('donations.kind', '=', 'money')
-        .select(sql<string>`coalesce(sum(amount_fen), 0)`.as('v'))
-        .as('donations_fen'),
-      receivedPledgeFenSql.as('residents_fen'),
-    ])
-    .orderBy('projects.batch_year', 'desc')
-    .orderBy('projects.code')
-    .limit(limit)
-    .offset(offset)
-    .execute();
-  return rows.map((r) => ({
+type Filtered = ReturnType<typeof filtered>;
+
+/** The list's columns on a filtered query (one row per project). */
+export function withListColumns(q: Filtered) {
+  return q.select((eb) => [
+    'projects.id',
+    'projects.code',
+    'projects.title',
+    'projects.title_en',
+    'projects.stage',
+    'projects.batch_year',
+    'projects.households_benefiting',
+    'subdistricts.code as subdistrict_code',
+    'subdistricts.name as subdistrict_name',
+    'subdistricts.name_en as subdistrict_name_en',
+    eb
+      .selectFrom('project_estates')
+      .innerJoin('estates', 'estates.id', 'project_estates.estate_id')
+      .whereRef('project_estates.project_id', '=', 'projects.id')
+      .select(sql<number>`avg(estates.lat)`.as('v'))
+      .as('lat'),
+    eb
+      .selectFrom('project_estates')
+      .innerJoin('estates', 'estates.id', 'project_estates.estate_id')
+      .whereRef('project_estates.project_id', '=', 'projects.id')
+      .select(sql<number>`avg(estates.lng)`.as('v'))
+      .as('lng'),
+    eb
+      .selectFrom('budget_lines')
+      .whereRef('budget_lines.project_id', '=', 'projects.id')
+      .select(sql<string>`coalesce(sum(amount_fen), 0)`.as('v'))
+      .as('total_fen'),
+    eb
+      .selectFrom('donations')
+      .whereRef('donations.project_id', '=', 'projects.id')
+      .where('donations.status', '=', 'received')
+      .where('donations.kind', '=', 'money')
+      .select(sql<string>`coalesce(sum(amount_fen), 0)`.as('v'))
+      .as('donations_fen'),
+    receivedPledgeFenSql.as('residents_fen'),
+  ]);
+}
+
+type ListRow = Awaited<ReturnType<ReturnType<typeof withListColumns>['execute']>>[number];
+
+export function toListItem(r: ListRow): ProjectListItem {
+  return {
     id: r.id,
     code: r.code,
     title: r.title,
@@ -129,7 +131,13 @@ export async function listProjects(db: DB, f: ProjectFilters, limit = 200, offse
     totalFen: Number(r.total_fen ?? 0),
     donationsReceivedFen: Number(r.donations_fen ?? 0),
     residentsReceivedFen: Number(r.residents_fen ?? 0),
-  }));
+  };
+}
+
+/** Published projects in the list's order (newest batch first, then by code); the paged list is `projectPage` (paging.ts). */
+export async function listProjects(db: DB, f: ProjectFilters, limit = 200, offset = 0): Promise<ProjectListItem[]> {
+  const rows = await withListColumns(filtered(db, f)).orderBy('projects.batch_year', 'desc').orderBy('projects.code').limit(limit).offset(offset).execute();
+  return rows.map(toListItem);
 }
 
 export async function countProjects(db: DB, f: ProjectFilters): Promise<number> {
@@ -177,9 +185,20 @@ export async function mapPoints(db: DB, f: ProjectFilters) {
   return rows.map((r) => ({ code: r.code, title: r.title, titleEn: r.title_en, stage: r.stage, lat: Number(r.lat), lng: Number(r.lng) }));
 }
 
+/**
+ * The batch years of published projects, newest first. A skip scan: one probe of the year
+ * index (migration 0063) per year, instead of reading every project (280 ms at 250,000).
+ */
 export async function batchYears(db: DB): Promise<number[]> {
-  const rows = await db.selectFrom('projects').where('published_at', 'is not', null).select('batch_year').distinct().orderBy('batch_year', 'desc').execute();
-  return rows.map((r) => r.batch_year);
+  const { rows } = await sql<{ y: number }>`
+    with recursive years(y) as (
+      (select batch_year from projects where published_at is not null order by batch_year desc limit 1)
+      union all
+      select (select p.batch_year from projects p where p.published_at is not null and p.batch_year < years.y order by p.batch_year desc limit 1)
+      from years where years.y is not null
+    )
+    select y from years where y is not null`.execute(db);
+  return rows.map((r) => Number(r.y));
 }
 
 /** The name of one estate of a published project (the search box's example), in the page's language where given, or ''. */

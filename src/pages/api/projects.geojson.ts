@@ -1,9 +1,8 @@
 import type { APIRoute } from 'astro';
 import { db } from '../../lib/db/index.ts';
-import { json, problem } from '../../lib/http/responses.ts';
+import { problem } from '../../lib/http/responses.ts';
 import { parseFilters } from '../../features/projects/filters.ts';
-import { mapPoints } from '../../features/projects/queries.ts';
-import { toFeatureCollection } from '../../features/map/geojson.ts';
+import { geojsonResponse } from '../../features/open-data/streams.ts';
 
 export const GET: APIRoute = async ({ url, locals }) => {
   const filters = parseFilters(url.searchParams);
@@ -17,6 +16,6 @@ export const GET: APIRoute = async ({ url, locals }) => {
     );
   }
   locals.cacheable = true;
-  const points = await mapPoints(await db(), filters.data);
-  return json(toFeatureCollection(points, locals.lang), { contentType: 'application/geo+json; charset=utf-8' });
+  locals.streamed = true; // every project, batch by batch (open data); the page cache keeps a copy only while it is small
+  return geojsonResponse(await db(), filters.data, locals.lang);
 };

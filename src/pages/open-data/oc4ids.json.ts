@@ -1,15 +1,19 @@
 import type { APIRoute } from 'astro';
 import { db } from '../../lib/db/index.ts';
 import { config } from '../../lib/config.ts';
-import { json } from '../../lib/http/responses.ts';
 import { FUNDS_TAG } from '../../lib/http/page-cache.ts';
-import { loadDisclosures } from '../../features/projects/disclosure.ts';
-import { buildOc4idsPackage } from '../../features/open-data/oc4ids.ts';
+import { feedEtag, feedResponse } from '../../lib/http/feed-etag.ts';
+import { oc4idsStream } from '../../features/open-data/streams.ts';
 
-export const GET: APIRoute = async ({ locals }) => {
+export const GET: APIRoute = async ({ locals, request }) => {
   locals.cacheable = true;
+  locals.streamed = true; // the page cache passes it through as it comes, keeping a copy only while it is small
   locals.cacheTags = [FUNDS_TAG]; // donations received, per project
-  const projects = await loadDisclosures(await db(), { all: true });
-  const publishedDate = projects.reduce((max, p) => (p.updatedAt > max ? p.updatedAt : max), new Date(0));
-  return json(buildOc4idsPackage(projects, { baseUrl: config().publicBaseUrl, publishedDate, publisherName: '湛河区老旧小区改造工作领导小组办公室' }));
+  const database = await db();
+  return feedResponse(
+    request,
+    await feedEtag(database),
+    () => oc4idsStream(database, { baseUrl: config().publicBaseUrl, publisherName: '湛河区老旧小区改造工作领导小组办公室' }),
+    { 'Content-Type': 'application/json; charset=utf-8' },
+  );
 };

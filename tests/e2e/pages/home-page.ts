@@ -16,6 +16,10 @@ export class HomePage {
   async open(query = '') {
     await this.page.goto(`/${query}`);
   }
+  /** The list's total over all its pages ("共 N 个项目" / "N projects"). */
+  async total(): Promise<number> {
+    return Number(/\d+/.exec(await this.count.innerText())![0]);
+  }
   async markerCount(): Promise<number> {
     await this.map.scrollIntoViewIfNeeded(); // the island hydrates when visible
     await this.page.waitForFunction(() => Number(document.querySelector('.map')?.getAttribute('data-marker-count') ?? -1) >= 0);
