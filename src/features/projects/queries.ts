@@ -177,6 +177,12 @@ export async function mapPoints(db: DB, f: ProjectFilters) {
   return rows.map((r) => ({ code: r.code, title: r.title, titleEn: r.title_en, stage: r.stage, lat: Number(r.lat), lng: Number(r.lng) }));
 }
 
+/** The ids of the published projects matching the filters (the list's and the map's), ascending: the clustered map's filtered views. */
+export async function projectIdsMatching(db: DB, f: ProjectFilters): Promise<number[]> {
+  const rows = await filtered(db, f).select('projects.id').orderBy('projects.id').execute();
+  return rows.map((r) => r.id);
+}
+
 export async function batchYears(db: DB): Promise<number[]> {
   const rows = await db.selectFrom('projects').where('published_at', 'is not', null).select('batch_year').distinct().orderBy('batch_year', 'desc').execute();
   return rows.map((r) => r.batch_year);

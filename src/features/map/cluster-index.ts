@@ -1,0 +1,368 @@
+import KDBush from 'kdbush';
+
+/**
+ * The clustered map by view: every zoom level's clusters worked out once (greedy, as
+ * supercluster does: a point takes every point not yet taken within CLUSTER_RADIUS_PX of it
+ * at that zoom, level by level from the deepest zoom up), kept in flat typed arrays with one
+ * KD-tree per zoom, so that a view costs a range query and not a pass over the points.
+ * A cluster keeps how far its farthest member lies from it (`reach`), so that a view finds
+ * every cluster with a member inside the box even when the cluster's centre is outside it.
+ */
+
+/** Projects within this many screen pixels of each other (256-pixel tiles) form a cluster. */
+export const CLUSTER_RADIUS_PX = 60;
+/** The deepest zoom with its own clusters: deeper views are answered as this one; what is still a cluster there never splits. */
+export const MAX_CLUSTER_ZOOM = 18;
+/** At most this many projects are listed in a cluster that never splits (projects of one estate). */
+export const MAX_LISTED = 50;
+
+/** One published project's map point, as the index is built from it. */
+export interface MapPointRow {
+  id: number;
+  code: string;
+  title: string;
+  titleEn: string | null;
+  stage: number;
+  lng: number;
+  lat: number;
+}
+
+/** Every published project's point, in project id order: what all indexes of one version share. */
+export interface PointTable {
+  n: number;
+  ids: Int32Array;
+  lng: Float64Array;
+  lat: Float64Array;
+  stage: Uint8Array;
+  codes: string[];
+  titles: string[];
+  titlesEn: (string | null)[];
+}
+
+export function pointTable(rows: readonly MapPointRow[]): PointTable {
+  const n = rows.length;
+  const t: PointTable = {
+    n,
+    ids: new Int32Array(n),
+    lng: new Float64Array(n),
+    lat: new Float64Array(n),
+    stage: new Uint8Array(n),
+    codes: new Array<string>(n),
+    titles: new Array<string>(n),
+    titlesEn: new Array<string | null>(n),
+  };
+  rows.forEach((r, i) => {
+    t.ids[i] = r.id;
+    t.lng[i] = r.lng;
+    t.lat[i] = r.lat;
+    t.stage[i] = r.stage;
+    t.codes[i] = r.code;
+    t.titles[i] = r.title;
+    t.titlesEn[i] = r.titleEn;
+  });
+  return t;
+}
+
+/** One zoom level's items (clusters and single projects). Coordinates: Web Mercator in [0, 1], less the index's origin. */
+interface Level {
+  n: number;
+  kd: KDBush;
+  x: Float32Array;
+  y: Float32Array;
+  count: Int32Array;
+  /** The zoom at which the item splits; > MAX_CLUSTER_ZOOM: never (or a single project). */
+  expand: Uint8Array;
+  /** A single project: its row in the table; a cluster that never splits: its item at MAX_CLUSTER_ZOOM; else -1. */
+  ref: Int32Array;
+  /** How far (Mercator units) the farthest member lies from the item's position. */
+  reach: Float32Array;
+  maxReach: number;
+  /** Each item's cluster one zoom up (level z − 1), -1 at zoom 0. */
+  parent: Int32Array;
+}
+
+export interface ClusterIndex {
+  table: PointTable;
+  /** The table rows in this index (all of them, or those matching a filter). */
+  rows: Int32Array;
+  levels: Level[];
+  ox: number;
+  oy: number;
+  /** For each item of the deepest level, its projects (rows of the table): start offsets and the rows. */
+  memberStart: Int32Array;
+  members: Int32Array;
+  /** [west, south, east, north] of every project in the index, or null when empty. */
+  extent: [number, number, number, number] | null;
+  /** The projects of one cluster (by its id), as rows of the table. */
+  leaves(id: number): number[];
+}
+
+const lngX = (lng: number) => lng / 360 + 0.5;
+const latY = (lat: number) => {
+  const sin = Math.sin((Math.max(-85.05112878, Math.min(85.05112878, lat)) * Math.PI) / 180);
+  return 0.5 - (0.25 * Math.log((1 + sin) / (1 - sin))) / Math.PI;
+};
+const xLng = (x: number) => (x - 0.5) * 360;
+const yLat = (y: number) => (360 * Math.atan(Math.exp((1 - 2 * y) * Math.PI))) / Math.PI - 90;
+/** Float32 positions and reaches are a little off the exact ones: every reach carries this much more (0.07 px at zoom 18). */
+const SLACK = 1e-9;
+
+/** Yields to the event loop when the current slice has run for `ms`: a build never holds requests for long. */
+function slicer(ms: number) {
+  let start = performance.now();
+  return async (): Promise<void> => {
+    if (performance.now() - start < ms) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    start = performance.now();
+  };
+}
+
+function kdOf(x: Float32Array, y: Float32Array, n: number): KDBush {
+  const kd = new KDBush(Math.max(n, 1), 64, Float32Array);
+  for (let i = 0; i < n; i++) kd.add(x[i]!, y[i]!);
+  if (n === 0) kd.add(0, 0); // KDBush needs an item; `n` stays 0 so nothing reads it
+  return kd.finish();
+}
+
+/**
+ * Builds the clusters of every zoom for `rows` of the table (all of them by default), in
+ * slices of a few milliseconds. Deterministic: the same rows in the same order give the same
+ * clusters on every server instance.
+ */
+export async function buildClusterIndex(table: PointTable, rows?: Int32Array, { sliceMs = 8 } = {}): Promise<ClusterIndex> {
+  const all = rows ?? Int32Array.from({ length: table.n }, (_, i) => i);
+  const n = all.length;
+  const pause = slicer(sliceMs);
+  let ox = Infinity,
+    oy = Infinity;
+  let w = Infinity,
+    s = Infinity,
+    e = -Infinity,
+    north = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const r = all[i]!;
+    ox = Math.min(ox, lngX(table.lng[r]!));
+    oy = Math.min(oy, latY(table.lat[r]!));
+    w = Math.min(w, table.lng[r]!);
+    e = Math.max(e, table.lng[r]!);
+    s = Math.min(s, table.lat[r]!);
+    north = Math.max(north, table.lat[r]!);
+  }
+  if (n === 0) ox = oy = 0;
+
+  // the deepest level: one item per project
+  let prev: Level;
+  {
+    const x = new Float32Array(n),
+      y = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      x[i] = lngX(table.lng[all[i]!]!) - ox;
+      y[i] = latY(table.lat[all[i]!]!) - oy;
+    }
+    await pause();
+    prev = {
+      n,
+      kd: kdOf(x, y, n),
+      x,
+      y,
+      count: new Int32Array(n).fill(1),
+      expand: new Uint8Array(n).fill(255),
+      ref: Int32Array.from(all),
+      reach: new Float32Array(n).fill(SLACK),
+      maxReach: SLACK,
+      parent: new Int32Array(n).fill(-1),
+    };
+  }
+  const levels: Level[] = [];
+  let memberStart = new Int32Array(1);
+  let members = new Int32Array(0);
+  for (let z = MAX_CLUSTER_ZOOM; z >= 0; z--) {
+    await pause();
+    const r = CLUSTER_RADIUS_PX / (256 * 2 ** z);
+    const p = prev;
+    const cap = p.n;
+    const x = new Float32Array(cap),
+      y = new Float32Array(cap),
+      count = new Int32Array(cap),
+      expand = new Uint8Array(cap),
+      ref = new Int32Array(cap),
+      reach = new Float32Array(cap);
+    const taken = new Uint8Array(cap);
+    let m = 0;
+    let maxReach = SLACK;
+    for (let i = 0; i < p.n; i++) {
+      if ((i & 255) === 0) await pause();
+      if (taken[i]) continue;
+      taken[i] = 1;
+      const near = p.kd.within(p.x[i]!, p.y[i]!, r);
+      let num = p.count[i]!;
+      let wx = p.x[i]! * num,
+        wy = p.y[i]! * num;
+      let merged = false;
+      for (const k of near) {
+        if (taken[k]) continue;
+        taken[k] = 1;
+        merged = true;
+        num += p.count[k]!;
+        wx += p.x[k]! * p.count[k]!;
+        wy += p.y[k]! * p.count[k]!;
+        p.parent[k] = m;
+      }
+      p.parent[i] = m;
+      if (!merged) {
+        x[m] = p.x[i]!;
+        y[m] = p.y[i]!;
+        count[m] = p.count[i]!;
+        expand[m] = p.expand[i]!;
+        ref[m] = p.ref[i]!;
+        reach[m] = p.reach[i]!;
+      } else {
+        const cx = Math.fround(wx / num),
+          cy = Math.fround(wy / num);
+        let far = Math.hypot(p.x[i]! - cx, p.y[i]! - cy) + p.reach[i]!;
+        for (const k of near) if (p.parent[k] === m) far = Math.max(far, Math.hypot(p.x[k]! - cx, p.y[k]! - cy) + p.reach[k]!);
+        x[m] = cx;
+        y[m] = cy;
+        count[m] = num;
+        expand[m] = z + 1;
+        ref[m] = z === MAX_CLUSTER_ZOOM ? m : -1;
+        reach[m] = far + SLACK;
+      }
+      maxReach = Math.max(maxReach, reach[m]!);
+      m++;
+    }
+    if (z === MAX_CLUSTER_ZOOM) {
+      // the projects of each deepest item: a counting sort of the points by their item
+      memberStart = new Int32Array(m + 1);
+      for (let i = 0; i < p.n; i++) memberStart[p.parent[i]! + 1]!++;
+      for (let c = 0; c < m; c++) memberStart[c + 1]! += memberStart[c]!;
+      const fill = memberStart.slice(0, m);
+      members = new Int32Array(p.n);
+      for (let i = 0; i < p.n; i++) members[fill[p.parent[i]!]!++] = all[i]!;
+    } else levels[z + 1] = p;
+    await pause();
+    const lx = x.slice(0, m),
+      ly = y.slice(0, m);
+    prev = {
+      n: m,
+      kd: kdOf(lx, ly, m),
+      x: lx,
+      y: ly,
+      count: count.slice(0, m),
+      expand: expand.slice(0, m),
+      ref: ref.slice(0, m),
+      reach: reach.slice(0, m),
+      maxReach,
+      parent: new Int32Array(m).fill(-1),
+    };
+  }
+  levels[0] = prev;
+
+  const index: ClusterIndex = {
+    table,
+    rows: all,
+    levels,
+    ox,
+    oy,
+    memberStart,
+    members,
+    extent: n > 0 ? [w, s, e, north] : null,
+    leaves(id) {
+      const zoom = id & 31;
+      let set = new Set([id >> 5]);
+      for (let z = zoom; z < MAX_CLUSTER_ZOOM; z++) {
+        const next = new Set<number>();
+        const below = levels[z + 1]!;
+        for (let i = 0; i < below.n; i++) if (set.has(below.parent[i]!)) next.add(i);
+        set = next;
+      }
+      const out: number[] = [];
+      for (const c of set) for (let k = memberStart[c]!; k < memberStart[c + 1]!; k++) out.push(members[k]!);
+      return out;
+    },
+  };
+  return index;
+}
+
+/** A cluster's properties: no more than the map needs to draw it and open it. */
+export interface ClusterProperties {
+  cluster: true;
+  /** The cluster's id in this index and zoom. */
+  id: number;
+  count: number;
+  /** The zoom at which it splits, or null when it never does (its projects are then listed). */
+  expand: number | null;
+  projects?: ProjectProperties[];
+}
+/** A single project's properties: those of the whole map's GeoJSON. */
+export interface ProjectProperties {
+  code: string;
+  title: string;
+  stage: number;
+}
+export type ClusterFeature =
+  | { type: 'Feature'; geometry: { type: 'Point'; coordinates: [number, number] }; properties: ClusterProperties }
+  | { type: 'Feature'; geometry: { type: 'Point'; coordinates: [number, number] }; properties: ProjectProperties & { cluster?: undefined } };
+
+/** Decimals that keep a position within a tenth of a pixel or so at this zoom (3 at zoom 7, 6 at 16). */
+export function decimalsAt(zoom: number): number {
+  return Math.min(6, Math.max(2, Math.ceil(Math.log10((256 * 2 ** zoom) / 360)) + 1));
+}
+
+function project(t: PointTable, row: number, lang: 'zh' | 'en'): ProjectProperties {
+  return { code: t.codes[row]!, title: (lang === 'en' && t.titlesEn[row]) || t.titles[row]!, stage: t.stage[row]! };
+}
+
+/**
+ * The clusters and single projects of one view: every project of the index inside the box
+ * (west, south, east, north, degrees) is in exactly one of them; a cluster at the edge may
+ * also hold projects just outside it.
+ */
+export function clusterFeatures(index: ClusterIndex, box: readonly [number, number, number, number], zoom: number, lang: 'zh' | 'en') {
+  const z = Math.max(0, Math.min(MAX_CLUSTER_ZOOM, Math.floor(zoom)));
+  const level = index.levels[z]!;
+  const [w, s, e, n] = box;
+  const x1 = lngX(w) - index.ox,
+    x2 = lngX(e) - index.ox,
+    y1 = latY(n) - index.oy,
+    y2 = latY(s) - index.oy;
+  const f = 10 ** decimalsAt(z);
+  const round = (v: number) => Math.round(v * f) / f;
+  const features: ClusterFeature[] = [];
+  if (level.n === 0) return { features, total: 0, extent: index.extent };
+  const m = level.maxReach;
+  const t = index.table;
+  const found = level.kd.range(x1 - m, y1 - m, x2 + m, y2 + m);
+  found.sort((a, b) => a - b);
+  for (const i of found) {
+    const x = level.x[i]!,
+      y = level.y[i]!;
+    const count = level.count[i]!;
+    if (count === 1) {
+      const row = level.ref[i]!;
+      const lng = t.lng[row]!,
+        lat = t.lat[row]!;
+      if (lng < w || lng > e || lat < s || lat > n) continue;
+      features.push({ type: 'Feature', geometry: { type: 'Point', coordinates: [round(lng), round(lat)] }, properties: project(t, row, lang) });
+      continue;
+    }
+    // the box's nearest point to the cluster, and whether the cluster reaches it
+    const dx = x < x1 ? x1 - x : x > x2 ? x - x2 : 0;
+    const dy = y < y1 ? y1 - y : y > y2 ? y - y2 : 0;
+    if (dx * dx + dy * dy > level.reach[i]! * level.reach[i]!) continue;
+    const expand = level.expand[i]!;
+    const properties: ClusterProperties = { cluster: true, id: i * 32 + z, count, expand: expand <= MAX_CLUSTER_ZOOM ? expand : null };
+    if (expand > MAX_CLUSTER_ZOOM) {
+      const c = level.ref[i]!;
+      const listed: ProjectProperties[] = [];
+      for (let k = index.memberStart[c]!; k < index.memberStart[c + 1]! && listed.length < MAX_LISTED; k++) listed.push(project(t, index.members[k]!, lang));
+      properties.projects = listed;
+    }
+    features.push({
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: [round(xLng(x + index.ox)), round(yLat(y + index.oy))] },
+      properties,
+    });
+  }
+  return { features, total: index.rows.length, extent: index.extent };
+}
