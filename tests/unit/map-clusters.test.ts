@@ -64,9 +64,12 @@ function views(points: MapPointRow[], seed: number): { box: Box; zoom: number }[
 }
 
 describe('clustered map data by view', () => {
-  it('puts every project inside the box in exactly one cluster or single, at every view and zoom', async () => {
+  it.each([
+    ['one KD-tree a zoom', 32_768],
+    ['KD-trees in strips of 300 items', 300],
+  ])('puts every project inside the box in exactly one cluster or single, at every view and zoom (%s)', async (_, stripSize) => {
     const points = henan(6000, 7);
-    const index = await buildClusterIndex(pointTable(points));
+    const index = await buildClusterIndex(pointTable(points), undefined, { stripSize });
     for (const { box, zoom } of views(points, 11)) {
       const { features } = clusterFeatures(index, box, zoom, 'zh');
       const inside = points.filter((p) => inBox(p, box)).map((p) => p.code);

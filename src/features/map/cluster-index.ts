@@ -66,7 +66,7 @@ export function pointTable(rows: readonly MapPointRow[]): PointTable {
 /** One zoom level's items (clusters and single projects). Coordinates: Web Mercator in [0, 1], less the index's origin. */
 interface Level {
   n: number;
-  kd: KDBush;
+  kd: Strips;
   x: Float32Array;
   y: Float32Array;
   count: Int32Array;
@@ -117,11 +117,81 @@ function slicer(ms: number) {
   };
 }
 
-function kdOf(x: Float32Array, y: Float32Array, n: number): KDBush {
-  const kd = new KDBush(Math.max(n, 1), 64, Float32Array);
-  for (let i = 0; i < n; i++) kd.add(x[i]!, y[i]!);
-  if (n === 0) kd.add(0, 0); // KDBush needs an item; `n` stays 0 so nothing reads it
-  return kd.finish();
+/**
+ * A level's KD-trees: one per vertical strip of at most `stripSize` items (equal counts, cut
+ * by x), so that no single sort holds the event loop for long (a KD-tree of 250,000 items
+ * sorts in about 45 ms; one of 32,768 in about 5). A query asks the strips its x-range meets.
+ */
+class Strips {
+  readonly min: number[];
+  readonly max: number[];
+  readonly trees: KDBush[];
+  readonly ids: Int32Array[];
+  constructor(min: number[], max: number[], trees: KDBush[], ids: Int32Array[]) {
+    this.min = min;
+    this.max = max;
+    this.trees = trees;
+    this.ids = ids;
+  }
+  private each(minX: number, maxX: number, ask: (tree: KDBush) => number[]) {
+    const out: number[] = [];
+    for (let k = 0; k < this.trees.length; k++) {
+      if (this.max[k]! < minX || this.min[k]! > maxX) continue;
+      const ids = this.ids[k]!;
+      for (const local of ask(this.trees[k]!)) out.push(ids[local]!);
+    }
+    return out;
+  }
+  range(minX: number, minY: number, maxX: number, maxY: number): number[] {
+    return this.each(minX, maxX, (t) => t.range(minX, minY, maxX, maxY));
+  }
+  within(x: number, y: number, r: number): number[] {
+    return this.each(x - r, x + r, (t) => t.within(x, y, r));
+  }
+}
+
+async function stripsOf(x: Float32Array, y: Float32Array, n: number, stripSize: number, pause: () => Promise<void>): Promise<Strips> {
+  const k = Math.max(1, Math.ceil(n / stripSize));
+  // the items by x, in strips of about equal counts: a counting sort on 4,096 bins of x, then cut
+  let lo = Infinity,
+    hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    lo = Math.min(lo, x[i]!);
+    hi = Math.max(hi, x[i]!);
+  }
+  const BINS = 4096;
+  const width = hi > lo ? (hi - lo) / BINS : 1;
+  const bin = (v: number) => Math.min(BINS - 1, Math.max(0, Math.floor((v - lo) / width)));
+  const start = new Int32Array(BINS + 1);
+  for (let i = 0; i < n; i++) start[bin(x[i]!) + 1]!++;
+  for (let b = 0; b < BINS; b++) start[b + 1]! += start[b]!;
+  const fill = start.slice(0, BINS);
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[fill[bin(x[i]!)]!++] = i;
+  await pause();
+  const min: number[] = [],
+    max: number[] = [],
+    trees: KDBush[] = [],
+    ids: Int32Array[] = [];
+  for (let s = 0, from = 0; s < k && from < n; s++) {
+    const to = s === k - 1 ? n : Math.max(from + 1, Math.min(n, Math.round(((s + 1) * n) / k)));
+    const part = order.slice(from, to);
+    const tree = new KDBush(part.length, 64, Float32Array);
+    let a = Infinity,
+      b = -Infinity;
+    for (const i of part) {
+      tree.add(x[i]!, y[i]!);
+      a = Math.min(a, x[i]!);
+      b = Math.max(b, x[i]!);
+    }
+    trees.push(tree.finish());
+    ids.push(part);
+    min.push(a);
+    max.push(b);
+    from = to;
+    await pause();
+  }
+  return new Strips(min, max, trees, ids);
 }
 
 /**
@@ -129,26 +199,28 @@ function kdOf(x: Float32Array, y: Float32Array, n: number): KDBush {
  * slices of a few milliseconds. Deterministic: the same rows in the same order give the same
  * clusters on every server instance.
  */
-export async function buildClusterIndex(table: PointTable, rows?: Int32Array, { sliceMs = 8 } = {}): Promise<ClusterIndex> {
-  const all = rows ?? Int32Array.from({ length: table.n }, (_, i) => i);
+export async function buildClusterIndex(table: PointTable, rows?: Int32Array, { sliceMs = 8, stripSize = 32_768 } = {}): Promise<ClusterIndex> {
+  let all = rows;
+  if (!all) {
+    all = new Int32Array(table.n);
+    for (let i = 0; i < table.n; i++) all[i] = i;
+  }
   const n = all.length;
   const pause = slicer(sliceMs);
-  let ox = Infinity,
-    oy = Infinity;
   let w = Infinity,
     s = Infinity,
     e = -Infinity,
     north = -Infinity;
   for (let i = 0; i < n; i++) {
     const r = all[i]!;
-    ox = Math.min(ox, lngX(table.lng[r]!));
-    oy = Math.min(oy, latY(table.lat[r]!));
     w = Math.min(w, table.lng[r]!);
     e = Math.max(e, table.lng[r]!);
     s = Math.min(s, table.lat[r]!);
     north = Math.max(north, table.lat[r]!);
   }
-  if (n === 0) ox = oy = 0;
+  // Mercator x grows with longitude and y falls with latitude: the origin is the north-west corner
+  const ox = n > 0 ? lngX(w) : 0,
+    oy = n > 0 ? latY(north) : 0;
 
   // the deepest level: one item per project
   let prev: Level;
@@ -156,13 +228,14 @@ export async function buildClusterIndex(table: PointTable, rows?: Int32Array, { 
     const x = new Float32Array(n),
       y = new Float32Array(n);
     for (let i = 0; i < n; i++) {
+      if ((i & 4095) === 0) await pause();
       x[i] = lngX(table.lng[all[i]!]!) - ox;
       y[i] = latY(table.lat[all[i]!]!) - oy;
     }
     await pause();
     prev = {
       n,
-      kd: kdOf(x, y, n),
+      kd: await stripsOf(x, y, n, stripSize, pause),
       x,
       y,
       count: new Int32Array(n).fill(1),
@@ -245,7 +318,7 @@ export async function buildClusterIndex(table: PointTable, rows?: Int32Array, { 
       ly = y.slice(0, m);
     prev = {
       n: m,
-      kd: kdOf(lx, ly, m),
+      kd: await stripsOf(lx, ly, m, stripSize, pause),
       x: lx,
       y: ly,
       count: count.slice(0, m),
