@@ -27,41 +27,53 @@ export interface MapPointRow {
   lat: number;
 }
 
-/** Every published project's point, in project id order: what all indexes of one version share. */
+/**
+ * Every published project's point, in project id order: what all indexes of one version share.
+ * Codes and titles are kept as UTF-8 in one buffer (three strings a project: code, title,
+ * English title), not as 750,000 strings for the garbage collector to walk.
+ */
 export interface PointTable {
   n: number;
   ids: Int32Array;
   lng: Float64Array;
   lat: Float64Array;
   stage: Uint8Array;
-  codes: string[];
-  titles: string[];
-  titlesEn: (string | null)[];
+  text: Buffer;
+  /** Where each project's code, title and English title start in `text` (3n + 1 offsets). */
+  at: Uint32Array;
 }
 
 export function pointTable(rows: readonly MapPointRow[]): PointTable {
   const n = rows.length;
+  const at = new Uint32Array(3 * n + 1);
+  rows.forEach((r, i) => {
+    at[3 * i + 1] = at[3 * i]! + Buffer.byteLength(r.code);
+    at[3 * i + 2] = at[3 * i + 1]! + Buffer.byteLength(r.title);
+    at[3 * i + 3] = at[3 * i + 2]! + (r.titleEn ? Buffer.byteLength(r.titleEn) : 0);
+  });
   const t: PointTable = {
     n,
     ids: new Int32Array(n),
     lng: new Float64Array(n),
     lat: new Float64Array(n),
     stage: new Uint8Array(n),
-    codes: new Array<string>(n),
-    titles: new Array<string>(n),
-    titlesEn: new Array<string | null>(n),
+    text: Buffer.allocUnsafe(at[3 * n]!),
+    at,
   };
   rows.forEach((r, i) => {
     t.ids[i] = r.id;
     t.lng[i] = r.lng;
     t.lat[i] = r.lat;
     t.stage[i] = r.stage;
-    t.codes[i] = r.code;
-    t.titles[i] = r.title;
-    t.titlesEn[i] = r.titleEn;
+    t.text.write(r.code, at[3 * i]!);
+    t.text.write(r.title, at[3 * i + 1]!);
+    if (r.titleEn) t.text.write(r.titleEn, at[3 * i + 2]!);
   });
   return t;
 }
+
+/** The k-th string (0 code, 1 title, 2 English title) of a row of the table, '' when there is none. */
+const textOf = (t: PointTable, row: number, k: 0 | 1 | 2): string => t.text.toString('utf8', t.at[3 * row + k]!, t.at[3 * row + k + 1]!);
 
 /** One zoom level's items (clusters and single projects). Coordinates: Web Mercator in [0, 1], less the index's origin. */
 interface Level {
@@ -383,7 +395,7 @@ export function decimalsAt(zoom: number): number {
 }
 
 function project(t: PointTable, row: number, lang: 'zh' | 'en'): ProjectProperties {
-  return { code: t.codes[row]!, title: (lang === 'en' && t.titlesEn[row]) || t.titles[row]!, stage: t.stage[row]! };
+  return { code: textOf(t, row, 0), title: (lang === 'en' && textOf(t, row, 2)) || textOf(t, row, 1), stage: t.stage[row]! };
 }
 
 /**
