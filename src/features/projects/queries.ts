@@ -185,6 +185,12 @@ export async function mapPoints(db: DB, f: ProjectFilters) {
   return rows.map((r) => ({ code: r.code, title: r.title, titleEn: r.title_en, stage: r.stage, lat: Number(r.lat), lng: Number(r.lng) }));
 }
 
+/** The ids of the published projects matching the filters (the list's and the map's), ascending: the clustered map's filtered views. */
+export async function projectIdsMatching(db: DB, f: ProjectFilters): Promise<number[]> {
+  const rows = await filtered(db, f).select('projects.id').orderBy('projects.id').execute();
+  return rows.map((r) => r.id);
+}
+
 /**
  * The batch years of published projects, newest first. A skip scan: one probe of the year
  * index (migration 0063) per year, instead of reading every project (280 ms at 250,000).

@@ -21,7 +21,7 @@ export interface CachedResponse {
  * is the same page, so neither fills the cache nor passes it by. A page that reads another
  * parameter must be added here (tests/unit/page-cache.test.ts checks the cacheable pages).
  */
-export const CACHE_QUERY_PARAMS = ['q', 'subdistrict', 'stage', 'year', 'category', 'kind', 'page', 'after', 'before'] as const;
+export const CACHE_QUERY_PARAMS = ['q', 'subdistrict', 'stage', 'year', 'category', 'kind', 'page', 'after', 'before', 'bbox', 'zoom'] as const;
 
 /** The path and the known query parameters only, in a fixed order: what a cached page may be about. */
 export function cacheKeptPath(url: URL): string {
