@@ -9,12 +9,15 @@ import { castOnline } from '../../src/features/ballots/fast-cast.ts';
 import { ballotResults, publishBulletin } from '../../src/features/ballots/results-service.ts';
 import { bulletinStream, cutAtLines } from '../../src/features/ballots/bulletin-parts.ts';
 import { parseAnyBulletin, publicBulletinText, recount } from '../../src/features/ballots/bulletin.ts';
+import { loadRollPage, ROLL_PAGE, type RollCursor } from '../../src/features/ballots/queries/roll-page.ts';
 
 // A 5,000-household vote end to end (issue 13, big votes; the 50,000 one runs in the bench,
 // tests/bench/bigvote.ts): the roll frozen with the voters the register makes, the right to
 // cast kept for every account exactly as the rule answers it account by account, the casts
 // counted, the figures equal to a reference counted here straight from the rows, and the
 // bulletin streamed byte for byte as published and recounting to the same figures.
+
+type RollPage = NonNullable<Awaited<ReturnType<typeof loadRollPage>>>;
 
 const HOUSEHOLDS = 5000;
 const MATTERS = 4;
@@ -50,6 +53,47 @@ describe.each(BACKENDS)('a 5,000-household vote on %s', (kind) => {
     const roll = await sql<{ voters: number; area: string }>`
       select count(*)::int as voters, sum(area_cm2)::text as area from ballot_voters where ballot_id = ${estate.ballotId}`.execute(db);
     expect(roll.rows[0]).toEqual({ voters: expected, area: f.area });
+  });
+
+  it('shows the roll a page at a time: every voter once, in order, next and previous by voter code', async () => {
+    const db = open.db;
+    const staff = {
+      id: estate.adminId,
+      displayName: 'bench admin',
+      phone: '',
+      role: 'district_admin' as const,
+      subdistrictId: null,
+      communityId: null,
+      ownerStatusHeld: false,
+    };
+    const codes = (await db.selectFrom('ballot_voters').select('code').where('ballot_id', '=', estate.ballotId).execute()).map((v) => v.code);
+    // roll order written out here: V0001 … V9999 then V10000 …
+    codes.sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
+    const seen: string[] = [];
+    const pages: RollPage[] = [];
+    let cursor: RollCursor = null;
+    for (;;) {
+      const page: RollPage = (await loadRollPage(db, estate.ballotId, staff, cursor))!;
+      expect(page.totals.voters).toBe(codes.length);
+      expect(page.roll.voters.length).toBeLessThanOrEqual(ROLL_PAGE);
+      expect(page.roll.voters.every((v) => v.units.length > 0)).toBe(true);
+      pages.push(page);
+      seen.push(...page.roll.voters.map((v) => v.id));
+      if (!page.pager.next) break;
+      cursor = { after: page.pager.next };
+    }
+    expect(seen).toEqual(codes);
+    expect(pages.length).toBe(Math.ceil(codes.length / ROLL_PAGE));
+    expect(pages[0]!.pager.prev).toBeNull();
+    // back from the third page: the second
+    const back = (await loadRollPage(db, estate.ballotId, staff, { before: pages[2]!.pager.prev! }))!;
+    expect(back.roll.voters.map((v) => v.id)).toEqual(pages[1]!.roll.voters.map((v) => v.id));
+    expect(back.pager).toEqual(pages[1]!.pager);
+    // the public: totals only, no flats
+    const anyone = (await loadRollPage(db, estate.ballotId, null))!;
+    expect(anyone.inspect).toBe(false);
+    expect(anyone.roll.voters).toEqual([]);
+    expect(anyone.totals).toEqual(pages[0]!.totals);
   });
 
   it('keeps for every account exactly what gz_cast_voters answers for it', async () => {
