@@ -161,6 +161,42 @@ export async function measureBigVote(opts: { db: DB; estate: BigEstate; base?: s
     row('bulletin.json first byte (in process)', first, 'ms', 200);
     row('bulletin.json complete (in process)', (performance.now() - t) / 1000, 's', 3, `${(bytes / 2 ** 20).toFixed(1)} MiB`);
   }
+  // npm run ballot:recount on the public bulletin, written to a file as downloaded: time and peak memory
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const { spawnSync } = await import('node:child_process');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongzhi-recount-'));
+  try {
+    const file = path.join(dir, 'bulletin.json');
+    const out = fs.createWriteStream(file);
+    for await (const chunk of (await bulletinStream(db, b, null, 'public'))!.body) out.write(chunk);
+    await new Promise((resolve) => out.end(resolve));
+    const cli = new URL('../../src/cli/ballot-recount.ts', import.meta.url).pathname;
+    const timeBin = fs.existsSync('/usr/bin/time') ? ['/usr/bin/time', '-f', 'maxrss=%M'] : [];
+    const t = performance.now();
+    const run = spawnSync(timeBin[0] ?? process.execPath, [...timeBin.slice(1), ...(timeBin.length ? [process.execPath] : []), cli, file], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 2 ** 20,
+    });
+    const ms = performance.now() - t;
+    const kib = Number(/maxrss=(\d+)/.exec(run.stderr)?.[1] ?? NaN);
+    const same =
+      run.status === 0 &&
+      JSON.stringify(JSON.parse(run.stdout).matters) ===
+        JSON.stringify(
+          (await ballotResults(db, b))?.status === 'closed' ? ((await ballotResults(db, b)) as { results: { matters: unknown } }).results.matters : null,
+        );
+    row(
+      'npm run ballot:recount on bulletin.json',
+      ms / 1000,
+      's',
+      Infinity,
+      `peak ${(kib / 1024).toFixed(0)} MiB, ${same ? 'same figures' : 'FIGURES DIFFER'}`,
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
   row('process RSS after all of the above', rssMiB(), 'MiB', 1024);
   return rows;
 }
