@@ -34,6 +34,9 @@ import * as m0048 from './0048_rating_tallies.ts';
 import * as m0052 from './0052_file_blobs.ts';
 import * as m0056 from './0056_rating_comment_moderation.ts';
 import * as m0063 from './0063_project_list_keyset.ts';
+import * as m0064 from './0064_cast_rights_fill_set_based.ts';
+import * as m0065 from './0065_ballot_results_and_bulletin_parts.ts';
+import * as m0066 from './0066_roll_lock_per_statement.ts';
 import * as m0068 from './0068_project_page_indexes.ts';
 import * as m0069 from './0069_cast_batch.ts';
 
@@ -74,6 +77,9 @@ const migrations: Record<string, Migration> = {
   '0052_file_blobs': m0052,
   '0056_rating_comment_moderation': m0056,
   '0063_project_list_keyset': m0063,
+  '0064_cast_rights_fill_set_based': m0064,
+  '0065_ballot_results_and_bulletin_parts': m0065,
+  '0066_roll_lock_per_statement': m0066,
   '0068_project_page_indexes': m0068,
   '0069_cast_batch': m0069,
 };

@@ -202,6 +202,12 @@ describe.each(BACKENDS)('who may cast: SQL and TypeScript agree on %s', (kind) =
       select voter_id, cast_right, mandate from ballot_cast_rights where ballot_id = ${ballotId} and user_id = ${userId} order by voter_id`.execute(open.db);
     return res.rows.map((r) => ({ voterId: r.voter_id, right: r.cast_right, mandate: r.mandate }));
   };
+  // gz_cast_voters_all: the same rule asked for every account of a ballot at once, read for one account
+  const allForm = async (ballotId: number, userId: number): Promise<CastVoter[]> => {
+    const res = await sql<{ voter_id: number; cast_right: CastVoter['right']; mandate: string | null }>`
+      select voter_id, cast_right, mandate from gz_cast_voters_all(${ballotId}::integer) where user_id = ${userId} order by voter_id`.execute(open.db);
+    return res.rows.map((r) => ({ voterId: r.voter_id, right: r.cast_right, mandate: r.mandate }));
+  };
   /** After a change: the kept answer equals the function's for every account on both ballots (and someone may cast, so the table is not trivially empty). */
   const keptAnswersHold = async (event: string) => {
     let rows = 0;
@@ -210,6 +216,8 @@ describe.each(BACKENDS)('who may cast: SQL and TypeScript agree on %s', (kind) =
         const kept = await tableForm(b, id);
         rows += kept.length;
         expect(kept, `${event}: ${who}'s right kept for the cast`).toEqual(await sqlForm(b, id));
+        // the rule for every account at once (what fills the table as a ballot opens) gives the same answer
+        expect(await allForm(b, id), `${event}: ${who}'s right from gz_cast_voters_all`).toEqual(await sqlForm(b, id));
       }
     }
     expect(rows, event).toBeGreaterThan(0);

@@ -51,7 +51,8 @@ export function resolveBallots(voterIds: readonly string[], matterIds: readonly 
     const b = ballots[index]!;
     for (const matterId of Object.keys(b.choices)) {
       const choice = b.choices[matterId];
-      const code = typeof choice === 'string' && Object.hasOwn(CHOICE_CODE, choice) ? CHOICE_CODE[choice] : undefined;
+      // compared, not looked up: the same as CHOICE_CODE, several times faster over a million choices
+      const code = choice === 'agree' ? 1 : choice === 'oppose' ? 2 : choice === 'abstain' ? 3 : undefined;
       if (code === undefined) {
         throw new RangeError(`ballot ${index} of voter ${b.voterId}: "${String(choice)}" on ${matterId} is not agree, oppose or abstain`);
       }

@@ -1,9 +1,10 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
 import { appendAudit } from '../audit/service.ts';
 import { tally, tallyByBuilding } from './tally.ts';
 import { bulletinText, publicResults, toPublicBulletin } from './bulletin.ts';
 import { toBulletin } from './bulletin-build.ts';
+import { storeBulletinParts } from './bulletin-parts.ts';
 import { closeIfDue, countedData } from './service.ts';
 import { compareUnitKeys, naturalCompare } from './natural-order.ts';
 import { formatAreaM2 } from './area.ts';
@@ -60,20 +61,51 @@ export async function ballotResults(db: DB, ballotId: number, now = new Date()) 
   await closeIfDue(db, ballotId, now);
   const b = await db.selectFrom('ballots').select(['id', 'status', 'title', 'closed_at']).where('id', '=', ballotId).executeTakeFirst();
   if (!b || (b.status !== 'open' && b.status !== 'closed')) return null;
-  const data = await countedData(db, ballotId);
-  if (b.status === 'open') {
-    const voted = data.voters.filter((v) => v.choices !== null);
-    return {
-      status: 'open' as const,
-      turnout: {
-        voters: voted.length,
-        eligibleVoters: data.voters.length,
-        areaM2: formatAreaM2(voted.reduce((a, v) => a + v.units.reduce((s, u) => s + u.areaCm2, 0), 0)),
-        eligibleAreaM2: formatAreaM2(data.voters.reduce((a, v) => a + v.units.reduce((s, u) => s + u.areaCm2, 0), 0)),
-      },
-    };
+  if (b.status === 'open') return { status: 'open' as const, turnout: await turnout(db, ballotId) };
+  return closedResults(db, ballotId);
+}
+
+/** While a vote is open: how many voters (and how much area) have a counted ballot, in one aggregate. */
+async function turnout(db: DB, ballotId: number) {
+  const res = await sql<{ voters: number; eligible_voters: number; area: string; eligible_area: string }>`
+    select count(*) filter (where v.voted)::int as voters, count(*)::int as eligible_voters,
+      coalesce(sum(v.area_cm2) filter (where v.voted), 0)::text as area, coalesce(sum(v.area_cm2), 0)::text as eligible_area
+    from (select bv.area_cm2, exists (select 1 from ballot_choices c where c.voter_id = bv.id) as voted
+          from ballot_voters bv where bv.ballot_id = ${ballotId}) v`.execute(db);
+  const r = res.rows[0]!;
+  return { voters: r.voters, eligibleVoters: r.eligible_voters, areaM2: formatAreaM2(Number(r.area)), eligibleAreaM2: formatAreaM2(Number(r.eligible_area)) };
+}
+
+type ClosedResults = Awaited<ReturnType<typeof computeClosedResults>>;
+const computing = new Map<number, Promise<ClosedResults>>();
+
+/**
+ * A closed ballot's figures, computed once and kept (ballot_results): its roll and counted
+ * choices never change after the close, so every later page and results.json reads them
+ * instead of tallying again. Concurrent first readers on this server share one computation.
+ */
+async function closedResults(db: DB, ballotId: number): Promise<ClosedResults> {
+  const kept = await db.selectFrom('ballot_results').select('body').where('ballot_id', '=', ballotId).executeTakeFirst();
+  if (kept) return JSON.parse(kept.body) as ClosedResults;
+  let p = computing.get(ballotId);
+  if (!p) {
+    p = computeClosedResults(db, ballotId)
+      .then(async (r) => {
+        await db
+          .insertInto('ballot_results')
+          .values({ ballot_id: ballotId, body: JSON.stringify(r) })
+          .onConflict((oc) => oc.column('ballot_id').doNothing())
+          .execute();
+        return r;
+      })
+      .finally(() => computing.delete(ballotId));
+    computing.set(ballotId, p);
   }
-  const units = await frozenUnits(db, ballotId);
+  return p;
+}
+
+async function computeClosedResults(db: DB, ballotId: number) {
+  const [data, units] = await Promise.all([countedData(db, ballotId), frozenUnits(db, ballotId)]);
   const roll = { voters: data.voters.map((v) => ({ id: v.id, units: units.get(v.id) ?? [] })) };
   const ballots = data.voters.filter((v) => v.choices !== null).map((v) => ({ voterId: v.id, choices: v.choices! }));
   const matters = data.matters.map((m) => ({ id: m.id, kind: m.kind }));
@@ -135,9 +167,12 @@ export async function publishBulletin(db: DB, actorUserId: number, ballotId: num
   const bulletin = await buildBulletin(db, ballotId, version);
   if (!bulletin) return refuse('err.ballotNotClosed');
   const { body, sha256 } = bulletinText(bulletin);
-  const publicSha256 = bulletinText(toPublicBulletin(bulletin)).sha256;
+  const publicText = bulletinText(toPublicBulletin(bulletin));
+  const publicSha256 = publicText.sha256;
   await db.transaction().execute(async (trx) => {
-    await trx.insertInto('ballot_bulletins').values({ ballot_id: ballotId, version, stage, body, sha256 }).execute();
+    await trx.insertInto('ballot_bulletins').values({ ballot_id: ballotId, version, stage, body, sha256, public_sha256: publicSha256 }).execute();
+    // both forms in parts, streamed by bulletin.json and bulletin-full.json
+    await storeBulletinParts(trx, ballotId, version, { full: body, public: publicText.body });
     await appendAudit(trx, { actorUserId, action: `ballot.bulletin.${stage}`, target: `ballot:${ballotId}`, detail: { version, sha256, publicSha256 } });
     // the owners on the roll are told the result is out (the first preliminary, then the final)
     await voteResult(trx, { id: ballotId, title: bulletin.ballot.title, stage }, now);

@@ -136,6 +136,24 @@ export interface BallotBulletinsTable {
   body: string;
   sha256: string;
   published_at: CreatedAt;
+  /** the public form's sha256; null for bulletins published before their parts were kept (0065) */
+  public_sha256: string | null;
+}
+
+/** A published bulletin cut at line ends: its parts, in seq order, are the exact published bytes of that form. */
+export interface BallotBulletinPartsTable {
+  ballot_id: number;
+  version: number;
+  form: 'full' | 'public';
+  seq: number;
+  body: string;
+}
+
+/** The figures of a closed ballot, computed once (JSON text of ballotResults' closed answer). */
+export interface BallotResultsTable {
+  ballot_id: number;
+  body: string;
+  computed_at: CreatedAt;
 }
 
 export type ObjectionChannel = 'online' | 'written';

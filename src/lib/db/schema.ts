@@ -62,6 +62,8 @@ export interface Database {
   ballot_voter_notices: B.BallotVoterNoticesTable;
   ballot_choices: B.BallotChoicesTable;
   ballot_bulletins: B.BallotBulletinsTable;
+  ballot_bulletin_parts: B.BallotBulletinPartsTable;
+  ballot_results: B.BallotResultsTable;
   ballot_objections: B.BallotObjectionsTable;
   ballot_cosignatures: B.BallotCosignaturesTable;
   volunteer_tasks: V.VolunteerTasksTable;

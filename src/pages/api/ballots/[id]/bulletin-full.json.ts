@@ -1,7 +1,8 @@
 import type { APIRoute } from 'astro';
 import { db } from '../../../../lib/db/index.ts';
 import { problem } from '../../../../lib/http/responses.ts';
-import { auditInspection, bulletinBody, mayInspect } from '../../../../features/ballots/web-queries.ts';
+import { auditInspection, mayInspect } from '../../../../features/ballots/web-queries.ts';
+import { bulletinStream } from '../../../../features/ballots/bulletin-parts.ts';
 
 /**
  * The full bulletin, byte for byte as stored (the record: voter ids and flats with estate,
@@ -32,7 +33,7 @@ export const GET: APIRoute = async ({ params, url, locals }) => {
       locals.lang,
     );
   }
-  const row = await bulletinBody(database, id, version);
+  const row = await bulletinStream(database, id, version, 'full');
   if (!row)
     return problem(404, '表决结果公告尚未发布（或没有这个版本）', 'The result bulletin is not published yet (or there is no such version)', locals.lang);
   await auditInspection(database, user.id, id, 'bulletin', { version: row.version, sha256: row.sha256 });
