@@ -122,6 +122,13 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => vo
 
 await prepareDatabase();
 if (workers > 1 && cluster.isPrimary) {
+  // The workers share the listening socket and accept from it themselves (SCHED_NONE), rather
+  // than the primary accepting and handing connections over (round-robin): on SIGTERM, a
+  // connection the primary had handed to the last worker as it closed was queued again on a
+  // closed handle and hung, unanswered, until the drain ended (tests/integration/multi-worker-shutdown.test.ts).
+  // Now a connection arriving then waits in the socket's queue for a worker still accepting, or
+  // is reset as soon as the last one has stopped.
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
   for (let i = 0; i < workers; i++) cluster.fork();
   cluster.on('exit', (worker, code) => {
     if (code !== 0) console.error(`worker ${worker.process.pid} exited with ${code}`);

@@ -2,7 +2,12 @@ import path from 'node:path';
 import { parseDateList, type WorkCalendar } from './calendar.ts';
 
 /** Where text messages go (src/features/accounts/sms.ts); `none`: texting features refuse. */
-export type SmsSetting = { kind: 'outbox' } | { kind: 'webhook'; url: string; token: string | null } | { kind: 'none' };
+export type SmsSetting =
+  | { kind: 'outbox' }
+  | { kind: 'webhook'; url: string; token: string | null }
+  /** the test provider: one JSON line a text in a file (mode 0600), for the e2e suite and staging sites */
+  | { kind: 'file'; path: string }
+  | { kind: 'none' };
 
 /** An optional setting that is missing, and what refuses without it, in both languages. */
 export interface MissingSetting {
@@ -70,6 +75,10 @@ function smsSetting(env: Record<string, string | undefined>, demo: boolean): Sms
     const url = originOf(env.GONGZHI_SMS_WEBHOOK_URL) ? env.GONGZHI_SMS_WEBHOOK_URL!.trim() : null;
     return url ? { kind: 'webhook', url, token: env.GONGZHI_SMS_WEBHOOK_TOKEN?.trim() || null } : { kind: 'none' };
   }
+  if (chosen === 'file') {
+    const file = env.GONGZHI_SMS_FILE?.trim();
+    return file ? { kind: 'file', path: path.resolve(file) } : { kind: 'none' };
+  }
   return { kind: 'none' };
 }
 
@@ -90,7 +99,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   if (!demo) {
     if (sms.kind === 'none')
       missing.push({
-        name: env.GONGZHI_SMS?.trim().toLowerCase() === 'webhook' ? 'GONGZHI_SMS_WEBHOOK_URL' : 'GONGZHI_SMS',
+        name: { webhook: 'GONGZHI_SMS_WEBHOOK_URL', file: 'GONGZHI_SMS_FILE' }[env.GONGZHI_SMS?.trim().toLowerCase() ?? ''] ?? 'GONGZHI_SMS',
         zh: '未配置短信服务：注册、找回密码和投票短信通知暂停使用',
         en: 'no SMS provider: sign-up, password reset and ballot text notices are refused',
       });
@@ -139,6 +148,7 @@ export function startupNotes(cfg: Config): string[] {
     );
   for (const m of cfg.missing) lines.push(`缺少设置 ${m.name}：${m.zh} / Missing setting ${m.name}: ${m.en}`);
   if (!cfg.demo && cfg.sms.kind === 'outbox') lines.push('短信写入发件箱表，不会真正发出 / SMS go to the outbox table only, none is delivered');
+  if (cfg.sms.kind === 'file') lines.push(`短信写入测试文件 ${cfg.sms.path}，不会真正发出 / SMS go to the test file ${cfg.sms.path} only, none is delivered`);
   return lines;
 }
 

@@ -14,7 +14,7 @@ test('a resident signs up, claims a flat with a proof, staff approve, and the re
   await resident.getByLabel('新密码（至少 8 位）').fill('三楼东户的老周家');
   await resident.getByRole('button', { name: '获取验证码' }).click();
   const verifyUrl = resident.url();
-  const code = await latestCode(resident, phone);
+  const code = await latestCode(phone);
   await resident.goto(verifyUrl);
   await resident.getByLabel('短信验证码').fill(code);
   await resident.getByRole('button', { name: '完成注册' }).click();

@@ -50,7 +50,7 @@ test('a resident offers money anonymously and goods under a name; staff accept a
   await resident.getByLabel('新密码（至少 8 位）').fill('三楼东户周家捐款');
   await resident.getByRole('button', { name: '获取验证码' }).click();
   const verifyUrl = resident.url();
-  const sms = await latestCode(resident, phone);
+  const sms = await latestCode(phone);
   await resident.goto(verifyUrl);
   await resident.getByLabel('短信验证码').fill(sms);
   await resident.getByRole('button', { name: '完成注册' }).click();

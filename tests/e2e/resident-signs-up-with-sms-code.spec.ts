@@ -18,7 +18,7 @@ test('a resident signs up with a mobile number, confirms it by SMS code, signs o
   await page.getByRole('button', { name: '获取验证码' }).click();
   await expect(page).toHaveURL(/\/account\/verify/);
   const verifyUrl = page.url();
-  const code = await latestCode(page, phone);
+  const code = await latestCode(phone);
   await page.goto(verifyUrl);
   await page.getByLabel('短信验证码').fill(code === '000000' ? '111111' : '000000');
   await page.getByRole('button', { name: '完成注册' }).click();
@@ -76,7 +76,7 @@ test('an unconfirmed sign-up that signs in is told to finish it, gets a new code
   const verifyUrl = page.url();
   await page.getByRole('button', { name: '重新发送验证码' }).click();
   await expect(page.getByRole('status')).toHaveText('已发送新的验证码。');
-  const code = await latestCode(page, phone);
+  const code = await latestCode(phone);
   await page.goto(verifyUrl);
   await page.getByLabel('短信验证码').fill(code);
   await page.getByRole('button', { name: '完成注册' }).click();

@@ -68,7 +68,7 @@ test('staff open a consultation, residents comment and reply, a reported comment
   await resident.getByLabel('新密码（至少 8 位）').fill('楼道扶手一定要装');
   await resident.getByRole('button', { name: '获取验证码' }).click();
   const verifyUrl = resident.url();
-  const sms = await latestCode(resident, phone);
+  const sms = await latestCode(phone);
   await resident.goto(verifyUrl);
   await resident.getByLabel('短信验证码').fill(sms);
   await resident.getByRole('button', { name: '完成注册' }).click();

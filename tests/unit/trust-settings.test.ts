@@ -1,8 +1,11 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readConfig, startupNotes } from '../../src/lib/config.ts';
 import { clientAddressOf, sameOriginMutation, siteOrigin, type RequestFacts } from '../../src/lib/http/origin.ts';
 import { safeNext } from '../../src/i18n/prefs.ts';
-import { outboxSender, senderFor, webhookSender } from '../../src/features/accounts/sms.ts';
+import { fileSender, outboxSender, senderFor, webhookSender } from '../../src/features/accounts/sms.ts';
 
 // "Trust first" #11, #12 and #13 (the ?next= part): safe defaults, the site's origin behind
 // a reverse proxy, and redirects that stay on the site.
@@ -55,6 +58,52 @@ describe('SMS providers', () => {
     expect(lines.at(-1)).toContain('493021');
     // the demo log shows the code to the person trying the portal, never the whole number
     expect(lines.at(-1)).not.toContain('13812345678');
+  });
+  it('writes to the test file only with GONGZHI_SMS_FILE, demo mode on or off, and says so at start-up', () => {
+    const c = readConfig({
+      HOST: '0.0.0.0',
+      GONGZHI_SMS: 'file',
+      GONGZHI_SMS_FILE: 'tmp/sms.jsonl',
+      GONGZHI_ID_KEY: 'v1:x',
+      PUBLIC_BASE_URL: 'https://gz.example',
+    });
+    expect(c.demo).toBe(false);
+    expect(c.sms).toEqual({ kind: 'file', path: path.resolve('tmp/sms.jsonl') });
+    expect(c.missing).toEqual([]);
+    expect(startupNotes(c).join('\n')).toContain(`SMS go to the test file ${path.resolve('tmp/sms.jsonl')} only`);
+    expect(readConfig({ GONGZHI_SMS: 'file', GONGZHI_SMS_FILE: '/x/o.jsonl' }).sms).toEqual({ kind: 'file', path: '/x/o.jsonl' });
+    const without = readConfig({ HOST: '0.0.0.0', GONGZHI_SMS: 'file' });
+    expect(without.sms).toEqual({ kind: 'none' });
+    expect(without.missing[0]!.name).toBe('GONGZHI_SMS_FILE');
+  });
+  it('appends one JSON line a text to a file only its owner reads, and logs neither the number nor the body', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gz-sms-'));
+    try {
+      const file = path.join(dir, 'sub', 'outbox.jsonl');
+      const lines: string[] = [];
+      const sender = fileSender(file, (l) => lines.push(l));
+      await Promise.all([sender.send('13812345678', '【共治】您的注册验证码是 493021'), sender.send('13900001111', '第二条\n两行')]);
+      expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+      const texts = fs
+        .readFileSync(file, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { time: string; to: string; body: string });
+      expect(texts.map(({ to, body }) => ({ to, body })).sort((a, b) => a.to.localeCompare(b.to))).toEqual([
+        { to: '13812345678', body: '【共治】您的注册验证码是 493021' },
+        { to: '13900001111', body: '第二条\n两行' },
+      ]);
+      expect(texts.every((t) => !Number.isNaN(Date.parse(t.time)))).toBe(true);
+      expect(lines.join('\n')).not.toMatch(/493021|验证码|第二条|13812345678|13900001111/);
+      // a file made wider by hand is narrowed again by the next server
+      fs.chmodSync(file, 0o644);
+      await fileSender(file, () => {}).send('13812345678', 'again');
+      expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+      expect(fs.readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(3);
+      expect(senderFor({ kind: 'file', path: file }, null as never, false)).not.toBeNull();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
   it('posts to the webhook with its token and reports a refusal by status only', async () => {
     const calls: { url: string; init: RequestInit }[] = [];

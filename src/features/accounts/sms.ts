@@ -1,4 +1,6 @@
 import { createHash, randomInt } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
 import { maskMobile } from './mobile.ts';
@@ -40,15 +42,41 @@ export function webhookSender(url: string, token: string | null, fetchImpl: type
 }
 
 /**
+ * The test provider (GONGZHI_SMS=file): appends one JSON line a text, { time, to, body }, to
+ * `file`, which only the server's user may read (created with mode 0600, narrowed to it if it
+ * was wider), so that the e2e suite and the staff of a staging site read the codes without
+ * demo mode. The log says only that a text to a masked number was written.
+ */
+export function fileSender(file: string, log: (line: string) => void = console.log): SmsSender {
+  let narrowed = false;
+  return {
+    async send(phone, body) {
+      if (!narrowed) await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+      const handle = await fs.open(file, 'a', 0o600);
+      try {
+        if (!narrowed) await handle.chmod(0o600);
+        narrowed = true;
+        // one write of a whole line in append mode: lines of several workers never interleave
+        await handle.write(`${JSON.stringify({ time: new Date().toISOString(), to: phone, body })}\n`);
+      } finally {
+        await handle.close();
+      }
+      log(`[短信测试文件 / SMS test file] ${maskMobile(phone)}`);
+    },
+  };
+}
+
+/**
  * The sender of the configured provider (GONGZHI_SMS), or null when none is configured:
  * texting features then refuse (err.smsUnavailable). `outbox` is the demo and test sender
  * (the sms_outbox table, read on /dev/sms-outbox in demo mode); `webhook` posts JSON
  * { to, body } to the operator's own gateway (a relay to a carrier's or a cloud SMS API)
- * with a bearer token.
+ * with a bearer token; `file` is the test provider that works with demo mode off (fileSender).
  */
 export function senderFor(provider: SmsSetting, db: Kysely<Database>, demo: boolean): SmsSender | null {
   if (provider.kind === 'outbox') return outboxSender(db, console.log, demo);
   if (provider.kind === 'webhook') return webhookSender(provider.url, provider.token);
+  if (provider.kind === 'file') return fileSender(provider.path);
   return null;
 }
 

@@ -1,6 +1,7 @@
 import { expect, type Browser, type Page } from '@playwright/test';
 import { parse as devalueParse } from 'devalue';
 import { expectActionOk } from '../support/action-result.ts';
+import { latestCode } from '../support/sms.ts';
 import { residentIdCheckChar } from '../../../src/features/register/id-numbers.ts';
 
 // The owners' vote as people use it: the public ballot page with its voting form, the
@@ -93,8 +94,7 @@ export async function resident(
     await (await post('accounts.signUp', { phone, displayName: name, password: 'owner long password' })).text(),
     `sign up ${phone}`,
   );
-  const outbox = await (await page.request.get(`/dev/sms-outbox?phone=${phone}`)).text();
-  const code = new RegExp(`${phone}</td><td>[^<]*?(\\d{6})`).exec(outbox)![1]!;
+  const code = await latestCode(phone);
   expectActionOk(await (await post('accounts.confirmPhone', { request: String(request), code })).text(), `confirm ${phone}`);
   if (claim) {
     const res = await post('verification.claim', {
