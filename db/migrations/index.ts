@@ -33,6 +33,7 @@ import * as m0046 from './0046_notification_body_en.ts';
 import * as m0048 from './0048_rating_tallies.ts';
 import * as m0052 from './0052_file_blobs.ts';
 import * as m0056 from './0056_rating_comment_moderation.ts';
+import * as m0057 from './0057_districts.ts';
 
 // Listed by hand: a bundled server has no migrations folder to read.
 const migrations: Record<string, Migration> = {
@@ -70,6 +71,7 @@ const migrations: Record<string, Migration> = {
   '0048_rating_tallies': m0048,
   '0052_file_blobs': m0052,
   '0056_rating_comment_moderation': m0056,
+  '0057_districts': m0057,
 };
 
 export const migrationProvider: MigrationProvider = {
