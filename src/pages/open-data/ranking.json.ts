@@ -7,7 +7,7 @@ import { listDistricts } from '../../features/geography/districts.ts';
 /**
  * The ranking of the district's subdistricts on progress, satisfaction and participation for a
  * month (?month=YYYY-MM, default the current month in Asia/Shanghai) in a district (?district=
- * its GB/T 2260 code, default the first), best overall first, with
+ * its GB/T 2260 code, default the first one made), best overall first, with
  * every input, C and m. Formulas: src/features/ratings/core/ranking.ts and the /ranking page.
  */
 export const GET: APIRoute = async ({ url, locals }) => {
@@ -17,7 +17,9 @@ export const GET: APIRoute = async ({ url, locals }) => {
   const database = await db();
   const districts = await listDistricts(database);
   const asked_ = url.searchParams.get('district');
-  const district = asked_ === null ? districts[0] : districts.find((d) => d.code === asked_);
+  // the first district made (the portal's own) when none is asked for
+  const first = districts.reduce<(typeof districts)[number] | undefined>((a, d) => (a === undefined || d.id < a.id ? d : a), undefined);
+  const district = asked_ === null ? first : districts.find((d) => d.code === asked_);
   if (asked_ !== null && !district) return problem(404, '没有这个区', 'No such district', locals.lang);
   const r = await ranking(database, month, district?.id ?? null);
   return json({
