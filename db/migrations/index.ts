@@ -33,6 +33,7 @@ import * as m0046 from './0046_notification_body_en.ts';
 import * as m0048 from './0048_rating_tallies.ts';
 import * as m0052 from './0052_file_blobs.ts';
 import * as m0056 from './0056_rating_comment_moderation.ts';
+import * as m0057 from './0057_districts.ts';
 import * as m0063 from './0063_project_list_keyset.ts';
 import * as m0064 from './0064_cast_rights_fill_set_based.ts';
 import * as m0065 from './0065_ballot_results_and_bulletin_parts.ts';
@@ -76,6 +77,7 @@ const migrations: Record<string, Migration> = {
   '0048_rating_tallies': m0048,
   '0052_file_blobs': m0052,
   '0056_rating_comment_moderation': m0056,
+  '0057_districts': m0057,
   '0063_project_list_keyset': m0063,
   '0064_cast_rights_fill_set_based': m0064,
   '0065_ballot_results_and_bulletin_parts': m0065,

@@ -7,6 +7,7 @@ import { applyImport } from '../../src/features/register/import-service.ts';
 import type { RegisterRow } from '../../src/features/register/model.ts';
 import type { IdKey } from '../../src/lib/id-key.ts';
 import { SUBDISTRICTS, SURNAMES, GIVEN_NAMES } from './zhanhe.ts';
+import { ensureDistrict, ZHANHE } from '../../src/features/geography/districts.ts';
 import { rng } from './random.ts';
 import { seedDemoDonation } from './demo-donations.ts';
 import { seedDemoConsultations } from './demo-consultations.ts';
@@ -19,6 +20,8 @@ export const DEMO_PASSWORD = 'gongzhi-demo-2026';
 export const DEMO_ADMIN_PHONE = '13900000000';
 export const demoStaffPhone = (i: number) => `1390000000${i + 1}`; // one per subdistrict, in plan order
 export const DEMO_OWNER_PHONES = ['13900000101', '13900000102', '13900000103'];
+/** the province admin of the demo (河南省): reads every district, adds districts and their admins */
+export const DEMO_PROVINCE_PHONE = '13900000090';
 
 /** The demo household register (the e2e suite greps the server log for its names and ID numbers). */
 export function demoRegister(): RegisterRow[] {
@@ -59,9 +62,20 @@ export async function seedDemoAccounts(db: Kysely<Database>, key: IdKey): Promis
   const now = new Date();
   const admin = await db
     .insertInto('users')
-    .values({ phone: DEMO_ADMIN_PHONE, display_name: '区住建局（演示）', password_hash: passwordHash, role: 'district_admin', phone_verified_at: now })
+    .values({
+      phone: DEMO_ADMIN_PHONE,
+      display_name: '区住建局（演示）',
+      password_hash: passwordHash,
+      role: 'district_admin',
+      district_id: await ensureDistrict(db, ZHANHE),
+      phone_verified_at: now,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
+  await db
+    .insertInto('users')
+    .values({ phone: DEMO_PROVINCE_PHONE, display_name: '省住建厅（演示）', password_hash: passwordHash, role: 'province_admin', phone_verified_at: now })
+    .execute();
   const subs = await db.selectFrom('subdistricts').select(['id', 'code', 'name']).execute();
   for (const [i, s] of SUBDISTRICTS.entries()) {
     const sub = subs.find((x) => x.code === s.code)!;

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../src/lib/db/schema.ts';
 import { SUBDISTRICTS } from './zhanhe.ts';
+import { ensureDistrict, ZHANHE } from '../../src/features/geography/districts.ts';
 import type { SeedData } from './generate.ts';
 import { sitePlanPdf, sitePlanPng } from './drawings.ts';
 import { rng } from './random.ts';
@@ -61,10 +62,11 @@ export async function writeSeed(
     // New data, not a change to what residents saw: no history rows for the bulk load.
     await sql`select set_config('gongzhi.skip_history', 'on', true)`.execute(trx);
     const subIds = new Map<string, number>();
+    const districtId = await ensureDistrict(trx, ZHANHE);
     for (const s of SUBDISTRICTS) {
       const row = await trx
         .insertInto('subdistricts')
-        .values({ code: s.code, name: s.name, name_en: s.nameEn, lat: s.lat, lng: s.lng })
+        .values({ district_id: districtId, code: s.code, name: s.name, name_en: s.nameEn, lat: s.lat, lng: s.lng })
         .onConflict((oc) => oc.column('code').doUpdateSet({ name: s.name }))
         .returning('id')
         .executeTakeFirstOrThrow();

@@ -128,6 +128,7 @@ export async function measureBigVote(opts: { db: DB; estate: BigEstate; base?: s
     role: 'district_admin' as const,
     subdistrictId: null,
     communityId: null,
+    district: estate.district,
     ownerStatusHeld: false,
   };
   const [, rollMs] = await time(() => loadRollPage(db, b, staff));

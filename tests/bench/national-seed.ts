@@ -195,7 +195,27 @@ export async function seedProvince(
                case when core then lng + pg_temp.g(n, 2) * 0.05
                     else lng + (pg_temp.u(city * 10 + county, 4) - 0.5) * 1.4 + pg_temp.g(n, 6) * 0.03 end)) as lng
       from s`.execute(trx);
-    await step('subdistricts', sql`insert into subdistricts (id, code, name, name_en, lat, lng) select id, code, name, name_en, lat, lng from nat_sub`);
+    // Province → cities → districts (migration 0057): Henan, its 18 cities, and a district for each
+    // city's core and each of its counties (county_key), whose project-code prefix is H + the city's
+    // letter + the county's (HAA-2021-000001); rows already there (the demo's Zhanhe) are kept.
+    await sql`insert into provinces (code, name, name_en) values ('410000', '河南省', 'Henan') on conflict (code) do nothing`.execute(trx);
+    await sql`insert into cities (province_id, code, name, name_en)
+      select (select id from provinces where code = '410000'), '41' || lpad((50 + city)::text, 2, '0') || '00', zh || '市', en from nat_city
+      on conflict (code) do nothing`.execute(trx);
+    await sql`alter table nat_sub add column district_id integer, add column prefix text`.execute(trx);
+    await sql`update nat_sub set prefix = 'H' || chr((64 + city)::int) || chr((65 + county_key % 10)::int)`.execute(trx);
+    await sql`insert into districts (city_id, code, code_prefix, name, name_en)
+      select distinct on (s.county_key) c.id, '41' || lpad((50 + s.city)::text, 2, '0') || lpad((1 + s.county_key % 10)::text, 2, '0'), s.prefix,
+             s.zh || case when s.county_key % 10 = 0 then '市区' else '第' || s.county_key % 10 || '县' end,
+             s.en || case when s.county_key % 10 = 0 then ' City' else ' County ' || s.county_key % 10 end
+      from nat_sub s join cities c on c.code = '41' || lpad((50 + s.city)::text, 2, '0') || '00'
+      order by s.county_key
+      on conflict do nothing`.execute(trx);
+    await sql`update nat_sub s set district_id = d.id from districts d where d.code_prefix = s.prefix`.execute(trx);
+    await step(
+      'subdistricts',
+      sql`insert into subdistricts (id, code, name, name_en, lat, lng, district_id) select id, code, name, name_en, lat, lng, district_id from nat_sub`,
+    );
     await step(
       'communities (8 a subdistrict)',
       sql`insert into communities (id, subdistrict_id, name, name_en)
@@ -205,7 +225,7 @@ export async function seedProvince(
     // Projects: project p lies in subdistrict 1 + (p − 1) mod S. Its estate is estate p; one project
     // in eight (p mod 8 = 4) also has estate P + p / 8, 150 m away.
     await sql`create temp table nat_proj on commit drop as
-      select p, ${b.p}::int + p as id, s.id as sub_id, s.n as sub_n, s.city, s.lat as slat, s.lng as slng,
+      select p, ${b.p}::int + p as id, s.id as sub_id, s.n as sub_n, s.city, s.lat as slat, s.lng as slng, s.district_id, s.prefix,
              ${b.c}::int + (s.n - 1) * 8 + 1 + (p / ${S}::int) % 8 as community_id,
              2020 + p % 4 as batch_year, 1 + p % 6 as stage,
              make_date(2020 + p % 4, 3, 1 + (p * 13) % 28) as start
@@ -237,7 +257,7 @@ export async function seedProvince(
     );
     await step(
       'projects',
-      sql`insert into projects (id, code, subdistrict_id, title, title_en, summary, summary_en, batch_year, stage, planned_start, planned_end,
+      sql`insert into projects (id, code, subdistrict_id, district_id, title, title_en, summary, summary_en, batch_year, stage, planned_start, planned_end,
                                 households_benefiting, published_at, updated_at, is_demo)
         with x as (
           select n.*, string_agg(e.name, '、' order by e.id) as names, string_agg(e.name_en, ' and ' order by e.id) as names_en,
@@ -246,9 +266,9 @@ export async function seedProvince(
           join (select p, ${b.e}::int + p as eid from nat_proj
                 union all select p, ${b.e}::int + ${P}::int + 1 + p / 8 from nat_proj where p % 8 = 4) pe on pe.p = n.p
           join estates e on e.id = pe.eid
-          group by n.p, n.id, n.sub_id, n.sub_n, n.city, n.slat, n.slng, n.community_id, n.batch_year, n.stage, n.start
+          group by n.p, n.id, n.sub_id, n.sub_n, n.city, n.slat, n.slng, n.district_id, n.prefix, n.community_id, n.batch_year, n.stage, n.start
         )
-        select id, 'HA-' || batch_year || '-' || lpad(p::text, 6, '0'), sub_id,
+        select id, prefix || '-' || batch_year || '-' || lpad(p::text, 6, '0'), sub_id, district_id,
           names || '老旧小区改造项目', 'Renovation of ' || names_en,
           '对' || names || '（建于 ' || built || ' 年）实施基础类、完善类和提升类改造，涉及 ' || buildings || ' 栋楼、' || households || ' 户。',
           'Basic, improvement and enhancement works at ' || names_en || ' (built in ' || built || '): ' || buildings || ' buildings, ' || households || ' households.',
@@ -337,7 +357,7 @@ export async function seedProvince(
     await step(
       'documents',
       sql`insert into documents (project_id, kind, title, file_name, storage_key, mime, size_bytes, sha256, version, published_at)
-        with p as (select n.*, 'HA-' || n.batch_year || '-' || lpad(n.p::text, 6, '0') as code from nat_proj n),
+        with p as (select n.*, n.prefix || '-' || n.batch_year || '-' || lpad(n.p::text, 6, '0') as code from nat_proj n),
         d as (
           select p.id, p.code, p.stage, p.start, d.* from p,
           (values (1, 'design_drawing', '总平面图', '-site-plan.png', ${files.png.key}::text, 'image/png', ${files.png.size}::bigint, ${files.png.sha256}::text, 1, 1),

@@ -7,6 +7,7 @@ import { rng } from '../../db/seed/random.ts';
 import type { Scores } from '../../src/features/ratings/core/goals.ts';
 import { percentile, sequential } from './http.ts';
 import type { Row } from './report.ts';
+import { zhanhe } from '../support/districts.ts';
 
 // 效果共评 at scale: a project in acceptance whose estate has 5,040 flats, each with an owner of
 // record, its rating opened by the command staff use (the roll frozen from the register), and
@@ -83,7 +84,7 @@ export async function prepareBigRating(db: Kysely<Database>): Promise<{ projectI
   }
   const staff = await db
     .insertInto('users')
-    .values({ phone: '13799999998', password_hash: 'x', display_name: '压测评分', role: 'district_admin' })
+    .values({ phone: '13799999998', password_hash: 'x', display_name: '压测评分', role: 'district_admin', district_id: await zhanhe(db) })
     .returning('id')
     .executeTakeFirstOrThrow();
   const opened = await openRating(db, staff.id, { projectId: project.id });

@@ -5,6 +5,7 @@ import { currentMonth } from '../../src/features/reports/queries/month.ts';
 import { openPostgres } from '../../src/lib/db/open.ts';
 import { percentile } from './http.ts';
 import type { Row } from './report.ts';
+import { zhanhe } from '../support/districts.ts';
 
 // The district's monthly report (月度工作报告) over every project of the bench: the page a
 // district administrator opens, all nine subdistricts and the total, never cached. Before it,
@@ -15,7 +16,7 @@ import type { Row } from './report.ts';
 export async function prepareReport(db: Kysely<Database>): Promise<{ cookie: string; historyRows: number }> {
   const admin = await db
     .insertInto('users')
-    .values({ phone: '13799999990', password_hash: 'x', display_name: '压测区住建局', role: 'district_admin' })
+    .values({ phone: '13799999990', password_hash: 'x', display_name: '压测区住建局', role: 'district_admin', district_id: await zhanhe(db) })
     .returning('id')
     .executeTakeFirstOrThrow();
   const token = generateSessionToken();

@@ -34,7 +34,10 @@ const ALLOWED: Record<Rule, ActorName[]> = {
   self: ['resident', 'owner', 'hebinStaff', 'communityStaffElsewhere', 'otherSubdistrictStaff', 'districtAdmin'],
   office: ['hebinStaff', 'districtAdmin'],
   subdistrict_office: ['hebinStaff', 'districtAdmin'],
+  report: ['hebinStaff', 'districtAdmin'],
   district: ['districtAdmin'],
+  // the province admin alone (not one of the matrix's actors): every actor here is refused
+  province: [],
 };
 
 /** Every action defined under src/actions, as group.name, read from the source. */
@@ -154,6 +157,7 @@ test(`every mutating action × ${ACTORS.length} actors answers as the policy tab
     staffCommunityId: String(communityId),
   });
   expect(staffMade.body).not.toContain('err');
+  const hebinStaffId = firstNumber(await (await admin.get('/admin/district')).text(), /data-user="(\d+)" data-status="active"><td>社区矩阵/);
 
   // a donation offered by the resident to a published project of 河滨, for the office's donation actions
   const publishedCode = /href="\/projects\/([A-Za-z0-9-]+)"/.exec(await (await admin.get('/subdistricts/hebin')).text())![1]!;
@@ -198,6 +202,7 @@ test(`every mutating action × ${ACTORS.length} actors answers as the policy tab
     discardImportId: importIds[1]!,
     claimId,
     subdistrictToRename,
+    hebinStaffId,
     ballotId,
     taskId,
     publishedProjectId,

@@ -14,6 +14,7 @@ import {
 } from '../../src/features/accounts/session.ts';
 import { THROTTLES, pruneRateLimits, waitAfter } from '../../src/features/accounts/rate-limit.ts';
 import { appendAudit, verifyAudit } from '../../src/features/audit/service.ts';
+import { zhanhe } from '../support/districts.ts';
 
 /** Captures texts instead of sending them: the tests read the code like a person would. */
 function capture(): SmsSender & { last: () => string } {
@@ -237,7 +238,7 @@ describe.each(BACKENDS)('accounts on %s', (kind) => {
     // a verified ownership on a real unit
     const sub = await open.db
       .insertInto('subdistricts')
-      .values({ code: `s${kind}`, name: '河滨街道', name_en: 'H' })
+      .values({ district_id: await zhanhe(open.db), code: `s${kind}`, name: '河滨街道', name_en: 'H' })
       .returning('id')
       .executeTakeFirstOrThrow();
     const com = await open.db.insertInto('communities').values({ subdistrict_id: sub.id, name: '社区' }).returning('id').executeTakeFirstOrThrow();
@@ -275,7 +276,12 @@ describe.each(BACKENDS)('accounts on %s', (kind) => {
   });
 
   it('creates the first district admin and chains every audit entry', async () => {
-    const res = await accounts.createDistrictAdmin(open.db, { phone: '13800000099', displayName: '管理员', password: 'admin long secret' });
+    const res = await accounts.createDistrictAdmin(open.db, {
+      phone: '13800000099',
+      displayName: '管理员',
+      password: 'admin long secret',
+      districtId: await zhanhe(open.db),
+    });
     expect(res.ok).toBe(true);
     for (let i = 0; i < 30; i++)
       await open.db.transaction().execute((trx) => appendAudit(trx, { actorUserId: null, action: 'test.entry', target: `t:${i}`, detail: { i } }));

@@ -159,7 +159,9 @@ describe.each(BACKENDS)('migration 0012 on %s', (kind) => {
       const migrator = new Migrator({ db: open.db, provider: migrationProvider });
       const to11 = await migrator.migrateTo('0011_audit_append_only_heads');
       expect(to11.error).toBeUndefined();
-      const sub = await open.db.insertInto('subdistricts').values({ code: 'hebin', name: '河滨街道', name_en: 'H' }).returning('id').executeTakeFirstOrThrow();
+      // the schema of 0011: a subdistrict named no district yet (0057 gives the rows of before to Zhanhe)
+      const sub = (await sql<{ id: number }>`insert into subdistricts (code, name, name_en) values ('hebin', '河滨街道', 'H') returning id`.execute(open.db))
+        .rows[0]!;
       const com = await open.db.insertInto('communities').values({ subdistrict_id: sub.id, name: '社区' }).returning('id').executeTakeFirstOrThrow();
       // 852.3456 m² and 60 m², stored in true cm² as the demo seed did
       for (const [name, cm2] of [
@@ -185,6 +187,16 @@ describe.each(BACKENDS)('migration 0012 on %s', (kind) => {
       await migrateToLatest(open.db);
       const rows = await open.db.selectFrom('estates').select(['name', 'floor_area_cm2']).orderBy('name').execute();
       expect(Object.fromEntries(rows.map((r) => [r.name, r.floor_area_cm2]))).toEqual({ 甲: 85_235, 乙: 6_000 });
+      // 0057: the subdistricts of before are Zhanhe's (河南省 平顶山市 湛河区)
+      const where = await open.db
+        .selectFrom('subdistricts')
+        .innerJoin('districts', 'districts.id', 'subdistricts.district_id')
+        .innerJoin('cities', 'cities.id', 'districts.city_id')
+        .innerJoin('provinces', 'provinces.id', 'cities.province_id')
+        .select(['districts.code', 'districts.code_prefix', 'districts.name', 'cities.name as city', 'provinces.name as province'])
+        .where('subdistricts.id', '=', sub.id)
+        .executeTakeFirstOrThrow();
+      expect(where).toEqual({ code: '410411', code_prefix: 'ZH', name: '湛河区', city: '平顶山市', province: '河南省' });
     } finally {
       await open.close();
     }

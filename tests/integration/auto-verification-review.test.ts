@@ -13,6 +13,7 @@ import { sessionIdOf } from '../../src/features/accounts/session.ts';
 import { decideVerification } from '../../src/features/register/verification-service.ts';
 import { claimsForOffice } from '../../src/features/register/verification-queries.ts';
 import { whyNotVoter } from '../../src/features/ballots/web-queries.ts';
+import { zhanhe } from '../support/districts.ts';
 
 // Automatic verifications made before migration 0014 rested on a name and an ID number, which
 // are not secret. The migration holds them for staff review (status 'review'), and every path
@@ -28,6 +29,7 @@ describe.each(BACKENDS)('automatic verifications under review on %s', (kind) => 
   let ballotId: number;
   let tokens: string[];
   let staffId: number;
+  let subId: number;
   const users: number[] = [];
   const statusOf = async (userId: number) =>
     (await open.db.selectFrom('owner_verifications').select('status').where('user_id', '=', userId).executeTakeFirstOrThrow()).status;
@@ -36,7 +38,7 @@ describe.each(BACKENDS)('automatic verifications under review on %s', (kind) => 
     open = kind === 'pglite' ? await openPgliteInMemory() : openPostgres((await scratchDatabase(postgresUrl!, 'rv')).url, 4);
     const { error } = await new Migrator({ db: open.db, provider: before }).migrateToLatest();
     if (error) throw error;
-    ({ staffId } = await hebinEstate(open.db));
+    ({ staffId, subId } = await hebinEstate(open.db));
     // the owners and their verifications before migration 0014; their vote is run by today's code, after it
     const voters = await prepareVoters(open.db, 3);
     tokens = voters.tokens;
@@ -72,7 +74,9 @@ describe.each(BACKENDS)('automatic verifications under review on %s', (kind) => 
   });
 
   it('lists them for staff, who approve with a ground, after which the owner can cast', async () => {
-    const admin = { id: staffId, role: 'district_admin' as const, subdistrictId: null, communityId: null };
+    // the district admin of 湛河区 (this test's one subdistrict is in it since migration 0057)
+    const district = { id: await zhanhe(open.db), subdistrictIds: [subId] };
+    const admin = { id: staffId, role: 'district_admin' as const, subdistrictId: null, communityId: null, district };
     // many decided claims made since (their proofs still kept) do not push the older review off the list
     const unit = (await open.db.selectFrom('owner_verifications').select('unit_id').where('user_id', '=', users[2]!).executeTakeFirstOrThrow()).unit_id;
     await open.db

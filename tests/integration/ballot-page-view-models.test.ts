@@ -17,6 +17,7 @@ import { loadBallotPage } from '../../src/features/ballots/queries/ballot-page.t
 import { loadAdminBallotPage } from '../../src/features/ballots/queries/admin-ballot-page.ts';
 import { loadRollPage, loadSlipsPage } from '../../src/features/ballots/queries/roll-page.ts';
 import { loadConfirmPage, loadNewBallotForm } from '../../src/features/ballots/queries/forms.ts';
+import { zhanhe } from '../support/districts.ts';
 
 // What each ballot page shows to whom, from the view models the pages render: a verified
 // owner, a signed-in stranger, nobody signed in, the subdistrict's staff and staff elsewhere.
@@ -62,7 +63,11 @@ describe.each(BACKENDS)('ballot page view models on %s', (kind) => {
     stranger = person(await newUser('13600000399'));
     staff = person(staffId, { role: 'staff', subdistrictId: subId });
     const otherSub = (
-      await open.db.insertInto('subdistricts').values({ code: 'beidu', name: '北渡街道', name_en: 'B' }).returning('id').executeTakeFirstOrThrow()
+      await open.db
+        .insertInto('subdistricts')
+        .values({ district_id: await zhanhe(open.db), code: 'beidu', name: '北渡街道', name_en: 'B' })
+        .returning('id')
+        .executeTakeFirstOrThrow()
     ).id;
     elsewhere = person(await newUser('13600000398'), { role: 'staff', subdistrictId: otherSub });
 

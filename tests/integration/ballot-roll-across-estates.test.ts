@@ -12,6 +12,7 @@ import { bulletinSchema, parseAnyBulletin, recount } from '../../src/features/ba
 import { auditInspection, findReceipt, mayInspect, publicBulletinBody, rollOf } from '../../src/features/ballots/web-queries.ts';
 import type { SessionUser } from '../../src/features/accounts/session.ts';
 import { verifyAudit } from '../../src/features/audit/service.ts';
+import { zhanhe } from '../support/districts.ts';
 
 // A vote over two estates (a merged project): someone who owns a flat in each is one owner
 // with all their area (SPC interpretation Art. 9), although the register keeps a row per
@@ -204,7 +205,7 @@ describe.each(BACKENDS)('a roll across estates on %s', (kind) => {
     expect(await mayInspect(open.db, ballotId, { ...ownerUser, id: stranger.id, phone: '13730000002' })).toBe(false);
     const otherSub = await open.db
       .insertInto('subdistricts')
-      .values({ code: 'beidu', name: '北渡街道', name_en: 'B' })
+      .values({ district_id: await zhanhe(open.db), code: 'beidu', name: '北渡街道', name_en: 'B' })
       .returning('id')
       .executeTakeFirstOrThrow();
     expect(await mayInspect(open.db, ballotId, { ...staffUser, subdistrictId: otherSub.id })).toBe(false);

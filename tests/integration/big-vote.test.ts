@@ -64,6 +64,7 @@ describe.each(BACKENDS)('a 5,000-household vote on %s', (kind) => {
       role: 'district_admin' as const,
       subdistrictId: null,
       communityId: null,
+      district: estate.district,
       ownerStatusHeld: false,
     };
     const codes = (await db.selectFrom('ballot_voters').select('code').where('ballot_id', '=', estate.ballotId).execute()).map((v) => v.code);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, freshDatabase } from '../support/databases.ts';
 import type { OpenDatabase } from '../../src/lib/db/open.ts';
+import { zhanhe } from '../support/districts.ts';
 
 describe.each(BACKENDS)('history of published data on %s', (kind) => {
   let open: OpenDatabase;
@@ -13,7 +14,7 @@ describe.each(BACKENDS)('history of published data on %s', (kind) => {
     open = await freshDatabase(kind);
     const sub = await open.db
       .insertInto('subdistricts')
-      .values({ code: 'hebin', name: '河滨街道', name_en: 'Hebin' })
+      .values({ district_id: await zhanhe(open.db), code: 'hebin', name: '河滨街道', name_en: 'Hebin' })
       .returning('id')
       .executeTakeFirstOrThrow();
     const mk = (code: string, publishedAt: Date | null) =>
@@ -22,8 +23,8 @@ describe.each(BACKENDS)('history of published data on %s', (kind) => {
         .values({ code, subdistrict_id: sub.id, title: code, batch_year: 2021, stage: 1, published_at: publishedAt })
         .returning('id')
         .executeTakeFirstOrThrow();
-    published = (await mk('PUB-1', new Date('2021-03-01T00:00:00Z'))).id;
-    draft = (await mk('DRAFT-1', null)).id;
+    published = (await mk('ZH-PUB-1', new Date('2021-03-01T00:00:00Z'))).id;
+    draft = (await mk('ZH-DRAFT-1', null)).id;
   });
   afterAll(() => open.close());
 
@@ -48,11 +49,11 @@ describe.each(BACKENDS)('history of published data on %s', (kind) => {
   });
 
   it('records each changed column of the project itself, but not the bookkeeping time', async () => {
-    await open.db.updateTable('projects').set({ stage: 2, title: 'PUB-1 新标题', updated_at: new Date() }).where('id', '=', published).execute();
+    await open.db.updateTable('projects').set({ stage: 2, title: 'ZH-PUB-1 新标题', updated_at: new Date() }).where('id', '=', published).execute();
     const rows = (await history(published)).filter((r) => r.entity === 'project');
     expect(rows.map((r) => [r.field, r.old_value, r.new_value]).sort()).toEqual([
       ['stage', '1', '2'],
-      ['title', 'PUB-1', 'PUB-1 新标题'],
+      ['title', 'ZH-PUB-1', 'ZH-PUB-1 新标题'],
     ]);
   });
 
@@ -93,7 +94,7 @@ describe.each(BACKENDS)('text with a NUL byte on %s', (kind) => {
     try {
       const row = await open.db
         .insertInto('subdistricts')
-        .values({ code: 'nul', name: '河\u0000滨', name_en: 'H\u0000' })
+        .values({ district_id: await zhanhe(open.db), code: 'nul', name: '河\u0000滨', name_en: 'H\u0000' })
         .returning(['name', 'name_en'])
         .executeTakeFirstOrThrow();
       expect(row).toEqual({ name: '河滨', name_en: 'H' });

@@ -70,12 +70,12 @@ describe.each(BACKENDS)('disclosure queries on %s', (kind) => {
   it('hides drafts from every public query', async () => {
     const draft = await open.db
       .insertInto('projects')
-      .values({ code: 'DRAFT-1', subdistrict_id: (await listSubdistricts(open.db))[0]!.id, title: '草稿', batch_year: 2024, stage: 1 })
+      .values({ code: 'ZH-DRAFT-1', subdistrict_id: (await listSubdistricts(open.db))[0]!.id, title: '草稿', batch_year: 2024, stage: 1 })
       .returning('id')
       .executeTakeFirstOrThrow();
     expect(await countProjects(open.db, {})).toBe(24);
-    expect(await projectDisclosure(open.db, 'DRAFT-1')).toBeNull();
-    expect((await mapPoints(open.db, {})).some((p) => p.code === 'DRAFT-1')).toBe(false);
+    expect(await projectDisclosure(open.db, 'ZH-DRAFT-1')).toBeNull();
+    expect((await mapPoints(open.db, {})).some((p) => p.code === 'ZH-DRAFT-1')).toBe(false);
     await open.db.deleteFrom('projects').where('id', '=', draft.id).execute();
   });
 

@@ -15,6 +15,7 @@ import { applyImport } from '../../src/features/register/import-service.ts';
 import { parseIdKey } from '../../src/lib/id-key.ts';
 import { residentIdCheckChar } from '../../src/features/register/id-numbers.ts';
 import type { RegisterRow } from '../../src/features/register/model.ts';
+import { zhanhe } from '../support/districts.ts';
 
 const PASSWORD = 'a long enough secret';
 const KEY = parseIdKey(`v1:${Buffer.alloc(32, 9).toString('base64')}`);
@@ -25,10 +26,12 @@ describe.each(BACKENDS)('district administration on %s', (kind) => {
   let adminId: number;
   let hebin: number;
   let beidu: number;
+  let districtId: number;
   const ip = '127.0.0.7';
 
   beforeAll(async () => {
     open = await freshDatabase(kind);
+    districtId = await zhanhe(open.db);
     adminId = (
       await open.db
         .insertInto('users')
@@ -37,6 +40,7 @@ describe.each(BACKENDS)('district administration on %s', (kind) => {
           password_hash: await hashPassword(PASSWORD),
           display_name: '区住建局',
           role: 'district_admin',
+          district_id: districtId,
           phone_verified_at: new Date(),
         })
         .returning('id')
@@ -48,23 +52,23 @@ describe.each(BACKENDS)('district administration on %s', (kind) => {
   const auditActions = async () => (await open.db.selectFrom('audit_log').select('action').orderBy('id').execute()).map((r) => r.action);
 
   it('creates subdistricts with unique, well-formed codes and names', async () => {
-    const a = await staff.createSubdistrict(open.db, adminId, { code: 'hebin', name: '河滨街道', nameEn: 'Hebin Subdistrict' });
+    const a = await staff.createSubdistrict(open.db, adminId, { districtId, code: 'hebin', name: '河滨街道', nameEn: 'Hebin Subdistrict' });
     expect(a.ok).toBe(true);
     if (a.ok) hebin = a.id;
-    const b = await staff.createSubdistrict(open.db, adminId, { code: 'beidu', name: '北渡街道', nameEn: 'Beidu Subdistrict' });
+    const b = await staff.createSubdistrict(open.db, adminId, { districtId, code: 'beidu', name: '北渡街道', nameEn: 'Beidu Subdistrict' });
     if (b.ok) beidu = b.id;
-    expect(await staff.createSubdistrict(open.db, adminId, { code: 'hebin', name: '另一个', nameEn: 'Other' })).toEqual({
+    expect(await staff.createSubdistrict(open.db, adminId, { districtId, code: 'hebin', name: '另一个', nameEn: 'Other' })).toEqual({
       ok: false,
       error: 'err.subdistrictCodeTaken',
       field: 'code',
     });
-    expect(await staff.createSubdistrict(open.db, adminId, { code: 'hebin-2', name: '河滨街道', nameEn: 'Other' })).toEqual({
+    expect(await staff.createSubdistrict(open.db, adminId, { districtId, code: 'hebin-2', name: '河滨街道', nameEn: 'Other' })).toEqual({
       ok: false,
       error: 'err.subdistrictNameTaken',
       field: 'name',
     });
     for (const code of ['H', 'a', 'has space', 'x'.repeat(41), '河滨', 'UPPER']) {
-      expect(await staff.createSubdistrict(open.db, adminId, { code, name: `名${code}`, nameEn: 'x' })).toMatchObject({
+      expect(await staff.createSubdistrict(open.db, adminId, { districtId, code, name: `名${code}`, nameEn: 'x' })).toMatchObject({
         ok: false,
         error: 'err.subdistrictCode',
         field: 'code',
@@ -75,7 +79,7 @@ describe.each(BACKENDS)('district administration on %s', (kind) => {
 
   it('refuses a code taken by a concurrent request without an error escaping', async () => {
     const results = await Promise.all(
-      [1, 2, 3].map((i) => staff.createSubdistrict(open.db, adminId, { code: 'jingshan', name: `荆山街道${i}`, nameEn: 'Jingshan' })),
+      [1, 2, 3].map((i) => staff.createSubdistrict(open.db, adminId, { districtId, code: 'jingshan', name: `荆山街道${i}`, nameEn: 'Jingshan' })),
     );
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(results.filter((r) => !r.ok).every((r) => !r.ok && r.error === 'err.subdistrictCodeTaken')).toBe(true);
@@ -199,12 +203,12 @@ describe.each(BACKENDS)('district administration on %s', (kind) => {
   });
 
   it('lists staff with their area, and every change above is one entry of an intact chain', async () => {
-    const list = await staff.staffAccounts(open.db);
+    const list = await staff.staffAccounts(open.db, districtId);
     expect(list.map((s) => [s.display_name, s.community])).toEqual([
       ['王社区', '建设路社区'],
       ['李街道', null],
     ]);
-    const subs = await staff.subdistrictsWithCommunities(open.db);
+    const subs = await staff.subdistrictsWithCommunities(open.db, districtId);
     expect(subs.find((s) => s.id === hebin)!.communities.map((c) => c.name)).toEqual(['建设路社区']);
 
     const actions = (await auditActions()).filter((a) => a !== 'session.signIn');

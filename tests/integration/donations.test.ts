@@ -15,6 +15,7 @@ import { parseIdKey } from '../../src/lib/id-key.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { zhanhe } from '../support/districts.ts';
 
 // Donations on both engines: the database refuses every transition but
 // offered → accepted | declined → received, whatever writes; the board names a donor
@@ -71,8 +72,13 @@ describe.each(BACKENDS)('donations on %s', (kind) => {
       (await open.db.insertInto('users').values({ phone, password_hash: 'x', display_name: name }).returning('id').executeTakeFirstOrThrow()).id;
     donorId = await user('13600000301', '张三账户名');
     secondDonorId = await user('13600000302', '李四账户名');
-    const bei = (await open.db.insertInto('subdistricts').values({ code: 'beidu', name: '北渡街道', name_en: 'B' }).returning('id').executeTakeFirstOrThrow())
-      .id;
+    const bei = (
+      await open.db
+        .insertInto('subdistricts')
+        .values({ district_id: await zhanhe(open.db), code: 'beidu', name: '北渡街道', name_en: 'B' })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
     otherStaffId = (
       await open.db
         .insertInto('users')

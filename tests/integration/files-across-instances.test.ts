@@ -17,6 +17,7 @@ import { seedDatabase } from '../../db/seed/seed-database.ts';
 import { sitePlanPng } from '../../db/seed/drawings.ts';
 import { rng } from '../../db/seed/random.ts';
 import { createSession, generateSessionToken } from '../../src/features/accounts/session.ts';
+import { zhanhe } from '../support/districts.ts';
 
 const built = fs.existsSync('dist/server/entry.mjs');
 
@@ -39,7 +40,14 @@ describe.skipIf(!built || !postgresUrl)('uploaded files across two instances', (
     projectId = (await open.db.selectFrom('projects').select('id').where('published_at', 'is not', null).executeTakeFirstOrThrow()).id;
     const admin = await open.db
       .insertInto('users')
-      .values({ phone: '13700000009', password_hash: 'x', display_name: '区管理员', role: 'district_admin', phone_verified_at: new Date() })
+      .values({
+        phone: '13700000009',
+        password_hash: 'x',
+        display_name: '区管理员',
+        role: 'district_admin',
+        district_id: await zhanhe(open.db),
+        phone_verified_at: new Date(),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     token = generateSessionToken();

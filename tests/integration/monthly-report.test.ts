@@ -16,6 +16,7 @@ import { reportTable } from '../../src/features/reports/core/table.ts';
 import { reportCsv, reportWorkbook } from '../../src/features/reports/export.ts';
 import { translator } from '../../src/i18n/index.ts';
 import ExcelJS from 'exceljs';
+import { zhanhe } from '../support/districts.ts';
 
 // The monthly report on both engines, from hand-made events in March and April 2026 in two
 // subdistricts (河滨 with project H, 北渡 with project B), put in through the staff and
@@ -72,7 +73,13 @@ describe.each(BACKENDS)('monthly report on %s', (kind) => {
     hebin = { subId: fx.subId, staffId: fx.staffId };
     await importSampleRegister(db, fx.estateId, fx.staffId, KEY);
     const owners = await verifiedOwners(db, 12, '1391111');
-    beiduId = (await db.insertInto('subdistricts').values({ code: 'beidu', name: '北渡街道', name_en: 'Beidu' }).returning('id').executeTakeFirstOrThrow()).id;
+    beiduId = (
+      await db
+        .insertInto('subdistricts')
+        .values({ district_id: await zhanhe(db), code: 'beidu', name: '北渡街道', name_en: 'Beidu' })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
     beiduStaffId = (
       await db
         .insertInto('users')
@@ -83,7 +90,7 @@ describe.each(BACKENDS)('monthly report on %s', (kind) => {
     adminId = (
       await db
         .insertInto('users')
-        .values({ phone: '13700000000', password_hash: 'x', display_name: '区', role: 'district_admin' })
+        .values({ phone: '13700000000', password_hash: 'x', display_name: '区', role: 'district_admin', district_id: await zhanhe(db) })
         .returning('id')
         .executeTakeFirstOrThrow()
     ).id;
@@ -185,7 +192,7 @@ describe.each(BACKENDS)('monthly report on %s', (kind) => {
   afterAll(async () => open?.close());
 
   it('adds up March by subdistrict and for the district', async () => {
-    const cols = await monthlyFigures(open.db, { from: '2026-03', to: '2026-03' }, null);
+    const cols = await monthlyFigures(open.db, { from: '2026-03', to: '2026-03' }, { kind: 'district', id: await zhanhe(open.db) });
     expect(cols.map((c) => c.code)).toEqual([null, 'beidu', 'hebin']);
     const march = (code: string | null) => column(cols, code).months.get('2026-03')!;
     expect(march('hebin')).toMatchObject({
@@ -225,7 +232,7 @@ describe.each(BACKENDS)('monthly report on %s', (kind) => {
   });
 
   it('puts an event at 00:30 China time on the 1st into the new month, and carries the paid money forward', async () => {
-    const cols = await monthlyFigures(open.db, { from: '2026-04', to: '2026-05' }, null);
+    const cols = await monthlyFigures(open.db, { from: '2026-04', to: '2026-05' }, { kind: 'district', id: await zhanhe(open.db) });
     const april = (code: string | null) => column(cols, code).months.get('2026-04')!;
     expect(april('hebin')).toMatchObject({
       'stage.4': 1,
@@ -249,7 +256,7 @@ describe.each(BACKENDS)('monthly report on %s', (kind) => {
 
   it('shows today’s budget and today’s donation in the current month', async () => {
     const month = currentMonth();
-    const cols = await monthlyFigures(open.db, { from: month, to: month }, null);
+    const cols = await monthlyFigures(open.db, { from: month, to: month }, { kind: 'district', id: await zhanhe(open.db) });
     const now = (code: string | null) => column(cols, code).months.get(month)!;
     expect(now('hebin')).toMatchObject({ 'budget.city': 55_000_000, 'budget.residents': 0, 'money.donorsPaid': 0 });
     expect(now('beidu')).toMatchObject({
@@ -263,11 +270,13 @@ describe.each(BACKENDS)('monthly report on %s', (kind) => {
   });
 
   it('a subdistrict’s report holds only its own figures, and only its staff and the district may read it', async () => {
-    const cols = await monthlyFigures(open.db, { from: '2026-03', to: '2026-04' }, hebin.subId);
+    const cols = await monthlyFigures(open.db, { from: '2026-03', to: '2026-04' }, { kind: 'subdistrict', id: hebin.subId });
     expect(cols.map((c) => c.code)).toEqual(['hebin']);
     expect(cols[0]!.months.get('2026-03')).toMatchObject({ 'stage.2': 0, 'budget.district': 0, 'stage.3': 1 });
     expect(cols[0]!.months.get('2026-04')).toMatchObject({ 'stage.3': 0, 'stage.4': 1 });
-    const actor = (id: number, role: 'staff' | 'district_admin', subdistrictId: number | null) => ({ id, role, subdistrictId, communityId: null });
+    const zh = await zhanhe(open.db);
+    const district = { id: zh, subdistrictIds: [hebin.subId, beiduId] };
+    const actor = (id: number, role: 'staff' | 'district_admin', subdistrictId: number | null) => ({ id, role, subdistrictId, communityId: null, district });
     expect(await reportScope(open.db, actor(hebin.staffId, 'staff', hebin.subId), null)).toMatchObject({
       ok: true,
       scope: { kind: 'subdistrict', code: 'hebin' },
@@ -276,13 +285,16 @@ describe.each(BACKENDS)('monthly report on %s', (kind) => {
     expect(await reportScope(open.db, actor(beiduStaffId, 'staff', beiduId), 'hebin')).toEqual({ ok: false, status: 403 });
     expect(await reportScope(open.db, actor(beiduStaffId, 'staff', beiduId), 'nowhere')).toEqual({ ok: false, status: 404 });
     expect(await reportScope(open.db, { id: 99, role: 'resident', subdistrictId: null, communityId: null }, null)).toEqual({ ok: false, status: 403 });
-    expect(await reportScope(open.db, actor(adminId, 'district_admin', null), null)).toEqual({ ok: true, scope: { kind: 'district' } });
+    expect(await reportScope(open.db, actor(adminId, 'district_admin', null), null)).toEqual({
+      ok: true,
+      scope: { kind: 'district', id: zh, code: '410411', name: '湛河区', nameEn: 'Zhanhe District' },
+    });
     expect(await reportScope(open.db, actor(adminId, 'district_admin', null), 'beidu')).toMatchObject({ ok: true, scope: { code: 'beidu' } });
   });
 
   it('writes the same figures to the XLSX and the CSV', async () => {
     const t = translator('zh');
-    const cols = await monthlyFigures(open.db, { from: '2026-04', to: '2026-04' }, null);
+    const cols = await monthlyFigures(open.db, { from: '2026-04', to: '2026-04' }, { kind: 'district', id: await zhanhe(open.db) });
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(Buffer.from(await reportWorkbook(reportTable(cols, '2026-04', 'zh', t), 'r', t)) as unknown as ArrayBuffer);
     const sheet = book.worksheets[0]!;

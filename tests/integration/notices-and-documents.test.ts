@@ -10,6 +10,7 @@ import { documentById, projectDisclosure } from '../../src/features/projects/dis
 import { verifyAudit } from '../../src/features/audit/service.ts';
 import { can, type Actor } from '../../src/features/policy/can.ts';
 import { checkUpload, DOCUMENT_TYPES } from '../../src/lib/files/upload-check.ts';
+import { zhanhe } from '../support/districts.ts';
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
 
@@ -33,10 +34,20 @@ describe.each(BACKENDS)('notices and documents on %s', (kind) => {
 
   beforeAll(async () => {
     open = await freshDatabase(kind);
-    hebin = (await open.db.insertInto('subdistricts').values({ code: 'hebin', name: '河滨街道', name_en: 'Hebin' }).returning('id').executeTakeFirstOrThrow())
-      .id;
-    beidu = (await open.db.insertInto('subdistricts').values({ code: 'beidu', name: '北渡街道', name_en: 'Beidu' }).returning('id').executeTakeFirstOrThrow())
-      .id;
+    hebin = (
+      await open.db
+        .insertInto('subdistricts')
+        .values({ district_id: await zhanhe(open.db), code: 'hebin', name: '河滨街道', name_en: 'Hebin' })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+    beidu = (
+      await open.db
+        .insertInto('subdistricts')
+        .values({ district_id: await zhanhe(open.db), code: 'beidu', name: '北渡街道', name_en: 'Beidu' })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
     const staffId = (
       await open.db
         .insertInto('users')

@@ -10,14 +10,29 @@ import { postNoticeAsStaff } from './ballot-notice.ts';
 type DB = Kysely<Database>;
 const DAY = 86_400_000;
 
-export type BigEstate = { ballotId: number; estateId: number; adminId: number; households: number; matters: number; seedMs: number };
+export type BigEstate = {
+  ballotId: number;
+  estateId: number;
+  adminId: number;
+  /** the admin's district and its subdistricts, as a session carries them (src/features/policy/can.ts) */
+  district: { id: number; subdistrictIds: number[] };
+  households: number;
+  matters: number;
+  seedMs: number;
+};
 const ITEMS = [4, 5, 7, 8, 9] as const; // Art. 278 items: a mix of major and ordinary matters
 
 export async function seedBigEstate(db: DB, opts: { households: number; matters: number; verifiedShare?: number }): Promise<BigEstate> {
   const t0 = performance.now();
   const n = opts.households;
   const verified = Math.round((opts.verifiedShare ?? 0.7) * 100);
-  const community = await db.selectFrom('communities').select(['id', 'subdistrict_id']).orderBy('id').executeTakeFirstOrThrow();
+  const community = await db
+    .selectFrom('communities')
+    .innerJoin('subdistricts', 'subdistricts.id', 'communities.subdistrict_id')
+    .select(['communities.id', 'communities.subdistrict_id', 'subdistricts.district_id'])
+    .orderBy('communities.id')
+    .executeTakeFirstOrThrow();
+  const subdistrictIds = (await db.selectFrom('subdistricts').select('id').where('district_id', '=', community.district_id).execute()).map((r) => r.id);
   const tag = `big${Date.now().toString(36)}`;
   const estate = await db
     .insertInto('estates')
@@ -38,7 +53,14 @@ export async function seedBigEstate(db: DB, opts: { households: number; matters:
   const e = estate.id;
   const admin = await db
     .insertInto('users')
-    .values({ phone: `1${tag}`, password_hash: 'x', display_name: 'bench admin', role: 'district_admin', phone_verified_at: new Date() })
+    .values({
+      phone: `1${tag}`,
+      password_hash: 'x',
+      display_name: 'bench admin',
+      role: 'district_admin',
+      district_id: community.district_id,
+      phone_verified_at: new Date(),
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   await sql`insert into buildings (estate_id, label) select ${e}, b::text from generate_series(1, ${Math.ceil(n / 250)}) b`.execute(db);
@@ -88,7 +110,15 @@ export async function seedBigEstate(db: DB, opts: { households: number; matters:
   if (!ballot.ok) throw new Error(ballot.error);
   const noticed = await postNoticeAsStaff(db, admin.id, ballot.ballotId, new Date(now.getTime() - 20 * DAY));
   if (!noticed.ok) throw new Error(noticed.error);
-  return { ballotId: ballot.ballotId, estateId: e, adminId: admin.id, households: n, matters: opts.matters, seedMs: performance.now() - t0 };
+  return {
+    ballotId: ballot.ballotId,
+    estateId: e,
+    adminId: admin.id,
+    district: { id: community.district_id, subdistrictIds },
+    households: n,
+    matters: opts.matters,
+    seedMs: performance.now() - t0,
+  };
 }
 
 /**

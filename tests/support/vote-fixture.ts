@@ -3,6 +3,7 @@ import type { Database } from '../../src/lib/db/schema.ts';
 import { generateSessionToken, sessionIdOf } from '../../src/features/accounts/session.ts';
 import { createBallot, openBallot } from '../../src/features/ballots/service.ts';
 import { postNoticeAsStaff } from './ballot-notice.ts';
+import { schemaHasDistricts, zhanhe } from './districts.ts';
 
 // An open 3-matter vote of N verified owners with sessions, each owning one flat of building
 // B of the first estate: for the casting bench, the load and fault test and HTTP tests.
@@ -27,7 +28,14 @@ export async function prepareVoters(db: Kysely<Database>, owners: number) {
     .executeTakeFirstOrThrow();
   const admin = await db
     .insertInto('users')
-    .values({ phone: '13999999999', password_hash: 'x', display_name: 'bench', role: 'district_admin', phone_verified_at: new Date() })
+    .values({
+      phone: '13999999999',
+      password_hash: 'x',
+      display_name: 'bench',
+      role: 'district_admin',
+      ...((await schemaHasDistricts(db)) ? { district_id: await zhanhe(db) } : {}),
+      phone_verified_at: new Date(),
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   const building = await db.insertInto('buildings').values({ estate_id: estate.id, label: 'B' }).returning('id').executeTakeFirstOrThrow();

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { can, POLICY, VERBS, type Actor, type Resource } from '../../src/features/policy/can.ts';
 
-// The matrix: every verb × every kind of actor, for a resource in subdistrict 1,
-// community 10, belonging to user 5. Expectations are written out independently of
+// The matrix: every verb × every kind of actor, for a resource in district 1, subdistrict 1,
+// community 10, belonging to user 5 (district 1 holds subdistricts 1 and 2, district 2 holds 3). Expectations are written out independently of
 // the implementation, per rule, and each cell is checked.
 const ACTORS: Record<string, Actor | null> = {
   public: null,
@@ -12,22 +12,36 @@ const ACTORS: Record<string, Actor | null> = {
   communityStaff: { id: 8, role: 'staff', subdistrictId: 1, communityId: 10 },
   otherCommunityStaff: { id: 9, role: 'staff', subdistrictId: 1, communityId: 11 },
   otherSubdistrictStaff: { id: 10, role: 'staff', subdistrictId: 2, communityId: null },
-  districtAdmin: { id: 11, role: 'district_admin', subdistrictId: null, communityId: null },
+  districtAdmin: { id: 11, role: 'district_admin', subdistrictId: null, communityId: null, district: { id: 1, subdistrictIds: [1, 2] } },
+  otherDistrictAdmin: { id: 12, role: 'district_admin', subdistrictId: null, communityId: null, district: { id: 2, subdistrictIds: [3] } },
+  provinceAdmin: { id: 13, role: 'province_admin', subdistrictId: null, communityId: null, district: null },
 };
-const RESOURCE: Resource = { subdistrictId: 1, communityId: 10, userId: 5 };
+const RESOURCE: Resource = { districtId: 1, subdistrictId: 1, communityId: 10, userId: 5 };
 
 const EXPECTED: Record<string, string[]> = {
-  anyone_signed_in: ['resident', 'otherResident', 'subdistrictStaff', 'communityStaff', 'otherCommunityStaff', 'otherSubdistrictStaff', 'districtAdmin'],
+  anyone_signed_in: [
+    'resident',
+    'otherResident',
+    'subdistrictStaff',
+    'communityStaff',
+    'otherCommunityStaff',
+    'otherSubdistrictStaff',
+    'districtAdmin',
+    'otherDistrictAdmin',
+    'provinceAdmin',
+  ],
   self: ['resident'],
   office: ['subdistrictStaff', 'communityStaff', 'districtAdmin'],
   subdistrict_office: ['subdistrictStaff', 'districtAdmin'],
-  district: ['districtAdmin'],
+  report: ['subdistrictStaff', 'districtAdmin', 'provinceAdmin'],
+  district: ['districtAdmin', 'provinceAdmin'],
+  province: ['provinceAdmin'],
 };
 
 describe('authorization matrix', () => {
   const cells = VERBS.flatMap((verb) => Object.keys(ACTORS).map((actor) => [verb, actor] as const));
   it(`covers ${VERBS.length} verbs × ${Object.keys(ACTORS).length} actors = ${cells.length} cells`, () => {
-    expect(cells.length).toBe(VERBS.length * 8);
+    expect(cells.length).toBe(VERBS.length * 10);
   });
   it.each(cells)('%s by %s', (verb, actor) => {
     const allowed = EXPECTED[POLICY[verb]]!.includes(actor);
@@ -35,7 +49,46 @@ describe('authorization matrix', () => {
   });
   it('denies office verbs when the resource names no subdistrict', () => {
     expect(can(ACTORS.subdistrictStaff!, 'project.edit', {})).toBe(false);
-    expect(can(ACTORS.districtAdmin!, 'project.edit', {})).toBe(true);
+    expect(can(ACTORS.districtAdmin!, 'project.edit', {})).toBe(false);
+    expect(can(ACTORS.districtAdmin!, 'project.edit', { districtId: 1 })).toBe(false);
+  });
+  it('keeps a district admin to their district, in every verb they may use', () => {
+    const inOther = { districtId: 2, subdistrictId: 3, communityId: 30 };
+    for (const verb of VERBS) {
+      if (['anyone_signed_in', 'self'].includes(POLICY[verb])) continue;
+      expect(can(ACTORS.districtAdmin!, verb, inOther), verb).toBe(false);
+      expect(can(ACTORS.districtAdmin!, verb, { subdistrictId: 3 }), verb).toBe(false);
+      expect(can(ACTORS.districtAdmin!, verb, { districtId: 2 }), verb).toBe(false);
+      // a resource that names district 1 but a subdistrict of district 2 is not theirs
+      expect(can(ACTORS.districtAdmin!, verb, { districtId: 1, subdistrictId: 3 }), verb).toBe(false);
+    }
+    expect(can(ACTORS.otherDistrictAdmin!, 'project.edit', inOther)).toBe(true);
+    expect(can(ACTORS.otherDistrictAdmin!, 'staff.manage', { districtId: 2 })).toBe(true);
+    expect(can(ACTORS.districtAdmin!, 'staff.manage', { districtId: 1 })).toBe(true);
+    expect(can(ACTORS.districtAdmin!, 'subdistrict.manage', { subdistrictId: 2 })).toBe(true);
+    // a district admin whose session carries no district may do nothing of a district admin
+    const adrift = { id: 14, role: 'district_admin' as const, subdistrictId: null, communityId: null };
+    expect(can(adrift, 'project.edit', RESOURCE)).toBe(false);
+    expect(can(adrift, 'staff.manage', { districtId: 1 })).toBe(false);
+  });
+  it('lets the province admin read every district and manage districts, but not act as an office', () => {
+    const inOther = { districtId: 2, subdistrictId: 3, communityId: 30 };
+    const p = ACTORS.provinceAdmin!;
+    expect(['report.read', 'report.district', 'audit.read', 'staff.manage', 'subdistrict.manage'].map((v) => can(p, v as never, inOther))).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(['district.manage', 'report.province'].map((v) => can(p, v as never, {}))).toEqual([true, true]);
+    expect(['project.edit', 'ballot.manage', 'verification.viewProof', 'register.export'].map((v) => can(p, v as never, inOther))).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
+    expect(['district.manage', 'report.province'].map((v) => can(ACTORS.districtAdmin!, v as never, {}))).toEqual([false, false]);
   });
   it('lets a person alone read their messages and choose what they are told', () => {
     expect(POLICY['notification.manage']).toBe('self');
@@ -99,8 +152,9 @@ describe('authorization matrix', () => {
   });
   it('lets a subdistrict’s whole-office staff and the district read its monthly report, and only the district read the district’s', () => {
     const subdistrict = { subdistrictId: 1 };
-    const who = ['public', 'resident', 'subdistrictStaff', 'communityStaff', 'otherSubdistrictStaff', 'districtAdmin'];
-    expect(who.map((a) => can(ACTORS[a]!, 'report.read', subdistrict))).toEqual([false, false, true, false, false, true]);
-    expect(who.map((a) => can(ACTORS[a]!, 'report.district'))).toEqual([false, false, false, false, false, true]);
+    const who = ['public', 'resident', 'subdistrictStaff', 'communityStaff', 'otherSubdistrictStaff', 'districtAdmin', 'otherDistrictAdmin', 'provinceAdmin'];
+    expect(who.map((a) => can(ACTORS[a]!, 'report.read', subdistrict))).toEqual([false, false, true, false, false, true, false, true]);
+    expect(who.map((a) => can(ACTORS[a]!, 'report.district', { districtId: 1 }))).toEqual([false, false, false, false, false, true, false, true]);
+    expect(who.map((a) => can(ACTORS[a]!, 'report.province'))).toEqual([false, false, false, false, false, false, false, true]);
   });
 });

@@ -318,10 +318,10 @@ export async function changePassword(db: Kysely<Database>, userId: number, curre
   return { ok: true };
 }
 
-/** The first district admin, from the command line. */
+/** An administrator from the command line: of one district, or of the province (districtId null). */
 export async function createDistrictAdmin(
   db: Kysely<Database>,
-  input: { phone: string; displayName: string; password: string },
+  input: { phone: string; displayName: string; password: string; districtId: number | null },
 ): Promise<Result<{ id: number }>> {
   const weak = passwordProblem(input.password, input.phone);
   if (weak) return fail(`err.password_${weak}`, 'password');
@@ -331,10 +331,17 @@ export async function createDistrictAdmin(
   const id = await db.transaction().execute(async (trx) => {
     const row = await trx
       .insertInto('users')
-      .values({ phone: input.phone, display_name: input.displayName, password_hash: passwordHash, role: 'district_admin', phone_verified_at: new Date() })
+      .values({
+        phone: input.phone,
+        display_name: input.displayName,
+        password_hash: passwordHash,
+        role: input.districtId === null ? 'province_admin' : 'district_admin',
+        district_id: input.districtId,
+        phone_verified_at: new Date(),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await appendAudit(trx, { actorUserId: null, action: 'admin.create', target: `user:${row.id}`, detail: { via: 'cli' } });
+    await appendAudit(trx, { actorUserId: null, action: 'admin.create', target: `user:${row.id}`, detail: { via: 'cli', districtId: input.districtId } });
     return row.id;
   });
   return { ok: true, id };

@@ -21,6 +21,8 @@ export interface SessionUser {
   role: Role;
   subdistrictId: number | null;
   communityId: number | null;
+  /** a district admin's district and its subdistricts (the policy's scope); null for other roles */
+  district?: { id: number; subdistrictIds: number[] } | null;
   ownerStatusHeld: boolean;
 }
 
@@ -53,6 +55,7 @@ export async function validateSessionToken(db: Kysely<Database>, token: string, 
       'users.role',
       'users.subdistrict_id',
       'users.community_id',
+      'users.district_id',
       'users.owner_status_held_since',
       'users.disabled_at',
     ])
@@ -67,6 +70,11 @@ export async function validateSessionToken(db: Kysely<Database>, token: string, 
     expiresAt = new Date(now.getTime() + SESSION_DAYS * DAY);
     await db.updateTable('sessions').set({ expires_at: expiresAt }).where('id', '=', id).execute();
   }
+  let district: SessionUser['district'] = null;
+  if (row.role === 'district_admin' && row.district_id !== null) {
+    const subs = await db.selectFrom('subdistricts').select('id').where('district_id', '=', row.district_id).orderBy('id').execute();
+    district = { id: row.district_id, subdistrictIds: subs.map((s) => s.id) };
+  }
   return {
     user: {
       id: row.id,
@@ -75,6 +83,7 @@ export async function validateSessionToken(db: Kysely<Database>, token: string, 
       role: row.role,
       subdistrictId: row.subdistrict_id,
       communityId: row.community_id,
+      district,
       ownerStatusHeld: row.owner_status_held_since !== null,
     },
     expiresAt,

@@ -5,6 +5,7 @@ import { hashPassword, passwordProblem } from './password.ts';
 import { maskMobile } from './mobile.ts';
 import type { Failure, Result } from './service.ts';
 import type { MessageKey } from '../../i18n/index.ts';
+import { CODE_PREFIX, DIVISION_CODE, ensureCity } from '../geography/districts.ts';
 
 // The district administrator's use cases: subdistricts, communities and staff accounts.
 // Callers authorise first (can(user, 'subdistrict.manage' | 'staff.manage')); each use case
@@ -30,6 +31,8 @@ async function orUniqueFailure<T>(work: () => Promise<T>, failure: Failure): Pro
 }
 
 export interface SubdistrictInput {
+  /** the district it belongs to */
+  districtId: number;
   code: string;
   name: string;
   nameEn: string;
@@ -40,23 +43,26 @@ export async function createSubdistrict(db: DB, actorUserId: number, input: Subd
   return orUniqueFailure(
     () =>
       db.transaction().execute(async (trx): Promise<Result<{ id: number }>> => {
+        const district = await trx.selectFrom('districts').select('id').where('id', '=', input.districtId).executeTakeFirst();
+        if (!district) return fail('err.notFound', 'districtId');
+        // codes are unique everywhere (they name addresses); names within a district
         const taken = await trx
           .selectFrom('subdistricts')
           .select(['code', 'name'])
-          .where((eb) => eb.or([eb('code', '=', input.code), eb('name', '=', input.name)]))
+          .where((eb) => eb.or([eb('code', '=', input.code), eb.and([eb('name', '=', input.name), eb('district_id', '=', district.id)])]))
           .execute();
         if (taken.some((s) => s.code === input.code)) return fail('err.subdistrictCodeTaken', 'code');
         if (taken.length) return fail('err.subdistrictNameTaken', 'name');
         const row = await trx
           .insertInto('subdistricts')
-          .values({ code: input.code, name: input.name, name_en: input.nameEn })
+          .values({ district_id: district.id, code: input.code, name: input.name, name_en: input.nameEn })
           .returning('id')
           .executeTakeFirstOrThrow();
         await appendAudit(trx, {
           actorUserId,
           action: 'subdistrict.create',
           target: `subdistrict:${row.id}`,
-          detail: { code: input.code, name: input.name, nameEn: input.nameEn },
+          detail: { districtId: district.id, code: input.code, name: input.name, nameEn: input.nameEn },
         });
         return { ok: true, id: row.id };
       }),
@@ -67,10 +73,21 @@ export async function createSubdistrict(db: DB, actorUserId: number, input: Subd
 /** A new name (the code, used in addresses, stays). */
 export async function renameSubdistrict(db: DB, actorUserId: number, input: { subdistrictId: number; name: string; nameEn: string }): Promise<Result<{}>> {
   return db.transaction().execute(async (trx): Promise<Result<{}>> => {
-    const s = await trx.selectFrom('subdistricts').select(['id', 'name', 'name_en']).where('id', '=', input.subdistrictId).forUpdate().executeTakeFirst();
+    const s = await trx
+      .selectFrom('subdistricts')
+      .select(['id', 'district_id', 'name', 'name_en'])
+      .where('id', '=', input.subdistrictId)
+      .forUpdate()
+      .executeTakeFirst();
     if (!s) return fail('err.notFound', 'subdistrictId');
     if (s.name === input.name && s.name_en === input.nameEn) return fail('err.unchanged', 'name');
-    const other = await trx.selectFrom('subdistricts').select('id').where('name', '=', input.name).where('id', '<>', s.id).executeTakeFirst();
+    const other = await trx
+      .selectFrom('subdistricts')
+      .select('id')
+      .where('name', '=', input.name)
+      .where('district_id', '=', s.district_id)
+      .where('id', '<>', s.id)
+      .executeTakeFirst();
     if (other) return fail('err.subdistrictNameTaken', 'name');
     await trx.updateTable('subdistricts').set({ name: input.name, name_en: input.nameEn }).where('id', '=', s.id).execute();
     await appendAudit(trx, {
@@ -189,20 +206,27 @@ export async function setStaffDisabled(db: DB, actorUserId: number, userId: numb
   });
 }
 
-/** Subdistricts with their communities, for the district page and its selects. */
-export async function subdistrictsWithCommunities(db: DB) {
-  const subs = await db.selectFrom('subdistricts').select(['id', 'code', 'name', 'name_en']).orderBy('id').execute();
-  const communities = await db.selectFrom('communities').select(['id', 'subdistrict_id', 'name', 'name_en']).orderBy('id').execute();
+/** A district's subdistricts with their communities, for the district page and its selects. */
+export async function subdistrictsWithCommunities(db: DB, districtId: number) {
+  const subs = await db.selectFrom('subdistricts').select(['id', 'code', 'name', 'name_en']).where('district_id', '=', districtId).orderBy('id').execute();
+  const communities = await db
+    .selectFrom('communities')
+    .innerJoin('subdistricts', 'subdistricts.id', 'communities.subdistrict_id')
+    .select(['communities.id', 'communities.subdistrict_id', 'communities.name', 'communities.name_en'])
+    .where('subdistricts.district_id', '=', districtId)
+    .orderBy('communities.id')
+    .execute();
   return subs.map((s) => ({ ...s, communities: communities.filter((c) => c.subdistrict_id === s.id) }));
 }
 
-/** Every staff account; the page shows phones masked. */
-export function staffAccounts(db: DB) {
+/** The staff accounts of a district; the page shows phones masked. */
+export function staffAccounts(db: DB, districtId: number) {
   return db
     .selectFrom('users')
     .innerJoin('subdistricts', 'subdistricts.id', 'users.subdistrict_id')
     .leftJoin('communities', 'communities.id', 'users.community_id')
     .where('users.role', '=', 'staff')
+    .where('subdistricts.district_id', '=', districtId)
     .select([
       'users.id',
       'users.phone',
@@ -215,4 +239,101 @@ export function staffAccounts(db: DB) {
     .orderBy('subdistricts.id')
     .orderBy('users.id')
     .execute();
+}
+
+/** Where a staff account works, as the policy needs it (null: no such staff account). */
+export async function staffResource(db: DB, userId: number): Promise<{ subdistrictId: number; communityId: number | null } | null> {
+  const u = await db.selectFrom('users').select(['subdistrict_id', 'community_id']).where('id', '=', userId).where('role', '=', 'staff').executeTakeFirst();
+  return u && u.subdistrict_id !== null ? { subdistrictId: u.subdistrict_id, communityId: u.community_id } : null;
+}
+
+export interface DistrictInput {
+  /** GB/T 2260 code of the district, its city and its province */
+  code: string;
+  codePrefix: string;
+  name: string;
+  nameEn: string;
+  cityCode: string;
+  cityName: string;
+  cityNameEn: string;
+  provinceCode: string;
+  provinceName: string;
+  provinceNameEn: string;
+}
+
+/** A new district (with its city and province when they are new): the province admin's. */
+export async function createDistrict(db: DB, actorUserId: number, input: DistrictInput): Promise<Result<{ id: number }>> {
+  if (!DIVISION_CODE.test(input.code)) return fail('err.divisionCode', 'code');
+  if (!DIVISION_CODE.test(input.cityCode)) return fail('err.divisionCode', 'cityCode');
+  if (!DIVISION_CODE.test(input.provinceCode)) return fail('err.divisionCode', 'provinceCode');
+  if (!CODE_PREFIX.test(input.codePrefix)) return fail('err.codePrefix', 'codePrefix');
+  return orUniqueFailure(
+    () =>
+      db.transaction().execute(async (trx): Promise<Result<{ id: number }>> => {
+        const taken = await trx
+          .selectFrom('districts')
+          .select(['code', 'code_prefix'])
+          .where((eb) => eb.or([eb('code', '=', input.code), eb('code_prefix', '=', input.codePrefix)]))
+          .execute();
+        if (taken.some((d) => d.code === input.code)) return fail('err.districtCodeTaken', 'code');
+        if (taken.length) return fail('err.codePrefixTaken', 'codePrefix');
+        const cityId = await ensureCity(trx, {
+          city: { code: input.cityCode, name: input.cityName, nameEn: input.cityNameEn },
+          province: { code: input.provinceCode, name: input.provinceName, nameEn: input.provinceNameEn },
+        });
+        const row = await trx
+          .insertInto('districts')
+          .values({ city_id: cityId, code: input.code, code_prefix: input.codePrefix, name: input.name, name_en: input.nameEn })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await appendAudit(trx, {
+          actorUserId,
+          action: 'district.create',
+          target: `district:${row.id}`,
+          detail: { code: input.code, codePrefix: input.codePrefix, name: input.name, nameEn: input.nameEn, cityCode: input.cityCode },
+        });
+        return { ok: true, id: row.id };
+      }),
+    fail('err.districtCodeTaken', 'code'),
+  );
+}
+
+/** An administrator for a district, usable at once (the province vouches for the number). */
+export async function createDistrictAdminAccount(
+  db: DB,
+  actorUserId: number | null,
+  input: { phone: string; displayName: string; password: string; districtId: number },
+): Promise<Result<{ id: number }>> {
+  const weak = passwordProblem(input.password, input.phone);
+  if (weak) return fail(`err.password_${weak}`, 'password');
+  const passwordHash = await hashPassword(input.password);
+  return orUniqueFailure(
+    () =>
+      db.transaction().execute(async (trx): Promise<Result<{ id: number }>> => {
+        const d = await trx.selectFrom('districts').select('id').where('id', '=', input.districtId).executeTakeFirst();
+        if (!d) return fail('err.notFound', 'districtId');
+        const taken = await trx.selectFrom('users').select('id').where('phone', '=', input.phone).executeTakeFirst();
+        if (taken) return fail('err.accountPhoneTaken', 'phone');
+        const row = await trx
+          .insertInto('users')
+          .values({
+            phone: input.phone,
+            display_name: input.displayName,
+            password_hash: passwordHash,
+            role: 'district_admin',
+            district_id: d.id,
+            phone_verified_at: new Date(),
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await appendAudit(trx, {
+          actorUserId,
+          action: 'admin.create',
+          target: `user:${row.id}`,
+          detail: { phone: maskMobile(input.phone), displayName: input.displayName, districtId: d.id, ...(actorUserId === null ? { via: 'cli' } : {}) },
+        });
+        return { ok: true, id: row.id };
+      }),
+    fail('err.accountPhoneTaken', 'phone'),
+  );
 }

@@ -2,7 +2,7 @@ import type { ColumnType, Generated } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
-export type Role = 'resident' | 'staff' | 'district_admin';
+export type Role = 'resident' | 'staff' | 'district_admin' | 'province_admin';
 
 export interface UsersTable {
   id: Generated<number>;
@@ -13,6 +13,8 @@ export interface UsersTable {
   role: Generated<Role>;
   subdistrict_id: number | null;
   community_id: number | null;
+  /** the district a district admin administers; null for every other role (0057) */
+  district_id: Generated<number | null>;
   owner_status_held_since: Timestamp | null;
   disabled_at: Timestamp | null;
   /** the person closed the account: its personal data is erased (migration 0015) */

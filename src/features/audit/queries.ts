@@ -6,7 +6,11 @@ type DB = Kysely<Database>;
 export const AUDIT_PAGE_SIZE = 100;
 
 /** One page of the audit log, newest first: entries with an id below `before` (all when null). */
-export async function auditPage(db: DB, before: number | null, limit = AUDIT_PAGE_SIZE) {
+/**
+ * A page of the log, newest first. With a district: the entries whose actor is of it (its
+ * administrators, the staff of its subdistricts); the chain itself is verified whole.
+ */
+export async function auditPage(db: DB, before: number | null, limit = AUDIT_PAGE_SIZE, districtId: number | null = null) {
   let q = db
     .selectFrom('audit_log')
     .leftJoin('users', 'users.id', 'audit_log.actor_user_id')
@@ -22,6 +26,13 @@ export async function auditPage(db: DB, before: number | null, limit = AUDIT_PAG
     .orderBy('audit_log.id', 'desc')
     .limit(limit + 1);
   if (before !== null) q = q.where('audit_log.id', '<', before);
+  if (districtId !== null)
+    q = q.where((eb) =>
+      eb.or([
+        eb.and([eb('users.role', '=', 'district_admin'), eb('users.district_id', '=', districtId)]),
+        eb('users.subdistrict_id', 'in', eb.selectFrom('subdistricts').select('id').where('district_id', '=', districtId)),
+      ]),
+    );
   const rows = await q.execute();
   const entries = rows.slice(0, limit);
   return { entries, nextBefore: rows.length > limit ? entries.at(-1)!.id : null };

@@ -10,6 +10,7 @@ import { compareUnitKeys, naturalCompare } from './natural-order.ts';
 import { publicBulletinText } from './bulletin.ts';
 import { frozenUnits } from './results-service.ts';
 import type { BallotStatus } from './tables.ts';
+import { districtSubdistrictIds } from '../geography/scope.ts';
 
 // Reads for the ballot pages: who may act on a ballot, what an office and the public
 // see, the roll (as it would be frozen, or frozen), a voter's own state.
@@ -60,6 +61,7 @@ export async function ballotsForOffice(db: DB, actor: Actor) {
     .orderBy('ballots.id', 'desc')
     .limit(300);
   if (actor.role === 'staff') q = q.where('ballots.subdistrict_id', '=', actor.subdistrictId!);
+  else q = q.where('ballots.subdistrict_id', 'in', districtSubdistrictIds(actor));
   const rows = await q.execute();
   if (actor.role === 'staff' && actor.communityId !== null) {
     const scoped = rows.length

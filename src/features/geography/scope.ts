@@ -4,6 +4,12 @@ import type { Actor, Resource } from '../policy/can.ts';
 
 type DB = Kysely<Database>;
 
+/**
+ * The subdistricts of a district admin's district, for a listing's `where … in` (never empty:
+ * 0 is no subdistrict's id, so an admin without a district sees nothing).
+ */
+export const districtSubdistrictIds = (actor: Actor): number[] => [0, ...(actor.role === 'district_admin' ? (actor.district?.subdistrictIds ?? []) : [])];
+
 /** Where an estate sits, as the policy needs it. */
 export async function estateResource(db: DB, estateId: number): Promise<(Resource & { estateId: number; name: string }) | null> {
   const row = await db
@@ -27,7 +33,9 @@ export async function estatesInArea(db: DB, actor: Actor) {
   if (actor.role === 'staff') {
     q = q.where('communities.subdistrict_id', '=', actor.subdistrictId!);
     if (actor.communityId !== null) q = q.where('communities.id', '=', actor.communityId);
-  } else if (actor.role !== 'district_admin') {
+  } else if (actor.role === 'district_admin') {
+    q = q.where('communities.subdistrict_id', 'in', districtSubdistrictIds(actor));
+  } else {
     return [];
   }
   return q.execute();

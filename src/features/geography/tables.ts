@@ -2,8 +2,36 @@ import type { ColumnType, Generated } from 'kysely';
 
 type Json = ColumnType<Record<string, unknown>, string | Record<string, unknown>, string | Record<string, unknown>>;
 
+/** A province, city or district is named by its GB/T 2260 code (6 digits) (migration 0057). */
+export interface ProvincesTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  name_en: string;
+}
+
+export interface CitiesTable {
+  id: Generated<number>;
+  province_id: number;
+  code: string;
+  name: string;
+  name_en: string;
+}
+
+export interface DistrictsTable {
+  id: Generated<number>;
+  city_id: number;
+  code: string;
+  /** what its project codes start with (湛河区: 'ZH'), 2–6 capital letters */
+  code_prefix: string;
+  name: string;
+  name_en: string;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface SubdistrictsTable {
   id: Generated<number>;
+  district_id: number;
   code: string;
   name: string;
   name_en: string;

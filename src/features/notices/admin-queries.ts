@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
 import type { Actor, Resource } from '../policy/can.ts';
 import { projectResource } from '../projects/admin-queries.ts';
+import { districtSubdistrictIds } from '../geography/scope.ts';
 
 type DB = Kysely<Database>;
 
@@ -41,6 +42,7 @@ export async function noticesForOffice(db: DB, actor: Actor, limit = 300) {
     .orderBy('notices.id', 'desc')
     .limit(limit);
   if (actor.role === 'staff') q = q.where('notices.subdistrict_id', '=', actor.subdistrictId!);
+  else q = q.where('notices.subdistrict_id', 'in', districtSubdistrictIds(actor));
   const rows = await q.execute();
   // a notice without published_at is a draft, or withdrawn if the audit log says so
   const unpublished = rows.filter((r) => !r.published_at).map((r) => `notice:${r.id}`);

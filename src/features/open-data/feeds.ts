@@ -124,10 +124,11 @@ export function feeds(sample: { projectCode: string | null; ballotId: number | n
       description: 'openData.rankingDesc',
       format: 'JSON',
       url: '/open-data/ranking.json',
-      params: ['month'],
+      params: ['month', 'district'],
       clock: 'projects',
       fields: [
         'month',
+        'district {code, name, nameEn}',
         'C',
         'm {ratingSum, ratingCount}',
         'subdistricts[] {rank, code, name, scores, inputs}',

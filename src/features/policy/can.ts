@@ -9,18 +9,30 @@ export interface Actor {
   subdistrictId: number | null;
   /** staff of one community only; null for subdistrict-wide staff */
   communityId: number | null;
+  /**
+   * A district admin's district and the subdistricts in it (loaded with the session). A
+   * district admin without one may do nothing a district admin may; other roles: null.
+   */
+  district?: { id: number; subdistrictIds: readonly number[] } | null;
 }
 
 /** Where a thing sits: the subdistrict that owns it and, when it has one, its community. */
 export interface Resource {
+  /** for things of a whole district (its staff, its report, its audit trail) */
+  districtId?: number;
   subdistrictId?: number;
   communityId?: number | null;
   /** for a person's own things */
   userId?: number;
 }
 
-/** Who may do a verb. 'office' = staff whose area covers the resource, and district admins. */
-type Rule = 'anyone_signed_in' | 'self' | 'office' | 'subdistrict_office' | 'district';
+/**
+ * Who may do a verb. 'office' = staff whose area covers the resource, and the admin of its
+ * district; 'subdistrict_office' leaves out community staff; 'report' adds the province admin
+ * (who reads everything); 'district' = the admin of the resource's district and the province
+ * admin; 'province' = the province admin alone.
+ */
+type Rule = 'anyone_signed_in' | 'self' | 'office' | 'subdistrict_office' | 'report' | 'district' | 'province';
 
 export const POLICY = {
   'account.update': 'self',
@@ -73,17 +85,30 @@ export const POLICY = {
   'subdistrict.manage': 'district',
   'staff.manage': 'district',
   'audit.read': 'district',
-  // the monthly report of a subdistrict: its whole-subdistrict staff, and the district
-  'report.read': 'subdistrict_office',
+  // the monthly report of a subdistrict: its whole-subdistrict staff, its district and the province
+  'report.read': 'report',
   // the district's report (every subdistrict and the total) and the district overview of /admin
   'report.district': 'district',
+  // create a district, assign its administrators
+  'district.manage': 'province',
+  // the province's roll-up: a row per district and the total
+  'report.province': 'province',
 } as const satisfies Record<string, Rule>;
 
 export type Verb = keyof typeof POLICY;
 export const VERBS = Object.keys(POLICY) as Verb[];
 
+/** A district admin's district holds the resource: every place it names (at least one) is theirs. */
+function inDistrict(actor: Actor, r: Resource): boolean {
+  const d = actor.district;
+  if (actor.role !== 'district_admin' || !d) return false;
+  if (r.districtId === undefined && r.subdistrictId === undefined) return false;
+  if (r.districtId !== undefined && r.districtId !== d.id) return false;
+  return r.subdistrictId === undefined || d.subdistrictIds.includes(r.subdistrictId);
+}
+
 function covers(actor: Actor, r: Resource, wholeSubdistrictOnly: boolean): boolean {
-  if (actor.role === 'district_admin') return true;
+  if (actor.role === 'district_admin') return r.subdistrictId !== undefined && inDistrict(actor, r);
   if (actor.role !== 'staff' || r.subdistrictId === undefined || actor.subdistrictId !== r.subdistrictId) return false;
   if (actor.communityId === null) return true;
   if (wholeSubdistrictOnly) return false;
@@ -102,7 +127,11 @@ export function can(actor: Actor | null, verb: Verb, resource: Resource = {}): b
       return covers(actor, resource, false);
     case 'subdistrict_office':
       return covers(actor, resource, true);
+    case 'report':
+      return actor.role === 'province_admin' || covers(actor, resource, true);
     case 'district':
-      return actor.role === 'district_admin';
+      return actor.role === 'province_admin' || inDistrict(actor, resource);
+    case 'province':
+      return actor.role === 'province_admin';
   }
 }

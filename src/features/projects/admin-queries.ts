@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
 import type { Actor, Resource } from '../policy/can.ts';
+import { districtSubdistrictIds } from '../geography/scope.ts';
 
 type DB = Kysely<Database>;
 
@@ -25,7 +26,8 @@ export function projectsForOffice(db: DB, actor: Actor) {
     .select(['projects.id', 'projects.code', 'projects.title', 'projects.stage', 'projects.published_at', 'subdistricts.name as subdistrict'])
     .orderBy('projects.code');
   if (actor.role === 'staff') q = q.where('projects.subdistrict_id', '=', actor.subdistrictId!);
-  else if (actor.role !== 'district_admin') return Promise.resolve([]);
+  else if (actor.role === 'district_admin') q = q.where('projects.subdistrict_id', 'in', districtSubdistrictIds(actor));
+  else return Promise.resolve([]);
   return q.execute();
 }
 

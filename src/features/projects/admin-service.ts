@@ -55,7 +55,7 @@ export interface NewProject {
   households: number;
 }
 
-/** A new project starts as a private draft in stage 1; its code is derived from year and id. */
+/** A new project starts as a private draft in stage 1; its code is its district's prefix, year and id (ZH-2024-00031). */
 export async function createProject(db: DB, actorUserId: number, p: NewProject) {
   return db.transaction().execute(async (trx) => {
     const estates = await trx
@@ -65,11 +65,18 @@ export async function createProject(db: DB, actorUserId: number, p: NewProject) 
       .select(['estates.id', 'communities.subdistrict_id'])
       .execute();
     if (estates.length !== new Set(p.estateIds).size || estates.some((e) => e.subdistrict_id !== p.subdistrictId)) return refuse('err.estates', 'estateIds');
+    const district = await trx
+      .selectFrom('subdistricts')
+      .innerJoin('districts', 'districts.id', 'subdistricts.district_id')
+      .select(['districts.id', 'districts.code_prefix'])
+      .where('subdistricts.id', '=', p.subdistrictId)
+      .executeTakeFirstOrThrow();
     const row = await trx
       .insertInto('projects')
       .values({
-        code: `TMP-${crypto.randomUUID()}`,
+        code: `${district.code_prefix}-TMP-${crypto.randomUUID()}`,
         subdistrict_id: p.subdistrictId,
+        district_id: district.id,
         title: p.title,
         summary: p.summary,
         batch_year: p.batchYear,
@@ -80,7 +87,7 @@ export async function createProject(db: DB, actorUserId: number, p: NewProject) 
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const code = `ZH-${p.batchYear}-${String(row.id).padStart(5, '0')}`;
+    const code = `${district.code_prefix}-${p.batchYear}-${String(row.id).padStart(5, '0')}`;
     const taken = await trx.selectFrom('projects').select('id').where('code', '=', code).executeTakeFirst();
     const finalCode = taken ? `${code}-${row.id}` : code;
     await trx.updateTable('projects').set({ code: finalCode }).where('id', '=', row.id).execute();

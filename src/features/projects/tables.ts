@@ -9,6 +9,8 @@ export interface ProjectsTable {
   id: Generated<number>;
   code: string;
   subdistrict_id: number;
+  /** its subdistrict's district; filled from the subdistrict when an insert leaves it out (0057) */
+  district_id: Generated<number>;
   title: string;
   title_en: string | null;
   summary: Generated<string>;

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
 import type { Actor } from '../policy/can.ts';
+import { districtSubdistrictIds } from '../geography/scope.ts';
 
 type DB = Kysely<Database>;
 
@@ -56,7 +57,9 @@ export async function claimsForOffice(db: DB, actor: Actor) {
   if (actor.role === 'staff') {
     q = q.where('communities.subdistrict_id', '=', actor.subdistrictId!);
     if (actor.communityId !== null) q = q.where('communities.id', '=', actor.communityId);
-  } else if (actor.role !== 'district_admin') {
+  } else if (actor.role === 'district_admin') {
+    q = q.where('communities.subdistrict_id', 'in', districtSubdistrictIds(actor));
+  } else {
     return [];
   }
   // what waits for a decision first, all of it; then the latest 200 of the rest

@@ -6,7 +6,7 @@ import { problem } from '../../lib/http/responses.ts';
 import { appendAudit } from '../audit/service.ts';
 import type { SessionUser } from '../accounts/session.ts';
 import { currentMonth, monthlyFigures, parseMonth } from './queries/month.ts';
-import { reportScope } from './queries/access.ts';
+import { reportArea, reportScope } from './queries/access.ts';
 import { reportTable } from './core/table.ts';
 import { reportCsv, reportWorkbook, XLSX_TYPE } from './export.ts';
 
@@ -19,7 +19,7 @@ export async function reportDownload(db: Kysely<Database>, user: SessionUser | n
   if (!user) return problem(401, '请先登录', 'Sign in first', lang);
   const asked = params.get('month');
   const month = asked === null || asked === '' ? currentMonth() : parseMonth(asked);
-  const access = await reportScope(db, user, params.get('subdistrict'));
+  const access = await reportScope(db, user, params.get('subdistrict'), params.get('district'));
   if (!access.ok) {
     if (access.status === 403) return problem(403, '您没有权限查看这份报告', 'You may not read this report', lang);
     return problem(access.status, '没有这个街道', 'No such subdistrict', lang);
@@ -27,10 +27,10 @@ export async function reportDownload(db: Kysely<Database>, user: SessionUser | n
   if (month === null) return problem(400, '请输入有效的月份，例如 2026-11', 'Enter a valid month, e.g. 2026-11', lang);
   const t = translator(lang);
   const scope = access.scope;
-  const columns = await monthlyFigures(db, { from: month, to: month }, scope.kind === 'district' ? null : scope.id);
+  const columns = await monthlyFigures(db, { from: month, to: month }, reportArea(scope));
   const table = reportTable(columns, month, lang, t, format === 'csv');
-  const scopeName = scope.kind === 'district' ? t('report.district') : pick(lang, scope.name, scope.nameEn);
-  const slug = scope.kind === 'district' ? 'district' : scope.code;
+  const scopeName = scope.kind === 'province' ? t('report.province') : pick(lang, scope.name, scope.nameEn);
+  const slug = scope.kind === 'province' ? 'province' : scope.code;
   await db
     .transaction()
     .execute((trx) => appendAudit(trx, { actorUserId: user.id, action: 'report.export', target: `report:${slug}:${month}`, detail: { format } }));

@@ -16,6 +16,9 @@ import type { NotificationPrefsTable, NotificationsTable } from '../../features/
 
 /** Aggregates the table types that live next to their features. */
 export interface Database {
+  provinces: G.ProvincesTable;
+  cities: G.CitiesTable;
+  districts: G.DistrictsTable;
   subdistricts: G.SubdistrictsTable;
   communities: G.CommunitiesTable;
   estates: G.EstatesTable;

@@ -4,6 +4,7 @@ import type { Page } from '@playwright/test';
 export const DEMO_PASSWORD = 'gongzhi-demo-2026';
 export const HEBIN_STAFF = '13900000001';
 export const DISTRICT_ADMIN = '13900000000';
+export const PROVINCE_ADMIN = '13900000090';
 
 export async function signIn(page: Page, phone: string, password = DEMO_PASSWORD) {
   await page.goto('/account/login');

@@ -34,6 +34,8 @@ export interface Fixture {
   discardImportId: number;
   claimId: number;
   subdistrictToRename: number;
+  /** a staff account of 河滨 (setStaffDisabled enables it, which it already is: nothing changes) */
+  hebinStaffId?: number;
   /** a draft owners' vote of 河滨 (matrixBallot) */
   ballotId?: number;
   /** a volunteering task on projectId (volunteerTaskForm) */
@@ -223,7 +225,28 @@ export const CASES: Case[] = [
       staffSubdistrictId: String(fx.hebinId),
     }),
   },
-  { action: 'district.setStaffDisabled', verb: 'staff.manage', form: () => ({ userId: '999999', disabled: '1' }) },
+  { action: 'district.setStaffDisabled', verb: 'staff.manage', form: (fx) => ({ userId: String(fx.hebinStaffId ?? 999999), disabled: '0' }) },
+  {
+    action: 'district.createDistrict',
+    verb: 'district.manage',
+    form: () => ({
+      districtCode: '410402',
+      codePrefix: 'XH',
+      districtName: '新华区',
+      districtNameEn: 'Xinhua District',
+      cityCode: '410400',
+      cityName: '平顶山市',
+      cityNameEn: 'Pingdingshan',
+      provinceCode: '410000',
+      provinceName: '河南省',
+      provinceNameEn: 'Henan Province',
+    }),
+  },
+  {
+    action: 'district.createDistrictAdmin',
+    verb: 'district.manage',
+    form: () => ({ adminPhone: '13500000999', adminName: '矩阵区管理员', adminPassword: 'matrix long password', adminDistrictId: '1' }),
+  },
   { action: 'ballots.create', verb: 'ballot.manage', resource: 'estateIds', form: (fx) => ballotForm(fx.estateId) },
   {
     action: 'ballots.publishNotice',

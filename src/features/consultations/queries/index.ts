@@ -4,6 +4,7 @@ import type { Actor, Resource } from '../../policy/can.ts';
 import { projectResource } from '../../projects/admin-queries.ts';
 import { THREAD_PAGE_SIZE } from '../core/rules.ts';
 import type { AuthorKind, Channel, ConsultationStatus, Disposition } from '../tables.ts';
+import { districtSubdistrictIds } from '../../geography/scope.ts';
 
 type DB = Kysely<Database>;
 
@@ -349,7 +350,9 @@ export async function opinionResource(db: DB, opinionId: number): Promise<(Resou
 /** The projects an office covers: all for the district, the subdistrict's, or a community's only. */
 function officeProjects(db: DB, actor: Actor) {
   let q = db.selectFrom('projects').select(['projects.id', 'projects.code', 'projects.title', 'projects.published_at']);
-  if (actor.role !== 'district_admin') {
+  if (actor.role === 'district_admin') {
+    q = q.where('projects.subdistrict_id', 'in', districtSubdistrictIds(actor));
+  } else {
     q = q.where('projects.subdistrict_id', '=', actor.subdistrictId ?? -1);
     if (actor.communityId !== null)
       q = q.where('projects.id', 'in', (eb) =>
@@ -369,7 +372,7 @@ export async function officeConsultations(db: DB, actor: Actor): Promise<(Consul
   const projectIds = (await q.execute()).map((p) => p.id);
   if (projectIds.length === 0) return [];
   const out: (ConsultationHead & { hiddenPending: number })[] = [];
-  const all = await heads(db, actor.role === 'district_admin' ? {} : { projectIds }, false);
+  const all = await heads(db, { projectIds }, false);
   const pending = await db
     .selectFrom('consultation_comments')
     .select(['consultation_id', (eb) => eb.fn.countAll<string>().as('n')])

@@ -7,6 +7,7 @@ import { compareUnitKeys, naturalCompare } from '../../ballots/natural-order.ts'
 import { settleIfDue } from '../commands/index.ts';
 import { LIVE, periodEnd } from '../core/rules.ts';
 import type { PledgeStatus, ReleaseCause, SchemeStatus } from '../tables.ts';
+import { districtSubdistrictIds } from '../../geography/scope.ts';
 
 // What pages read about cost-share schemes. Progress is always the sum of the live pledge
 // rows (never a counter), overall and per building and entrance, and never says who pledged.
@@ -308,6 +309,7 @@ export async function officeSchemes(db: DB, actor: Actor) {
     .orderBy('cost_schemes.id', 'desc')
     .limit(300);
   if (actor.role === 'staff') q = q.where('projects.subdistrict_id', '=', actor.subdistrictId!);
+  else q = q.where('projects.subdistrict_id', 'in', districtSubdistrictIds(actor));
   const rows = await q.execute();
   const resources = new Map<number, Resource | null>();
   for (const id of new Set(rows.map((r) => r.project_id))) resources.set(id, await projectResource(db, id));
@@ -325,6 +327,7 @@ export async function officeProjects(db: DB, actor: Actor) {
     .orderBy('projects.code')
     .limit(500);
   if (actor.role === 'staff') q = q.where('projects.subdistrict_id', '=', actor.subdistrictId!);
+  else q = q.where('projects.subdistrict_id', 'in', districtSubdistrictIds(actor));
   const rows = await q.execute();
   const resources = new Map<number, Resource | null>();
   for (const id of new Set(rows.map((r) => r.id))) resources.set(id, await projectResource(db, id));

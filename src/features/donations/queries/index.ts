@@ -3,6 +3,7 @@ import type { Database } from '../../../lib/db/schema.ts';
 import { can, type Actor, type Resource } from '../../policy/can.ts';
 import { projectResource } from '../../projects/admin-queries.ts';
 import type { DonationKind, DonationStatus } from '../tables.ts';
+import { districtSubdistrictIds } from '../../geography/scope.ts';
 
 type DB = Kysely<Database>;
 
@@ -155,6 +156,7 @@ export async function officeDonations(db: DB, actor: Actor) {
     .orderBy('donations.id', 'desc')
     .limit(500);
   if (actor.role === 'staff') q = q.where('projects.subdistrict_id', '=', actor.subdistrictId!);
+  else q = q.where('projects.subdistrict_id', 'in', districtSubdistrictIds(actor));
   const rows = await q.execute();
   // community staff: only projects of their community (the same rule as can())
   const resources = new Map<number, Resource | null>();

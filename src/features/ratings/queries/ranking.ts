@@ -33,7 +33,7 @@ export function monthBounds(month: string): { end: Date; lastDay: string } {
  * are read from the counts the database keeps per project (rating_tallies, migration 0048)
  * instead of from every revision.
  */
-export async function rankingInputs(db: DB, month: string, now = new Date()): Promise<SubdistrictInput[]> {
+export async function rankingInputs(db: DB, month: string, now = new Date(), districtId: number | null = null): Promise<SubdistrictInput[]> {
   const { end, lastDay } = monthBounds(month);
   const rated =
     end > now
@@ -88,6 +88,7 @@ export async function rankingInputs(db: DB, month: string, now = new Date()): Pr
     left join st on st.subdistrict_id = s.id
     left join rt on rt.subdistrict_id = s.id
     left join hh on hh.subdistrict_id = s.id
+    where ${districtId}::int is null or s.district_id = ${districtId}::int
     order by s.code`.execute(db);
   return res.rows.map((r) => ({
     code: r.code,
@@ -104,7 +105,7 @@ export async function rankingInputs(db: DB, month: string, now = new Date()): Pr
   }));
 }
 
-/** The ranking of the district's subdistricts for a month. */
-export async function ranking(db: DB, month: string): Promise<Ranking & { month: string }> {
-  return { month, ...rankSubdistricts(await rankingInputs(db, month)) };
+/** The ranking of a district's subdistricts for a month (null: every subdistrict, when there is one district). */
+export async function ranking(db: DB, month: string, districtId: number | null = null): Promise<Ranking & { month: string }> {
+  return { month, ...rankSubdistricts(await rankingInputs(db, month, new Date(), districtId)) };
 }

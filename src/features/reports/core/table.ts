@@ -54,7 +54,8 @@ export function reportTable(columns: readonly ReportColumn[], month: string, lan
   const figures = columns.map((c) => c.months.get(month)!);
   return {
     month,
-    columns: columns.map((c) => ({ code: c.code, name: c.code === null ? t('report.district') : pick(lang, c.name, c.nameEn) })),
+    // the total is named by monthlyFigures: 全区 / District, or 全省 / Province for the roll-up
+    columns: columns.map((c) => ({ code: c.code, name: pick(lang, c.name, c.nameEn) })),
     sections: SECTIONS.map((s) => {
       const rows: Row[] = (s.figures as readonly FigureKey[]).map((key) => ({
         key,

@@ -37,7 +37,13 @@ export function monthsBetween(from: string, to: string): string[] {
 export const monthStart = (month: string): Date => new Date(`${month}-01T00:00:00+08:00`);
 
 export type Figures = Record<FigureKey, number>;
-/** One column of the report: a subdistrict (its code) or the district (code null). */
+/**
+ * Whose figures: one subdistrict; a district (a column per subdistrict and the district's
+ * total); or the province's roll-up (a column per district, by its GB/T 2260 code, and the total).
+ */
+export type ReportArea = { kind: 'subdistrict'; id: number } | { kind: 'district'; id: number } | { kind: 'province' };
+
+/** One column of the report: a subdistrict or district (its code) or the total (code null). */
 export interface ReportColumn {
   code: string | null;
   name: string;
@@ -54,7 +60,11 @@ const zero = (): Figures => Object.fromEntries(FIGURE_KEYS.map((k) => [k, 0])) a
  * sums, the month boundaries and the rules (what counts as started, passed, paid) are the
  * database's; this function only files the rows it returns.
  */
-export async function monthlyFigures(db: DB, range: { from: string; to: string }, subdistrictId: number | null): Promise<ReportColumn[]> {
+export async function monthlyFigures(db: DB, range: { from: string; to: string }, area: ReportArea): Promise<ReportColumn[]> {
+  const subdistrictId = area.kind === 'subdistrict' ? area.id : null;
+  const districtId = area.kind === 'district' ? area.id : null;
+  // the province's columns are its districts; every other report's its subdistricts
+  const unit = area.kind === 'province' ? sql`d.code` : sql`s.code`;
   const months = monthsBetween(range.from, range.to);
   const startDate = `${range.from}-01`;
   const start = monthStart(range.from);
@@ -69,6 +79,7 @@ export async function monthlyFigures(db: DB, range: { from: string; to: string }
     proj as (
       select id, subdistrict_id, published_at from projects
       where published_at is not null and published_at < ${end} and (${subdistrictId}::int is null or subdistrict_id = ${subdistrictId}::int)
+        and (${districtId}::int is null or district_id = ${districtId}::int)
     ),
     -- The budget as it stood at each month's end: today's lines of the projects published by
     -- then, less what every later edit added (the history rows the database wrote for each
@@ -113,6 +124,7 @@ export async function monthlyFigures(db: DB, range: { from: string; to: string }
       left join ballot_voters v on v.id = c.voter_id
       where b.status = 'closed' and b.closed_at >= ${start} and b.closed_at < ${end}
         and (${subdistrictId}::int is null or b.subdistrict_id = ${subdistrictId}::int)
+        and (${districtId}::int is null or b.subdistrict_id in (select id from subdistricts where district_id = ${districtId}::int))
       group by b.id, b.subdistrict_id, b.closed_at, m.id, m.kind
     ),
     -- Civil Code Art. 278: 2/3 of area and owners take part; major matters 3/4 of the
@@ -233,9 +245,9 @@ export async function monthlyFigures(db: DB, range: { from: string; to: string }
       where rv.at >= ${start} and rv.at < ${end}
       group by 1, 2, 3
     )
-    select s.code, f.month, f.key, sum(f.value) as value
-    from facts f join subdistricts s on s.id = f.subdistrict_id
-    group by grouping sets ((s.code, f.month, f.key), (f.month, f.key))`;
+    select ${unit} as code, f.month, f.key, sum(f.value) as value
+    from facts f join subdistricts s on s.id = f.subdistrict_id join districts d on d.id = s.district_id
+    group by grouping sets ((${unit}, f.month, f.key), (f.month, f.key))`;
   // One statement of many small parts: compiling it to machine code (PostgreSQL's JIT, on
   // when the estimated cost is high) costs seconds and saves nothing here.
   const res = await db.transaction().execute(async (trx) => {
@@ -243,12 +255,16 @@ export async function monthlyFigures(db: DB, range: { from: string; to: string }
     return statement.execute(trx);
   });
 
-  const subs = await db
-    .selectFrom('subdistricts')
-    .select(['id', 'code', 'name', 'name_en'])
-    .$if(subdistrictId !== null, (q) => q.where('id', '=', subdistrictId!))
-    .orderBy('code')
-    .execute();
+  const subs =
+    area.kind === 'province'
+      ? await db.selectFrom('districts').select(['id', 'code', 'name', 'name_en']).orderBy('code').execute()
+      : await db
+          .selectFrom('subdistricts')
+          .select(['id', 'code', 'name', 'name_en'])
+          .$if(subdistrictId !== null, (q) => q.where('id', '=', subdistrictId!))
+          .$if(districtId !== null, (q) => q.where('district_id', '=', districtId!))
+          .orderBy('code')
+          .execute();
   const column = (code: string | null, name: string, nameEn: string): ReportColumn => ({
     code,
     name,
@@ -256,7 +272,7 @@ export async function monthlyFigures(db: DB, range: { from: string; to: string }
     months: new Map(months.map((m) => [m, zero()])),
   });
   const columns: ReportColumn[] = [
-    ...(subdistrictId === null ? [column(null, '全区', 'District')] : []),
+    ...(area.kind === 'district' ? [column(null, '全区', 'District')] : area.kind === 'province' ? [column(null, '全省', 'Province')] : []),
     ...subs.map((s) => column(s.code, s.name, s.name_en)),
   ];
   const byCode = new Map(columns.map((c) => [c.code, c]));

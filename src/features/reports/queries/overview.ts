@@ -2,13 +2,15 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../../lib/db/schema.ts';
 import { STAGES, type Stage } from '../../projects/stages.ts';
 
-/** Published projects per subdistrict and current stage, for the district overview (every subdistrict, every stage). */
+/** Published projects per subdistrict and current stage, for a district's overview (every subdistrict of it, every stage). */
 export async function projectsByStage(
   db: Kysely<Database>,
+  districtId: number,
 ): Promise<{ code: string; name: string; nameEn: string; byStage: Record<Stage, number>; total: number }[]> {
   const res = await sql<{ code: string; name: string; name_en: string; stage: number | null; n: string | number }>`
     select s.code, s.name, s.name_en, p.stage, count(p.id) as n
     from subdistricts s left join projects p on p.subdistrict_id = s.id and p.published_at is not null
+    where s.district_id = ${districtId}
     group by s.code, s.name, s.name_en, p.stage
     order by s.code`.execute(db);
   const out = new Map<string, { code: string; name: string; nameEn: string; byStage: Record<Stage, number>; total: number }>();

@@ -6,6 +6,7 @@ import { maskMobile } from '../../accounts/mobile.ts';
 import { formatDateTime, translator } from '../../../i18n/index.ts';
 import { formatHours, neutraliseCell } from '../core/rules.ts';
 import type { SignupStatus } from '../tables.ts';
+import { districtSubdistrictIds } from '../../geography/scope.ts';
 
 type DB = Kysely<Database>;
 
@@ -34,7 +35,8 @@ export async function hoursRows(db: DB, actor: Actor, taskId: number | null): Pr
     .orderBy('s.seq');
   if (taskId !== null) q = q.where('t.id', '=', taskId);
   if (actor.role === 'staff') q = q.where('p.subdistrict_id', '=', actor.subdistrictId ?? 0);
-  else if (actor.role !== 'district_admin') return [];
+  else if (actor.role === 'district_admin') q = q.where('p.subdistrict_id', 'in', districtSubdistrictIds(actor));
+  else return [];
   const rows = await q.execute();
   return rows.map((r) => ({
     task: r.title,

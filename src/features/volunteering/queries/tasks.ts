@@ -3,6 +3,7 @@ import type { Database } from '../../../lib/db/schema.ts';
 import type { Actor, Resource } from '../../policy/can.ts';
 import type { SignupStatus } from '../tables.ts';
 import { projectResource } from '../../projects/admin-queries.ts';
+import { districtSubdistrictIds } from '../../geography/scope.ts';
 
 type DB = Kysely<Database>;
 
@@ -202,6 +203,7 @@ export async function tasksForOffice(db: DB, actor: Actor): Promise<OfficeTask[]
     .orderBy('t.id', 'desc')
     .limit(500);
   if (actor.role === 'staff') q = q.where('p.subdistrict_id', '=', actor.subdistrictId ?? 0);
+  else q = q.where('p.subdistrict_id', 'in', districtSubdistrictIds(actor));
   const rows = await q.execute();
   return rows.map((r) => ({
     id: r.id,
