@@ -288,6 +288,33 @@ describe('ballots', () => {
     ]);
     expect(t.matters[0]!.agree).toEqual(fig(100, 1));
   });
+  it('read each choice by its matter, whatever order and set of matters each ballot lists', () => {
+    const three: TallyMatter[] = [...two, { id: 'm3', kind: 'ordinary' }];
+    const t = tally(
+      rollOf([100, 200, 400, 800]),
+      [
+        { voterId: 'V0001', choices: { m1: 'agree', m2: 'oppose', m3: 'abstain' } },
+        { voterId: 'V0002', choices: { m3: 'agree', m1: 'oppose', m2: 'abstain' } },
+        { voterId: 'V0003', choices: { m1: 'agree', m9: 'oppose', m3: 'oppose' } },
+        { voterId: 'V0004', choices: { m1: 'agree', m2: 'agree', m3: 'agree' } },
+      ],
+      three,
+    );
+    expect(t.matters.map((m) => [m.agree, m.oppose, m.abstain])).toEqual([
+      [fig(1300, 3), fig(200, 1), fig(0, 0)],
+      [fig(800, 1), fig(100, 1), fig(200, 1)],
+      [fig(1000, 2), fig(400, 1), fig(100, 1)],
+    ]);
+    expect(t.ignoredChoices).toEqual([{ index: 2, voterId: 'V0003', matterId: 'm9' }]);
+  });
+  it('refuse the first bad choice met, voters taken in the order of their first ballot', () => {
+    const bad = [
+      { voterId: 'V0002', choices: { m1: 'agree' as Choice } },
+      { voterId: 'V0001', choices: { m1: 'no' as Choice } },
+      { voterId: 'V0002', choices: { m1: 'yes' as Choice } },
+    ];
+    expect(() => tally(roll, bad, [ORD])).toThrow('ballot 2 of voter V0002: "yes" on m1');
+  });
   it('do not mistake inherited properties for choices', () => {
     const t = tally(roll, cast(['agree']), [
       { id: 'toString', kind: 'ordinary' },

@@ -26,39 +26,79 @@ export const CHOICE_CODE: Readonly<Record<Choice, number>> = { agree: 1, oppose:
 export function resolveBallots(voterIds: readonly string[], matterIds: readonly string[], ballots: readonly Ballot[]): ResolvedBallots {
   const voterIndex = new Map<string, number>();
   voterIds.forEach((id, i) => voterIndex.set(id, i));
+  return resolveIndexed(voterIndex, voterIds.length, matterIds, ballots);
+}
+
+/**
+ * resolveBallots with the roll already indexed (voter id → its place, `voterCount` places).
+ * Typed arrays, not maps, over voters and ballots: at 50,000 voters × 20 matters this is most
+ * of a tally. The results are resolveBallots' exactly, errors included (the first bad choice
+ * met, voters taken in the order of their first ballot, as a Map of them was iterated).
+ */
+export function resolveIndexed(
+  voterIndex: ReadonlyMap<string, number>,
+  voterCount: number,
+  matterIds: readonly string[],
+  ballots: readonly Ballot[],
+): ResolvedBallots {
   const matterIndex = new Map<string, number>();
   matterIds.forEach((id, i) => matterIndex.set(id, i));
 
-  const last = new Map<number, number>();
+  const n = ballots.length;
+  // per ballot: its voter's place, or -1 (not on the roll); per voter: their last ballot
+  const voterOf = new Int32Array(n);
+  const firstOfVoter = new Uint8Array(n);
+  const last = new Int32Array(voterCount).fill(-1);
   const ignoredBallots: BallotRef[] = [];
   const supersededBallots: BallotRef[] = [];
-  ballots.forEach((b, index) => {
+  for (let index = 0; index < n; index++) {
+    const b = ballots[index]!;
     const v = voterIndex.get(b.voterId);
     if (v === undefined) {
+      voterOf[index] = -1;
       ignoredBallots.push({ index, voterId: b.voterId });
-      return;
+      continue;
     }
-    const before = last.get(v);
-    if (before !== undefined) supersededBallots.push({ index: before, voterId: b.voterId });
-    last.set(v, index);
-  });
+    voterOf[index] = v;
+    const before = last[v]!;
+    if (before !== -1) supersededBallots.push({ index: before, voterId: b.voterId });
+    else firstOfVoter[index] = 1;
+    last[v] = index;
+  }
   supersededBallots.sort((a, b) => a.index - b.index);
 
   const m = matterIds.length;
-  const codes = new Uint8Array(voterIds.length * m);
+  const codes = new Uint8Array(voterCount * m);
   const ignoredChoices: ResolvedBallots['ignoredChoices'] = [];
-  for (const [v, index] of last) {
+  // ballots list their matters in the same order as a rule: the place of the k-th key is
+  // remembered and checked by comparing the key, so the matter map is rarely asked
+  const seenKey: string[] = [];
+  const seenPlace: number[] = [];
+  for (let first = 0; first < n; first++) {
+    if (firstOfVoter[first] === 0) continue;
+    const v = voterOf[first]!;
+    const index = last[v]!;
     const b = ballots[index]!;
-    for (const matterId of Object.keys(b.choices)) {
-      const choice = b.choices[matterId];
+    const choices = b.choices;
+    const row = v * m;
+    let k = 0;
+    for (const matterId of Object.keys(choices)) {
+      const choice = choices[matterId];
       // compared, not looked up: the same as CHOICE_CODE, several times faster over a million choices
-      const code = choice === 'agree' ? 1 : choice === 'oppose' ? 2 : choice === 'abstain' ? 3 : undefined;
-      if (code === undefined) {
+      const code = choice === 'agree' ? 1 : choice === 'oppose' ? 2 : choice === 'abstain' ? 3 : 0;
+      if (code === 0) {
         throw new RangeError(`ballot ${index} of voter ${b.voterId}: "${String(choice)}" on ${matterId} is not agree, oppose or abstain`);
       }
-      const mi = matterIndex.get(matterId);
-      if (mi === undefined) ignoredChoices.push({ index, voterId: b.voterId, matterId });
-      else codes[v * m + mi] = code;
+      let mi: number;
+      if (seenKey[k] === matterId) mi = seenPlace[k]!;
+      else {
+        mi = matterIndex.get(matterId) ?? -1;
+        seenKey[k] = matterId;
+        seenPlace[k] = mi;
+      }
+      k++;
+      if (mi === -1) ignoredChoices.push({ index, voterId: b.voterId, matterId });
+      else codes[row + mi] = code;
     }
   }
   ignoredChoices.sort((a, b) => a.index - b.index);

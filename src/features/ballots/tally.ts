@@ -1,5 +1,5 @@
 import type { MatterKind } from './matters.ts';
-import { resolveBallots } from './cast.ts';
+import { resolveIndexed } from './cast.ts';
 import type { Ballot, ResolvedBallots } from './cast.ts';
 import { naturalCompare } from './natural-order.ts';
 import { MAX_TOTAL_AREA_CM2, quorumMet, thresholdMet } from './thresholds.ts';
@@ -38,21 +38,31 @@ function checkMatters(matters: readonly TallyMatter[]): void {
   }
 }
 
-function checkRoll(roll: TallyRoll): void {
-  const ids = new Set<string>();
+/**
+ * Checks the roll and indexes it in the same pass: each voter's place (for resolveIndexed)
+ * and the area they hold (a whole number of 0.01 m², the sum of their flats).
+ */
+function checkRoll(roll: TallyRoll): { voterIndex: Map<string, number>; areas: Float64Array } {
+  const voterIndex = new Map<string, number>();
+  const areas = new Float64Array(roll.voters.length);
   let total = 0;
+  let place = 0;
   for (const v of roll.voters) {
-    if (ids.has(v.id)) throw new RangeError(`voter ${v.id} is on the roll twice`);
-    ids.add(v.id);
+    if (voterIndex.has(v.id)) throw new RangeError(`voter ${v.id} is on the roll twice`);
+    voterIndex.set(v.id, place);
     if (v.units.length === 0) throw new RangeError(`voter ${v.id} holds no flat`);
+    let area = 0;
     for (const u of v.units) {
       if (!Number.isSafeInteger(u.areaCm2) || u.areaCm2 <= 0) {
         throw new RangeError(`voter ${v.id}: area must be a positive whole number of 0.01 m², got ${u.areaCm2}`);
       }
       total += u.areaCm2;
+      area += u.areaCm2;
     }
+    areas[place++] = area;
   }
   if (total > MAX_TOTAL_AREA_CM2) throw new RangeError(`total area ${total} (0.01 m²) is too large to count exactly`);
+  return { voterIndex, areas };
 }
 
 function count(entries: readonly Entry[], codes: Uint8Array, matterCount: number, matter: number): Figures {
@@ -74,14 +84,47 @@ function count(entries: readonly Entry[], codes: Uint8Array, matterCount: number
   };
 }
 
-function resolve(roll: TallyRoll, ballots: readonly Ballot[], matters: readonly TallyMatter[]): ResolvedBallots {
+function resolve(roll: TallyRoll, ballots: readonly Ballot[], matters: readonly TallyMatter[]): ResolvedBallots & { areas: Float64Array } {
   checkMatters(matters);
-  checkRoll(roll);
-  return resolveBallots(
-    roll.voters.map((v) => v.id),
+  const { voterIndex, areas } = checkRoll(roll);
+  const resolved = resolveIndexed(
+    voterIndex,
+    roll.voters.length,
     matters.map((m) => m.id),
     ballots,
   );
+  return { ...resolved, areas };
+}
+
+/** Figures of every matter in one pass over the voters: [4 × matter + code] → area and headcount. */
+function countAll(areas: Float64Array, codes: Uint8Array, matterCount: number): Figures[] {
+  // code 0: did not take part; 1 agree, 2 oppose, 3 abstain (CHOICE_CODE). Areas are whole
+  // numbers whose total is at most MAX_TOTAL_AREA_CM2 (checkRoll), so every sum is exact.
+  const area = new Float64Array(4 * matterCount);
+  const owners = new Int32Array(4 * matterCount);
+  const voters = areas.length;
+  for (let v = 0, row = 0; v < voters; v++, row += matterCount) {
+    const a = areas[v]!;
+    for (let m = 0; m < matterCount; m++) {
+      const slot = 4 * m + codes[row + m]!;
+      area[slot]! += a;
+      owners[slot]!++;
+    }
+  }
+  const figures: Figures[] = [];
+  for (let m = 0; m < matterCount; m++) {
+    const fig = (c: number): Figure => ({ areaCm2: area[4 * m + c]!, owners: owners[4 * m + c]! });
+    const [a0, a1, a2, a3] = [area[4 * m]!, area[4 * m + 1]!, area[4 * m + 2]!, area[4 * m + 3]!];
+    const [o1, o2, o3] = [owners[4 * m + 1]!, owners[4 * m + 2]!, owners[4 * m + 3]!];
+    figures.push({
+      eligible: { areaCm2: a0 + a1 + a2 + a3, owners: voters },
+      participating: { areaCm2: a1 + a2 + a3, owners: o1 + o2 + o3 },
+      agree: fig(1),
+      oppose: fig(2),
+      abstain: fig(3),
+    });
+  }
+  return figures;
 }
 
 /**
@@ -91,10 +134,10 @@ function resolve(roll: TallyRoll, ballots: readonly Ballot[], matters: readonly 
  * resolveBallots for which one of a voter counts.
  */
 export function tally(roll: TallyRoll, ballots: readonly Ballot[], matters: readonly TallyMatter[]): Tally {
-  const { codes, ...report } = resolve(roll, ballots, matters);
-  const entries = roll.voters.map((v, voter) => ({ voter, areaCm2: v.units.reduce((s, u) => s + u.areaCm2, 0) }));
+  const { codes, areas, ...report } = resolve(roll, ballots, matters);
+  const figures = countAll(areas, codes, matters.length);
   const results = matters.map((m, i): MatterResult => {
-    const f = count(entries, codes, matters.length, i);
+    const f = figures[i]!;
     const q = quorumMet(f.participating, f.eligible);
     const t = thresholdMet(m.kind, f.agree, f.participating);
     const passed = q && t;

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../../lib/db/schema.ts';
 import { formatDate, formatDateTime, translator, type Lang, type MessageKey } from '../../../i18n/index.ts';
-import { enqueue, ownersOfEstates, PER_RECIPIENT } from './enqueue.ts';
+import { enqueue, enqueueAll, ownersOfEstates, PER_RECIPIENT, type Message } from './enqueue.ts';
 
 // What causes a message, each called inside the transaction of the act (rows only). Every
 // text is written in both languages (`texts`): Chinese for the text message and the Chinese
@@ -45,28 +45,28 @@ const ownersOnRoll = (ballotId: number) => sql<{ user_id: number }>`
 
 /**
  * A vote opened: every verified owner on its frozen roll is told (not how anyone voted), and a
- * reminder is queued for 24 hours before its end (withdrawn if staff close it earlier).
+ * reminder is queued for 24 hours before its end (withdrawn if staff close it earlier). One
+ * statement for both (enqueueAll): the roll's owners are selected once. Returns the number of
+ * rows queued (both messages).
  */
 export async function voteOpened(trx: DB, ballot: { id: number; title: string; closesAt: Date }, now: Date) {
-  const onRoll = ownersOnRoll(ballot.id);
   const closes = ballot.closesAt;
-  const opened = await enqueue(trx, onRoll, {
+  const opened: Message = {
     kind: 'vote_opened',
     ...texts('notify.text.voteOpened', { title: clip(ballot.title), closes }),
     link: `/ballots/${ballot.id}`,
     source: `ballot:${ballot.id}`,
     dueAt: now,
-  });
+  };
   const remindAt = new Date(ballot.closesAt.getTime() - DAY_MS);
-  if (remindAt > now)
-    await enqueue(trx, onRoll, {
-      kind: 'vote_closing_24h',
-      ...texts('notify.text.voteClosing', { title: clip(ballot.title), closes }),
-      link: `/ballots/${ballot.id}`,
-      source: `ballot:${ballot.id}`,
-      dueAt: remindAt,
-    });
-  return opened;
+  const reminder: Message = {
+    kind: 'vote_closing_24h',
+    ...texts('notify.text.voteClosing', { title: clip(ballot.title), closes }),
+    link: `/ballots/${ballot.id}`,
+    source: `ballot:${ballot.id}`,
+    dueAt: remindAt,
+  };
+  return enqueueAll(trx, ownersOnRoll(ballot.id), remindAt > now ? [opened, reminder] : [opened]);
 }
 
 /** A vote closed before its announced end: its reminder that has not gone out is withdrawn (skipped). */
