@@ -153,9 +153,12 @@ $$;
 -- A ballot opening: the rule's answer for every account on its whole roll, in one statement
 -- (gz_cast_voters_all; 0040 to 0063 asked gz_cast_voters once per account that could have a right).
 -- JIT off: the plan's cost over a whole roll is high enough to have PostgreSQL compile it,
--- and compiling took longer (seconds) than running it.
+-- and compiling took longer (seconds) than running it. Nested loops off (since 0070): the
+-- roll was written moments ago in the same transaction, so the planner's statistics know none
+-- of it and it chose nested loops over thousands of rows (a 4,000-voter roll opened in over
+-- a minute); hash joins make the fill one pass over the roll whatever the statistics say.
 create or replace function gz_cast_rights_fill(p_ballot integer)
-returns void language plpgsql set jit = off as $$
+returns void language plpgsql set jit = off set enable_nestloop = off as $$
 begin
   perform pg_advisory_xact_lock(7502, 0);
   delete from ballot_cast_rights where ballot_id = p_ballot;

@@ -40,6 +40,7 @@ import * as m0065 from './0065_ballot_results_and_bulletin_parts.ts';
 import * as m0066 from './0066_roll_lock_per_statement.ts';
 import * as m0068 from './0068_project_page_indexes.ts';
 import * as m0069 from './0069_cast_batch.ts';
+import * as m0070 from './0070_cast_rights_fill_hash_joins.ts';
 
 // Listed by hand: a bundled server has no migrations folder to read.
 const migrations: Record<string, Migration> = {
@@ -84,6 +85,7 @@ const migrations: Record<string, Migration> = {
   '0066_roll_lock_per_statement': m0066,
   '0068_project_page_indexes': m0068,
   '0069_cast_batch': m0069,
+  '0070_cast_rights_fill_hash_joins': m0070,
 };
 
 export const migrationProvider: MigrationProvider = {
