@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
 import type { ProjectFilters } from './filters.ts';
-import { filtered, toListItem, withListColumns, type ProjectListItem } from './queries.ts';
+import { estateMean, filtered, toListItem, withListColumns, type ProjectListItem } from './queries.ts';
 
 type DB = Kysely<Database>;
 
@@ -114,24 +114,7 @@ export async function mapPointsBatch(db: DB, f: ProjectFilters, after: string | 
   let q = filtered(db, f);
   if (after !== null) q = q.where('projects.code', '>', after);
   const rows = await q
-    .select((eb) => [
-      'projects.code',
-      'projects.title',
-      'projects.title_en',
-      'projects.stage',
-      eb
-        .selectFrom('project_estates')
-        .innerJoin('estates', 'estates.id', 'project_estates.estate_id')
-        .whereRef('project_estates.project_id', '=', 'projects.id')
-        .select(sql<number>`avg(estates.lat)`.as('v'))
-        .as('lat'),
-      eb
-        .selectFrom('project_estates')
-        .innerJoin('estates', 'estates.id', 'project_estates.estate_id')
-        .whereRef('project_estates.project_id', '=', 'projects.id')
-        .select(sql<number>`avg(estates.lng)`.as('v'))
-        .as('lng'),
-    ])
+    .select(['projects.code', 'projects.title', 'projects.title_en', 'projects.stage', estateMean('lat'), estateMean('lng')])
     .orderBy('projects.code')
     .limit(limit)
     .execute();

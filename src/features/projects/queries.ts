@@ -71,6 +71,12 @@ export interface ProjectListItem {
 
 type Filtered = ReturnType<typeof filtered>;
 
+/** A project's position on one axis: the mean of its estates' (null without an estate); for any select over `projects`. */
+export function estateMean(axis: 'lat' | 'lng') {
+  return sql<number>`(select avg(${sql.ref(`estates.${axis}`)}) from project_estates join estates on estates.id = project_estates.estate_id
+    where project_estates.project_id = projects.id)`.as(axis);
+}
+
 /** The list's columns on a filtered query (one row per project). */
 export function withListColumns(q: Filtered) {
   return q.select((eb) => [
@@ -84,18 +90,8 @@ export function withListColumns(q: Filtered) {
     'subdistricts.code as subdistrict_code',
     'subdistricts.name as subdistrict_name',
     'subdistricts.name_en as subdistrict_name_en',
-    eb
-      .selectFrom('project_estates')
-      .innerJoin('estates', 'estates.id', 'project_estates.estate_id')
-      .whereRef('project_estates.project_id', '=', 'projects.id')
-      .select(sql<number>`avg(estates.lat)`.as('v'))
-      .as('lat'),
-    eb
-      .selectFrom('project_estates')
-      .innerJoin('estates', 'estates.id', 'project_estates.estate_id')
-      .whereRef('project_estates.project_id', '=', 'projects.id')
-      .select(sql<number>`avg(estates.lng)`.as('v'))
-      .as('lng'),
+    estateMean('lat'),
+    estateMean('lng'),
     eb
       .selectFrom('budget_lines')
       .whereRef('budget_lines.project_id', '=', 'projects.id')
