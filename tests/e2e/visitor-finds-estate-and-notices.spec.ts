@@ -29,7 +29,7 @@ test('a resident without JavaScript finds her estate by name, address or project
     await page.goto('/');
     await page.getByLabel('小区名称、地址或项目编号').fill(q);
     await page.getByRole('button', { name: '筛选' }).click();
-    await expect(page).toHaveURL(new RegExp(`[?&]q=`));
+    await page.waitForURL(new RegExp(`[?&]q=`)); // waits for the load event, not only the URL
     const codes = await page.locator('#project-list li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-code')));
     expect(codes, q).toContain(estate.code);
     expect(codes.length, q).toBeLessThan(25);

@@ -21,8 +21,10 @@ async function walk(page: Page) {
   await expect(page.getByRole('link', { name: '上一页' })).toHaveCount(0);
 
   await page.getByRole('link', { name: '下一页' }).click();
-  await expect(page).toHaveURL(/category=infrastructure.*after=/);
+  // waitForURL waits for the new page's load event: the URL alone commits before the list is parsed
+  await page.waitForURL(/category=infrastructure.*after=/);
   await expect(page.getByLabel('改造内容')).toHaveValue('infrastructure');
+  await expect(home.items).toHaveCount(total - 20);
   const second = await codes();
   expect(second).toHaveLength(total - 20);
   expect(new Set([...first, ...second]).size, 'every project once over the pages').toBe(total);
@@ -32,7 +34,8 @@ async function walk(page: Page) {
   await expect(page.locator('#list-h')).toBeInViewport();
 
   await page.getByRole('link', { name: '上一页' }).click();
-  await expect(page).toHaveURL(/category=infrastructure.*before=/);
+  await page.waitForURL(/category=infrastructure.*before=/);
+  await expect(home.items).toHaveCount(20);
   expect(await codes()).toEqual(first);
   await expect(page.getByRole('link', { name: '上一页' })).toHaveCount(0);
 }
@@ -54,8 +57,9 @@ test('a search keeps its words from page to page', async ({ page }) => {
   const total = await home.total();
   expect(total).toBeGreaterThan(20);
   await page.getByRole('link', { name: '下一页' }).click();
+  await page.waitForURL(/after=/);
   await expect(page.getByRole('searchbox')).toHaveValue('ZH-');
-  expect(await home.items.count()).toBe(total - 20);
+  await expect(home.items).toHaveCount(total - 20);
 });
 
 test('the streamed feeds carry the data version as their tag and answer 304 while it holds', async ({ request }) => {

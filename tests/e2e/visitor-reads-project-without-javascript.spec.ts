@@ -7,7 +7,7 @@ test('a visitor without JavaScript filters the list and reads a full project pag
   await page.goto('/');
   await page.getByLabel('批次年度').selectOption('2021');
   await page.getByRole('button', { name: '筛选' }).click();
-  await expect(page).toHaveURL(/year=2021/);
+  await page.waitForURL(/year=2021/); // waits for the load event, not only the URL
   const items = page.locator('#project-list li');
   expect(await items.count()).toBeGreaterThan(0);
   for (const meta of await items.locator('.meta').allInnerTexts()) expect(meta).toContain('2021');
