@@ -8,14 +8,14 @@ import type { Scores } from '../../src/features/ratings/core/goals.ts';
 import { percentile, sequential } from './http.ts';
 import type { Row } from './report.ts';
 import { zhanhe } from '../support/districts.ts';
+import { insertTallEstate, TALL_ESTATE_FLATS } from './tall-estate.ts';
 
 // 效果共评 at scale: a project in acceptance whose estate has 5,040 flats, each with an owner of
 // record, its rating opened by the command staff use (the roll frozen from the register), and
 // 5,000 households rated (1,000 of them revised once). Then: the aggregate of its ten goals
 // (ratingSummary, what ratings.json and the rating page read) and the ranking page, never cached.
 
-const BUILDINGS = 35;
-export const RATING_FLATS = BUILDINGS * 4 * 18 * 2;
+export const RATING_FLATS = TALL_ESTATE_FLATS;
 const RATED = 5000;
 const REVISED = 1000;
 
@@ -28,60 +28,7 @@ export async function prepareBigRating(db: Kysely<Database>): Promise<{ projectI
     .orderBy('id', 'desc')
     .executeTakeFirstOrThrow();
   const community = await db.selectFrom('communities').select('id').where('subdistrict_id', '=', project.subdistrict_id).executeTakeFirstOrThrow();
-  const estate = await db
-    .insertInto('estates')
-    .values({
-      community_id: community.id,
-      name: '压测评分小区',
-      address: '压测路 2 号',
-      build_year: 1995,
-      building_count: BUILDINGS,
-      household_count: RATING_FLATS,
-      floor_area_cm2: 1,
-      lat: 33.7,
-      lng: 113.3,
-      eligibility: '{}',
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await db.insertInto('project_estates').values({ project_id: project.id, estate_id: estate.id }).execute();
-  let n = 0;
-  for (let b = 1; b <= BUILDINGS; b++) {
-    const building = await db
-      .insertInto('buildings')
-      .values({ estate_id: estate.id, label: String(b), floors: 18 })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    for (let e = 1; e <= 4; e++) {
-      const entrance = await db
-        .insertInto('entrances')
-        .values({ building_id: building.id, label: String(e) })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const units = [];
-      for (let f = 1; f <= 18; f++)
-        for (const side of [1, 2]) units.push({ entrance_id: entrance.id, floor: f, room: `${f}0${side}`, area_cm2: 8000 + f * 10 + side });
-      const unitIds = await db.insertInto('units').values(units).returning('id').execute();
-      const owners = await db
-        .insertInto('register_owners')
-        .values(
-          unitIds.map(() => ({
-            estate_id: estate.id,
-            name: '压测业主',
-            id_type: 'resident_id' as const,
-            id_hash: `bench-rating-${++n}`,
-            id_key_version: 1,
-            id_last4: String(n % 10_000).padStart(4, '0'),
-          })),
-        )
-        .returning('id')
-        .execute();
-      await db
-        .insertInto('unit_owners')
-        .values(unitIds.map((u, i) => ({ unit_id: u.id, owner_id: owners[i]!.id })))
-        .execute();
-    }
-  }
+  await insertTallEstate(db, { projectId: project.id, communityId: community.id, name: '压测评分小区', address: '压测路 2 号', owners: 'bench-rating' });
   const staff = await db
     .insertInto('users')
     .values({ phone: '13799999998', password_hash: 'x', display_name: '压测评分', role: 'district_admin', district_id: await zhanhe(db) })

@@ -2,13 +2,14 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../src/lib/db/schema.ts';
 import { DAY } from '../../src/lib/calendar.ts';
 import { cstDate } from '../../src/lib/calendar.ts';
+import { insertTallEstate, TALL_ESTATE_FLATS } from './tall-estate.ts';
 import { createScheme, openPledging, postScheme } from '../../src/features/costshare/commands/index.ts';
 
 // The pledge page of a 5,040-flat scheme: 35 buildings × 4 entrances × 18 floors × 2 flats,
 // a tiered split over the whole estate, open for pledges, with 2,000 households pledged (as
 // paper pledges, the rows the progress figures add up). Returns the public page's path.
 
-export const SCHEME_FLATS = 35 * 4 * 18 * 2;
+export const SCHEME_FLATS = TALL_ESTATE_FLATS;
 
 export async function prepareBigScheme(db: Kysely<Database>): Promise<string> {
   const project = await db
@@ -19,41 +20,7 @@ export async function prepareBigScheme(db: Kysely<Database>): Promise<string> {
     .orderBy('projects.id')
     .executeTakeFirstOrThrow();
   const community = await db.selectFrom('communities').select('id').where('subdistrict_id', '=', project.subdistrict_id).executeTakeFirstOrThrow();
-  const estate = await db
-    .insertInto('estates')
-    .values({
-      community_id: community.id,
-      name: '压测小区',
-      address: '压测路 1 号',
-      build_year: 1995,
-      building_count: 35,
-      household_count: SCHEME_FLATS,
-      floor_area_cm2: 1,
-      lat: 33.7,
-      lng: 113.3,
-      eligibility: '{}',
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await db.insertInto('project_estates').values({ project_id: project.id, estate_id: estate.id }).execute();
-  for (let b = 1; b <= 35; b++) {
-    const building = await db
-      .insertInto('buildings')
-      .values({ estate_id: estate.id, label: String(b), floors: 18 })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    for (let e = 1; e <= 4; e++) {
-      const entrance = await db
-        .insertInto('entrances')
-        .values({ building_id: building.id, label: String(e) })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const units = [];
-      for (let f = 1; f <= 18; f++)
-        for (const side of [1, 2]) units.push({ entrance_id: entrance.id, floor: f, room: `${f}0${side}`, area_cm2: 8000 + f * 10 + side });
-      await db.insertInto('units').values(units).execute();
-    }
-  }
+  const estateId = await insertTallEstate(db, { projectId: project.id, communityId: community.id, name: '压测小区', address: '压测路 1 号' });
   const staff = await db
     .insertInto('users')
     .values({ phone: '13799999999', password_hash: 'x', display_name: '压测街道', role: 'staff', subdistrict_id: project.subdistrict_id })
@@ -70,7 +37,7 @@ export async function prepareBigScheme(db: Kysely<Database>): Promise<string> {
       content: {
         title: '压测：全小区加装电梯',
         item: '每个单元加装电梯一部',
-        estateId: estate.id,
+        estateId,
         building: null,
         entrance: null,
         method: 'tiered',
