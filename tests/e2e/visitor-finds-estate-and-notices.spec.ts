@@ -61,11 +61,13 @@ test('the notices come a page at a time on a phone and can be narrowed to one es
 
   const estate = await someEstate(page);
   await page.getByRole('link', { name: '本项目小区的全部公告' }).click();
+  await page.waitForURL(/\/notices\?/); // the new list, loaded: not the page the link was on
   const forProject = await page.locator('#notice-list li').count();
   expect(forProject).toBeGreaterThan(0);
   await page.goto('/notices');
   await page.getByLabel('小区名称、地址、项目编号或公告标题').fill(estate.name);
   await page.getByRole('button', { name: '筛选' }).click();
+  await page.waitForURL(/[?&]q=/);
   const titles = await page.locator('#notice-list li strong').allInnerTexts();
   expect(titles.length).toBeGreaterThan(0);
   expect(titles.length).toBeLessThan(20);
