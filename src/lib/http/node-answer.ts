@@ -29,7 +29,7 @@ export function cookiesOf(header: string | undefined): Map<string, string> {
  * the security headers, and the fallback CSP of what is not a page) unless it sets them
  * itself, and its Content-Length. A HEAD request gets the same headers, without the body.
  */
-export function writeAnswer(res: ServerResponse, status: number, headers: Record<string, string | number>, body: string | null): void {
+export function writeAnswer(res: ServerResponse, status: number, headers: Record<string, string | number>, body: Buffer | string | null): void {
   const all: Record<string, string | number> = { ...SECURITY_HEADERS, 'Content-Security-Policy': FALLBACK_CSP, ...headers };
   if (body !== null) all['Content-Length'] = Buffer.byteLength(body);
   res.writeHead(status, all);
