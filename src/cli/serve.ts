@@ -18,6 +18,7 @@ import { DataDirLockedError } from '../lib/db/data-dir-lock.ts';
 import { seedDatabase } from '../../db/seed/seed-database.ts';
 import { idKey } from '../lib/id-key.ts';
 import { castNodeRoute } from '../features/ballots/cast-node-route.ts';
+import { viewNodeRoute } from '../features/map/view-node-route.ts';
 import { startCastNotices } from '../features/ballots/cast-notices.ts';
 import { startPrivacySweep } from '../features/privacy/sweep.ts';
 import { recordAuditHead } from '../features/audit/service.ts';
@@ -64,9 +65,9 @@ async function prepareDatabase() {
 
 type NodeEntry = { handler: http.RequestListener; options: { host?: string | boolean; port?: number } };
 
-// Astro's standalone server, with the casting endpoint answered by Node first (see
-// src/features/ballots/cast-node-route.ts). HOST, PORT and SERVER_CERT_PATH/SERVER_KEY_PATH
-// mean what they mean to @astrojs/node.
+// Astro's standalone server, with the casting endpoint and the map's views answered by Node
+// first (see src/features/ballots/cast-node-route.ts and src/features/map/view-node-route.ts).
+// HOST, PORT and SERVER_CERT_PATH/SERVER_KEY_PATH mean what they mean to @astrojs/node.
 async function listen() {
   const entry = (await import(pathToFileURL(path.resolve('dist/server/entry.mjs')).href)) as NodeEntry;
   const configured = entry.options.host;
@@ -76,7 +77,7 @@ async function listen() {
     if (castNodeRoute(req, res)) {
       const record = requestContext.getStore();
       if (record) record.route = '/api/ballots/[id]/cast';
-    } else entry.handler(req, res);
+    } else if (!viewNodeRoute(req, res)) entry.handler(req, res);
   });
   const tls =
     process.env.SERVER_CERT_PATH && process.env.SERVER_KEY_PATH

@@ -9,7 +9,7 @@ test('a visitor filters the map, finds a project in the list, opens it and sees 
   const allItems = await home.total();
   expect(allMarkers).toBe(allItems);
   expect(allItems).toBeGreaterThanOrEqual(24);
-  await expect(page.locator('.leaflet-marker-icon, .leaflet-interactive').first()).toBeVisible();
+  await expect(page.locator('.leaflet-marker-icon').first()).toBeVisible();
 
   await home.filter('阶段', '3');
   await home.apply();
@@ -56,7 +56,7 @@ test('a map marker opens a popup that links to its project', async ({ page }) =>
   const home = new HomePage(page);
   await home.open('?subdistrict=hebin&stage=1');
   expect(await home.markerCount()).toBe(await home.total());
-  const marker = page.locator('path.leaflet-interactive').first();
+  const marker = page.locator('.map-project').first();
   await marker.click();
   const link = page.locator('.leaflet-popup-content a');
   await expect(link).toBeVisible();

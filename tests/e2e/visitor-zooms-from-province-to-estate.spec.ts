@@ -12,7 +12,7 @@ const YEAR_2020 = 6;
 /** What the map draws now: the count of each cluster and the number of single projects. */
 async function shown(page: Page) {
   const clusters = (await page.locator('.marker-cluster span').allInnerTexts()).map(Number);
-  const singles = await page.locator('path.leaflet-interactive').count();
+  const singles = await page.locator('.map-project').count();
   return { clusters, singles, total: clusters.reduce((a, b) => a + b, 0) + singles };
 }
 
@@ -42,7 +42,7 @@ test('a visitor zooms from the province down to an estate; the clusters count th
   await home.open();
   const all = await home.markerCount();
   expect(all).toBeGreaterThanOrEqual(25);
-  await expect(page.locator('.marker-cluster, path.leaflet-interactive').first()).toBeVisible();
+  await expect(page.locator('.marker-cluster, .map-project').first()).toBeVisible();
 
   // province level: every project in one cluster, named in words for keyboards and screen readers
   const province = await zoomOutToOneCluster(page);
@@ -82,11 +82,26 @@ test('a visitor zooms from the province down to an estate; the clusters count th
   expect(last.clusters).toEqual([]);
   expect(last.singles).toBeGreaterThan(0);
 
-  // the estate: a project's marker opens its popup, which links to the project
-  await page.locator('path.leaflet-interactive').first().click();
+  // the estate, from the keyboard: Tab from the map reaches a project's marker, named by its
+  // title and stage; Enter opens its popup with the focus on the link to the project, Escape
+  // closes it and gives the focus back to the marker
+  await page.locator('.map').focus();
+  await page.keyboard.press('Tab');
+  const focused = page.locator('.map-project:focus');
+  await expect(focused).toHaveCount(1);
+  await expect(focused).toHaveAttribute('role', 'button');
+  const name = (await focused.getAttribute('aria-label'))!;
+  expect(name).toMatch(/^.+（.+），点击查看$/);
   const link = page.locator('.leaflet-popup-content a');
-  await expect(link).toBeVisible();
-  await link.click();
+  await page.keyboard.press('Enter');
+  await expect(link).toBeFocused();
+  await expect(page.locator('.leaflet-popup-content strong')).toHaveText(name.replace(/（[^（]+），点击查看$/, ''));
+  await page.keyboard.press('Escape');
+  await expect(link).toHaveCount(0);
+  await expect(page.getByRole('button', { name, exact: true })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(link).toBeFocused();
+  await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/\/projects\/ZH-2020-/);
 });
 

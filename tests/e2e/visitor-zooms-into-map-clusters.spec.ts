@@ -10,10 +10,10 @@ test('the map shows every project as a marker or in a numbered cluster, and a cl
   expect(projects).toBe(await home.total());
   const shown = async () => {
     const clusters = (await page.locator('.marker-cluster span').allInnerTexts()).map(Number);
-    const markers = await page.locator('path.leaflet-interactive').count();
+    const markers = await page.locator('.map-project').count();
     return { clusters, total: clusters.reduce((a, b) => a + b, 0) + markers };
   };
-  await expect(page.locator('.marker-cluster, path.leaflet-interactive').first()).toBeVisible();
+  await expect(page.locator('.marker-cluster, .map-project').first()).toBeVisible();
   // the whole set is in view after fitting the bounds
   expect((await shown()).total).toBe(projects);
   const before = await shown();

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { db } from '../../lib/db/index.ts';
 import { sameOriginMutation, siteOrigin, type RequestFacts } from '../../lib/http/origin.ts';
 import { secureFor } from '../../lib/http/secure-cookies.ts';
-import { FALLBACK_CSP, SECURITY_HEADERS } from '../../lib/http/security-headers.ts';
+import { cookiesOf, writeAnswer } from '../../lib/http/node-answer.ts';
 import { problemBody } from '../../lib/http/responses.ts';
 import { readPrefs } from '../../i18n/prefs.ts';
 import { translator, type Lang, type MessageKey } from '../../i18n/index.ts';
@@ -22,26 +22,6 @@ const en = translator('en');
 const refused = (key: MessageKey, lang: Lang) => problemBody(zh(key), en(key), lang);
 const CLEAR = `${SESSION_COOKIE}=deleted; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT`;
 
-/** Cookies as Astro reads them: the first of a repeated name wins; a value that is not valid percent-encoding stays as sent. */
-function cookies(header: string | undefined): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const part of (header ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq <= 0) continue;
-    const name = part.slice(0, eq).trim();
-    if (out.has(name)) continue;
-    const raw = part.slice(eq + 1).trim();
-    let value = raw;
-    try {
-      value = decodeURIComponent(raw);
-    } catch {
-      // a stray cookie of another application must not stop a vote
-    }
-    out.set(name, value);
-  }
-  return out;
-}
-
 function sessionCookie(reply: CastReply, token: string, secure: boolean): string | null {
   if (reply.session === 'keep') return null;
   if (reply.session === 'clear') return CLEAR;
@@ -49,17 +29,9 @@ function sessionCookie(reply: CastReply, token: string, secure: boolean): string
 }
 
 function send(res: ServerResponse, status: number, body: unknown, setCookie: string | null): void {
-  const text = JSON.stringify(body);
-  const headers: Record<string, string | number> = {
-    ...SECURITY_HEADERS,
-    'Content-Security-Policy': FALLBACK_CSP,
-    'Content-Type': 'application/json; charset=utf-8',
-    'Cache-Control': 'no-store',
-    'Content-Length': Buffer.byteLength(text),
-  };
+  const headers: Record<string, string> = { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' };
   if (setCookie) headers['Set-Cookie'] = setCookie;
-  res.writeHead(status, headers);
-  res.end(text);
+  writeAnswer(res, status, headers, JSON.stringify(body));
 }
 
 function readBody(req: IncomingMessage): Promise<string | null> {
@@ -85,7 +57,7 @@ export function castNodeRoute(req: IncomingMessage, res: ServerResponse): boolea
   const match = PATH.exec(req.url ?? '');
   if (!match) return false;
   void (async () => {
-    const jar = cookies(req.headers.cookie);
+    const jar = cookiesOf(req.headers.cookie);
     const { lang } = readPrefs((name) => jar.get(name));
     // the site's origin by the rule of every other mutation (src/lib/http/origin.ts):
     // PUBLIC_BASE_URL, else a TRUST_PROXY proxy's X-Forwarded-*, else the connection and Host
