@@ -15,6 +15,8 @@ import { ranking } from '../../src/features/ratings/queries/ranking.ts';
 import { auditPage } from '../../src/features/audit/queries.ts';
 import { FIGURE_KEYS } from '../../src/features/reports/core/figures.ts';
 import { zhanhe } from '../support/districts.ts';
+import { createNotice } from '../../src/features/notices/admin-service.ts';
+import { noticesForOffice } from '../../src/features/notices/admin-queries.ts';
 
 // Two districts of one province: 湛河区 (ZH) and 新华区 (XH), made through the commands a
 // province admin uses. A district admin sees and acts on their own district only; the
@@ -197,6 +199,28 @@ describe.each(BACKENDS)('two districts on %s', (kind) => {
     expect(can(province, 'district.manage')).toBe(true);
     expect(can(province, 'project.edit', (await projectResource(open.db, place.b.projectId))!)).toBe(false);
     expect((await auditPage(open.db, null, 100, null)).entries.some((e) => e.action === 'district.create')).toBe(true);
+  });
+
+  it('lists every district’s office items to the province admin, narrowed to one by the district filter', async () => {
+    // a notice of each district, drafted by its own administrator
+    for (const [adminId, p] of [
+      [adminA.id, place.a],
+      [adminB.id, place.b],
+    ] as const)
+      ok(await createNotice(open.db, adminId, { subdistrictId: p.subId, projectId: p.projectId, kind: 'plan', title: `公示${p.code}`, body: '内容' }));
+    const codes = (rows: { code: string }[]) => rows.map((r) => r.code).sort();
+    expect(codes(await projectsForOffice(open.db, province))).toEqual([place.a.code, place.b.code].sort());
+    expect(codes(await projectsForOffice(open.db, province, xh))).toEqual([place.b.code]);
+    expect((await projectsForOffice(open.db, province, zh)).map((p) => [p.code, p.district])).toEqual([[place.a.code, '湛河区']]);
+    expect((await estatesInArea(open.db, province)).map((e) => e.id).sort((x, y) => x - y)).toEqual([place.a.estateId, place.b.estateId].sort((x, y) => x - y));
+    expect((await estatesInArea(open.db, province, xh)).map((e) => [e.id, e.district])).toEqual([[place.b.estateId, '新华区']]);
+    const titles = (rows: { title: string }[]) => rows.map((r) => r.title).sort();
+    expect(titles(await noticesForOffice(open.db, province))).toEqual([`公示${place.a.code}`, `公示${place.b.code}`].sort());
+    expect(titles(await noticesForOffice(open.db, province, 300, zh))).toEqual([`公示${place.a.code}`]);
+    // a district admin's own lists stay theirs, and asking for another district gives nothing
+    expect(titles(await noticesForOffice(open.db, adminA))).toEqual([`公示${place.a.code}`]);
+    expect(await projectsForOffice(open.db, adminA, xh)).toEqual([]);
+    expect(await noticesForOffice(open.db, adminA, 300, xh)).toEqual([]);
   });
 
   it('ranks subdistricts within their district', async () => {
