@@ -1,4 +1,5 @@
-import { test, expect } from './support/fixtures.ts';
+import { expectAxeClean } from './support/axe.ts';
+import { test, expect, setPrefs } from './support/fixtures.ts';
 import { PROVINCE_ADMIN, signIn } from './support/accounts.ts';
 
 // The province admin "reads everything and manages districts": every office list shows the
@@ -58,14 +59,29 @@ test('the province admin narrows the project list to one district, and another d
 // with the district filter and no office act
 test('the province admin’s overview, votes, verification queue, reports and districts pages answer and are not refused', async ({ page }) => {
   await signIn(page, PROVINCE_ADMIN);
-  for (const path of ['/admin', '/admin/ballots', '/admin/verifications', '/admin/reports', '/admin/district']) {
+  for (const path of ['/admin', '/admin/ballots', '/admin/verifications', '/admin/audit', '/admin/reports', '/admin/district']) {
     const res = await page.goto(path);
     expect(res!.status(), path).toBe(200);
     await expect(page.locator('#main [role="alert"]'), path).toHaveCount(0);
-    if (path === '/admin/ballots' || path === '/admin/verifications') {
+    if (path === '/admin/ballots' || path === '/admin/verifications' || path === '/admin/audit') {
       await expect(page.locator('form#district-filter select[name="district"]'), path).toHaveCount(1);
       await expect(page.locator('#main form[method="post"]'), path).toHaveCount(0);
       await expect(page.locator('#main a[href$="/new"]'), path).toHaveCount(0);
+    }
+  }
+});
+
+test('the province admin’s office lists have zero axe violations (Chinese; English in elder mode)', async ({ page }) => {
+  test.setTimeout(180_000);
+  await signIn(page, PROVINCE_ADMIN);
+  for (const prefs of [
+    { lang: 'zh', elder: false },
+    { lang: 'en', elder: true },
+  ] as const) {
+    await setPrefs(page, prefs);
+    for (const { path } of LISTS) {
+      await page.goto(path);
+      await expectAxeClean(page, `${path} (${prefs.lang}${prefs.elder ? ', elder' : ''})`);
     }
   }
 });
