@@ -16,6 +16,8 @@ import { auditPage } from '../../src/features/audit/queries.ts';
 import { FIGURE_KEYS } from '../../src/features/reports/core/figures.ts';
 import { zhanhe } from '../support/districts.ts';
 import { createNotice } from '../../src/features/notices/admin-service.ts';
+import { loadDisclosures } from '../../src/features/projects/disclosure.ts';
+import { buildOc4idsPackage } from '../../src/features/open-data/oc4ids.ts';
 import { noticesForOffice } from '../../src/features/notices/admin-queries.ts';
 
 // Two districts of one province: 湛河区 (ZH) and 新华区 (XH), made through the commands a
@@ -262,5 +264,12 @@ describe.each(BACKENDS)('two districts on %s', (kind) => {
         expect(whole[0]!.months.get(m)![key], `${m} ${key} total`).toBe(fa + fb);
       }
     }
+  });
+
+  it('gives each project’s locations in the open data its own district and city', async () => {
+    // both projects were published by the roll-up test above
+    const pkg = buildOc4idsPackage(await loadDisclosures(open.db, { all: true }), { baseUrl: 'http://x.test', publishedDate: new Date(), publisherName: 'x' });
+    const where = Object.fromEntries(pkg.projects.map((p) => [p.title, p.locations!.map((l) => [l.address!.locality, l.address!.region])]));
+    expect(where).toEqual({ 湛河项目: [['湛河区', '平顶山市']], 新华项目: [['新华区', '平顶山市']] });
   });
 });
