@@ -22,7 +22,6 @@ import { volunteeringEn } from '../features/volunteering/messages.ts';
 
 const sharedEn: EnglishOf<typeof zhParts.shared> = {
   'site.name': 'Gongzhi',
-  'site.tagline': 'Zhanhe District old estate renovation portal',
   'nav.home': 'Home',
   'nav.notices': 'Notices',
   'nav.openData': 'Open data',

@@ -23,7 +23,6 @@ import { volunteeringZh } from '../features/volunteering/messages.ts';
 
 const sharedZh = {
   'site.name': '共治',
-  'site.tagline': '湛河区老旧小区改造公开平台',
   'nav.home': '首页',
   'nav.notices': '公告公示',
   'nav.openData': '开放数据',

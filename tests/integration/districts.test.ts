@@ -15,6 +15,10 @@ import { ranking } from '../../src/features/ratings/queries/ranking.ts';
 import { auditPage } from '../../src/features/audit/queries.ts';
 import { FIGURE_KEYS } from '../../src/features/reports/core/figures.ts';
 import { zhanhe } from '../support/districts.ts';
+import { createNotice } from '../../src/features/notices/admin-service.ts';
+import { loadDisclosures } from '../../src/features/projects/disclosure.ts';
+import { buildOc4idsPackage } from '../../src/features/open-data/oc4ids.ts';
+import { noticesForOffice } from '../../src/features/notices/admin-queries.ts';
 
 // Two districts of one province: 湛河区 (ZH) and 新华区 (XH), made through the commands a
 // province admin uses. A district admin sees and acts on their own district only; the
@@ -199,6 +203,28 @@ describe.each(BACKENDS)('two districts on %s', (kind) => {
     expect((await auditPage(open.db, null, 100, null)).entries.some((e) => e.action === 'district.create')).toBe(true);
   });
 
+  it('lists every district’s office items to the province admin, narrowed to one by the district filter', async () => {
+    // a notice of each district, drafted by its own administrator
+    for (const [adminId, p] of [
+      [adminA.id, place.a],
+      [adminB.id, place.b],
+    ] as const)
+      ok(await createNotice(open.db, adminId, { subdistrictId: p.subId, projectId: p.projectId, kind: 'plan', title: `公示${p.code}`, body: '内容' }));
+    const codes = (rows: { code: string }[]) => rows.map((r) => r.code).sort();
+    expect(codes(await projectsForOffice(open.db, province))).toEqual([place.a.code, place.b.code].sort());
+    expect(codes(await projectsForOffice(open.db, province, xh))).toEqual([place.b.code]);
+    expect((await projectsForOffice(open.db, province, zh)).map((p) => [p.code, p.district])).toEqual([[place.a.code, '湛河区']]);
+    expect((await estatesInArea(open.db, province)).map((e) => e.id).sort((x, y) => x - y)).toEqual([place.a.estateId, place.b.estateId].sort((x, y) => x - y));
+    expect((await estatesInArea(open.db, province, xh)).map((e) => [e.id, e.district])).toEqual([[place.b.estateId, '新华区']]);
+    const titles = (rows: { title: string }[]) => rows.map((r) => r.title).sort();
+    expect(titles(await noticesForOffice(open.db, province))).toEqual([`公示${place.a.code}`, `公示${place.b.code}`].sort());
+    expect(titles(await noticesForOffice(open.db, province, 300, zh))).toEqual([`公示${place.a.code}`]);
+    // a district admin's own lists stay theirs, and asking for another district gives nothing
+    expect(titles(await noticesForOffice(open.db, adminA))).toEqual([`公示${place.a.code}`]);
+    expect(await projectsForOffice(open.db, adminA, xh)).toEqual([]);
+    expect(await noticesForOffice(open.db, adminA, 300, xh)).toEqual([]);
+  });
+
   it('ranks subdistricts within their district', async () => {
     expect((await ranking(open.db, '2026-03', zh)).subdistricts.map((s) => s.code)).toEqual(['hebin']);
     expect((await ranking(open.db, '2026-03', xh)).subdistricts.map((s) => s.code)).toEqual(['xh-hebin']);
@@ -238,5 +264,12 @@ describe.each(BACKENDS)('two districts on %s', (kind) => {
         expect(whole[0]!.months.get(m)![key], `${m} ${key} total`).toBe(fa + fb);
       }
     }
+  });
+
+  it('gives each project’s locations in the open data its own district and city', async () => {
+    // both projects were published by the roll-up test above
+    const pkg = buildOc4idsPackage(await loadDisclosures(open.db, { all: true }), { baseUrl: 'http://x.test', publishedDate: new Date(), publisherName: 'x' });
+    const where = Object.fromEntries(pkg.projects.map((p) => [p.title, p.locations!.map((l) => [l.address!.locality, l.address!.region])]));
+    expect(where).toEqual({ 湛河项目: [['湛河区', '平顶山市']], 新华项目: [['新华区', '平顶山市']] });
   });
 });

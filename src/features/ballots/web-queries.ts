@@ -10,7 +10,7 @@ import { compareUnitKeys, naturalCompare } from './natural-order.ts';
 import { publicBulletinText } from './bulletin.ts';
 import { frozenUnits } from './results-service.ts';
 import type { BallotStatus } from './tables.ts';
-import { districtSubdistrictIds } from '../geography/scope.ts';
+import { readableArea, readsOfficeLists } from '../geography/scope.ts';
 
 // Reads for the ballot pages: who may act on a ballot, what an office and the public
 // see, the roll (as it would be frozen, or frozen), a voter's own state.
@@ -34,12 +34,16 @@ export async function ballotResource(db: DB, ballotId: number): Promise<BallotRe
   return { ballotId: b.id, subdistrictId: b.subdistrict_id, communityId: communities.length === 1 ? communities[0]!.community_id : null, status: b.status };
 }
 
-/** Ballots an office works on, newest first; community staff see those of their community. */
-export async function ballotsForOffice(db: DB, actor: Actor) {
-  if (actor.role !== 'staff' && actor.role !== 'district_admin') return [];
-  let q = db
+/**
+ * Ballots an office reads, newest first; community staff see those of their community, the
+ * province admin every district's (`districtId` narrows to one).
+ */
+export async function ballotsForOffice(db: DB, actor: Actor, districtId: number | null = null) {
+  if (!readsOfficeLists(actor)) return [];
+  const q = db
     .selectFrom('ballots')
     .innerJoin('subdistricts', 'subdistricts.id', 'ballots.subdistrict_id')
+    .innerJoin('districts', 'districts.id', 'subdistricts.district_id')
     .select([
       'ballots.id',
       'ballots.title',
@@ -50,6 +54,8 @@ export async function ballotsForOffice(db: DB, actor: Actor) {
       'ballots.convener',
       'subdistricts.name as subdistrict',
       'subdistricts.name_en as subdistrict_en',
+      'districts.name as district',
+      'districts.name_en as district_en',
     ])
     .select((eb) =>
       eb
@@ -58,10 +64,9 @@ export async function ballotsForOffice(db: DB, actor: Actor) {
         .select((b) => b.fn.min('published_at').as('at'))
         .as('first_bulletin_at'),
     )
+    .where(readableArea(actor, 'ballots.subdistrict_id', districtId))
     .orderBy('ballots.id', 'desc')
     .limit(300);
-  if (actor.role === 'staff') q = q.where('ballots.subdistrict_id', '=', actor.subdistrictId!);
-  else q = q.where('ballots.subdistrict_id', 'in', districtSubdistrictIds(actor));
   const rows = await q.execute();
   if (actor.role === 'staff' && actor.communityId !== null) {
     const scoped = rows.length

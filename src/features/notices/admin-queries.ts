@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
 import type { Actor, Resource } from '../policy/can.ts';
 import { projectResource } from '../projects/admin-queries.ts';
-import { districtSubdistrictIds } from '../geography/scope.ts';
+import { readableArea, readsOfficeLists } from '../geography/scope.ts';
 
 type DB = Kysely<Database>;
 
@@ -22,12 +22,16 @@ export async function noticeResource(db: DB, noticeId: number): Promise<(Resourc
 
 export type OfficeNoticeStatus = 'published' | 'draft' | 'withdrawn';
 
-/** The notices of an office, drafts and withdrawn ones included, newest first. */
-export async function noticesForOffice(db: DB, actor: Actor, limit = 300) {
-  if (actor.role !== 'staff' && actor.role !== 'district_admin') return [];
-  let q = db
+/**
+ * The notices an office reads, drafts and withdrawn ones included, newest first: its
+ * subdistrict's, its district's, every district's for the province admin (`districtId` narrows).
+ */
+export async function noticesForOffice(db: DB, actor: Actor, limit = 300, districtId: number | null = null) {
+  if (!readsOfficeLists(actor)) return [];
+  const q = db
     .selectFrom('notices')
     .innerJoin('subdistricts', 'subdistricts.id', 'notices.subdistrict_id')
+    .innerJoin('districts', 'districts.id', 'subdistricts.district_id')
     .leftJoin('projects', 'projects.id', 'notices.project_id')
     .select([
       'notices.id',
@@ -36,13 +40,14 @@ export async function noticesForOffice(db: DB, actor: Actor, limit = 300) {
       'notices.body',
       'notices.published_at',
       'subdistricts.name as subdistrict',
+      'districts.name as district',
+      'districts.name_en as district_en',
       'projects.code as project_code',
       'projects.title as project_title',
     ])
+    .where(readableArea(actor, 'notices.subdistrict_id', districtId))
     .orderBy('notices.id', 'desc')
     .limit(limit);
-  if (actor.role === 'staff') q = q.where('notices.subdistrict_id', '=', actor.subdistrictId!);
-  else q = q.where('notices.subdistrict_id', 'in', districtSubdistrictIds(actor));
   const rows = await q.execute();
   // a notice without published_at is a draft, or withdrawn if the audit log says so
   const unpublished = rows.filter((r) => !r.published_at).map((r) => `notice:${r.id}`);

@@ -94,6 +94,7 @@ export function feeds(sample: { projectCode: string | null; ballotId: number | n
         'updatedAt',
         'isDemo',
         'subdistrict',
+        'district',
         'estates[]',
         'stageEvents[]',
         'scope[]',

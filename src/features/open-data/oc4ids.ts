@@ -30,6 +30,7 @@ export const OC4IDS_PROJECT_PREFIX = 'oc4ids-gzzh';
  */
 export const USCC_SCHEME = 'CN-SAIC';
 
+/** where a project without its district (a fixture) sits: the demo's */
 const LOCALITY = '湛河区';
 const REGION = '平顶山市';
 const COUNTRY = '中国';
@@ -263,7 +264,7 @@ function project(p: Disclosure, baseUrl: string): Oc4idsProject {
     id: String(e.id),
     description: e.name,
     geometry: { type: 'Point', coordinates: [e.lng, e.lat] }, // GeoJSON order: longitude, latitude
-    address: { streetAddress: e.address, locality: LOCALITY, region: REGION, countryName: COUNTRY },
+    address: { streetAddress: e.address, locality: p.district?.name ?? LOCALITY, region: p.district?.city ?? REGION, countryName: COUNTRY },
   }));
 
   const budget: Oc4idsBudget | undefined =

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
 import type { Actor, Resource } from '../policy/can.ts';
-import { districtSubdistrictIds } from '../geography/scope.ts';
+import { readableArea, readsOfficeLists } from '../geography/scope.ts';
 
 type DB = Kysely<Database>;
 
@@ -19,16 +19,29 @@ export async function projectResource(db: DB, projectId: number): Promise<(Resou
   return { projectId: p.id, code: p.code, subdistrictId: p.subdistrict_id, communityId: communities.length === 1 ? communities[0]!.community_id : null };
 }
 
-export function projectsForOffice(db: DB, actor: Actor) {
-  let q = db
+/**
+ * The projects an office reads: its subdistrict's, its district's for a district admin, every
+ * district's for the province admin (who reads and does not edit); `districtId` narrows to one.
+ */
+export function projectsForOffice(db: DB, actor: Actor, districtId: number | null = null) {
+  if (!readsOfficeLists(actor)) return Promise.resolve([]);
+  return db
     .selectFrom('projects')
     .innerJoin('subdistricts', 'subdistricts.id', 'projects.subdistrict_id')
-    .select(['projects.id', 'projects.code', 'projects.title', 'projects.stage', 'projects.published_at', 'subdistricts.name as subdistrict'])
-    .orderBy('projects.code');
-  if (actor.role === 'staff') q = q.where('projects.subdistrict_id', '=', actor.subdistrictId!);
-  else if (actor.role === 'district_admin') q = q.where('projects.subdistrict_id', 'in', districtSubdistrictIds(actor));
-  else return Promise.resolve([]);
-  return q.execute();
+    .innerJoin('districts', 'districts.id', 'projects.district_id')
+    .select([
+      'projects.id',
+      'projects.code',
+      'projects.title',
+      'projects.stage',
+      'projects.published_at',
+      'subdistricts.name as subdistrict',
+      'districts.name as district',
+      'districts.name_en as district_en',
+    ])
+    .where(readableArea(actor, 'projects.subdistrict_id', districtId))
+    .orderBy('projects.code')
+    .execute();
 }
 
 export function projectForEditing(db: DB, code: string) {

@@ -26,6 +26,8 @@ export interface Disclosure {
   updatedAt: Date;
   isDemo: boolean;
   subdistrict: { code: string; name: string; nameEn: string };
+  /** its district and that district's city (the open data's locality and region) */
+  district?: { code: string; name: string; nameEn: string; city: string; cityEn: string };
   estates: {
     id: number;
     name: string;
@@ -86,9 +88,12 @@ export async function loadDisclosures(db: DB, where: { code: string } | { all: t
   let q = db
     .selectFrom('projects')
     .innerJoin('subdistricts', 'subdistricts.id', 'projects.subdistrict_id')
+    .innerJoin('districts', 'districts.id', 'projects.district_id')
+    .innerJoin('cities', 'cities.id', 'districts.city_id')
     .where('projects.published_at', 'is not', null)
     .selectAll('projects')
     .select(['subdistricts.code as s_code', 'subdistricts.name as s_name', 'subdistricts.name_en as s_name_en'])
+    .select(['districts.code as d_code', 'districts.name as d_name', 'districts.name_en as d_name_en', 'cities.name as c_name', 'cities.name_en as c_name_en'])
     .orderBy('projects.code');
   if ('code' in where) q = q.where('projects.code', '=', where.code);
   if ('limit' in where) {
@@ -164,6 +169,7 @@ export async function loadDisclosures(db: DB, where: { code: string } | { all: t
       updatedAt: p.updated_at,
       isDemo: p.is_demo,
       subdistrict: { code: p.s_code, name: p.s_name, nameEn: p.s_name_en },
+      district: { code: p.d_code, name: p.d_name, nameEn: p.d_name_en, city: p.c_name, cityEn: p.c_name_en },
       estates: (by.estates.get(id) ?? []).map((e) => ({
         id: e.id,
         name: e.name,

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
 import type { Actor } from '../policy/can.ts';
-import { districtSubdistrictIds } from '../geography/scope.ts';
+import { readableArea, readsOfficeLists } from '../geography/scope.ts';
 
 type DB = Kysely<Database>;
 
@@ -52,16 +52,15 @@ export function claimsOf(db: DB, userId: number) {
  * after a reset, and decided claims whose proof is still kept (staff may keep it if disputed).
  * Every pending claim and review comes first, never cut off by the decided ones.
  */
-export async function claimsForOffice(db: DB, actor: Actor) {
-  let q = withFlat(db);
-  if (actor.role === 'staff') {
-    q = q.where('communities.subdistrict_id', '=', actor.subdistrictId!);
-    if (actor.communityId !== null) q = q.where('communities.id', '=', actor.communityId);
-  } else if (actor.role === 'district_admin') {
-    q = q.where('communities.subdistrict_id', 'in', districtSubdistrictIds(actor));
-  } else {
-    return [];
-  }
+export async function claimsForOffice(db: DB, actor: Actor, districtId: number | null = null) {
+  if (!readsOfficeLists(actor)) return [];
+  // the province admin reads every district's (`districtId` narrows to one) and decides none
+  let q = withFlat(db)
+    .innerJoin('subdistricts', 'subdistricts.id', 'communities.subdistrict_id')
+    .innerJoin('districts', 'districts.id', 'subdistricts.district_id')
+    .select(['districts.name as district', 'districts.name_en as district_en'])
+    .where(readableArea(actor, 'communities.subdistrict_id', districtId));
+  if (actor.role === 'staff' && actor.communityId !== null) q = q.where('communities.id', '=', actor.communityId);
   // what waits for a decision first, all of it; then the latest 200 of the rest
   const waiting = await q.where('owner_verifications.status', 'in', ['pending', 'review']).orderBy('owner_verifications.id', 'desc').execute();
   const rest = await q

@@ -1,10 +1,10 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { Database } from '../../../lib/db/schema.ts';
 import type { Actor, Resource } from '../../policy/can.ts';
 import { projectResource } from '../../projects/admin-queries.ts';
 import { THREAD_PAGE_SIZE } from '../core/rules.ts';
 import type { AuthorKind, Channel, ConsultationStatus, Disposition } from '../tables.ts';
-import { districtSubdistrictIds } from '../../geography/scope.ts';
+import { readableArea, readsOfficeLists } from '../../geography/scope.ts';
 
 type DB = Kysely<Database>;
 
@@ -78,7 +78,11 @@ const headColumns = [
   'projects.title as project_title',
 ] as const;
 
-async function heads(db: DB, where: { id?: number; projectId?: number; projectIds?: number[] }, publishedOnly = true): Promise<ConsultationHead[]> {
+async function heads(
+  db: DB,
+  where: { id?: number; projectId?: number; projectIds?: number[]; projectsOf?: SelectQueryBuilder<Database, 'projects', { id: number }> },
+  publishedOnly = true,
+): Promise<ConsultationHead[]> {
   let q = db
     .selectFrom('consultations')
     .innerJoin('projects', 'projects.id', 'consultations.project_id')
@@ -92,6 +96,7 @@ async function heads(db: DB, where: { id?: number; projectId?: number; projectId
     if (where.projectIds.length === 0) return [];
     q = q.where('consultations.project_id', 'in', where.projectIds);
   }
+  if (where.projectsOf !== undefined) q = q.where('consultations.project_id', 'in', where.projectsOf);
   const rows = await q.execute();
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
@@ -347,40 +352,51 @@ export async function opinionResource(db: DB, opinionId: number): Promise<(Resou
 
 // ---- the office
 
-/** The projects an office covers: all for the district, the subdistrict's, or a community's only. */
-function officeProjects(db: DB, actor: Actor) {
-  let q = db.selectFrom('projects').select(['projects.id', 'projects.code', 'projects.title', 'projects.published_at']);
-  if (actor.role === 'district_admin') {
-    q = q.where('projects.subdistrict_id', 'in', districtSubdistrictIds(actor));
-  } else {
-    q = q.where('projects.subdistrict_id', '=', actor.subdistrictId ?? -1);
-    if (actor.communityId !== null)
-      q = q.where('projects.id', 'in', (eb) =>
-        eb
-          .selectFrom('project_estates')
-          .innerJoin('estates', 'estates.id', 'project_estates.estate_id')
-          .select('project_estates.project_id')
-          .where('estates.community_id', '=', actor.communityId!),
-      );
-  }
+/**
+ * The projects an office reads: its subdistrict's (a community's only for its staff), all of the
+ * district's for its administrator, every district's for the province admin (`districtId` narrows).
+ */
+function officeProjects(db: DB, actor: Actor, districtId: number | null = null) {
+  let q = db
+    .selectFrom('projects')
+    .select(['projects.id', 'projects.code', 'projects.title', 'projects.published_at'])
+    .where(readableArea(actor, 'projects.subdistrict_id', districtId));
+  if (actor.role === 'staff' && actor.communityId !== null)
+    q = q.where('projects.id', 'in', (eb) =>
+      eb
+        .selectFrom('project_estates')
+        .innerJoin('estates', 'estates.id', 'project_estates.estate_id')
+        .select('project_estates.project_id')
+        .where('estates.community_id', '=', actor.communityId!),
+    );
   return q;
 }
 
-/** The consultations of the projects an office covers, newest first. */
-export async function officeConsultations(db: DB, actor: Actor): Promise<(ConsultationHead & { hiddenPending: number })[]> {
-  const q = officeProjects(db, actor);
-  const projectIds = (await q.execute()).map((p) => p.id);
-  if (projectIds.length === 0) return [];
-  const out: (ConsultationHead & { hiddenPending: number })[] = [];
-  const all = await heads(db, { projectIds }, false);
+/** The consultations of the projects an office reads, newest first, each with its district. */
+export async function officeConsultations(
+  db: DB,
+  actor: Actor,
+  districtId: number | null = null,
+): Promise<(ConsultationHead & { hiddenPending: number; district: string; districtEn: string })[]> {
+  if (!readsOfficeLists(actor)) return [];
+  const all = await heads(db, { projectsOf: officeProjects(db, actor, districtId).clearSelect().select('projects.id') }, false);
+  if (all.length === 0) return [];
   const pending = await db
     .selectFrom('consultation_comments')
     .select(['consultation_id', (eb) => eb.fn.countAll<string>().as('n')])
     .where('hide_kind', '=', 'reports')
     .groupBy('consultation_id')
     .execute();
-  for (const c of all) out.push({ ...c, hiddenPending: Number(pending.find((p) => p.consultation_id === c.id)?.n ?? 0) });
-  return out;
+  const districts = await db
+    .selectFrom('projects')
+    .innerJoin('districts', 'districts.id', 'projects.district_id')
+    .select(['projects.id', 'districts.name', 'districts.name_en'])
+    .where('projects.id', 'in', [...new Set(all.map((c) => c.projectId))])
+    .execute();
+  return all.map((c) => {
+    const d = districts.find((x) => x.id === c.projectId);
+    return { ...c, hiddenPending: Number(pending.find((p) => p.consultation_id === c.id)?.n ?? 0), district: d?.name ?? '', districtEn: d?.name_en ?? '' };
+  });
 }
 
 /** Projects an office may open a consultation on: published ones, with their published documents and draft votes. */

@@ -7,7 +7,7 @@ import { compareUnitKeys, naturalCompare } from '../../ballots/natural-order.ts'
 import { settleIfDue } from '../commands/index.ts';
 import { LIVE, periodEnd } from '../core/rules.ts';
 import type { PledgeStatus, ReleaseCause, SchemeStatus } from '../tables.ts';
-import { districtSubdistrictIds } from '../../geography/scope.ts';
+import { districtSubdistrictIds, readableArea, readsOfficeLists } from '../../geography/scope.ts';
 
 // What pages read about cost-share schemes. Progress is always the sum of the live pledge
 // rows (never a counter), overall and per building and entrance, and never says who pledged.
@@ -289,12 +289,16 @@ export async function schemePage(
 }
 export type SchemePage = NonNullable<Awaited<ReturnType<typeof schemePage>>>;
 
-/** The schemes of the projects an office may manage, newest first. */
-export async function officeSchemes(db: DB, actor: Actor) {
-  if (actor.role !== 'staff' && actor.role !== 'district_admin') return [];
-  let q = db
+/**
+ * The schemes of the projects an office manages, newest first; the province admin reads every
+ * district's (`districtId` narrows to one) and manages none.
+ */
+export async function officeSchemes(db: DB, actor: Actor, districtId: number | null = null) {
+  if (!readsOfficeLists(actor)) return [];
+  const q = db
     .selectFrom('cost_schemes')
     .innerJoin('projects', 'projects.id', 'cost_schemes.project_id')
+    .innerJoin('districts', 'districts.id', 'projects.district_id')
     .innerJoin('cost_scheme_versions as v', (j) => j.onRef('v.scheme_id', '=', 'cost_schemes.id').onRef('v.version', '=', 'cost_schemes.current_version'))
     .select([
       'cost_schemes.id',
@@ -305,12 +309,14 @@ export async function officeSchemes(db: DB, actor: Actor) {
       'v.pledge_deadline',
       'projects.id as project_id',
       'projects.code',
+      'districts.name as district',
+      'districts.name_en as district_en',
     ])
+    .where(readableArea(actor, 'projects.subdistrict_id', districtId))
     .orderBy('cost_schemes.id', 'desc')
     .limit(300);
-  if (actor.role === 'staff') q = q.where('projects.subdistrict_id', '=', actor.subdistrictId!);
-  else q = q.where('projects.subdistrict_id', 'in', districtSubdistrictIds(actor));
   const rows = await q.execute();
+  if (actor.role === 'province_admin') return rows;
   const resources = new Map<number, Resource | null>();
   for (const id of new Set(rows.map((r) => r.project_id))) resources.set(id, await projectResource(db, id));
   return rows.filter((r) => can(actor, 'scheme.manage', resources.get(r.project_id) ?? {}));

@@ -3,7 +3,7 @@ import type { Database } from '../../../lib/db/schema.ts';
 import { can, type Actor, type Resource } from '../../policy/can.ts';
 import { projectResource } from '../../projects/admin-queries.ts';
 import type { DonationKind, DonationStatus } from '../tables.ts';
-import { districtSubdistrictIds } from '../../geography/scope.ts';
+import { readableArea, readsOfficeLists } from '../../geography/scope.ts';
 
 type DB = Kysely<Database>;
 
@@ -129,12 +129,16 @@ export async function donationResource(
   return { donationId: d.id, projectId: d.project_id, projectCode: p.code, subdistrictId: p.subdistrictId, communityId: p.communityId };
 }
 
-/** Offers on the projects an office may manage, open ones (offered, accepted) first. */
-export async function officeDonations(db: DB, actor: Actor) {
-  if (actor.role !== 'staff' && actor.role !== 'district_admin') return [];
-  let q = db
+/**
+ * Offers on the projects an office manages, open ones (offered, accepted) first; the province
+ * admin reads every district's (`districtId` narrows to one) and manages none.
+ */
+export async function officeDonations(db: DB, actor: Actor, districtId: number | null = null) {
+  if (!readsOfficeLists(actor)) return [];
+  const q = db
     .selectFrom('donations')
     .innerJoin('projects', 'projects.id', 'donations.project_id')
+    .innerJoin('districts', 'districts.id', 'projects.district_id')
     .innerJoin('users', 'users.id', 'donations.donor_user_id')
     .select([
       'donations.id',
@@ -148,21 +152,22 @@ export async function officeDonations(db: DB, actor: Actor) {
       'projects.code',
       'projects.title',
       'projects.subdistrict_id',
+      'districts.name as district',
+      'districts.name_en as district_en',
       'users.display_name as donor_account',
       ...giftColumns,
     ])
+    .where(readableArea(actor, 'projects.subdistrict_id', districtId))
     .orderBy(sql`case donations.status when 'offered' then 0 when 'accepted' then 1 else 2 end`)
     .orderBy('donations.offered_at', 'desc')
     .orderBy('donations.id', 'desc')
     .limit(500);
-  if (actor.role === 'staff') q = q.where('projects.subdistrict_id', '=', actor.subdistrictId!);
-  else q = q.where('projects.subdistrict_id', 'in', districtSubdistrictIds(actor));
   const rows = await q.execute();
-  // community staff: only projects of their community (the same rule as can())
+  // community staff: only projects of their community (the same rule as can()); the province admin reads all
   const resources = new Map<number, Resource | null>();
-  for (const id of new Set(rows.map((r) => r.project_id))) resources.set(id, await projectResource(db, id));
+  if (actor.role !== 'province_admin') for (const id of new Set(rows.map((r) => r.project_id))) resources.set(id, await projectResource(db, id));
   return rows
-    .filter((r) => can(actor, 'donation.manage', resources.get(r.project_id) ?? {}))
+    .filter((r) => actor.role === 'province_admin' || can(actor, 'donation.manage', resources.get(r.project_id) ?? {}))
     .map((r) => ({
       id: r.id,
       status: r.status as DonationStatus,
@@ -173,6 +178,7 @@ export async function officeDonations(db: DB, actor: Actor) {
       receiptNo: r.receipt_no,
       donorAccount: r.donor_account,
       project: { id: r.project_id, code: r.code, title: r.title },
+      district: { name: r.district, nameEn: r.district_en },
       ...gift(r),
     }));
 }

@@ -3,7 +3,7 @@ import type { Database } from '../../../lib/db/schema.ts';
 import type { Actor, Resource } from '../../policy/can.ts';
 import type { SignupStatus } from '../tables.ts';
 import { projectResource } from '../../projects/admin-queries.ts';
-import { districtSubdistrictIds } from '../../geography/scope.ts';
+import { readableArea, readsOfficeLists } from '../../geography/scope.ts';
 
 type DB = Kysely<Database>;
 
@@ -166,14 +166,20 @@ export interface OfficeTask {
   attendedMinutes: number;
   projectCode: string;
   projectTitle: string;
+  district: string;
+  districtEn: string;
 }
 
-/** Tasks of the projects in the office's subdistrict (all for the district), newest first. */
-export async function tasksForOffice(db: DB, actor: Actor): Promise<OfficeTask[]> {
-  if (actor.role !== 'staff' && actor.role !== 'district_admin') return [];
-  let q = db
+/**
+ * Tasks of the projects in the office's subdistrict (all for the district, every district's for
+ * the province admin; `districtId` narrows to one), newest first.
+ */
+export async function tasksForOffice(db: DB, actor: Actor, districtId: number | null = null): Promise<OfficeTask[]> {
+  if (!readsOfficeLists(actor)) return [];
+  const q = db
     .selectFrom('volunteer_tasks as t')
     .innerJoin('projects as p', 'p.id', 't.project_id')
+    .innerJoin('districts as d', 'd.id', 'p.district_id')
     .select([
       't.id',
       't.title',
@@ -184,6 +190,8 @@ export async function tasksForOffice(db: DB, actor: Actor): Promise<OfficeTask[]
       't.taken',
       'p.code',
       'p.title as project_title',
+      'd.name as district',
+      'd.name_en as district_en',
       (eb) =>
         eb
           .selectFrom('volunteer_signups as w')
@@ -201,9 +209,8 @@ export async function tasksForOffice(db: DB, actor: Actor): Promise<OfficeTask[]
     ])
     .orderBy('t.starts_at', 'desc')
     .orderBy('t.id', 'desc')
+    .where(readableArea(actor, 'p.subdistrict_id', districtId))
     .limit(500);
-  if (actor.role === 'staff') q = q.where('p.subdistrict_id', '=', actor.subdistrictId ?? 0);
-  else q = q.where('p.subdistrict_id', 'in', districtSubdistrictIds(actor));
   const rows = await q.execute();
   return rows.map((r) => ({
     id: r.id,
@@ -217,6 +224,8 @@ export async function tasksForOffice(db: DB, actor: Actor): Promise<OfficeTask[]
     attendedMinutes: Number(r.attended_minutes ?? 0),
     projectCode: r.code,
     projectTitle: r.project_title,
+    district: r.district,
+    districtEn: r.district_en,
   }));
 }
 
