@@ -31,3 +31,11 @@ export interface NotificationPrefsTable {
   choice: Choice;
   updated_at: Defaulted;
 }
+
+/** Migration 0072: a vote whose reminder 24 hours before its end the job loop has made (once a vote). */
+export interface VoteRemindersMadeTable {
+  ballot_id: number;
+  made_at: Timestamp;
+  /** the rows it queued */
+  queued: Generated<number>;
+}

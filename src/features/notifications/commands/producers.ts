@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../../lib/db/schema.ts';
 import { formatDate, formatDateTime, translator, type Lang, type MessageKey } from '../../../i18n/index.ts';
-import { enqueue, enqueueAll, ownersOfEstates, PER_RECIPIENT, type Message } from './enqueue.ts';
+import { enqueue, ownersOfEstates, PER_RECIPIENT } from './enqueue.ts';
 
 // What causes a message, each called inside the transaction of the act (rows only). Every
 // text is written in both languages (`texts`): Chinese for the text message and the Chinese
@@ -44,32 +44,74 @@ const ownersOnRoll = (ballotId: number) => sql<{ user_id: number }>`
   where bv.ballot_id = ${ballotId}`;
 
 /**
- * A vote opened: every verified owner on its frozen roll is told (not how anyone voted), and a
- * reminder is queued for 24 hours before its end (withdrawn if staff close it earlier). One
- * statement for both (enqueueAll): the roll's owners are selected once. Returns the number of
- * rows queued (both messages).
+ * A vote opened: every verified owner on its frozen roll is told (not how anyone voted). Its
+ * reminder 24 hours before the end is not queued here: the job loop makes it when it is due,
+ * for the owners who have not voted by then (`makeDueVoteReminders`). Returns the rows queued.
  */
 export async function voteOpened(trx: DB, ballot: { id: number; title: string; closesAt: Date }, now: Date) {
-  const closes = ballot.closesAt;
-  const opened: Message = {
+  return enqueue(trx, ownersOnRoll(ballot.id), {
     kind: 'vote_opened',
-    ...texts('notify.text.voteOpened', { title: clip(ballot.title), closes }),
+    ...texts('notify.text.voteOpened', { title: clip(ballot.title), closes: ballot.closesAt }),
     link: `/ballots/${ballot.id}`,
     source: `ballot:${ballot.id}`,
     dueAt: now,
-  };
-  const remindAt = new Date(ballot.closesAt.getTime() - DAY_MS);
-  const reminder: Message = {
-    kind: 'vote_closing_24h',
-    ...texts('notify.text.voteClosing', { title: clip(ballot.title), closes }),
-    link: `/ballots/${ballot.id}`,
-    source: `ballot:${ballot.id}`,
-    dueAt: remindAt,
-  };
-  return enqueueAll(trx, ownersOnRoll(ballot.id), remindAt > now ? [opened, reminder] : [opened]);
+  });
 }
 
-/** A vote closed before its announced end: its reminder that has not gone out is withdrawn (skipped). */
+/** The verified owners on a vote's roll whose vote has not been cast (by anyone, online, on paper or by proxy). */
+const ownersYetToVote = (ballotId: number) => sql<{ user_id: number }>`
+  select ov.user_id from ballot_voters bv
+  join ballot_voter_owners bvo on bvo.voter_id = bv.id
+  join owner_verifications ov on ov.register_owner_id = bvo.register_owner_id and ov.status = 'verified'
+  where bv.ballot_id = ${ballotId}
+    and not exists (select 1 from ballot_casts c where c.ballot_id = ${ballotId} and c.voter_id = bv.id)`;
+
+/**
+ * Run by the job loop each tick, before it delivers: for every open vote whose reminder is due
+ * (24 hours before its end, the vote opened before that moment and not yet closed), queues
+ * the `vote_closing_24h` reminder for the verified owners on its roll who have not voted,
+ * due at end − 24 h (its text at 08:00 when that falls in quiet hours). Once a vote: in one
+ * transaction a vote's row in `vote_reminders_made` (migration 0072) is inserted first, so
+ * a second loop on the same PostgreSQL waits on it and then makes nothing; the outbox's once
+ * per kind, channel and cause holds besides. A vote closed earlier is not open: nothing is
+ * made, nothing has to be withdrawn. Returns the rows queued.
+ */
+export async function makeDueVoteReminders(db: DB, now: Date): Promise<number> {
+  const due = await sql<{ id: number; title: string; closes_at: Date }>`
+    select b.id, b.title, b.closes_at from ballots b
+    where b.status = 'open' and b.closes_at > ${now} and b.closes_at - interval '1 day' <= ${now}
+      and b.opened_at < b.closes_at - interval '1 day'
+      and not exists (select 1 from vote_reminders_made m where m.ballot_id = b.id)
+    order by b.closes_at, b.id`.execute(db);
+  let queued = 0;
+  for (const b of due.rows) {
+    const closes = new Date(b.closes_at);
+    queued += await db.transaction().execute(async (trx) => {
+      const mine = await sql`insert into vote_reminders_made (ballot_id, made_at) values (${b.id}, ${now})
+        on conflict (ballot_id) do nothing returning ballot_id`.execute(trx);
+      if (mine.rows.length === 0) return 0; // another loop made them
+      // still open: a close in flight commits first (it holds the ballot's row), then nothing is made
+      const open = await sql`select 1 from ballots where id = ${b.id} and status = 'open' and closes_at > ${now} for share`.execute(trx);
+      if (open.rows.length === 0) return 0;
+      const n = await enqueue(trx, ownersYetToVote(b.id), {
+        kind: 'vote_closing_24h',
+        ...texts('notify.text.voteClosing', { title: clip(b.title), closes }),
+        link: `/ballots/${b.id}`,
+        source: `ballot:${b.id}`,
+        dueAt: new Date(closes.getTime() - DAY_MS),
+      });
+      await sql`update vote_reminders_made set queued = ${n} where ballot_id = ${b.id}`.execute(trx);
+      return n;
+    });
+  }
+  return queued;
+}
+
+/**
+ * A vote closed before its announced end: a reminder queued and not yet out is withdrawn
+ * (skipped). Reminders are made only when due and only for open votes, so this finds rows
+ * only from openings before migration 0072, or a close between the reminder and its text at 08:00.
+ */
 export async function voteClosed(trx: DB, ballotId: number) {
   await trx
     .updateTable('notifications')
