@@ -11,12 +11,13 @@ import { createNotice, publishNotice } from '../../src/features/notices/admin-se
 import { setPreferences } from '../../src/features/notifications/commands/preferences.ts';
 import { deliverDue } from '../../src/features/notifications/commands/deliver.ts';
 import { notificationTick } from '../../src/features/notifications/commands/loop.ts';
+import { makeDueVoteMessages } from '../../src/features/notifications/commands/producers.ts';
 import { inboxOf } from '../../src/features/notifications/queries/inbox.ts';
 import { markRead } from '../../src/features/notifications/commands/preferences.ts';
 import type { SmsSender } from '../../src/features/accounts/sms.ts';
 
-// Producers insert rows in the transaction of the act: staff open a vote → the verified
-// owners on its roll are told; staff publish a project's notice → the verified owners of
+// Producers insert rows in the transaction of the act (a vote's messages: by the job loop's
+// next run after it opens): staff open a vote → the verified owners on its roll are told; staff publish a project's notice → the verified owners of
 // its estates are told. The texts name no choice and no ID number.
 
 const KEY = parseIdKey(`v1:${Buffer.alloc(32, 9).toString('base64')}`);
@@ -60,6 +61,8 @@ describe.each(BACKENDS)('notification producers on %s', (kind) => {
     await postNoticeAsStaff(open.db, staffId, created.ballotId, T0);
     const opening = new Date(T0.getTime() + 16 * DAY);
     expect(await ballots.openBallot(open.db, staffId, created.ballotId, opening)).toMatchObject({ ok: true });
+    // the job loop's next run makes the owners' messages (not the opening's transaction)
+    await makeDueVoteMessages(open.db, opening);
     const rows = await open.db
       .selectFrom('notifications')
       .select(['user_id', 'channel', 'kind', 'link'])

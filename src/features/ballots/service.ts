@@ -9,7 +9,7 @@ import { holdsFlatOf } from './holdings.ts';
 import type { Choice } from './cast.ts';
 import type { CastChannel, CastRight, Convener } from './tables.ts';
 import { refuse } from '../../i18n/index.ts';
-import { voteClosed, voteOpened } from '../notifications/commands/producers.ts';
+import { voteClosed } from '../notifications/commands/producers.ts';
 
 type DB = Kysely<Database>;
 type Tx = Transaction<Database>;
@@ -154,8 +154,7 @@ export async function openBallot(db: DB, actorUserId: number, ballotId: number, 
     if (unowned.length > 0 && !opts.confirmUnowned) return { ...refuse('err.confirmUnowned', 'confirmUnowned'), unowned: unowned.length };
     await writeRoll(trx, ballotId, roll.voters);
     await trx.updateTable('ballots').set({ status: 'open', opened_at: now }).where('id', '=', ballotId).execute();
-    // the owners on the roll are told, in the portal and by SMS as each chose (rows only)
-    await voteOpened(trx, { id: ballotId, title: b.title, closesAt: b.closes_at }, now);
+    // the owners on the roll are told by the notification loop's next run (makeDueVoteMessages), not in this transaction
     await appendAudit(trx, {
       actorUserId,
       action: 'ballot.open',

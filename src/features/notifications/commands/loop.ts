@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../lib/db/schema.ts';
 import { deliverDue, type Delivered, type SmsVia } from './deliver.ts';
-import { makeDueVoteReminders } from './producers.ts';
+import { makeDueVoteMessages } from './producers.ts';
 import { logJob } from '../../../lib/log.ts';
 
 export interface NotificationLoop {
@@ -10,7 +10,7 @@ export interface NotificationLoop {
 }
 
 /**
- * Runs the outbox inside the server: every `everyMs`, makes the vote reminders come due and
+ * Runs the outbox inside the server: every `everyMs`, makes the votes' messages come due and
  * delivers what is due (`notificationTick`). Requests only
  * insert rows; nothing here runs in a request. Logs counts only, never a number or a text.
  * `clock` is the time the loop goes by (a test or the bench injects one; quiet hours follow it).
@@ -52,17 +52,18 @@ export function startNotificationLoop(
 }
 
 /**
- * One run of the loop: first the vote reminders that have come due are made
- * (`makeDueVoteReminders`: rows only, once a vote however many instances run), then what is
- * due is delivered. A failure to make reminders is logged and does not hold up delivery.
+ * One run of the loop: first the votes' messages that have come due are made (a vote opened,
+ * a vote closing within 24 hours: `makeDueVoteMessages`, rows only, once a vote however many
+ * instances run), then what is due is delivered. A failure to make them is logged and does
+ * not hold up delivery.
  */
 export async function notificationTick(db: Kysely<Database>, smsVia: SmsVia, clock: () => Date = () => new Date()): Promise<Delivered & { reminders: number }> {
   let reminders = 0;
   const started = performance.now();
   try {
-    reminders = await makeDueVoteReminders(db, clock());
+    reminders = await makeDueVoteMessages(db, clock());
   } catch (error) {
-    logJob('vote-reminders', started, {}, error);
+    logJob('vote-messages', started, {}, error);
   }
   return { ...(await deliverDue(db, smsVia, clock)), reminders };
 }
