@@ -78,36 +78,45 @@ export async function makeDueVoteMessages(db: DB, now: Date): Promise<number> {
       and not exists (select 1 from vote_messages_made m where m.ballot_id = b.id and m.kind = k.kind)
     order by b.opened_at, b.id, k.kind desc`.execute(db);
   let queued = 0;
+  let failure: unknown = null;
   for (const b of due.rows) {
     const closes = new Date(b.closes_at);
     const title = clip(b.title);
-    queued += await db.transaction().execute(async (trx) => {
-      const mine = await sql`insert into vote_messages_made (ballot_id, kind, made_at) values (${b.id}, ${b.kind}, ${now})
+    // one vote's failure (a text refused by enqueue's checks) holds up neither the others nor delivery; it is tried again next run
+    queued += await db
+      .transaction()
+      .execute(async (trx) => {
+        const mine = await sql`insert into vote_messages_made (ballot_id, kind, made_at) values (${b.id}, ${b.kind}, ${now})
         on conflict (ballot_id, kind) do nothing returning ballot_id`.execute(trx);
-      if (mine.rows.length === 0) return 0; // another loop made them
-      // still open: a close in flight commits first (it holds the ballot's row), then nothing is made
-      const open = await sql`select 1 from ballots where id = ${b.id} and status = 'open' and closes_at > ${now} for share`.execute(trx);
-      if (open.rows.length === 0) return 0;
-      const n =
-        b.kind === 'vote_opened'
-          ? await enqueue(trx, ownersOnRoll(b.id), {
-              kind: 'vote_opened',
-              ...texts('notify.text.voteOpened', { title, closes }),
-              link: `/ballots/${b.id}`,
-              source: `ballot:${b.id}`,
-              dueAt: new Date(b.opened_at),
-            })
-          : await enqueue(trx, ownersYetToVote(b.id), {
-              kind: 'vote_closing_24h',
-              ...texts('notify.text.voteClosing', { title, closes }),
-              link: `/ballots/${b.id}`,
-              source: `ballot:${b.id}`,
-              dueAt: new Date(closes.getTime() - DAY_MS),
-            });
-      await sql`update vote_messages_made set queued = ${n} where ballot_id = ${b.id} and kind = ${b.kind}`.execute(trx);
-      return n;
-    });
+        if (mine.rows.length === 0) return 0; // another loop made them
+        // still open: a close in flight commits first (it holds the ballot's row), then nothing is made
+        const open = await sql`select 1 from ballots where id = ${b.id} and status = 'open' and closes_at > ${now} for share`.execute(trx);
+        if (open.rows.length === 0) return 0;
+        const n =
+          b.kind === 'vote_opened'
+            ? await enqueue(trx, ownersOnRoll(b.id), {
+                kind: 'vote_opened',
+                ...texts('notify.text.voteOpened', { title, closes }),
+                link: `/ballots/${b.id}`,
+                source: `ballot:${b.id}`,
+                dueAt: new Date(b.opened_at),
+              })
+            : await enqueue(trx, ownersYetToVote(b.id), {
+                kind: 'vote_closing_24h',
+                ...texts('notify.text.voteClosing', { title, closes }),
+                link: `/ballots/${b.id}`,
+                source: `ballot:${b.id}`,
+                dueAt: new Date(closes.getTime() - DAY_MS),
+              });
+        await sql`update vote_messages_made set queued = ${n} where ballot_id = ${b.id} and kind = ${b.kind}`.execute(trx);
+        return n;
+      })
+      .catch((error: unknown) => {
+        failure ??= error;
+        return 0;
+      });
   }
+  if (failure) throw failure;
   return queued;
 }
 
