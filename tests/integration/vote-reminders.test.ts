@@ -110,6 +110,27 @@ describe.each(BACKENDS)('vote reminders made when due on %s', (kind) => {
     expect(await reminderRows(open.db)).toEqual([]);
   });
 
+  it('refuses to open a vote whose messages would carry an ID number, as when the opening queued them', async () => {
+    const created = await ballots.createBallot(open.db, staffId, {
+      subdistrictId: (await open.db.selectFrom('ballots').select('subdistrict_id').executeTakeFirstOrThrow()).subdistrict_id,
+      projectId: null,
+      title: '业主110101199003074512的提议',
+      explanation: '',
+      convener: 'subdistrict',
+      noticeDays: 15,
+      opensAt: OPENING,
+      closesAt: CLOSES,
+      scopes: [
+        { estateId: (await open.db.selectFrom('ballot_scopes').select('estate_id').executeTakeFirstOrThrow()).estate_id, building: null, entrance: null },
+      ],
+      matters: [{ title: '提议', item: 5 }],
+    });
+    if (!created.ok) throw new Error(created.error);
+    await postNoticeAsStaff(open.db, staffId, created.ballotId, T0);
+    await expect(ballots.openBallot(open.db, staffId, created.ballotId, OPENING, { confirmUnowned: true })).rejects.toThrow(/ID number/);
+    expect((await open.db.selectFrom('ballots').select('status').where('id', '=', created.ballotId).executeTakeFirstOrThrow()).status).toBe('noticed');
+  });
+
   it('makes the reminder at end − 24 h, once, for the owners who have not voted, and none for a vote closed before', async () => {
     expect(await castOnline(open.db, { ballotId: remindedVote, userId: u[0]!, choices: { m1: 'agree' } }, new Date(OPENING.getTime() + HOUR))).toMatchObject({
       ok: true,

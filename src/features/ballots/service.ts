@@ -9,7 +9,7 @@ import { holdsFlatOf } from './holdings.ts';
 import type { Choice } from './cast.ts';
 import type { CastChannel, CastRight, Convener } from './tables.ts';
 import { refuse } from '../../i18n/index.ts';
-import { voteClosed } from '../notifications/commands/producers.ts';
+import { checkVoteTexts, voteClosed } from '../notifications/commands/producers.ts';
 
 type DB = Kysely<Database>;
 type Tx = Transaction<Database>;
@@ -149,6 +149,7 @@ export async function openBallot(db: DB, actorUserId: number, ballotId: number, 
     if (!b || b.status !== 'noticed' || !b.notice_published_at) return refuse('err.ballotState');
     if (now < earliestOpening(b.notice_published_at, b.notice_days)) return refuse('err.noticeTooRecent');
     if (now >= b.closes_at) return refuse('err.ballotPast');
+    checkVoteTexts({ title: b.title, closesAt: b.closes_at }); // the texts that loop will send: no ID number
     const roll = await previewRoll(trx, ballotId);
     const unowned = roll.unownedUnits.map((u) => `${u.building}-${u.entrance}-${u.room}`);
     if (unowned.length > 0 && !opts.confirmUnowned) return { ...refuse('err.confirmUnowned', 'confirmUnowned'), unowned: unowned.length };

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../../lib/db/schema.ts';
 import { formatDate, formatDateTime, translator, type Lang, type MessageKey } from '../../../i18n/index.ts';
 import { enqueue, ownersOfEstates, PER_RECIPIENT } from './enqueue.ts';
+import { assertSafeText } from '../core/kinds.ts';
 
 // What causes a message, each called inside the transaction of the act (rows only). Every
 // text is written in both languages (`texts`): Chinese for the text message and the Chinese
@@ -42,6 +43,19 @@ const ownersOnRoll = (ballotId: number) => sql<{ user_id: number }>`
   join ballot_voter_owners bvo on bvo.voter_id = bv.id
   join owner_verifications ov on ov.register_owner_id = bvo.register_owner_id and ov.status = 'verified'
   where bv.ballot_id = ${ballotId}`;
+
+/**
+ * The texts a vote's messages will carry, checked when it opens as `enqueue` checks them (no ID
+ * number): the opening refuses, as it did when it queued them itself, rather than the job loop
+ * failing on them later.
+ */
+export function checkVoteTexts(ballot: { title: string; closesAt: Date }) {
+  for (const key of ['notify.text.voteOpened', 'notify.text.voteClosing'] as const) {
+    const t = texts(key, { title: clip(ballot.title), closes: ballot.closesAt });
+    assertSafeText(t.body);
+    assertSafeText(t.bodyEn);
+  }
+}
 
 /** The verified owners on a vote's frozen roll whose vote has not been cast (by anyone, online, on paper or by proxy). */
 const ownersYetToVote = (ballotId: number) => sql<{ user_id: number }>`
