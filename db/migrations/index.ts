@@ -41,6 +41,7 @@ import * as m0066 from './0066_roll_lock_per_statement.ts';
 import * as m0068 from './0068_project_page_indexes.ts';
 import * as m0069 from './0069_cast_batch.ts';
 import * as m0070 from './0070_cast_rights_fill_hash_joins.ts';
+import * as m0072 from './0072_vote_messages_made.ts';
 import * as m0075 from './0075_division_names_bump_disclosure.ts';
 
 // Listed by hand: a bundled server has no migrations folder to read.
@@ -87,6 +88,7 @@ const migrations: Record<string, Migration> = {
   '0068_project_page_indexes': m0068,
   '0069_cast_batch': m0069,
   '0070_cast_rights_fill_hash_joins': m0070,
+  '0072_vote_messages_made': m0072,
   '0075_division_names_bump_disclosure': m0075,
 };
 

@@ -12,7 +12,8 @@
 //     matters, seedMs }. Opening is left to measureBigVote, which times it.
 //
 //   measureBigVote({ db, estate, base?, casts? }) → Promise<BigVoteRow[]>
-//     Opens the ballot (roll frozen, ballot_cast_rights filled), casts for `casts` (0.8) of
+//     Opens the ballot (roll frozen, ballot_cast_rights filled), makes its vote-opened messages
+//     as the notification loop's next run does (timed apart: not part of the opening), casts for `casts` (0.8) of
 //     the voters set-wise plus 20 through gz_cast (the real cast, by session), closes,
 //     loads the counted data, runs the pure tally (median of 5), computes the results page's
 //     figures, publishes the preliminary bulletin, reads the roll page's first page, and
@@ -29,6 +30,7 @@ import { ballotResults, frozenUnits, publishBulletin } from '../../src/features/
 import { bulletinStream } from '../../src/features/ballots/bulletin-parts.ts';
 import { loadRollPage } from '../../src/features/ballots/queries/roll-page.ts';
 import { tally } from '../../src/features/ballots/tally.ts';
+import { makeDueVoteMessages } from '../../src/features/notifications/commands/producers.ts';
 import { generateSessionToken, sessionIdOf } from '../../src/features/accounts/session.ts';
 import { castSetWise, seedBigEstate, type BigEstate } from '../support/big-estate.ts';
 import type { Row } from './report.ts';
@@ -61,6 +63,9 @@ export async function measureBigVote(opts: { db: DB; estate: BigEstate; base?: s
   if (!opened.ok) throw new Error(`open: ${opened.error}`);
   const rights = await sql<{ n: number }>`select count(*)::int as n from ballot_cast_rights where ballot_id = ${b}`.execute(db);
   row(`open a ${hh}-household vote (roll frozen)`, openMs / 1000, 's', 5, `${opened.voters} voters, ${rights.rows[0]!.n} cast rights`);
+  // the owners are told by the notification loop's next run, outside the opening (makeDueVoteMessages)
+  const [told, toldMs] = await time(() => makeDueVoteMessages(db, new Date()));
+  row('vote-opened messages made by the job loop (after the opening)', toldMs / 1000, 's', Infinity, `${told} rows`);
 
   // casts: most set-wise (the volume), a few through the real cast by session
   const share = Math.round((opts.casts ?? 0.8) * 100);

@@ -15,7 +15,9 @@ import { migrateToLatest } from '../../src/lib/db/migrate.ts';
 import { hashPassword } from '../../src/features/accounts/password.ts';
 import { createSession, generateSessionToken } from '../../src/features/accounts/session.ts';
 import { inQuietHours } from '../../src/features/notifications/core/quiet-hours.ts';
-import { voteOpened } from '../../src/features/notifications/commands/producers.ts';
+import { sql } from 'kysely';
+import { texts as messageTexts } from '../../src/features/notifications/commands/producers.ts';
+import { enqueue } from '../../src/features/notifications/commands/enqueue.ts';
 
 // Two built servers on one PostgreSQL, as behind a load balancer: a resident notices nothing.
 // Needs the build that `npm test` makes first.
@@ -144,9 +146,16 @@ describe.skipIf(!built || !postgresUrl)('two instances of the built server on on
   });
 
   it('sends a due reminder once, though both instances run the outbox', async () => {
-    // the reminder a vote queues for 24 hours before its end, for a vote ending in a day and 2 s
+    // a vote's reminder, queued for the voters' owners as the loop makes it, due in 2 s
+    // (making it once is tested in tests/integration/vote-reminders.test.ts)
     const now = new Date();
-    await voteOpened(open.db, { id: vote.ballotId, title: '两台服务器的表决', closesAt: new Date(now.getTime() + 86_400_000 + 2_000) }, now);
+    await enqueue(open.db, sql<{ user_id: number }>`select user_id from ballot_cast_rights where ballot_id = ${vote.ballotId}`, {
+      kind: 'vote_closing_24h',
+      ...messageTexts('notify.text.voteClosing', { title: '两台服务器的表决', closes: new Date(now.getTime() + 86_400_000 + 2_000) }),
+      link: `/ballots/${vote.ballotId}`,
+      source: `ballot:${vote.ballotId}`,
+      dueAt: new Date(now.getTime() + 2_000),
+    });
     const due = await open.db
       .selectFrom('notifications')
       .select(['id', 'channel'])

@@ -9,14 +9,16 @@ import { parseIdKey } from '../../src/lib/id-key.ts';
 import { formatDateTime, translator } from '../../src/i18n/index.ts';
 import * as ballots from '../../src/features/ballots/service.ts';
 import { setPreferences } from '../../src/features/notifications/commands/preferences.ts';
+import { makeDueVoteMessages } from '../../src/features/notifications/commands/producers.ts';
 
-// Opening a vote queues, in the opening's transaction, exactly these rows for the verified
-// owners on its frozen roll (one statement for the whole roll since bigvote2): per owner, the
-// opening and the reminder 24 hours before the end, each in the portal and by SMS as the owner
-// chose for its kind (default: both), SMS held to 08:00 Beijing in quiet hours, nothing for a
-// closed account or a non-owner, an owner of two flats told once, and a row already there for
-// the same kind, channel and cause kept as it was. The expected rows are written out here from
-// the roll and the preferences, not taken from the producer.
+// A vote's opening is told by the job loop's next run (makeDueVoteMessages; the opening's
+// transaction only freezes the roll), exactly these rows for the verified owners on its frozen
+// roll (one statement for the whole roll): per owner, the opening, in the portal and by SMS as
+// the owner chose for its kind (default: both), due at the opening, SMS held to 08:00 Beijing
+// in quiet hours, nothing for a closed account or a non-owner, an owner of two flats told
+// once, and a row already there for the same kind, channel and cause kept as it was. The
+// reminder 24 hours before the end is made when it is due, by the same rules. The expected
+// rows are written out here from the roll and the preferences, not taken from the producer.
 
 const KEY = parseIdKey(`v1:${Buffer.alloc(32, 7).toString('base64')}`);
 const DAY = 86_400_000;
@@ -107,19 +109,28 @@ describe.each(BACKENDS)('the rows a vote opening queues on %s', (kind) => {
       row(u[4]!, 'vote_opened', 'inapp', T0, '早先的', null, null),
       row(u[4]!, 'vote_opened', 'sms', NEXT_EIGHT),
     ].sort((a, b) => a.user_id - b.user_id || a.kind.localeCompare(b.kind) || a.channel.localeCompare(b.channel));
-    const rows = await sql<{
-      user_id: number;
-      kind: string;
-      channel: string;
-      body: string;
-      body_en: string | null;
-      link: string | null;
-      source: string;
-      due_at: Date;
-      state: string;
-    }>`
+    const read = () =>
+      sql<{
+        user_id: number;
+        kind: string;
+        channel: string;
+        body: string;
+        body_en: string | null;
+        link: string | null;
+        source: string;
+        due_at: Date;
+        state: string;
+      }>`
       select user_id, kind, channel, body, body_en, link, source, due_at, state from notifications
       where kind in ('vote_opened', 'vote_closing_24h') order by user_id, kind, channel`.execute(open.db);
+    // the opening's transaction queued nothing; the loop's next run (a few seconds later) the opening only
+    expect((await read()).rows.map((r) => ({ ...r, due_at: new Date(r.due_at).toISOString() }))).toEqual(expected.filter((r) => r.body === '早先的'));
+    expect(await makeDueVoteMessages(open.db, new Date(OPENING.getTime() + 5_000))).toBe(4);
+    const atOpening = await read();
+    expect(atOpening.rows.map((r) => ({ ...r, due_at: new Date(r.due_at).toISOString() }))).toEqual(expected.filter((r) => r.kind === 'vote_opened'));
+    // when the reminder is due, the loop adds it
+    expect(await makeDueVoteMessages(open.db, REMIND)).toBe(6);
+    const rows = await read();
     expect(rows.rows.map((r) => ({ ...r, due_at: new Date(r.due_at).toISOString() }))).toEqual(expected);
     expect(rows.rows.some((r) => r.user_id === stranger || r.user_id === u[3] || r.user_id === u[5])).toBe(false);
   });

@@ -9,7 +9,7 @@ import { holdsFlatOf } from './holdings.ts';
 import type { Choice } from './cast.ts';
 import type { CastChannel, CastRight, Convener } from './tables.ts';
 import { refuse } from '../../i18n/index.ts';
-import { voteClosed, voteOpened } from '../notifications/commands/producers.ts';
+import { checkVoteTexts, voteClosed } from '../notifications/commands/producers.ts';
 
 type DB = Kysely<Database>;
 type Tx = Transaction<Database>;
@@ -149,13 +149,13 @@ export async function openBallot(db: DB, actorUserId: number, ballotId: number, 
     if (!b || b.status !== 'noticed' || !b.notice_published_at) return refuse('err.ballotState');
     if (now < earliestOpening(b.notice_published_at, b.notice_days)) return refuse('err.noticeTooRecent');
     if (now >= b.closes_at) return refuse('err.ballotPast');
+    checkVoteTexts({ title: b.title, closesAt: b.closes_at }); // the texts that loop will send: no ID number
     const roll = await previewRoll(trx, ballotId);
     const unowned = roll.unownedUnits.map((u) => `${u.building}-${u.entrance}-${u.room}`);
     if (unowned.length > 0 && !opts.confirmUnowned) return { ...refuse('err.confirmUnowned', 'confirmUnowned'), unowned: unowned.length };
     await writeRoll(trx, ballotId, roll.voters);
     await trx.updateTable('ballots').set({ status: 'open', opened_at: now }).where('id', '=', ballotId).execute();
-    // the owners on the roll are told, in the portal and by SMS as each chose (rows only)
-    await voteOpened(trx, { id: ballotId, title: b.title, closesAt: b.closes_at }, now);
+    // the owners on the roll are told by the notification loop's next run (makeDueVoteMessages), not in this transaction
     await appendAudit(trx, {
       actorUserId,
       action: 'ballot.open',

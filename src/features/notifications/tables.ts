@@ -31,3 +31,12 @@ export interface NotificationPrefsTable {
   choice: Choice;
   updated_at: Defaulted;
 }
+
+/** Migration 0072: a vote's message to its roll (opened, closing in 24 hours) the job loop has made: once a vote and message. */
+export interface VoteMessagesMadeTable {
+  ballot_id: number;
+  kind: 'vote_opened' | 'vote_closing_24h';
+  made_at: Timestamp;
+  /** the rows it queued */
+  queued: Generated<number>;
+}

@@ -12,7 +12,7 @@ import type { PageCacheClockTable, PageCacheTagsTable } from '../http/page-cache
 import type * as C from '../../features/consultations/tables.ts';
 import type * as CS from '../../features/costshare/tables.ts';
 import type * as RT from '../../features/ratings/tables.ts';
-import type { NotificationPrefsTable, NotificationsTable } from '../../features/notifications/tables.ts';
+import type { NotificationPrefsTable, NotificationsTable, VoteMessagesMadeTable } from '../../features/notifications/tables.ts';
 
 /** Aggregates the table types that live next to their features. */
 export interface Database {
@@ -101,4 +101,5 @@ export interface Database {
   rating_comment_moderation: RT.RatingCommentModerationTable;
   notifications: NotificationsTable;
   notification_prefs: NotificationPrefsTable;
+  vote_messages_made: VoteMessagesMadeTable;
 }

@@ -52,38 +52,6 @@ export async function enqueue(
   return Number(res.numAffectedRows ?? 0);
 }
 
-/**
- * `enqueue` for several messages to the same recipients in one statement: the recipients are
- * selected once, and each message gets exactly the rows `enqueue` would give it (the same
- * channels by each person's choice for its kind, the same quiet hours, the same once per kind,
- * channel and cause). For a message to a whole roll (a vote opened and its reminder: 36,610
- * owners × 2 channels × 2 messages at 50,000 households). Each message names its own cause
- * (not `per-recipient`). Returns the number of rows queued.
- */
-export async function enqueueAll(db: DB, recipients: RawBuilder<{ user_id: number }>, messages: readonly Message[]): Promise<number> {
-  if (messages.length === 0) return 0;
-  const rows = messages.map((m) => {
-    if (m.source === PER_RECIPIENT) throw new TypeError('enqueueAll: each message names its own source');
-    const body = assertSafeText(m.body);
-    const bodyEn = m.bodyEn == null ? null : assertSafeText(m.bodyEn);
-    return sql`(${m.kind}::text, ${body}::text, ${bodyEn}::text, ${m.link}::text, ${m.source}::text,
-      ${m.dueAt}::timestamptz, ${smsAllowedAt(m.dueAt)}::timestamptz, ${defaultChoice(m.kind)}::text)`;
-  });
-  const res = await sql`
-    insert into notifications (user_id, kind, channel, body, body_en, link, source, due_at)
-    select u.id, m.kind, ch.channel, m.body, m.body_en, m.link, m.source,
-      case when ch.channel = 'sms' then m.sms_due else m.due end
-    from (select distinct r.user_id from (${recipients}) r) who
-    join users u on u.id = who.user_id and u.closed_at is null and u.disabled_at is null
-    cross join (values ${sql.join(rows)}) m(kind, body, body_en, link, source, due, sms_due, default_choice)
-    left join notification_prefs p on p.user_id = u.id and p.kind = m.kind
-    cross join (values ('inapp'), ('sms')) ch(channel)
-    where coalesce(p.choice, m.default_choice) <> 'off'
-      and (ch.channel = 'inapp' or coalesce(p.choice, m.default_choice) = 'sms')
-    on conflict (user_id, kind, channel, source) where source is not null do nothing`.execute(db);
-  return Number(res.numAffectedRows ?? 0);
-}
-
 /** Recipients: the users verified as owners of a flat on any of these estates. */
 export function ownersOfEstates(estateIds: RawBuilder<{ estate_id: number }>): RawBuilder<{ user_id: number }> {
   return sql<{ user_id: number }>`

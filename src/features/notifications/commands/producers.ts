@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../../lib/db/schema.ts';
 import { formatDate, formatDateTime, translator, type Lang, type MessageKey } from '../../../i18n/index.ts';
-import { enqueue, enqueueAll, ownersOfEstates, PER_RECIPIENT, type Message } from './enqueue.ts';
+import { enqueue, ownersOfEstates, PER_RECIPIENT } from './enqueue.ts';
+import { assertSafeText } from '../core/kinds.ts';
 
 // What causes a message, each called inside the transaction of the act (rows only). Every
 // text is written in both languages (`texts`): Chinese for the text message and the Chinese
@@ -44,32 +45,100 @@ const ownersOnRoll = (ballotId: number) => sql<{ user_id: number }>`
   where bv.ballot_id = ${ballotId}`;
 
 /**
- * A vote opened: every verified owner on its frozen roll is told (not how anyone voted), and a
- * reminder is queued for 24 hours before its end (withdrawn if staff close it earlier). One
- * statement for both (enqueueAll): the roll's owners are selected once. Returns the number of
- * rows queued (both messages).
+ * The texts a vote's messages will carry, checked when it opens as `enqueue` checks them (no ID
+ * number): the opening refuses, as it did when it queued them itself, rather than the job loop
+ * failing on them later.
  */
-export async function voteOpened(trx: DB, ballot: { id: number; title: string; closesAt: Date }, now: Date) {
-  const closes = ballot.closesAt;
-  const opened: Message = {
-    kind: 'vote_opened',
-    ...texts('notify.text.voteOpened', { title: clip(ballot.title), closes }),
-    link: `/ballots/${ballot.id}`,
-    source: `ballot:${ballot.id}`,
-    dueAt: now,
-  };
-  const remindAt = new Date(ballot.closesAt.getTime() - DAY_MS);
-  const reminder: Message = {
-    kind: 'vote_closing_24h',
-    ...texts('notify.text.voteClosing', { title: clip(ballot.title), closes }),
-    link: `/ballots/${ballot.id}`,
-    source: `ballot:${ballot.id}`,
-    dueAt: remindAt,
-  };
-  return enqueueAll(trx, ownersOnRoll(ballot.id), remindAt > now ? [opened, reminder] : [opened]);
+export function checkVoteTexts(ballot: { title: string; closesAt: Date }) {
+  for (const key of ['notify.text.voteOpened', 'notify.text.voteClosing'] as const) {
+    const t = texts(key, { title: clip(ballot.title), closes: ballot.closesAt });
+    assertSafeText(t.body);
+    assertSafeText(t.bodyEn);
+  }
 }
 
-/** A vote closed before its announced end: its reminder that has not gone out is withdrawn (skipped). */
+/** The verified owners on a vote's frozen roll whose vote has not been cast (by anyone, online, on paper or by proxy). */
+const ownersYetToVote = (ballotId: number) => sql<{ user_id: number }>`
+  select ov.user_id from ballot_voters bv
+  join ballot_voter_owners bvo on bvo.voter_id = bv.id
+  join owner_verifications ov on ov.register_owner_id = bvo.register_owner_id and ov.status = 'verified'
+  where bv.ballot_id = ${ballotId}
+    and not exists (select 1 from ballot_casts c where c.ballot_id = ${ballotId} and c.voter_id = bv.id)`;
+
+type VoteKind = 'vote_opened' | 'vote_closing_24h';
+
+/**
+ * A vote's messages to the owners on its roll, made by the job loop (each run, before it
+ * delivers), not in the opening's transaction, which only freezes the roll (a 50,000-household
+ * roll has 36,610 verified owners: 73,220 rows a message):
+ * - `vote_opened`, at the loop's first run after the opening, for every verified owner on the
+ *   frozen roll (not how anyone voted), due at the opening (its text at 08:00 when that fell
+ *   in quiet hours);
+ * - `vote_closing_24h`, from 24 hours before the end, for the verified owners on the roll
+ *   whose vote has not been cast: a reminder to someone who voted is noise. None when the vote
+ *   opened less than 24 hours before its end.
+ * Only while the vote is open: a vote closed earlier is told nothing more, and nothing has to
+ * be withdrawn. Once a vote and message: in the transaction that queues them, the vote's row
+ * in `vote_messages_made` (migration 0072) is inserted first, so a second loop on the same
+ * PostgreSQL (another server instance) waits on its key, then finds it and makes nothing; the
+ * outbox's once per kind, channel and cause holds besides. Returns the rows queued.
+ */
+export async function makeDueVoteMessages(db: DB, now: Date): Promise<number> {
+  const due = await sql<{ id: number; title: string; opened_at: Date; closes_at: Date; kind: VoteKind }>`
+    select b.id, b.title, b.opened_at, b.closes_at, k.kind from ballots b
+    cross join (values ('vote_opened'), ('vote_closing_24h')) k(kind)
+    where b.status = 'open' and b.opened_at <= ${now} and b.closes_at > ${now}
+      and (k.kind = 'vote_opened' or (b.closes_at - interval '1 day' <= ${now} and b.opened_at < b.closes_at - interval '1 day'))
+      and not exists (select 1 from vote_messages_made m where m.ballot_id = b.id and m.kind = k.kind)
+    order by b.opened_at, b.id, k.kind desc`.execute(db);
+  let queued = 0;
+  let failure: unknown = null;
+  for (const b of due.rows) {
+    const closes = new Date(b.closes_at);
+    const title = clip(b.title);
+    // one vote's failure (a text refused by enqueue's checks) holds up neither the others nor delivery; it is tried again next run
+    queued += await db
+      .transaction()
+      .execute(async (trx) => {
+        const mine = await sql`insert into vote_messages_made (ballot_id, kind, made_at) values (${b.id}, ${b.kind}, ${now})
+        on conflict (ballot_id, kind) do nothing returning ballot_id`.execute(trx);
+        if (mine.rows.length === 0) return 0; // another loop made them
+        // still open: a close in flight commits first (it holds the ballot's row), then nothing is made
+        const open = await sql`select 1 from ballots where id = ${b.id} and status = 'open' and closes_at > ${now} for share`.execute(trx);
+        if (open.rows.length === 0) return 0;
+        const n =
+          b.kind === 'vote_opened'
+            ? await enqueue(trx, ownersOnRoll(b.id), {
+                kind: 'vote_opened',
+                ...texts('notify.text.voteOpened', { title, closes }),
+                link: `/ballots/${b.id}`,
+                source: `ballot:${b.id}`,
+                dueAt: new Date(b.opened_at),
+              })
+            : await enqueue(trx, ownersYetToVote(b.id), {
+                kind: 'vote_closing_24h',
+                ...texts('notify.text.voteClosing', { title, closes }),
+                link: `/ballots/${b.id}`,
+                source: `ballot:${b.id}`,
+                dueAt: new Date(closes.getTime() - DAY_MS),
+              });
+        await sql`update vote_messages_made set queued = ${n} where ballot_id = ${b.id} and kind = ${b.kind}`.execute(trx);
+        return n;
+      })
+      .catch((error: unknown) => {
+        failure ??= error;
+        return 0;
+      });
+  }
+  if (failure) throw failure;
+  return queued;
+}
+
+/**
+ * A vote closed before its announced end: a reminder queued and not yet out is withdrawn
+ * (skipped). Reminders are made only when due and only for open votes, so this finds rows
+ * only from openings before migration 0072, or a close between the reminder and its text at 08:00.
+ */
 export async function voteClosed(trx: DB, ballotId: number) {
   await trx
     .updateTable('notifications')
