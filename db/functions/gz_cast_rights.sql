@@ -104,7 +104,12 @@ end $$;
 -- rule asked once per account: 50,000 households in a second, not minutes); the triggers
 -- keep asking gz_cast_voters itself. The who-may-cast contract test and the big-vote test
 -- compare the two for every account.
-create or replace function gz_cast_voters_all(p_ballot integer)
+-- A ballot's roll is written by one statement, so its voter ids run together: every read of
+-- the roll tables below is bounded by their first and last (p_first, p_last), an index range
+-- of the primary keys. Under the fill's hash joins (no nested loops, see gz_cast_rights_fill)
+-- a join condition reaches no index, and until 0073 each opening read the roll rows of every
+-- vote ever held.
+create or replace function gz_cast_voters_span(p_ballot integer, p_first integer, p_last integer)
 returns table (user_id integer, voter_id integer, cast_right text, mandate text)
 language sql stable as $$
   with roll as (select bv.id from ballot_voters bv where bv.ballot_id = p_ballot and not bv.developer),
@@ -114,6 +119,8 @@ language sql stable as $$
     join ballot_voter_owners f on f.voter_id = roll.id
     join ballot_voter_units fu on fu.voter_id = f.voter_id
     join unit_owners fo on fo.unit_id = fu.unit_id and fo.owner_id = f.register_owner_id
+    where f.voter_id between p_first and p_last
+      and fu.voter_id between p_first and p_last
   )
   select distinct on (c.user_id, c.id) c.user_id, c.id, c.cast_right, c.mandate
   from (
@@ -121,33 +128,43 @@ language sql stable as $$
     from roll
     join ballot_voter_owners bvo on bvo.voter_id = roll.id
     join owner_verifications ov on ov.register_owner_id = bvo.register_owner_id and ov.status = 'verified'
-    where exists (select 1 from ballot_voter_units bvu join unit_owners uo on uo.unit_id = bvu.unit_id and uo.owner_id = bvo.register_owner_id
-                  where bvu.voter_id = bvo.voter_id)
+    where bvo.voter_id between p_first and p_last
+      and exists (select 1 from ballot_voter_units bvu join unit_owners uo on uo.unit_id = bvu.unit_id and uo.owner_id = bvo.register_owner_id
+                  where bvu.voter_id = bvo.voter_id and bvu.voter_id between p_first and p_last)
     union all
     select ov.user_id, bvu.voter_id, 'owner', null, 1
     from roll
     join ballot_voter_units bvu on bvu.voter_id = roll.id
     join unit_owners uo on uo.unit_id = bvu.unit_id
     join owner_verifications ov on ov.register_owner_id = uo.owner_id and ov.status = 'verified'
-    where exists (select 1 from ballot_voter_owners f join unit_owners fo on fo.owner_id = f.register_owner_id and fo.unit_id = bvu.unit_id
-                  where f.voter_id = bvu.voter_id)
+    where bvu.voter_id between p_first and p_last
+      and exists (select 1 from ballot_voter_owners f join unit_owners fo on fo.owner_id = f.register_owner_id and fo.unit_id = bvu.unit_id
+                  where f.voter_id = bvu.voter_id and f.voter_id between p_first and p_last)
     union all
     select ov.user_id, bvu.voter_id, 'new_owner', null, 2
     from roll
     join ballot_voter_units bvu on bvu.voter_id = roll.id
     join unit_owners uo on uo.unit_id = bvu.unit_id
     join owner_verifications ov on ov.register_owner_id = uo.owner_id and ov.status = 'verified'
-    where bvu.voter_id in (select f.voter_id from ballot_voter_owners f)
+    where bvu.voter_id between p_first and p_last
+      and bvu.voter_id in (select f.voter_id from ballot_voter_owners f where f.voter_id between p_first and p_last)
       and bvu.voter_id not in (select held.voter_id from held)
     union all
     select bp.proxy_user_id, bp.voter_id, 'proxy', bp.mandate, 3
     from roll
     join ballot_proxies bp on bp.voter_id = roll.id and bp.ballot_id = p_ballot and bp.revoked_at is null
     where exists (select 1 from ballot_voter_units bvu join unit_owners uo on uo.unit_id = bvu.unit_id and uo.owner_id = bp.granted_by_owner_id
-                  where bvu.voter_id = bp.voter_id)
+                  where bvu.voter_id = bp.voter_id and bvu.voter_id between p_first and p_last)
   ) c
   join users u on u.id = c.user_id and u.owner_status_held_since is null and u.disabled_at is null
   order by c.user_id, c.id, c.pref
+$$;
+
+create or replace function gz_cast_voters_all(p_ballot integer)
+returns table (user_id integer, voter_id integer, cast_right text, mandate text)
+language sql stable as $$
+  select c.* from (select min(id) as first, max(id) as last from ballot_voters where ballot_id = p_ballot) r,
+    lateral gz_cast_voters_span(p_ballot, r.first, r.last) c
 $$;
 
 -- A ballot opening: the rule's answer for every account on its whole roll, in one statement
@@ -165,7 +182,7 @@ begin
   insert into ballot_cast_rights (ballot_id, user_id, voter_id, cast_right, mandate, code, receipt)
   select p_ballot, c.user_id, c.voter_id, c.cast_right, c.mandate, bv.code, bv.receipt
   from gz_cast_voters_all(p_ballot) c
-  join ballot_voters bv on bv.id = c.voter_id
+  join ballot_voters bv on bv.id = c.voter_id and bv.ballot_id = p_ballot
   where exists (select 1 from ballots b where b.id = p_ballot and b.status = 'open');
 end $$;
 

@@ -42,6 +42,7 @@ import * as m0068 from './0068_project_page_indexes.ts';
 import * as m0069 from './0069_cast_batch.ts';
 import * as m0070 from './0070_cast_rights_fill_hash_joins.ts';
 import * as m0072 from './0072_vote_messages_made.ts';
+import * as m0073 from './0073_cast_rights_fill_own_roll.ts';
 import * as m0075 from './0075_division_names_bump_disclosure.ts';
 
 // Listed by hand: a bundled server has no migrations folder to read.
@@ -89,6 +90,7 @@ const migrations: Record<string, Migration> = {
   '0069_cast_batch': m0069,
   '0070_cast_rights_fill_hash_joins': m0070,
   '0072_vote_messages_made': m0072,
+  '0073_cast_rights_fill_own_roll': m0073,
   '0075_division_names_bump_disclosure': m0075,
 };
 

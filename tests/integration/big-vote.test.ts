@@ -182,6 +182,28 @@ describe.each(BACKENDS)('a 5,000-household vote on %s', (kind) => {
     if (!parsed.success) throw new Error(parsed.error.message);
     expect(recount(parsed.data)).toEqual(results.results);
   }, 120_000);
+
+  it('opens a small vote beside the big one reading its own roll, not every roll in the database', async () => {
+    const db = open.db;
+    const small = await seedBigEstate(db, { households: 40, matters: 1 });
+    expect((await openBallot(db, small.adminId, small.ballotId, undefined, { confirmUnowned: true })).ok).toBe(true);
+    // the fill again, in one transaction whose own reads the statistics count (pg_stat_xact_*):
+    // on one connection, the statistics pending from before flushed first (when it goes idle)
+    const read = await db.connection().execute(async (conn) => {
+      await sql`select pg_stat_force_next_flush()`.execute(conn);
+      return conn.transaction().execute(async (trx) => {
+        await sql`select gz_cast_rights_fill(${small.ballotId})`.execute(trx);
+        return (
+          await sql<{ relname: string; rows: number }>`
+            select relname, (coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0))::int as rows from pg_stat_xact_user_tables
+            where relname in ('ballot_voter_units', 'ballot_voter_owners', 'ballot_voters')`.execute(trx)
+        ).rows;
+      });
+    });
+    // the big roll holds about 5,000 rows in each; the small one about 40
+    expect(read).toHaveLength(3);
+    for (const r of read) expect(r.rows, r.relname).toBeLessThan(1000);
+  }, 120_000);
 });
 
 describe('a bulletin cut into parts', () => {
