@@ -43,18 +43,24 @@ export function matchesText(eb: ExpressionBuilder<Database, 'projects'>, text: s
 export function projectIdsMatchingText(eb: ExpressionBuilder<Database, any>, text: string) {
   const like = containsPattern(text);
   const key = sql<string[]>`gz_search_key(${text})`;
+  // One or two characters: holding that pair (or character) is the match itself, as the parts are
+  // joined by a line break the query lacks, so no ilike, whose guess (a few rows) would hide from
+  // the planner that a common pair (建设) matches tens of thousands.
+  const recheck = [...text].length > 2 || text.includes('\n');
   return eb
     .selectFrom('projects as sp')
     .select('sp.id')
     .where(sql`gz_search_grams(sp.code, sp.title, sp.title_en)`, '@>', key)
-    .where((e) => e.or([e('sp.code', 'ilike', like), e('sp.title', 'ilike', like), e('sp.title_en', 'ilike', like)]))
+    .$if(recheck, (qb) => qb.where((e) => e.or([e('sp.code', 'ilike', like), e('sp.title', 'ilike', like), e('sp.title_en', 'ilike', like)])))
     .unionAll(
       eb
         .selectFrom('estates')
         .innerJoin('project_estates', 'project_estates.estate_id', 'estates.id')
         .select('project_estates.project_id as id')
         .where(sql`gz_search_grams(estates.name, estates.name_en, estates.address)`, '@>', key)
-        .where((e) => e.or([e('estates.name', 'ilike', like), e('estates.name_en', 'ilike', like), e('estates.address', 'ilike', like)])),
+        .$if(recheck, (qb) =>
+          qb.where((e) => e.or([e('estates.name', 'ilike', like), e('estates.name_en', 'ilike', like), e('estates.address', 'ilike', like)])),
+        ),
     );
 }
 
