@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 // plain Node (the CLI, `npm run serve`, the bench) that import fails and the file is read
 // from beside this module.
 
-export type DbFunction = 'gz_cast' | 'gz_cast_voters' | 'gz_cast_rights' | 'gz_cast_batch';
+export type DbFunction = 'gz_cast' | 'gz_cast_voters' | 'gz_cast_rights' | 'gz_cast_batch' | 'gz_search_grams' | 'gz_search_key';
 
 const bundled: Record<DbFunction, () => Promise<{ default: string }>> = {
   // @ts-ignore: a Vite query import; plain Node takes the readFile path below
@@ -17,6 +17,10 @@ const bundled: Record<DbFunction, () => Promise<{ default: string }>> = {
   gz_cast_rights: () => import('./gz_cast_rights.sql?raw'),
   // @ts-ignore: a Vite query import; plain Node takes the readFile path below
   gz_cast_batch: () => import('./gz_cast_batch.sql?raw'),
+  // @ts-ignore: a Vite query import; plain Node takes the readFile path below
+  gz_search_grams: () => import('./gz_search_grams.sql?raw'),
+  // @ts-ignore: a Vite query import; plain Node takes the readFile path below
+  gz_search_key: () => import('./gz_search_key.sql?raw'),
 };
 
 export async function functionSql(name: DbFunction): Promise<string> {

@@ -1,7 +1,7 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
 import { containsPattern } from '../projects/filters.ts';
-import { matchesText } from '../projects/queries.ts';
+import { projectIdsMatchingText } from '../projects/queries.ts';
 
 type DB = Kysely<Database>;
 
@@ -23,8 +23,17 @@ function filtered(db: DB, f: NoticeFilters) {
   if (f.kind) q = q.where('notices.kind', '=', f.kind);
   if (f.project) q = q.where('projects.code', '=', f.project);
   if (f.q) {
-    const like = containsPattern(f.q);
-    q = q.where((eb) => eb.or([eb('notices.title', 'ilike', like), eb.and([eb('projects.id', 'is not', null), matchesText(eb as never, f.q!)])]));
+    // notices whose title matches, and the notices of matching projects: two index lookups (migrations 0077, 0068)
+    const text = f.q;
+    const like = containsPattern(text);
+    q = q.where('notices.id', 'in', (eb) =>
+      eb
+        .selectFrom('notices as nt')
+        .select('nt.id')
+        .where(sql`gz_search_grams(nt.title)`, '@>', sql<string[]>`gz_search_key(${text})`)
+        .where('nt.title', 'ilike', like)
+        .unionAll(eb.selectFrom('notices as np').select('np.id').where('np.project_id', 'in', projectIdsMatchingText(eb, text))),
+    );
   }
   return q;
 }
