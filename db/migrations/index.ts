@@ -41,6 +41,7 @@ import * as m0066 from './0066_roll_lock_per_statement.ts';
 import * as m0068 from './0068_project_page_indexes.ts';
 import * as m0069 from './0069_cast_batch.ts';
 import * as m0070 from './0070_cast_rights_fill_hash_joins.ts';
+import * as m0074 from './0074_bulletin_parts_before_record.ts';
 
 // Listed by hand: a bundled server has no migrations folder to read.
 const migrations: Record<string, Migration> = {
@@ -86,6 +87,7 @@ const migrations: Record<string, Migration> = {
   '0068_project_page_indexes': m0068,
   '0069_cast_batch': m0069,
   '0070_cast_rights_fill_hash_joins': m0070,
+  '0074_bulletin_parts_before_record': m0074,
 };
 
 export const migrationProvider: MigrationProvider = {
