@@ -11,19 +11,17 @@ import { compareUnitKeys, naturalCompare } from './natural-order.ts';
 
 type DB = Kysely<Database>;
 
-/** Voters a batch: a few hundred KB of text each, whatever the size of the vote. */
-export const VOTERS_A_BATCH = 1000;
+/** Voters a batch: a few MB of text and rows, whatever the size of the vote (smaller batches cost more in joins than they save). */
+export const VOTERS_A_BATCH = 5000;
 
 export type FrozenUnit = { estate: string; building: string; entrance: string; room: string; areaCm2: number };
 
 /**
  * The flats of a frozen roll with their estate (a vote may span estates, and two estates
- * may both have a 1-1-101), by voter code, each voter's flats in natural order; of the given
- * voters (ballot_voters ids) only, when given.
+ * may both have a 1-1-101), by voter code, each voter's flats in natural order.
  */
-export async function frozenUnits(db: DB, ballotId: number, voterIds?: readonly number[]): Promise<Map<string, FrozenUnit[]>> {
-  if (voterIds?.length === 0) return new Map();
-  let q = db
+export async function frozenUnits(db: DB, ballotId: number): Promise<Map<string, FrozenUnit[]>> {
+  const rows = await db
     .selectFrom('ballot_voter_units')
     .innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_voter_units.voter_id')
     .innerJoin('units', 'units.id', 'ballot_voter_units.unit_id')
@@ -38,50 +36,88 @@ export async function frozenUnits(db: DB, ballotId: number, voterIds?: readonly 
       'ballot_voter_units.entrance',
       'ballot_voter_units.room',
       'ballot_voter_units.area_cm2',
-    ]);
-  if (voterIds) q = q.where('ballot_voter_units.voter_id', 'in', voterIds);
-  const rows = await q.execute();
+    ])
+    .execute();
   const of = new Map<string, FrozenUnit[]>();
   for (const r of rows) {
     const list = of.get(r.code) ?? [];
     list.push({ estate: r.estate, building: r.building, entrance: r.entrance, room: r.room, areaCm2: Number(r.area_cm2) });
     of.set(r.code, list);
   }
-  for (const list of of.values()) list.sort((a, b) => compareUnitKeys(a, b) || naturalCompare(a.estate, b.estate));
+  for (const list of of.values()) sortUnits(list);
   return of;
 }
 
-/** The counted choices of the given voters (one row a voter, as countedData reads them), by ballot_voters id. */
-async function choicesOf(db: DB, ballotId: number, voterIds: readonly number[]): Promise<Map<number, Record<string, Choice>>> {
-  const of = new Map<number, Record<string, Choice>>();
-  if (voterIds.length === 0) return of;
-  const rows = await sql<{ voter_id: number; choices: string | Record<string, Choice> }>`
+/** A voter's flats in natural order (building, entrance, room, then estate): the full form's order. */
+export function sortUnits<U extends { estate: string; building: string; entrance: string; room: string }>(units: U[]): U[] {
+  return units.sort((a, b) => compareUnitKeys(a, b) || naturalCompare(a.estate, b.estate));
+}
+
+/**
+ * A ballot's voters with their counted choices (JSON text, null when they did not vote),
+ * their flats (JSON text of [estate, building, entrance, room, area]) and their whole area,
+ * each aggregated in one pass over the ballot's rows (as countedData reads them): joined
+ * batch by batch instead, the planner may scan the ballot's million choices for every batch.
+ */
+const votersOf = (b: ReturnType<typeof sql.lit>) => sql`
+  select bv.code, bv.receipt, ch.choices, un.units, coalesce(un.area, 0) as area
+  from ballot_voters bv
+  left join (
     select c.voter_id, json_object_agg(m.code, c.choice)::text as choices
     from ballot_choices c join ballot_matters m on m.id = c.matter_id
-    where c.ballot_id = ${ballotId} and c.voter_id in (${sql.join(voterIds)}) group by c.voter_id`.execute(db);
-  for (const r of rows.rows) of.set(r.voter_id, typeof r.choices === 'string' ? (JSON.parse(r.choices) as Record<string, Choice>) : r.choices);
-  return of;
+    where c.ballot_id = ${b} group by c.voter_id) ch on ch.voter_id = bv.id
+  left join (
+    select u.voter_id, json_agg(json_build_array(e.name, u.building, u.entrance, u.room, u.area_cm2))::text as units, sum(u.area_cm2) as area
+    from ballot_voter_units u join ballot_voters v on v.id = u.voter_id
+    join units un on un.id = u.unit_id join entrances en on en.id = un.entrance_id
+    join buildings bu on bu.id = en.building_id join estates e on e.id = bu.estate_id
+    where v.ballot_id = ${b} group by u.voter_id) un on un.voter_id = bv.id
+  where bv.ballot_id = ${b}`;
+
+type Cursor<R> = { fetch(): Promise<R[]> };
+
+/** A cursor over a query, read VOTERS_A_BATCH rows at a time and closed when read to its end (a reader that stops early does so on an error, and the transaction's end closes it). */
+async function cursor<R>(trx: DB, name: string, query: ReturnType<typeof sql>): Promise<Cursor<R>> {
+  await sql`declare ${sql.id(name)} no scroll cursor for ${query}`.execute(trx);
+  return {
+    async fetch() {
+      const rows = (await sql<R>`fetch forward ${sql.lit(VOTERS_A_BATCH)} from ${sql.id(name)}`.execute(trx)).rows;
+      if (rows.length === 0) await sql`close ${sql.id(name)}`.execute(trx);
+      return rows;
+    },
+  };
 }
+
+const parseChoices = (c: string | null) => (c === null ? undefined : (JSON.parse(c) as Record<string, Choice>));
 
 /**
  * The full form's voters in roll order (by code, as countedData lists them), a batch at a
  * time: each with their flats and, when they voted, their receipt code and counted choices
- * on the given matters — toBulletin's voters exactly.
+ * on the given matters — toBulletin's voters exactly. Inside a transaction (a cursor lives in one).
  */
-export async function* fullFormVoters(db: DB, ballotId: number, matters: readonly { id: string }[]): AsyncGenerator<BulletinVoter[]> {
-  let after: string | null = null;
-  for (;;) {
-    let q = db.selectFrom('ballot_voters').select(['id', 'code', 'receipt']).where('ballot_id', '=', ballotId).orderBy('code').limit(VOTERS_A_BATCH);
-    if (after !== null) q = q.where('code', '>', after);
-    const voters = await q.execute();
-    if (voters.length === 0) return;
-    after = voters[voters.length - 1]!.code;
-    const ids = voters.map((v) => v.id);
-    const units = await frozenUnits(db, ballotId, ids);
-    const choices = await choicesOf(db, ballotId, ids);
-    yield voters.map((v) => {
-      const c = choices.get(v.id);
-      return bulletinVoterOf(matters, { id: v.code, units: units.get(v.code) ?? [] }, c ? { receipt: v.receipt, choices: c } : undefined);
+export async function* fullFormVoters(trx: DB, ballotId: number, matters: readonly { id: string }[]): AsyncGenerator<BulletinVoter[]> {
+  if (!Number.isSafeInteger(ballotId)) throw new RangeError(`ballot id ${ballotId}`);
+  const b = sql.lit(ballotId);
+  const rows = await cursor<{ code: string; receipt: string; choices: string | null; units: string | null }>(
+    trx,
+    'gz_full_bulletin',
+    sql`select v.code, v.receipt, v.choices, v.units from (${votersOf(b)}) v order by v.code`,
+  );
+  for (let batch = await rows.fetch(); batch.length > 0; batch = await rows.fetch()) {
+    yield batch.map((r) => {
+      const units = sortUnits(
+        ((r.units === null ? [] : JSON.parse(r.units)) as [string, string, string, string, number | string][]).map(
+          ([estate, building, entrance, room, area]) => ({
+            estate,
+            building,
+            entrance,
+            room,
+            areaCm2: Number(area),
+          }),
+        ),
+      );
+      const choices = parseChoices(r.choices);
+      return bulletinVoterOf(matters, { id: r.code, units }, choices ? { receipt: r.receipt, choices } : undefined);
     });
   }
 }
@@ -91,37 +127,21 @@ export async function* fullFormVoters(db: DB, ballotId: number, matters: readonl
  * receipt code in code-point order (receipt codes are ASCII, so the "C" collation's order),
  * then those who did not by their whole area, smallest first, in roll order when equal; a
  * batch at a time through a cursor, so the order is worked out once by the database. Inside
- * a transaction (a cursor lives in one).
+ * a transaction.
  */
 export async function* publicFormVoters(trx: DB, ballotId: number, matters: readonly { id: string }[]): AsyncGenerator<PublicBulletinVoter[]> {
   if (!Number.isSafeInteger(ballotId)) throw new RangeError(`ballot id ${ballotId}`);
   const b = sql.lit(ballotId);
-  await sql`
-    declare gz_public_bulletin no scroll cursor for
-    select bv.id, bv.receipt, v.voted, coalesce(a.area, 0)::text as area
-    from ballot_voters bv
-    cross join lateral (select exists (select 1 from ballot_choices c where c.ballot_id = ${b} and c.voter_id = bv.id) as voted) v
-    cross join lateral (select sum(u.area_cm2) as area from ballot_voter_units u where u.voter_id = bv.id) a
-    where bv.ballot_id = ${b}
-    order by v.voted desc, (case when v.voted then bv.receipt end) collate "C", a.area, bv.code`.execute(trx);
-  // closed when read to its end; a reader that stops early does so on an error, and the
-  // transaction's end closes it
-  for (;;) {
-    const batch = await sql<{
-      id: number;
-      receipt: string;
-      voted: boolean;
-      area: string;
-    }>`fetch forward ${sql.lit(VOTERS_A_BATCH)} from gz_public_bulletin`.execute(trx);
-    if (batch.rows.length === 0) break;
-    const choices = await choicesOf(
-      trx,
-      ballotId,
-      batch.rows.filter((r) => r.voted).map((r) => r.id),
-    );
-    yield batch.rows.map((r) =>
-      r.voted ? publicVoterOf(r.receipt, Number(r.area), votesOf(matters, choices.get(r.id))) : publicVoterOf(null, Number(r.area), {}),
-    );
+  const rows = await cursor<{ receipt: string; choices: string | null; area: string }>(
+    trx,
+    'gz_public_bulletin',
+    sql`select v.receipt, v.choices, v.area::text as area from (${votersOf(b)}) v
+      order by v.choices is null, (case when v.choices is not null then v.receipt end) collate "C", v.area, v.code`,
+  );
+  for (let batch = await rows.fetch(); batch.length > 0; batch = await rows.fetch()) {
+    yield batch.map((r) => {
+      const choices = parseChoices(r.choices);
+      return choices ? publicVoterOf(r.receipt, Number(r.area), votesOf(matters, choices)) : publicVoterOf(null, Number(r.area), {});
+    });
   }
-  await sql`close gz_public_bulletin`.execute(trx);
 }

@@ -7,7 +7,6 @@ import { bulletinHead, toBulletin } from './bulletin-build.ts';
 import { PartWriter } from './bulletin-parts.ts';
 import { frozenUnits, fullFormVoters, publicFormVoters } from './bulletin-source.ts';
 import { closeIfDue, countedData } from './service.ts';
-import { compareUnitKeys, naturalCompare } from './natural-order.ts';
 import { formatAreaM2 } from './area.ts';
 import { objectionWindow } from './objection-period.ts';
 import { config } from '../../lib/config.ts';
