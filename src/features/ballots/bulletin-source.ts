@@ -74,6 +74,18 @@ const votersOf = (b: ReturnType<typeof sql.lit>) => sql`
     where v.ballot_id = ${b} group by u.voter_id) un on un.voter_id = bv.id
   where bv.ballot_id = ${b}`;
 
+/**
+ * votersOf, worked out once per publishing transaction into a temporary table (dropped at
+ * commit) that both forms read in their own order: the database aggregates the ballot once.
+ */
+async function bulletinVoters(trx: DB, ballotId: number) {
+  const name = `gz_bulletin_voters_${ballotId}`;
+  const table = sql.table(name);
+  const there = await sql<{ t: string | null }>`select to_regclass(${`pg_temp.${name}`})::text as t`.execute(trx);
+  if (there.rows[0]?.t == null) await sql`create temporary table ${table} on commit drop as ${votersOf(sql.lit(ballotId))}`.execute(trx);
+  return table;
+}
+
 type Cursor<R> = { fetch(): Promise<R[]> };
 
 /** A cursor over a query, read VOTERS_A_BATCH rows at a time and closed when read to its end (a reader that stops early does so on an error, and the transaction's end closes it). */
@@ -97,11 +109,10 @@ const parseChoices = (c: string | null) => (c === null ? undefined : (JSON.parse
  */
 export async function* fullFormVoters(trx: DB, ballotId: number, matters: readonly { id: string }[]): AsyncGenerator<BulletinVoter[]> {
   if (!Number.isSafeInteger(ballotId)) throw new RangeError(`ballot id ${ballotId}`);
-  const b = sql.lit(ballotId);
   const rows = await cursor<{ code: string; receipt: string; choices: string | null; units: string | null }>(
     trx,
     'gz_full_bulletin',
-    sql`select v.code, v.receipt, v.choices, v.units from (${votersOf(b)}) v order by v.code`,
+    sql`select v.code, v.receipt, v.choices, v.units from ${await bulletinVoters(trx, ballotId)} v order by v.code`,
   );
   for (let batch = await rows.fetch(); batch.length > 0; batch = await rows.fetch()) {
     yield batch.map((r) => {
@@ -131,11 +142,10 @@ export async function* fullFormVoters(trx: DB, ballotId: number, matters: readon
  */
 export async function* publicFormVoters(trx: DB, ballotId: number, matters: readonly { id: string }[]): AsyncGenerator<PublicBulletinVoter[]> {
   if (!Number.isSafeInteger(ballotId)) throw new RangeError(`ballot id ${ballotId}`);
-  const b = sql.lit(ballotId);
   const rows = await cursor<{ receipt: string; choices: string | null; area: string }>(
     trx,
     'gz_public_bulletin',
-    sql`select v.receipt, v.choices, v.area::text as area from (${votersOf(b)}) v
+    sql`select v.receipt, v.choices, v.area::text as area from ${await bulletinVoters(trx, ballotId)} v
       order by v.choices is null, (case when v.choices is not null then v.receipt end) collate "C", v.area, v.code`,
   );
   for (let batch = await rows.fetch(); batch.length > 0; batch = await rows.fetch()) {
