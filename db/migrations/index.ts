@@ -43,6 +43,7 @@ import * as m0069 from './0069_cast_batch.ts';
 import * as m0070 from './0070_cast_rights_fill_hash_joins.ts';
 import * as m0072 from './0072_vote_messages_made.ts';
 import * as m0073 from './0073_cast_rights_fill_own_roll.ts';
+import * as m0074 from './0074_bulletin_parts_before_record.ts';
 import * as m0075 from './0075_division_names_bump_disclosure.ts';
 import * as m0077 from './0077_search_grams.ts';
 
@@ -92,6 +93,7 @@ const migrations: Record<string, Migration> = {
   '0070_cast_rights_fill_hash_joins': m0070,
   '0072_vote_messages_made': m0072,
   '0073_cast_rights_fill_own_roll': m0073,
+  '0074_bulletin_parts_before_record': m0074,
   '0075_division_names_bump_disclosure': m0075,
   '0077_search_grams': m0077,
 };

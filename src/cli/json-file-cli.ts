@@ -30,9 +30,10 @@ export async function readJsonArgument(usage: { zh: string; en: string }): Promi
   }
 }
 
-/** At most 20 problems, one a line, and how many more. */
-export function problemLines(problems: string[]): string[] {
+/** At most 20 problems, one a line, and how many more (of `total`, when only the first are given). */
+export function problemLines(problems: string[], total = problems.length): string[] {
   const lines = problems.slice(0, 20).map((p) => `  ${p}`);
-  if (problems.length > 20) lines.push(`  … 另有 ${problems.length - 20} 处 / ${problems.length - 20} more`);
+  const shown = Math.min(problems.length, 20);
+  if (total > shown) lines.push(`  … 另有 ${total - shown} 处 / ${total - shown} more`);
   return lines;
 }

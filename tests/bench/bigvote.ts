@@ -122,9 +122,20 @@ export async function measureBigVote(opts: { db: DB; estate: BigEstate; base?: s
   const [, results2Ms] = await time(() => ballotResults(db, b));
   row('results page figures, again', results2Ms, 'ms', Infinity);
 
-  const [published, publishMs] = await time(() => publishBulletin(db, estate.adminId, b, 'preliminary'));
+  // the process's resident memory sampled every 5 ms while publishing (and at its end): its peak, and its rise over the start
+  const rssBefore = rssMiB();
+  let rssPeak = rssBefore;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssMiB())), 5);
+  const [published, publishMs] = await time(() => publishBulletin(db, estate.adminId, b, 'preliminary')).finally(() => clearInterval(sampler));
+  rssPeak = Math.max(rssPeak, rssMiB());
   if (!published.ok) throw new Error(`publish: ${published.error}`);
-  row('publish the preliminary bulletin', publishMs / 1000, 's', Infinity, `rss ${rssMiB().toFixed(0)} MiB`);
+  row(
+    'publish the preliminary bulletin',
+    publishMs / 1000,
+    's',
+    Infinity,
+    `peak rss ${rssPeak.toFixed(0)} MiB, +${(rssPeak - rssBefore).toFixed(0)} over ${rssBefore.toFixed(0)}`,
+  );
 
   const staff = {
     id: estate.adminId,

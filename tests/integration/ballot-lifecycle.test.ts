@@ -129,6 +129,15 @@ describe.each(BACKENDS)('the life of a ballot on %s', (kind) => {
     ).rejects.toThrow(/ballot_choices_matter_fk/);
   });
 
+  it('refuses a bulletin part without its bulletin, once the transaction ends (parts are written before their record)', async () => {
+    await expect(
+      open.db
+        .transaction()
+        .execute((trx) => trx.insertInto('ballot_bulletin_parts').values({ ballot_id: ballotId, version: 9999, form: 'full', seq: 0, body: '{}\n' }).execute()),
+    ).rejects.toThrow(/ballot_bulletin_parts_ballot_id_version_fkey/);
+    expect(await open.db.selectFrom('ballot_bulletin_parts').select('seq').where('version', '=', 9999).execute()).toEqual([]);
+  });
+
   it('keeps casts and bulletins append-only, and takes a cast only into an open ballot', async () => {
     await expect(open.db.updateTable('ballot_casts').set({ choices: '{}' }).where('ballot_id', '=', ballotId).execute()).rejects.toThrow(/append-only/);
     await expect(open.db.deleteFrom('ballot_casts').where('ballot_id', '=', ballotId).execute()).rejects.toThrow(/append-only/);

@@ -462,6 +462,37 @@ describe('ballot-recount CLI', () => {
     expect(r.stderr).toMatch(/is not a valid ballot bulletin/);
     expect(r.stderr).toMatch(/voters\.0\.units\.0\.areaM2/);
   });
+  it('says a truncated bulletin is truncated and where, with exit 2 and nothing on stdout', () => {
+    const body = publicBulletinText(bulletinText(bulletinSchema.parse(sample())).body).body;
+    // cut inside the third voter, as an interrupted download leaves it
+    const cut = body.slice(0, body.indexOf('MNPQ-RSTU-VW') + 4);
+    const r = run([tmpFile('cut.json', cut)]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/不完整/);
+    expect(r.stderr).toMatch(/truncated/);
+    expect(r.stderr).toContain(`line ${cut.split('\n').length}`);
+    expect(r.stderr).toContain('after 2 voters');
+  });
+  it('says where a bulletin stops being JSON', () => {
+    const body = bulletinText(bulletinSchema.parse(sample())).body;
+    const lines = body.split('\n');
+    const at = lines.findIndex((l) => l.includes('MNPQ-RSTU-VW'));
+    lines[at] = lines[at]!.replace('"receipt":', '"receipt"'); // the colon lost
+    const r = run([tmpFile('broken.json', lines.join('\n'))]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/不是有效的 JSON/);
+    expect(r.stderr).toMatch(/is not valid JSON/);
+    expect(r.stderr).toMatch(/line \d+/);
+  });
+  it('recounts a bulletin however its JSON is laid out: compact, its members in another order', () => {
+    const b = sample();
+    const r = run([tmpFile('reordered.json', JSON.stringify({ voters: b.voters, matters: b.matters, ballot: b.ballot }))]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(JSON.stringify(SAMPLE_RECOUNT) + '\n');
+  });
   it('exits 2 for a file that is not JSON, a missing file and no file', () => {
     for (const args of [[tmpFile('x.json', '{"ballot":')], [join(tmpdir(), 'no-such-bulletin-4242.json')], []]) {
       const r = run(args);

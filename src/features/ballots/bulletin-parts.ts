@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
 import { publicBulletinText } from './bulletin.ts';
@@ -13,34 +14,93 @@ type Tx = Transaction<Database>;
 
 export const PART_CHARS = 256 * 1024;
 const PARTS_A_READ = 4;
-const PARTS_A_WRITE = 16;
+const PARTS_A_WRITE = 4;
 
-/** Cuts a text after a line end near every `size` characters (never inside a character); joined, the parts are the text. */
-export function cutAtLines(text: string, size = PART_CHARS): string[] {
-  const parts: string[] = [];
-  let start = 0;
-  while (start < text.length) {
-    let end = Math.min(start + size, text.length);
-    if (end < text.length) {
-      const nl = text.lastIndexOf('\n', end - 1);
-      end = nl >= start ? nl + 1 : text.indexOf('\n', end) + 1 || text.length;
-    }
-    parts.push(text.slice(start, end));
-    start = end;
+/**
+ * Cuts a text into parts as it is written: after the last line end within `size`
+ * characters, else after the first one beyond (never inside a line, so never inside a
+ * character); the rest, whatever its length, when the text ends. Joined, the parts are the text.
+ */
+export class LineCutter {
+  private rest = '';
+  private readonly size: number;
+  constructor(size = PART_CHARS) {
+    this.size = size;
   }
-  return parts;
+
+  /** The parts that are complete once `text` is added. */
+  push(text: string): string[] {
+    this.rest += text;
+    return this.cut(false);
+  }
+
+  /** The last parts, once the text is over. */
+  end(): string[] {
+    const parts = this.cut(true);
+    if (this.rest.length > 0) parts.push(this.rest);
+    this.rest = '';
+    return parts;
+  }
+
+  private cut(final: boolean): string[] {
+    const parts: string[] = [];
+    while (this.rest.length > this.size) {
+      const nl = this.rest.lastIndexOf('\n', this.size - 1);
+      let end = nl >= 0 ? nl + 1 : this.rest.indexOf('\n', this.size) + 1;
+      if (end === 0) {
+        if (!final) break; // no line end yet: wait for one
+        end = this.rest.length;
+      }
+      parts.push(this.rest.slice(0, end));
+      this.rest = this.rest.slice(end);
+    }
+    return parts;
+  }
 }
 
-/** Keeps both forms of a bulletin version in parts (inside the publishing transaction). */
-export async function storeBulletinParts(trx: Tx, ballotId: number, version: number, forms: { full: string; public: string }) {
-  for (const form of ['full', 'public'] as const) {
-    const parts = cutAtLines(forms[form]);
-    for (let i = 0; i < parts.length; i += PARTS_A_WRITE) {
-      await trx
-        .insertInto('ballot_bulletin_parts')
-        .values(parts.slice(i, i + PARTS_A_WRITE).map((body, k) => ({ ballot_id: ballotId, version, form, seq: i + k, body })))
-        .execute();
-    }
+/** Cuts a whole text as LineCutter does: joined, the parts are the text. */
+export function cutAtLines(text: string, size = PART_CHARS): string[] {
+  const cutter = new LineCutter(size);
+  return [...cutter.push(text), ...cutter.end()];
+}
+
+/**
+ * One form of a bulletin version being published, written into ballot_bulletin_parts a few
+ * parts at a time as its text is produced, and hashed on the way: the server holds a part or
+ * so of it, never the whole (inside the publishing transaction).
+ */
+export class PartWriter {
+  private readonly hash = createHash('sha256');
+  private readonly cutter = new LineCutter();
+  private pending: string[] = [];
+  private seq = 0;
+  private readonly trx: Tx;
+  private readonly key: { ballot_id: number; version: number; form: 'full' | 'public' };
+
+  constructor(trx: Tx, ballotId: number, version: number, form: 'full' | 'public') {
+    this.trx = trx;
+    this.key = { ballot_id: ballotId, version, form };
+  }
+
+  async write(text: string): Promise<void> {
+    this.hash.update(text);
+    for (const part of this.cutter.push(text)) this.pending.push(part);
+    if (this.pending.length >= PARTS_A_WRITE) await this.flush();
+  }
+
+  /** Writes what is left; the sha256 of the whole text written. */
+  async end(): Promise<string> {
+    for (const part of this.cutter.end()) this.pending.push(part);
+    await this.flush();
+    return this.hash.digest('hex');
+  }
+
+  private async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const rows = this.pending.map((body, k) => ({ ...this.key, seq: this.seq + k, body }));
+    this.seq += rows.length;
+    this.pending = [];
+    await this.trx.insertInto('ballot_bulletin_parts').values(rows).execute();
   }
 }
 

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { AREA_M2_PATTERN, formatAreaM2, parseAreaM2 } from './area.ts';
-import type { Ballot } from './cast.ts';
+import { CHOICE_CODE } from './cast.ts';
+import type { Ballot, Choice } from './cast.ts';
+import type { MatterKind } from './matters.ts';
 import { receiptValid } from './receipt.ts';
-import { tally } from './tally.ts';
-import type { Tally } from './tally.ts';
+import { TallyCounter } from './tally.ts';
+import type { MatterResult } from './tally.ts';
 import { MAX_TOTAL_AREA_CM2 } from './thresholds.ts';
 import type { Figure } from './thresholds.ts';
 
@@ -61,6 +63,9 @@ const ballot = z.strictObject({
   version: z.int().positive(),
 });
 
+/** One voter of the full form, checked alone (the rules across voters are bulletinRules'). */
+export const bulletinVoterSchema = voter;
+
 export const bulletinSchema = z
   .strictObject({
     ballot,
@@ -68,41 +73,9 @@ export const bulletinSchema = z
     voters: z.array(voter),
   })
   .superRefine((b, ctx) => {
-    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
-    const matterIds = new Set<string>();
-    b.matters.forEach((m, i) => {
-      if (matterIds.has(m.id)) issue(['matters', i, 'id'], `表决事项编号重复：${m.id} / duplicate matter id ${m.id}`);
-      matterIds.add(m.id);
-    });
-    const voterIds = new Set<string>();
-    const receipts = new Set<string>();
-    const flats = new Set<string>();
-    let total = 0;
-    b.voters.forEach((v, i) => {
-      if (voterIds.has(v.id)) issue(['voters', i, 'id'], `投票人编号重复：${v.id} / duplicate voter id ${v.id}`);
-      voterIds.add(v.id);
-      if (v.receipt !== null) {
-        if (receipts.has(v.receipt)) issue(['voters', i, 'receipt'], `回执码重复：${v.receipt} / duplicate receipt ${v.receipt}`);
-        receipts.add(v.receipt);
-      }
-      const keys = Object.keys(v.votes);
-      if (v.receipt === null && keys.length > 0) {
-        issue(['voters', i, 'receipt'], '有表决却无回执码 / votes without a receipt code');
-      }
-      for (const k of keys) {
-        if (!matterIds.has(k)) issue(['voters', i, 'votes', k], `表决事项不存在：${k} / unknown matter ${k}`);
-      }
-      v.units.forEach((u, j) => {
-        const flat = JSON.stringify([u.estate ?? null, u.building, u.entrance, u.room]);
-        if (flats.has(flat)) {
-          const where = `${u.estate ? `${u.estate} ` : ''}${u.building}-${u.entrance}-${u.room}`;
-          issue(['voters', i, 'units', j], `房屋重复：${where} / flat listed twice`);
-        }
-        flats.add(flat);
-        total += parseAreaM2(u.areaM2) ?? 0;
-      });
-    });
-    if (total > MAX_TOTAL_AREA_CM2) issue(['voters'], '总面积过大 / total area too large to count');
+    const rules = bulletinRules('full', b.matters, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
+    b.voters.forEach((v, i) => rules.voter(v, i));
+    rules.end();
   });
 
 export type Bulletin = z.infer<typeof bulletinSchema>;
@@ -114,6 +87,9 @@ const publicVoter = z.strictObject({
   votes,
 });
 
+/** One voter of the public form, checked alone. */
+export const publicBulletinVoterSchema = publicVoter;
+
 /** The public form: no voter ids, no flats; `areaM2` is the voter's whole area on the roll. */
 export const publicBulletinSchema = z
   .strictObject({
@@ -122,15 +98,45 @@ export const publicBulletinSchema = z
     voters: z.array(publicVoter),
   })
   .superRefine((b, ctx) => {
-    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
-    const matterIds = new Set<string>();
-    b.matters.forEach((m, i) => {
-      if (matterIds.has(m.id)) issue(['matters', i, 'id'], `表决事项编号重复：${m.id} / duplicate matter id ${m.id}`);
-      matterIds.add(m.id);
-    });
-    const receipts = new Set<string>();
-    let total = 0;
-    b.voters.forEach((v, i) => {
+    const rules = bulletinRules('public', b.matters, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
+    b.voters.forEach((v, i) => rules.voter(v, i));
+    rules.end();
+  });
+
+/** A bulletin's head, either form: the ballot and its matters, and voters whatever they hold (each is checked alone, as it comes). */
+export const bulletinHeadSchema = z.strictObject({
+  ballot,
+  matters: z.array(matter).min(1, '至少一项表决事项 / at least one matter'),
+  voters: z.array(z.unknown()),
+});
+
+type Issue = (path: (string | number)[], message: string) => void;
+
+/**
+ * The rules of a bulletin across its entries, beyond each entry's own shape, checked one
+ * voter at a time (each already of its form's shape), so that a bulletin read as a stream
+ * is held to them as a whole one is: matter ids unique; voter ids, receipt codes and flats
+ * listed once; votes only with a receipt code and only on the vote's matters; the total
+ * area countable exactly. The schemas above and the streamed reader (bulletin-stream.ts)
+ * both check with it.
+ */
+export function bulletinRules(form: 'full' | 'public', matters: readonly { id: string }[], issue: Issue) {
+  const matterIds = new Set<string>();
+  matters.forEach((m, i) => {
+    if (matterIds.has(m.id)) issue(['matters', i, 'id'], `表决事项编号重复：${m.id} / duplicate matter id ${m.id}`);
+    matterIds.add(m.id);
+  });
+  const voterIds = new Set<string>();
+  const receipts = new Set<string>();
+  const flats = new Set<string>();
+  let total = 0;
+  return {
+    voter(v: BulletinVoter | PublicBulletinVoter, i: number): void {
+      if (form === 'full') {
+        const id = (v as BulletinVoter).id;
+        if (voterIds.has(id)) issue(['voters', i, 'id'], `投票人编号重复：${id} / duplicate voter id ${id}`);
+        voterIds.add(id);
+      }
       if (v.receipt !== null) {
         if (receipts.has(v.receipt)) issue(['voters', i, 'receipt'], `回执码重复：${v.receipt} / duplicate receipt ${v.receipt}`);
         receipts.add(v.receipt);
@@ -140,10 +146,25 @@ export const publicBulletinSchema = z
       for (const k of keys) {
         if (!matterIds.has(k)) issue(['voters', i, 'votes', k], `表决事项不存在：${k} / unknown matter ${k}`);
       }
-      total += parseAreaM2(v.areaM2) ?? 0;
-    });
-    if (total > MAX_TOTAL_AREA_CM2) issue(['voters'], '总面积过大 / total area too large to count');
-  });
+      if (form === 'public') {
+        total += parseAreaM2((v as PublicBulletinVoter).areaM2) ?? 0;
+        return;
+      }
+      (v as BulletinVoter).units.forEach((u, j) => {
+        const flat = JSON.stringify([u.estate ?? null, u.building, u.entrance, u.room]);
+        if (flats.has(flat)) {
+          const where = `${u.estate ? `${u.estate} ` : ''}${u.building}-${u.entrance}-${u.room}`;
+          issue(['voters', i, 'units', j], `房屋重复：${where} / flat listed twice`);
+        }
+        flats.add(flat);
+        total += parseAreaM2(u.areaM2) ?? 0;
+      });
+    },
+    end(): void {
+      if (total > MAX_TOTAL_AREA_CM2) issue(['voters'], '总面积过大 / total area too large to count');
+    },
+  };
+}
 
 export type PublicBulletin = z.infer<typeof publicBulletinSchema>;
 export type PublicBulletinVoter = PublicBulletin['voters'][number];
@@ -161,20 +182,59 @@ export function toPublicBulletin(full: Bulletin): PublicBulletin {
   const voters = full.voters.map((v) => ({
     receipt: v.receipt,
     areaCm2: v.units.reduce((s, u) => s + parseAreaM2(u.areaM2)!, 0),
-    votes: { ...v.votes },
+    votes: v.votes,
   }));
   const voted = voters.filter((v) => v.receipt !== null).sort((a, b) => byCodePoint(a.receipt!, b.receipt!));
   const absent = voters.filter((v) => v.receipt === null).sort((a, b) => a.areaCm2 - b.areaCm2);
   return {
     ballot: { ...full.ballot },
     matters: full.matters.map((m) => ({ ...m })),
-    voters: [...voted, ...absent].map((v) => ({ receipt: v.receipt, areaM2: formatAreaM2(v.areaCm2), votes: v.votes })),
+    voters: [...voted, ...absent].map((v) => publicVoterOf(v.receipt, v.areaCm2, v.votes)),
   };
+}
+
+/** One voter of the public form: their receipt code (null if they did not vote), their whole area, their votes. */
+export function publicVoterOf(receipt: string | null, areaCm2: number, votes: Record<string, Choice>): PublicBulletinVoter {
+  return { receipt, areaM2: formatAreaM2(areaCm2), votes: { ...votes } };
+}
+
+/**
+ * The published text of a bulletin of either form, written a piece at a time: `start()`
+ * (the ballot and the matters, up to the voters), `voter(v)` for each voter in order, then
+ * `end()`. Joined, the pieces are exactly `${JSON.stringify(b, null, 2)}\n` — pretty-printed
+ * JSON with a final newline. The one serialisation of a bulletin: bulletinText writes a
+ * whole one with it, and publishing (bulletin-parts.ts) streams one from the database, so
+ * the sha256 recorded is the sha256 of what bulletin.json serves.
+ */
+export class BulletinTextWriter {
+  private voters = 0;
+  private readonly head: Pick<Bulletin | PublicBulletin, 'ballot' | 'matters'>;
+  constructor(head: Pick<Bulletin | PublicBulletin, 'ballot' | 'matters'>) {
+    this.head = head;
+  }
+
+  start(): string {
+    // `{ …, "voters": []\n}` without its `[]\n}`: the voters follow
+    return JSON.stringify({ ballot: this.head.ballot, matters: this.head.matters, voters: [] }, null, 2).slice(0, -4);
+  }
+
+  /** A voter at depth 2 (in the voters array of the root object), after a comma when not the first. */
+  voter(v: BulletinVoter | PublicBulletinVoter): string {
+    return `${this.voters++ === 0 ? '[\n' : ',\n'}    ${JSON.stringify(v, null, 2).replaceAll('\n', '\n    ')}`;
+  }
+
+  end(): string {
+    return this.voters === 0 ? '[]\n}\n' : '\n  ]\n}\n';
+  }
 }
 
 /** A bulletin as published: pretty-printed JSON with a final newline, and its sha256. */
 export function bulletinText(b: Bulletin | PublicBulletin): { body: string; sha256: string } {
-  const body = `${JSON.stringify(b, null, 2)}\n`;
+  const w = new BulletinTextWriter(b);
+  const pieces = [w.start()];
+  for (const v of b.voters) pieces.push(w.voter(v));
+  pieces.push(w.end());
+  const body = pieces.join('');
   return { body, sha256: createHash('sha256').update(body).digest('hex') };
 }
 
@@ -220,15 +280,6 @@ export function ballotsFromBulletin(b: Bulletin): Ballot[] {
   return b.voters.filter((v) => v.receipt !== null).map((v) => ({ voterId: v.id, choices: { ...v.votes } }));
 }
 
-/** The public form as a roll and ballots for the tally: one flat-less unit per voter, ids by position. */
-function publicRollAndBallots(b: PublicBulletin): { roll: BulletinRoll; ballots: Ballot[] } {
-  const id = (i: number) => `P${i + 1}`;
-  return {
-    roll: { voters: b.voters.map((v, i) => ({ id: id(i), units: [{ building: '', entrance: '', room: '', areaCm2: parseAreaM2(v.areaM2)! }] })) },
-    ballots: b.voters.flatMap((v, i) => (v.receipt !== null ? [{ voterId: id(i), choices: { ...v.votes } }] : [])),
-  };
-}
-
 export type PublicFigure = { areaM2: string; owners: number };
 export type RecountMatter = {
   id: string;
@@ -245,7 +296,7 @@ export type RecountResult = { matters: RecountMatter[] };
 const figure = (f: Figure): PublicFigure => ({ areaM2: formatAreaM2(f.areaCm2), owners: f.owners });
 
 /** The published figures of a tally; results.json and the recount both use this. */
-export function publicResults(t: Tally): RecountResult {
+export function publicResults(t: { matters: readonly MatterResult[] }): RecountResult {
   return {
     matters: t.matters.map((m) => ({
       id: m.id,
@@ -260,13 +311,46 @@ export function publicResults(t: Tally): RecountResult {
   };
 }
 
-/** Recounts a bulletin of either form, already checked with its schema. */
-export function recount(b: Bulletin | PublicBulletin): RecountResult {
-  if (isPublic(b)) {
-    const { roll, ballots } = publicRollAndBallots(b);
-    return publicResults(tally(roll, ballots, b.matters));
+/**
+ * A bulletin of either form counted voter by voter with the tally's own counter
+ * (TallyCounter): each voter's area (the sum of their flats in the full form, their area in
+ * the public form) and, when they have a receipt code, their votes. recount() feeds it a
+ * whole bulletin, the streamed recount (bulletin-stream.ts) each voter as it is read. Voters
+ * must have passed their form's schema and bulletinRules.
+ */
+export class BulletinCount {
+  private readonly counter: TallyCounter;
+  private readonly matterIndex = new Map<string, number>();
+  private readonly codes: Uint8Array;
+
+  constructor(matters: readonly { id: string; kind: MatterKind }[]) {
+    this.counter = new TallyCounter(matters.map((m) => ({ id: m.id, kind: m.kind })));
+    matters.forEach((m, i) => this.matterIndex.set(m.id, i));
+    this.codes = new Uint8Array(matters.length);
   }
-  return publicResults(tally(rollFromBulletin(b), ballotsFromBulletin(b), b.matters));
+
+  voter(v: BulletinVoter | PublicBulletinVoter): void {
+    const area = Object.hasOwn(v, 'units')
+      ? (v as BulletinVoter).units.reduce((s, u) => s + parseAreaM2(u.areaM2)!, 0)
+      : parseAreaM2((v as PublicBulletinVoter).areaM2)!;
+    const codes = this.codes.fill(0);
+    if (v.receipt !== null) {
+      for (const [matterId, choice] of Object.entries(v.votes)) {
+        const m = this.matterIndex.get(matterId);
+        if (m !== undefined) codes[m] = CHOICE_CODE[choice];
+      }
+    }
+    this.counter.add(area, codes);
+  }
+
+  results(): RecountResult {
+    return publicResults({ matters: this.counter.results() });
+  }
 }
 
-const isPublic = (b: Bulletin | PublicBulletin): b is PublicBulletin => b.voters.length === 0 || !Object.hasOwn(b.voters[0]!, 'units');
+/** Recounts a bulletin of either form, already checked with its schema. */
+export function recount(b: Bulletin | PublicBulletin): RecountResult {
+  const count = new BulletinCount(b.matters);
+  for (const v of b.voters) count.voter(v);
+  return count.results();
+}

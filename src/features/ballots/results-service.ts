@@ -1,12 +1,12 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../lib/db/schema.ts';
 import { appendAudit } from '../audit/service.ts';
 import { tally, tallyByBuilding } from './tally.ts';
-import { bulletinText, publicResults, toPublicBulletin } from './bulletin.ts';
-import { toBulletin } from './bulletin-build.ts';
-import { storeBulletinParts } from './bulletin-parts.ts';
+import { BulletinTextWriter, bulletinHeadSchema, bulletinRules, bulletinVoterSchema, publicResults } from './bulletin.ts';
+import { bulletinHead, toBulletin } from './bulletin-build.ts';
+import { PartWriter } from './bulletin-parts.ts';
+import { frozenUnits, fullFormVoters, publicFormVoters } from './bulletin-source.ts';
 import { closeIfDue, countedData } from './service.ts';
-import { compareUnitKeys, naturalCompare } from './natural-order.ts';
 import { formatAreaM2 } from './area.ts';
 import { objectionWindow } from './objection-period.ts';
 import { config } from '../../lib/config.ts';
@@ -14,43 +14,12 @@ import { refuse } from '../../i18n/index.ts';
 import { voteResult } from '../notifications/commands/producers.ts';
 
 type DB = Kysely<Database>;
+type Tx = Transaction<Database>;
 
 /** A per-building figure is shown only for a group this large, so that it reveals no household's vote. */
 export const MIN_BUILDING_VOTERS = 5;
 
-export type FrozenUnit = { estate: string; building: string; entrance: string; room: string; areaCm2: number };
-
-/**
- * The flats of a frozen roll with their estate (a vote may span estates, and two estates
- * may both have a 1-1-101), by voter code, each voter's flats in natural order.
- */
-export async function frozenUnits(db: DB, ballotId: number): Promise<Map<string, FrozenUnit[]>> {
-  const rows = await db
-    .selectFrom('ballot_voter_units')
-    .innerJoin('ballot_voters', 'ballot_voters.id', 'ballot_voter_units.voter_id')
-    .innerJoin('units', 'units.id', 'ballot_voter_units.unit_id')
-    .innerJoin('entrances', 'entrances.id', 'units.entrance_id')
-    .innerJoin('buildings', 'buildings.id', 'entrances.building_id')
-    .innerJoin('estates', 'estates.id', 'buildings.estate_id')
-    .where('ballot_voters.ballot_id', '=', ballotId)
-    .select([
-      'ballot_voters.code',
-      'estates.name as estate',
-      'ballot_voter_units.building',
-      'ballot_voter_units.entrance',
-      'ballot_voter_units.room',
-      'ballot_voter_units.area_cm2',
-    ])
-    .execute();
-  const of = new Map<string, FrozenUnit[]>();
-  for (const r of rows) {
-    const list = of.get(r.code) ?? [];
-    list.push({ estate: r.estate, building: r.building, entrance: r.entrance, room: r.room, areaCm2: Number(r.area_cm2) });
-    of.set(r.code, list);
-  }
-  for (const list of of.values()) list.sort((a, b) => compareUnitKeys(a, b) || naturalCompare(a.estate, b.estate));
-  return of;
-}
+export { frozenUnits, type FrozenUnit } from './bulletin-source.ts';
 
 /**
  * What the public may know of a ballot: while open only turnout (never choices); once
@@ -123,7 +92,10 @@ async function computeClosedResults(db: DB, ballotId: number) {
   };
 }
 
-/** The bulletin of a closed ballot, as a given version. */
+/**
+ * The bulletin of a closed ballot, as a given version, whole in memory: what checks and
+ * tests recount. Publishing writes the same bytes without holding them (writeBulletin).
+ */
 export async function buildBulletin(db: DB, ballotId: number, version: number) {
   await closeIfDue(db, ballotId);
   const b = await db.selectFrom('ballots').select(['id', 'status', 'title', 'closed_at']).where('id', '=', ballotId).executeTakeFirst();
@@ -135,6 +107,51 @@ export async function buildBulletin(db: DB, ballotId: number, version: number) {
     voters: data.voters.map((v) => ({ id: v.id, units: units.get(v.id) ?? [] })),
     ballots: data.voters.filter((v) => v.choices !== null).map((v) => ({ voterId: v.id, choices: v.choices!, receipt: v.receipt })),
   });
+}
+
+/**
+ * Writes both forms of a closed ballot's bulletin version into ballot_bulletin_parts, a batch
+ * of voters at a time from the database, through the one serialisation (BulletinTextWriter)
+ * and checked as toBulletin checks a whole one (its schema, voter by voter, and
+ * bulletinRules); the sha256 of each form. Inside the publishing transaction.
+ */
+async function writeBulletin(trx: DB, ballotId: number, version: number, ballot: { id: number; title: string; closedAt: Date }) {
+  const matters = (await trx.selectFrom('ballot_matters').select(['code', 'title', 'kind']).where('ballot_id', '=', ballotId).orderBy('id').execute()).map(
+    (m) => ({ id: m.code, title: m.title, kind: m.kind }),
+  );
+  const head = bulletinHead({ id: String(ballot.id), title: ballot.title, closedAt: ballot.closedAt, version }, matters);
+  const invalid = (path: (string | number)[], message: string) => {
+    throw new Error(`bulletin of ballot ${ballotId} is invalid at ${path.join('.')}: ${message}`);
+  };
+  bulletinHeadSchema.parse({ ...head, voters: [] });
+  const rules = bulletinRules('full', head.matters, invalid);
+
+  const full = new PartWriter(trx as Tx, ballotId, version, 'full');
+  let text = new BulletinTextWriter(head);
+  await full.write(text.start());
+  let i = 0;
+  for await (const voters of fullFormVoters(trx, ballotId, head.matters)) {
+    let piece = '';
+    for (const v of voters) {
+      rules.voter(bulletinVoterSchema.parse(v), i++);
+      piece += text.voter(v);
+    }
+    await full.write(piece);
+  }
+  rules.end();
+  await full.write(text.end());
+  const sha256 = await full.end();
+
+  const pub = new PartWriter(trx as Tx, ballotId, version, 'public');
+  text = new BulletinTextWriter(head);
+  await pub.write(text.start());
+  for await (const voters of publicFormVoters(trx, ballotId, head.matters)) {
+    let piece = '';
+    for (const v of voters) piece += text.voter(v);
+    await pub.write(piece);
+  }
+  await pub.write(text.end());
+  return { sha256, publicSha256: await pub.end() };
 }
 
 /**
@@ -164,18 +181,31 @@ export async function publishBulletin(db: DB, actorUserId: number, ballotId: num
     if (now < objectionsEnd) return { ...refuse('err.objectionPeriod'), objectionsEnd: objectionsEnd.toISOString() };
   }
   const version = (last?.version ?? 0) + 1;
-  const bulletin = await buildBulletin(db, ballotId, version);
-  if (!bulletin) return refuse('err.ballotNotClosed');
-  const { body, sha256 } = bulletinText(bulletin);
-  const publicText = bulletinText(toPublicBulletin(bulletin));
-  const publicSha256 = publicText.sha256;
-  await db.transaction().execute(async (trx) => {
-    await trx.insertInto('ballot_bulletins').values({ ballot_id: ballotId, version, stage, body, sha256, public_sha256: publicSha256 }).execute();
-    // both forms in parts, streamed by bulletin.json and bulletin-full.json
-    await storeBulletinParts(trx, ballotId, version, { full: body, public: publicText.body });
-    await appendAudit(trx, { actorUserId, action: `ballot.bulletin.${stage}`, target: `ballot:${ballotId}`, detail: { version, sha256, publicSha256 } });
+  await closeIfDue(db, ballotId);
+  const b = await db.selectFrom('ballots').select(['id', 'status', 'title', 'closed_at']).where('id', '=', ballotId).executeTakeFirst();
+  if (!b || b.status !== 'closed' || !b.closed_at) return refuse('err.ballotNotClosed');
+  const closedAt = b.closed_at;
+  const { sha256, publicSha256 } = await db.transaction().execute(async (trx) => {
+    // both forms in parts, streamed by bulletin.json and bulletin-full.json, written as they
+    // are serialised; then the record, whose full body the database joins from the parts
+    // (the parts' reference to it is checked at commit, 0074)
+    const digests = await writeBulletin(trx, ballotId, version, { id: b.id, title: b.title, closedAt });
+    await trx
+      .insertInto('ballot_bulletins')
+      .values({
+        ballot_id: ballotId,
+        version,
+        stage,
+        body: sql<string>`(select string_agg(p.body, '' order by p.seq) from ballot_bulletin_parts p
+          where p.ballot_id = ${ballotId} and p.version = ${version} and p.form = 'full')`,
+        sha256: digests.sha256,
+        public_sha256: digests.publicSha256,
+      })
+      .execute();
+    await appendAudit(trx, { actorUserId, action: `ballot.bulletin.${stage}`, target: `ballot:${ballotId}`, detail: { version, ...digests } });
     // the owners on the roll are told the result is out (the first preliminary, then the final)
-    await voteResult(trx, { id: ballotId, title: bulletin.ballot.title, stage }, now);
+    await voteResult(trx, { id: ballotId, title: b.title, stage }, now);
+    return digests;
   });
   return { ok: true as const, version, sha256, publicSha256 };
 }

@@ -96,35 +96,68 @@ function resolve(roll: TallyRoll, ballots: readonly Ballot[], matters: readonly 
   return { ...resolved, areas };
 }
 
-/** Figures of every matter in one pass over the voters: [4 × matter + code] → area and headcount. */
-function countAll(areas: Float64Array, codes: Uint8Array, matterCount: number): Figures[] {
-  // code 0: did not take part; 1 agree, 2 oppose, 3 abstain (CHOICE_CODE). Areas are whole
-  // numbers whose total is at most MAX_TOTAL_AREA_CM2 (checkRoll), so every sum is exact.
-  const area = new Float64Array(4 * matterCount);
-  const owners = new Int32Array(4 * matterCount);
-  const voters = areas.length;
-  for (let v = 0, row = 0; v < voters; v++, row += matterCount) {
-    const a = areas[v]!;
-    for (let m = 0; m < matterCount; m++) {
-      const slot = 4 * m + codes[row + m]!;
-      area[slot]! += a;
+/**
+ * The counting half of the tally, one voter at a time: each voter's area (a whole number of
+ * 0.01 m², the sum of their flats) and their codes on the matters (0 did not take part, else
+ * CHOICE_CODE) go into [4 × matter + code] → area and headcount; `results` then decides each
+ * matter. tally() feeds it from the roll and the resolved ballots; the streamed recount
+ * (bulletin-stream.ts) from a bulletin read voter by voter, so both count the same way.
+ */
+export class TallyCounter {
+  readonly matters: readonly TallyMatter[];
+  private readonly area: Float64Array;
+  private readonly owners: Int32Array;
+  private voters = 0;
+  private total = 0;
+
+  constructor(matters: readonly TallyMatter[]) {
+    checkMatters(matters);
+    this.matters = matters;
+    this.area = new Float64Array(4 * matters.length);
+    this.owners = new Int32Array(4 * matters.length);
+  }
+
+  /** One voter: `codes[offset + m]` is their code on matter m. Areas are whole numbers whose total is at most MAX_TOTAL_AREA_CM2, so every sum is exact. */
+  add(areaCm2: number, codes: Uint8Array, offset = 0): void {
+    this.total += areaCm2;
+    if (this.total > MAX_TOTAL_AREA_CM2) throw new RangeError(`total area ${this.total} (0.01 m²) is too large to count exactly`);
+    this.voters++;
+    const { area, owners } = this;
+    for (let m = 0, n = this.matters.length; m < n; m++) {
+      const slot = 4 * m + codes[offset + m]!;
+      area[slot]! += areaCm2;
       owners[slot]!++;
     }
   }
-  const figures: Figures[] = [];
-  for (let m = 0; m < matterCount; m++) {
-    const fig = (c: number): Figure => ({ areaCm2: area[4 * m + c]!, owners: owners[4 * m + c]! });
-    const [a0, a1, a2, a3] = [area[4 * m]!, area[4 * m + 1]!, area[4 * m + 2]!, area[4 * m + 3]!];
-    const [o1, o2, o3] = [owners[4 * m + 1]!, owners[4 * m + 2]!, owners[4 * m + 3]!];
-    figures.push({
-      eligible: { areaCm2: a0 + a1 + a2 + a3, owners: voters },
-      participating: { areaCm2: a1 + a2 + a3, owners: o1 + o2 + o3 },
-      agree: fig(1),
-      oppose: fig(2),
-      abstain: fig(3),
+
+  /** The figures of every matter so far. */
+  figures(): Figures[] {
+    const { area, owners, voters } = this;
+    return this.matters.map((_, m) => {
+      const fig = (c: number): Figure => ({ areaCm2: area[4 * m + c]!, owners: owners[4 * m + c]! });
+      const [a0, a1, a2, a3] = [area[4 * m]!, area[4 * m + 1]!, area[4 * m + 2]!, area[4 * m + 3]!];
+      const [o1, o2, o3] = [owners[4 * m + 1]!, owners[4 * m + 2]!, owners[4 * m + 3]!];
+      return {
+        eligible: { areaCm2: a0 + a1 + a2 + a3, owners: voters },
+        participating: { areaCm2: a1 + a2 + a3, owners: o1 + o2 + o3 },
+        agree: fig(1),
+        oppose: fig(2),
+        abstain: fig(3),
+      };
     });
   }
-  return figures;
+
+  /** Each matter decided: quorum, threshold and outcome (Civil Code Art. 278). */
+  results(): MatterResult[] {
+    const figures = this.figures();
+    return this.matters.map((m, i): MatterResult => {
+      const f = figures[i]!;
+      const q = quorumMet(f.participating, f.eligible);
+      const t = thresholdMet(m.kind, f.agree, f.participating);
+      const passed = q && t;
+      return { id: m.id, kind: m.kind, ...f, quorumMet: q, thresholdMet: t, passed, outcome: passed ? 'passed' : 'no_valid_decision' };
+    });
+  }
 }
 
 /**
@@ -135,15 +168,9 @@ function countAll(areas: Float64Array, codes: Uint8Array, matterCount: number): 
  */
 export function tally(roll: TallyRoll, ballots: readonly Ballot[], matters: readonly TallyMatter[]): Tally {
   const { codes, areas, ...report } = resolve(roll, ballots, matters);
-  const figures = countAll(areas, codes, matters.length);
-  const results = matters.map((m, i): MatterResult => {
-    const f = figures[i]!;
-    const q = quorumMet(f.participating, f.eligible);
-    const t = thresholdMet(m.kind, f.agree, f.participating);
-    const passed = q && t;
-    return { id: m.id, kind: m.kind, ...f, quorumMet: q, thresholdMet: t, passed, outcome: passed ? 'passed' : 'no_valid_decision' };
-  });
-  return { matters: results, ...report };
+  const counter = new TallyCounter(matters);
+  for (let v = 0, row = 0, m = matters.length; v < areas.length; v++, row += m) counter.add(areas[v]!, codes, row);
+  return { matters: counter.results(), ...report };
 }
 
 /**

@@ -462,18 +462,21 @@ export async function castCounts(db: DB, ballotId: number) {
   return Object.fromEntries(rows.map((r) => [r.channel, Number(r.n)])) as Partial<Record<'online' | 'paper' | 'proxy' | 'developer', number>>;
 }
 
-/** The published bulletin versions, without their bodies: the stored full form's sha256 and the public form's. */
+/**
+ * The published bulletin versions, without their bodies: the stored full form's sha256 and
+ * the public form's (recorded when published; derived from the body for versions older than 0065).
+ */
 export async function bulletinsOf(db: DB, ballotId: number) {
   const rows = await db
     .selectFrom('ballot_bulletins')
-    .select(['version', 'stage', 'sha256', 'published_at'])
+    .select(['version', 'stage', 'sha256', 'public_sha256', 'published_at'])
     .where('ballot_id', '=', ballotId)
     .orderBy('version')
     .execute();
   const out = [];
-  for (const r of rows) {
-    const pub = publicTextCache.get(r.sha256) ?? (await publicFormOf(db, ballotId, r.version, r.sha256));
-    out.push({ ...r, publicSha256: pub?.sha256 ?? '' });
+  for (const { public_sha256, ...r } of rows) {
+    const pub = public_sha256 ?? (publicTextCache.get(r.sha256) ?? (await publicFormOf(db, ballotId, r.version, r.sha256)))?.sha256;
+    out.push({ ...r, publicSha256: pub ?? '' });
   }
   return out;
 }
