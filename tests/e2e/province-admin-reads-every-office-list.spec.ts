@@ -39,6 +39,18 @@ test('the province admin sees every office list filled with the demo’s items, 
   }
 });
 
+test('the province admin’s lists are headed as every district’s, not as their own office’s', async ({ page }) => {
+  await signIn(page, PROVINCE_ADMIN);
+  for (const [path, heading] of [
+    ['/admin/notices', '各区的公告'],
+    ['/admin/volunteering', '各区的志愿任务'],
+  ]) {
+    await page.goto(path!);
+    await expect(page.getByRole('heading', { level: 2, name: heading })).toBeVisible();
+    await expect(page.getByText('本单位', { exact: false })).toHaveCount(0);
+  }
+});
+
 test('the province admin narrows the project list to one district, and another district’s list is empty', async ({ page }) => {
   await signIn(page, PROVINCE_ADMIN);
   await page.goto('/admin/projects');

@@ -22,6 +22,7 @@ export const noticesZh = {
   'adminNotices.title': '公告管理',
   'adminNotices.help': '新建的公告先保存为草稿，发布后才公开；撤回后公众看不到，记录仍保留。',
   'adminNotices.list': '本单位的公告',
+  'adminNotices.listAll': '各区的公告',
   'adminNotices.none': '还没有公告。',
   'adminNotices.new': '新建公告',
   'adminNotices.noticeTitle': '标题',
@@ -67,6 +68,7 @@ export const noticesEn = {
   'adminNotices.help':
     'A new notice is saved as a draft and becomes public only when published; a withdrawn notice disappears from public view but its record is kept.',
   'adminNotices.list': "This office's notices",
+  'adminNotices.listAll': "Every district's notices",
   'adminNotices.none': 'No notices yet.',
   'adminNotices.new': 'New notice',
   'adminNotices.noticeTitle': 'Title',

@@ -49,6 +49,7 @@ export const volunteeringZh = {
   'volunteerAdmin.title': '志愿服务管理',
   'volunteerAdmin.help': '为本单位的项目发布志愿任务（时间按北京时间填写）。居民在项目页面报名；活动后在报名名单中登记出勤和时长。',
   'volunteerAdmin.list': '本单位的志愿任务',
+  'volunteerAdmin.listAll': '各区的志愿任务',
   'volunteerAdmin.none': '还没有志愿任务。',
   'volunteerAdmin.new': '发布志愿任务',
   'volunteerAdmin.project': '所属项目',
@@ -127,6 +128,7 @@ export const volunteeringEn = {
   'volunteerAdmin.help':
     "Post volunteering tasks for your office's projects (times in Beijing time). Residents sign up on the project page; after the task, mark attendance and hours on its sign-up list.",
   'volunteerAdmin.list': "Your office's volunteering tasks",
+  'volunteerAdmin.listAll': "Every district's volunteering tasks",
   'volunteerAdmin.none': 'No volunteering tasks yet.',
   'volunteerAdmin.new': 'Post a volunteering task',
   'volunteerAdmin.project': 'Project',
