@@ -157,8 +157,8 @@ async function writeBulletin(trx: DB, ballotId: number, version: number, ballot:
 /**
  * Publishes a new bulletin version (preliminary first; a correction during the objection
  * period is a new version, never an edit; the final announcement only once the objection
- * period after the first preliminary notice is over). The full form is stored; the public
- * form is derived from it (toPublicBulletin), and both sha256 go into the audit chain.
+ * period after the first preliminary notice is over). Both forms are written in parts as they
+ * are serialised (writeBulletin), and both sha256 go into the audit chain.
  */
 export async function publishBulletin(db: DB, actorUserId: number, ballotId: number, stage: 'preliminary' | 'final', now = new Date()) {
   const last = await db
